@@ -1,0 +1,30 @@
+/** One Jest run for the whole workspace: unit and integration specs beside the code, scenarios in e2e/. */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@wavegraph/(auth|kit|testkit)$': '<rootDir>/packages/$1/src',
+    '^@wavegraph/(identity|catalog)$': '<rootDir>/subgraphs/$1/src',
+    '^@wavegraph/gateway$': '<rootDir>/gateway/src',
+    '^@wavegraph/client$': '<rootDir>/clients/typescript/src',
+  },
+  testMatch: ['<rootDir>/{packages,subgraphs,gateway}/**/src/**/*.spec.ts', '<rootDir>/e2e/**/*.e2e.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  globalSetup: '<rootDir>/scripts/jest-global-setup.ts',
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,37 @@
+import { signEnvelope, verifyEnvelope, ENVELOPE_HEADERS } from './envelope';
+
+const secret = 'test-secret';
+const viewer = { id: 'u1', role: 'USER' as const, plan: 'FREE' as const };
+const body = JSON.stringify({ query: '{ me { id } }' });
+
+describe('gateway envelope', () => {
+  const now = 1_700_000_000_000;
+  const headers = signEnvelope(secret, { viewer, requestId: 'r1', timestamp: now, body });
+
+  it('accepts a fresh, untouched request and returns the viewer', () => {
+    expect(verifyEnvelope(secret, headers, body, now + 1000)).toEqual({ ok: true, viewer, requestId: 'r1' });
+  });
+
+  it('accepts an anonymous request', () => {
+    const anon = signEnvelope(secret, { viewer: null, requestId: 'r2', timestamp: now, body });
+    expect(verifyEnvelope(secret, anon, body, now)).toEqual({ ok: true, viewer: null, requestId: 'r2' });
+  });
+
+  it('refuses a missing signature', () => {
+    expect(verifyEnvelope(secret, {}, body, now)).toEqual({ ok: false, reason: 'missing gateway signature' });
+  });
+
+  it('refuses a different body (signature replayed for another operation)', () => {
+    expect(verifyEnvelope(secret, headers, body.replace('me', 'you'), now).ok).toBe(false);
+  });
+
+  it('refuses an escalated viewer', () => {
+    const forged = { ...headers, [ENVELOPE_HEADERS.viewer]: Buffer.from(JSON.stringify({ ...viewer, role: 'ADMIN' })).toString('base64url') };
+    expect(verifyEnvelope(secret, forged, body, now)).toEqual({ ok: false, reason: 'invalid gateway signature' });
+  });
+
+  it('refuses a stale timestamp and a wrong secret', () => {
+    expect(verifyEnvelope(secret, headers, body, now + 120_000)).toEqual({ ok: false, reason: 'stale gateway signature' });
+    expect(verifyEnvelope('other', headers, body, now).ok).toBe(false);
+  });
+});

@@ -1,0 +1,2 @@
+export * from './viewer';
+export * from './envelope';

@@ -1,0 +1,94 @@
+import { Directive, Field, ObjectType, type ClassType } from 'type-graphql';
+import { badInput } from './errors';
+
+@ObjectType({ description: 'Relay page information' })
+@Directive('@shareable')
+export class PageInfo {
+  @Field()
+  hasNextPage: boolean;
+
+  @Field()
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Page<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+  totalCount?: number;
+}
+
+/** Builds the `<Name>Edge` and `<Name>Connection` object types for a node type. */
+export function connectionOf<T extends object>(node: ClassType<T>, name: string): ClassType<Page<T>> {
+  @ObjectType(`${name}Edge`)
+  class EdgeType {
+    @Field()
+    cursor: string;
+
+    @Field(() => node)
+    node: T;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class ConnectionType {
+    @Field(() => [EdgeType])
+    edges: EdgeType[];
+
+    @Field(() => PageInfo)
+    pageInfo: PageInfo;
+  }
+  return ConnectionType;
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+/** Validates `first`; pages are bounded so no query can ask for the whole table. */
+export function pageSize(first: number | null | undefined, fallback = 20): number {
+  if (first === null || first === undefined) return fallback;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
+  }
+  return first;
+}
+
+/** Cursors are opaque to clients: base64url of the sort key values of the row. */
+export function encodeCursor(values: readonly string[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, arity: number): string[] {
+  try {
+    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string')) {
+      return values as string[];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw badInput('after is not a valid cursor', 'after');
+}
+
+/** Turns `first + 1` fetched rows into a page: the extra row only tells there is a next page. */
+export function toPage<T>(rows: readonly T[], first: number, cursorOf: (row: T) => string, hasPreviousPage: boolean): Page<T> {
+  const visible = rows.slice(0, first);
+  const edges = visible.map((row) => ({ cursor: cursorOf(row), node: row }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { defaultDatabaseUrl, envInt, envString, gatewaySecret, redisUrl } from './config';
+import { createLogger, type Logger } from './logger';
+import { startSubgraph, type SubgraphModule } from './server';
+
+/** Stops `stop` once on SIGINT/SIGTERM, then exits; a second signal exits at once. */
+export function stopOnSignals(log: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+}
+
+/** A subgraph's main: configuration from the environment, graceful shutdown on signals. */
+export async function runSubgraph<S>(module: SubgraphModule<S>, defaultPort: number): Promise<void> {
+  const log = createLogger(module.name);
+  const prefix = module.name.toUpperCase();
+  try {
+    const running = await startSubgraph(module, {
+      port: envInt(`${prefix}_PORT`, defaultPort),
+      host: envString('HOST', '127.0.0.1'),
+      databaseUrl: defaultDatabaseUrl(module.name),
+      redisUrl: redisUrl(),
+      redisPrefix: envString('REDIS_PREFIX', 'wavegraph'),
+      gatewaySecret: gatewaySecret(),
+      logger: log,
+    });
+    stopOnSignals(log, running.stop);
+  } catch (error) {
+    log.fatal({ err: error }, `${module.name} failed to start`);
+    process.exit(1);
+  }
+}

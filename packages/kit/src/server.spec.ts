@@ -1,0 +1,143 @@
+import 'reflect-metadata';
+import { callSubgraph, freshDatabase, freshRedisPrefix, TEST_GATEWAY_SECRET, type TestDatabase } from '@wavegraph/testkit';
+import { Arg, Ctx, Directive, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
+import { Column, Entity, In, PrimaryColumn, type MigrationInterface, type QueryRunner, type Repository } from 'typeorm';
+import type { Context } from './context';
+import { notFound } from './errors';
+import { byKeys } from './loaders';
+import { startSubgraph, type RunningSubgraph, type SubgraphModule } from './server';
+
+@Entity('gadget')
+@ObjectType('Gadget')
+@Directive('@key(fields: "id")')
+class Gadget {
+  @PrimaryColumn('text')
+  @Field(() => ID)
+  id: string;
+
+  @Column('text')
+  @Field()
+  name: string;
+}
+
+class CreateGadget1700000000000 implements MigrationInterface {
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`CREATE TABLE gadget (id text PRIMARY KEY, name text NOT NULL)`);
+    await runner.query(`INSERT INTO gadget VALUES ('g1', 'one'), ('g2', 'two'), ('g3', 'three')`);
+  }
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP TABLE gadget');
+  }
+}
+
+type Services = { gadgets: Repository<Gadget> };
+
+@Resolver(() => Gadget)
+class GadgetResolver {
+  @Query(() => Gadget)
+  async gadget(@Arg('id', () => ID) id: string, @Ctx() ctx: Context<Services>): Promise<Gadget> {
+    const found = await ctx.services.gadgets.findOneBy({ id });
+    if (!found) throw notFound('Gadget');
+    return found;
+  }
+
+  @Query(() => String, { nullable: true })
+  whoami(@Ctx() ctx: Context<Services>): string | null {
+    return ctx.viewer?.id ?? null;
+  }
+
+  @Query(() => String)
+  explode(): string {
+    throw new Error('database password is hunter2');
+  }
+}
+
+const gadgets: SubgraphModule<Services> = {
+  name: 'gadgets',
+  resolvers: [GadgetResolver],
+  entities: [Gadget],
+  migrations: [CreateGadget1700000000000],
+  createServices: ({ db }) => ({ gadgets: db.dataSource.getRepository(Gadget) }),
+  references: {
+    Gadget: async (ids, ctx) => byKeys(ids, await ctx.services.gadgets.findBy({ id: In([...ids]) }), (g) => g.id),
+  },
+};
+
+describe('subgraph kit', () => {
+  let database: TestDatabase;
+  let running: RunningSubgraph<Services>;
+
+  beforeAll(async () => {
+    database = await freshDatabase('kit');
+    running = await startSubgraph(gadgets, {
+      port: 0,
+      databaseUrl: database.url,
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisPrefix: freshRedisPrefix(),
+      gatewaySecret: TEST_GATEWAY_SECRET,
+    });
+  });
+  afterAll(async () => {
+    await running?.stop();
+    await database?.drop();
+  });
+
+  it('runs committed migrations and serves queries signed by the gateway', async () => {
+    const res = await callSubgraph(running.url, '{ gadget(id: "g2") { id name } }');
+    expect(res.data).toEqual({ gadget: { id: 'g2', name: 'two' } });
+  });
+
+  it('passes the signed viewer to resolvers', async () => {
+    const res = await callSubgraph(running.url, '{ whoami }', {}, { id: 'u-7', role: 'USER', plan: 'FREE' });
+    expect(res.data).toEqual({ whoami: 'u-7' });
+  });
+
+  it.each([
+    ['a query', '{ gadget(id: "g1") { name } }'],
+    ['_service', '{ _service { sdl } }'],
+    ['_entities', '{ _entities(representations: [{ __typename: "Gadget", id: "g1" }]) { ... on Gadget { name } } }'],
+  ])('refuses %s sent without the gateway signature', async (_label, query) => {
+    const res = await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    expect(res.status).toBe(401);
+    const body = (await res.json()) as { data?: unknown; errors: { extensions: { code: string } }[] };
+    expect(body.data).toBeUndefined();
+    expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(JSON.stringify(body)).not.toContain('one');
+  });
+
+  it('refuses a request signed with another secret', async () => {
+    const res = await callSubgraph(running.url, '{ gadget(id: "g1") { name } }', {}, null, 'not-the-secret');
+    expect(res.status).toBe(401);
+  });
+
+  it('resolves many entity references with one SQL query', async () => {
+    running.db.queries.reset();
+    const res = await callSubgraph(
+      running.url,
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Gadget { id name } } }',
+      { r: ['g1', 'g2', 'g3', 'missing'].map((id) => ({ __typename: 'Gadget', id })) },
+    );
+    expect(res.data).toEqual({ _entities: [{ id: 'g1', name: 'one' }, { id: 'g2', name: 'two' }, { id: 'g3', name: 'three' }, null] });
+    expect(running.db.queries.count()).toBe(1);
+  });
+
+  it('prints a Federation 2 SDL with the entity key', async () => {
+    const res = await callSubgraph<{ _service: { sdl: string } }>(running.url, '{ _service { sdl } }');
+    expect(res.data?._service.sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.7"');
+    expect(res.data?._service.sdl).toMatch(/type Gadget\s+@key\(fields: "id"\)/);
+  });
+
+  it('gives NOT_FOUND with a path, and hides unexpected errors behind a bare code', async () => {
+    const missing = await callSubgraph(running.url, '{ gadget(id: "nope") { id } }');
+    expect(missing.errors?.[0]).toMatchObject({ path: ['gadget'], extensions: { code: 'NOT_FOUND' } });
+    const boom = await callSubgraph(running.url, '{ explode }');
+    expect(boom.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(JSON.stringify(boom)).not.toContain('hunter2');
+  });
+
+  it('answers /health and /ready', async () => {
+    const base = running.url.replace('/graphql', '');
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    expect(await (await fetch(`${base}/ready`)).json()).toMatchObject({ status: 'ready' });
+  });
+});

@@ -1,0 +1,163 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { expressMiddleware } from '@as-integrations/express5';
+import { verifyEnvelope } from '@wavegraph/auth';
+import express, { type Express } from 'express';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Context } from './context';
+import { openDatabase, type Database } from './database';
+import { createLogger, type Logger } from './logger';
+import { Loaders } from './loaders';
+import { buildFederatedSchema, type SubgraphSchemaDefinition } from './schema';
+
+export interface ServiceDeps {
+  db: Database;
+  log: Logger;
+  redisUrl: string;
+  /** Prefix for every Redis key and queue of this instance (tests use a fresh one per run). */
+  redisPrefix: string;
+}
+
+export interface SubgraphModule<S> extends SubgraphSchemaDefinition<S> {
+  entities: Function[];
+  migrations: Function[];
+  createServices(deps: ServiceDeps): S | Promise<S>;
+  /** Extra HTTP routes served beside /graphql (e.g. identity's JWKS). */
+  routes?(app: Express, services: S): void;
+  /** Readiness checks beyond the database (e.g. Redis). */
+  ready?(services: S): Promise<void>;
+  stopServices?(services: S): Promise<void>;
+}
+
+export interface StartOptions {
+  port: number;
+  host?: string;
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  gatewaySecret: string;
+  logger?: Logger;
+}
+
+export interface RunningSubgraph<S> {
+  url: string;
+  port: number;
+  services: S;
+  db: Database;
+  stop(): Promise<void>;
+}
+
+const EXPECTED_CODES = new Set([
+  'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED',
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** Known errors pass through; anything unexpected is logged and reaches the client as a bare code. */
+function maskErrors(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && EXPECTED_CODES.has(code)) return formatted;
+    log.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error');
+    return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+function requestLogging(log: Logger): ApolloServerPlugin<Context<unknown>> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ operationName, errors }) {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          log.info({ requestId: contextValue.requestId, operationName, ms, errors: errors?.length ?? 0 }, 'graphql request');
+        },
+      };
+    },
+  };
+}
+
+/** Starts one subgraph: database + migrations, schema, HTTP with /graphql, /health and /ready. */
+export async function startSubgraph<S>(module: SubgraphModule<S>, options: StartOptions): Promise<RunningSubgraph<S>> {
+  const log = options.logger ?? createLogger(module.name);
+  const db = await openDatabase({ url: options.databaseUrl, entities: module.entities, migrations: module.migrations, logger: log });
+  const services = await module.createServices({ db, log, redisUrl: options.redisUrl, redisPrefix: options.redisPrefix });
+  const schema = await buildFederatedSchema(module);
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer: Server = createServer(app);
+  const apollo = new ApolloServer<Context<S>>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskErrors(log),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), requestLogging(log) as ApolloServerPlugin<Context<S>>],
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: module.name });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await db.dataSource.query('SELECT 1');
+      await module.ready?.(services);
+      res.json({ status: 'ready', service: module.name });
+    } catch (error) {
+      res.status(503).json({ status: 'unavailable', service: module.name, reason: (error as Error).message });
+    }
+  });
+  module.routes?.(app, services);
+
+  app.use(
+    '/graphql',
+    express.raw({ type: () => true, limit: '1mb' }),
+    (req, res, next) => {
+      const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const verdict = verifyEnvelope(options.gatewaySecret, req.headers, body);
+      if (!verdict.ok) {
+        res.status(401).json({ errors: [{ message: `Requests must come through the gateway (${verdict.reason})`, extensions: { code: 'UNAUTHENTICATED' } }] });
+        return;
+      }
+      res.locals.viewer = verdict.viewer;
+      res.locals.requestId = verdict.requestId;
+      try {
+        req.body = body.length ? JSON.parse(body.toString('utf8')) : undefined;
+      } catch {
+        res.status(400).json({ errors: [{ message: 'Body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+        return;
+      }
+      next();
+    },
+    expressMiddleware(apollo, {
+      context: async ({ res }) => ({
+        viewer: res.locals.viewer ?? null,
+        requestId: res.locals.requestId ?? '',
+        loaders: new Loaders(),
+        services,
+        log: log.child({ requestId: res.locals.requestId }),
+      }),
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(options.port, options.host ?? '127.0.0.1', resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}/graphql`;
+  log.info({ url }, `${module.name} subgraph ready`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await apollo.stop();
+      await module.stopServices?.(services);
+      await db.dataSource.destroy();
+    })();
+    return stopping;
+  };
+  return { url, port, services, db, stop };
+}

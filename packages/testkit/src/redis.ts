@@ -1,0 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A key prefix no other test run uses. */
+export const freshRedisPrefix = (): string => `wgtest-${randomBytes(4).toString('hex')}`;
+
+/** Deletes every key under a prefix. */
+export async function dropRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
