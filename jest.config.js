@@ -15,7 +15,9 @@ const swc = [
 
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  // jose ships ESM only; compile it like our own sources
+  transform: { '^.+\\.ts$': swc, '/jose/dist/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/jose@[^/]+/node_modules/)?jose/)'],
   moduleNameMapper: {
     '^@wavegraph/(auth|kit|testkit)$': '<rootDir>/packages/$1/src',
     '^@wavegraph/(identity|catalog)$': '<rootDir>/subgraphs/$1/src',

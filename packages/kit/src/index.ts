@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 export * from './config';
 export * from './context';
 export * from './database';
@@ -9,3 +10,4 @@ export * from './run';
 export * from './schema';
 export * from './server';
 export * from './validate';
+export * from './compose';

@@ -95,6 +95,8 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // our own signal handling stops the server, then the database and queues, in order
+    stopOnTerminationSignals: false,
     formatError: maskErrors(log),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), requestLogging(log) as ApolloServerPlugin<Context<S>>],
   });

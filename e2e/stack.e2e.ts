@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '..');
+const services = JSON.parse(readFileSync(path.join(root, 'scripts/services.json'), 'utf8')) as {
+  subgraphs: { name: string; dir: string; port: number }[];
+  workers: { name: string; dir: string; entry: string }[];
+  gateway: { name: string; dir: string; entry: string; port: number };
+};
+const compose = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
+
+/** docker-compose.yml must run the same processes as `npm start`. */
+describe('docker-compose.yml and the process list', () => {
+  const serviceBlock = (name: string) => new RegExp(`\\n  ${name}:\\n(?:    .*\\n|      .*\\n)*`).exec(compose)?.[0] ?? '';
+
+  it.each(services.subgraphs.map((s) => [s.name, s] as const))('runs the %s subgraph on its port', (_name, s) => {
+    const block = serviceBlock(s.name);
+    expect(block).toContain(`command: node ${s.dir}/dist/main.js`);
+    expect(block).toContain(`"${s.port}:${s.port}"`);
+    expect(compose).toContain(`SUBGRAPH_${s.name.toUpperCase()}_URL: http://${s.name}:${s.port}/graphql`);
+  });
+
+  it.each(services.workers.map((w) => [w.name, w] as const))('runs the %s worker', (_name, w) => {
+    expect(serviceBlock(w.name)).toContain(`command: node ${w.dir}/${w.entry}`);
+  });
+
+  it('runs the gateway on its port', () => {
+    const block = serviceBlock(services.gateway.name);
+    expect(block).toContain(`command: node ${services.gateway.dir}/${services.gateway.entry}`);
+    expect(block).toContain(`"${services.gateway.port}:${services.gateway.port}"`);
+  });
+
+  it('has no process that the list does not know', () => {
+    const known = new Set(['postgres', 'redis', 'build', services.gateway.name, ...services.subgraphs.map((s) => s.name), ...services.workers.map((w) => w.name)]);
+    const declared = [...compose.split('\nservices:\n')[1].matchAll(/^  ([a-z-]+):$/gm)].map((m) => m[1]);
+    expect(declared.filter((name) => !known.has(name))).toEqual([]);
+  });
+});

@@ -1,0 +1,49 @@
+import { ROLES, PLANS, type Viewer } from '@wavegraph/auth';
+import { GraphQLError } from 'graphql';
+import { createRemoteJWKSet, jwtVerify, errors as joseErrors } from 'jose';
+
+export interface TokenVerifierOptions {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+}
+
+export type TokenVerifier = (authorization: string | undefined) => Promise<Viewer | null>;
+
+function rejected(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/**
+ * Verifies a bearer access token against identity's JWKS: ES256 only (so `alg: none` and
+ * HMAC tokens never pass), issuer, audience and expiry enforced. No header means anonymous.
+ */
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const keys = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  return async (authorization) => {
+    if (!authorization) return null;
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (!match) throw rejected('Authorization header must be "Bearer <token>"');
+    try {
+      const { payload } = await jwtVerify(match[1], keys, {
+        algorithms: ['ES256'],
+        issuer: options.issuer,
+        audience: options.audience,
+        requiredClaims: ['sub', 'exp'],
+      });
+      const { sub, role, plan } = payload as { sub?: string; role?: unknown; plan?: unknown };
+      if (!sub || !(ROLES as readonly unknown[]).includes(role) || !(PLANS as readonly unknown[]).includes(plan)) {
+        throw rejected('Access token is missing claims');
+      }
+      return { id: sub, role: role as Viewer['role'], plan: plan as Viewer['plan'] };
+    } catch (error) {
+      if (error instanceof GraphQLError) throw error;
+      if (error instanceof joseErrors.JWTExpired) throw rejected('Access token has expired');
+      // a JWKS that cannot be fetched is our outage, not a bad token
+      if (!(error instanceof joseErrors.JOSEError) || error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) {
+        throw new GraphQLError('Cannot verify tokens right now', { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } });
+      }
+      throw rejected('Access token is invalid');
+    }
+  };
+}

@@ -1,0 +1,77 @@
+import path from 'node:path';
+
+/** Everything the gateway reads from the environment, with defaults that work on a developer machine. */
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  production: boolean;
+  /** Path of the supergraph SDL to serve; ignored when `composeFrom` is set. */
+  supergraphPath: string;
+  /** Development mode: compose from these running subgraphs and poll them for changes. */
+  composeFrom: { name: string; url: string }[] | null;
+  /** Replace the routing URL of a subgraph named in the supergraph (name → url). */
+  subgraphUrls: Record<string, string>;
+  subgraphTimeoutMs: number;
+  gatewaySecret: string;
+  jwksUrl: string;
+  jwtIssuer: string;
+  jwtAudience: string;
+  corsOrigins: string[];
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+}
+
+const DEV_SECRET = 'wavegraph-dev-gateway-secret-change-me';
+export const DEFAULT_SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
+
+function env(name: string, fallback: string): string {
+  const value = process.env[name];
+  return value === undefined || value === '' ? fallback : value;
+}
+
+function int(name: string, fallback: number): number {
+  const value = Number(env(name, String(fallback)));
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer`);
+  return value;
+}
+
+/** `name=url,name=url` → list. */
+function parseSubgraphList(raw: string): { name: string; url: string }[] {
+  return raw.split(',').filter(Boolean).map((pair) => {
+    const [name, url] = pair.split('=');
+    if (!name || !url) throw new Error(`expected name=url in "${pair}"`);
+    return { name: name.trim(), url: url.trim() };
+  });
+}
+
+export function configFromEnv(): GatewayConfig {
+  const production = env('NODE_ENV', 'development') === 'production';
+  const gatewaySecret = env('WAVEGRAPH_GATEWAY_SECRET', DEV_SECRET);
+  if (production && gatewaySecret === DEV_SECRET) throw new Error('WAVEGRAPH_GATEWAY_SECRET must be set in production');
+  const compose = env('GATEWAY_COMPOSE_FROM', '');
+  const overrides = Object.fromEntries(
+    Object.entries(process.env)
+      .filter(([key, value]) => /^SUBGRAPH_[A-Z0-9_]+_URL$/.test(key) && value)
+      .map(([key, value]) => [key.slice('SUBGRAPH_'.length, -'_URL'.length).toLowerCase(), value as string]),
+  );
+  return {
+    port: int('GATEWAY_PORT', 4000),
+    host: env('HOST', '127.0.0.1'),
+    production,
+    supergraphPath: path.resolve(env('SUPERGRAPH_PATH', DEFAULT_SUPERGRAPH_PATH)),
+    composeFrom: compose ? parseSubgraphList(compose) : null,
+    subgraphUrls: overrides,
+    subgraphTimeoutMs: int('SUBGRAPH_TIMEOUT_MS', 10_000),
+    gatewaySecret,
+    jwksUrl: env('JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
+    jwtIssuer: env('JWT_ISSUER', 'wavegraph-identity'),
+    jwtAudience: env('JWT_AUDIENCE', 'wavegraph'),
+    corsOrigins: env('CORS_ORIGINS', production ? '' : 'https://studio.apollographql.com,http://localhost:3000')
+      .split(',')
+      .filter(Boolean),
+    maxDepth: int('GATEWAY_MAX_DEPTH', 12),
+    maxAliases: int('GATEWAY_MAX_ALIASES', 30),
+    maxTokens: int('GATEWAY_MAX_TOKENS', 5_000),
+  };
+}

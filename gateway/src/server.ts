@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
+import express from 'express';
+import pino, { type Logger } from 'pino';
+import { createTokenVerifier } from './auth';
+import type { GatewayConfig } from './config';
+import type { GatewayContext } from './context';
+import { formatError } from './errors';
+import { queryLimitsPlugin } from './limits';
+import { createGateway } from './supergraph';
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  httpServer: Server;
+  stop(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function createGatewayLogger(): Logger {
+  return pino({ name: 'gateway', level: process.env.LOG_LEVEL ?? (process.env.JEST_WORKER_ID ? 'silent' : 'info') });
+}
+
+/** The one public endpoint: HTTP GraphQL on /graphql, plus /health and /ready. No business logic. */
+export async function startGateway(config: GatewayConfig, log: Logger = createGatewayLogger()): Promise<RunningGateway> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const verifyToken = createTokenVerifier({ jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience });
+  const gateway = createGateway(config, log);
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    // our own signal handling stops the server, then the database and queues, in order
+    stopOnTerminationSignals: false,
+    formatError: formatError(log),
+    parseOptions: { maxTokens: config.maxTokens },
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      queryLimitsPlugin<GatewayContext>({ maxDepth: config.maxDepth, maxAliases: config.maxAliases }),
+      config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: 'gateway' });
+  });
+  app.get('/ready', (_req, res) => {
+    res.json({ status: 'ready', service: 'gateway' });
+  });
+  app.use(
+    '/graphql',
+    cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 }),
+    express.json({ limit: '1mb' }),
+    (req, res, next) => {
+      const given = req.header('x-request-id');
+      res.locals.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader('x-request-id', res.locals.requestId);
+      next();
+    },
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => ({
+        viewer: await verifyToken(req.header('authorization')),
+        requestId: res.locals.requestId as string,
+      }),
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
+  log.info({ url }, 'gateway ready');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    httpServer,
+    stop: () => (stopping ??= apollo.stop()),
+  };
+}

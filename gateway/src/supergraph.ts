@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config';
+import { SubgraphSource } from './subgraph-source';
+
+/**
+ * The gateway either serves a supergraph file (production: the committed schema/supergraph.graphql
+ * or any other path) or, in development, composes from running subgraphs and follows their changes.
+ */
+export function createGateway(config: GatewayConfig, log: Logger): ApolloGateway {
+  const buildService = ({ name, url }: { name: string; url?: string }) =>
+    new SubgraphSource({
+      name,
+      url: config.subgraphUrls[name] ?? url ?? '',
+      secret: config.gatewaySecret,
+      timeoutMs: config.subgraphTimeoutMs,
+      onUnavailable: (subgraph, error) => log.warn({ subgraph, err: error }, 'subgraph unavailable'),
+    });
+  if (config.composeFrom) {
+    return new ApolloGateway({
+      supergraphSdl: new IntrospectAndCompose({ subgraphs: config.composeFrom, pollIntervalInMs: 2_000 }),
+      buildService,
+    });
+  }
+  return new ApolloGateway({ supergraphSdl: readFileSync(config.supergraphPath, 'utf8'), buildService });
+}

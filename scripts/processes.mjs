@@ -1,0 +1,73 @@
+// Starts the supergraph as separate processes (subgraphs, workers, gateway) and stops them together.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { root } from './setup.mjs';
+import { GATEWAY, SUBGRAPHS, WORKERS } from './services.mjs';
+
+async function waitForReady(url, child, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url} exited with code ${child.exitCode} before becoming ready`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} was not ready after ${timeoutMs} ms`);
+}
+
+/**
+ * Starts every process of the stack; `env` is added to each one's environment.
+ * Returns the children and a stop() that sends SIGTERM and waits for all of them.
+ */
+export async function startStack({ env = {}, stdio = 'inherit', onExit, portOffset = 0 } = {}) {
+  const children = [];
+  const port = (p) => p + portOffset;
+  if (portOffset) {
+    // move every process (and the gateway's view of it) to other ports, e.g. beside a running dev stack
+    env = { ...env, GATEWAY_PORT: String(port(GATEWAY.port)), JWKS_URL: `http://127.0.0.1:${port(SUBGRAPHS.find((s) => s.name === 'identity').port)}/.well-known/jwks.json` };
+    for (const s of SUBGRAPHS) {
+      env[`${s.name.toUpperCase()}_PORT`] = String(port(s.port));
+      env[`SUBGRAPH_${s.name.toUpperCase()}_URL`] = `http://127.0.0.1:${port(s.port)}/graphql`;
+    }
+  }
+  const launch = (name, dir, entry, extraEnv = {}) => {
+    const child = spawn(process.execPath, [path.join(root, dir, entry)], {
+      cwd: root,
+      env: { ...process.env, ...env, ...extraEnv },
+      stdio: stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : 'ignore',
+    });
+    child.name = name;
+    child.on('exit', (code, signal) => onExit?.(name, code, signal));
+    children.push(child);
+    return child;
+  };
+  const stop = async () => {
+    await Promise.all(
+      children.map((child) =>
+        child.exitCode !== null || child.signalCode !== null
+          ? undefined
+          : new Promise((resolve) => {
+              child.once('exit', resolve);
+              child.kill('SIGTERM');
+              setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+            }),
+      ),
+    );
+  };
+  try {
+    await Promise.all(
+      SUBGRAPHS.map((s) => waitForReady(`http://127.0.0.1:${port(s.port)}/ready`, launch(s.name, s.dir, 'dist/main.js'))),
+    );
+    for (const w of WORKERS) launch(w.name, w.dir, w.entry);
+    const gateway = launch(GATEWAY.name, GATEWAY.dir, GATEWAY.entry);
+    await waitForReady(`http://127.0.0.1:${port(GATEWAY.port)}/health`, gateway);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { children, stop, url: (name) => `http://127.0.0.1:${port(name === 'gateway' ? GATEWAY.port : SUBGRAPHS.find((s) => s.name === name).port)}/graphql` };
+}

@@ -1,0 +1,40 @@
+// Installs the workspace (pnpm through npx: nothing global needed) and builds it with tsc.
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const PNPM = 'pnpm@10.34.8';
+
+export function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.status !== 0) {
+    console.error(`\n✖ ${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status || 1);
+  }
+}
+
+export function pnpm(args, options) {
+  run('npx', ['--yes', PNPM, ...args], options);
+}
+
+function reachable(description, check) {
+  try {
+    execFileSync(process.execPath, ['-e', check], { cwd: root, stdio: 'pipe', timeout: 10_000 });
+  } catch {
+    console.error(`✖ ${description} is not reachable. Wavegraph needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (see README, Configuration).`);
+    process.exit(1);
+  }
+}
+
+/** Postgres and Redis must be up; checked with a plain TCP connect so nothing else is required. */
+export function checkServices() {
+  const tcp = (port) => `require('net').connect(${port}, '127.0.0.1').on('connect', function () { this.end(); process.exit(0); }).on('error', () => process.exit(1))`;
+  reachable('PostgreSQL', tcp(Number(process.env.PGPORT ?? 5432)));
+  reachable('Redis', tcp(6379));
+}
+
+export function installAndBuild() {
+  pnpm(['install', '--frozen-lockfile', '--prefer-offline', '--reporter=append-only']);
+  run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b']);
+}

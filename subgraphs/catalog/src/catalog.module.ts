@@ -1,0 +1,28 @@
+import type { SubgraphModule } from '@wavegraph/kit';
+import { Episode } from './episode/episode.entity';
+import { resolveEpisodeReferences } from './episode/episode.loader';
+import { EpisodeResolver } from './episode/episode.resolver';
+import { CreateCatalog1763700000000 } from './migrations/1763700000000-CreateCatalog';
+import { createCatalogServices, type CatalogServices } from './services';
+import { Show } from './show/show.entity';
+import { loadShow } from './show/show.loader';
+import { ShowResolver } from './show/show.resolver';
+import { UserResolver } from './user/user.resolver';
+import { userRef } from './user/user.type';
+
+/** The catalog subgraph: shows, episodes and their publishing workflow. */
+export const catalogModule: SubgraphModule<CatalogServices> = {
+  name: 'catalog',
+  resolvers: [ShowResolver, EpisodeResolver, UserResolver],
+  entities: [Show, Episode],
+  migrations: [CreateCatalog1763700000000],
+  createServices: createCatalogServices,
+  references: {
+    Show: (ids, ctx) => Promise.all(ids.map((id) => loadShow(ctx, id))),
+    Episode: resolveEpisodeReferences,
+    // identity owns users; catalog only needs the id to resolve User.shows
+    User: async (ids) => ids.map(userRef),
+  },
+  ready: (services) => services.publishing.ping(),
+  stopServices: (services) => services.publishing.close(),
+};

@@ -1,0 +1,91 @@
+import type { Viewer } from '@wavegraph/auth';
+import { badInput, forbidden, notFound, requireUuid, unauthenticated } from '@wavegraph/kit';
+import type { DataSource, EntityManager } from 'typeorm';
+import { canManage } from '../common/policy';
+import { Show } from '../show/show.entity';
+import { Episode, EpisodeStatus } from './episode.entity';
+
+const { DRAFT, SCHEDULED, PUBLISHED, ARCHIVED } = EpisodeStatus;
+
+/** Puts a delayed "publish this episode at that time" job on the queue. */
+export interface PublishScheduler {
+  schedule(episodeId: string, publishAt: Date): Promise<void>;
+}
+
+/**
+ * The publishing workflow: DRAFT → SCHEDULED → PUBLISHED, back to DRAFT, and ARCHIVED from anywhere.
+ * Each change locks the row, so two concurrent changes (or a change and the worker) cannot interleave.
+ */
+export class EpisodeWorkflow {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scheduler: PublishScheduler,
+  ) {}
+
+  publish(viewer: Viewer | null, id: string): Promise<Episode> {
+    return this.change(viewer, id, 'published', [DRAFT, SCHEDULED], (episode) => {
+      Object.assign(episode, { status: PUBLISHED, publishedAt: new Date(), scheduledAt: null });
+    });
+  }
+
+  schedule(viewer: Viewer | null, id: string, publishAt: Date): Promise<Episode> {
+    if (!viewer) throw unauthenticated();
+    if (Number.isNaN(publishAt.getTime()) || publishAt.getTime() <= Date.now()) {
+      throw badInput('publishAt must be in the future', 'publishAt');
+    }
+    const at = new Date(publishAt.getTime());
+    return this.change(viewer, id, 'scheduled', [DRAFT, SCHEDULED], async (episode) => {
+      Object.assign(episode, { status: SCHEDULED, scheduledAt: at, publishedAt: null });
+      // inside the transaction: if Redis refuses the job, the episode is not left SCHEDULED without one
+      await this.scheduler.schedule(episode.id, at);
+    });
+  }
+
+  unpublish(viewer: Viewer | null, id: string): Promise<Episode> {
+    return this.change(viewer, id, 'unpublished', [PUBLISHED, SCHEDULED], (episode) => {
+      Object.assign(episode, { status: DRAFT, publishedAt: null, scheduledAt: null });
+    });
+  }
+
+  archive(viewer: Viewer | null, id: string): Promise<Episode> {
+    return this.change(viewer, id, 'archived', [DRAFT, SCHEDULED, PUBLISHED, ARCHIVED], (episode) => {
+      Object.assign(episode, { status: ARCHIVED, scheduledAt: null });
+    });
+  }
+
+  private async change(
+    viewer: Viewer | null,
+    id: string,
+    verb: string,
+    from: EpisodeStatus[],
+    apply: (episode: Episode) => void | Promise<void>,
+  ): Promise<Episode> {
+    if (!viewer) throw unauthenticated();
+    const episodeId = requireUuid('id', id);
+    return this.dataSource.transaction(async (manager: EntityManager) => {
+      const episode = await manager.findOne(Episode, { where: { id: episodeId }, lock: { mode: 'pessimistic_write' } });
+      if (!episode) throw notFound('Episode');
+      const show = await manager.findOneBy(Show, { id: episode.showId });
+      if (!show || !canManage(viewer, show.ownerId)) throw forbidden('Only the owner of the show or an editor can change its episodes');
+      if (!from.includes(episode.status)) {
+        throw badInput(`Episode is ${episode.status} and cannot be ${verb}; only ${from.join(' or ')} episodes can`, 'id');
+      }
+      await apply(episode);
+      return manager.save(episode);
+    });
+  }
+}
+
+/**
+ * What the publish job does: publish only if the episode is still SCHEDULED for exactly this time.
+ * A job left behind by a reschedule, unpublish or archive matches nothing and does nothing.
+ */
+export async function publishIfStillScheduled(dataSource: DataSource, episodeId: string, scheduledAt: Date): Promise<boolean> {
+  const result = await dataSource
+    .createQueryBuilder()
+    .update(Episode)
+    .set({ status: PUBLISHED, publishedAt: () => 'now()', scheduledAt: null })
+    .where('id = :episodeId AND status = :scheduled AND scheduled_at = :scheduledAt', { episodeId, scheduled: SCHEDULED, scheduledAt })
+    .execute();
+  return (result.affected ?? 0) > 0;
+}

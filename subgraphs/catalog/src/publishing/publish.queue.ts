@@ -1,0 +1,52 @@
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import type { PublishScheduler } from '../episode/episode.workflow';
+
+export const PUBLISH_QUEUE = 'catalog-publish';
+export const PUBLISH_JOB = 'publish-episode';
+
+/** Job data carries ids and times only; the worker reads the rest from the database. */
+export interface PublishJobData {
+  episodeId: string;
+  /** ISO time the episode was scheduled for; a job whose time no longer matches is stale. */
+  publishAt: string;
+}
+
+/** Same episode and time → same job id, so scheduling twice adds one job. */
+export const publishJobId = (episodeId: string, publishAt: Date): string => `publish-${episodeId}-${publishAt.getTime()}`;
+
+/** The producer side, owned by the catalog subgraph: one Redis connection, closed on stop. */
+export class PublishQueue implements PublishScheduler {
+  readonly queue: Queue<PublishJobData>;
+  private readonly connection: Redis;
+
+  constructor(redisUrl: string, prefix: string) {
+    // fail fast: a schedule that cannot reach Redis is rolled back, not left hanging
+    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+    this.queue = new Queue<PublishJobData>(PUBLISH_QUEUE, { connection: this.connection, prefix });
+  }
+
+  async schedule(episodeId: string, publishAt: Date): Promise<void> {
+    await this.queue.add(
+      PUBLISH_JOB,
+      { episodeId, publishAt: publishAt.toISOString() },
+      {
+        jobId: publishJobId(episodeId, publishAt),
+        delay: Math.max(0, publishAt.getTime() - Date.now()),
+        attempts: 10,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+        removeOnFail: { age: 30 * 24 * 3600 },
+      },
+    );
+  }
+
+  async ping(): Promise<void> {
+    await this.connection.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+    await this.connection.quit();
+  }
+}

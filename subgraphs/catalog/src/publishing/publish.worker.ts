@@ -1,0 +1,64 @@
+import { createLogger, openDatabase, type Logger } from '@wavegraph/kit';
+import { Worker, type Job } from 'bullmq';
+import Redis from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { Episode } from '../episode/episode.entity';
+import { publishIfStillScheduled } from '../episode/episode.workflow';
+import { Show } from '../show/show.entity';
+import { PUBLISH_QUEUE, type PublishJobData } from './publish.queue';
+
+export interface PublishWorkerOptions {
+  /** Reuse an open DataSource, or give a URL and the worker opens (and closes) its own. */
+  dataSource?: DataSource;
+  databaseUrl?: string;
+  redisUrl: string;
+  prefix: string;
+  concurrency?: number;
+  logger?: Logger;
+}
+
+export interface PublishWorker {
+  close(): Promise<void>;
+}
+
+/**
+ * Runs scheduled publishing. Jobs live in Redis, so jobs that fell due while no worker ran
+ * are picked up when one starts; failures retry with the job's exponential backoff.
+ */
+export async function startPublishWorker(options: PublishWorkerOptions): Promise<PublishWorker> {
+  const log = options.logger ?? createLogger('catalog-publisher');
+  let owned: DataSource | undefined;
+  if (!options.dataSource) {
+    if (!options.databaseUrl) throw new Error('startPublishWorker needs a dataSource or a databaseUrl');
+    // the subgraph runs the migrations; the worker only reads and updates episodes
+    owned = (await openDatabase({ url: options.databaseUrl, entities: [Show, Episode], migrations: [], logger: log, poolSize: 4 })).dataSource;
+  }
+  const dataSource = options.dataSource ?? (owned as DataSource);
+
+  const processJob = async (job: Job<PublishJobData>): Promise<{ published: boolean }> => {
+    const publishAt = new Date(job.data.publishAt);
+    const published = await publishIfStillScheduled(dataSource, job.data.episodeId, publishAt);
+    log.info({ jobId: job.id, episodeId: job.data.episodeId, published }, published ? 'episode published' : 'stale publish job ignored');
+    return { published };
+  };
+
+  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const worker = new Worker<PublishJobData>(PUBLISH_QUEUE, processJob, {
+    connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency ?? 4,
+  });
+  worker.on('failed', (job, error) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'publish job failed'));
+  worker.on('error', (error) => log.error({ err: error }, 'publish worker error'));
+  await worker.waitUntilReady();
+
+  let closing: Promise<void> | undefined;
+  return {
+    close: () =>
+      (closing ??= (async () => {
+        await worker.close();
+        await connection.quit();
+        await owned?.destroy();
+      })()),
+  };
+}

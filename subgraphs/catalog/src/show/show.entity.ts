@@ -1,0 +1,48 @@
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/** A podcast or video show. Shows are public; writes need ownership or a staff role. */
+@Entity('shows')
+@ObjectType('Show')
+@Directive('@key(fields: "id")')
+export class Show {
+  @PrimaryGeneratedColumn('uuid')
+  @Field(() => ID)
+  id: string;
+
+  @Column('text')
+  @Field()
+  slug: string;
+
+  @Column('text')
+  @Field()
+  title: string;
+
+  @Column('text')
+  @Field()
+  description: string;
+
+  @Column('text')
+  @Field()
+  category: string;
+
+  @Column('text')
+  @Field()
+  language: string;
+
+  @Column('text', { name: 'artwork_url', nullable: true })
+  @Field(() => String, { nullable: true })
+  artworkUrl: string | null;
+
+  /** Identity's user id; no foreign key, the user lives in another database. */
+  @Column('uuid', { name: 'owner_id' })
+  ownerId: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  @Field()
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
+  @Field()
+  updatedAt: Date;
+}

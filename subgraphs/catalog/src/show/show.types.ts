@@ -1,0 +1,46 @@
+import { connectionOf } from '@wavegraph/kit';
+import { Field, InputType } from 'type-graphql';
+import { encodeTimeCursor } from '../common/cursor';
+import { Show } from './show.entity';
+
+export const ShowConnection = connectionOf(Show, 'Show');
+export const showCursor = (show: Show): string => encodeTimeCursor(show.createdAt, show.id);
+
+@InputType()
+export class CreateShowInput {
+  @Field()
+  slug: string;
+
+  @Field()
+  title: string;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+
+  @Field({ description: 'One of the catalog categories, e.g. TECHNOLOGY' })
+  category: string;
+
+  @Field({ description: 'Language code, e.g. "en" or "pt-BR"' })
+  language: string;
+
+  @Field(() => String, { nullable: true })
+  artworkUrl?: string | null;
+}
+
+@InputType()
+export class UpdateShowInput {
+  @Field(() => String, { nullable: true })
+  title?: string | null;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+
+  @Field(() => String, { nullable: true })
+  category?: string | null;
+
+  @Field(() => String, { nullable: true })
+  language?: string | null;
+
+  @Field(() => String, { nullable: true })
+  artworkUrl?: string | null;
+}

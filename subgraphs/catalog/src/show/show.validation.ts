@@ -1,0 +1,91 @@
+import { badInput, optionalLength, requireLength } from '@wavegraph/kit';
+
+export const SHOW_CATEGORIES = [
+  'ARTS', 'BUSINESS', 'COMEDY', 'EDUCATION', 'FICTION', 'HEALTH', 'HISTORY', 'MUSIC',
+  'NEWS', 'SCIENCE', 'SOCIETY', 'SPORTS', 'TECHNOLOGY', 'TRUE_CRIME',
+] as const;
+export type ShowCategory = (typeof SHOW_CATEGORIES)[number];
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const LANGUAGE = /^[a-z]{2}(-[A-Z]{2})?$/;
+export const MAX_TITLE = 200;
+export const MAX_DESCRIPTION = 5000;
+const MAX_URL = 2048;
+
+export function validSlug(slug: string): string {
+  if (slug.length < 3 || slug.length > 80) throw badInput('slug must be 3 to 80 characters', 'slug');
+  if (!SLUG.test(slug)) throw badInput('slug may contain only lowercase letters, digits and single hyphens between them', 'slug');
+  return slug;
+}
+
+export function validCategory(category: string, field = 'category'): ShowCategory {
+  const found = SHOW_CATEGORIES.find((known) => known === category);
+  if (!found) throw badInput(`category must be one of ${SHOW_CATEGORIES.join(', ')}`, field);
+  return found;
+}
+
+export function validLanguage(language: string, field = 'language'): string {
+  if (!LANGUAGE.test(language)) throw badInput('language must be a code like "en" or "pt-BR"', field);
+  return language;
+}
+
+export function validArtworkUrl(value: string | null): string | null {
+  if (value === null) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw badInput('artworkUrl must be a valid URL', 'artworkUrl');
+  }
+  if (url.protocol !== 'https:') throw badInput('artworkUrl must use https', 'artworkUrl');
+  if (value.length > MAX_URL) throw badInput(`artworkUrl must be at most ${MAX_URL} characters`, 'artworkUrl');
+  return value;
+}
+
+export interface ShowFields {
+  slug: string;
+  title: string;
+  description: string;
+  category: string;
+  language: string;
+  artworkUrl: string | null;
+}
+
+export interface NewShowInput {
+  slug: string;
+  title: string;
+  description?: string | null;
+  category: string;
+  language: string;
+  artworkUrl?: string | null;
+}
+
+export interface ShowChangesInput {
+  title?: string | null;
+  description?: string | null;
+  category?: string | null;
+  language?: string | null;
+  artworkUrl?: string | null;
+}
+
+export function validNewShow(input: NewShowInput): ShowFields {
+  return {
+    slug: validSlug(input.slug),
+    title: requireLength('title', input.title, 1, MAX_TITLE),
+    description: optionalLength('description', input.description, MAX_DESCRIPTION) ?? '',
+    category: validCategory(input.category),
+    language: validLanguage(input.language),
+    artworkUrl: validArtworkUrl(input.artworkUrl ?? null),
+  };
+}
+
+/** Omitted (or null) required fields stay as they are; null clears description and artworkUrl. */
+export function validShowChanges(input: ShowChangesInput): Partial<ShowFields> {
+  const changes: Partial<ShowFields> = {};
+  if (input.title != null) changes.title = requireLength('title', input.title, 1, MAX_TITLE);
+  if (input.description !== undefined) changes.description = optionalLength('description', input.description, MAX_DESCRIPTION) ?? '';
+  if (input.category != null) changes.category = validCategory(input.category);
+  if (input.language != null) changes.language = validLanguage(input.language);
+  if (input.artworkUrl !== undefined) changes.artworkUrl = validArtworkUrl(input.artworkUrl);
+  return changes;
+}

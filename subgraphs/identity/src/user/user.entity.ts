@@ -1,0 +1,43 @@
+import type { Plan, Role } from '@wavegraph/auth';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { PlanEnum, RoleEnum } from './role-plan';
+
+/** A person with an account. `email` is exposed through UserResolver.email (visible to self and admins only). */
+@Entity('users')
+@ObjectType('User')
+@Directive('@key(fields: "id")')
+export class User {
+  @PrimaryGeneratedColumn('uuid')
+  @Field(() => ID)
+  id: string;
+
+  @Column('text')
+  email: string;
+
+  @Column('text')
+  @Field()
+  handle: string;
+
+  @Column('text', { name: 'display_name' })
+  @Field()
+  displayName: string;
+
+  @Column('text', { name: 'password_hash', select: false })
+  passwordHash: string;
+
+  @Column('text')
+  @Field(() => RoleEnum)
+  role: Role;
+
+  @Column('text')
+  @Field(() => PlanEnum)
+  plan: Plan;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @Field()
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

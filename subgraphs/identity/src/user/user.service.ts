@@ -1,0 +1,105 @@
+import type { Plan, Role } from '@wavegraph/auth';
+import { badInput, isUuid, notFound } from '@wavegraph/kit';
+import { In, type Repository } from 'typeorm';
+import { hashPassword } from './password';
+import { uniqueViolationToConflict } from './unique-violation';
+import { User } from './user.entity';
+import { checkPassword, normalizeDisplayName, normalizeEmail, normalizeHandle } from './user.validation';
+
+export interface NewAccount {
+  email: string;
+  handle: string;
+  displayName: string;
+  password: string;
+}
+
+export interface ProfileChanges {
+  displayName?: string | null;
+  handle?: string | null;
+}
+
+/** Use cases on user accounts. Validation happens before any write; uniqueness is enforced by the database. */
+export class UserService {
+  constructor(private readonly users: Repository<User>) {}
+
+  findById(id: string): Promise<User | null> {
+    return isUuid(id) ? this.users.findOneBy({ id }) : Promise.resolve(null);
+  }
+
+  /** One SQL query for any number of ids (reference batching). */
+  findByIds(ids: readonly string[]): Promise<User[]> {
+    const valid = ids.filter(isUuid);
+    return valid.length ? this.users.findBy({ id: In(valid) }) : Promise.resolve([]);
+  }
+
+  findByHandle(handle: string): Promise<User | null> {
+    return this.users.findOneBy({ handle: handle.trim().toLowerCase() });
+  }
+
+  /** The only read that loads the password hash. */
+  findWithPasswordByEmail(email: string): Promise<User | null> {
+    return this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.email = :email', { email: email.trim().toLowerCase() })
+      .getOne();
+  }
+
+  async create(account: NewAccount): Promise<User> {
+    const email = normalizeEmail(account.email);
+    const handle = normalizeHandle(account.handle);
+    const displayName = normalizeDisplayName(account.displayName);
+    checkPassword(account.password, email, handle);
+    const passwordHash = await hashPassword(account.password);
+    try {
+      const user = await this.users.save(this.users.create({ email, handle, displayName, passwordHash, role: 'USER', plan: 'FREE' }));
+      delete (user as Partial<User>).passwordHash;
+      return user;
+    } catch (error) {
+      throw uniqueViolationToConflict(error) ?? error;
+    }
+  }
+
+  async updateProfile(userId: string, changes: ProfileChanges): Promise<User> {
+    const patch: Partial<User> = {};
+    if (changes.displayName != null) patch.displayName = normalizeDisplayName(changes.displayName);
+    if (changes.handle != null) patch.handle = normalizeHandle(changes.handle);
+    if (Object.keys(patch).length) {
+      try {
+        const result = await this.users.update({ id: userId }, patch);
+        if (!result.affected) throw notFound('User');
+      } catch (error) {
+        throw uniqueViolationToConflict(error) ?? error;
+      }
+    }
+    return this.require(userId);
+  }
+
+  setRole(userId: string, role: Role): Promise<User> {
+    return this.setColumns(userId, { role });
+  }
+
+  setPlan(userId: string, plan: Plan): Promise<User> {
+    return this.setColumns(userId, { plan });
+  }
+
+  /** Bootstraps the first admin from the command line (cli/grant-role). */
+  async grantRoleByEmail(email: string, role: Role): Promise<User> {
+    const user = await this.users.findOneBy({ email: email.trim().toLowerCase() });
+    if (!user) throw notFound('User');
+    return this.setRole(user.id, role);
+  }
+
+  private async setColumns(userId: string, patch: Pick<Partial<User>, 'role' | 'plan'>): Promise<User> {
+    if (!isUuid(userId)) throw badInput('userId is not a valid id', 'userId');
+    const result = await this.users.update({ id: userId }, patch);
+    if (!result.affected) throw notFound('User');
+    return this.require(userId);
+  }
+
+  private async require(id: string): Promise<User> {
+    const user = await this.users.findOneBy({ id });
+    if (!user) throw notFound('User');
+    return user;
+  }
+}
