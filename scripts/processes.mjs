@@ -39,12 +39,15 @@ export async function startStack({ env = {}, stdio = 'inherit', onExit, portOffs
       cwd: root,
       env: { ...process.env, ...env, ...extraEnv },
       stdio: stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : 'ignore',
+      // own process group: a terminal's Ctrl-C reaches only us, and we stop the children in order
+      detached: true,
     });
     child.name = name;
     child.on('exit', (code, signal) => onExit?.(name, code, signal));
     children.push(child);
     return child;
   };
+  process.on('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
   const stop = async () => {
     await Promise.all(
       children.map((child) =>

@@ -38,3 +38,8 @@ export function installAndBuild() {
   pnpm(['install', '--frozen-lockfile', '--prefer-offline', '--reporter=append-only']);
   run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b']);
 }
+
+/** Type-checks what the build does not emit: the scenario tests. */
+export function typecheckTests() {
+  run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'e2e']);
+}

@@ -3,10 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkServices, installAndBuild, root, run } from './setup.mjs';
+import { checkServices, installAndBuild, root, run, typecheckTests } from './setup.mjs';
 
 checkServices();
 installAndBuild();
+typecheckTests();
 run(process.execPath, ['scripts/compose.mjs', '--check']);
 run(path.join(root, 'node_modules/.bin/graphql-codegen'), ['--config', 'codegen.yml', '--check']);
 

@@ -11,6 +11,8 @@ export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.
 export interface TestSupergraph {
   url: string;
   gateway: RunningGateway;
+  /** The configuration the gateway was started with (to start another one beside it). */
+  gatewayConfig: GatewayConfig;
   identity: RunningSubgraph<IdentityServices>;
   catalog: RunningSubgraph<unknown>;
   client(accessToken?: string): WavegraphClient;
@@ -34,7 +36,7 @@ export async function startTestSupergraph(overrides: Partial<GatewayConfig> = {}
   const identity = await startSubgraph(identityModule, { ...common, databaseUrl: identityDb.url });
   const catalog = await startSubgraph(catalogModule, { ...common, databaseUrl: catalogDb.url });
   const worker = await startPublishWorker({ databaseUrl: catalogDb.url, redisUrl: TEST_REDIS_URL, prefix: redisPrefix });
-  const gateway = await startGateway({
+  const gatewayConfig: GatewayConfig = {
     ...configFromEnv(),
     port: 0,
     production: false,
@@ -45,11 +47,13 @@ export async function startTestSupergraph(overrides: Partial<GatewayConfig> = {}
     jwksUrl: jwksUrl(identity.url),
     subgraphTimeoutMs: 5_000,
     ...overrides,
-  });
+  };
+  const gateway = await startGateway(gatewayConfig);
   const subgraphs = { identity, catalog };
   return {
     url: gateway.url,
     gateway,
+    gatewayConfig,
     identity,
     catalog: catalog as RunningSubgraph<unknown>,
     client: (accessToken) => createWavegraphClient(gateway.url, accessToken),
