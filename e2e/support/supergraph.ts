@@ -3,8 +3,8 @@ import { catalogModule, startPublishWorker } from '@wavegraph/catalog';
 import { createWavegraphClient, type WavegraphClient } from '@wavegraph/client';
 import { configFromEnv, startGateway, type GatewayConfig, type RunningGateway } from '@wavegraph/gateway';
 import { identityModule, jwksUrl, type IdentityServices } from '@wavegraph/identity';
-import { startSubgraph, type RunningSubgraph } from '@wavegraph/kit';
-import { dropRedisPrefix, freshDatabase, freshRedisPrefix, TEST_GATEWAY_SECRET, TEST_REDIS_URL, type TestDatabase } from '@wavegraph/testkit';
+import type { RunningSubgraph } from '@wavegraph/kit';
+import { dropRedisPrefix, freshRedisPrefix, startTestSubgraph, TEST_GATEWAY_SECRET, TEST_REDIS_URL } from '@wavegraph/testkit';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
@@ -26,16 +26,11 @@ export interface TestSupergraph {
  * worker, and the gateway serving the committed schema/supergraph.graphql, all on free ports.
  */
 export async function startTestSupergraph(overrides: Partial<GatewayConfig> = {}): Promise<TestSupergraph> {
-  const databases: TestDatabase[] = [];
   const redisPrefix = freshRedisPrefix();
-  const common = { port: 0, redisUrl: TEST_REDIS_URL, redisPrefix, gatewaySecret: TEST_GATEWAY_SECRET };
-  const identityDb = await freshDatabase('identity');
-  databases.push(identityDb);
-  const catalogDb = await freshDatabase('catalog');
-  databases.push(catalogDb);
-  const identity = await startSubgraph(identityModule, { ...common, databaseUrl: identityDb.url });
-  const catalog = await startSubgraph(catalogModule, { ...common, databaseUrl: catalogDb.url });
-  const worker = await startPublishWorker({ databaseUrl: catalogDb.url, redisUrl: TEST_REDIS_URL, prefix: redisPrefix });
+  const identityHarness = await startTestSubgraph(identityModule, { redisPrefix });
+  const catalogHarness = await startTestSubgraph(catalogModule, { redisPrefix });
+  const [identity, catalog] = [identityHarness.running, catalogHarness.running];
+  const worker = await startPublishWorker({ databaseUrl: catalogHarness.database.url, redisUrl: TEST_REDIS_URL, prefix: redisPrefix });
   const gatewayConfig: GatewayConfig = {
     ...configFromEnv(),
     port: 0,
@@ -49,7 +44,7 @@ export async function startTestSupergraph(overrides: Partial<GatewayConfig> = {}
     ...overrides,
   };
   const gateway = await startGateway(gatewayConfig);
-  const subgraphs = { identity, catalog };
+  const subgraphs = { identity: identityHarness, catalog: catalogHarness };
   return {
     url: gateway.url,
     gateway,
@@ -57,12 +52,11 @@ export async function startTestSupergraph(overrides: Partial<GatewayConfig> = {}
     identity,
     catalog: catalog as RunningSubgraph<unknown>,
     client: (accessToken) => createWavegraphClient(gateway.url, accessToken),
-    stopSubgraph: (name) => subgraphs[name].stop(),
+    stopSubgraph: (name) => subgraphs[name].running.stop(),
     stop: async () => {
       await gateway.stop();
       await worker.close();
-      await Promise.all([identity.stop(), catalog.stop()]);
-      await Promise.all(databases.map((db) => db.drop()));
+      await Promise.all([identityHarness.stop(), catalogHarness.stop()]);
       await dropRedisPrefix(redisPrefix);
     },
   };

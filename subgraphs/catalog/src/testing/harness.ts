@@ -1,53 +1,14 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { Role, Viewer } from '@wavegraph/auth';
-import { startSubgraph, type RunningSubgraph } from '@wavegraph/kit';
-import {
-  callSubgraph,
-  dropRedisPrefix,
-  freshDatabase,
-  freshRedisPrefix,
-  TEST_GATEWAY_SECRET,
-  TEST_REDIS_URL,
-  type GraphQLResponse,
-  type TestDatabase,
-} from '@wavegraph/testkit';
+import { startTestSubgraph, type GraphQLResponse, type SubgraphHarness } from '@wavegraph/testkit';
 import { catalogModule } from '../catalog.module';
 import type { CatalogServices } from '../services';
 
 /** A catalog subgraph on a fresh database and Redis prefix, started in-process for one spec file. */
-export interface CatalogHarness {
-  running: RunningSubgraph<CatalogServices>;
-  database: TestDatabase;
-  redisPrefix: string;
-  call<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, viewer?: Viewer | null): Promise<GraphQLResponse<T>>;
-  count(table: 'shows' | 'episodes'): Promise<number>;
-  stop(): Promise<void>;
-}
+export type CatalogHarness = SubgraphHarness<CatalogServices>;
 
-export async function startCatalog(): Promise<CatalogHarness> {
-  const database = await freshDatabase('catalog');
-  const redisPrefix = freshRedisPrefix();
-  const running = await startSubgraph(catalogModule, {
-    port: 0,
-    databaseUrl: database.url,
-    redisUrl: TEST_REDIS_URL,
-    redisPrefix,
-    gatewaySecret: TEST_GATEWAY_SECRET,
-  });
-  return {
-    running,
-    database,
-    redisPrefix,
-    call: (query, variables = {}, viewer = null) => callSubgraph(running.url, query, variables, viewer),
-    count: async (table) => Number((await running.db.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n),
-    stop: async () => {
-      await running.stop();
-      await database.drop();
-      await dropRedisPrefix(redisPrefix);
-    },
-  };
-}
+export const startCatalog = (): Promise<CatalogHarness> => startTestSubgraph(catalogModule);
 
 export const viewer = (role: Role = 'USER'): Viewer => ({ id: randomUUID(), role, plan: 'FREE' });
 

@@ -56,8 +56,8 @@ describe('identity: sessions', () => {
     expect(afterReplay.data).toBeNull();
     expect(afterReplay.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     // other sessions of the same user are not affected
-    const login = await h.call(LOGIN, { input: { email: reg.input.email, password: reg.input.password } });
-    expect((await refresh(login.data?.login.refreshToken)).errors).toBeUndefined();
+    const login = await h.call<{ login: AuthResult }>(LOGIN, { input: { email: reg.input.email, password: reg.input.password } });
+    expect((await refresh(login.data?.login.refreshToken ?? '')).errors).toBeUndefined();
   });
 
   it('lets exactly one of two concurrent refreshes with the same token win', async () => {

@@ -1,38 +1,12 @@
 import 'reflect-metadata';
 import type { Viewer } from '@wavegraph/auth';
-import { startSubgraph, type RunningSubgraph } from '@wavegraph/kit';
-import { callSubgraph, freshDatabase, freshRedisPrefix, TEST_GATEWAY_SECRET, type GraphQLResponse, type TestDatabase } from '@wavegraph/testkit';
+import { startTestSubgraph, type SubgraphHarness, type TestDatabase } from '@wavegraph/testkit';
 import { identityModule, type IdentityServices } from '../index';
 
 /** Test-only: a running identity subgraph on a fresh database, plus small helpers the specs share. */
-export interface Harness {
-  running: RunningSubgraph<IdentityServices>;
-  database: TestDatabase;
-  call<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, viewer?: Viewer | null): Promise<GraphQLResponse<T>>;
-  count(table: string): Promise<number>;
-  stop(): Promise<void>;
-}
+export type Harness = SubgraphHarness<IdentityServices>;
 
-export async function startIdentity(database?: TestDatabase): Promise<Harness> {
-  const db = database ?? (await freshDatabase('identity'));
-  const running = await startSubgraph(identityModule, {
-    port: 0,
-    databaseUrl: db.url,
-    redisUrl: 'redis://127.0.0.1:6379',
-    redisPrefix: freshRedisPrefix(),
-    gatewaySecret: TEST_GATEWAY_SECRET,
-  });
-  return {
-    running,
-    database: db,
-    call: (query, variables = {}, viewer = null) => callSubgraph(running.url, query, variables, viewer),
-    count: async (table) => Number((await running.db.dataSource.query(`SELECT count(*) AS n FROM ${table}`))[0].n),
-    stop: async () => {
-      await running.stop();
-      if (!database) await db.drop();
-    },
-  };
-}
+export const startIdentity = (database?: TestDatabase): Promise<Harness> => startTestSubgraph(identityModule, { database });
 
 export const AUTH_FIELDS = 'accessToken accessTokenExpiresAt refreshToken user { id handle displayName email role plan createdAt }';
 

@@ -1,5 +1,5 @@
 import { grantRole } from '../cli/grant-role.command';
-import { LOGIN, REGISTER, registerUser, startIdentity, viewerOf, type Harness } from '../testing/harness';
+import { LOGIN, REGISTER, registerUser, startIdentity, viewerOf, type Harness, type AuthResult } from '../testing/harness';
 
 const ME = '{ me { id handle displayName email role plan createdAt } }';
 const USER = 'query($id: ID!) { user(id: $id) { id handle email } }';
@@ -19,14 +19,14 @@ describe('identity: users', () => {
     expect(reg.accessToken.split('.')).toHaveLength(3);
     expect(reg.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const login = await h.call(LOGIN, { input: { email: 'ADA@example.com', password: reg.input.password } });
+    const login = await h.call<{ login: AuthResult }>(LOGIN, { input: { email: 'ADA@example.com', password: reg.input.password } });
     expect(login.errors).toBeUndefined();
     expect(login.data?.login.user.id).toBe(reg.user.id);
     expect(login.data?.login.refreshToken).not.toBe(reg.refreshToken);
 
-    const me = await h.call(ME, {}, viewerOf(reg));
+    const me = await h.call<{ me: AuthResult['user'] }>(ME, {}, viewerOf(reg));
     expect(me.data?.me).toMatchObject({ id: reg.user.id, handle: 'ada_l', email: 'ada@example.com', role: 'USER', plan: 'FREE' });
-    expect(new Date(me.data?.me.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect(new Date(me.data?.me.createdAt ?? 0).getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect((await h.call(ME)).data).toEqual({ me: null });
   });
 
@@ -34,7 +34,7 @@ describe('identity: users', () => {
     const owner = await registerUser(h);
     const other = await registerUser(h);
     const email = owner.input.email;
-    const as = async (viewer: Parameters<Harness['call']>[2]) => (await h.call(USER, { id: owner.user.id }, viewer)).data?.user.email;
+    const as = async (viewer: Parameters<Harness['call']>[2]) => (await h.call<{ user: { email: string | null } }>(USER, { id: owner.user.id }, viewer)).data?.user.email;
     expect(await as(viewerOf(owner))).toBe(email);
     expect(await as({ id: other.user.id, role: 'ADMIN', plan: 'FREE' })).toBe(email);
     expect(await as(viewerOf(other))).toBeNull();
@@ -95,7 +95,7 @@ describe('identity: users', () => {
   it('finds users by id and handle, with BAD_USER_INPUT and NOT_FOUND errors', async () => {
     const reg = await registerUser(h, { handle: 'Findable_One' });
     expect((await h.call(USER, { id: reg.user.id })).data?.user).toMatchObject({ id: reg.user.id, handle: 'findable_one' });
-    const byHandle = await h.call('query($h: String!) { userByHandle(handle: $h) { id } }', { h: 'FINDABLE_one' });
+    const byHandle = await h.call<{ userByHandle: { id: string } }>('query($h: String!) { userByHandle(handle: $h) { id } }', { h: 'FINDABLE_one' });
     expect(byHandle.data?.userByHandle.id).toBe(reg.user.id);
 
     const malformed = await h.call(USER, { id: 'nope' });
@@ -138,8 +138,8 @@ describe('identity: users', () => {
 
       const granted = await grantRole(h.running.services.users, admin.input.email.toUpperCase(), 'ADMIN');
       expect(granted.role).toBe('ADMIN');
-      const login = await h.call(LOGIN, { input: { email: admin.input.email, password: admin.input.password } });
-      const adminViewer = viewerOf(login.data?.login);
+      const login = await h.call<{ login: AuthResult }>(LOGIN, { input: { email: admin.input.email, password: admin.input.password } });
+      const adminViewer = viewerOf(login.data!.login);
       expect(adminViewer.role).toBe('ADMIN');
 
       expect((await h.call(SET_ROLE, { id: target.user.id, role: 'EDITOR' }, adminViewer)).data?.setUserRole).toEqual({ id: target.user.id, role: 'EDITOR' });
