@@ -11,6 +11,8 @@ import { load, table } from './lib.mjs';
 const require = createRequire(import.meta.url);
 const { signEnvelope } = require(path.join(root, 'packages/auth/dist/index.js'));
 const { Client } = require(path.join(root, 'packages/testkit/node_modules/pg'));
+const { dropRedisPrefix } = require(path.join(root, 'packages/testkit/dist/index.js'));
+const redisPrefix = `wgbench-${process.pid}`;
 const SECRET = 'wavegraph-bench-secret';
 const PAGE = Number(process.env.BENCH_PAGE ?? 20);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -52,7 +54,7 @@ const stack = await startStack({
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     WAVEGRAPH_GATEWAY_SECRET: SECRET,
-    REDIS_PREFIX: `bench-${process.pid}`,
+    REDIS_PREFIX: redisPrefix,
     IDENTITY_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbs[0]}`,
     CATALOG_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbs[1]}`,
   },
@@ -87,4 +89,5 @@ try {
 } finally {
   await stack.stop();
   await resetDatabases(dbs);
+  await dropRedisPrefix(redisPrefix);
 }
