@@ -169,6 +169,8 @@ export type ShowsQuery = { shows: { edges: Array<{ cursor: string, node: { id: s
 
 export type ViewerFieldsFragment = { id: string, handle: string, displayName: string, email: string | null, role: Role, plan: Plan };
 
+export type SessionFieldsFragment = { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { id: string, handle: string, displayName: string, email: string | null, role: Role, plan: Plan } };
+
 export type RegisterMutationVariables = Exact<{
   input: RegisterInput;
 }>;
@@ -265,6 +267,16 @@ export const ViewerFieldsFragmentDoc = gql`
   plan
 }
     `;
+export const SessionFieldsFragmentDoc = gql`
+    fragment SessionFields on AuthPayload {
+  accessToken
+  accessTokenExpiresAt
+  refreshToken
+  user {
+    ...ViewerFields
+  }
+}
+    ${ViewerFieldsFragmentDoc}`;
 export const CreateShowDocument = gql`
     mutation CreateShow($input: CreateShowInput!) {
   createShow(input: $input) {
@@ -404,27 +416,17 @@ export const ShowsDocument = gql`
 export const RegisterDocument = gql`
     mutation Register($input: RegisterInput!) {
   register(input: $input) {
-    accessToken
-    accessTokenExpiresAt
-    refreshToken
-    user {
-      ...ViewerFields
-    }
+    ...SessionFields
   }
 }
-    ${ViewerFieldsFragmentDoc}`;
+    ${SessionFieldsFragmentDoc}`;
 export const LoginDocument = gql`
     mutation Login($input: LoginInput!) {
   login(input: $input) {
-    accessToken
-    accessTokenExpiresAt
-    refreshToken
-    user {
-      ...ViewerFields
-    }
+    ...SessionFields
   }
 }
-    ${ViewerFieldsFragmentDoc}`;
+    ${SessionFieldsFragmentDoc}`;
 export const RefreshSessionDocument = gql`
     mutation RefreshSession($refreshToken: String!) {
   refreshSession(refreshToken: $refreshToken) {
