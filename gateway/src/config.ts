@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEV_GATEWAY_SECRET } from '@wavegraph/auth';
 
 /** Everything the gateway reads from the environment, with defaults that work on a developer machine. */
 export interface GatewayConfig {
@@ -22,7 +23,6 @@ export interface GatewayConfig {
   maxTokens: number;
 }
 
-const DEV_SECRET = 'wavegraph-dev-gateway-secret-change-me';
 export const DEFAULT_SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
 function env(name: string, fallback: string): string {
@@ -47,8 +47,8 @@ function parseSubgraphList(raw: string): { name: string; url: string }[] {
 
 export function configFromEnv(): GatewayConfig {
   const production = env('NODE_ENV', 'development') === 'production';
-  const gatewaySecret = env('WAVEGRAPH_GATEWAY_SECRET', DEV_SECRET);
-  if (production && gatewaySecret === DEV_SECRET) throw new Error('WAVEGRAPH_GATEWAY_SECRET must be set in production');
+  const gatewaySecret = env('WAVEGRAPH_GATEWAY_SECRET', DEV_GATEWAY_SECRET);
+  if (production && gatewaySecret === DEV_GATEWAY_SECRET) throw new Error('WAVEGRAPH_GATEWAY_SECRET must be set in production');
   const compose = env('GATEWAY_COMPOSE_FROM', '');
   const overrides = Object.fromEntries(
     Object.entries(process.env)

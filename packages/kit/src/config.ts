@@ -1,3 +1,5 @@
+import { DEV_GATEWAY_SECRET } from '@wavegraph/auth';
+
 /** Reads settings from the environment; every setting has a default that works on a developer machine. */
 export function envString(name: string, fallback: string): string {
   const value = process.env[name];
@@ -20,8 +22,6 @@ export function envBool(name: string, fallback: boolean): boolean {
 
 export const isProduction = (): boolean => envString('NODE_ENV', 'development') === 'production';
 
-/** Development-only default for the gateway-to-subgraph signing secret; production must set its own. */
-export const DEV_GATEWAY_SECRET = 'wavegraph-dev-gateway-secret-change-me';
 
 export function gatewaySecret(): string {
   const secret = envString('WAVEGRAPH_GATEWAY_SECRET', DEV_GATEWAY_SECRET);

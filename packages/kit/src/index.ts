@@ -11,3 +11,4 @@ export * from './schema';
 export * from './server';
 export * from './validate';
 export * from './compose';
+export * from './unique';

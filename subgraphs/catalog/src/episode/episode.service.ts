@@ -3,7 +3,7 @@ import { badInput, forbidden, isUuid, notFound, requireUuid, unauthenticated } f
 import { In, type DataSource, type Repository } from 'typeorm';
 import type { TimeCursor } from '../common/cursor';
 import { canManage } from '../common/policy';
-import { rethrowAsConflict } from '../common/unique';
+import { rethrowAsConflict } from '@wavegraph/kit';
 import type { Show } from '../show/show.entity';
 import type { ShowService } from '../show/show.service';
 import { Episode, EpisodeStatus, episodeSortSql, episodeSortTime } from './episode.entity';

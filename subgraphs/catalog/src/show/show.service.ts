@@ -3,7 +3,7 @@ import { forbidden, isUuid, notFound, requireUuid, unauthenticated } from '@wave
 import { In, type DataSource, type Repository } from 'typeorm';
 import type { TimeCursor } from '../common/cursor';
 import { canManage } from '../common/policy';
-import { rethrowAsConflict } from '../common/unique';
+import { rethrowAsConflict } from '@wavegraph/kit';
 import { Show } from './show.entity';
 import { validCategory, validLanguage, validNewShow, validShowChanges, type NewShowInput, type ShowChangesInput } from './show.validation';
 

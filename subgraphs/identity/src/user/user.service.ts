@@ -1,10 +1,14 @@
 import type { Plan, Role } from '@wavegraph/auth';
-import { badInput, isUuid, notFound } from '@wavegraph/kit';
+import { badInput, isUuid, notFound, rethrowAsConflict } from '@wavegraph/kit';
 import { In, type Repository } from 'typeorm';
 import { hashPassword } from './password';
-import { uniqueViolationToConflict } from './unique-violation';
 import { User } from './user.entity';
 import { checkPassword, normalizeDisplayName, normalizeEmail, normalizeHandle } from './user.validation';
+
+const TAKEN = {
+  users_email_key: { field: 'email', message: 'An account with this email already exists' },
+  users_handle_key: { field: 'handle', message: 'This handle is already taken' },
+};
 
 export interface NewAccount {
   email: string;
@@ -56,7 +60,7 @@ export class UserService {
       delete (user as Partial<User>).passwordHash;
       return user;
     } catch (error) {
-      throw uniqueViolationToConflict(error) ?? error;
+      rethrowAsConflict(error, TAKEN);
     }
   }
 
@@ -69,7 +73,7 @@ export class UserService {
         const result = await this.users.update({ id: userId }, patch);
         if (!result.affected) throw notFound('User');
       } catch (error) {
-        throw uniqueViolationToConflict(error) ?? error;
+        rethrowAsConflict(error, TAKEN);
       }
     }
     return this.require(userId);

@@ -1,4 +1,4 @@
-import { conflict } from '@wavegraph/kit';
+import { conflict } from './errors';
 import type { GraphQLError } from 'graphql';
 
 interface PgError {
