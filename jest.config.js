@@ -19,8 +19,8 @@ module.exports = {
   transform: { '^.+\\.ts$': swc, '/jose/dist/.+\\.js$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/jose@[^/]+/node_modules/)?jose/)'],
   moduleNameMapper: {
-    '^@wavegraph/(auth|kit|testkit)$': '<rootDir>/packages/$1/src',
-    '^@wavegraph/(identity|catalog)$': '<rootDir>/subgraphs/$1/src',
+    '^@wavegraph/(auth|kit|events|testkit)$': '<rootDir>/packages/$1/src',
+    '^@wavegraph/(identity|catalog|engagement|discovery)$': '<rootDir>/subgraphs/$1/src',
     '^@wavegraph/gateway$': '<rootDir>/gateway/src',
     '^@wavegraph/client$': '<rootDir>/clients/typescript/src',
   },

@@ -12,3 +12,4 @@ export * from './server';
 export * from './validate';
 export * from './compose';
 export * from './unique';
+export * from './trace';

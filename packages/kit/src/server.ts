@@ -13,6 +13,7 @@ import { openDatabase, type Database } from './database';
 import { createLogger, type Logger } from './logger';
 import { Loaders } from './loaders';
 import { buildFederatedSchema, type SubgraphSchemaDefinition } from './schema';
+import { runWithTrace } from './trace';
 
 export interface ServiceDeps {
   db: Database;
@@ -134,7 +135,9 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
         res.status(400).json({ errors: [{ message: 'Body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
         return;
       }
-      next();
+      // events recorded while serving this request carry its id
+      const traceparent = typeof req.headers.traceparent === 'string' ? req.headers.traceparent : undefined;
+      runWithTrace({ requestId: verdict.requestId, traceparent }, next);
     },
     expressMiddleware(apollo, {
       context: async ({ res }) => ({

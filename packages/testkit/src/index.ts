@@ -2,3 +2,4 @@ export * from './database';
 export * from './redis';
 export * from './subgraph-client';
 export * from './subgraph';
+export * from './private-redis';

@@ -1,0 +1,58 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { EventContract } from './contract';
+import type { EventEnvelope } from './envelope';
+
+/**
+ * What a consuming context does with one event type; runs inside the inbox transaction.
+ * The payload type is erased here so handlers of different events fit in one list; `on`
+ * keeps it typed for the code that writes the handler.
+ */
+export interface EventHandler {
+  contract: EventContract<unknown>;
+  apply(event: EventEnvelope, tx: EntityManager): Promise<void>;
+}
+
+export function on<P>(contract: EventContract<P>, apply: (event: EventEnvelope<P>, tx: EntityManager) => Promise<void>): EventHandler {
+  // sound: the consumer only calls a handler with an event decoded against this very contract
+  return { contract: contract as EventContract<unknown>, apply: apply as EventHandler['apply'] };
+}
+
+/** Handlers by event type (any version: the envelope was already checked against its contract). */
+export function handlersByType(handlers: readonly EventHandler[]): Map<string, EventHandler[]> {
+  const byType = new Map<string, EventHandler[]>();
+  for (const handler of handlers) {
+    const key = `${handler.contract.type}@${handler.contract.version}`;
+    byType.set(key, [...(byType.get(key) ?? []), handler]);
+  }
+  return byType;
+}
+
+/**
+ * Applies an event exactly once for `consumer`: its id goes into the inbox in the same
+ * transaction as the handlers' writes. Returns false when it had been applied before.
+ * A concurrent duplicate waits on the inbox row and then sees it, so it is skipped too.
+ */
+export function applyOnce(
+  dataSource: DataSource,
+  consumer: string,
+  event: EventEnvelope,
+  handlers: readonly EventHandler[],
+): Promise<boolean> {
+  return dataSource.transaction((tx) => applyInTransaction(tx, consumer, event, handlers));
+}
+
+/** The same inside a transaction the caller owns (a rebuild replays everything in one). */
+export async function applyInTransaction(
+  tx: EntityManager,
+  consumer: string,
+  event: EventEnvelope,
+  handlers: readonly EventHandler[],
+): Promise<boolean> {
+  const inserted: unknown[] = await tx.query(
+    'INSERT INTO inbox (consumer, event_id, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id',
+    [consumer, event.id, `${event.type}@${event.version}`],
+  );
+  if (!inserted.length) return false;
+  for (const handler of handlers) await handler.apply(event, tx);
+  return true;
+}

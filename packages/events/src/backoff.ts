@@ -1,0 +1,30 @@
+export interface Backoff {
+  baseMs: number;
+  maxMs: number;
+}
+
+/** Exponential backoff with "equal jitter": half the delay is fixed, half random. */
+export function backoffDelay(attempt: number, { baseMs, maxMs }: Backoff, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/** A sleep that `wake()` can cut short (new work arrived, or we are stopping). */
+export class Sleeper {
+  private timer: NodeJS.Timeout | undefined;
+  private resolve: (() => void) | undefined;
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+      this.timer = setTimeout(() => this.wake(), ms);
+    });
+  }
+
+  wake(): void {
+    clearTimeout(this.timer);
+    const resolve = this.resolve;
+    this.resolve = undefined;
+    resolve?.();
+  }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+import { envString, redisUrl } from '@wavegraph/kit';
+import Redis from 'ioredis';
+import { runEventsCli } from './cli.command';
+
+/** `npm run events -- <command>`; see USAGE. Reads REDIS_URL and REDIS_PREFIX like the services. */
+async function main(): Promise<number> {
+  const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+  try {
+    return await runEventsCli(process.argv.slice(2), { redis, prefix: envString('REDIS_PREFIX', 'wavegraph'), out: (line) => process.stdout.write(`${line}\n`) });
+  } finally {
+    redis.disconnect();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`wavegraph-events: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

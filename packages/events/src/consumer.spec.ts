@@ -1,0 +1,164 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { dropRedisPrefix, freshRedisPrefix, TEST_REDIS_URL } from '@wavegraph/testkit';
+import Redis from 'ioredis';
+import { appendEvent } from './append';
+import { on } from './apply';
+import { runEventsCli } from './cli.command';
+import { EventConsumer, type ConsumerOptions } from './consumer';
+import { EpisodeLiked, ShowFollowed } from './contracts';
+import { listDeadLetters } from './dead-letters';
+import { streamOf } from './streams';
+import { effects, eventsFixture, eventually, likePayload, log, recordEffect, type EventsFixture } from './testing/fixture';
+
+let fx: EventsFixture;
+let prefix: string;
+let redis: Redis;
+const consumers: EventConsumer[] = [];
+
+beforeAll(async () => {
+  fx = await eventsFixture();
+  redis = new Redis(TEST_REDIS_URL);
+});
+beforeEach(async () => {
+  prefix = freshRedisPrefix();
+  await fx.db.dataSource.query('TRUNCATE effects, inbox');
+});
+afterEach(async () => {
+  await Promise.all(consumers.splice(0).map((c) => c.stop()));
+  await dropRedisPrefix(prefix);
+});
+afterAll(async () => {
+  redis.disconnect();
+  await fx.stop();
+});
+
+async function consumer(options: Partial<ConsumerOptions> = {}): Promise<EventConsumer> {
+  const created = new EventConsumer({
+    dataSource: fx.db.dataSource,
+    redisUrl: TEST_REDIS_URL,
+    prefix,
+    group: 'test',
+    producers: ['engagement'],
+    handlers: [recordEffect()],
+    log,
+    blockMs: 100,
+    reclaimIdleMs: 300,
+    maxDeliveries: 3,
+    ...options,
+  });
+  consumers.push(created);
+  await created.start();
+  return created;
+}
+
+const like = (episodeId = randomUUID()) => appendEvent(redis, prefix, EpisodeLiked, episodeId, likePayload(episodeId, randomUUID()));
+const cli = async (...args: string[]) => {
+  const lines: string[] = [];
+  const code = await runEventsCli(args, { redis, prefix, out: (line) => lines.push(line) });
+  return { code, output: lines.join('\n') };
+};
+
+describe('EventConsumer', () => {
+  it('applies every event once, a redelivered one included', async () => {
+    await consumer();
+    const first = await like();
+    await like();
+    // the same event published twice (a relay that died before marking it sent)
+    await redis.xadd(streamOf(prefix, 'engagement'), '*', 'type', 'engagement.EpisodeLiked@1', 'event', JSON.stringify(first));
+    await appendEvent(redis, prefix, ShowFollowed, 'show', { showId: randomUUID(), userId: randomUUID() });
+    const rows = await eventually(() => effects(fx.db), (r) => r.length >= 2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await effects(fx.db)).toHaveLength(2);
+    expect(rows.filter((row) => row.event_id === first.id)).toHaveLength(1);
+    // events it has no handler for are acknowledged, not dead-lettered
+    expect(await listDeadLetters(redis, prefix, 'test')).toEqual([]);
+    expect(await redis.xpending(streamOf(prefix, 'engagement'), 'test')).toEqual([0, null, null, null]);
+  });
+
+  it('shares the work between the consumers of a group, each event applied once', async () => {
+    await consumer({ consumerName: 'a', handlers: [recordEffect('a')] });
+    await consumer({ consumerName: 'b', handlers: [recordEffect('b')] });
+    const sent = [];
+    for (let i = 0; i < 40; i++) sent.push((await like()).id);
+    const rows = await eventually(() => effects(fx.db), (r) => r.length >= 40);
+    expect(rows.map((row) => row.event_id).sort()).toEqual([...sent].sort());
+  });
+
+  it('dead-letters poison messages with their reason and keeps going', async () => {
+    await consumer();
+    const stream = streamOf(prefix, 'engagement');
+    await redis.xadd(stream, '*', 'type', 'engagement.EpisodeLiked@1', 'event', '{not json');
+    const good = await like();
+    const bad = { ...good, id: randomUUID(), payload: { episodeId: 'nope' } };
+    await redis.xadd(stream, '*', 'type', 'engagement.EpisodeLiked@1', 'event', JSON.stringify(bad));
+    const future = { ...good, id: randomUUID(), version: 9 };
+    await redis.xadd(stream, '*', 'type', 'engagement.EpisodeLiked@9', 'event', JSON.stringify(future));
+    const after = await like();
+
+    const letters = await eventually(() => listDeadLetters(redis, prefix, 'test'), (l) => l.length >= 3);
+    expect(letters.map((l) => l.reason)).toEqual([
+      'event is not valid JSON',
+      expect.stringMatching(/invalid engagement.EpisodeLiked@1 payload/),
+      'unknown event engagement.EpisodeLiked version 9',
+    ]);
+    const rows = await eventually(() => effects(fx.db), (r) => r.length >= 2);
+    expect(rows.map((r) => r.event_id)).toEqual([good.id, after.id]);
+    const listed = await cli('dead-letters', 'test');
+    expect(listed.output).toContain('unknown event engagement.EpisodeLiked version 9');
+    expect(listed.output).toContain('3 dead letter(s) for test');
+  });
+
+  it('retries a failing handler, dead-letters it after N deliveries, and replays it on command', async () => {
+    let broken = true;
+    let calls = 0;
+    const flaky = on(EpisodeLiked, async (event, tx) => {
+      calls += 1;
+      if (broken) throw new Error('projection table is locked');
+      await tx.query('INSERT INTO effects (event_id, aggregate_id, position) VALUES ($1, $2, $3)', [event.id, event.aggregateId, event.position]);
+    });
+    await consumer({ handlers: [flaky] });
+    const event = await like();
+    const [letter] = await eventually(() => listDeadLetters(redis, prefix, 'test'), (l) => l.length === 1);
+    expect(calls).toBe(3);
+    expect(letter).toMatchObject({ type: 'engagement.EpisodeLiked@1', deliveries: 3, reason: 'failed 3 deliveries; last error: projection table is locked' });
+    expect(await effects(fx.db)).toEqual([]);
+
+    broken = false;
+    const replay = await cli('replay', 'test', '--all');
+    expect(replay).toMatchObject({ code: 0, output: expect.stringContaining('1 dead letter(s) sent back to test') });
+    const rows = await eventually(() => effects(fx.db), (r) => r.length === 1);
+    expect(rows[0].event_id).toBe(event.id);
+    expect(await listDeadLetters(redis, prefix, 'test')).toEqual([]);
+    // replaying again finds nothing and changes nothing
+    expect((await cli('replay', 'test', '--all')).output).toContain('0 dead letter(s)');
+  });
+
+  it('gives a message to another consumer when its consumer dies mid-handler, and applies it once', async () => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'testing/crash-consumer.cjs')], {
+      env: { ...process.env, DATABASE_URL: fx.database.url, REDIS_URL: TEST_REDIS_URL, PREFIX: prefix },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.once('data', () => resolve());
+      child.once('exit', (code) => reject(new Error(`crash consumer exited early (${code})`)));
+    });
+    const event = await like();
+    expect(await exited).toBe('SIGKILL');
+    // the dead consumer's transaction never committed
+    expect(await effects(fx.db)).toEqual([]);
+
+    await consumer({ group: 'crash-test', consumerName: 'survivor', handlers: [recordEffect('survivor')] });
+    const rows = await eventually(() => effects(fx.db), (r) => r.length >= 1);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await effects(fx.db)).toEqual([{ event_id: event.id, aggregate_id: event.aggregateId, position: String(event.position), consumer: 'survivor' }]);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('explains its commands when used wrongly', async () => {
+    expect(await cli('nonsense')).toMatchObject({ code: 2, output: expect.stringContaining('usage:') });
+    expect((await cli('replay', 'test', '1-0')).code).toBe(1);
+  });
+});

@@ -1,0 +1,216 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '@wavegraph/kit';
+import Redis from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { applyOnce, handlersByType, type EventHandler } from './apply';
+import { Sleeper } from './backoff';
+import type { Producer } from './contract';
+import { decodeEnvelope, fieldsToRecord, PoisonMessage, type EventEnvelope } from './envelope';
+import { deadLetterStreamOf, retryStreamOf, streamOf } from './streams';
+
+export interface ConsumerOptions {
+  dataSource: DataSource;
+  redisUrl: string;
+  prefix: string;
+  /** The consuming context; one Redis consumer group per context, shared by its replicas. */
+  group: string;
+  producers: readonly Producer[];
+  handlers: readonly EventHandler[];
+  log: Logger;
+  /** Unique per process; defaults to host, pid and a random suffix. */
+  consumerName?: string;
+  /** Deliveries after which a failing message goes to the dead-letter stream. */
+  maxDeliveries?: number;
+  /** A message unacknowledged this long is taken over (its consumer died or its handler failed). */
+  reclaimIdleMs?: number;
+  blockMs?: number;
+  batchSize?: number;
+  /** Called after events were applied and committed (e.g. to invalidate caches). */
+  afterApply?: (events: EventEnvelope[]) => void | Promise<void>;
+}
+
+type Entry = [id: string, fields: string[]];
+type StreamReply = [stream: string, entries: Entry[]][];
+
+/**
+ * Reads the producers' streams as a consumer group and applies each event once. Failed
+ * messages stay pending and are retried by whichever consumer reclaims them; after
+ * `maxDeliveries` they go to the dead-letter stream with their last error.
+ */
+export class EventConsumer {
+  readonly name: string;
+  private readonly reader: Redis;
+  private readonly redis: Redis;
+  private readonly handlers: Map<string, EventHandler[]>;
+  private readonly handledTypes: Set<string>;
+  private readonly streams: string[];
+  private readonly errorsKey: string;
+  private readonly readPause = new Sleeper();
+  private readonly reclaimPause = new Sleeper();
+  private running = false;
+  private loops: Promise<void>[] = [];
+
+  constructor(private readonly options: ConsumerOptions) {
+    this.name = options.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.reader = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
+    this.redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    for (const client of [this.reader, this.redis]) client.on('error', () => undefined);
+    this.handlers = handlersByType(options.handlers);
+    this.handledTypes = new Set([...this.handlers.values()].flat().map((h) => h.contract.type));
+    this.streams = [...options.producers.map((p) => streamOf(options.prefix, p)), retryStreamOf(options.prefix, options.group)];
+    this.errorsKey = `${options.prefix}:events:errors:${options.group}`;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    await Promise.all([this.reader.connect(), this.redis.connect()]);
+    await this.ensureGroups();
+    this.running = true;
+    this.loops = [this.readLoop(), this.reclaimLoop()];
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.readPause.wake();
+    this.reclaimPause.wake();
+    // a blocked XREADGROUP returns when its connection closes
+    this.reader.disconnect();
+    await Promise.allSettled(this.loops);
+    this.redis.disconnect();
+  }
+
+  /** Creates the group on every stream, from the beginning: a new context catches up on history. */
+  private async ensureGroups(): Promise<void> {
+    for (const stream of this.streams) {
+      try {
+        await this.redis.xgroup('CREATE', stream, this.options.group, '0', 'MKSTREAM');
+      } catch (error) {
+        if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
+      }
+    }
+  }
+
+  /** A Redis that came back without our groups (no persistence) gets them again. */
+  private async recoverGroups(error: unknown): Promise<void> {
+    if (!String((error as Error).message).includes('NOGROUP')) return;
+    await this.ensureGroups().catch(() => undefined);
+  }
+
+  /** Reads new messages once and handles them; returns how many it saw. */
+  async readOnce(blockMs = this.options.blockMs ?? 2000): Promise<number> {
+    const reply = (await this.reader.xreadgroup(
+      'GROUP', this.options.group, this.name,
+      'COUNT', this.options.batchSize ?? 50,
+      'BLOCK', blockMs,
+      'STREAMS', ...this.streams, ...this.streams.map(() => '>'),
+    )) as StreamReply | null;
+    if (!reply) return 0;
+    let seen = 0;
+    for (const [stream, entries] of reply) {
+      await this.handleEntries(stream, entries);
+      seen += entries.length;
+    }
+    return seen;
+  }
+
+  /** Takes over messages idle longer than `reclaimIdleMs`; dead-letters those failed too often. */
+  async reclaimOnce(): Promise<number> {
+    const idle = this.options.reclaimIdleMs ?? 30_000;
+    const max = this.options.maxDeliveries ?? 5;
+    let reclaimed = 0;
+    for (const stream of this.streams) {
+      const pending = (await this.redis.xpending(stream, this.options.group, 'IDLE', idle, '-', '+', 100)) as [string, string, number, number][];
+      for (const [id, , , deliveries] of pending) {
+        if (deliveries >= max) {
+          const [entry] = (await this.redis.xrange(stream, id, id)) as Entry[];
+          const lastError = (await this.redis.hget(this.errorsKey, id)) ?? 'no error recorded';
+          await this.deadLetter(stream, id, entry?.[1] ?? [], `failed ${deliveries} deliveries; last error: ${lastError}`, deliveries);
+          continue;
+        }
+        const claimed = (await this.redis.xclaim(stream, this.options.group, this.name, idle, id)) as Entry[];
+        // an entry trimmed from the stream comes back empty: nothing left to do but acknowledge
+        const live = claimed.filter(([, fields]) => fields !== null);
+        if (live.length < claimed.length || !claimed.length) await this.redis.xack(stream, this.options.group, id);
+        await this.handleEntries(stream, live);
+        reclaimed += live.length;
+      }
+    }
+    return reclaimed;
+  }
+
+  private async handleEntries(stream: string, entries: Entry[]): Promise<void> {
+    const applied: EventEnvelope[] = [];
+    for (const [id, fields] of entries) {
+      const event = await this.handleEntry(stream, id, fields);
+      if (event) applied.push(event);
+    }
+    if (applied.length) await this.options.afterApply?.(applied);
+  }
+
+  private async handleEntry(stream: string, id: string, fields: string[]): Promise<EventEnvelope | null> {
+    const typeAndVersion = fieldsToRecord(fields).type ?? '';
+    const type = typeAndVersion.split('@')[0];
+    // events of types this context does not consume are simply passed over
+    if (!this.handledTypes.has(type)) {
+      await this.redis.xack(stream, this.options.group, id);
+      return null;
+    }
+    let event: EventEnvelope;
+    try {
+      event = decodeEnvelope(fields);
+      const handlers = this.handlers.get(`${event.type}@${event.version}`);
+      if (!handlers) throw new PoisonMessage(`${this.options.group} has no handler for ${event.type} version ${event.version}`);
+      const applied = await applyOnce(this.options.dataSource, this.options.group, event, handlers);
+      await this.redis.multi().xack(stream, this.options.group, id).hdel(this.errorsKey, id).exec();
+      return applied ? event : null;
+    } catch (error) {
+      if (error instanceof PoisonMessage) {
+        await this.deadLetter(stream, id, fields, error.message, 1);
+        return null;
+      }
+      // left pending: retried after reclaimIdleMs, by this or another consumer
+      await this.redis.hset(this.errorsKey, id, String((error as Error).message)).catch(() => undefined);
+      this.options.log.warn({ err: error, stream, id, group: this.options.group }, 'event handler failed; will retry');
+      return null;
+    }
+  }
+
+  private async deadLetter(stream: string, id: string, fields: string[], reason: string, deliveries: number): Promise<void> {
+    await this.redis
+      .multi()
+      .xadd(deadLetterStreamOf(this.options.prefix, this.options.group), '*',
+        'source', stream, 'sourceId', id, 'reason', reason, 'deliveries', String(deliveries), 'failedAt', new Date().toISOString(), ...fields)
+      .xack(stream, this.options.group, id)
+      .hdel(this.errorsKey, id)
+      .exec();
+    this.options.log.error({ stream, id, group: this.options.group, reason }, 'event dead-lettered');
+  }
+
+  private async readLoop(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.readOnce();
+      } catch (error) {
+        if (!this.running) return;
+        this.options.log.error({ err: error, group: this.options.group }, 'reading events failed');
+        await this.readPause.sleep(1000);
+        await this.recoverGroups(error);
+      }
+    }
+  }
+
+  private async reclaimLoop(): Promise<void> {
+    const every = Math.max(50, Math.min(5000, Math.floor((this.options.reclaimIdleMs ?? 30_000) / 2)));
+    while (this.running) {
+      await this.reclaimPause.sleep(every);
+      if (!this.running) return;
+      try {
+        await this.reclaimOnce();
+      } catch (error) {
+        this.options.log.error({ err: error, group: this.options.group }, 'reclaiming events failed');
+        await this.recoverGroups(error);
+      }
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { defineEvent, id, timestamp } from '../contract';
+
+/** Aggregate: the episode. */
+export const EpisodeLiked = defineEvent('engagement', 'EpisodeLiked', 1, z.object({ episodeId: id(), userId: id(), likedAt: timestamp() }));
+export const EpisodeUnliked = defineEvent('engagement', 'EpisodeUnliked', 1, z.object({ episodeId: id(), userId: id() }));
+
+/** Aggregate: the episode, so a thread's events stay in order. */
+export const CommentPosted = defineEvent(
+  'engagement',
+  'CommentPosted',
+  1,
+  z.object({ commentId: id(), episodeId: id(), authorId: id(), parentId: id().nullable(), parentAuthorId: id().nullable(), body: z.string() }),
+);
+export const CommentEdited = defineEvent('engagement', 'CommentEdited', 1, z.object({ commentId: id(), episodeId: id(), authorId: id(), body: z.string() }));
+export const CommentDeleted = defineEvent(
+  'engagement',
+  'CommentDeleted',
+  1,
+  z.object({ commentId: id(), episodeId: id(), deletedBy: id(), moderated: z.boolean() }),
+);
+
+/**
+ * Aggregate: the episode. `counted` is true for the play that counts towards the episode's
+ * play count (the first report of a listening session), false for progress updates.
+ */
+export const PlayRecorded = defineEvent(
+  'engagement',
+  'PlayRecorded',
+  1,
+  z.object({ episodeId: id(), userId: id(), positionSeconds: z.number().int().min(0), completed: z.boolean(), counted: z.boolean() }),
+);
+
+/** Aggregate: the show. */
+export const ShowFollowed = defineEvent('engagement', 'ShowFollowed', 1, z.object({ showId: id(), userId: id() }));
+export const ShowUnfollowed = defineEvent('engagement', 'ShowUnfollowed', 1, z.object({ showId: id(), userId: id() }));

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { defineEvent, id } from '../contract';
+
+const ROLE = z.enum(['ADMIN', 'EDITOR', 'USER']);
+const PLAN = z.enum(['FREE', 'PREMIUM']);
+
+/** No email or other secret travels in events; consumers ask the graph when they need more. */
+export const UserRegistered = defineEvent(
+  'identity',
+  'UserRegistered',
+  1,
+  z.object({ userId: id(), handle: z.string().min(1), displayName: z.string(), role: ROLE, plan: PLAN }),
+);
+
+export const UserPlanChanged = defineEvent('identity', 'UserPlanChanged', 1, z.object({ userId: id(), plan: PLAN, previousPlan: PLAN }));

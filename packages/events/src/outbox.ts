@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import { currentTrace } from '@wavegraph/kit';
+import type { EntityManager } from 'typeorm';
+import { z } from 'zod';
+import type { EventContract } from './contract';
+
+/**
+ * Records an event in the outbox inside the caller's transaction: it is sent if and only if
+ * the change it describes commits. The payload is checked against its contract first, so a
+ * producer cannot emit what consumers would reject.
+ */
+export async function recordEvent<P>(tx: EntityManager, contract: EventContract<P>, aggregateId: string, payload: P): Promise<string> {
+  if (!tx.queryRunner?.isTransactionActive) throw new Error(`${contract.type} must be recorded inside the transaction of its change`);
+  const checked = contract.payload.safeParse(payload);
+  if (!checked.success) throw new Error(`${contract.type}@${contract.version} payload rejected: ${z.prettifyError(checked.error)}`);
+  const id = randomUUID();
+  await tx.query(
+    `INSERT INTO outbox (event_id, type, version, aggregate_id, occurred_at, payload, trace)
+     VALUES ($1, $2, $3, $4, now(), $5, $6)`,
+    [id, contract.type, contract.version, aggregateId, JSON.stringify(checked.data), JSON.stringify(currentTrace())],
+  );
+  return id;
+}
