@@ -1,0 +1,30 @@
+import { pageSize, type Page } from '@wavegraph/kit';
+import { Args, ArgsType, Ctx, Field, Query, Resolver } from 'type-graphql';
+import { validFilter } from '../common/filters';
+import { PageArgs } from '../common/page.args';
+import { Episode } from '../episode/episode.type';
+import type { DiscoveryContext } from '../services';
+import { readTimeCursor } from './browse.cursor';
+import { BrowseConnection } from './browse.types';
+
+@ArgsType()
+class BrowseArgs extends PageArgs {
+  @Field(() => String, { nullable: true, description: "Only episodes whose show is in this category" })
+  category?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only episodes whose show is in this language, e.g. "en"' })
+  language?: string | null;
+}
+
+@Resolver(() => Episode)
+export class BrowseResolver {
+  @Query(() => BrowseConnection, { description: 'Published episodes, newest publishedAt first' })
+  browse(@Args(() => BrowseArgs) { category, language, first, after }: BrowseArgs, @Ctx() ctx: DiscoveryContext): Promise<Page<Episode>> {
+    const filter = validFilter(category, language);
+    const size = pageSize(first);
+    const cursor = readTimeCursor(after);
+    return ctx.services.cache.remember('browse', { filter, size, after: after ?? null }, ['docs'], () =>
+      ctx.services.browse.browse(filter, size, cursor),
+    );
+  }
+}

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { createLogger, defaultDatabaseUrl, envString, openDatabase, redisUrl } from '@wavegraph/kit';
+import Redis from 'ioredis';
+import { QueryCache } from '../cache/query-cache';
+import { discoveryModule } from '../discovery.module';
+import { rebuildProjections } from '../projection/rebuild';
+
+/**
+ * Usage: node dist/cli/rebuild.js
+ * Rebuilds discovery's projections from the event streams (DISCOVERY_DATABASE_URL, REDIS_URL,
+ * REDIS_PREFIX). Safe while the subgraph runs: its consumer waits and then carries on.
+ */
+async function main(): Promise<number> {
+  const log = createLogger('discovery-rebuild');
+  const prefix = envString('REDIS_PREFIX', 'wavegraph');
+  const db = await openDatabase({
+    url: defaultDatabaseUrl('discovery'),
+    entities: discoveryModule.entities,
+    migrations: discoveryModule.migrations,
+    logger: log,
+  });
+  const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 3 });
+  try {
+    const result = await rebuildProjections({ dataSource: db.dataSource, redis, prefix, log, cache: new QueryCache(redis, prefix, log) });
+    process.stdout.write(`replayed ${result.replayed} events (${result.applied} applied, ${result.poison} skipped as invalid)\n`);
+    return 0;
+  } finally {
+    redis.disconnect();
+    await db.dataSource.destroy();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`rebuild failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,31 @@
+import type { SubgraphModule } from '@wavegraph/kit';
+import { BrowseResolver } from './browse/browse.resolver';
+import { episodeRef } from './episode/episode.type';
+import { CreateDiscovery1763800000000 } from './migrations/1763800000000-CreateDiscovery';
+import { SearchResolver } from './search/search.resolver';
+import { createDiscoveryServices, stopDiscoveryServices, type DiscoveryServices } from './services';
+import { showRef } from './show/show.type';
+import { SimilarResolver } from './similar/similar.resolver';
+import { TrendingResolver } from './trending/trending.resolver';
+
+/**
+ * The discovery subgraph: a read model (search, trending, browse, "listeners also liked")
+ * built only from catalog and engagement events. Its tables are written by raw SQL upserts
+ * and ranked queries, so it maps no TypeORM entities.
+ */
+export const discoveryModule: SubgraphModule<DiscoveryServices> = {
+  name: 'discovery',
+  resolvers: [SearchResolver, TrendingResolver, BrowseResolver, SimilarResolver],
+  entities: [],
+  migrations: [CreateDiscovery1763800000000],
+  createServices: createDiscoveryServices,
+  references: {
+    // catalog owns both; discovery contributes no fields, a reference is just the id
+    Episode: async (ids) => ids.map(episodeRef),
+    Show: async (ids) => ids.map(showRef),
+  },
+  ready: async (services) => {
+    await services.redis.ping();
+  },
+  stopServices: stopDiscoveryServices,
+};

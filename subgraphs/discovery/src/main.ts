@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runSubgraph } from '@wavegraph/kit';
+import { discoveryModule } from './discovery.module';
+
+void runSubgraph(discoveryModule, 4004);

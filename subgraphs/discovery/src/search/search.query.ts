@@ -1,0 +1,37 @@
+import { badInput, decodeCursor, encodeCursor } from '@wavegraph/kit';
+
+export const MAX_QUERY_LENGTH = 200;
+/** Ranked results are paged by offset; deeper pages than this are not worth ranking. */
+export const MAX_OFFSET = 1000;
+
+/** The user's text, trimmed and checked: 1..200 characters. */
+export function validQuery(query: string): string {
+  const trimmed = query.trim();
+  if (trimmed.length < 1) throw badInput('query must not be empty', 'query');
+  if (trimmed.length > MAX_QUERY_LENGTH) throw badInput(`query must be at most ${MAX_QUERY_LENGTH} characters`, 'query');
+  return trimmed;
+}
+
+/**
+ * A `to_tsquery` expression from free text: every word must match, the last one as a prefix
+ * (people search while typing). Words keep letters and digits only, so nothing the user types
+ * can be read as tsquery syntax. Null when the text has no word at all.
+ */
+export function toPrefixTsQuery(text: string): string | null {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu);
+  if (!words) return null;
+  const terms = words.slice(0, 16).map((word) => `'${word}'`);
+  terms[terms.length - 1] += ':*';
+  return terms.join(' & ');
+}
+
+export const encodeOffsetCursor = (offset: number): string => encodeCursor([String(offset)]);
+
+/** `after` of a ranked list: the number of results already seen. */
+export function readOffsetCursor(after: string | null | undefined): number {
+  if (after === null || after === undefined) return 0;
+  const [raw] = decodeCursor(after, 1);
+  const offset = Number(raw);
+  if (!/^\d+$/.test(raw) || offset > MAX_OFFSET) throw badInput('after is not a valid cursor', 'after');
+  return offset;
+}

@@ -1,0 +1,46 @@
+import { connectionOf } from '@wavegraph/kit';
+import { Field, Float, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Episode } from '../episode/episode.type';
+import { Show } from '../show/show.type';
+
+export enum SearchKind {
+  EPISODE = 'EPISODE',
+  SHOW = 'SHOW',
+}
+registerEnumType(SearchKind, { name: 'SearchKind', description: 'What a search hit points at' });
+
+@InputType()
+export class SearchFilter {
+  @Field(() => String, { nullable: true, description: "Only hits whose show is in this category (an episode's comes from its show)" })
+  category?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only hits whose show is in this language, e.g. "en" or "pt-BR"' })
+  language?: string | null;
+
+  @Field(() => SearchKind, { nullable: true, description: 'Only episodes or only shows' })
+  kind?: SearchKind | null;
+}
+
+/** One ranked result: exactly one of `episode` and `show` is set, as `kind` says. */
+@ObjectType()
+export class SearchHit {
+  @Field(() => SearchKind)
+  kind: SearchKind;
+
+  @Field(() => Float, { description: 'Relevance: text rank plus title similarity; higher is better' })
+  score: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Matching words of the description (or else the title) wrapped in <mark>…</mark>; null for a typo-only match',
+  })
+  highlight: string | null;
+
+  @Field(() => Episode, { nullable: true })
+  episode: Episode | null;
+
+  @Field(() => Show, { nullable: true })
+  show: Show | null;
+}
+
+export const SearchConnection = connectionOf(SearchHit, 'Search');

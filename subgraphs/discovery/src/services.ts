@@ -1,0 +1,59 @@
+import { EventConsumer } from '@wavegraph/events';
+import type { Context, ServiceDeps } from '@wavegraph/kit';
+import Redis from 'ioredis';
+import { BrowseService } from './browse/browse.service';
+import { QueryCache } from './cache/query-cache';
+import { DISCOVERY_GROUP, DISCOVERY_PRODUCERS, discoveryHandlers, scopesOf } from './projection/projection';
+import { rebuildProjections, type RebuildResult } from './projection/rebuild';
+import { SearchService } from './search/search.service';
+import { SimilarService } from './similar/similar.service';
+import { TrendingService } from './trending/trending.service';
+
+export interface DiscoveryServices {
+  search: SearchService;
+  trending: TrendingService;
+  browse: BrowseService;
+  similar: SimilarService;
+  cache: QueryCache;
+  consumer: EventConsumer;
+  redis: Redis;
+  /** Rebuilds every projection by replaying the streams (the CLI does the same without a server). */
+  rebuild(): Promise<RebuildResult>;
+}
+
+export type DiscoveryContext = Context<DiscoveryServices>;
+
+export async function createDiscoveryServices({ db, log, redisUrl, redisPrefix }: ServiceDeps): Promise<DiscoveryServices> {
+  const { dataSource } = db;
+  // fail fast rather than queue while Redis is away: the cache falls back to Postgres
+  const redis = new Redis(redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 2000 });
+  redis.on('error', () => undefined);
+  await redis.connect();
+  const cache = new QueryCache(redis, redisPrefix, log);
+  const consumer = new EventConsumer({
+    dataSource,
+    redisUrl,
+    prefix: redisPrefix,
+    group: DISCOVERY_GROUP,
+    producers: DISCOVERY_PRODUCERS,
+    handlers: discoveryHandlers,
+    log,
+    afterApply: (events) => cache.invalidate(scopesOf(events)),
+  });
+  await consumer.start();
+  return {
+    search: new SearchService(dataSource),
+    trending: new TrendingService(dataSource),
+    browse: new BrowseService(dataSource),
+    similar: new SimilarService(dataSource),
+    cache,
+    consumer,
+    redis,
+    rebuild: () => rebuildProjections({ dataSource, redis, prefix: redisPrefix, log, cache }),
+  };
+}
+
+export async function stopDiscoveryServices(services: DiscoveryServices): Promise<void> {
+  await services.consumer.stop();
+  await services.redis.quit().catch(() => services.redis.disconnect());
+}

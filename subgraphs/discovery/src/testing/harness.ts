@@ -1,0 +1,137 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import {
+  appendEvent,
+  EpisodeLiked,
+  EpisodePublished,
+  EpisodeUnliked,
+  PlayRecorded,
+  ShowCreated,
+  streamOf,
+  type EventContract,
+  type EventEnvelope,
+  type PayloadOf,
+} from '@wavegraph/events';
+import { startTestSubgraph, TEST_REDIS_URL, type GraphQLResponse, type SubgraphHarness } from '@wavegraph/testkit';
+import Redis from 'ioredis';
+import { discoveryModule } from '../discovery.module';
+import { DISCOVERY_GROUP, DISCOVERY_PRODUCERS, PROJECTION_TABLES } from '../projection/projection';
+import type { DiscoveryServices } from '../services';
+import { eventually } from './eventually';
+
+export { eventually };
+
+export type ShowSnapshot = PayloadOf<typeof ShowCreated>;
+export type EpisodeSnapshot = PayloadOf<typeof EpisodePublished>;
+
+/** A discovery subgraph on a fresh database and Redis prefix, plus a Redis client to play the producers. */
+export interface DiscoveryHarness extends SubgraphHarness<DiscoveryServices> {
+  redis: Redis;
+}
+
+export async function startDiscovery(): Promise<DiscoveryHarness> {
+  const h = await startTestSubgraph(discoveryModule);
+  const redis = new Redis(TEST_REDIS_URL);
+  return {
+    ...h,
+    redis,
+    stop: async () => {
+      redis.disconnect();
+      await h.stop();
+    },
+  };
+}
+
+type Overrides = Partial<Pick<EventEnvelope, 'id' | 'position' | 'occurredAt'>>;
+
+/** Puts an event on its producer's stream, as catalog or engagement would. */
+export const emit = <P>(h: DiscoveryHarness, contract: EventContract<P>, aggregateId: string, payload: P, overrides: Overrides = {}) =>
+  appendEvent(h.redis, h.redisPrefix, contract, aggregateId, payload, overrides);
+
+export const showSnapshot = (over: Partial<ShowSnapshot> = {}): ShowSnapshot => ({
+  showId: randomUUID(),
+  ownerId: randomUUID(),
+  slug: `show-${randomUUID().slice(0, 8)}`,
+  title: 'A show',
+  description: '',
+  category: 'TECHNOLOGY',
+  language: 'en',
+  artworkUrl: null,
+  ...over,
+});
+
+export const episodeSnapshot = (showId: string, over: Partial<EpisodeSnapshot> = {}): EpisodeSnapshot => ({
+  episodeId: randomUUID(),
+  showId,
+  ownerId: randomUUID(),
+  title: 'An episode',
+  description: '',
+  seasonNumber: null,
+  episodeNumber: null,
+  status: 'PUBLISHED',
+  publishedAt: new Date().toISOString(),
+  ...over,
+});
+
+export async function createShow(h: DiscoveryHarness, over: Partial<ShowSnapshot> = {}, overrides: Overrides = {}): Promise<ShowSnapshot> {
+  const show = showSnapshot(over);
+  await emit(h, ShowCreated, show.showId, show, overrides);
+  return show;
+}
+
+export async function publishEpisode(h: DiscoveryHarness, showId: string, over: Partial<EpisodeSnapshot> = {}, overrides: Overrides = {}): Promise<EpisodeSnapshot> {
+  const episode = episodeSnapshot(showId, over);
+  await emit(h, EpisodePublished, episode.episodeId, episode, overrides);
+  return episode;
+}
+
+export const hoursAgo = (hours: number): string => new Date(Date.now() - hours * 3_600_000).toISOString();
+
+export const play = (h: DiscoveryHarness, episodeId: string, userId: string = randomUUID(), occurredAt = new Date().toISOString()) =>
+  emit(h, PlayRecorded, episodeId, { episodeId, userId, positionSeconds: 0, completed: false, counted: true }, { occurredAt });
+
+export const like = (h: DiscoveryHarness, episodeId: string, userId: string = randomUUID(), occurredAt = new Date().toISOString()) =>
+  emit(h, EpisodeLiked, episodeId, { episodeId, userId, likedAt: occurredAt }, { occurredAt });
+
+export const unlike = (h: DiscoveryHarness, episodeId: string, userId: string, occurredAt = new Date().toISOString()) =>
+  emit(h, EpisodeUnliked, episodeId, { episodeId, userId }, { occurredAt });
+
+/**
+ * Waits until the consumer has read and acknowledged everything on the producers' streams,
+ * then for the cache invalidation that follows each batch (it runs right after the acks).
+ */
+export async function settle(h: DiscoveryHarness, timeoutMs = 10_000): Promise<void> {
+  await eventually(async () => {
+    for (const producer of DISCOVERY_PRODUCERS) {
+      const stream = streamOf(h.redisPrefix, producer);
+      const last = ((await h.redis.xrevrange(stream, '+', '-', 'COUNT', 1)) as [string, string[]][])[0]?.[0];
+      if (last === undefined) continue;
+      const groups = (await h.redis.xinfo('GROUPS', stream)) as unknown[][];
+      const group = groups.map(toRecord).find((g) => g.name === DISCOVERY_GROUP);
+      if (!group || group['last-delivered-id'] !== last || Number(group.pending) !== 0) throw new Error(`${producer} not consumed yet`);
+    }
+  }, timeoutMs);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+}
+
+function toRecord(fields: unknown[]): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) record[String(fields[i])] = fields[i + 1];
+  return record;
+}
+
+/** Every projection row, in a fixed order, to compare a rebuilt read model with the incremental one. */
+export async function dumpProjections(h: DiscoveryHarness): Promise<Record<string, unknown[]>> {
+  const dump: Record<string, unknown[]> = {};
+  for (const table of PROJECTION_TABLES) {
+    // the generated tsvector follows from the other columns; ordering by every column makes the dump stable
+    dump[table] = await h.running.db.dataSource.query(`SELECT to_jsonb(t) - 'search' AS row FROM ${table} t ORDER BY 1`);
+  }
+  return dump;
+}
+
+/** The error code and field of the first error, for compact assertions. */
+export const errorOf = (res: GraphQLResponse<unknown>): { code?: string; field?: unknown } => ({
+  code: res.errors?.[0]?.extensions?.code,
+  field: res.errors?.[0]?.extensions?.field,
+});

@@ -1,0 +1,6 @@
+import { connectionOf } from '@wavegraph/kit';
+import { encodeTimeCursor } from '../common/cursor';
+import { Comment } from './comment.entity';
+
+export const CommentConnection = connectionOf(Comment, 'Comment');
+export const commentCursor = (comment: Comment): string => encodeTimeCursor(comment.createdAt, comment.id);

@@ -1,0 +1,7 @@
+import { connectionOf } from '@wavegraph/kit';
+import { encodeTimeCursor } from '../common/cursor';
+import { Show } from '../show/show.type';
+import type { Follow } from './follow.entity';
+
+export const FollowedShowConnection = connectionOf(Show, 'FollowedShow');
+export const followCursor = (follow: Follow): string => encodeTimeCursor(follow.createdAt, follow.showId);

@@ -1,0 +1,2 @@
+export { engagementModule } from './engagement.module';
+export type { EngagementServices } from './services';

@@ -1,0 +1,41 @@
+import { type Page } from '@wavegraph/kit';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { mapNodes } from '../common/page';
+import { PageArgs } from '../common/page.args';
+import { loadEpisodeStats } from '../episode/episode.loader';
+import { Episode, episodeRef } from '../episode/episode.type';
+import type { EngagementContext } from '../services';
+import { User } from '../user/user.type';
+import { LikedEpisodeConnection } from './like.types';
+import { loadUserLikes, loadViewerLiked } from './like.loader';
+
+@Resolver(() => Episode)
+export class EpisodeLikesResolver {
+  @Mutation(() => Episode, { description: 'Idempotent; only published episodes (else NOT_FOUND)' })
+  async likeEpisode(@Arg('episodeId', () => ID) episodeId: string, @Ctx() ctx: EngagementContext): Promise<Episode> {
+    return episodeRef(await ctx.services.likes.like(ctx.viewer, episodeId));
+  }
+
+  @Mutation(() => Episode, { description: 'Idempotent; works after the episode was unpublished' })
+  async unlikeEpisode(@Arg('episodeId', () => ID) episodeId: string, @Ctx() ctx: EngagementContext): Promise<Episode> {
+    return episodeRef(await ctx.services.likes.unlike(ctx.viewer, episodeId));
+  }
+
+  @FieldResolver(() => Int)
+  async likeCount(@Root() episode: Episode, @Ctx() ctx: EngagementContext): Promise<number> {
+    return (await loadEpisodeStats(ctx, episode.id))?.likeCount ?? 0;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'False when signed out' })
+  viewerHasLiked(@Root() episode: Episode, @Ctx() ctx: EngagementContext): Promise<boolean> | boolean {
+    return ctx.viewer ? loadViewerLiked(ctx, ctx.viewer.id, episode.id) : false;
+  }
+}
+
+@Resolver(() => User)
+export class UserLikesResolver {
+  @FieldResolver(() => LikedEpisodeConnection, { description: 'Published episodes this user liked, most recent like first' })
+  async likedEpisodes(@Root() user: User, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: EngagementContext): Promise<Page<Episode>> {
+    return mapNodes(await loadUserLikes(ctx, user.id, first, after), (like) => episodeRef(like.episodeId));
+  }
+}

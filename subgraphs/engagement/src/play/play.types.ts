@@ -1,0 +1,6 @@
+import { connectionOf } from '@wavegraph/kit';
+import { encodeTimeCursor } from '../common/cursor';
+import { PlayProgress } from './play.entity';
+
+export const PlayProgressConnection = connectionOf(PlayProgress, 'PlayProgress');
+export const playCursor = (progress: PlayProgress): string => encodeTimeCursor(progress.updatedAt, progress.episodeId);

@@ -1,0 +1,44 @@
+import type { Context, ServiceDeps } from '@wavegraph/kit';
+import { CommentQueries } from './comment/comment.queries';
+import { CommentService } from './comment/comment.service';
+import { EpisodeStatsService } from './episode/episode-stats.service';
+import { EngagementEvents } from './events';
+import { FollowService } from './follow/follow.service';
+import { KnownCatalog } from './known/known.service';
+import { LikeService } from './like/like.service';
+import { PlayService } from './play/play.service';
+import { PlaylistQueries } from './playlist/playlist.queries';
+import { PlaylistService } from './playlist/playlist.service';
+
+export interface EngagementServices {
+  stats: EpisodeStatsService;
+  likes: LikeService;
+  comments: CommentService;
+  commentQueries: CommentQueries;
+  plays: PlayService;
+  follows: FollowService;
+  playlists: PlaylistService;
+  playlistQueries: PlaylistQueries;
+  events: EngagementEvents;
+}
+
+export type EngagementContext = Context<EngagementServices>;
+
+export async function createEngagementServices(deps: ServiceDeps): Promise<EngagementServices> {
+  const { dataSource } = deps.db;
+  const known = new KnownCatalog();
+  const stats = new EpisodeStatsService(dataSource);
+  const events = new EngagementEvents(deps);
+  await events.start();
+  return {
+    stats,
+    likes: new LikeService(dataSource, known, stats),
+    comments: new CommentService(dataSource, known, stats),
+    commentQueries: new CommentQueries(dataSource),
+    plays: new PlayService(dataSource, known, stats),
+    follows: new FollowService(dataSource, known),
+    playlists: new PlaylistService(dataSource, known),
+    playlistQueries: new PlaylistQueries(dataSource),
+    events,
+  };
+}
