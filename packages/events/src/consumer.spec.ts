@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { dropRedisPrefix, freshRedisPrefix, TEST_REDIS_URL } from '@wavegraph/testkit';
+import { dropRedisPrefix, eventually, freshRedisPrefix, TEST_REDIS_URL } from '@wavegraph/testkit';
 import Redis from 'ioredis';
 import { appendEvent } from './append';
 import { on } from './apply';
@@ -10,7 +10,7 @@ import { EventConsumer, type ConsumerOptions } from './consumer';
 import { EpisodeLiked, ShowFollowed } from './contracts';
 import { listDeadLetters } from './dead-letters';
 import { streamOf } from './streams';
-import { effects, eventsFixture, eventually, likePayload, log, recordEffect, type EventsFixture } from './testing/fixture';
+import { effects, eventsFixture, likePayload, log, recordEffect, type EventsFixture } from './testing/fixture';
 
 let fx: EventsFixture;
 let prefix: string;
@@ -68,7 +68,10 @@ describe('EventConsumer', () => {
     // the same event published twice (a relay that died before marking it sent)
     await redis.xadd(streamOf(prefix, 'engagement'), '*', 'type', 'engagement.EpisodeLiked@1', 'event', JSON.stringify(first));
     await appendEvent(redis, prefix, ShowFollowed, 'show', { showId: randomUUID(), userId: randomUUID() });
-    const rows = await eventually(() => effects(fx.db), (r) => r.length >= 2);
+    const rows = await eventually(async () => {
+      const r = await effects(fx.db);
+      return r.length >= 2 && r;
+    });
     await new Promise((r) => setTimeout(r, 300));
     expect(await effects(fx.db)).toHaveLength(2);
     expect(rows.filter((row) => row.event_id === first.id)).toHaveLength(1);
@@ -82,7 +85,10 @@ describe('EventConsumer', () => {
     await consumer({ consumerName: 'b', handlers: [recordEffect('b')] });
     const sent = [];
     for (let i = 0; i < 40; i++) sent.push((await like()).id);
-    const rows = await eventually(() => effects(fx.db), (r) => r.length >= 40);
+    const rows = await eventually(async () => {
+      const r = await effects(fx.db);
+      return r.length >= 40 && r;
+    });
     expect(rows.map((row) => row.event_id).sort()).toEqual([...sent].sort());
   });
 
@@ -97,13 +103,19 @@ describe('EventConsumer', () => {
     await redis.xadd(stream, '*', 'type', 'engagement.EpisodeLiked@9', 'event', JSON.stringify(future));
     const after = await like();
 
-    const letters = await eventually(() => listDeadLetters(redis, prefix, 'test'), (l) => l.length >= 3);
+    const letters = await eventually(async () => {
+      const l = await listDeadLetters(redis, prefix, 'test');
+      return l.length >= 3 && l;
+    });
     expect(letters.map((l) => l.reason)).toEqual([
       'event is not valid JSON',
       expect.stringMatching(/invalid engagement.EpisodeLiked@1 payload/),
       'unknown event engagement.EpisodeLiked version 9',
     ]);
-    const rows = await eventually(() => effects(fx.db), (r) => r.length >= 2);
+    const rows = await eventually(async () => {
+      const r = await effects(fx.db);
+      return r.length >= 2 && r;
+    });
     expect(rows.map((r) => r.event_id)).toEqual([good.id, after.id]);
     const listed = await cli('dead-letters', 'test');
     expect(listed.output).toContain('unknown event engagement.EpisodeLiked version 9');
@@ -120,7 +132,10 @@ describe('EventConsumer', () => {
     });
     await consumer({ handlers: [flaky] });
     const event = await like();
-    const [letter] = await eventually(() => listDeadLetters(redis, prefix, 'test'), (l) => l.length === 1);
+    const [letter] = await eventually(async () => {
+      const l = await listDeadLetters(redis, prefix, 'test');
+      return l.length === 1 && l;
+    });
     expect(calls).toBe(3);
     expect(letter).toMatchObject({ type: 'engagement.EpisodeLiked@1', deliveries: 3, reason: 'failed 3 deliveries; last error: projection table is locked' });
     expect(await effects(fx.db)).toEqual([]);
@@ -128,7 +143,10 @@ describe('EventConsumer', () => {
     broken = false;
     const replay = await cli('replay', 'test', '--all');
     expect(replay).toMatchObject({ code: 0, output: expect.stringContaining('1 dead letter(s) sent back to test') });
-    const rows = await eventually(() => effects(fx.db), (r) => r.length === 1);
+    const rows = await eventually(async () => {
+      const r = await effects(fx.db);
+      return r.length === 1 && r;
+    });
     expect(rows[0].event_id).toBe(event.id);
     expect(await listDeadLetters(redis, prefix, 'test')).toEqual([]);
     // replaying again finds nothing and changes nothing
@@ -151,7 +169,10 @@ describe('EventConsumer', () => {
     expect(await effects(fx.db)).toEqual([]);
 
     await consumer({ group: 'crash-test', consumerName: 'survivor', handlers: [recordEffect('survivor')] });
-    const rows = await eventually(() => effects(fx.db), (r) => r.length >= 1);
+    const rows = await eventually(async () => {
+      const r = await effects(fx.db);
+      return r.length >= 1 && r;
+    });
     await new Promise((r) => setTimeout(r, 400));
     expect(await effects(fx.db)).toEqual([{ event_id: event.id, aggregate_id: event.aggregateId, position: String(event.position), consumer: 'survivor' }]);
     expect(rows).toHaveLength(1);

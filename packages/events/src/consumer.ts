@@ -70,7 +70,14 @@ export class EventConsumer {
     this.loops = [this.readLoop(), this.reclaimLoop()];
   }
 
-  async stop(): Promise<void> {
+  private stopping: Promise<void> | undefined;
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
     this.running = false;
     this.readPause.wake();
     this.reclaimPause.wake();

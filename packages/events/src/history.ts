@@ -48,3 +48,9 @@ export async function replayHistory(
     }
   }
 }
+
+/** Everything on one producer's stream, decoded (for tools and tests; streams are not trimmed). */
+export async function readEvents(redis: Redis, prefix: string, producer: Producer): Promise<EventEnvelope[]> {
+  const entries = (await redis.xrange(streamOf(prefix, producer), '-', '+')) as Entry[];
+  return entries.map(([, fields]) => decodeEnvelope(fields));
+}

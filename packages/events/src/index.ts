@@ -11,3 +11,4 @@ export * from './relay';
 export * from './schema';
 export * from './streams';
 export * from './append';
+export * from './backbone';

@@ -3,3 +3,4 @@ export * from './redis';
 export * from './subgraph-client';
 export * from './subgraph';
 export * from './private-redis';
+export * from './eventually';

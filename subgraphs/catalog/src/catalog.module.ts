@@ -3,6 +3,7 @@ import { Episode } from './episode/episode.entity';
 import { resolveEpisodeReferences } from './episode/episode.loader';
 import { EpisodeResolver } from './episode/episode.resolver';
 import { CreateCatalog1763700000000 } from './migrations/1763700000000-CreateCatalog';
+import { CreateCatalogOutbox1763800000000 } from './migrations/1763800000000-CreateCatalogOutbox';
 import { createCatalogServices, type CatalogServices } from './services';
 import { Show } from './show/show.entity';
 import { loadShow } from './show/show.loader';
@@ -15,7 +16,7 @@ export const catalogModule: SubgraphModule<CatalogServices> = {
   name: 'catalog',
   resolvers: [ShowResolver, EpisodeResolver, UserResolver],
   entities: [Show, Episode],
-  migrations: [CreateCatalog1763700000000],
+  migrations: [CreateCatalog1763700000000, CreateCatalogOutbox1763800000000],
   createServices: createCatalogServices,
   references: {
     Show: (ids, ctx) => Promise.all(ids.map((id) => loadShow(ctx, id))),
@@ -23,6 +24,12 @@ export const catalogModule: SubgraphModule<CatalogServices> = {
     // identity owns users; catalog only needs the id to resolve User.shows
     User: async (ids) => ids.map(userRef),
   },
-  ready: (services) => services.publishing.ping(),
-  stopServices: (services) => services.publishing.close(),
+  ready: async (services) => {
+    await services.publishing.ping();
+    await services.events.ping();
+  },
+  stopServices: async (services) => {
+    await services.events.stop();
+    await services.publishing.close();
+  },
 };

@@ -1,3 +1,4 @@
+import { EventBackbone } from '@wavegraph/events';
 import type { Context, ServiceDeps } from '@wavegraph/kit';
 import { EpisodeService } from './episode/episode.service';
 import { EpisodeWorkflow } from './episode/episode.workflow';
@@ -9,14 +10,17 @@ export interface CatalogServices {
   episodes: EpisodeService;
   workflow: EpisodeWorkflow;
   publishing: PublishQueue;
+  events: EventBackbone;
 }
 
 export type CatalogContext = Context<CatalogServices>;
 
-export function createCatalogServices({ db, redisUrl, redisPrefix }: ServiceDeps): CatalogServices {
+export async function createCatalogServices({ db, log, redisUrl, redisPrefix }: ServiceDeps): Promise<CatalogServices> {
   const shows = new ShowService(db.dataSource);
   const publishing = new PublishQueue(redisUrl, redisPrefix);
+  const events = await EventBackbone.start({ dataSource: db.dataSource, redisUrl, prefix: redisPrefix, log, produces: 'catalog' });
   return {
+    events,
     shows,
     episodes: new EpisodeService(db.dataSource, shows),
     workflow: new EpisodeWorkflow(db.dataSource, publishing),

@@ -1,4 +1,4 @@
-import { EventConsumer } from '@wavegraph/events';
+import { EventBackbone } from '@wavegraph/events';
 import type { Context, ServiceDeps } from '@wavegraph/kit';
 import Redis from 'ioredis';
 import { BrowseService } from './browse/browse.service';
@@ -15,7 +15,7 @@ export interface DiscoveryServices {
   browse: BrowseService;
   similar: SimilarService;
   cache: QueryCache;
-  consumer: EventConsumer;
+  events: EventBackbone;
   redis: Redis;
   /** Rebuilds every projection by replaying the streams (the CLI does the same without a server). */
   rebuild(): Promise<RebuildResult>;
@@ -30,30 +30,26 @@ export async function createDiscoveryServices({ db, log, redisUrl, redisPrefix }
   redis.on('error', () => undefined);
   await redis.connect();
   const cache = new QueryCache(redis, redisPrefix, log);
-  const consumer = new EventConsumer({
+  const events = await EventBackbone.start({
     dataSource,
     redisUrl,
     prefix: redisPrefix,
-    group: DISCOVERY_GROUP,
-    producers: DISCOVERY_PRODUCERS,
-    handlers: discoveryHandlers,
     log,
-    afterApply: (events) => cache.invalidate(scopesOf(events)),
+    consumes: { group: DISCOVERY_GROUP, producers: DISCOVERY_PRODUCERS, handlers: discoveryHandlers, afterApply: (applied) => cache.invalidate(scopesOf(applied)) },
   });
-  await consumer.start();
   return {
     search: new SearchService(dataSource),
     trending: new TrendingService(dataSource),
     browse: new BrowseService(dataSource),
     similar: new SimilarService(dataSource),
     cache,
-    consumer,
+    events,
     redis,
     rebuild: () => rebuildProjections({ dataSource, redis, prefix: redisPrefix, log, cache }),
   };
 }
 
 export async function stopDiscoveryServices(services: DiscoveryServices): Promise<void> {
-  await services.consumer.stop();
+  await services.events.stop();
   await services.redis.quit().catch(() => services.redis.disconnect());
 }

@@ -1,9 +1,10 @@
+import { EventBackbone } from '@wavegraph/events';
 import type { Context, ServiceDeps } from '@wavegraph/kit';
 import { CommentQueries } from './comment/comment.queries';
 import { CommentService } from './comment/comment.service';
 import { EpisodeStatsService } from './episode/episode-stats.service';
-import { EngagementEvents } from './events';
 import { FollowService } from './follow/follow.service';
+import { catalogHandlers } from './known/known.handlers';
 import { KnownCatalog } from './known/known.service';
 import { LikeService } from './like/like.service';
 import { PlayService } from './play/play.service';
@@ -19,7 +20,7 @@ export interface EngagementServices {
   follows: FollowService;
   playlists: PlaylistService;
   playlistQueries: PlaylistQueries;
-  events: EngagementEvents;
+  events: EventBackbone;
 }
 
 export type EngagementContext = Context<EngagementServices>;
@@ -28,8 +29,15 @@ export async function createEngagementServices(deps: ServiceDeps): Promise<Engag
   const { dataSource } = deps.db;
   const known = new KnownCatalog();
   const stats = new EpisodeStatsService(dataSource);
-  const events = new EngagementEvents(deps);
-  await events.start();
+  // relays what our transactions record; applies catalog's events to known_shows / known_episodes
+  const events = await EventBackbone.start({
+    dataSource,
+    redisUrl: deps.redisUrl,
+    prefix: deps.redisPrefix,
+    log: deps.log,
+    produces: 'engagement',
+    consumes: { group: 'engagement', producers: ['catalog'], handlers: catalogHandlers },
+  });
   return {
     stats,
     likes: new LikeService(dataSource, known, stats),

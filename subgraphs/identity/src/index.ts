@@ -19,6 +19,8 @@ export const identityModule: SubgraphModule<IdentityServices> = {
     User: async (ids, ctx) => byKeys(ids, await ctx.services.users.findByIds(ids), (user) => user.id),
   },
   routes: (app, services) => serveJwks(app, services.dataSource),
+  ready: (services) => services.events.ping(),
+  stopServices: (services) => services.events.stop(),
 };
 
 export type { IdentityContext, IdentityServices } from './services';

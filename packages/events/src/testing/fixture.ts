@@ -53,15 +53,5 @@ export interface EffectRow {
 
 export const effects = (db: Database): Promise<EffectRow[]> => db.dataSource.query('SELECT event_id, aggregate_id, position, consumer FROM effects ORDER BY id');
 
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 export const likePayload = (episodeId: string, userId: string) => ({ episodeId, userId, likedAt: new Date().toISOString() });
 export type { EventEnvelope };

@@ -1,6 +1,8 @@
 import type { Viewer } from '@wavegraph/auth';
 import { badInput, forbidden, isUuid, notFound, requireUuid, unauthenticated } from '@wavegraph/kit';
-import { In, type DataSource, type Repository } from 'typeorm';
+import { EpisodeCreated, EpisodeUpdated } from '@wavegraph/events';
+import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { recordEpisodeEvent } from '../events/catalog.events';
 import type { TimeCursor } from '../common/cursor';
 import { canManage } from '../common/policy';
 import { rethrowAsConflict } from '@wavegraph/kit';
@@ -19,7 +21,7 @@ export class EpisodeService {
   readonly repo: Repository<Episode>;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly shows: ShowService,
   ) {
     this.repo = dataSource.getRepository(Episode);
@@ -68,9 +70,13 @@ export class EpisodeService {
     if (!viewer) throw unauthenticated();
     if (!isUuid(input.showId)) throw badInput('showId is not a valid id', 'showId');
     const fields = validNewEpisode(input);
-    await this.requireManagedShow(viewer, input.showId.toLowerCase());
+    const show = await this.requireManagedShow(viewer, input.showId.toLowerCase());
     try {
-      return await this.repo.save(this.repo.create({ ...fields, showId: input.showId.toLowerCase(), status: EpisodeStatus.DRAFT }));
+      return await this.dataSource.transaction(async (tx) => {
+        const episode = await tx.save(tx.create(Episode, { ...fields, showId: show.id, status: EpisodeStatus.DRAFT }));
+        await recordEpisodeEvent(tx, EpisodeCreated, episode, show.ownerId);
+        return episode;
+      });
     } catch (error) {
       rethrowAsConflict(error, NUMBER_TAKEN);
     }
@@ -78,12 +84,18 @@ export class EpisodeService {
 
   async update(viewer: Viewer | null, id: string, input: EpisodeChangesInput): Promise<Episode> {
     if (!viewer) throw unauthenticated();
-    const episode = await this.repo.findOneBy({ id: requireUuid('id', id) });
-    if (!episode) throw notFound('Episode');
-    await this.requireManagedShow(viewer, episode.showId);
+    const episodeId = requireUuid('id', id);
     const changes = validEpisodeChanges(input);
     try {
-      return await this.repo.save(this.repo.merge(episode, changes));
+      return await this.dataSource.transaction(async (tx: EntityManager) => {
+        // the row lock keeps concurrent edits, and so their events, in commit order
+        const episode = await tx.findOne(Episode, { where: { id: episodeId }, lock: { mode: 'pessimistic_write' } });
+        if (!episode) throw notFound('Episode');
+        const show = await this.requireManagedShow(viewer, episode.showId);
+        const saved = await tx.save(Object.assign(episode, changes));
+        await recordEpisodeEvent(tx, EpisodeUpdated, saved, show.ownerId);
+        return saved;
+      });
     } catch (error) {
       rethrowAsConflict(error, NUMBER_TAKEN);
     }

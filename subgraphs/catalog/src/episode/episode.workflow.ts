@@ -1,6 +1,8 @@
 import type { Viewer } from '@wavegraph/auth';
 import { badInput, forbidden, notFound, requireUuid, unauthenticated } from '@wavegraph/kit';
+import { EpisodeArchived, EpisodePublished, EpisodeUnpublished, EpisodeUpdated } from '@wavegraph/events';
 import type { DataSource, EntityManager } from 'typeorm';
+import { recordEpisodeEvent } from '../events/catalog.events';
 import { canManage } from '../common/policy';
 import { Show } from '../show/show.entity';
 import { Episode, EpisodeStatus } from './episode.entity';
@@ -70,22 +72,35 @@ export class EpisodeWorkflow {
       if (!from.includes(episode.status)) {
         throw badInput(`Episode is ${episode.status} and cannot be ${verb}; only ${from.join(' or ')} episodes can`, 'id');
       }
+      const before = episode.status;
       await apply(episode);
-      return manager.save(episode);
+      const saved = await manager.save(episode);
+      await recordEpisodeEvent(manager, eventOf(before, saved.status), saved, show.ownerId);
+      return saved;
     });
   }
+}
+
+/** Which event a status change is, from the point of view of listeners. */
+function eventOf(before: EpisodeStatus, after: EpisodeStatus) {
+  if (after === PUBLISHED) return EpisodePublished;
+  if (after === ARCHIVED) return EpisodeArchived;
+  if (before === PUBLISHED) return EpisodeUnpublished;
+  return EpisodeUpdated;
 }
 
 /**
  * What the publish job does: publish only if the episode is still SCHEDULED for exactly this time.
  * A job left behind by a reschedule, unpublish or archive matches nothing and does nothing.
  */
-export async function publishIfStillScheduled(dataSource: DataSource, episodeId: string, scheduledAt: Date): Promise<boolean> {
-  const result = await dataSource
-    .createQueryBuilder()
-    .update(Episode)
-    .set({ status: PUBLISHED, publishedAt: () => 'now()', scheduledAt: null })
-    .where('id = :episodeId AND status = :scheduled AND scheduled_at = :scheduledAt', { episodeId, scheduled: SCHEDULED, scheduledAt })
-    .execute();
-  return (result.affected ?? 0) > 0;
+export function publishIfStillScheduled(dataSource: DataSource, episodeId: string, scheduledAt: Date): Promise<boolean> {
+  return dataSource.transaction(async (tx) => {
+    const episode = await tx.findOne(Episode, { where: { id: episodeId, status: SCHEDULED, scheduledAt }, lock: { mode: 'pessimistic_write' } });
+    if (!episode) return false;
+    const show = await tx.findOneByOrFail(Show, { id: episode.showId });
+    Object.assign(episode, { status: PUBLISHED, publishedAt: new Date(), scheduledAt: null });
+    const saved = await tx.save(episode);
+    await recordEpisodeEvent(tx, EpisodePublished, saved, show.ownerId);
+    return true;
+  });
 }

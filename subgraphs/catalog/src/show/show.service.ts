@@ -1,6 +1,8 @@
 import type { Viewer } from '@wavegraph/auth';
 import { forbidden, isUuid, notFound, requireUuid, unauthenticated } from '@wavegraph/kit';
+import { ShowCreated, ShowUpdated } from '@wavegraph/events';
 import { In, type DataSource, type Repository } from 'typeorm';
+import { recordShowEvent } from '../events/catalog.events';
 import type { TimeCursor } from '../common/cursor';
 import { canManage } from '../common/policy';
 import { rethrowAsConflict } from '@wavegraph/kit';
@@ -18,7 +20,7 @@ export interface ShowFilter {
 export class ShowService {
   readonly repo: Repository<Show>;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(Show);
   }
 
@@ -70,7 +72,11 @@ export class ShowService {
     if (!viewer) throw unauthenticated();
     const fields = validNewShow(input);
     try {
-      return await this.repo.save(this.repo.create({ ...fields, ownerId: viewer.id }));
+      return await this.dataSource.transaction(async (tx) => {
+        const show = await tx.save(tx.create(Show, { ...fields, ownerId: viewer.id }));
+        await recordShowEvent(tx, ShowCreated, show);
+        return show;
+      });
     } catch (error) {
       rethrowAsConflict(error, SLUG_TAKEN);
     }
@@ -78,10 +84,17 @@ export class ShowService {
 
   async update(viewer: Viewer | null, id: string, input: ShowChangesInput): Promise<Show> {
     if (!viewer) throw unauthenticated();
-    const show = await this.get(id);
-    if (!canManage(viewer, show.ownerId)) throw forbidden('Only the owner of the show or an editor can change it');
+    const showId = requireUuid('id', id);
     const changes = validShowChanges(input);
-    return this.repo.save(this.repo.merge(show, changes));
+    return this.dataSource.transaction(async (tx) => {
+      // the row lock keeps concurrent edits, and so their events, in commit order
+      const show = await tx.findOne(Show, { where: { id: showId }, lock: { mode: 'pessimistic_write' } });
+      if (!show) throw notFound('Show');
+      if (!canManage(viewer, show.ownerId)) throw forbidden('Only the owner of the show or an editor can change it');
+      const saved = await tx.save(Object.assign(show, changes));
+      await recordShowEvent(tx, ShowUpdated, saved);
+      return saved;
+    });
   }
 }
 

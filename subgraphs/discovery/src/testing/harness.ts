@@ -17,7 +17,7 @@ import Redis from 'ioredis';
 import { discoveryModule } from '../discovery.module';
 import { DISCOVERY_GROUP, DISCOVERY_PRODUCERS, PROJECTION_TABLES } from '../projection/projection';
 import type { DiscoveryServices } from '../services';
-import { eventually } from './eventually';
+import { eventually } from '@wavegraph/testkit';
 
 export { eventually };
 

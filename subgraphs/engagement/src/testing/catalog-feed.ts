@@ -4,7 +4,7 @@ import {
 } from '@wavegraph/events';
 import { TEST_REDIS_URL } from '@wavegraph/testkit';
 import Redis from 'ioredis';
-import { eventually } from './eventually';
+import { eventually } from '@wavegraph/testkit';
 
 type EpisodeSnapshot = PayloadOf<typeof EpisodePublished>;
 type Status = EpisodeSnapshot['status'];

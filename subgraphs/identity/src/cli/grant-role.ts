@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { createLogger, defaultDatabaseUrl, openDatabase } from '@wavegraph/kit';
 import { identityModule } from '../index';
-import { User } from '../user/user.entity';
 import { UserService } from '../user/user.service';
 import { grantRole } from './grant-role.command';
 
@@ -20,7 +19,7 @@ async function main(args: string[]): Promise<number> {
     logger: log,
   });
   try {
-    const user = await grantRole(new UserService(db.dataSource.getRepository(User)), email, role);
+    const user = await grantRole(new UserService(db.dataSource), email, role);
     process.stdout.write(`${user.handle} <${user.email}> is now ${user.role}\n`);
     return 0;
   } catch (error) {

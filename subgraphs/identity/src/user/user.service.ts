@@ -1,6 +1,7 @@
 import type { Plan, Role } from '@wavegraph/auth';
 import { badInput, isUuid, notFound, rethrowAsConflict } from '@wavegraph/kit';
-import { In, type Repository } from 'typeorm';
+import { UserPlanChanged, UserRegistered, recordEvent } from '@wavegraph/events';
+import { In, type DataSource, type Repository } from 'typeorm';
 import { hashPassword } from './password';
 import { User } from './user.entity';
 import { checkPassword, normalizeDisplayName, normalizeEmail, normalizeHandle } from './user.validation';
@@ -22,9 +23,16 @@ export interface ProfileChanges {
   handle?: string | null;
 }
 
-/** Use cases on user accounts. Validation happens before any write; uniqueness is enforced by the database. */
+/**
+ * Use cases on user accounts. Validation happens before any write; uniqueness is enforced by
+ * the database; registration and plan changes record their event in the same transaction.
+ */
 export class UserService {
-  constructor(private readonly users: Repository<User>) {}
+  private readonly users: Repository<User>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.users = dataSource.getRepository(User);
+  }
 
   findById(id: string): Promise<User | null> {
     return isUuid(id) ? this.users.findOneBy({ id }) : Promise.resolve(null);
@@ -56,7 +64,11 @@ export class UserService {
     checkPassword(account.password, email, handle);
     const passwordHash = await hashPassword(account.password);
     try {
-      const user = await this.users.save(this.users.create({ email, handle, displayName, passwordHash, role: 'USER', plan: 'FREE' }));
+      const user = await this.dataSource.transaction(async (tx) => {
+        const saved = await tx.save(tx.create(User, { email, handle, displayName, passwordHash, role: 'USER', plan: 'FREE' }));
+        await recordEvent(tx, UserRegistered, saved.id, { userId: saved.id, handle, displayName, role: saved.role, plan: saved.plan });
+        return saved;
+      });
       delete (user as Partial<User>).passwordHash;
       return user;
     } catch (error) {
@@ -83,8 +95,17 @@ export class UserService {
     return this.setColumns(userId, { role });
   }
 
-  setPlan(userId: string, plan: Plan): Promise<User> {
-    return this.setColumns(userId, { plan });
+  async setPlan(userId: string, plan: Plan): Promise<User> {
+    if (!isUuid(userId)) throw badInput('userId is not a valid id', 'userId');
+    await this.dataSource.transaction(async (tx) => {
+      // the row lock orders concurrent plan changes, so each event's previousPlan is true
+      const user = await tx.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw notFound('User');
+      if (user.plan === plan) return;
+      await tx.update(User, { id: userId }, { plan });
+      await recordEvent(tx, UserPlanChanged, userId, { userId, plan, previousPlan: user.plan });
+    });
+    return this.require(userId);
   }
 
   /** Bootstraps the first admin from the command line (cli/grant-role). */
@@ -94,7 +115,7 @@ export class UserService {
     return this.setRole(user.id, role);
   }
 
-  private async setColumns(userId: string, patch: Pick<Partial<User>, 'role' | 'plan'>): Promise<User> {
+  private async setColumns(userId: string, patch: Pick<Partial<User>, 'role'>): Promise<User> {
     if (!isUuid(userId)) throw badInput('userId is not a valid id', 'userId');
     const result = await this.users.update({ id: userId }, patch);
     if (!result.affected) throw notFound('User');

@@ -1,0 +1,73 @@
+import type { Logger } from '@wavegraph/kit';
+import Redis from 'ioredis';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { EventHandler } from './apply';
+import { EventConsumer, type ConsumerOptions } from './consumer';
+import type { Producer } from './contract';
+import { OutboxRelay, type RelayOptions } from './relay';
+
+export interface BackboneOptions {
+  /** The subgraph's own database; the backbone opens a small pool of its own beside it. */
+  dataSource: DataSource;
+  redisUrl: string;
+  prefix: string;
+  log: Logger;
+  /** Set when the subgraph records events in its outbox: starts a relay to its stream. */
+  produces?: Producer;
+  /** Set when the subgraph consumes events: starts a consumer in its group. */
+  consumes?: { group: string; producers: readonly Producer[]; handlers: readonly EventHandler[]; afterApply?: ConsumerOptions['afterApply'] };
+  relay?: Partial<RelayOptions>;
+  consumer?: Partial<ConsumerOptions>;
+}
+
+/**
+ * A subgraph's place on the event backbone: its relay and/or consumer, on a pool of their own
+ * so background work neither competes with requests for connections nor shows up in their
+ * query counts.
+ */
+export class EventBackbone {
+  readonly relay: OutboxRelay | undefined;
+  readonly consumer: EventConsumer | undefined;
+  private readonly redis: Redis;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    private readonly pool: DataSource,
+    options: BackboneOptions,
+  ) {
+    const { redisUrl, prefix, log } = options;
+    if (options.produces) {
+      this.relay = new OutboxRelay({ dataSource: pool, redisUrl, prefix, log, producer: options.produces, ...options.relay });
+    }
+    if (options.consumes) {
+      this.consumer = new EventConsumer({ dataSource: pool, redisUrl, prefix, log, ...options.consumes, ...options.consumer });
+    }
+    // readiness only; answers at once instead of queueing while Redis is away
+    this.redis = new Redis(redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 2000 });
+    this.redis.on('error', () => undefined);
+  }
+
+  static async start(options: BackboneOptions): Promise<EventBackbone> {
+    const pool = new DataSource({ ...options.dataSource.options, entities: [], migrations: [], migrationsRun: false, logging: false, logger: undefined, extra: { max: 4 } } as DataSourceOptions);
+    await pool.initialize();
+    const backbone = new EventBackbone(pool, options);
+    await backbone.consumer?.start();
+    backbone.relay?.start();
+    return backbone;
+  }
+
+  async ping(): Promise<void> {
+    if (this.redis.status === 'wait' || this.redis.status === 'end') await this.redis.connect();
+    await this.redis.ping();
+  }
+
+  /** Lets the current relay round and handler finish, then closes everything; safe to call twice. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await Promise.all([this.relay?.stop(), this.consumer?.stop()]);
+      this.redis.disconnect();
+      await this.pool.destroy();
+    })();
+    return this.stopping;
+  }
+}
