@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { catalogModule, startPublishWorker } from '@wavegraph/catalog';
+import { discoveryModule } from '@wavegraph/discovery';
+import { engagementModule } from '@wavegraph/engagement';
 import { createWavegraphClient, type WavegraphClient } from '@wavegraph/client';
 import { configFromEnv, startGateway, type GatewayConfig, type RunningGateway } from '@wavegraph/gateway';
 import { identityModule, jwksUrl, type IdentityServices } from '@wavegraph/identity';
@@ -8,6 +10,8 @@ import { dropRedisPrefix, freshRedisPrefix, startTestSubgraph, TEST_GATEWAY_SECR
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
+export type SubgraphName = 'identity' | 'catalog' | 'engagement' | 'discovery';
+
 export interface TestSupergraph {
   url: string;
   gateway: RunningGateway;
@@ -15,48 +19,58 @@ export interface TestSupergraph {
   gatewayConfig: GatewayConfig;
   identity: RunningSubgraph<IdentityServices>;
   catalog: RunningSubgraph<unknown>;
+  engagement: RunningSubgraph<unknown>;
+  discovery: RunningSubgraph<unknown>;
+  /** The Redis prefix all of them share (streams, queues, caches). */
+  redisPrefix: string;
   client(accessToken?: string): WavegraphClient;
   /** Stops one subgraph (to see how the gateway behaves without it). */
-  stopSubgraph(name: 'identity' | 'catalog'): Promise<void>;
+  stopSubgraph(name: SubgraphName): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * The whole supergraph in this process: identity and catalog on fresh databases, the publishing
- * worker, and the gateway serving the committed schema/supergraph.graphql, all on free ports.
+ * The whole supergraph in this process: every subgraph on a fresh database, sharing one fresh
+ * Redis prefix (so events flow between them), the publishing worker, and the gateway serving
+ * the committed schema/supergraph.graphql, all on free ports.
  */
-export async function startTestSupergraph(overrides: Partial<GatewayConfig> = {}): Promise<TestSupergraph> {
+export async function startTestSupergraph(overrides: Partial<GatewayConfig> = {}, redisUrl = TEST_REDIS_URL): Promise<TestSupergraph> {
   const redisPrefix = freshRedisPrefix();
-  const identityHarness = await startTestSubgraph(identityModule, { redisPrefix });
-  const catalogHarness = await startTestSubgraph(catalogModule, { redisPrefix });
+  const identityHarness = await startTestSubgraph(identityModule, { redisPrefix, redisUrl });
+  const catalogHarness = await startTestSubgraph(catalogModule, { redisPrefix, redisUrl });
+  const engagementHarness = await startTestSubgraph(engagementModule, { redisPrefix, redisUrl });
+  const discoveryHarness = await startTestSubgraph(discoveryModule, { redisPrefix, redisUrl });
   const [identity, catalog] = [identityHarness.running, catalogHarness.running];
-  const worker = await startPublishWorker({ databaseUrl: catalogHarness.database.url, redisUrl: TEST_REDIS_URL, prefix: redisPrefix });
+  const worker = await startPublishWorker({ databaseUrl: catalogHarness.database.url, redisUrl, prefix: redisPrefix });
   const gatewayConfig: GatewayConfig = {
     ...configFromEnv(),
     port: 0,
     production: false,
     composeFrom: null,
     supergraphPath: SUPERGRAPH_PATH,
-    subgraphUrls: { identity: identity.url, catalog: catalog.url },
+    subgraphUrls: { identity: identity.url, catalog: catalog.url, engagement: engagementHarness.running.url, discovery: discoveryHarness.running.url },
     gatewaySecret: TEST_GATEWAY_SECRET,
     jwksUrl: jwksUrl(identity.url),
     subgraphTimeoutMs: 5_000,
     ...overrides,
   };
   const gateway = await startGateway(gatewayConfig);
-  const subgraphs = { identity: identityHarness, catalog: catalogHarness };
+  const subgraphs = { identity: identityHarness, catalog: catalogHarness, engagement: engagementHarness, discovery: discoveryHarness };
   return {
     url: gateway.url,
     gateway,
     gatewayConfig,
     identity,
     catalog: catalog as RunningSubgraph<unknown>,
+    engagement: engagementHarness.running as RunningSubgraph<unknown>,
+    discovery: discoveryHarness.running as RunningSubgraph<unknown>,
+    redisPrefix,
     client: (accessToken) => createWavegraphClient(gateway.url, accessToken),
     stopSubgraph: (name) => subgraphs[name].running.stop(),
     stop: async () => {
       await gateway.stop();
       await worker.close();
-      await Promise.all([identityHarness.stop(), catalogHarness.stop()]);
+      await Promise.all(Object.values(subgraphs).map((harness) => harness.stop()));
       await dropRedisPrefix(redisPrefix);
     },
   };

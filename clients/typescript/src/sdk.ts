@@ -52,6 +52,26 @@ export type Role =
   | 'EDITOR'
   | 'USER';
 
+export type SearchFilter = {
+  /** Only hits whose show is in this category (an episode's comes from its show) */
+  category?: string | null | undefined;
+  /** Only episodes or only shows */
+  kind?: SearchKind | null | undefined;
+  /** Only hits whose show is in this language, e.g. "en" or "pt-BR" */
+  language?: string | null | undefined;
+};
+
+/** What a search hit points at */
+export type SearchKind =
+  | 'EPISODE'
+  | 'SHOW';
+
+/** How far back activity counts */
+export type TrendingWindow =
+  | 'DAY'
+  | 'MONTH'
+  | 'WEEK';
+
 export type UpdateEpisodeInput = {
   description?: string | null | undefined;
   episodeNumber?: number | null | undefined;
@@ -167,6 +187,180 @@ export type ShowsQueryVariables = Exact<{
 
 export type ShowsQuery = { shows: { edges: Array<{ cursor: string, node: { id: string, slug: string, title: string, description: string, category: string, language: string, artworkUrl: string | null, owner: { handle: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
+export type SearchQueryVariables = Exact<{
+  query: string;
+  filter?: SearchFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type SearchQuery = { search: { edges: Array<{ cursor: string, node: { kind: SearchKind, score: number, highlight: string | null, episode: { id: string, title: string, publishedAt: string | null, likeCount: number, show: { id: string, title: string } } | null, show: { id: string, title: string, slug: string, category: string, language: string, followerCount: number } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type TrendingQueryVariables = Exact<{
+  window?: TrendingWindow | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type TrendingQuery = { trending: Array<{ score: number, episode: { id: string, title: string, likeCount: number, playCount: number, show: { id: string, title: string } } }> };
+
+export type BrowseQueryVariables = Exact<{
+  category?: string | null | undefined;
+  language?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type BrowseQuery = { browse: { edges: Array<{ cursor: string, node: { id: string, title: string, publishedAt: string | null, show: { id: string, title: string, category: string, language: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type SimilarEpisodesQueryVariables = Exact<{
+  episodeId: string;
+  first?: number | null | undefined;
+}>;
+
+
+export type SimilarEpisodesQuery = { similarEpisodes: Array<{ sharedListeners: number, episode: { id: string, title: string, show: { title: string } } }> };
+
+export type CommentFieldsFragment = { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } };
+
+export type EpisodeEngagementFragment = { id: string, likeCount: number, viewerHasLiked: boolean, playCount: number, commentCount: number, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null };
+
+export type PlaylistFieldsFragment = { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } };
+
+export type EpisodeWithEngagementQueryVariables = Exact<{
+  id: string;
+  comments?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type EpisodeWithEngagementQuery = { episode: { title: string, id: string, likeCount: number, viewerHasLiked: boolean, playCount: number, commentCount: number, show: { id: string, title: string, followerCount: number, viewerFollows: boolean }, comments: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, replies: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } } }> }, author: { id: string, handle: string, displayName: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } | null };
+
+export type LikeEpisodeMutationVariables = Exact<{
+  episodeId: string;
+}>;
+
+
+export type LikeEpisodeMutation = { likeEpisode: { id: string, likeCount: number, viewerHasLiked: boolean, playCount: number, commentCount: number, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } };
+
+export type UnlikeEpisodeMutationVariables = Exact<{
+  episodeId: string;
+}>;
+
+
+export type UnlikeEpisodeMutation = { unlikeEpisode: { id: string, likeCount: number, viewerHasLiked: boolean, playCount: number, commentCount: number, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } };
+
+export type PostCommentMutationVariables = Exact<{
+  episodeId: string;
+  body: string;
+  parentId?: string | null | undefined;
+}>;
+
+
+export type PostCommentMutation = { postComment: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, episode: { id: string, title: string }, author: { id: string, handle: string, displayName: string } } };
+
+export type EditCommentMutationVariables = Exact<{
+  id: string;
+  body: string;
+}>;
+
+
+export type EditCommentMutation = { editComment: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } } };
+
+export type DeleteCommentMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteCommentMutation = { deleteComment: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } } };
+
+export type RecordPlayMutationVariables = Exact<{
+  episodeId: string;
+  positionSeconds: number;
+  completed?: boolean | null | undefined;
+}>;
+
+
+export type RecordPlayMutation = { recordPlay: { positionSeconds: number, completed: boolean, updatedAt: string, episode: { id: string, title: string, playCount: number } } };
+
+export type FollowShowMutationVariables = Exact<{
+  showId: string;
+}>;
+
+
+export type FollowShowMutation = { followShow: { id: string, title: string, followerCount: number, viewerFollows: boolean } };
+
+export type UnfollowShowMutationVariables = Exact<{
+  showId: string;
+}>;
+
+
+export type UnfollowShowMutation = { unfollowShow: { id: string, title: string, followerCount: number, viewerFollows: boolean } };
+
+export type CreatePlaylistMutationVariables = Exact<{
+  name: string;
+  isPublic?: boolean | null | undefined;
+}>;
+
+
+export type CreatePlaylistMutation = { createPlaylist: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } };
+
+export type RenamePlaylistMutationVariables = Exact<{
+  id: string;
+  name: string;
+}>;
+
+
+export type RenamePlaylistMutation = { renamePlaylist: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } };
+
+export type SetPlaylistVisibilityMutationVariables = Exact<{
+  id: string;
+  isPublic: boolean;
+}>;
+
+
+export type SetPlaylistVisibilityMutation = { setPlaylistVisibility: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } };
+
+export type AddToPlaylistMutationVariables = Exact<{
+  playlistId: string;
+  episodeId: string;
+}>;
+
+
+export type AddToPlaylistMutation = { addToPlaylist: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } };
+
+export type RemoveFromPlaylistMutationVariables = Exact<{
+  playlistId: string;
+  episodeId: string;
+}>;
+
+
+export type RemoveFromPlaylistMutation = { removeFromPlaylist: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } };
+
+export type ReorderPlaylistMutationVariables = Exact<{
+  playlistId: string;
+  episodeIds: Array<string> | string;
+}>;
+
+
+export type ReorderPlaylistMutation = { reorderPlaylist: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } };
+
+export type DeletePlaylistMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeletePlaylistMutation = { deletePlaylist: string };
+
+export type MyLibraryQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type MyLibraryQuery = { me: { id: string, likedEpisodes: { edges: Array<{ node: { id: string, title: string } }> }, following: { edges: Array<{ node: { id: string, title: string } }> }, history: { edges: Array<{ node: { positionSeconds: number, completed: boolean, episode: { id: string, title: string, show: { title: string } } } }> } | null, playlists: { edges: Array<{ node: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } }> } } | null };
+
 export type ViewerFieldsFragment = { id: string, handle: string, displayName: string, email: string | null, role: Role, plan: Plan };
 
 export type SessionFieldsFragment = { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { id: string, handle: string, displayName: string, email: string | null, role: Role, plan: Plan } };
@@ -255,6 +449,51 @@ export const ShowFieldsFragmentDoc = gql`
   category
   language
   artworkUrl
+}
+    `;
+export const CommentFieldsFragmentDoc = gql`
+    fragment CommentFields on Comment {
+  id
+  body
+  deleted
+  createdAt
+  editedAt
+  replyCount
+  author {
+    id
+    handle
+    displayName
+  }
+}
+    `;
+export const EpisodeEngagementFragmentDoc = gql`
+    fragment EpisodeEngagement on Episode {
+  id
+  likeCount
+  viewerHasLiked
+  playCount
+  commentCount
+  viewerProgress {
+    positionSeconds
+    completed
+    updatedAt
+  }
+}
+    `;
+export const PlaylistFieldsFragmentDoc = gql`
+    fragment PlaylistFields on Playlist {
+  id
+  name
+  isPublic
+  episodeCount
+  episodes(first: 50) {
+    edges {
+      node {
+        id
+        title
+      }
+    }
+  }
 }
     `;
 export const ViewerFieldsFragmentDoc = gql`
@@ -413,6 +652,299 @@ export const ShowsDocument = gql`
   }
 }
     ${ShowFieldsFragmentDoc}`;
+export const SearchDocument = gql`
+    query Search($query: String!, $filter: SearchFilter, $first: Int = 10, $after: String) {
+  search(query: $query, filter: $filter, first: $first, after: $after) {
+    edges {
+      cursor
+      node {
+        kind
+        score
+        highlight
+        episode {
+          id
+          title
+          publishedAt
+          likeCount
+          show {
+            id
+            title
+          }
+        }
+        show {
+          id
+          title
+          slug
+          category
+          language
+          followerCount
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `;
+export const TrendingDocument = gql`
+    query Trending($window: TrendingWindow = DAY, $first: Int = 10) {
+  trending(window: $window, first: $first) {
+    score
+    episode {
+      id
+      title
+      likeCount
+      playCount
+      show {
+        id
+        title
+      }
+    }
+  }
+}
+    `;
+export const BrowseDocument = gql`
+    query Browse($category: String, $language: String, $first: Int = 20, $after: String) {
+  browse(category: $category, language: $language, first: $first, after: $after) {
+    edges {
+      cursor
+      node {
+        id
+        title
+        publishedAt
+        show {
+          id
+          title
+          category
+          language
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `;
+export const SimilarEpisodesDocument = gql`
+    query SimilarEpisodes($episodeId: ID!, $first: Int = 10) {
+  similarEpisodes(episodeId: $episodeId, first: $first) {
+    sharedListeners
+    episode {
+      id
+      title
+      show {
+        title
+      }
+    }
+  }
+}
+    `;
+export const EpisodeWithEngagementDocument = gql`
+    query EpisodeWithEngagement($id: ID!, $comments: Int = 20, $after: String) {
+  episode(id: $id) {
+    ...EpisodeEngagement
+    title
+    show {
+      id
+      title
+      followerCount
+      viewerFollows
+    }
+    comments(first: $comments, after: $after) {
+      edges {
+        node {
+          ...CommentFields
+          replies(first: 10) {
+            edges {
+              node {
+                ...CommentFields
+              }
+            }
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    ${EpisodeEngagementFragmentDoc}
+${CommentFieldsFragmentDoc}`;
+export const LikeEpisodeDocument = gql`
+    mutation LikeEpisode($episodeId: ID!) {
+  likeEpisode(episodeId: $episodeId) {
+    ...EpisodeEngagement
+  }
+}
+    ${EpisodeEngagementFragmentDoc}`;
+export const UnlikeEpisodeDocument = gql`
+    mutation UnlikeEpisode($episodeId: ID!) {
+  unlikeEpisode(episodeId: $episodeId) {
+    ...EpisodeEngagement
+  }
+}
+    ${EpisodeEngagementFragmentDoc}`;
+export const PostCommentDocument = gql`
+    mutation PostComment($episodeId: ID!, $body: String!, $parentId: ID) {
+  postComment(episodeId: $episodeId, body: $body, parentId: $parentId) {
+    ...CommentFields
+    episode {
+      id
+      title
+    }
+  }
+}
+    ${CommentFieldsFragmentDoc}`;
+export const EditCommentDocument = gql`
+    mutation EditComment($id: ID!, $body: String!) {
+  editComment(id: $id, body: $body) {
+    ...CommentFields
+  }
+}
+    ${CommentFieldsFragmentDoc}`;
+export const DeleteCommentDocument = gql`
+    mutation DeleteComment($id: ID!) {
+  deleteComment(id: $id) {
+    ...CommentFields
+  }
+}
+    ${CommentFieldsFragmentDoc}`;
+export const RecordPlayDocument = gql`
+    mutation RecordPlay($episodeId: ID!, $positionSeconds: Int!, $completed: Boolean = false) {
+  recordPlay(
+    episodeId: $episodeId
+    positionSeconds: $positionSeconds
+    completed: $completed
+  ) {
+    positionSeconds
+    completed
+    updatedAt
+    episode {
+      id
+      title
+      playCount
+    }
+  }
+}
+    `;
+export const FollowShowDocument = gql`
+    mutation FollowShow($showId: ID!) {
+  followShow(showId: $showId) {
+    id
+    title
+    followerCount
+    viewerFollows
+  }
+}
+    `;
+export const UnfollowShowDocument = gql`
+    mutation UnfollowShow($showId: ID!) {
+  unfollowShow(showId: $showId) {
+    id
+    title
+    followerCount
+    viewerFollows
+  }
+}
+    `;
+export const CreatePlaylistDocument = gql`
+    mutation CreatePlaylist($name: String!, $isPublic: Boolean = false) {
+  createPlaylist(name: $name, isPublic: $isPublic) {
+    ...PlaylistFields
+  }
+}
+    ${PlaylistFieldsFragmentDoc}`;
+export const RenamePlaylistDocument = gql`
+    mutation RenamePlaylist($id: ID!, $name: String!) {
+  renamePlaylist(id: $id, name: $name) {
+    ...PlaylistFields
+  }
+}
+    ${PlaylistFieldsFragmentDoc}`;
+export const SetPlaylistVisibilityDocument = gql`
+    mutation SetPlaylistVisibility($id: ID!, $isPublic: Boolean!) {
+  setPlaylistVisibility(id: $id, isPublic: $isPublic) {
+    ...PlaylistFields
+  }
+}
+    ${PlaylistFieldsFragmentDoc}`;
+export const AddToPlaylistDocument = gql`
+    mutation AddToPlaylist($playlistId: ID!, $episodeId: ID!) {
+  addToPlaylist(playlistId: $playlistId, episodeId: $episodeId) {
+    ...PlaylistFields
+  }
+}
+    ${PlaylistFieldsFragmentDoc}`;
+export const RemoveFromPlaylistDocument = gql`
+    mutation RemoveFromPlaylist($playlistId: ID!, $episodeId: ID!) {
+  removeFromPlaylist(playlistId: $playlistId, episodeId: $episodeId) {
+    ...PlaylistFields
+  }
+}
+    ${PlaylistFieldsFragmentDoc}`;
+export const ReorderPlaylistDocument = gql`
+    mutation ReorderPlaylist($playlistId: ID!, $episodeIds: [ID!]!) {
+  reorderPlaylist(playlistId: $playlistId, episodeIds: $episodeIds) {
+    ...PlaylistFields
+  }
+}
+    ${PlaylistFieldsFragmentDoc}`;
+export const DeletePlaylistDocument = gql`
+    mutation DeletePlaylist($id: ID!) {
+  deletePlaylist(id: $id)
+}
+    `;
+export const MyLibraryDocument = gql`
+    query MyLibrary($first: Int = 20) {
+  me {
+    id
+    likedEpisodes(first: $first) {
+      edges {
+        node {
+          id
+          title
+        }
+      }
+    }
+    following(first: $first) {
+      edges {
+        node {
+          id
+          title
+        }
+      }
+    }
+    history(first: $first) {
+      edges {
+        node {
+          positionSeconds
+          completed
+          episode {
+            id
+            title
+            show {
+              title
+            }
+          }
+        }
+      }
+    }
+    playlists(first: $first) {
+      edges {
+        node {
+          ...PlaylistFields
+        }
+      }
+    }
+  }
+}
+    ${PlaylistFieldsFragmentDoc}`;
 export const RegisterDocument = gql`
     mutation Register($input: RegisterInput!) {
   register(input: $input) {
@@ -537,6 +1069,69 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     Shows(variables?: ShowsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ShowsQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<ShowsQuery>({ document: ShowsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Shows', 'query', variables);
+    },
+    Search(variables: SearchQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SearchQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SearchQuery>({ document: SearchDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Search', 'query', variables);
+    },
+    Trending(variables?: TrendingQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TrendingQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<TrendingQuery>({ document: TrendingDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Trending', 'query', variables);
+    },
+    Browse(variables?: BrowseQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<BrowseQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<BrowseQuery>({ document: BrowseDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Browse', 'query', variables);
+    },
+    SimilarEpisodes(variables: SimilarEpisodesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SimilarEpisodesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SimilarEpisodesQuery>({ document: SimilarEpisodesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SimilarEpisodes', 'query', variables);
+    },
+    EpisodeWithEngagement(variables: EpisodeWithEngagementQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<EpisodeWithEngagementQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<EpisodeWithEngagementQuery>({ document: EpisodeWithEngagementDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EpisodeWithEngagement', 'query', variables);
+    },
+    LikeEpisode(variables: LikeEpisodeMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<LikeEpisodeMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<LikeEpisodeMutation>({ document: LikeEpisodeDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'LikeEpisode', 'mutation', variables);
+    },
+    UnlikeEpisode(variables: UnlikeEpisodeMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<UnlikeEpisodeMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<UnlikeEpisodeMutation>({ document: UnlikeEpisodeDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UnlikeEpisode', 'mutation', variables);
+    },
+    PostComment(variables: PostCommentMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PostCommentMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<PostCommentMutation>({ document: PostCommentDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PostComment', 'mutation', variables);
+    },
+    EditComment(variables: EditCommentMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<EditCommentMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<EditCommentMutation>({ document: EditCommentDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EditComment', 'mutation', variables);
+    },
+    DeleteComment(variables: DeleteCommentMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DeleteCommentMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<DeleteCommentMutation>({ document: DeleteCommentDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeleteComment', 'mutation', variables);
+    },
+    RecordPlay(variables: RecordPlayMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RecordPlayMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RecordPlayMutation>({ document: RecordPlayDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RecordPlay', 'mutation', variables);
+    },
+    FollowShow(variables: FollowShowMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<FollowShowMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<FollowShowMutation>({ document: FollowShowDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'FollowShow', 'mutation', variables);
+    },
+    UnfollowShow(variables: UnfollowShowMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<UnfollowShowMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<UnfollowShowMutation>({ document: UnfollowShowDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UnfollowShow', 'mutation', variables);
+    },
+    CreatePlaylist(variables: CreatePlaylistMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreatePlaylistMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CreatePlaylistMutation>({ document: CreatePlaylistDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreatePlaylist', 'mutation', variables);
+    },
+    RenamePlaylist(variables: RenamePlaylistMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RenamePlaylistMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RenamePlaylistMutation>({ document: RenamePlaylistDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RenamePlaylist', 'mutation', variables);
+    },
+    SetPlaylistVisibility(variables: SetPlaylistVisibilityMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SetPlaylistVisibilityMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SetPlaylistVisibilityMutation>({ document: SetPlaylistVisibilityDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SetPlaylistVisibility', 'mutation', variables);
+    },
+    AddToPlaylist(variables: AddToPlaylistMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<AddToPlaylistMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<AddToPlaylistMutation>({ document: AddToPlaylistDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AddToPlaylist', 'mutation', variables);
+    },
+    RemoveFromPlaylist(variables: RemoveFromPlaylistMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RemoveFromPlaylistMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RemoveFromPlaylistMutation>({ document: RemoveFromPlaylistDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RemoveFromPlaylist', 'mutation', variables);
+    },
+    ReorderPlaylist(variables: ReorderPlaylistMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ReorderPlaylistMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ReorderPlaylistMutation>({ document: ReorderPlaylistDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ReorderPlaylist', 'mutation', variables);
+    },
+    DeletePlaylist(variables: DeletePlaylistMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DeletePlaylistMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<DeletePlaylistMutation>({ document: DeletePlaylistDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeletePlaylist', 'mutation', variables);
+    },
+    MyLibrary(variables?: MyLibraryQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MyLibraryQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MyLibraryQuery>({ document: MyLibraryDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyLibrary', 'query', variables);
     },
     Register(variables: RegisterMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RegisterMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<RegisterMutation>({ document: RegisterDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Register', 'mutation', variables);

@@ -13,12 +13,21 @@ export function backoffDelay(attempt: number, { baseMs, maxMs }: Backoff, random
 export class Sleeper {
   private timer: NodeJS.Timeout | undefined;
   private resolve: (() => void) | undefined;
+  private stopped = false;
 
   sleep(ms: number): Promise<void> {
+    // once stopped, a loop finishing its last round must not start a long wait
+    if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       this.resolve = resolve;
       this.timer = setTimeout(() => this.wake(), ms);
     });
+  }
+
+  /** Ends the current sleep and every later one at once. */
+  stop(): void {
+    this.stopped = true;
+    this.wake();
   }
 
   wake(): void {

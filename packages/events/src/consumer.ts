@@ -79,8 +79,8 @@ export class EventConsumer {
 
   private async shutdown(): Promise<void> {
     this.running = false;
-    this.readPause.wake();
-    this.reclaimPause.wake();
+    this.readPause.stop();
+    this.reclaimPause.stop();
     // a blocked XREADGROUP returns when its connection closes
     this.reader.disconnect();
     await Promise.allSettled(this.loops);

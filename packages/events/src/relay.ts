@@ -100,7 +100,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.sleeper.wake();
+    this.sleeper.stop();
     await this.loop;
     if (this.redis.status !== 'end') this.redis.disconnect();
   }

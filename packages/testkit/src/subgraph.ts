@@ -20,6 +20,8 @@ export interface HarnessOptions {
   database?: TestDatabase;
   /** Share a Redis prefix with other processes of the same test; it is then not cleaned on stop. */
   redisPrefix?: string;
+  /** Another Redis than the shared test one (e.g. a private one the test stops). */
+  redisUrl?: string;
 }
 
 export async function startTestSubgraph<S>(module: SubgraphModule<S>, options: HarnessOptions = {}): Promise<SubgraphHarness<S>> {
@@ -28,7 +30,7 @@ export async function startTestSubgraph<S>(module: SubgraphModule<S>, options: H
   const running = await startSubgraph(module, {
     port: 0,
     databaseUrl: database.url,
-    redisUrl: TEST_REDIS_URL,
+    redisUrl: options.redisUrl ?? TEST_REDIS_URL,
     redisPrefix,
     gatewaySecret: TEST_GATEWAY_SECRET,
   });

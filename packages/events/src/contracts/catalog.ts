@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { defineEvent, id, timestamp } from '../contract';
 
+/** The categories a show may be in; part of the contract, so every context agrees on them. */
+export const SHOW_CATEGORIES = [
+  'ARTS', 'BUSINESS', 'COMEDY', 'EDUCATION', 'FICTION', 'HEALTH', 'HISTORY', 'MUSIC',
+  'NEWS', 'SCIENCE', 'SOCIETY', 'SPORTS', 'TECHNOLOGY', 'TRUE_CRIME',
+] as const;
+export type ShowCategory = (typeof SHOW_CATEGORIES)[number];
+
 /** Show events carry the whole show as it is after the change, so consumers can upsert. */
 export const ShowSnapshot = z.object({
   showId: id(),
@@ -8,7 +15,7 @@ export const ShowSnapshot = z.object({
   slug: z.string().min(1),
   title: z.string().min(1),
   description: z.string(),
-  category: z.string().min(1),
+  category: z.enum(SHOW_CATEGORIES),
   language: z.string().min(2),
   artworkUrl: z.string().nullable(),
 });

@@ -24,6 +24,10 @@ export class PublishQueue implements PublishScheduler {
     // fail fast: a schedule that cannot reach Redis is rolled back, not left hanging
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
     this.queue = new Queue<PublishJobData>(PUBLISH_QUEUE, { connection: this.connection, prefix });
+    // while Redis is away the connection retries on its own; readiness reports it, and a
+    // schedule fails with its own error, so the repeated connection errors need no handler
+    this.queue.on('error', () => undefined);
+    this.connection.on('error', () => undefined);
   }
 
   async schedule(episodeId: string, publishAt: Date): Promise<void> {

@@ -1,10 +1,7 @@
+import { SHOW_CATEGORIES, type ShowCategory } from '@wavegraph/events';
 import { badInput, optionalLength, requireLength } from '@wavegraph/kit';
 
-export const SHOW_CATEGORIES = [
-  'ARTS', 'BUSINESS', 'COMEDY', 'EDUCATION', 'FICTION', 'HEALTH', 'HISTORY', 'MUSIC',
-  'NEWS', 'SCIENCE', 'SOCIETY', 'SPORTS', 'TECHNOLOGY', 'TRUE_CRIME',
-] as const;
-export type ShowCategory = (typeof SHOW_CATEGORIES)[number];
+export { SHOW_CATEGORIES, type ShowCategory };
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const LANGUAGE = /^[a-z]{2}(-[A-Z]{2})?$/;

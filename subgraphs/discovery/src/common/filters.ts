@@ -1,13 +1,8 @@
+import { SHOW_CATEGORIES } from '@wavegraph/events';
 import { badInput } from '@wavegraph/kit';
 
-/*
- * Mirrors catalog's SHOW_CATEGORIES: subgraphs share no code, and the event contract does not
- * (yet) carry the list. Keep in step with catalog until the list moves into @wavegraph/events.
- */
-export const CATEGORIES = [
-  'ARTS', 'BUSINESS', 'COMEDY', 'EDUCATION', 'FICTION', 'HEALTH', 'HISTORY', 'MUSIC',
-  'NEWS', 'SCIENCE', 'SOCIETY', 'SPORTS', 'TECHNOLOGY', 'TRUE_CRIME',
-] as const;
+/** The categories come with catalog's event contract, so discovery agrees with catalog on them. */
+export const CATEGORIES = SHOW_CATEGORIES;
 
 const LANGUAGE = /^[a-z]{2}(-[A-Z]{2})?$/;
 
