@@ -5,32 +5,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { root, checkServices, installAndBuild } from '../scripts/setup.mjs';
-import { startStack } from '../scripts/processes.mjs';
-import { load, table } from './lib.mjs';
+import { graphql as post, load, startBenchStack, table } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { signEnvelope } = require(path.join(root, 'packages/auth/dist/index.js'));
-const { Client } = require(path.join(root, 'packages/testkit/node_modules/pg'));
-const { dropRedisPrefix } = require(path.join(root, 'packages/testkit/dist/index.js'));
-const redisPrefix = `wgbench-${process.pid}`;
 const SECRET = 'wavegraph-bench-secret';
 const PAGE = Number(process.env.BENCH_PAGE ?? 20);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
-
-async function resetDatabases(names) {
-  const client = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await client.connect();
-  for (const name of names) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await client.end();
-}
-
-async function post(url, query, variables = {}, headers = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
-  const body = await res.json();
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 async function direct(url, query, variables) {
   const body = JSON.stringify({ query, variables });
@@ -45,20 +27,7 @@ if (!process.argv.includes('--no-build')) {
   checkServices();
   installAndBuild();
 }
-const dbs = ['wavegraph_bench_identity', 'wavegraph_bench_catalog'];
-await resetDatabases(dbs);
-const stack = await startStack({
-  portOffset: 100,
-  stdio: 'ignore',
-  env: {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    WAVEGRAPH_GATEWAY_SECRET: SECRET,
-    REDIS_PREFIX: redisPrefix,
-    IDENTITY_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbs[0]}`,
-    CATALOG_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbs[1]}`,
-  },
-});
+const stack = await startBenchStack({ name: 'gateway', portOffset: 100, secret: SECRET });
 try {
   const gateway = stack.url('gateway');
   const { register } = await post(gateway, 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }', {
@@ -88,6 +57,4 @@ try {
   console.log(table([directRun, gatewayRun], directRun));
 } finally {
   await stack.stop();
-  await resetDatabases(dbs);
-  await dropRedisPrefix(redisPrefix);
 }

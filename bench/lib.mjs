@@ -1,5 +1,103 @@
-// Small load generator shared by the benchmarks: a fixed number of concurrent loops for a fixed
-// time, each running one logical operation; reports ops/s and latency percentiles.
+// Shared by the benchmarks: a bench copy of the whole stack (own databases, ports and Redis
+// prefix, so a developer's running stack and data are untouched), a GraphQL client, and a small
+// load generator that reports ops/s and latency percentiles.
+import { createRequire } from 'node:module';
+import { constants } from 'node:os';
+import path from 'node:path';
+import { root } from '../scripts/setup.mjs';
+import { startStack } from '../scripts/processes.mjs';
+import { SUBGRAPHS } from '../scripts/services.mjs';
+
+const require = createRequire(import.meta.url);
+const { Client } = require(path.join(root, 'packages/testkit/node_modules/pg'));
+const { dropRedisPrefix } = require(path.join(root, 'packages/testkit/dist/index.js'));
+
+const postgresUrl = (database) => `postgres://postgres@127.0.0.1:5432/${database}`;
+
+/** Runs `fn` with a connected pg client on `url` and always disconnects. */
+export async function withPg(url, fn) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropDatabases(names) {
+  await withPg(postgresUrl('postgres'), async (client) => {
+    for (const name of names) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+}
+
+/**
+ * Starts the stack for benchmark `name` on `portOffset`, in production mode, with a fresh
+ * database per subgraph of scripts/services.json (`wavegraph_bench_<name>_<context>`; each
+ * subgraph creates and migrates its own on start) and its own Redis prefix. Every subgraph gets
+ * its database URL: one left out would silently use the developer's default database.
+ * stop() stops the processes, then drops the databases and the Redis keys; it runs once, also
+ * on SIGINT/SIGTERM, since the children sit in their own process groups and a Ctrl-C would
+ * otherwise leave them running.
+ */
+export async function startBenchStack({ name, portOffset, secret }) {
+  const databases = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, `wavegraph_bench_${name}_${s.name}`]));
+  const redisPrefix = `wgbench-${name}-${process.pid}`;
+  const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', WAVEGRAPH_GATEWAY_SECRET: secret, REDIS_PREFIX: redisPrefix };
+  for (const [context, database] of Object.entries(databases)) env[`${context.toUpperCase()}_DATABASE_URL`] = postgresUrl(database);
+
+  let stack = null;
+  let stopping = null;
+  const cleanUp = async () => {
+    await dropDatabases(Object.values(databases));
+    await dropRedisPrefix(redisPrefix);
+  };
+  const onSignal = (signal) => {
+    stop().finally(() => process.exit(128 + constants.signals[signal]));
+  };
+  const stop = () => {
+    stopping ??= (async () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await stack?.stop();
+      await cleanUp();
+    })();
+    return stopping;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  // leftovers of an interrupted run would carry its data into this one
+  await dropDatabases(Object.values(databases));
+  try {
+    stack = await startStack({
+      portOffset,
+      stdio: 'ignore',
+      env,
+      // the output is ignored, so a process dying mid-run would otherwise go unnoticed
+      onExit: (child, code, signal) => {
+        if (!stopping) console.error(`✖ bench ${child} exited (${signal ?? `code ${code}`})`);
+      },
+    });
+  } catch (error) {
+    await stop(); // startStack has stopped what it started; the databases remain
+    throw error;
+  }
+  return { url: stack.url, databaseUrl: (context) => postgresUrl(databases[context]), stop };
+}
+
+/** One GraphQL request; throws on errors, keeping them on `error.errors`. */
+export async function graphql(url, query, variables = {}, headers = {}) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  const body = await res.json();
+  if (body.errors) throw Object.assign(new Error(JSON.stringify(body.errors)), { errors: body.errors });
+  return body.data;
+}
+
+/** The p-th percentile of ascending `sorted` (nearest rank, so with few samples p99 is the maximum). */
+export const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+// A fixed number of concurrent loops for a fixed time, each running one logical operation.
 export async function load(name, operation, { concurrency = 16, seconds = 10, warmupSeconds = 2 } = {}) {
   const runFor = async (ms, record) => {
     const until = Date.now() + ms;
@@ -19,8 +117,7 @@ export async function load(name, operation, { concurrency = 16, seconds = 10, wa
   await runFor(seconds * 1000, (ms) => latencies.push(ms));
   const elapsed = (Date.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-  return { name, ops: latencies.length, opsPerSec: latencies.length / elapsed, p50: pct(50), p99: pct(99) };
+  return { name, ops: latencies.length, opsPerSec: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 export function table(rows, baseline) {

@@ -1,5 +1,6 @@
-import { Directive, Field, ObjectType, type ClassType } from 'type-graphql';
+import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { badInput } from './errors';
+import { isUuid } from './validate';
 
 @ObjectType({ description: 'Relay page information' })
 @Directive('@shareable')
@@ -91,4 +92,31 @@ export function toPage<T>(rows: readonly T[], first: number, cursorOf: (row: T) 
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
   };
+}
+
+/** Keyset position of a row in a list sorted by (timestamp, id); the direction is the query's. */
+export interface TimeCursor {
+  at: Date;
+  id: string;
+}
+
+export const encodeTimeCursor = (at: Date, id: string): string => encodeCursor([at.toISOString(), id]);
+
+/** Reads `after`; anything that is not a cursor we issued is BAD_USER_INPUT. */
+export function readTimeCursor(after: string | null | undefined): TimeCursor | null {
+  if (after === null || after === undefined) return null;
+  const [at, id] = decodeCursor(after, 2);
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime()) || !isUuid(id)) throw badInput('after is not a valid cursor', 'after');
+  return { at: date, id: id.toLowerCase() };
+}
+
+/** Relay forward pagination arguments; `first` is checked by pageSize (1..100, default 20). */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
 }

@@ -1,5 +1,5 @@
-import { groupByKeys, pageSize, toPage, type Page } from '@wavegraph/kit';
-import { encodeTimeCursor, readTimeCursor } from '../common/cursor';
+import { groupByKeys, pageSize, toPage, type Page, encodeTimeCursor, readTimeCursor } from '@wavegraph/kit';
+
 import type { CatalogContext } from '../services';
 import { loadShow } from '../show/show.loader';
 import { episodeSortTime, type Episode } from './episode.entity';

@@ -1,8 +1,7 @@
 import { GraphQLError } from 'graphql';
-import { pageSize, toPage, type Page } from '@wavegraph/kit';
+import { pageSize, toPage, type Page, PageArgs, readTimeCursor } from '@wavegraph/kit';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, GraphQLISODateTime, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { PageArgs } from '../common/page.args';
-import { readTimeCursor } from '../common/cursor';
+
 import type { CatalogContext } from '../services';
 import { Show } from '../show/show.entity';
 import { loadShow } from '../show/show.loader';

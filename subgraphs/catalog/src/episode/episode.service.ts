@@ -1,9 +1,9 @@
 import type { Viewer } from '@wavegraph/auth';
-import { badInput, forbidden, isUuid, notFound, requireUuid, unauthenticated } from '@wavegraph/kit';
+import { badInput, forbidden, isUuid, notFound, requireUuid, unauthenticated, type TimeCursor } from '@wavegraph/kit';
 import { EpisodeCreated, EpisodeUpdated } from '@wavegraph/events';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { recordEpisodeEvent } from '../events/catalog.events';
-import type { TimeCursor } from '../common/cursor';
+
 import { canManage } from '../common/policy';
 import { rethrowAsConflict } from '@wavegraph/kit';
 import type { Show } from '../show/show.entity';

@@ -1,7 +1,6 @@
-import { pageSize, toPage, type Page } from '@wavegraph/kit';
+import { pageSize, toPage, type Page, PageArgs, readTimeCursor } from '@wavegraph/kit';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { PageArgs } from '../common/page.args';
-import { readTimeCursor } from '../common/cursor';
+
 import { canManage } from '../common/policy';
 import type { Episode } from '../episode/episode.entity';
 import { EpisodeConnection } from '../episode/episode.types';

@@ -1,9 +1,9 @@
 import type { Viewer } from '@wavegraph/auth';
-import { forbidden, isUuid, notFound, requireUuid, unauthenticated } from '@wavegraph/kit';
+import { forbidden, isUuid, notFound, requireUuid, unauthenticated, type TimeCursor } from '@wavegraph/kit';
 import { ShowCreated, ShowUpdated } from '@wavegraph/events';
 import { In, type DataSource, type Repository } from 'typeorm';
 import { recordShowEvent } from '../events/catalog.events';
-import type { TimeCursor } from '../common/cursor';
+
 import { canManage } from '../common/policy';
 import { rethrowAsConflict } from '@wavegraph/kit';
 import { Show } from './show.entity';

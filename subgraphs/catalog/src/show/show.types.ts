@@ -1,6 +1,6 @@
-import { connectionOf } from '@wavegraph/kit';
+import { connectionOf, encodeTimeCursor } from '@wavegraph/kit';
 import { Field, InputType } from 'type-graphql';
-import { encodeTimeCursor } from '../common/cursor';
+
 import { Show } from './show.entity';
 
 export const ShowConnection = connectionOf(Show, 'Show');

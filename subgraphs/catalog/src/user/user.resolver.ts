@@ -1,7 +1,6 @@
-import { groupByKeys, pageSize, toPage, type Page } from '@wavegraph/kit';
+import { groupByKeys, pageSize, toPage, type Page, PageArgs, readTimeCursor } from '@wavegraph/kit';
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { PageArgs } from '../common/page.args';
-import { readTimeCursor } from '../common/cursor';
+
 import type { CatalogContext } from '../services';
 import type { Show } from '../show/show.entity';
 import { ShowConnection, showCursor } from '../show/show.types';

@@ -1,10 +1,10 @@
-import { pageSize, type Page } from '@wavegraph/kit';
+import { pageSize, type Page, PageArgs, readTimeCursor } from '@wavegraph/kit';
 import { Args, ArgsType, Ctx, Field, Query, Resolver } from 'type-graphql';
 import { validFilter } from '../common/filters';
-import { PageArgs } from '../common/page.args';
+
 import { Episode } from '../episode/episode.type';
 import type { DiscoveryContext } from '../services';
-import { readTimeCursor } from './browse.cursor';
+
 import { BrowseConnection } from './browse.types';
 
 @ArgsType()

@@ -1,8 +1,7 @@
-import { toPage, type Page } from '@wavegraph/kit';
+import { toPage, type Page, encodeTimeCursor, type TimeCursor } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
 import type { DocFilter } from '../common/filters';
 import { episodeRef, type Episode } from '../episode/episode.type';
-import { encodeTimeCursor, type TimeCursor } from './browse.cursor';
 
 /* Keyset pagination over the partial index of published episodes; filters come from the show. */
 const BROWSE = `

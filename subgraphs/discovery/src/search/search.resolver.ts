@@ -1,7 +1,7 @@
-import { pageSize, type Page } from '@wavegraph/kit';
+import { pageSize, type Page, PageArgs } from '@wavegraph/kit';
 import { Arg, Args, Ctx, Query, Resolver } from 'type-graphql';
 import { validFilter } from '../common/filters';
-import { PageArgs } from '../common/page.args';
+
 import type { DiscoveryContext } from '../services';
 import { readOffsetCursor, validQuery } from './search.query';
 import { SearchConnection, SearchFilter, SearchHit } from './search.types';

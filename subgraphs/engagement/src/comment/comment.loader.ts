@@ -1,5 +1,5 @@
-import { byKeys, groupByKeys, pageSize, toPage, type Page } from '@wavegraph/kit';
-import { readTimeCursor } from '../common/cursor';
+import { byKeys, groupByKeys, pageSize, toPage, type Page, readTimeCursor } from '@wavegraph/kit';
+
 import type { EngagementContext } from '../services';
 import type { Comment } from './comment.entity';
 import { commentCursor } from './comment.types';

@@ -1,6 +1,6 @@
-import { isUuid, notFound, requireUuid } from '@wavegraph/kit';
+import { isUuid, notFound, requireUuid, type TimeCursor } from '@wavegraph/kit';
 import type { DataSource, Repository } from 'typeorm';
-import type { TimeCursor } from '../common/cursor';
+
 import { oldestFirst } from '../common/order';
 import { Comment } from './comment.entity';
 

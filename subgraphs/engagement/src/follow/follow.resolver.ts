@@ -1,7 +1,7 @@
-import type { Page } from '@wavegraph/kit';
+import { type Page, PageArgs } from '@wavegraph/kit';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { mapNodes } from '../common/page';
-import { PageArgs } from '../common/page.args';
+
 import type { EngagementContext } from '../services';
 import { Show, showRef } from '../show/show.type';
 import { User } from '../user/user.type';

@@ -1,8 +1,8 @@
 import type { Viewer } from '@wavegraph/auth';
 import { recordEvent, ShowFollowed, ShowUnfollowed } from '@wavegraph/events';
-import { isUuid, requireUuid, unauthenticated } from '@wavegraph/kit';
+import { isUuid, requireUuid, unauthenticated, type TimeCursor } from '@wavegraph/kit';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
-import type { TimeCursor } from '../common/cursor';
+
 import { newestFirst } from '../common/order';
 import { modifyReturning } from '../common/sql';
 import type { KnownCatalog } from '../known/known.service';

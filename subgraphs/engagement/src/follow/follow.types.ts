@@ -1,5 +1,5 @@
-import { connectionOf } from '@wavegraph/kit';
-import { encodeTimeCursor } from '../common/cursor';
+import { connectionOf, encodeTimeCursor } from '@wavegraph/kit';
+
 import { Show } from '../show/show.type';
 import type { Follow } from './follow.entity';
 

@@ -1,5 +1,5 @@
-import { groupByKeys, pageSize, toPage, type Page } from '@wavegraph/kit';
-import { encodeTimeCursor, readTimeCursor } from '../common/cursor';
+import { groupByKeys, pageSize, toPage, type Page, encodeTimeCursor, readTimeCursor } from '@wavegraph/kit';
+
 import type { EngagementContext } from '../services';
 import type { Like } from './like.entity';
 

@@ -1,5 +1,5 @@
-import { byKeys, pageSize, toPage, type Page } from '@wavegraph/kit';
-import { readTimeCursor } from '../common/cursor';
+import { byKeys, pageSize, toPage, type Page, readTimeCursor } from '@wavegraph/kit';
+
 import type { EngagementContext } from '../services';
 import type { PlayProgress } from './play.entity';
 import { playCursor } from './play.types';

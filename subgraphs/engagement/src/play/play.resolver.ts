@@ -1,6 +1,6 @@
-import { forbidden, requireViewer, type Page } from '@wavegraph/kit';
+import { forbidden, requireViewer, type Page, PageArgs } from '@wavegraph/kit';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
-import { PageArgs } from '../common/page.args';
+
 import { loadEpisodeStats } from '../episode/episode.loader';
 import { Episode, episodeRef } from '../episode/episode.type';
 import type { EngagementContext } from '../services';

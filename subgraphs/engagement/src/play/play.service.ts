@@ -1,8 +1,8 @@
 import type { Viewer } from '@wavegraph/auth';
 import { PlayRecorded, recordEvent } from '@wavegraph/events';
-import { isUuid, requireUuid, unauthenticated } from '@wavegraph/kit';
+import { isUuid, requireUuid, unauthenticated, type TimeCursor } from '@wavegraph/kit';
 import type { DataSource, Repository } from 'typeorm';
-import type { TimeCursor } from '../common/cursor';
+
 import type { EpisodeStatsService } from '../episode/episode-stats.service';
 import type { KnownCatalog } from '../known/known.service';
 import { PlayProgress } from './play.entity';

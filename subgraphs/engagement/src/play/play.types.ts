@@ -1,5 +1,5 @@
-import { connectionOf } from '@wavegraph/kit';
-import { encodeTimeCursor } from '../common/cursor';
+import { connectionOf, encodeTimeCursor } from '@wavegraph/kit';
+
 import { PlayProgress } from './play.entity';
 
 export const PlayProgressConnection = connectionOf(PlayProgress, 'PlayProgress');

@@ -1,5 +1,5 @@
-import { byKeys, groupByKeys, pageSize, toPage, type Page } from '@wavegraph/kit';
-import { readPositionCursor, readTimeCursor } from '../common/cursor';
+import { byKeys, groupByKeys, pageSize, toPage, type Page, readTimeCursor } from '@wavegraph/kit';
+import { readPositionCursor } from '../common/cursor';
 import type { EngagementContext } from '../services';
 import type { Playlist, PlaylistItem } from './playlist.entity';
 import { itemCursor, playlistCursor } from './playlist.types';

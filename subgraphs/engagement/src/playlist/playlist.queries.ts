@@ -1,7 +1,7 @@
 import type { Viewer } from '@wavegraph/auth';
-import { isUuid, notFound, requireUuid } from '@wavegraph/kit';
+import { isUuid, notFound, requireUuid, type TimeCursor } from '@wavegraph/kit';
 import type { DataSource, Repository } from 'typeorm';
-import type { TimeCursor } from '../common/cursor';
+
 import { newestFirst } from '../common/order';
 import { Playlist, PlaylistItem } from './playlist.entity';
 import { canSeePlaylist } from './playlist.policy';

@@ -1,7 +1,7 @@
-import type { Page } from '@wavegraph/kit';
+import { type Page, PageArgs } from '@wavegraph/kit';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { mapNodes } from '../common/page';
-import { PageArgs } from '../common/page.args';
+
 import { type Episode, episodeRef } from '../episode/episode.type';
 import type { EngagementContext } from '../services';
 import { User, userRef } from '../user/user.type';

@@ -1,5 +1,5 @@
-import { connectionOf } from '@wavegraph/kit';
-import { encodePositionCursor, encodeTimeCursor } from '../common/cursor';
+import { connectionOf, encodeTimeCursor } from '@wavegraph/kit';
+import { encodePositionCursor } from '../common/cursor';
 import { Episode } from '../episode/episode.type';
 import { Playlist, type PlaylistItem } from './playlist.entity';
 
