@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { CommentPosted, EpisodeArchived, EpisodeUpdated, PlayRecorded, ShowUpdated, streamOf } from '@wavegraph/events';
 import { createShow, dumpProjections, emit, eventually, hoursAgo, like, play, publishEpisode, settle, startDiscovery, unlike, type DiscoveryHarness } from '../testing/harness';
@@ -78,5 +80,20 @@ describe('rebuilding the projections by replay', () => {
     const live = await dumpProjections(h);
     await h.running.services.rebuild();
     expect(await dumpProjections(h)).toEqual(live);
+  });
+  it('is one command an operator runs beside the live subgraph', async () => {
+    const show = await createShow(h, { title: 'Command line radio' });
+    await publishEpisode(h, show.showId, { title: 'Typed at a terminal' });
+    await settle(h);
+    const before = await dumpProjections(h);
+    // the compiled command, as an operator runs it (npm test builds before the tests run)
+    const cli = spawnSync(process.execPath, [path.resolve(__dirname, '../../dist/cli/rebuild.js')], {
+      env: { ...process.env, DISCOVERY_DATABASE_URL: h.database.url, REDIS_PREFIX: h.redisPrefix, LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+    });
+    expect(cli.stderr).toBe('');
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toMatch(/^replayed \d+ events \(\d+ applied, \d+ skipped as invalid\)\n$/);
+    expect(await dumpProjections(h)).toEqual(before);
   });
 });
