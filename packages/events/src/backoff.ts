@@ -14,10 +14,15 @@ export class Sleeper {
   private timer: NodeJS.Timeout | undefined;
   private resolve: (() => void) | undefined;
   private stopped = false;
+  /** A wake that came while nobody slept: the next sleep returns at once, so it is not lost. */
+  private woken = false;
 
   sleep(ms: number): Promise<void> {
     // once stopped, a loop finishing its last round must not start a long wait
-    if (this.stopped) return Promise.resolve();
+    if (this.stopped || this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       this.resolve = resolve;
       this.timer = setTimeout(() => this.wake(), ms);
@@ -34,6 +39,7 @@ export class Sleeper {
     clearTimeout(this.timer);
     const resolve = this.resolve;
     this.resolve = undefined;
-    resolve?.();
+    if (resolve) resolve();
+    else this.woken = true;
   }
 }

@@ -4,6 +4,9 @@ import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { EventContract } from './contract';
 
+/** The Postgres channel a commit with new outbox rows notifies. */
+export const OUTBOX_CHANNEL = 'wavegraph_outbox';
+
 /**
  * Records an event in the outbox inside the caller's transaction: it is sent if and only if
  * the change it describes commits. The payload is checked against its contract first, so a
@@ -19,5 +22,7 @@ export async function recordEvent<P>(tx: EntityManager, contract: EventContract<
      VALUES ($1, $2, $3, $4, now(), $5, $6)`,
     [id, contract.type, contract.version, aggregateId, JSON.stringify(checked.data), JSON.stringify(currentTrace())],
   );
+  // delivered only if the transaction commits: the relay wakes then, instead of at its next poll
+  await tx.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
   return id;
 }

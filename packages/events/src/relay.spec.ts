@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { dropRedisPrefix, freshRedisPrefix, startPrivateRedis, TEST_REDIS_URL } from '@wavegraph/testkit';
+import { dropRedisPrefix, eventually, freshRedisPrefix, startPrivateRedis, TEST_REDIS_URL } from '@wavegraph/testkit';
 import Redis from 'ioredis';
 import { EpisodeLiked, ShowFollowed } from './contracts';
 import { decodeEnvelope, type EventEnvelope } from './envelope';
@@ -139,6 +139,18 @@ describe('OutboxRelay', () => {
     } finally {
       await server.destroy();
     }
+  });
+
+  it('relays a commit at once, not at its next poll, woken by Postgres NOTIFY', async () => {
+    const idle = relay({ pollMs: 60_000 });
+    idle.start();
+    await new Promise((r) => setTimeout(r, 200));
+    const id = await like();
+    const events = await eventually(async () => {
+      const sent = await streamEvents();
+      return sent.length === 1 && sent;
+    }, 3000);
+    expect(events[0].id).toBe(id);
   });
 
   it('grows the wait between attempts', async () => {

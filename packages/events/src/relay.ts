@@ -1,9 +1,11 @@
 import type { Logger } from '@wavegraph/kit';
 import Redis from 'ioredis';
+import { Client } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { backoffDelay, Sleeper, type Backoff } from './backoff';
 import type { Producer } from './contract';
 import { encodeEnvelope, type EventEnvelope } from './envelope';
+import { OUTBOX_CHANNEL } from './outbox';
 import { streamOf } from './streams';
 
 export interface RelayOptions {
@@ -76,6 +78,7 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly backoff: Backoff;
   private loop: Promise<void> | undefined;
+  private listener: Client | undefined;
   private running = false;
 
   constructor(private readonly options: RelayOptions) {
@@ -91,6 +94,27 @@ export class OutboxRelay {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
+    void this.listen();
+  }
+
+  /**
+   * LISTENs for commits that recorded events, so they go out at once rather than at the next
+   * poll. Polling stays as the safety net: without the listener we are only slower.
+   */
+  private async listen(): Promise<void> {
+    const url = (this.options.dataSource.options as { url?: string }).url;
+    if (!url) return;
+    const client = new Client({ connectionString: url });
+    client.on('error', (error) => this.options.log.warn({ err: error }, 'outbox listener lost; polling only'));
+    client.on('notification', () => this.sleeper.wake());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      if (!this.running) throw new Error('stopped');
+      this.listener = client;
+    } catch {
+      await client.end().catch(() => undefined);
+    }
   }
 
   /** Look for rows now instead of at the next poll. */
@@ -102,6 +126,7 @@ export class OutboxRelay {
     this.running = false;
     this.sleeper.stop();
     await this.loop;
+    await this.listener?.end().catch(() => undefined);
     if (this.redis.status !== 'end') this.redis.disconnect();
   }
 
