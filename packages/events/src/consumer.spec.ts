@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { dropRedisPrefix, eventually, freshRedisPrefix, TEST_REDIS_URL } from '@wavegraph/testkit';
 import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { startPgProxy } from './testing/pg-proxy';
 import { appendEvent } from './append';
 import { on } from './apply';
 import { runEventsCli } from './cli.command';
@@ -176,6 +178,34 @@ describe('EventConsumer', () => {
     await new Promise((r) => setTimeout(r, 400));
     expect(await effects(fx.db)).toEqual([{ event_id: event.id, aggregate_id: event.aggregateId, position: String(event.position), consumer: 'survivor' }]);
     expect(rows).toHaveLength(1);
+  });
+
+  it('waits out a database outage without using up deliveries, then applies every event once', async () => {
+    const proxy = await startPgProxy();
+    const url = new URL(fx.database.url);
+    url.port = String(proxy.port);
+    const viaProxy = new DataSource({ type: 'postgres', url: url.toString(), extra: { max: 2, connectionTimeoutMillis: 500 } });
+    await viaProxy.initialize();
+    try {
+      await consumer({ dataSource: viaProxy, reclaimIdleMs: 200, maxDeliveries: 2 });
+      proxy.down();
+      const sent = [];
+      for (let i = 0; i < 5; i++) sent.push((await like()).id);
+      // several reclaim rounds pass while the database is unreachable
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await effects(fx.db)).toEqual([]);
+      proxy.up();
+      const rows = await eventually(async () => {
+        const r = await effects(fx.db);
+        return r.length >= 5 && r;
+      }, 15_000);
+      expect(rows.map((r) => r.event_id).sort()).toEqual([...sent].sort());
+      expect(await listDeadLetters(redis, prefix, 'test')).toEqual([]);
+    } finally {
+      await Promise.all(consumers.splice(0).map((c) => c.stop()));
+      await viaProxy.destroy();
+      await proxy.close();
+    }
   });
 
   it('explains its commands when used wrongly', async () => {

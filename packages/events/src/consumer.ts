@@ -33,6 +33,18 @@ export interface ConsumerOptions {
 type Entry = [id: string, fields: string[]];
 type StreamReply = [stream: string, entries: Entry[]][];
 
+/** Connection-level failures (database down or restarting), as opposed to a handler's own error. */
+export function isTransient(error: unknown): boolean {
+  const code = String((error as { code?: unknown }).code ?? '');
+  const message = String((error as Error | undefined)?.message ?? '');
+  return (
+    code.startsWith('08') ||
+    code.startsWith('57P') ||
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code) ||
+    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message)
+  );
+}
+
 /**
  * Reads the producers' streams as a consumer group and applies each event once. Failed
  * messages stay pending and are retried by whichever consumer reclaims them; after
@@ -125,34 +137,60 @@ export class EventConsumer {
   async reclaimOnce(): Promise<number> {
     const idle = this.options.reclaimIdleMs ?? 30_000;
     const max = this.options.maxDeliveries ?? 5;
+    // while our database is away nothing could be applied: retrying now would only use up deliveries
+    if (!(await this.databaseUp())) return 0;
     let reclaimed = 0;
     for (const stream of this.streams) {
       const pending = (await this.redis.xpending(stream, this.options.group, 'IDLE', idle, '-', '+', 100)) as [string, string, number, number][];
       for (const [id, , , deliveries] of pending) {
-        if (deliveries >= max) {
-          const [entry] = (await this.redis.xrange(stream, id, id)) as Entry[];
-          const lastError = (await this.redis.hget(this.errorsKey, id)) ?? 'no error recorded';
-          await this.deadLetter(stream, id, entry?.[1] ?? [], `failed ${deliveries} deliveries; last error: ${lastError}`, deliveries);
+        if (!this.running) return reclaimed;
+        // claiming first makes this consumer the only one acting on it (another may have just claimed it)
+        const claimed = (await this.redis.xclaim(stream, this.options.group, this.name, idle, id)) as [string, string[] | null][];
+        if (!claimed.length) continue;
+        const fields = claimed[0][1];
+        if (fields === null) {
+          // trimmed from the stream (older Redis reports it this way): nothing left to apply
+          await this.redis.multi().xack(stream, this.options.group, id).del(this.errorKey(id)).exec();
           continue;
         }
-        const claimed = (await this.redis.xclaim(stream, this.options.group, this.name, idle, id)) as Entry[];
-        // an entry trimmed from the stream comes back empty: nothing left to do but acknowledge
-        const live = claimed.filter(([, fields]) => fields !== null);
-        if (live.length < claimed.length || !claimed.length) await this.redis.xack(stream, this.options.group, id);
-        await this.handleEntries(stream, live);
-        reclaimed += live.length;
+        if (deliveries >= max) {
+          const lastError = (await this.redis.get(this.errorKey(id))) ?? 'no error recorded';
+          await this.deadLetter(stream, id, fields, `failed ${deliveries} deliveries; last error: ${lastError}`, deliveries);
+          continue;
+        }
+        await this.handleEntries(stream, [[id, fields]]);
+        reclaimed += 1;
       }
     }
     return reclaimed;
   }
 
+  private async databaseUp(): Promise<boolean> {
+    try {
+      await this.options.dataSource.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   private async handleEntries(stream: string, entries: Entry[]): Promise<void> {
     const applied: EventEnvelope[] = [];
-    for (const [id, fields] of entries) {
-      const event = await this.handleEntry(stream, id, fields);
-      if (event) applied.push(event);
+    try {
+      for (const [id, fields] of entries) {
+        // what is not handled stays pending and is picked up after a restart
+        if (!this.running) return;
+        const event = await this.handleEntry(stream, id, fields);
+        if (event) applied.push(event);
+      }
+    } finally {
+      // whatever was committed is reported, even when a later entry stopped the batch
+      if (applied.length) await this.options.afterApply?.(applied);
     }
-    if (applied.length) await this.options.afterApply?.(applied);
+  }
+
+  private errorKey(id: string): string {
+    return `${this.errorsKey}:${id}`;
   }
 
   private async handleEntry(stream: string, id: string, fields: string[]): Promise<EventEnvelope | null> {
@@ -163,24 +201,35 @@ export class EventConsumer {
       await this.redis.xack(stream, this.options.group, id);
       return null;
     }
-    let event: EventEnvelope;
+    let applied: EventEnvelope | null = null;
     try {
-      event = decodeEnvelope(fields);
+      const event = decodeEnvelope(fields);
       const handlers = this.handlers.get(`${event.type}@${event.version}`);
       if (!handlers) throw new PoisonMessage(`${this.options.group} has no handler for ${event.type} version ${event.version}`);
-      const applied = await applyOnce(this.options.dataSource, this.options.group, event, handlers);
-      await this.redis.multi().xack(stream, this.options.group, id).hdel(this.errorsKey, id).exec();
-      return applied ? event : null;
+      if (await applyOnce(this.options.dataSource, this.options.group, event, handlers)) applied = event;
     } catch (error) {
       if (error instanceof PoisonMessage) {
         await this.deadLetter(stream, id, fields, error.message, 1);
         return null;
       }
+      if (isTransient(error)) {
+        // the database is away: not this message's fault; stop the batch and let the loop back off
+        throw error;
+      }
       // left pending: retried after reclaimIdleMs, by this or another consumer
-      await this.redis.hset(this.errorsKey, id, String((error as Error).message)).catch(() => undefined);
+      const ttl = Math.ceil(((this.options.reclaimIdleMs ?? 30_000) * (this.options.maxDeliveries ?? 5) * 4) / 1000);
+      await this.redis.set(this.errorKey(id), String((error as Error).message), 'EX', ttl).catch(() => undefined);
       this.options.log.warn({ err: error, stream, id, group: this.options.group }, 'event handler failed; will retry');
       return null;
     }
+    // committed: a failed acknowledgement only means a redelivery, which the inbox skips
+    await this.redis
+      .multi()
+      .xack(stream, this.options.group, id)
+      .del(this.errorKey(id))
+      .exec()
+      .catch((error: unknown) => this.options.log.warn({ err: error, stream, id }, 'acknowledgement failed; the event will be skipped when redelivered'));
+    return applied;
   }
 
   private async deadLetter(stream: string, id: string, fields: string[], reason: string, deliveries: number): Promise<void> {
@@ -189,7 +238,7 @@ export class EventConsumer {
       .xadd(deadLetterStreamOf(this.options.prefix, this.options.group), '*',
         'source', stream, 'sourceId', id, 'reason', reason, 'deliveries', String(deliveries), 'failedAt', new Date().toISOString(), ...fields)
       .xack(stream, this.options.group, id)
-      .hdel(this.errorsKey, id)
+      .del(this.errorKey(id))
       .exec();
     this.options.log.error({ stream, id, group: this.options.group, reason }, 'event dead-lettered');
   }
@@ -203,6 +252,8 @@ export class EventConsumer {
         this.options.log.error({ err: error, group: this.options.group }, 'reading events failed');
         await this.readPause.sleep(1000);
         await this.recoverGroups(error);
+        // read nothing more until the database is back: what was read stays pending, undamaged
+        while (isTransient(error) && this.running && !(await this.databaseUp())) await this.readPause.sleep(1000);
       }
     }
   }

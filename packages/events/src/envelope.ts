@@ -12,7 +12,11 @@ export interface EventEnvelope<P = unknown> {
   version: number;
   occurredAt: string;
   aggregateId: string;
-  /** Increases with every event the producer records; per aggregate it follows commit order. */
+  /**
+   * Increases with every event the producer records. Where the producer locks the aggregate
+   * for the change (catalog's shows and episodes, likes, follows), it follows commit order per
+   * aggregate, and consumers keep the newest snapshot by comparing it.
+   */
   position: number;
   trace: TraceContext;
   payload: P;

@@ -1,6 +1,7 @@
 import type { SubgraphModule } from '@wavegraph/kit';
 import { BrowseResolver } from './browse/browse.resolver';
 import { episodeRef } from './episode/episode.type';
+import { LikePosition1763900000000 } from './migrations/1763900000000-LikePosition';
 import { CreateDiscovery1763800000000 } from './migrations/1763800000000-CreateDiscovery';
 import { SearchResolver } from './search/search.resolver';
 import { createDiscoveryServices, stopDiscoveryServices, type DiscoveryServices } from './services';
@@ -17,7 +18,7 @@ export const discoveryModule: SubgraphModule<DiscoveryServices> = {
   name: 'discovery',
   resolvers: [SearchResolver, TrendingResolver, BrowseResolver, SimilarResolver],
   entities: [],
-  migrations: [CreateDiscovery1763800000000],
+  migrations: [CreateDiscovery1763800000000, LikePosition1763900000000],
   createServices: createDiscoveryServices,
   references: {
     // catalog owns both; discovery contributes no fields, a reference is just the id

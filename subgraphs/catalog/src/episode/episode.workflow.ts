@@ -75,7 +75,8 @@ export class EpisodeWorkflow {
       const before = episode.status;
       await apply(episode);
       const saved = await manager.save(episode);
-      await recordEpisodeEvent(manager, eventOf(before, saved.status), saved, show.ownerId);
+      // archiving what is already archived changes nothing anyone needs to hear about
+      if (!(before === ARCHIVED && saved.status === ARCHIVED)) await recordEpisodeEvent(manager, eventOf(before, saved.status), saved, show.ownerId);
       return saved;
     });
   }

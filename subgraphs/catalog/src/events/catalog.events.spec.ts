@@ -32,6 +32,8 @@ describe('catalog events', () => {
     await transition(h, owner, 'publishEpisode', episodeId);
     await transition(h, owner, 'unpublishEpisode', episodeId);
     await transition(h, owner, 'archiveEpisode', episodeId);
+    // archiving again is accepted and changes nothing, so it says nothing
+    await transition(h, owner, 'archiveEpisode', episodeId);
 
     const events = await streamed(6);
     expect(events.map((e) => e.type)).toEqual([
@@ -46,6 +48,7 @@ describe('catalog events', () => {
     expect(events[3].payload).toMatchObject({ episodeId, showId: show.id, ownerId: owner.id, title: 'Pilot', status: 'PUBLISHED', publishedAt: expect.any(String) });
     expect(events[4].payload).toMatchObject({ status: 'DRAFT', publishedAt: null });
     expect(events[5].payload).toMatchObject({ status: 'ARCHIVED' });
+    expect(await h.count('outbox')).toBe(6);
     const positions = events.map((e) => e.position);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect(events.every((e) => typeof e.trace.requestId === 'string' && e.trace.requestId.length > 0)).toBe(true);

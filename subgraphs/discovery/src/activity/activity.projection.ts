@@ -20,36 +20,54 @@ async function addActivity(tx: EntityManager, episodeId: string, at: string | Da
   );
 }
 
-/** Records a like once; a second like without an unlike in between changes nothing. */
-async function like(tx: EntityManager, userId: string, episodeId: string, at: string): Promise<void> {
-  const added: unknown[] = await tx.query(
-    `INSERT INTO listener_affinity AS a (user_id, episode_id, weight, liked_at) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (user_id, episode_id) DO UPDATE SET weight = a.weight + EXCLUDED.weight, liked_at = EXCLUDED.liked_at
-     WHERE a.liked_at IS NULL
-     RETURNING 1`,
-    [userId, episodeId, LIKE_WEIGHT, at],
+interface LikeState {
+  liked_at: Date | null;
+  like_position: string;
+}
+
+/**
+ * The listener's like of an episode, locked, created empty when missing. A like and an unlike
+ * of one pair can arrive in either order (a retried message comes after later ones), so each
+ * applies only when its position is newer than the last one applied; an unlike leaves its
+ * position behind too, so a late older like cannot come back.
+ */
+async function lockLike(tx: EntityManager, userId: string, episodeId: string): Promise<LikeState> {
+  await tx.query(
+    'INSERT INTO listener_affinity (user_id, episode_id, weight) VALUES ($1, $2, 0) ON CONFLICT (user_id, episode_id) DO NOTHING',
+    [userId, episodeId],
   );
-  if (added.length) await addActivity(tx, episodeId, at, 0, 1);
+  const [state]: LikeState[] = await tx.query(
+    'SELECT liked_at, like_position FROM listener_affinity WHERE user_id = $1 AND episode_id = $2 FOR UPDATE',
+    [userId, episodeId],
+  );
+  return state;
+}
+
+async function setLike(tx: EntityManager, userId: string, episodeId: string, weightChange: number, likedAt: string | null, position: number): Promise<void> {
+  await tx.query(
+    'UPDATE listener_affinity SET weight = weight + $3, liked_at = $4, like_position = $5 WHERE user_id = $1 AND episode_id = $2',
+    [userId, episodeId, weightChange, likedAt, position],
+  );
+}
+
+/** Counts a like once, in the hour it happened. */
+async function like(tx: EntityManager, userId: string, episodeId: string, at: string, position: number): Promise<void> {
+  const state = await lockLike(tx, userId, episodeId);
+  if (Number(state.like_position) >= position) return;
+  const flips = state.liked_at === null;
+  await setLike(tx, userId, episodeId, flips ? LIKE_WEIGHT : 0, flips ? at : state.liked_at!.toISOString(), position);
+  if (flips) await addActivity(tx, episodeId, at, 0, 1);
 }
 
 /**
  * Takes the like back from the bucket it was counted in: an unlike today of a like from last
  * month must not push today's trending score below zero.
  */
-async function unlike(tx: EntityManager, userId: string, episodeId: string): Promise<void> {
-  // a top-level SELECT, because TypeORM answers a bare UPDATE with [rows, count]
-  const removed: { liked_at: Date }[] = await tx.query(
-    `WITH old AS (
-       SELECT liked_at FROM listener_affinity WHERE user_id = $1 AND episode_id = $2 AND liked_at IS NOT NULL FOR UPDATE
-     ), cleared AS (
-       UPDATE listener_affinity a SET weight = a.weight - $3, liked_at = NULL FROM old
-       WHERE a.user_id = $1 AND a.episode_id = $2
-       RETURNING old.liked_at
-     )
-     SELECT liked_at FROM cleared`,
-    [userId, episodeId, LIKE_WEIGHT],
-  );
-  if (removed.length) await addActivity(tx, episodeId, removed[0].liked_at, 0, -1);
+async function unlike(tx: EntityManager, userId: string, episodeId: string, position: number): Promise<void> {
+  const state = await lockLike(tx, userId, episodeId);
+  if (Number(state.like_position) >= position) return;
+  await setLike(tx, userId, episodeId, state.liked_at ? -LIKE_WEIGHT : 0, null, position);
+  if (state.liked_at) await addActivity(tx, episodeId, state.liked_at, 0, -1);
 }
 
 async function countedPlay(tx: EntityManager, userId: string, episodeId: string, at: string): Promise<void> {
@@ -62,8 +80,8 @@ async function countedPlay(tx: EntityManager, userId: string, episodeId: string,
 }
 
 export const activityHandlers = [
-  on(EpisodeLiked, (event, tx) => like(tx, event.payload.userId, event.payload.episodeId, event.occurredAt)),
-  on(EpisodeUnliked, (event, tx) => unlike(tx, event.payload.userId, event.payload.episodeId)),
+  on(EpisodeLiked, (event, tx) => like(tx, event.payload.userId, event.payload.episodeId, event.occurredAt, event.position)),
+  on(EpisodeUnliked, (event, tx) => unlike(tx, event.payload.userId, event.payload.episodeId, event.position)),
   // progress reports of a session that was already counted say nothing new
   on(PlayRecorded, async (event, tx) => {
     if (event.payload.counted) await countedPlay(tx, event.payload.userId, event.payload.episodeId, event.occurredAt);

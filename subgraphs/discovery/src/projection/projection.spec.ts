@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetterStreamOf, EpisodeArchived, EpisodeLiked, EpisodePublished, EpisodeUnpublished, EpisodeUpdated, PlayRecorded, ShowUpdated, streamOf } from '@wavegraph/events';
+import { deadLetterStreamOf, EpisodeArchived, EpisodeLiked, EpisodePublished, EpisodeUnliked, EpisodeUnpublished, EpisodeUpdated, PlayRecorded, ShowUpdated, streamOf } from '@wavegraph/events';
 import { createShow, emit, eventually, publishEpisode, settle, startDiscovery, type DiscoveryHarness } from '../testing/harness';
 import { DISCOVERY_GROUP } from './projection';
 
@@ -98,5 +98,28 @@ describe('projections built from events', () => {
     const dead = (await h.redis.xrange(deadLetterStreamOf(h.redisPrefix, DISCOVERY_GROUP), '-', '+')) as [string, string[]][];
     expect(dead).toHaveLength(1);
     expect(dead[0][1]).toEqual(expect.arrayContaining(['reason', expect.stringContaining('invalid envelope')]));
+  });
+  it('keeps the later of a like and an unlike, whichever arrives first', async () => {
+    const show = await createShow(h, { title: 'Order matters' });
+    const episode = await publishEpisode(h, show.showId, { title: 'Either way round' });
+    const [early, late] = [randomUUID(), randomUUID()];
+    const now = new Date().toISOString();
+    // early: liked then unliked, but the unlike arrives first (the like was being retried)
+    await emit(h, EpisodeUnliked, episode.episodeId, { episodeId: episode.episodeId, userId: early }, { position: 9_000_002 });
+    await emit(h, EpisodeLiked, episode.episodeId, { episodeId: episode.episodeId, userId: early, likedAt: now }, { position: 9_000_001 });
+    // late: unliked then liked again, the like arriving first
+    await emit(h, EpisodeLiked, episode.episodeId, { episodeId: episode.episodeId, userId: late, likedAt: now }, { position: 9_000_004 });
+    await emit(h, EpisodeUnliked, episode.episodeId, { episodeId: episode.episodeId, userId: late }, { position: 9_000_003 });
+    await settle(h);
+    const [activity] = await h.running.db.dataSource.query('SELECT coalesce(sum(likes), 0)::int AS likes FROM episode_activity WHERE episode_id = $1', [episode.episodeId]);
+    expect(activity.likes).toBe(1);
+    const affinity = await h.running.db.dataSource.query(
+      'SELECT user_id, weight, liked_at IS NOT NULL AS liked FROM listener_affinity WHERE episode_id = $1 ORDER BY weight',
+      [episode.episodeId],
+    );
+    expect(affinity).toEqual([
+      { user_id: early, weight: 0, liked: false },
+      { user_id: late, weight: 3, liked: true },
+    ]);
   });
 });
