@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { envString, redisUrl } from '@wavegraph/kit';
 import Redis from 'ioredis';
 import { runEventsCli } from './cli.command';
