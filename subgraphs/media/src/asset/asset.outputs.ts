@@ -1,0 +1,24 @@
+/** What processing wrote for an asset (media_assets.outputs); only committed objects appear here. */
+export interface AssetOutputs {
+  /** Loudness-normalised master (FLAC) the later steps read. */
+  normalizedKey?: string;
+  renditions?: Rendition[];
+  hls?: { masterKey: string; variants: { name: string; bitrateKbps: number; playlistKey: string }[] };
+  /** JSON: { "samplesPerPeak": n, "peaks": [0..1, ...] } */
+  waveformKey?: string;
+  /** JPEG, video sources only. */
+  thumbnailKey?: string;
+}
+
+export interface Rendition {
+  /** e.g. "aac-128" */
+  name: string;
+  bitrateKbps: number;
+  mimeType: string;
+  key: string;
+  sizeBytes: number;
+}
+
+/** Where an asset's objects live; every key of an asset starts with assetPrefix(id). */
+export const assetPrefix = (assetId: string): string => `assets/${assetId}/`;
+export const sourceKey = (assetId: string): string => `${assetPrefix(assetId)}source`;

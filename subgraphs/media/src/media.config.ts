@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { envInt, envString, isProduction } from '@wavegraph/kit';
+
+export interface MediaConfig {
+  storage: 'filesystem' | 's3';
+  /** Filesystem storage root and tus upload directory live below this. */
+  dataDir: string;
+  /** The origin clients reach uploads and playback through (the gateway's). */
+  publicUrl: string;
+  /** HMAC key for upload tokens and playback URLs. */
+  signingSecret: string;
+  maxUploadBytes: number;
+  uploadTtlSeconds: number;
+  playbackTtlSeconds: number;
+  s3?: { endpoint?: string; region: string; bucket: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
+}
+
+const DEV_SECRET = 'wavegraph-dev-media-secret-change-me';
+
+export function mediaConfigFromEnv(): MediaConfig {
+  const signingSecret = envString('MEDIA_SIGNING_SECRET', DEV_SECRET);
+  if (isProduction() && signingSecret === DEV_SECRET) throw new Error('MEDIA_SIGNING_SECRET must be set in production');
+  const storage = envString('MEDIA_STORAGE', 'filesystem');
+  if (storage !== 'filesystem' && storage !== 's3') throw new Error('MEDIA_STORAGE must be filesystem or s3');
+  return {
+    storage,
+    dataDir: path.resolve(envString('MEDIA_DIR', path.join(process.cwd(), 'var', 'media'))),
+    publicUrl: envString('MEDIA_PUBLIC_URL', 'http://localhost:4000').replace(/\/$/, ''),
+    signingSecret,
+    maxUploadBytes: envInt('MEDIA_MAX_UPLOAD_BYTES', 2 * 1024 ** 3),
+    uploadTtlSeconds: envInt('MEDIA_UPLOAD_TTL_SECONDS', 24 * 3600),
+    playbackTtlSeconds: envInt('MEDIA_PLAYBACK_TTL_SECONDS', 3600),
+    s3:
+      storage === 's3'
+        ? {
+            endpoint: process.env.MEDIA_S3_ENDPOINT,
+            region: envString('MEDIA_S3_REGION', 'us-east-1'),
+            bucket: envString('MEDIA_S3_BUCKET', 'wavegraph-media'),
+            accessKeyId: process.env.MEDIA_S3_ACCESS_KEY_ID,
+            secretAccessKey: process.env.MEDIA_S3_SECRET_ACCESS_KEY,
+            forcePathStyle: envString('MEDIA_S3_FORCE_PATH_STYLE', 'true') === 'true',
+          }
+        : undefined,
+  };
+}

@@ -1,0 +1,9 @@
+/** What the API side needs from processing: start (or restart) the flow of an asset. */
+export interface ProcessingStarter {
+  /** Queues the processing flow for the asset's current run; steps already DONE are skipped. */
+  start(assetId: string): Promise<void>;
+}
+
+/** The steps of a flow, in order. `thumbnail` is SKIPPED for audio-only sources. */
+export const STEPS = ['probe', 'loudness', 'renditions', 'hls', 'waveform', 'thumbnail'] as const;
+export type StepName = (typeof STEPS)[number];
