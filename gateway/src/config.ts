@@ -21,6 +21,8 @@ export interface GatewayConfig {
   maxDepth: number;
   maxAliases: number;
   maxTokens: number;
+  /** Non-GraphQL routes streamed to a subgraph unchanged (media's uploads and playback). */
+  passThrough: { prefix: string; subgraph: string }[];
 }
 
 export const DEFAULT_SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
@@ -73,5 +75,6 @@ export function configFromEnv(): GatewayConfig {
     maxDepth: int('GATEWAY_MAX_DEPTH', 12),
     maxAliases: int('GATEWAY_MAX_ALIASES', 30),
     maxTokens: int('GATEWAY_MAX_TOKENS', 5_000),
+    passThrough: parseSubgraphList(env('GATEWAY_PASS_THROUGH', '/uploads=media,/media=media')).map(({ name, url }) => ({ prefix: name, subgraph: url })),
   };
 }

@@ -14,6 +14,7 @@ import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { formatError } from './errors';
 import { queryLimitsPlugin } from './limits';
+import { mountPassThrough } from './pass-through';
 import { createGateway } from './supergraph';
 
 export interface RunningGateway {
@@ -60,6 +61,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   app.get('/ready', (_req, res) => {
     res.json({ status: 'ready', service: 'gateway' });
   });
+  mountPassThrough(app, config, log);
   app.use(
     '/graphql',
     cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 }),
