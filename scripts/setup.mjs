@@ -34,6 +34,25 @@ export function checkServices() {
   reachable('Redis', tcp(6379));
 }
 
+const has = (command) => spawnSync(command, ['-version'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * The media pipeline runs the system's ffmpeg and ffprobe. Where they are missing and we may
+ * install Debian packages (root with apt-get), we do; otherwise we say what to install.
+ */
+export function ensureFfmpeg() {
+  if (has('ffmpeg') && has('ffprobe')) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0) {
+    console.log('ffmpeg is missing: installing it with apt-get…');
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', 'ffmpeg'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (has('ffmpeg') && has('ffprobe')) return;
+  }
+  console.error('✖ ffmpeg and ffprobe are needed for media processing (e.g. `sudo apt-get install ffmpeg`).');
+  process.exit(1);
+}
+
 export function installAndBuild() {
   pnpm(['install', '--frozen-lockfile', '--prefer-offline', '--reporter=append-only']);
   run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b']);

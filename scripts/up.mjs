@@ -1,9 +1,10 @@
 // The first command: install, build, then run the whole supergraph until Ctrl-C.
-import { checkServices, installAndBuild } from './setup.mjs';
+import { checkServices, ensureFfmpeg, installAndBuild } from './setup.mjs';
 import { startStack } from './processes.mjs';
 import { GATEWAY, SUBGRAPHS } from './services.mjs';
 
 checkServices();
+ensureFfmpeg();
 installAndBuild();
 
 let stopping = false;
