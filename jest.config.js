@@ -15,9 +15,9 @@ const swc = [
 
 module.exports = {
   testEnvironment: 'node',
-  // jose ships ESM only; compile it like our own sources
-  transform: { '^.+\\.ts$': swc, '/jose/dist/.+\\.js$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/jose@[^/]+/node_modules/)?jose/)'],
+  // jose, @tus/* and srvx ship ESM only; compile them like our own sources
+  transform: { '^.+\\.ts$': swc, '/(jose|@tus/[^/]+|srvx)/dist/.+\\.m?js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(jose|@tus|srvx)/)'],
   moduleNameMapper: {
     '^@wavegraph/(auth|kit|events|testkit)$': '<rootDir>/packages/$1/src',
     '^@wavegraph/(identity|catalog|engagement|discovery|media)$': '<rootDir>/subgraphs/$1/src',
