@@ -15,13 +15,13 @@ describe('docker-compose.yml and the process list', () => {
 
   it.each(services.subgraphs.map((s) => [s.name, s] as const))('runs the %s subgraph on its port', (_name, s) => {
     const block = serviceBlock(s.name);
-    expect(block).toContain(`command: node ${s.dir}/dist/main.js`);
+    expect(block).toMatch(new RegExp(`command: (sh -c ".*)?node ${s.dir}/dist/main\\.js`));
     expect(block).toContain(`"${s.port}:${s.port}"`);
     expect(compose).toContain(`SUBGRAPH_${s.name.toUpperCase()}_URL: http://${s.name}:${s.port}/graphql`);
   });
 
   it.each(services.workers.map((w) => [w.name, w] as const))('runs the %s worker', (_name, w) => {
-    expect(serviceBlock(w.name)).toContain(`command: node ${w.dir}/${w.entry}`);
+    expect(serviceBlock(w.name)).toMatch(new RegExp(`command: (sh -c ".*)?node ${w.dir}/${w.entry.replace('.', '\\.')}`));
   });
 
   it('runs the gateway on its port', () => {
@@ -31,7 +31,7 @@ describe('docker-compose.yml and the process list', () => {
   });
 
   it('has no process that the list does not know', () => {
-    const known = new Set(['postgres', 'redis', 'build', services.gateway.name, ...services.subgraphs.map((s) => s.name), ...services.workers.map((w) => w.name)]);
+    const known = new Set(['postgres', 'redis', 'minio', 'build', services.gateway.name, ...services.subgraphs.map((s) => s.name), ...services.workers.map((w) => w.name)]);
     const declared = [...compose.split('\nservices:\n')[1].matchAll(/^  ([a-z-]+):$/gm)].map((m) => m[1]);
     expect(declared.filter((name) => !known.has(name))).toEqual([]);
   });

@@ -1,16 +1,19 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { catalogModule, startPublishWorker } from '@wavegraph/catalog';
 import { discoveryModule } from '@wavegraph/discovery';
 import { engagementModule } from '@wavegraph/engagement';
+import { createMediaModule, mediaConfigFromEnv, startMediaWorker } from '@wavegraph/media';
 import { createWavegraphClient, type WavegraphClient } from '@wavegraph/client';
 import { configFromEnv, startGateway, type GatewayConfig, type RunningGateway } from '@wavegraph/gateway';
 import { identityModule, jwksUrl, type IdentityServices } from '@wavegraph/identity';
 import type { RunningSubgraph } from '@wavegraph/kit';
-import { dropRedisPrefix, freshRedisPrefix, startTestSubgraph, TEST_GATEWAY_SECRET, TEST_REDIS_URL } from '@wavegraph/testkit';
+import { dropRedisPrefix, freePort, freshRedisPrefix, startTestSubgraph, TEST_GATEWAY_SECRET, TEST_REDIS_URL } from '@wavegraph/testkit';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
-export type SubgraphName = 'identity' | 'catalog' | 'engagement' | 'discovery';
+export type SubgraphName = 'identity' | 'catalog' | 'engagement' | 'discovery' | 'media';
 
 export interface TestSupergraph {
   url: string;
@@ -21,6 +24,11 @@ export interface TestSupergraph {
   catalog: RunningSubgraph<unknown>;
   engagement: RunningSubgraph<unknown>;
   discovery: RunningSubgraph<unknown>;
+  media: RunningSubgraph<unknown>;
+  /** Where media keeps uploads and objects for this run. */
+  mediaDir: string;
+  /** The gateway's origin (uploads and playback go through it). */
+  origin: string;
   /** The Redis prefix all of them share (streams, queues, caches). */
   redisPrefix: string;
   client(accessToken?: string): WavegraphClient;
@@ -40,38 +48,63 @@ export async function startTestSupergraph(overrides: Partial<GatewayConfig> = {}
   const catalogHarness = await startTestSubgraph(catalogModule, { redisPrefix, redisUrl });
   const engagementHarness = await startTestSubgraph(engagementModule, { redisPrefix, redisUrl });
   const discoveryHarness = await startTestSubgraph(discoveryModule, { redisPrefix, redisUrl });
+  // media hands out upload and playback URLs on the gateway's origin, so the port is chosen first
+  const port = overrides.port || (await freePort());
+  const origin = `http://127.0.0.1:${port}`;
+  const mediaDir = mkdtempSync(path.join(tmpdir(), 'wgtest-media-'));
+  const mediaConfig = { ...mediaConfigFromEnv(), storage: 'filesystem' as const, dataDir: mediaDir, publicUrl: origin };
+  const mediaHarness = await startTestSubgraph(createMediaModule({ config: () => mediaConfig }), { redisPrefix, redisUrl });
+  const mediaWorker = await startMediaWorker({
+    databaseUrl: mediaHarness.database.url,
+    redisUrl,
+    prefix: redisPrefix,
+    concurrency: 2,
+    env: { MEDIA_STORAGE: 'filesystem', MEDIA_DIR: mediaDir, MEDIA_WORK_DIR: path.join(mediaDir, 'work') },
+  });
   const [identity, catalog] = [identityHarness.running, catalogHarness.running];
   const worker = await startPublishWorker({ databaseUrl: catalogHarness.database.url, redisUrl, prefix: redisPrefix });
   const gatewayConfig: GatewayConfig = {
     ...configFromEnv(),
-    port: 0,
     production: false,
     composeFrom: null,
     supergraphPath: SUPERGRAPH_PATH,
-    subgraphUrls: { identity: identity.url, catalog: catalog.url, engagement: engagementHarness.running.url, discovery: discoveryHarness.running.url },
+    subgraphUrls: {
+      identity: identity.url,
+      catalog: catalog.url,
+      engagement: engagementHarness.running.url,
+      discovery: discoveryHarness.running.url,
+      media: mediaHarness.running.url,
+    },
     gatewaySecret: TEST_GATEWAY_SECRET,
     jwksUrl: jwksUrl(identity.url),
     subgraphTimeoutMs: 5_000,
     ...overrides,
+    port,
   };
   const gateway = await startGateway(gatewayConfig);
-  const subgraphs = { identity: identityHarness, catalog: catalogHarness, engagement: engagementHarness, discovery: discoveryHarness };
+  const subgraphs = { identity: identityHarness, catalog: catalogHarness, engagement: engagementHarness, discovery: discoveryHarness, media: mediaHarness };
   return {
     url: gateway.url,
     gateway,
-    gatewayConfig,
+    // for starting another gateway beside this one: any free port
+    gatewayConfig: { ...gatewayConfig, port: 0 },
     identity,
     catalog: catalog as RunningSubgraph<unknown>,
     engagement: engagementHarness.running as RunningSubgraph<unknown>,
     discovery: discoveryHarness.running as RunningSubgraph<unknown>,
+    media: mediaHarness.running as RunningSubgraph<unknown>,
+    mediaDir,
+    origin,
     redisPrefix,
     client: (accessToken) => createWavegraphClient(gateway.url, accessToken),
     stopSubgraph: (name) => subgraphs[name].running.stop(),
     stop: async () => {
       await gateway.stop();
       await worker.close();
+      await mediaWorker.close();
       await Promise.all(Object.values(subgraphs).map((harness) => harness.stop()));
       await dropRedisPrefix(redisPrefix);
+      rmSync(mediaDir, { recursive: true, force: true });
     },
   };
 }

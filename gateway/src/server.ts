@@ -80,7 +80,14 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     }),
   );
 
-  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, resolve);
+  }).catch(async (error: unknown) => {
+    // a port in use must not leave the gateway half started
+    await apollo.stop();
+    throw error;
+  });
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
   log.info({ url }, 'gateway ready');

@@ -25,6 +25,18 @@ export type CreateShowInput = {
   title: string;
 };
 
+export type CreateUploadInput = {
+  episodeId: string;
+  /** 1..255 characters, no path */
+  filename: string;
+  /** audio/mpeg, audio/mp4, audio/aac, audio/wav, audio/x-wav, audio/flac, audio/ogg, video/mp4, video/quicktime or video/webm */
+  mimeType: string;
+  /** Hex sha-256 of the file; when given, an upload that does not match is rejected */
+  sha256?: string | null | undefined;
+  /** Exact size in bytes (a Float: files may exceed 2^31 bytes); at most the configured maximum */
+  sizeBytes: number;
+};
+
 export type EpisodeStatus =
   | 'ARCHIVED'
   | 'DRAFT'
@@ -35,6 +47,21 @@ export type LoginInput = {
   email: string;
   password: string;
 };
+
+/** AWAITING_UPLOAD until the file arrived whole, PROCESSING while the steps run, then READY or FAILED */
+export type MediaStatus =
+  | 'AWAITING_UPLOAD'
+  | 'DELETED'
+  | 'FAILED'
+  | 'PROCESSING'
+  | 'READY';
+
+export type MediaStepStatus =
+  | 'DONE'
+  | 'FAILED'
+  | 'PENDING'
+  | 'RUNNING'
+  | 'SKIPPED';
 
 export type Plan =
   | 'FREE'
@@ -91,6 +118,13 @@ export type UpdateShowInput = {
   language?: string | null | undefined;
   title?: string | null | undefined;
 };
+
+/** PENDING while bytes may arrive; COMPLETED once whole and verified; REJECTED when size or sha-256 did not match; EXPIRED when abandoned */
+export type UploadStatus =
+  | 'COMPLETED'
+  | 'EXPIRED'
+  | 'PENDING'
+  | 'REJECTED';
 
 export type EpisodeFieldsFragment = { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null };
 
@@ -428,6 +462,58 @@ export type SetUserPlanMutationVariables = Exact<{
 
 export type SetUserPlanMutation = { setUserPlan: { id: string, plan: Plan } };
 
+export type MediaAssetFieldsFragment = { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null };
+
+export type CreateUploadMutationVariables = Exact<{
+  input: CreateUploadInput;
+}>;
+
+
+export type CreateUploadMutation = { createUpload: { uploadUrl: string, endpoint: string, token: string, expiresAt: string, upload: { id: string, status: UploadStatus, sizeBytes: number, asset: { id: string, status: MediaStatus } } } };
+
+export type UploadStatusQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type UploadStatusQuery = { upload: { id: string, status: UploadStatus, sha256: string | null, rejectionReason: string | null, completedAt: string | null, asset: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null } } | null };
+
+export type MediaAssetQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type MediaAssetQuery = { mediaAsset: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, failedStep: string | null, failureReason: string | null, episode: { id: string, title: string }, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null } | null };
+
+export type EpisodeMediaQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type EpisodeMediaQuery = { episode: { id: string, title: string, media: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null } | null } | null };
+
+export type RetryProcessingMutationVariables = Exact<{
+  assetId: string;
+}>;
+
+
+export type RetryProcessingMutation = { retryProcessing: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null } };
+
+export type DeleteAssetMutationVariables = Exact<{
+  assetId: string;
+}>;
+
+
+export type DeleteAssetMutation = { deleteAsset: string };
+
+export type FailedMediaJobsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type FailedMediaJobsQuery = { failedMediaJobs: { edges: Array<{ node: { id: string, failedStep: string | null, failureReason: string | null, updatedAt: string, episode: { id: string, title: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
 export const EpisodeFieldsFragmentDoc = gql`
     fragment EpisodeFields on Episode {
   id
@@ -516,6 +602,44 @@ export const SessionFieldsFragmentDoc = gql`
   }
 }
     ${ViewerFieldsFragmentDoc}`;
+export const MediaAssetFieldsFragmentDoc = gql`
+    fragment MediaAssetFields on MediaAsset {
+  id
+  status
+  progress
+  steps {
+    name
+    status
+    progress
+    attempts
+    reason
+  }
+  durationSeconds
+  codec
+  channels
+  sampleRate
+  hasVideo
+  loudness {
+    inputLufs
+    integratedLufs
+    truePeakDbtp
+  }
+  renditions {
+    name
+    bitrateKbps
+    mimeType
+    sizeBytes
+    url
+  }
+  hls {
+    masterUrl
+  }
+  waveformUrl
+  thumbnailUrl
+  failedStep
+  failureReason
+}
+    `;
 export const CreateShowDocument = gql`
     mutation CreateShow($input: CreateShowInput!) {
   createShow(input: $input) {
@@ -1026,6 +1150,95 @@ export const SetUserPlanDocument = gql`
   }
 }
     `;
+export const CreateUploadDocument = gql`
+    mutation CreateUpload($input: CreateUploadInput!) {
+  createUpload(input: $input) {
+    uploadUrl
+    endpoint
+    token
+    expiresAt
+    upload {
+      id
+      status
+      sizeBytes
+      asset {
+        id
+        status
+      }
+    }
+  }
+}
+    `;
+export const UploadStatusDocument = gql`
+    query UploadStatus($id: ID!) {
+  upload(id: $id) {
+    id
+    status
+    sha256
+    rejectionReason
+    completedAt
+    asset {
+      ...MediaAssetFields
+    }
+  }
+}
+    ${MediaAssetFieldsFragmentDoc}`;
+export const MediaAssetDocument = gql`
+    query MediaAsset($id: ID!) {
+  mediaAsset(id: $id) {
+    ...MediaAssetFields
+    episode {
+      id
+      title
+    }
+  }
+}
+    ${MediaAssetFieldsFragmentDoc}`;
+export const EpisodeMediaDocument = gql`
+    query EpisodeMedia($id: ID!) {
+  episode(id: $id) {
+    id
+    title
+    media {
+      ...MediaAssetFields
+    }
+  }
+}
+    ${MediaAssetFieldsFragmentDoc}`;
+export const RetryProcessingDocument = gql`
+    mutation RetryProcessing($assetId: ID!) {
+  retryProcessing(assetId: $assetId) {
+    ...MediaAssetFields
+  }
+}
+    ${MediaAssetFieldsFragmentDoc}`;
+export const DeleteAssetDocument = gql`
+    mutation DeleteAsset($assetId: ID!) {
+  deleteAsset(assetId: $assetId)
+}
+    `;
+export const FailedMediaJobsDocument = gql`
+    query FailedMediaJobs($first: Int = 20, $after: String) {
+  failedMediaJobs(first: $first, after: $after) {
+    edges {
+      node {
+        id
+        failedStep
+        failureReason
+        updatedAt
+        episode {
+          id
+          title
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `;
 
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
@@ -1159,6 +1372,27 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     SetUserPlan(variables: SetUserPlanMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SetUserPlanMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<SetUserPlanMutation>({ document: SetUserPlanDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SetUserPlan', 'mutation', variables);
+    },
+    CreateUpload(variables: CreateUploadMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateUploadMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CreateUploadMutation>({ document: CreateUploadDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateUpload', 'mutation', variables);
+    },
+    UploadStatus(variables: UploadStatusQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<UploadStatusQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<UploadStatusQuery>({ document: UploadStatusDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UploadStatus', 'query', variables);
+    },
+    MediaAsset(variables: MediaAssetQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MediaAssetQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MediaAssetQuery>({ document: MediaAssetDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MediaAsset', 'query', variables);
+    },
+    EpisodeMedia(variables: EpisodeMediaQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<EpisodeMediaQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<EpisodeMediaQuery>({ document: EpisodeMediaDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EpisodeMedia', 'query', variables);
+    },
+    RetryProcessing(variables: RetryProcessingMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RetryProcessingMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RetryProcessingMutation>({ document: RetryProcessingDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RetryProcessing', 'mutation', variables);
+    },
+    DeleteAsset(variables: DeleteAssetMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DeleteAssetMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<DeleteAssetMutation>({ document: DeleteAssetDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeleteAsset', 'mutation', variables);
+    },
+    FailedMediaJobs(variables?: FailedMediaJobsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<FailedMediaJobsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<FailedMediaJobsQuery>({ document: FailedMediaJobsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'FailedMediaJobs', 'query', variables);
     }
   };
 }

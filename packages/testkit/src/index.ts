@@ -4,3 +4,4 @@ export * from './subgraph-client';
 export * from './subgraph';
 export * from './private-redis';
 export * from './eventually';
+export * from './ports';

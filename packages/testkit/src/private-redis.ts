@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
+import { freePort } from './ports';
 
 /** A Redis server of the test's own, which it may stop and start (the shared one must stay up). */
 export interface PrivateRedis {
@@ -15,16 +15,6 @@ export interface PrivateRedis {
   /** Stops it for good and removes its data. */
   destroy(): Promise<void>;
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 async function waitForPing(url: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

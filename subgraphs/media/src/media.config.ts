@@ -12,6 +12,8 @@ export interface MediaConfig {
   maxUploadBytes: number;
   uploadTtlSeconds: number;
   playbackTtlSeconds: number;
+  /** How often abandoned uploads are swept (optional so configurations built elsewhere stay valid). */
+  uploadCleanupSeconds?: number;
   s3?: { endpoint?: string; region: string; bucket: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
 }
 
@@ -30,6 +32,7 @@ export function mediaConfigFromEnv(): MediaConfig {
     maxUploadBytes: envInt('MEDIA_MAX_UPLOAD_BYTES', 2 * 1024 ** 3),
     uploadTtlSeconds: envInt('MEDIA_UPLOAD_TTL_SECONDS', 24 * 3600),
     playbackTtlSeconds: envInt('MEDIA_PLAYBACK_TTL_SECONDS', 3600),
+    uploadCleanupSeconds: envInt('MEDIA_UPLOAD_CLEANUP_SECONDS', 300),
     s3:
       storage === 's3'
         ? {

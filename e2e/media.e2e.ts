@@ -1,0 +1,145 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { WavegraphClient } from '@wavegraph/client';
+import { eventually } from '@wavegraph/testkit';
+import { Upload } from 'tus-js-client';
+import { errorCodes } from './support/graphql';
+import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
+
+/** Sends bytes with tus-js-client; with `stopAfter` the client aborts mid-upload, like a dropped connection. */
+function tusSend(uploadUrl: string, token: string, bytes: Buffer, stopAfter?: number): Promise<'finished' | 'aborted'> {
+  return new Promise((resolve, reject) => {
+    let aborted = false;
+    const upload = new Upload(bytes, {
+      uploadUrl,
+      headers: { 'x-upload-token': token },
+      chunkSize: 64 * 1024,
+      retryDelays: [],
+      storeFingerprintForResuming: false,
+      onProgress: (sent) => {
+        if (stopAfter !== undefined && !aborted && sent >= stopAfter) {
+          aborted = true;
+          void upload.abort().then(() => resolve('aborted'), reject);
+        }
+      },
+      onSuccess: () => resolve('finished'),
+      onError: reject,
+    });
+    upload.start();
+  });
+}
+
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+const uris = (playlist: string): string[] => playlist.split('\n').filter((line) => line && !line.startsWith('#'));
+
+describe('media through the gateway: upload with tus, process with ffmpeg, play signed HLS', () => {
+  let supergraph: TestSupergraph;
+  let dir: string;
+  let creator: WavegraphClient;
+  let episodeId: string;
+
+  beforeAll(async () => {
+    supergraph = await startTestSupergraph();
+    dir = mkdtempSync(path.join(tmpdir(), 'wgtest-media-e2e-'));
+    const { register } = await supergraph.client().Register({ input: { email: 'sound@example.com', handle: 'sound', displayName: 'Sound', password: 'a sound long password' } });
+    creator = supergraph.client(register.accessToken);
+    const { createShow } = await creator.CreateShow({ input: { slug: 'loud-and-clear', title: 'Loud and Clear', category: 'MUSIC', language: 'en' } });
+    episodeId = (await creator.CreateEpisode({ input: { showId: createShow.id, title: 'Tuning fork' } })).createEpisode.id;
+    await creator.PublishEpisode({ id: episodeId });
+  });
+  afterAll(async () => {
+    await supergraph?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creator uploads (interrupted and resumed), media goes READY at -16 LUFS, anyone plays the signed HLS', async () => {
+    // a quiet 20 s tone: loudness normalisation has real work to do
+    const source = path.join(dir, 'tone.mp3');
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=20', '-af', 'volume=-28dB', '-b:a', '128k', '-y', source]);
+    const bytes = readFileSync(source);
+
+    // media learns of the episode from catalog's events
+    const { createUpload: ticket } = await eventually(() =>
+      creator.CreateUpload({ input: { episodeId, filename: 'tone.mp3', sizeBytes: bytes.length, mimeType: 'audio/mpeg', sha256: sha256(bytes) } }),
+    );
+    expect(ticket.uploadUrl.startsWith(`${supergraph.origin}/uploads/`)).toBe(true);
+
+    expect(await tusSend(ticket.uploadUrl, ticket.token, bytes, Math.floor(bytes.length / 2))).toBe('aborted');
+    const head = await fetch(ticket.uploadUrl, { method: 'HEAD', headers: { 'tus-resumable': '1.0.0', 'x-upload-token': ticket.token } });
+    const offset = Number(head.headers.get('upload-offset'));
+    expect(offset).toBeGreaterThan(0);
+    expect(offset).toBeLessThan(bytes.length);
+    expect(await tusSend(ticket.uploadUrl, ticket.token, bytes)).toBe('finished');
+
+    const { upload } = await creator.UploadStatus({ id: ticket.upload.id });
+    expect(upload).toMatchObject({ status: 'COMPLETED', sha256: sha256(bytes) });
+
+    const media = await eventually(async () => {
+      const { episode } = await creator.EpisodeMedia({ id: episodeId });
+      expect(episode?.media?.status).toBe('READY');
+      return episode!.media!;
+    }, 90_000);
+    expect(media.progress).toBe(100);
+    expect(media.steps.map((s) => [s.name, s.status])).toEqual([
+      ['probe', 'DONE'],
+      ['loudness', 'DONE'],
+      ['renditions', 'DONE'],
+      ['hls', 'DONE'],
+      ['waveform', 'DONE'],
+      ['thumbnail', 'SKIPPED'],
+    ]);
+    expect(media.durationSeconds).toBeCloseTo(20, 0);
+    expect(Math.abs(media.loudness!.integratedLufs! + 16)).toBeLessThanOrEqual(1);
+    expect(media.loudness!.truePeakDbtp!).toBeLessThanOrEqual(-1);
+    expect(media.renditions.map((r) => r.bitrateKbps).sort()).toEqual([128, 64].sort());
+
+    // a listener with no token plays it: master → media playlist → segment, all signed, all via the gateway
+    const { episode: listened } = await supergraph.client().EpisodeMedia({ id: episodeId });
+    const masterUrl = listened!.media!.hls!.masterUrl;
+    expect(masterUrl.startsWith(`${supergraph.origin}/media/`)).toBe(true);
+    const master = await fetch(masterUrl);
+    expect(master.status).toBe(200);
+    expect(master.headers.get('content-type')).toContain('mpegurl');
+    const variants = uris(await master.text());
+    expect(variants).toHaveLength(2);
+    const playlist = await (await fetch(variants[0])).text();
+    const segments = uris(playlist);
+    expect(segments.length).toBeGreaterThanOrEqual(3);
+    for (const segment of segments) {
+      const res = await fetch(segment);
+      expect(res.status).toBe(200);
+      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    }
+
+    const rendition = listened!.media!.renditions[0].url!;
+    const partial = await fetch(rendition, { headers: { range: 'bytes=0-99' } });
+    expect(partial.status).toBe(206);
+    expect((await partial.arrayBuffer()).byteLength).toBe(100);
+    const tampered = rendition.replace(/sig=([0-9a-f])/, (_m, c: string) => `sig=${c === 'a' ? 'b' : 'a'}`);
+    expect((await fetch(tampered)).status).toBe(403);
+  });
+
+  it('refuses uploads for someone else’s episode, and fails a file that is not media with a clear reason', async () => {
+    const { register } = await supergraph.client().Register({ input: { email: 'other@example.com', handle: 'other', displayName: 'Other', password: 'another long password' } });
+    const other = supergraph.client(register.accessToken);
+    expect(await errorCodes(other.CreateUpload({ input: { episodeId, filename: 'x.mp3', sizeBytes: 10, mimeType: 'audio/mpeg' } }))).toEqual(['FORBIDDEN']);
+    expect(await errorCodes(creator.CreateUpload({ input: { episodeId, filename: 'x.exe', sizeBytes: 10, mimeType: 'application/x-msdownload' } }))).toEqual(['BAD_USER_INPUT']);
+
+    const text = Buffer.from('this is a text file wearing an .mp3 costume\n'.repeat(200));
+    const { createUpload: ticket } = await creator.CreateUpload({ input: { episodeId, filename: 'notes.mp3', sizeBytes: text.length, mimeType: 'audio/mpeg' } });
+    expect(await tusSend(ticket.uploadUrl, ticket.token, text)).toBe('finished');
+    const failed = await eventually(async () => {
+      const { mediaAsset } = await creator.MediaAsset({ id: ticket.upload.asset.id });
+      expect(mediaAsset?.status).toBe('FAILED');
+      return mediaAsset!;
+    }, 60_000);
+    expect(failed.failedStep).toBe('probe');
+    expect(failed.failureReason).toMatch(/not an audio or video file/);
+    // listeners keep hearing the READY media; the failed upload does not replace it
+    const { episode } = await supergraph.client().EpisodeMedia({ id: episodeId });
+    expect(episode?.media?.status).toBe('READY');
+  });
+});

@@ -1,0 +1,98 @@
+import { forbidden, type Page, PageArgs, pageSize, readTimeCursor, requireViewer, toPage } from '@wavegraph/kit';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { isStaff } from '../common/policy';
+import { Episode, episodeRef } from '../episode/episode.type';
+import type { MediaContext } from '../services';
+import { MediaAsset } from './asset.entity';
+import { MediaStatus } from './asset.enums';
+import { loadEpisodeMedia, loadSteps } from './asset.loader';
+import { assetCursor, MediaAssetConnection, MediaHls, MediaLoudness, MediaRendition } from './asset.types';
+import { MediaStepRow, overallProgress } from './step.entity';
+
+/** A signed URL for one of the asset's objects, or null while the asset is not READY. */
+function signed(ctx: MediaContext, asset: MediaAsset, key: string | undefined): string | null {
+  if (asset.status !== MediaStatus.READY || !key) return null;
+  const { signer } = ctx.services;
+  return signer.url(asset.id, key, signer.expiry());
+}
+
+@Resolver(() => MediaAsset)
+export class AssetResolver {
+  @Query(() => MediaAsset, { nullable: true, description: 'NOT_FOUND when missing, or not READY and the viewer is not its owner, an editor or an admin' })
+  mediaAsset(@Arg('id', () => ID) id: string, @Ctx() ctx: MediaContext): Promise<MediaAsset> {
+    return ctx.services.assetQueries.get(ctx.viewer, id);
+  }
+
+  @Query(() => MediaAssetConnection, { description: 'EDITOR/ADMIN: failed assets, most recently failed first, with the step and reason' })
+  async failedMediaJobs(@Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: MediaContext): Promise<Page<MediaAsset>> {
+    if (!isStaff(requireViewer(ctx))) throw forbidden('Only editors and admins see failed media jobs');
+    const size = pageSize(first);
+    const cursor = readTimeCursor(after);
+    return toPage(await ctx.services.assetQueries.failed(size + 1, cursor), size, assetCursor, cursor !== null);
+  }
+
+  @Mutation(() => MediaAsset, { description: 'Owner, EDITOR or ADMIN; FAILED assets only. Failed steps run again, finished ones are kept' })
+  retryProcessing(@Arg('assetId', () => ID) assetId: string, @Ctx() ctx: MediaContext): Promise<MediaAsset> {
+    return ctx.services.assets.retry(ctx.viewer, assetId);
+  }
+
+  @Mutation(() => ID, { description: 'Owner, EDITOR or ADMIN: marks the asset DELETED and removes its files' })
+  deleteAsset(@Arg('assetId', () => ID) assetId: string, @Ctx() ctx: MediaContext): Promise<string> {
+    return ctx.services.assets.delete(ctx.viewer, assetId);
+  }
+
+  @FieldResolver(() => Int, { description: 'Overall processing progress, 0 to 100' })
+  async progress(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext): Promise<number> {
+    return asset.status === MediaStatus.READY ? 100 : overallProgress(asset.status, await loadSteps(ctx, asset.id));
+  }
+
+  @FieldResolver(() => [MediaStepRow], { description: 'The processing steps in flow order' })
+  steps(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext): Promise<MediaStepRow[]> {
+    return loadSteps(ctx, asset.id);
+  }
+
+  @FieldResolver(() => MediaLoudness, { nullable: true, description: 'Null until loudness was measured' })
+  loudness(@Root() asset: MediaAsset): MediaLoudness | null {
+    const { inputLufs, integratedLufs, truePeakDbtp } = asset;
+    return inputLufs === null && integratedLufs === null && truePeakDbtp === null ? null : { inputLufs, integratedLufs, truePeakDbtp };
+  }
+
+  @FieldResolver(() => [MediaRendition])
+  renditions(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext): MediaRendition[] {
+    return (asset.outputs.renditions ?? []).map(({ name, bitrateKbps, mimeType, sizeBytes, key }) => ({
+      name, bitrateKbps, mimeType, sizeBytes, url: signed(ctx, asset, key),
+    }));
+  }
+
+  @FieldResolver(() => MediaHls, { nullable: true, description: 'Null until the asset is READY' })
+  hls(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext): MediaHls | null {
+    const masterUrl = signed(ctx, asset, asset.outputs.hls?.masterKey);
+    return masterUrl ? { masterUrl } : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Signed URL of the waveform peaks (JSON); null until READY' })
+  waveformUrl(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext): string | null {
+    return signed(ctx, asset, asset.outputs.waveformKey);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Signed URL of a JPEG frame (video sources); null until READY' })
+  thumbnailUrl(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext): string | null {
+    return signed(ctx, asset, asset.outputs.thumbnailKey);
+  }
+
+  @FieldResolver(() => Episode)
+  episode(@Root() asset: MediaAsset): Episode {
+    return episodeRef(asset.episodeId);
+  }
+}
+
+@Resolver(() => Episode)
+export class EpisodeMediaResolver {
+  @FieldResolver(() => MediaAsset, {
+    nullable: true,
+    description: 'The newest media not deleted: for listeners the newest READY one, for the owner and staff whatever state it is in',
+  })
+  media(@Root() episode: Episode, @Ctx() ctx: MediaContext): Promise<MediaAsset | null> {
+    return loadEpisodeMedia(ctx, episode.id);
+  }
+}

@@ -1,0 +1,75 @@
+import type { Viewer } from '@wavegraph/auth';
+import { badInput, conflict, forbidden, type Logger, requireUuid, unauthenticated } from '@wavegraph/kit';
+import type { DataSource, EntityManager } from 'typeorm';
+import { assetNotFound } from '../common/errors';
+import { canManage } from '../common/policy';
+import { prepareRerun } from '../processing/processing.rerun';
+import type { ProcessingStarter } from '../processing/processing.port';
+import type { MediaStorage } from '../storage/storage.port';
+import { MediaAsset } from './asset.entity';
+import { MediaStatus } from './asset.enums';
+import { assetPrefix } from './asset.outputs';
+import { startProcessing } from './asset.starting';
+
+/** Drops the staged bytes of uploads that will never complete (implemented by the upload side). */
+export interface UploadDiscarder {
+  discardPending(tx: EntityManager, assetId: string): Promise<string[]>;
+  removeFiles(uploadIds: readonly string[]): Promise<void>;
+}
+
+/** What owners and staff do to an asset after upload: retry a failed one, delete one. */
+export class AssetService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly storage: MediaStorage,
+    private readonly starter: ProcessingStarter,
+    private readonly uploads: UploadDiscarder,
+    private readonly log: Logger,
+  ) {}
+
+  /** Starts the failed steps again (steps already DONE are kept); a new `run` tells stale jobs apart. */
+  async retry(viewer: Viewer | null, id: string): Promise<MediaAsset> {
+    const assetId = this.requireSignedIn(viewer, id);
+    await this.dataSource.transaction(async (tx) => {
+      const asset = await this.managed(tx, viewer, assetId);
+      if (asset.status !== MediaStatus.FAILED) throw conflict(`Only a FAILED asset can be retried (this one is ${asset.status})`, 'assetId');
+      if (asset.failedStep === 'upload' || !asset.sourceKey) throw badInput('The upload itself was rejected; upload the file again', 'assetId');
+      await prepareRerun(tx, assetId, 'failed');
+    });
+    await startProcessing(this.dataSource, this.starter, this.log, assetId);
+    return this.dataSource.getRepository(MediaAsset).findOneByOrFail({ id: assetId });
+  }
+
+  /**
+   * Marks the asset DELETED and removes its objects; an upload still in progress is ended too.
+   * Deleting twice is fine. Objects go after the commit: a failed removal leaves unreachable bytes,
+   * never a visible asset without them.
+   */
+  async delete(viewer: Viewer | null, id: string): Promise<string> {
+    const assetId = this.requireSignedIn(viewer, id);
+    const discarded = await this.dataSource.transaction(async (tx) => {
+      await this.managed(tx, viewer, assetId);
+      await tx.query(`UPDATE media_assets SET status = 'DELETED', updated_at = now() WHERE id = $1 AND status <> 'DELETED'`, [assetId]);
+      return this.uploads.discardPending(tx, assetId);
+    });
+    await this.uploads.removeFiles(discarded);
+    await this.storage.deletePrefix(assetPrefix(assetId));
+    return assetId;
+  }
+
+  private requireSignedIn(viewer: Viewer | null, id: string): string {
+    if (!viewer) throw unauthenticated();
+    return requireUuid('assetId', id);
+  }
+
+  /** The asset, locked for the change, if the viewer may manage it; others learn nothing about it. */
+  private async managed(tx: EntityManager, viewer: Viewer | null, assetId: string): Promise<MediaAsset> {
+    const asset = await tx.findOne(MediaAsset, { where: { id: assetId }, lock: { mode: 'pessimistic_write' } });
+    if (!asset) throw assetNotFound();
+    if (!canManage(viewer, asset.ownerId)) {
+      if (asset.status !== MediaStatus.READY) throw assetNotFound();
+      throw forbidden('Only the owner, an editor or an admin can change this media');
+    }
+    return asset;
+  }
+}

@@ -1,0 +1,39 @@
+import type { SubgraphModule } from '@wavegraph/kit';
+import { MediaAsset } from './asset/asset.entity';
+import { resolveAssetReferences } from './asset/asset.loader';
+import { AssetResolver, EpisodeMediaResolver } from './asset/asset.resolver';
+import { MediaStepRow } from './asset/step.entity';
+import { episodeRef } from './episode/episode.type';
+import { KnownEpisode } from './known/known.entity';
+import { CreateMedia1764000000000 } from './migrations/1764000000000-CreateMedia';
+import { playbackRoutes } from './playback/playback.routes';
+import { createMediaServices, type MediaOptions, type MediaServices } from './services';
+import { MediaUpload } from './upload/upload.entity';
+import { resolveUploadReferences, UploadResolver } from './upload/upload.resolver';
+import { uploadRoutes } from './upload/upload.routes';
+
+/** The media subgraph: resumable uploads, processing state, signed playback, and `Episode.media`. */
+export function createMediaModule(options: MediaOptions = {}): SubgraphModule<MediaServices> {
+  return {
+    name: 'media',
+    resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver],
+    entities: [KnownEpisode, MediaAsset, MediaStepRow, MediaUpload],
+    migrations: [CreateMedia1764000000000],
+    createServices: (deps) => createMediaServices(deps, options),
+    references: {
+      MediaAsset: resolveAssetReferences,
+      Upload: resolveUploadReferences,
+      // catalog owns episodes; `media` is resolved (batched) from the id alone
+      Episode: async (ids) => ids.map(episodeRef),
+    },
+    // not GraphQL: tus uploads and signed playback, reached through the gateway's pass-through
+    routes: (app, services) => {
+      app.use('/uploads', uploadRoutes(services));
+      app.use('/media', playbackRoutes(services));
+    },
+    ready: (services) => services.events.ping(),
+    stopServices: (services) => services.stop(),
+  };
+}
+
+export const mediaModule = createMediaModule();

@@ -1,0 +1,113 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { isUuid, type Logger } from '@wavegraph/kit';
+import type { DataSource } from 'typeorm';
+import { assetPrefix } from '../asset/asset.outputs';
+import { unixNow } from '../common/hmac';
+import type { MediaStorage } from '../storage/storage.port';
+import { rewritePlaylist } from './playback.hls';
+import { contentTypeOf } from './playback.mime';
+import { parseRange } from './playback.range';
+import type { PlaybackSigner } from './playback.signer';
+
+interface Deps {
+  dataSource: DataSource;
+  storage: MediaStorage;
+  signer: PlaybackSigner;
+  log: Logger;
+}
+
+/** Playlists are a few kilobytes; anything far larger is not one we wrote. */
+const MAX_PLAYLIST_BYTES = 4 * 1024 * 1024;
+
+function refuse(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+  res.end(`${message}\n`);
+}
+
+/** `/<assetId>/<key below the asset>` → [assetId, relative key], or null for anything else. */
+function parsePath(pathname: string): [string, string] | null {
+  try {
+    const [assetId, ...rest] = pathname.split('/').filter((segment, i) => i > 0 || segment !== '').map(decodeURIComponent);
+    if (!assetId || !isUuid(assetId) || !rest.length) return null;
+    if (rest.some((segment) => segment === '' || segment === '.' || segment === '..' || segment.includes('/') || segment.includes('\\'))) return null;
+    return [assetId.toLowerCase(), rest.join('/')];
+  } catch {
+    return null;
+  }
+}
+
+async function readAll(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PLAYLIST_BYTES) throw new Error('playlist too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * GET/HEAD `/media/...`: signed playback of a READY asset's objects. The signature and expiry
+ * are checked before anything is looked up (403); objects are streamed from storage with
+ * single-range support (206/416); playlists are rewritten so the URIs inside are signed too.
+ */
+export function playbackRoutes({ dataSource, storage, signer, log }: Deps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
+      const url = new URL(req.url ?? '/', 'http://media.local');
+      const parsed = parsePath(url.pathname);
+      if (!parsed) return refuse(res, 404, 'Not found');
+      const [assetId, relative] = parsed;
+      const exp = Number(url.searchParams.get('exp'));
+      const sig = url.searchParams.get('sig') ?? '';
+      if (!Number.isSafeInteger(exp)) return refuse(res, 403, 'This URL is not signed');
+      const verdict = signer.verify(assetId, relative, exp, sig);
+      if (verdict === 'invalid') return refuse(res, 403, 'Invalid signature');
+      if (verdict === 'expired') return refuse(res, 403, 'This URL has expired');
+
+      const [asset] = (await dataSource.query('SELECT status, has_video FROM media_assets WHERE id = $1', [assetId])) as { status: string; has_video: boolean | null }[];
+      if (asset?.status !== 'READY') return refuse(res, 404, 'Not found');
+      const key = `${assetPrefix(assetId)}${relative}`;
+      const info = await storage.stat(key);
+      if (!info) return refuse(res, 404, 'Not found');
+
+      const headers = {
+        'Content-Type': contentTypeOf(key, asset.has_video === true, info.contentType),
+        // the URL itself expires, so caches may keep the response as long as the URL is valid
+        'Cache-Control': `private, max-age=${Math.max(0, exp - unixNow())}`,
+      };
+      if (relative.endsWith('.m3u8')) {
+        const body = Buffer.from(rewritePlaylist(await readAll(await storage.read(key)), relative, (r) => signer.urlOfRelative(assetId, r, exp)));
+        res.writeHead(200, { ...headers, 'Content-Length': String(body.length) });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        return;
+      }
+
+      const range = parseRange(typeof req.headers.range === 'string' ? req.headers.range : undefined, info.size);
+      if (range.kind === 'unsatisfiable') return refuse(res, 416, 'Range not satisfiable', { 'Content-Range': `bytes */${info.size}` });
+      const partial = range.kind === 'partial' ? range : null;
+      const length = partial ? partial.end - partial.start + 1 : info.size;
+      res.writeHead(partial ? 206 : 200, {
+        ...headers,
+        'Accept-Ranges': 'bytes',
+        'Content-Length': String(length),
+        ...(partial ? { 'Content-Range': `bytes ${partial.start}-${partial.end}/${info.size}` } : {}),
+      });
+      if (req.method === 'HEAD' || length === 0) {
+        res.end();
+        return;
+      }
+      // streamed: a long episode never sits in memory; a listener who goes away stops the read
+      await pipeline(await storage.read(key, partial ?? undefined), res);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+      log.error({ err: error, url: req.url }, 'playback request failed');
+      if (!res.headersSent) refuse(res, 500, 'Something went wrong');
+      else res.destroy();
+    }
+  };
+}

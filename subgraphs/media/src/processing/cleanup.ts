@@ -1,0 +1,25 @@
+import type { DataSource } from 'typeorm';
+import { assetPrefix } from '../asset/asset.outputs';
+import type { MediaStorage } from '../storage/storage.port';
+import { loadAsset } from './processing.store';
+
+/**
+ * Deletes the objects of runs up to the current one that the READY asset does not point at:
+ * outputs of a replaced source, and whatever a job of an old run wrote after a new run
+ * started. Only keys in run folders are touched; the source and anything else stay.
+ */
+export async function removeUnreferenced(dataSource: DataSource, storage: MediaStorage, assetId: string): Promise<string[]> {
+  const asset = await loadAsset(dataSource, assetId);
+  if (!asset || asset.status !== 'READY') return [];
+  const { outputs } = asset;
+  const keep = new Set([outputs.normalizedKey, outputs.waveformKey, outputs.thumbnailKey, ...(outputs.renditions ?? []).map((r) => r.key)]);
+  // segments are named by the playlists, not by outputs: keep the whole folder of the master
+  const hlsDir = outputs.hls ? outputs.hls.masterKey.slice(0, outputs.hls.masterKey.lastIndexOf('/') + 1) : undefined;
+  const runs = `${assetPrefix(assetId)}run-`;
+  // a newer run may have started meanwhile: its folder is not ours to judge
+  const olderRun = (key: string) => Number(/^(\d+)\//.exec(key.slice(runs.length))?.[1] ?? Infinity) <= asset.run;
+  const stale = (await storage.list(runs)).filter((key) => olderRun(key) && !keep.has(key) && !(hlsDir && key.startsWith(hlsDir)));
+  // deletePrefix is the port's only delete; these keys are prefixes of nothing else in a run folder
+  for (const key of stale) await storage.deletePrefix(key);
+  return stale;
+}

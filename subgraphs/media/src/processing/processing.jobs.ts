@@ -1,0 +1,33 @@
+import type { StepName } from './processing.port';
+
+/** One queue holds every job of every flow; the job's name says which step it is. */
+export const PROCESSING_QUEUE = 'media-processing';
+
+/** The top of each flow: runs once every step below it has completed. */
+export const FINALIZE = 'finalize';
+export type JobName = StepName | typeof FINALIZE;
+
+/** Job data carries ids only: the processor reads the asset from the database, secrets from its environment. */
+export interface ProcessingJobData {
+  assetId: string;
+  /** The asset's `run` the flow was started for; a job of an older run does nothing. */
+  run: number;
+}
+
+/**
+ * Same asset, run and step → same job id, so starting a run twice adds nothing. BullMQ's
+ * Lua scripts read a job id as the part of a key after its last ':', so ids use '.' instead.
+ */
+export const processingJobId = (assetId: string, run: number, name: JobName): string => `${assetId}.${run}.${name}`;
+
+export function parseProcessingJobId(jobId: string): { assetId: string; run: number; name: string } | null {
+  const [assetId, run, name, ...rest] = jobId.split('.');
+  if (!assetId || !name || rest.length > 0 || !/^\d+$/.test(run ?? '')) return null;
+  return { assetId, run: Number(run), name };
+}
+
+/** What every job returns; `skipped` says why nothing had to be done. */
+export interface ProcessingJobResult {
+  name: JobName;
+  skipped?: 'done-before' | 'stale-run' | 'not-applicable';
+}

@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { createLogger, defaultDatabaseUrl, envString, openDatabase, redisUrl } from '@wavegraph/kit';
+import type { SandboxedJob } from 'bullmq';
+import Redis from 'ioredis';
+import { tmpdir } from 'node:os';
+import { mediaConfigFromEnv } from '../media.config';
+import { createStorage } from '../storage/storage.factory';
+import { killAllTools } from './ffmpeg';
+import type { ProcessingJobData, ProcessingJobResult } from './processing.jobs';
+import { runProcessingJob, type ProcessingDeps } from './processing.runner';
+import { sweepWorkDirs } from './work-dir';
+
+/*
+ * The sandboxed processor: BullMQ forks a child process that loads this file (compiled JS)
+ * and calls its default export per job. The child inherits the worker's environment, so the
+ * database URL and storage settings come from there — never from job data, which Redis keeps.
+ */
+
+let deps: Promise<ProcessingDeps> | undefined;
+
+async function open(): Promise<ProcessingDeps> {
+  const log = createLogger('media-processor');
+  // the subgraph owns the migrations; a processor only reads and writes rows
+  const { dataSource } = await openDatabase({ url: defaultDatabaseUrl('media'), entities: [], migrations: [], logger: log, poolSize: 2 });
+  const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 3 });
+  // progress is best effort; the connection reconnects by itself
+  redis.on('error', () => undefined);
+  const workRoot = process.env.MEDIA_WORK_DIR || tmpdir();
+  await sweepWorkDirs(workRoot);
+  return {
+    dataSource,
+    storage: createStorage(mediaConfigFromEnv()),
+    redis,
+    prefix: envString('REDIS_PREFIX', 'wavegraph'),
+    log,
+    workRoot,
+  };
+}
+
+// The worker died without stopping us (SIGKILL, crash): the IPC channel closes. Stop ffmpeg
+// too, so nothing keeps burning CPU for a job another worker is about to pick up again.
+process.on('disconnect', () => {
+  killAllTools();
+  process.exit(1);
+});
+
+export default async function processMediaJob(job: SandboxedJob<ProcessingJobData>, _token?: string, signal?: AbortSignal): Promise<ProcessingJobResult> {
+  deps ??= open().catch((error: unknown) => {
+    deps = undefined;
+    throw error;
+  });
+  return runProcessingJob(await deps, job, signal);
+}

@@ -1,0 +1,89 @@
+import { createLogger, openDatabase, type Logger } from '@wavegraph/kit';
+import { QueueEvents, Worker } from 'bullmq';
+import Redis from 'ioredis';
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { PROCESSING_QUEUE, parseProcessingJobId } from './processing.jobs';
+import { failAsset } from './processing.outcome';
+
+export interface MediaWorkerOptions {
+  /** Sandboxed processors open their own small pool with it (they are separate processes). */
+  databaseUrl: string;
+  /** Reused for the failure listener; without it the worker opens (and closes) its own. */
+  dataSource?: DataSource;
+  redisUrl: string;
+  prefix: string;
+  /** Jobs processed at once, each in its own child process; ffmpeg is CPU-bound, so about one per core. */
+  concurrency?: number;
+  logger?: Logger;
+  /** How long a job's lock lasts without renewal: after a crash, the job is picked up again after about this long. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** Extra environment for the processors: storage settings (MEDIA_STORAGE, MEDIA_DIR, MEDIA_S3_*), MEDIA_WORK_DIR. */
+  env?: Record<string, string>;
+}
+
+export interface MediaWorker {
+  readonly worker: Worker;
+  close(): Promise<void>;
+}
+
+/**
+ * The compiled processor. From dist/processing this is the file beside us; from src under
+ * Jest it is the build output, because a sandboxed child runs plain JavaScript.
+ */
+export const PROCESSOR_FILE = path.resolve(__dirname, '..', '..', 'dist', 'processing', 'processing.processor.js');
+
+/**
+ * Runs processing flows. CPU-heavy work happens in sandboxed child processes (a crash there
+ * fails one attempt, not the worker); close() lets running jobs finish. A job whose worker
+ * was killed keeps its lock until lockDuration passes, then any worker takes it again.
+ */
+export async function startMediaWorker(options: MediaWorkerOptions): Promise<MediaWorker> {
+  const log = options.logger ?? createLogger('media-worker');
+  const owned = options.dataSource
+    ? undefined
+    : (await openDatabase({ url: options.databaseUrl, entities: [], migrations: [], logger: log, poolSize: 2 })).dataSource;
+  const dataSource = options.dataSource ?? (owned as DataSource);
+
+  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const worker = new Worker(PROCESSING_QUEUE, PROCESSOR_FILE, {
+    connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency ?? 1,
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    // one crash of the whole worker is not the job's fault; a job that keeps killing workers is
+    maxStalledCount: 2,
+    workerForkOptions: {
+      env: { ...process.env, ...options.env, MEDIA_DATABASE_URL: options.databaseUrl, REDIS_URL: options.redisUrl, REDIS_PREFIX: options.prefix },
+    },
+  });
+  worker.on('failed', (job, error) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'processing job failed'));
+  worker.on('error', (error) => log.error({ err: error }, 'processing worker error'));
+
+  // The processor records a final failure itself. A job that failed without running its
+  // processor (it stalled too often) is recorded here; for other failures this is a no-op.
+  const eventsConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const events = new QueueEvents(PROCESSING_QUEUE, { connection: eventsConnection, prefix: options.prefix });
+  events.on('error', (error) => log.error({ err: error }, 'processing events error'));
+  events.on('failed', ({ jobId, failedReason }) => {
+    const id = parseProcessingJobId(jobId);
+    // a parent failing because its child failed says nothing new: the child's event carries the cause
+    if (!id || failedReason.startsWith('child ')) return;
+    failAsset(dataSource, id.assetId, id.run, id.name, failedReason).catch((error: unknown) => log.error({ err: error, jobId }, 'recording a failed asset failed'));
+  });
+  await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
+
+  let closing: Promise<void> | undefined;
+  return {
+    worker,
+    close: () =>
+      (closing ??= (async () => {
+        await worker.close();
+        await events.close();
+        await Promise.all([connection.quit(), eventsConnection.quit()]).catch(() => undefined);
+        await owned?.destroy();
+      })()),
+  };
+}

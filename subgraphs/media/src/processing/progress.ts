@@ -1,0 +1,78 @@
+import type Redis from 'ioredis';
+import type { JobName } from './processing.jobs';
+import type { StepStatus } from './processing.store';
+
+/**
+ * One message per visible change of a step, on `<prefix>:media:progress:<assetId>`. The
+ * `mediaProcessing` subscription relays them; `step: 'finalize'` with DONE means the asset is
+ * READY, a FAILED step means the asset FAILED.
+ */
+export interface ProgressMessage {
+  assetId: string;
+  step: JobName;
+  progress: number;
+  status: StepStatus;
+}
+
+export const progressChannel = (prefix: string, assetId: string): string => `${prefix}:media:progress:${assetId}`;
+
+export async function publishProgress(redis: Redis, prefix: string, message: ProgressMessage): Promise<void> {
+  await redis.publish(progressChannel(prefix, message.assetId), JSON.stringify(message));
+}
+
+export interface ProgressSinks {
+  /** Persists the value (media_steps.progress) so a query sees it. */
+  save(progress: number): Promise<void>;
+  /** BullMQ's job progress, for operators' dashboards. */
+  job(progress: number): Promise<void>;
+  publish(message: ProgressMessage): Promise<void>;
+}
+
+/**
+ * Turns ffmpeg's frequent position reports into few updates: a value goes out when it moved
+ * by `minStep` percent or `minIntervalMs` passed, never backwards, one at a time. Progress is
+ * informative, so a failed update is dropped rather than failing the step.
+ */
+export class ProgressReporter {
+  private sent = 0;
+  // start() announced 0 just now; the interval counts from there
+  private sentAt = Date.now();
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly assetId: string,
+    private readonly step: JobName,
+    private readonly sinks: ProgressSinks,
+    private readonly minIntervalMs = 500,
+    private readonly minStep = 5,
+  ) {}
+
+  /** `fraction` 0..1 of the step's work; 100 is left for the step's commit. */
+  update(fraction: number): void {
+    const progress = Math.max(0, Math.min(99, Math.floor(fraction * 100)));
+    const now = Date.now();
+    if (progress <= this.sent) return;
+    if (progress - this.sent < this.minStep && now - this.sentAt < this.minIntervalMs) return;
+    this.sent = progress;
+    this.sentAt = now;
+    this.inFlight = this.inFlight.then(() => this.send(progress, 'RUNNING'));
+  }
+
+  /** Waits for queued updates, then announces the step's new status. */
+  async finish(status: StepStatus, progress = status === 'DONE' || status === 'SKIPPED' ? 100 : this.sent): Promise<void> {
+    await this.inFlight;
+    await this.sinks.publish({ assetId: this.assetId, step: this.step, progress, status }).catch(() => undefined);
+  }
+
+  async start(): Promise<void> {
+    await this.sinks.publish({ assetId: this.assetId, step: this.step, progress: 0, status: 'RUNNING' }).catch(() => undefined);
+  }
+
+  private async send(progress: number, status: StepStatus): Promise<void> {
+    await Promise.all([
+      this.sinks.save(progress).catch(() => undefined),
+      this.sinks.job(progress).catch(() => undefined),
+      this.sinks.publish({ assetId: this.assetId, step: this.step, progress, status }).catch(() => undefined),
+    ]);
+  }
+}

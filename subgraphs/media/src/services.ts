@@ -1,0 +1,98 @@
+import { EventBackbone } from '@wavegraph/events';
+import type { Context, Logger, ServiceDeps } from '@wavegraph/kit';
+import type { DataSource } from 'typeorm';
+import { AssetQueries } from './asset/asset.queries';
+import { AssetService } from './asset/asset.service';
+import { knownEpisodeHandlers } from './known/known.handlers';
+import { mediaConfigFromEnv, type MediaConfig } from './media.config';
+import { PlaybackSigner } from './playback/playback.signer';
+import type { ProcessingStarter } from './processing/processing.port';
+import { ProcessingQueue } from './processing/processing.queue';
+import { createStorage, createUploadStore } from './storage/storage.factory';
+import type { MediaStorage } from './storage/storage.port';
+import { RedisLocker } from './upload/redis.locker';
+import { createTusServer, type TusServer } from './upload/tus.server';
+import { scheduleUploadCleanup } from './upload/upload.cleanup';
+import { UploadFiles } from './upload/upload.files';
+import { UploadFinisher } from './upload/upload.finisher';
+import { UploadService } from './upload/upload.service';
+
+/** A ProcessingStarter, with whatever it must close on shutdown (a queue connection). */
+export type ManagedStarter = ProcessingStarter & { close?(): Promise<void> };
+
+/** Builds the starter once storage and configuration exist; tests pass one that records calls. */
+export type StarterFactory = (deps: ServiceDeps, media: { config: MediaConfig; storage: MediaStorage }) => ManagedStarter | Promise<ManagedStarter>;
+
+export interface MediaOptions {
+  /** Configuration (default: from the environment). */
+  config?: () => MediaConfig;
+  starter?: StarterFactory;
+}
+
+export interface MediaServices {
+  dataSource: DataSource;
+  log: Logger;
+  config: MediaConfig;
+  storage: MediaStorage;
+  files: UploadFiles;
+  uploads: UploadService;
+  finisher: UploadFinisher;
+  tus: TusServer;
+  assets: AssetService;
+  assetQueries: AssetQueries;
+  signer: PlaybackSigner;
+  starter: ManagedStarter;
+  events: EventBackbone;
+  stop(): Promise<void>;
+}
+
+export type MediaContext = Context<MediaServices>;
+
+/** Sweep for abandoned uploads every 5 minutes unless configured otherwise. */
+const DEFAULT_CLEANUP_SECONDS = 300;
+
+/** The real pipeline: a BullMQ flow per asset, run by the media worker process(es). */
+export const processingQueue: StarterFactory = (deps) => new ProcessingQueue(deps.redisUrl, deps.redisPrefix, deps.db.dataSource);
+
+export async function createMediaServices(deps: ServiceDeps, options: MediaOptions = {}): Promise<MediaServices> {
+  const { dataSource } = deps.db;
+  const config = (options.config ?? mediaConfigFromEnv)();
+  const storage = createStorage(config);
+  const starter = await (options.starter ?? processingQueue)(deps, { config, storage });
+  // one lock per upload across all replicas, shared by tus and our own removals
+  const locker = await RedisLocker.start(deps.redisUrl, deps.redisPrefix, deps.log);
+  const files = new UploadFiles(createUploadStore(config), locker, deps.log);
+  const finisher = new UploadFinisher(dataSource, files, storage, starter, config, deps.log);
+  const uploads = new UploadService(dataSource, files, config);
+  // relays UploadCompleted/MediaFailed from our outbox; learns episodes and their owners from catalog
+  const events = await EventBackbone.start({
+    dataSource,
+    redisUrl: deps.redisUrl,
+    prefix: deps.redisPrefix,
+    log: deps.log,
+    produces: 'media',
+    consumes: { group: 'media', producers: ['catalog'], handlers: knownEpisodeHandlers },
+  });
+  const stopCleanup = scheduleUploadCleanup(dataSource, files, (config.uploadCleanupSeconds ?? DEFAULT_CLEANUP_SECONDS) * 1000, deps.log);
+  return {
+    dataSource,
+    log: deps.log,
+    config,
+    storage,
+    files,
+    uploads,
+    finisher,
+    tus: createTusServer(files, finisher, config, deps.log),
+    assets: new AssetService(dataSource, storage, starter, uploads, deps.log),
+    assetQueries: new AssetQueries(dataSource),
+    signer: new PlaybackSigner(config),
+    starter,
+    events,
+    stop: async () => {
+      await stopCleanup();
+      await locker.stop();
+      await events.stop();
+      await starter.close?.();
+    },
+  };
+}

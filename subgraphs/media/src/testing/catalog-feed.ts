@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { appendEvent, EpisodePublished, type EventContract, type EventEnvelope, type PayloadOf } from '@wavegraph/events';
+import { eventually, TEST_REDIS_URL } from '@wavegraph/testkit';
+import Redis from 'ioredis';
+
+type EpisodeSnapshot = PayloadOf<typeof EpisodePublished>;
+type Status = EpisodeSnapshot['status'];
+
+interface Applier {
+  redisPrefix: string;
+  running: { db: { dataSource: { query(sql: string, params?: unknown[]): Promise<unknown> } } };
+}
+
+export interface KnownEpisodeData {
+  episodeId: string;
+  showId: string;
+  ownerId: string;
+}
+
+/**
+ * Plays catalog for a spec: appends catalog events to the catalog stream of the harness's
+ * prefix and waits until media's consumer applied them (their id is in the inbox).
+ */
+export class CatalogFeed {
+  private readonly redis = new Redis(TEST_REDIS_URL);
+
+  constructor(private readonly h: Applier) {}
+
+  append<P>(contract: EventContract<P>, aggregateId: string, payload: P, overrides: Partial<EventEnvelope<P>> = {}): Promise<EventEnvelope<P>> {
+    return appendEvent(this.redis, this.h.redisPrefix, contract, aggregateId, payload, overrides);
+  }
+
+  async emit<P>(contract: EventContract<P>, aggregateId: string, payload: P, overrides: Partial<EventEnvelope<P>> = {}): Promise<EventEnvelope<P>> {
+    const event = await this.append(contract, aggregateId, payload, overrides);
+    await this.applied(event.id);
+    return event;
+  }
+
+  async applied(eventId: string): Promise<void> {
+    await eventually(async () => {
+      const rows = (await this.h.running.db.dataSource.query('SELECT 1 FROM inbox WHERE event_id = $1', [eventId])) as unknown[];
+      return rows.length > 0;
+    });
+  }
+
+  snapshot(data: KnownEpisodeData, status: Status): EpisodeSnapshot {
+    return {
+      ...data, title: 'An episode', description: '', seasonNumber: null, episodeNumber: null, status,
+      publishedAt: status === 'PUBLISHED' ? new Date().toISOString() : null,
+    };
+  }
+
+  /** An episode of a new show owned by `ownerId` (a new user unless given), as catalog announces it. */
+  async episode(ownerId: string = randomUUID(), status: Status = 'DRAFT'): Promise<KnownEpisodeData> {
+    const data = { episodeId: randomUUID(), showId: randomUUID(), ownerId };
+    await this.emit(EpisodePublished, data.episodeId, this.snapshot(data, status));
+    return data;
+  }
+
+  close(): void {
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,12 @@
+import type { ManagedStarter } from '../services';
+
+/** Stands in for the processing queue: records which assets were started, or fails on demand. */
+export class RecordingStarter implements ManagedStarter {
+  readonly started: string[] = [];
+  failing = false;
+
+  async start(assetId: string): Promise<void> {
+    if (this.failing) throw new Error('queue unavailable (test)');
+    this.started.push(assetId);
+  }
+}
