@@ -1,38 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WavegraphClient } from '@wavegraph/client';
-import { eventually } from '@wavegraph/testkit';
-import { Upload } from 'tus-js-client';
+import { eventually, sendWithTusClient, sha256Of } from '@wavegraph/testkit';
 import { errorCodes } from './support/graphql';
 import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
 
-/** Sends bytes with tus-js-client; with `stopAfter` the client aborts mid-upload, like a dropped connection. */
-function tusSend(uploadUrl: string, token: string, bytes: Buffer, stopAfter?: number): Promise<'finished' | 'aborted'> {
-  return new Promise((resolve, reject) => {
-    let aborted = false;
-    const upload = new Upload(bytes, {
-      uploadUrl,
-      headers: { 'x-upload-token': token },
-      chunkSize: 64 * 1024,
-      retryDelays: [],
-      storeFingerprintForResuming: false,
-      onProgress: (sent) => {
-        if (stopAfter !== undefined && !aborted && sent >= stopAfter) {
-          aborted = true;
-          void upload.abort().then(() => resolve('aborted'), reject);
-        }
-      },
-      onSuccess: () => resolve('finished'),
-      onError: reject,
-    });
-    upload.start();
-  });
-}
-
-const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 const uris = (playlist: string): string[] => playlist.split('\n').filter((line) => line && !line.startsWith('#'));
 
 describe('media through the gateway: upload with tus, process with ffmpeg, play signed HLS', () => {
@@ -63,19 +37,19 @@ describe('media through the gateway: upload with tus, process with ffmpeg, play 
 
     // media learns of the episode from catalog's events
     const { createUpload: ticket } = await eventually(() =>
-      creator.CreateUpload({ input: { episodeId, filename: 'tone.mp3', sizeBytes: bytes.length, mimeType: 'audio/mpeg', sha256: sha256(bytes) } }),
+      creator.CreateUpload({ input: { episodeId, filename: 'tone.mp3', sizeBytes: bytes.length, mimeType: 'audio/mpeg', sha256: sha256Of(bytes) } }),
     );
     expect(ticket.uploadUrl.startsWith(`${supergraph.origin}/uploads/`)).toBe(true);
 
-    expect(await tusSend(ticket.uploadUrl, ticket.token, bytes, Math.floor(bytes.length / 2))).toBe('aborted');
+    expect(await sendWithTusClient(ticket.uploadUrl, ticket.token, bytes, Math.floor(bytes.length / 2)).done).toBe('aborted');
     const head = await fetch(ticket.uploadUrl, { method: 'HEAD', headers: { 'tus-resumable': '1.0.0', 'x-upload-token': ticket.token } });
     const offset = Number(head.headers.get('upload-offset'));
     expect(offset).toBeGreaterThan(0);
     expect(offset).toBeLessThan(bytes.length);
-    expect(await tusSend(ticket.uploadUrl, ticket.token, bytes)).toBe('finished');
+    expect(await sendWithTusClient(ticket.uploadUrl, ticket.token, bytes).done).toBe('finished');
 
     const { upload } = await creator.UploadStatus({ id: ticket.upload.id });
-    expect(upload).toMatchObject({ status: 'COMPLETED', sha256: sha256(bytes) });
+    expect(upload).toMatchObject({ status: 'COMPLETED', sha256: sha256Of(bytes) });
 
     const media = await eventually(async () => {
       const { episode } = await creator.EpisodeMedia({ id: episodeId });
@@ -130,7 +104,7 @@ describe('media through the gateway: upload with tus, process with ffmpeg, play 
 
     const text = Buffer.from('this is a text file wearing an .mp3 costume\n'.repeat(200));
     const { createUpload: ticket } = await creator.CreateUpload({ input: { episodeId, filename: 'notes.mp3', sizeBytes: text.length, mimeType: 'audio/mpeg' } });
-    expect(await tusSend(ticket.uploadUrl, ticket.token, text)).toBe('finished');
+    expect(await sendWithTusClient(ticket.uploadUrl, ticket.token, text).done).toBe('finished');
     const failed = await eventually(async () => {
       const { mediaAsset } = await creator.MediaAsset({ id: ticket.upload.asset.id });
       expect(mediaAsset?.status).toBe('FAILED');

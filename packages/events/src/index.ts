@@ -12,3 +12,4 @@ export * from './schema';
 export * from './streams';
 export * from './append';
 export * from './backbone';
+export * from './projections/known-catalog';

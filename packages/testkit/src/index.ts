@@ -5,3 +5,5 @@ export * from './subgraph';
 export * from './private-redis';
 export * from './eventually';
 export * from './ports';
+export * from './catalog-feed';
+export * from './tus';

@@ -1,10 +1,9 @@
-import { EventBackbone } from '@wavegraph/events';
+import { EventBackbone, knownEpisodeHandlers, knownShowHandlers } from '@wavegraph/events';
 import type { Context, ServiceDeps } from '@wavegraph/kit';
 import { CommentQueries } from './comment/comment.queries';
 import { CommentService } from './comment/comment.service';
 import { EpisodeStatsService } from './episode/episode-stats.service';
 import { FollowService } from './follow/follow.service';
-import { catalogHandlers } from './known/known.handlers';
 import { KnownCatalog } from './known/known.service';
 import { LikeService } from './like/like.service';
 import { PlayService } from './play/play.service';
@@ -36,7 +35,7 @@ export async function createEngagementServices(deps: ServiceDeps): Promise<Engag
     prefix: deps.redisPrefix,
     log: deps.log,
     produces: 'engagement',
-    consumes: { group: 'engagement', producers: ['catalog'], handlers: catalogHandlers },
+    consumes: { group: 'engagement', producers: ['catalog'], handlers: [...knownShowHandlers, ...knownEpisodeHandlers] },
   });
   return {
     stats,

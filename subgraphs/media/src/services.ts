@@ -1,9 +1,8 @@
-import { EventBackbone } from '@wavegraph/events';
+import { EventBackbone, knownEpisodeHandlers } from '@wavegraph/events';
 import type { Context, Logger, ServiceDeps } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
 import { AssetQueries } from './asset/asset.queries';
 import { AssetService } from './asset/asset.service';
-import { knownEpisodeHandlers } from './known/known.handlers';
 import { mediaConfigFromEnv, type MediaConfig } from './media.config';
 import { PlaybackSigner } from './playback/playback.signer';
 import type { ProcessingStarter } from './processing/processing.port';

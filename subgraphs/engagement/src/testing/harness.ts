@@ -4,7 +4,7 @@ import type { Role, Viewer } from '@wavegraph/auth';
 import { startTestSubgraph, type GraphQLResponse, type SubgraphHarness } from '@wavegraph/testkit';
 import { engagementModule } from '../engagement.module';
 import type { EngagementServices } from '../services';
-import { CatalogFeed } from './catalog-feed';
+import { CatalogFeed } from '@wavegraph/testkit';
 
 /** An engagement subgraph on a fresh database and Redis prefix, plus a fake catalog feeding it events. */
 export interface EngagementHarness extends SubgraphHarness<EngagementServices> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { seedAsset } from '../testing/fixtures';
 import { createUpload, errorOf, startMedia, viewer, type MediaHarness } from '../testing/harness';
-import { tusRequest } from '../testing/tus-client';
+import { tusRequest } from '@wavegraph/testkit';
 
 const ASSET = `query($id: ID!) { mediaAsset(id: $id) {
   id status progress durationSeconds codec channels sampleRate hasVideo failedStep failureReason
@@ -88,7 +88,7 @@ describe('media assets', () => {
 
     it('brings back an asset whose processing could not be queued', async () => {
       const owner = viewer();
-      const { episodeId } = await h.catalog.episode(owner.id);
+      const { episodeId } = await h.catalog.episodeOwnedBy(owner.id);
       const ticket = await createUpload(h, owner, { episodeId, sizeBytes: 10 });
       h.starter.failing = true;
       await tusRequest(ticket.uploadUrl, 'PATCH', ticket.token, { offset: 0, body: Buffer.alloc(10) }).finally(() => {
@@ -105,7 +105,7 @@ describe('media assets', () => {
   describe('deleteAsset', () => {
     it('marks the asset DELETED, removes its objects and ends its upload', async () => {
       const owner = viewer();
-      const { episodeId } = await h.catalog.episode(owner.id);
+      const { episodeId } = await h.catalog.episodeOwnedBy(owner.id);
       const ticket = await createUpload(h, owner, { episodeId, sizeBytes: 100 });
       const id = ticket.upload.asset.id;
       await h.services.storage.put(`assets/${id}/waveform.json`, Buffer.from('{}'));

@@ -39,7 +39,7 @@ describe('what media learns from catalog events', () => {
     const first = await h.catalog.emit(EpisodeCreated, data.episodeId, h.catalog.snapshot(data, 'DRAFT'), { position: 2_000_000 });
     await h.catalog.append(EpisodeUpdated, data.episodeId, h.catalog.snapshot({ ...data, ownerId: randomUUID() }, 'DRAFT'), { id: first.id, position: 2_000_010 });
     // one consumer reads the stream in order: once this marker is applied, the duplicate was handled
-    await h.catalog.episode();
+    await h.catalog.episodeOwnedBy();
     expect((await upload(data.episodeId, owner)).errors).toBeUndefined();
   });
 

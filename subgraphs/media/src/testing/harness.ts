@@ -8,7 +8,7 @@ import { startTestSubgraph, type GraphQLResponse, type SubgraphHarness } from '@
 import { createMediaModule } from '../media.module';
 import type { MediaConfig } from '../media.config';
 import type { MediaServices } from '../services';
-import { CatalogFeed } from './catalog-feed';
+import { CatalogFeed } from '@wavegraph/testkit';
 import { RecordingStarter } from './recording-starter';
 
 /** A media subgraph on a fresh database, Redis prefix and data directory, with a fake catalog and processing queue. */

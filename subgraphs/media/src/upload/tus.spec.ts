@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { sourceKey } from '../asset/asset.outputs';
 import { uploadsDir } from '../storage/storage.factory';
 import { createUpload, outboxOf, startMedia, startReplica, viewer, type MediaHarness, type Ticket } from '../testing/harness';
-import { dropMidPatch, offsetOf, sendWithTusClient, sha256Of, tusRequest } from '../testing/tus-client';
+import { dropMidPatch, offsetOf, sendWithTusClient, sha256Of, tusRequest } from '@wavegraph/testkit';
 import { eventually } from '@wavegraph/testkit';
 import { issueUploadToken } from './upload.token';
 
@@ -14,7 +14,7 @@ describe('tus uploads', () => {
 
   beforeAll(async () => {
     h = await startMedia();
-    episodeId = (await h.catalog.episode(owner.id)).episodeId;
+    episodeId = (await h.catalog.episodeOwnedBy(owner.id)).episodeId;
   });
   afterAll(async () => {
     await h?.stop();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { uploadsDir } from '../storage/storage.factory';
 import { createUpload, startMedia, viewer, type MediaHarness } from '../testing/harness';
-import { tusRequest } from '../testing/tus-client';
+import { tusRequest } from '@wavegraph/testkit';
 import { expireUploads } from './upload.cleanup';
 
 describe('cleanup of abandoned uploads', () => {
@@ -16,7 +16,7 @@ describe('cleanup of abandoned uploads', () => {
 
   it('expires unfinished uploads past expires_at: upload EXPIRED, asset DELETED, staged bytes removed', async () => {
     const owner = viewer();
-    const { episodeId } = await h.catalog.episode(owner.id);
+    const { episodeId } = await h.catalog.episodeOwnedBy(owner.id);
     const fresh = await createUpload(h, owner, { episodeId, sizeBytes: 5000 });
     const abandoned = await createUpload(h, owner, { episodeId, sizeBytes: 5000 });
     for (const ticket of [abandoned, fresh]) {
@@ -47,7 +47,7 @@ describe('cleanup of abandoned uploads', () => {
 
   it('leaves completed uploads alone even past their expiry', async () => {
     const owner = viewer();
-    const { episodeId } = await h.catalog.episode(owner.id);
+    const { episodeId } = await h.catalog.episodeOwnedBy(owner.id);
     const ticket = await createUpload(h, owner, { episodeId, sizeBytes: 100 });
     await tusRequest(ticket.uploadUrl, 'PATCH', ticket.token, { offset: 0, body: randomBytes(100) });
     await h.running.db.dataSource.query("UPDATE uploads SET expires_at = now() - interval '1 minute' WHERE id = $1", [ticket.upload.id]);

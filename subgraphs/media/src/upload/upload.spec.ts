@@ -19,7 +19,7 @@ describe('createUpload', () => {
 
   it('creates the asset, its steps and a resumable upload for the episode owner', async () => {
     const owner = viewer();
-    const episode = await h.catalog.episode(owner.id);
+    const episode = await h.catalog.episodeOwnedBy(owner.id);
     const sha = 'ab'.repeat(32);
     const res = await h.call<{ createUpload: Ticket & { upload: Record<string, unknown> } }>(
       CREATE_UPLOAD, { input: input(episode.episodeId, { sha256: sha.toUpperCase(), filename: '  My episode.mp3 ' }) }, owner,
@@ -43,7 +43,7 @@ describe('createUpload', () => {
   it('lets editors and admins upload for any episode, and accepts sizes beyond 2^31 bytes up to the maximum', async () => {
     const h2 = await startMedia({ maxUploadBytes: 5 * 1024 ** 3 });
     try {
-      const episode = await h2.catalog.episode();
+      const episode = await h2.catalog.episodeOwnedBy();
       const editor = await createUpload(h2, viewer('EDITOR'), { episodeId: episode.episodeId, sizeBytes: 3_500_000_000 });
       expect(editor.upload.sizeBytes).toBe(3_500_000_000);
       const head = await fetch(editor.uploadUrl, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0', 'x-upload-token': editor.token } });
@@ -57,7 +57,7 @@ describe('createUpload', () => {
 
   it('refuses strangers, unknown episodes and anonymous callers without writing anything', async () => {
     const owner = viewer();
-    const episode = await h.catalog.episode(owner.id);
+    const episode = await h.catalog.episodeOwnedBy(owner.id);
     const before = await counts(h);
     const stagedBefore = await staged();
     expect(errorOf(await h.call(CREATE_UPLOAD, { input: input(episode.episodeId) }, viewer()))).toEqual({ code: 'FORBIDDEN', field: undefined });
@@ -84,7 +84,7 @@ describe('createUpload', () => {
     ['sha256', 'not hex', { sha256: 'g'.repeat(64) }],
   ])('refuses %s (%s) with BAD_USER_INPUT and writes nothing', async (field, _label, bad) => {
     const owner = viewer();
-    const episode = await h.catalog.episode(owner.id);
+    const episode = await h.catalog.episodeOwnedBy(owner.id);
     const before = await counts(h);
     const stagedBefore = await staged();
     const res = await h.call(CREATE_UPLOAD, { input: { ...input(episode.episodeId), ...bad } }, owner);
@@ -95,7 +95,7 @@ describe('createUpload', () => {
 
   it('accepts exactly the maximum size and every allowed type', async () => {
     const owner = viewer();
-    const episode = await h.catalog.episode(owner.id);
+    const episode = await h.catalog.episodeOwnedBy(owner.id);
     for (const mimeType of ['audio/mp4', 'audio/aac', 'audio/wav', 'audio/x-wav', 'audio/flac', 'audio/ogg', 'video/mp4', 'video/webm']) {
       await createUpload(h, owner, { episodeId: episode.episodeId, sizeBytes: TEST_MAX_UPLOAD_BYTES, mimeType });
     }
@@ -115,7 +115,7 @@ describe('the upload query', () => {
 
   it('shows an upload to its owner and staff only', async () => {
     const owner = viewer();
-    const episode = await h.catalog.episode(owner.id);
+    const episode = await h.catalog.episodeOwnedBy(owner.id);
     const ticket = await createUpload(h, owner, { episodeId: episode.episodeId, sizeBytes: 1234 });
     const own = await h.call<{ upload: { id: string; status: string } }>(UPLOAD, { id: ticket.upload.id }, owner);
     expect(own.data?.upload).toMatchObject({ id: ticket.upload.id, status: 'PENDING', sizeBytes: 1234, asset: { status: 'AWAITING_UPLOAD' } });
@@ -126,7 +126,7 @@ describe('the upload query', () => {
 
   it('resolves Upload references only for whoever may see them', async () => {
     const owner = viewer();
-    const episode = await h.catalog.episode(owner.id);
+    const episode = await h.catalog.episodeOwnedBy(owner.id);
     const ticket = await createUpload(h, owner, { episodeId: episode.episodeId, sizeBytes: 10 });
     const query = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Upload { id status } } }';
     const r = [{ __typename: 'Upload', id: ticket.upload.id }];

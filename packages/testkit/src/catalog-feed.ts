@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { appendEvent, EpisodePublished, type EventContract, type EventEnvelope, type PayloadOf } from '@wavegraph/events';
-import { eventually, TEST_REDIS_URL } from '@wavegraph/testkit';
+import {
+  appendEvent, EpisodePublished, ShowCreated, type EventContract, type EventEnvelope, type PayloadOf,
+} from '@wavegraph/events';
 import Redis from 'ioredis';
+import { eventually } from './eventually';
+import { TEST_REDIS_URL } from './redis';
 
 type EpisodeSnapshot = PayloadOf<typeof EpisodePublished>;
 type Status = EpisodeSnapshot['status'];
@@ -18,14 +21,15 @@ export interface KnownEpisodeData {
 }
 
 /**
- * Plays catalog for a spec: appends catalog events to the catalog stream of the harness's
- * prefix and waits until media's consumer applied them (their id is in the inbox).
+ * Plays catalog for a subgraph's spec: appends catalog events to the catalog stream of the harness's
+ * prefix and waits until the subgraph's consumer applied them (their id is in the inbox).
  */
 export class CatalogFeed {
   private readonly redis = new Redis(TEST_REDIS_URL);
 
   constructor(private readonly h: Applier) {}
 
+  /** Appends an event (overrides set e.g. its id or position) without waiting. */
   append<P>(contract: EventContract<P>, aggregateId: string, payload: P, overrides: Partial<EventEnvelope<P>> = {}): Promise<EventEnvelope<P>> {
     return appendEvent(this.redis, this.h.redisPrefix, contract, aggregateId, payload, overrides);
   }
@@ -43,6 +47,14 @@ export class CatalogFeed {
     });
   }
 
+  async show(ownerId: string = randomUUID()): Promise<{ showId: string; ownerId: string }> {
+    const showId = randomUUID();
+    await this.emit(ShowCreated, showId, {
+      showId, ownerId, slug: `show-${showId.slice(0, 8)}`, title: 'A show', description: '', category: 'TECHNOLOGY', language: 'en', artworkUrl: null,
+    });
+    return { showId, ownerId };
+  }
+
   snapshot(data: KnownEpisodeData, status: Status): EpisodeSnapshot {
     return {
       ...data, title: 'An episode', description: '', seasonNumber: null, episodeNumber: null, status,
@@ -50,9 +62,17 @@ export class CatalogFeed {
     };
   }
 
-  /** An episode of a new show owned by `ownerId` (a new user unless given), as catalog announces it. */
-  async episode(ownerId: string = randomUUID(), status: Status = 'DRAFT'): Promise<KnownEpisodeData> {
+  /** An episode of a show nobody announced (for a subgraph that keeps episodes only), owned by `ownerId`. */
+  async episodeOwnedBy(ownerId: string = randomUUID(), status: Status = 'DRAFT'): Promise<KnownEpisodeData> {
     const data = { episodeId: randomUUID(), showId: randomUUID(), ownerId };
+    await this.emit(EpisodePublished, data.episodeId, this.snapshot(data, status));
+    return data;
+  }
+
+  /** A show with one episode in `status` (PUBLISHED unless told otherwise). */
+  async episode(status: Status = 'PUBLISHED', show?: { showId: string; ownerId: string }): Promise<KnownEpisodeData> {
+    const { showId, ownerId } = show ?? (await this.show());
+    const data = { episodeId: randomUUID(), showId, ownerId };
     await this.emit(EpisodePublished, data.episodeId, this.snapshot(data, status));
     return data;
   }

@@ -1,7 +1,7 @@
-import {
-  EpisodeArchived, EpisodeCreated, EpisodePublished, EpisodeUnpublished, EpisodeUpdated, on, ShowCreated, ShowUpdated,
-  type EventEnvelope, type EventHandler, type PayloadOf,
-} from '@wavegraph/events';
+import { on, type EventHandler } from '../apply';
+import type { PayloadOf } from '../contract';
+import { EpisodeArchived, EpisodeCreated, EpisodePublished, EpisodeUnpublished, EpisodeUpdated, ShowCreated, ShowUpdated } from '../contracts';
+import type { EventEnvelope } from '../envelope';
 import type { EntityManager } from 'typeorm';
 
 type EpisodeSnapshot = PayloadOf<typeof EpisodePublished>;
@@ -33,9 +33,14 @@ async function upsertShow(event: EventEnvelope<ShowSnapshot>, tx: EntityManager)
   );
 }
 
-/** What engagement does with catalog's events: keep its picture of shows and episodes current. */
-export const catalogHandlers: readonly EventHandler[] = [
-  on(ShowCreated, upsertShow),
-  on(ShowUpdated, upsertShow),
-  ...[EpisodeCreated, EpisodeUpdated, EpisodePublished, EpisodeUnpublished, EpisodeArchived].map((contract) => on(contract, upsertEpisode)),
-];
+/**
+ * Keeps `known_episodes (episode_id, show_id, owner_id, status, position)` current from
+ * catalog's episode events, for a context that must know which episodes exist, who owns them
+ * and whether they are published, without asking catalog.
+ */
+export const knownEpisodeHandlers: readonly EventHandler[] = [EpisodeCreated, EpisodeUpdated, EpisodePublished, EpisodeUnpublished, EpisodeArchived].map(
+  (contract) => on(contract, upsertEpisode),
+);
+
+/** Keeps `known_shows (show_id, owner_id, position)` current from catalog's show events. */
+export const knownShowHandlers: readonly EventHandler[] = [on(ShowCreated, upsertShow), on(ShowUpdated, upsertShow)];
