@@ -1,12 +1,13 @@
 // Shared by the benchmarks: a bench copy of the whole stack (own databases, ports and Redis
 // prefix, so a developer's running stack and data are untouched), a GraphQL client, and a small
 // load generator that reports ops/s and latency percentiles.
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { constants } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
 import { root } from '../scripts/setup.mjs';
 import { startStack } from '../scripts/processes.mjs';
-import { SUBGRAPHS } from '../scripts/services.mjs';
+import { GATEWAY, SUBGRAPHS } from '../scripts/services.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require(path.join(root, 'packages/testkit/node_modules/pg'));
@@ -31,19 +32,36 @@ async function dropDatabases(names) {
   });
 }
 
+/** Temp dirs of earlier runs of bench `name` that were killed before they could remove them. */
+async function removeTempDirs(name) {
+  const prefix = `wavegraph-bench-${name}-`;
+  const entries = await readdir(tmpdir()).catch(() => []);
+  await Promise.all(entries.filter((entry) => entry.startsWith(prefix)).map((entry) => rm(path.join(tmpdir(), entry), { recursive: true, force: true })));
+}
+
 /**
  * Starts the stack for benchmark `name` on `portOffset`, in production mode, with a fresh
  * database per subgraph of scripts/services.json (`wavegraph_bench_<name>_<context>`; each
- * subgraph creates and migrates its own on start) and its own Redis prefix. Every subgraph gets
- * its database URL: one left out would silently use the developer's default database.
- * stop() stops the processes, then drops the databases and the Redis keys; it runs once, also
- * on SIGINT/SIGTERM, since the children sit in their own process groups and a Ctrl-C would
- * otherwise leave them running.
+ * subgraph creates and migrates its own on start), its own Redis prefix and its own temp dir
+ * (`dir`): media keeps its files below it (never in the developer's var/media) and hands out
+ * upload and playback URLs on this stack's gateway; a bench may put its own files there too.
+ * Every subgraph gets its database URL: one left out would silently use the developer's default
+ * database. stop() stops the processes, then drops the databases and the Redis keys and removes
+ * the temp dir; it runs once, also on SIGINT/SIGTERM, since the children sit in their own process
+ * groups and a Ctrl-C would otherwise leave them running.
  */
 export async function startBenchStack({ name, portOffset, secret }) {
   const databases = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, `wavegraph_bench_${name}_${s.name}`]));
   const redisPrefix = `wgbench-${name}-${process.pid}`;
-  const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', WAVEGRAPH_GATEWAY_SECRET: secret, REDIS_PREFIX: redisPrefix };
+  // a killed run's files (tus uploads, stored media) would otherwise stay behind for good
+  await removeTempDirs(name);
+  const dir = await mkdtemp(path.join(tmpdir(), `wavegraph-bench-${name}-`));
+  const origin = `http://127.0.0.1:${GATEWAY.port + portOffset}`;
+  const env = {
+    NODE_ENV: 'production', LOG_LEVEL: 'warn', WAVEGRAPH_GATEWAY_SECRET: secret, REDIS_PREFIX: redisPrefix,
+    // media refuses its development signing secret in production
+    MEDIA_SIGNING_SECRET: `${secret}-media`, MEDIA_STORAGE: 'filesystem', MEDIA_DIR: path.join(dir, 'media'), MEDIA_WORK_DIR: path.join(dir, 'media-work'), MEDIA_PUBLIC_URL: origin,
+  };
   for (const [context, database] of Object.entries(databases)) env[`${context.toUpperCase()}_DATABASE_URL`] = postgresUrl(database);
 
   let stack = null;
@@ -51,6 +69,7 @@ export async function startBenchStack({ name, portOffset, secret }) {
   const cleanUp = async () => {
     await dropDatabases(Object.values(databases));
     await dropRedisPrefix(redisPrefix);
+    await rm(dir, { recursive: true, force: true });
   };
   const onSignal = (signal) => {
     stop().finally(() => process.exit(128 + constants.signals[signal]));
@@ -83,7 +102,7 @@ export async function startBenchStack({ name, portOffset, secret }) {
     await stop(); // startStack has stopped what it started; the databases remain
     throw error;
   }
-  return { url: stack.url, databaseUrl: (context) => postgresUrl(databases[context]), stop };
+  return { url: stack.url, origin, dir, databaseUrl: (context) => postgresUrl(databases[context]), stop };
 }
 
 /** One GraphQL request; throws on errors, keeping them on `error.errors`. */

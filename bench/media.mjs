@@ -1,0 +1,452 @@
+// Media pipeline, each part against a bare baseline in the same run:
+// - upload throughput: a file sent with tus-js-client through the gateway's /uploads/<id> (the
+//   media subgraph's tus server, up to the answer of the last PATCH, which includes verifying
+//   and storing the file) against copying the same file on the same disk;
+// - processing time per minute of audio: upload complete → READY (BullMQ flow of sandboxed steps)
+//   against the very ffmpeg/ffprobe commands of those steps run by hand, one after the other.
+import { spawn } from 'node:child_process';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { checkServices, ensureFfmpeg, installAndBuild, root } from '../scripts/setup.mjs';
+import { graphql, percentile, startBenchStack, withPg } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+// the pipeline's own code, as built: the bench runs what the worker runs and cannot drift from it
+const mediaDist = (file) => require(path.join(root, 'subgraphs/media/dist', file));
+const { STEP_DEFINITIONS } = mediaDist('processing/steps/index.js');
+const { STEPS } = mediaDist('processing/processing.port.js');
+const { killAllTools } = mediaDist('processing/ffmpeg.js');
+// the tus client of the tests (a dependency of packages/testkit)
+const tus = require(path.join(root, 'packages/testkit/node_modules/tus-js-client'));
+// the module object processing/ffmpeg.js calls spawn through, to record the commands it runs
+const childProcess = require('node:child_process');
+
+const SECRET = 'wavegraph-bench-secret';
+const MB = 1024 * 1024; // MB here means MiB
+const uploadMb = Number(process.env.BENCH_UPLOAD_MB ?? 200);
+const uploadRuns = Number(process.env.BENCH_UPLOAD_RUNS ?? 3);
+const chunkMb = Number(process.env.BENCH_CHUNK_MB ?? 8);
+const audioSeconds = Number(process.env.BENCH_AUDIO_SECONDS ?? 600);
+const processingRuns = Number(process.env.BENCH_PROCESSING_RUNS ?? 1);
+const POLL_MS = 200;
+const TIMEOUT_MS = 30_000;
+const PROCESSING_TIMEOUT_MS = Math.max(300_000, audioSeconds * 2000);
+const TOKEN_HEADER = 'x-upload-token';
+
+const REGISTER = 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }';
+const CREATE_SHOW = 'mutation($i: CreateShowInput!) { createShow(input: $i) { id } }';
+const CREATE_EPISODE = 'mutation($i: CreateEpisodeInput!) { createEpisode(input: $i) { id } }';
+const CREATE_UPLOAD = 'mutation($i: CreateUploadInput!) { createUpload(input: $i) { uploadUrl token upload { id asset { id } } } }';
+const MEDIA_ASSET = 'query($id: ID!) { mediaAsset(id: $id) { status failedStep failureReason steps { name status attempts } } }';
+const DELETE_ASSET = 'mutation($id: ID!) { deleteAsset(assetId: $id) }';
+
+const median = (values) => percentile([...values].sort((a, b) => a - b), 50);
+const seconds = (from) => (performance.now() - from) / 1000;
+async function timed(fn) {
+  const started = performance.now();
+  const result = await fn();
+  return { seconds: seconds(started), result };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setup through the gateway
+
+async function creator(gateway) {
+  const { register } = await graphql(gateway, REGISTER, { i: { email: 'bench_media@example.com', handle: 'bench_media', displayName: 'Bench', password: 'benchmark pass' } });
+  const auth = { authorization: `Bearer ${register.accessToken}` };
+  const { createShow } = await graphql(gateway, CREATE_SHOW, { i: { slug: 'bench-media', title: 'Bench media', category: 'NEWS', language: 'en' } }, auth);
+  const { createEpisode } = await graphql(gateway, CREATE_EPISODE, { i: { showId: createShow.id, title: 'Bench media episode' } }, auth);
+  return { gateway, auth, episodeId: createEpisode.id };
+}
+
+/** createUpload; media answers NOT_FOUND until catalog's EpisodeCreated has reached it. */
+async function createUpload(user, { filename, sizeBytes, mimeType }) {
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    try {
+      const { createUpload: ticket } = await graphql(user.gateway, CREATE_UPLOAD, { i: { episodeId: user.episodeId, filename, sizeBytes, mimeType } }, user.auth);
+      return { uploadUrl: ticket.uploadUrl, token: ticket.token, assetId: ticket.upload.asset.id };
+    } catch (error) {
+      const notFound = error.errors?.some((e) => e.extensions?.code === 'NOT_FOUND');
+      if (!notFound || Date.now() > deadline) throw error;
+      await sleep(50);
+    }
+  }
+}
+
+/** Polls the asset every POLL_MS until it is READY or FAILED. */
+async function untilSettled(user, assetId, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { mediaAsset } = await graphql(user.gateway, MEDIA_ASSET, { id: assetId }, user.auth);
+    if (mediaAsset.status === 'READY' || mediaAsset.status === 'FAILED') return mediaAsset;
+    if (Date.now() > deadline) throw new Error(`asset ${assetId} still ${mediaAsset.status} after ${timeoutMs} ms`);
+    await sleep(POLL_MS);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Upload throughput
+
+async function randomFile(file, bytes) {
+  const out = createWriteStream(file);
+  for (let left = bytes; left > 0; left -= MB) {
+    if (!out.write(randomBytes(Math.min(MB, left)))) await new Promise((resolve) => out.once('drain', resolve));
+  }
+  await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())));
+}
+
+/** tus-js-client streaming the file from disk (an fs.ReadStream: it reads each chunk with its own stream), one PATCH per chunk. */
+function tusClientUpload(uploadUrl, token, file, chunkSize) {
+  return new Promise((resolve, reject) => {
+    const chunkSeconds = [];
+    let last = performance.now();
+    const upload = new tus.Upload(createReadStream(file), {
+      uploadUrl,
+      headers: { [TOKEN_HEADER]: token },
+      chunkSize,
+      retryDelays: [],
+      storeFingerprintForResuming: false,
+      onChunkComplete: () => {
+        chunkSeconds.push(seconds(last));
+        last = performance.now();
+      },
+      onSuccess: () => resolve(chunkSeconds),
+      onError: reject,
+    });
+    upload.start();
+  });
+}
+
+/** The whole file as one streamed PATCH (what a client without chunking sends). */
+function singlePatch(uploadUrl, token, file, size) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(uploadUrl, {
+      method: 'PATCH',
+      headers: { 'Tus-Resumable': '1.0.0', [TOKEN_HEADER]: token, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream', 'Content-Length': String(size) },
+    }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`PATCH answered ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    createReadStream(file).on('error', reject).pipe(req);
+  });
+}
+
+/**
+ * `runs` timed copies or uploads of `bytes`; MB/s of each. `prepare` (untimed) returns what
+ * `send` needs; `after` (untimed) lets the processing an upload started settle, so nothing
+ * runs beside the next measurement.
+ */
+async function throughput(name, bytes, { prepare = async () => undefined, send, after = async () => undefined }) {
+  const rates = [];
+  const details = [];
+  for (let i = 0; i < uploadRuns; i += 1) {
+    const prepared = await prepare(i);
+    const { seconds: s, result } = await timed(() => send(prepared));
+    rates.push(bytes / MB / s);
+    details.push(result);
+    await after(prepared);
+  }
+  return { name, rates, best: Math.max(...rates), median: median(rates), details };
+}
+
+async function uploadThroughput(stack, user) {
+  const dir = path.join(stack.dir, 'upload');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, 'random.bin');
+  const copy = path.join(dir, 'copy.bin');
+  const bytes = uploadMb * MB;
+  await randomFile(file, bytes);
+  const chunkSize = chunkMb * MB;
+  const mediaOrigin = new URL(stack.url('media')).origin;
+
+  // Random bytes are not media: each upload starts processing that fails at probe. It is waited
+  // for (so it never overlaps the next upload), then the asset and its stored file are deleted.
+  const ticket = () => createUpload(user, { filename: 'random.mp3', sizeBytes: bytes, mimeType: 'audio/mpeg' });
+  const settle = async ({ assetId }) => {
+    const asset = await untilSettled(user, assetId, TIMEOUT_MS);
+    if (asset.status !== 'FAILED' || asset.failedStep !== 'probe') throw new Error(`random bytes ended ${asset.status} at ${asset.failedStep}: ${asset.failureReason}`);
+    await graphql(user.gateway, DELETE_ASSET, { id: assetId }, user.auth);
+  };
+  const removeCopy = () => rm(copy, { force: true });
+
+  const rows = [];
+  rows.push(await throughput('fs.copyFile, same disk', bytes, { prepare: removeCopy, send: () => copyFile(file, copy) }));
+  const baseline = await throughput('streamed copy (read + write streams), same disk', bytes, {
+    prepare: removeCopy,
+    send: () => pipeline(createReadStream(file), createWriteStream(copy)),
+  });
+  rows.push(baseline);
+  await removeCopy();
+  const viaGateway = await throughput(`tus-js-client, ${chunkMb} MB chunks, via gateway`, bytes, {
+    prepare: ticket,
+    send: (t) => tusClientUpload(t.uploadUrl, t.token, file, chunkSize),
+    after: settle,
+  });
+  rows.push(viaGateway);
+  rows.push(
+    await throughput(`tus-js-client, ${chunkMb} MB chunks, media directly`, bytes, {
+      prepare: ticket,
+      send: (t) => tusClientUpload(t.uploadUrl.replace(stack.origin, mediaOrigin), t.token, file, chunkSize),
+      after: settle,
+    }),
+  );
+  rows.push(await throughput('one streamed PATCH of the whole file, via gateway', bytes, { prepare: ticket, send: (t) => singlePatch(t.uploadUrl, t.token, file, bytes), after: settle }));
+  await rm(file, { force: true });
+
+  // the last chunk's answer waits for the finish (size + sha-256 over the file, copy into storage,
+  // commit, queueing); the other chunks show what a PATCH costs without it
+  const middle = viaGateway.details.map((chunks) => median(chunks.slice(1, -1).length ? chunks.slice(1, -1) : chunks));
+  const finish = viaGateway.details.map((chunks, i) => chunks[chunks.length - 1] - middle[i]);
+  return { rows, baseline, chunk: { mbPerSec: chunkMb / median(middle), finishSeconds: median(finish), chunks: viaGateway.details[0].length } };
+}
+
+function uploadTable(rows, baseline) {
+  const lines = [`| run | best MB/s | median MB/s | best vs streamed copy | median vs streamed copy |`, '|---|---:|---:|---:|---:|'];
+  for (const r of rows) {
+    lines.push(`| ${r.name} | ${r.best.toFixed(0)} | ${r.median.toFixed(0)} | ${(r.best / baseline.best).toFixed(2)}x | ${(r.median / baseline.median).toFixed(2)}x |`);
+  }
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processing
+
+/**
+ * Speech-like test audio at an odd loudness (about -24 LUFS, peaks near -9 dBTP): pink noise in
+ * syllable-rate bursts plus a voiced tone with vibrato, with a pause every few seconds, as a 128k
+ * MP3 (44.1 kHz stereo), the usual podcast upload. (amerge + pan rather than amix: ffmpeg 5's
+ * amix starts with a burst far above full scale.)
+ */
+async function speechLike(file, duration) {
+  const graph = [
+    `anoisesrc=color=pink:amplitude=0.5:sample_rate=44100:seed=7:duration=${duration},tremolo=f=3.7:d=0.9,aformat=sample_fmts=fltp:channel_layouts=mono[noise]`,
+    `sine=frequency=165:sample_rate=44100:duration=${duration},vibrato=f=5:d=0.4,tremolo=f=2.3:d=0.95,aformat=sample_fmts=fltp:channel_layouts=mono[voice]`,
+    `[noise][voice]amerge=inputs=2,pan=stereo|c0=0.9*c0+0.6*c1|c1=0.8*c0+0.6*c1,volume='if(lt(mod(t,6.3),4.8),1,0.02)':eval=frame,volume=-1.5dB,aformat=sample_fmts=s16p`,
+  ].join(';');
+  await exec('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-filter_complex', graph, '-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3', file]);
+}
+
+const tools = new Set();
+// a bench stopped by a signal exits through lib's handler: take the tools this process started along
+process.on('exit', () => {
+  killAllTools();
+  for (const child of tools) child.kill('SIGKILL');
+});
+
+/** Runs a tool to the end, output read and dropped (stderr's tail kept for an error). */
+function exec(tool, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    tools.add(child);
+    let stderr = '';
+    child.stdout.resume();
+    child.stderr.on('data', (chunk) => {
+      stderr = (stderr + chunk).slice(-4096);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      tools.delete(child);
+      if (code === 0) resolve();
+      else reject(new Error(`${tool} ${args.join(' ')} failed (${code}): ${stderr.trim().split('\n').slice(-3).join('; ')}`));
+    });
+  });
+}
+
+/**
+ * The pipeline's own step definitions (subgraphs/media/dist) run in this process in flow order,
+ * each in its own directory, reading the previous steps' files where they were written: no queue,
+ * sandbox, database, progress reporting, or storage copies in and out. Every ffmpeg/ffprobe they
+ * start is recorded with its step, so the bare baseline runs exactly those commands (the second
+ * loudnorm pass with the values the first measured, a correction re-encode if one happened).
+ */
+async function runStepsInProcess(source, dir) {
+  const asset = { id: randomUUID(), run: 1, status: 'PROCESSING', source_key: 'source', outputs: {}, duration_seconds: null, has_video: null, channels: null, integrated_lufs: null, true_peak_dbtp: null };
+  const files = new Map([[asset.source_key, source]]);
+  const storage = new Proxy({}, { get: (_, name) => () => Promise.reject(new Error(`the in-process steps have no storage (${String(name)})`)) });
+  const commands = [];
+  const stepSeconds = {};
+  const originalSpawn = childProcess.spawn;
+  let current;
+  childProcess.spawn = (tool, args, options) => {
+    commands.push({ step: current, tool, args: [...args] });
+    return originalSpawn(tool, args, options);
+  };
+  try {
+    for (const step of STEPS) {
+      current = step;
+      const workDir = path.join(dir, step);
+      await mkdir(workDir, { recursive: true });
+      const started = performance.now();
+      const output = await STEP_DEFINITIONS[step].run({
+        asset,
+        storage,
+        workDir,
+        progress: () => undefined,
+        fetch: async (key) => {
+          if (!files.has(key)) throw new Error(`${step} wants ${key}, which no earlier step wrote`);
+          return files.get(key);
+        },
+      });
+      stepSeconds[step] = seconds(started);
+      for (const file of output.files) files.set(file.key, file.path);
+      Object.assign(asset, output.columns ?? {});
+      asset.outputs = { ...asset.outputs, ...output.outputs };
+    }
+  } finally {
+    childProcess.spawn = originalSpawn;
+  }
+  return { asset, commands, stepSeconds, total: Object.values(stepSeconds).reduce((a, b) => a + b, 0) };
+}
+
+/** The recorded commands by hand: same order, same inputs and outputs, nothing between them. */
+async function runBare(commands) {
+  const stepSeconds = Object.fromEntries(STEPS.map((step) => [step, 0]));
+  const started = performance.now();
+  for (const command of commands) {
+    const { seconds: s } = await timed(() => exec(command.tool, command.args));
+    stepSeconds[command.step] += s;
+  }
+  return { stepSeconds, total: seconds(started) };
+}
+
+/** Upload complete (the last PATCH answered) → READY as polled through the gateway; per step from media_steps. */
+async function runPipeline(stack, user, source) {
+  const { size } = await stat(source);
+  const ticket = await createUpload(user, { filename: 'speech.mp3', sizeBytes: size, mimeType: 'audio/mpeg' });
+  await tusClientUpload(ticket.uploadUrl, ticket.token, source, chunkMb * MB);
+  const uploaded = performance.now();
+  const asset = await untilSettled(user, ticket.assetId, PROCESSING_TIMEOUT_MS);
+  const total = seconds(uploaded);
+  if (asset.status !== 'READY') throw new Error(`the pipeline failed at ${asset.failedStep}: ${asset.failureReason}`);
+  const retried = asset.steps.filter((s) => s.attempts > 1).map((s) => `${s.name} (${s.attempts} attempts)`);
+  return withPg(stack.databaseUrl('media'), async (client) => {
+    const steps = await client.query(
+      'SELECT step, status, extract(epoch FROM finished_at - started_at)::float8 AS seconds FROM media_steps WHERE asset_id = $1',
+      [ticket.assetId],
+    );
+    const [server] = (
+      await client.query(
+        `SELECT extract(epoch FROM a.ready_at - u.completed_at)::float8 AS total,
+                extract(epoch FROM min(s.started_at) - u.completed_at)::float8 AS pickup,
+                extract(epoch FROM a.ready_at - max(s.finished_at))::float8 AS finalize
+           FROM media_assets a JOIN uploads u ON u.asset_id = a.id AND u.status = 'COMPLETED' JOIN media_steps s ON s.asset_id = a.id
+          WHERE a.id = $1 GROUP BY a.ready_at, u.completed_at`,
+        [ticket.assetId],
+      )
+    ).rows;
+    const stepSeconds = Object.fromEntries(steps.rows.map((row) => [row.step, row.seconds ?? 0]));
+    return { total, server, stepSeconds, statuses: Object.fromEntries(steps.rows.map((row) => [row.step, row.status])), retried };
+  });
+}
+
+const perMinute = (s, duration) => s / (duration / 60);
+const pct = (ratio) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
+
+function processingTable(rows, duration, bare) {
+  const lines = ['| run | seconds | s per minute of audio | vs bare ffmpeg |', '|---|---:|---:|---:|'];
+  for (const r of rows) lines.push(`| ${r.name} | ${r.total.toFixed(2)} | ${perMinute(r.total, duration).toFixed(2)} | ${pct(r.total / bare.total)} |`);
+  return lines.join('\n');
+}
+
+function stepTable(pipelineRun, inProcess, bare, commands) {
+  const lines = ['| step | ffmpeg/ffprobe runs | pipeline s | step code in-process s | bare ffmpeg s | pipeline vs bare |', '|---|---:|---:|---:|---:|---:|'];
+  for (const step of STEPS) {
+    const p = pipelineRun.stepSeconds[step];
+    const b = bare.stepSeconds[step];
+    const status = pipelineRun.statuses[step] === 'DONE' ? '' : ` (${pipelineRun.statuses[step]})`;
+    lines.push(`| ${step}${status} | ${commands.filter((c) => c.step === step).length} | ${p.toFixed(2)} | ${inProcess.stepSeconds[step].toFixed(2)} | ${b.toFixed(2)} | ${b > 0 ? pct(p / b) : '–'} |`);
+  }
+  const sum = Object.values(pipelineRun.stepSeconds).reduce((a, b) => a + b, 0);
+  lines.push(`| **sum of steps** | ${commands.length} | ${sum.toFixed(2)} | ${inProcess.total.toFixed(2)} | ${bare.total.toFixed(2)} | ${pct(sum / bare.total)} |`);
+  lines.push(`| queue pickup after upload (finish → probe started) | | ${pipelineRun.server.pickup.toFixed(2)} | | | |`);
+  lines.push(`| hand-offs between steps (BullMQ, sandboxed child, loading the asset) | | ${(pipelineRun.server.total - sum - pipelineRun.server.pickup - pipelineRun.server.finalize).toFixed(2)} | | | |`);
+  lines.push(`| finalize (last step done → READY) | | ${pipelineRun.server.finalize.toFixed(2)} | | | |`);
+  lines.push(`| **server total** (upload completed_at → ready_at) | | ${pipelineRun.server.total.toFixed(2)} | | | ${pct(pipelineRun.server.total / bare.total)} |`);
+  lines.push(`| **client total** (last PATCH answered → READY polled every ${POLL_MS} ms) | | ${pipelineRun.total.toFixed(2)} | | | ${pct(pipelineRun.total / bare.total)} |`);
+  return lines.join('\n');
+}
+
+/** The recorded commands as one would type them, paths below the bench's temp dir shortened. */
+function commandList(commands, dir) {
+  const quote = (arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
+  return commands.map((c, i) => `${String(i + 1).padStart(2)}. [${c.step}] ${[c.tool, ...c.args].map(quote).join(' ').split(dir).join('$BENCH')}`).join('\n');
+}
+
+async function processing(stack, user) {
+  const dir = path.join(stack.dir, 'processing');
+  await mkdir(dir, { recursive: true });
+  // named like the worker's copy of an upload (assets/<id>/source), so the commands match
+  const source = path.join(dir, 'source');
+  await speechLike(source, audioSeconds);
+
+  const inProcess = await runStepsInProcess(source, path.join(dir, 'steps'));
+  const duration = inProcess.asset.duration_seconds;
+  // rounds of (bare, pipeline) side by side, so a slow spell of a shared machine hits both alike
+  const bares = [];
+  const pipelines = [];
+  for (let i = 0; i < processingRuns; i += 1) {
+    bares.push(await runBare(inProcess.commands));
+    pipelines.push(await runPipeline(stack, user, source));
+  }
+  const pick = (runs) => runs.toSorted((a, b) => a.total - b.total)[Math.floor((runs.length - 1) / 2)];
+  return { source, duration, inProcess, bares, pipelines, bare: pick(bares), pipelineRun: pick(pipelines), dir, size: (await stat(source)).size };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+if (!process.argv.includes('--no-build')) {
+  checkServices();
+  installAndBuild();
+}
+// also with --no-build (bench/run.mjs builds once, then runs each bench with it)
+ensureFfmpeg();
+const stack = await startBenchStack({ name: 'media', portOffset: 300, secret: SECRET });
+try {
+  const user = await creator(stack.url('gateway'));
+
+  const upload = await uploadThroughput(stack, user);
+  console.log(`\nUpload throughput: ${uploadMb} MB of random bytes (MB = 2^20 bytes), best and median of ${uploadRuns} runs each; NODE_ENV=production\n`);
+  console.log(uploadTable(upload.rows, upload.baseline));
+  console.log(
+    `\nAn upload is timed to the answer of its last PATCH, which the server gives after finishing the upload (size and sha-256 over the file, ` +
+      `copy into storage, commit, queueing the processing). Via the gateway the ${upload.chunk.chunks} chunks other than the first and last ` +
+      `ran at ${upload.chunk.mbPerSec.toFixed(0)} MB/s (median), and the last chunk took ${upload.chunk.finishSeconds.toFixed(2)} s longer than them (that finish).`,
+  );
+
+  const p = await processing(stack, user);
+  const { bare, pipelineRun, inProcess } = p;
+  console.log(
+    `\nProcessing ${(p.duration / 60).toFixed(1)} minutes of speech-like audio (128k MP3, 44.1 kHz stereo, ${(p.size / MB).toFixed(1)} MB, ` +
+      `${inProcess.asset.input_lufs.toFixed(1)} LUFS in, ${inProcess.asset.integrated_lufs.toFixed(1)} LUFS out); ` +
+      `${processingRuns === 1 ? 'one run each' : `median of ${processingRuns} runs each${processingRuns % 2 ? '' : ' (the lower middle one)'}`}, same commands in the same order; NODE_ENV=production\n`,
+  );
+  console.log(
+    processingTable(
+      [
+        { name: 'bare ffmpeg/ffprobe, by hand (the commands below)', total: bare.total },
+        { name: 'step code in-process (no queue, database or storage)', total: inProcess.total },
+        { name: 'pipeline: upload complete → READY, polled through the gateway', total: pipelineRun.total },
+      ],
+      p.duration,
+      bare,
+    ),
+  );
+  if (processingRuns > 1) {
+    console.log(`\nAll runs, seconds: bare ${p.bares.map((r) => r.total.toFixed(2)).join(', ')}; pipeline ${p.pipelines.map((r) => r.total.toFixed(2)).join(', ')}`);
+  }
+  const overhead = pipelineRun.total / bare.total - 1;
+  console.log(`\nPipeline overhead over bare ffmpeg: ${(overhead * 100).toFixed(1)}% (target ≤ 15%: ${overhead <= 0.15 ? 'met' : 'NOT met'})\n`);
+  console.log(stepTable(pipelineRun, inProcess, bare, inProcess.commands));
+  if (pipelineRun.retried.length) console.log(`\n⚠ steps retried in the pipeline run: ${pipelineRun.retried.join(', ')}`);
+  console.log(`\nThe commands (recorded from the steps' own code, $BENCH = a temp dir):\n\n${commandList(inProcess.commands, p.dir)}`);
+} finally {
+  await stack.stop();
+}
