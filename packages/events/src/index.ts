@@ -13,3 +13,4 @@ export * from './streams';
 export * from './append';
 export * from './backbone';
 export * from './projections/known-catalog';
+export * from './projections/known-catalog.entity';

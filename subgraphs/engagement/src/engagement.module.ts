@@ -6,7 +6,7 @@ import { EpisodeStats } from './episode/episode-stats.entity';
 import { episodeRef } from './episode/episode.type';
 import { Follow } from './follow/follow.entity';
 import { ShowFollowsResolver, UserFollowsResolver } from './follow/follow.resolver';
-import { KnownEpisode, KnownShow } from './known/known.entity';
+import { KnownEpisode, KnownShow } from '@wavegraph/events';
 import { Like } from './like/like.entity';
 import { EpisodeLikesResolver, UserLikesResolver } from './like/like.resolver';
 import { PlayProgress } from './play/play.entity';

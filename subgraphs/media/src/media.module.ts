@@ -4,7 +4,7 @@ import { resolveAssetReferences } from './asset/asset.loader';
 import { AssetResolver, EpisodeMediaResolver } from './asset/asset.resolver';
 import { MediaStepRow } from './asset/step.entity';
 import { episodeRef } from './episode/episode.type';
-import { KnownEpisode } from './known/known.entity';
+import { KnownEpisode } from '@wavegraph/events';
 import { CreateMedia1764000000000 } from './migrations/1764000000000-CreateMedia';
 import { playbackRoutes } from './playback/playback.routes';
 import { createMediaServices, type MediaOptions, type MediaServices } from './services';

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { episodeUnavailable, showUnknown } from '../common/errors';
-import { KnownEpisode, KnownShow, PUBLISHED } from './known.entity';
+import { KnownEpisode, KnownShow, PUBLISHED } from '@wavegraph/events';
 
 /**
  * Answers "may listeners engage with this?" from the catalog events we applied; engagement

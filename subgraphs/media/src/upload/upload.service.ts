@@ -6,7 +6,7 @@ import { MediaAsset } from '../asset/asset.entity';
 import { MediaStatus } from '../asset/asset.enums';
 import { episodeUnknown } from '../common/errors';
 import { canManage } from '../common/policy';
-import { KnownEpisode } from '../known/known.entity';
+import { KnownEpisode } from '@wavegraph/events';
 import type { MediaConfig } from '../media.config';
 import { STEPS } from '../processing/processing.port';
 import { MediaUpload, UploadStatus } from './upload.entity';

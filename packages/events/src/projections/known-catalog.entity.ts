@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** An episode as catalog last described it; written only by catalog events. */
+/** An episode as catalog last described it; written only by knownEpisodeHandlers. */
 @Entity('known_episodes')
 export class KnownEpisode {
   @PrimaryColumn('uuid', { name: 'episode_id' })
@@ -9,7 +9,7 @@ export class KnownEpisode {
   @Column('uuid', { name: 'show_id' })
   showId: string;
 
-  /** The show's owner, who may moderate comments on its episodes. */
+  /** The show's owner (who may upload its media, moderate its comments, ...). */
   @Column('uuid', { name: 'owner_id' })
   ownerId: string;
 
@@ -20,7 +20,7 @@ export class KnownEpisode {
   position: string;
 }
 
-/** A show catalog told us exists; written only by catalog events. */
+/** A show catalog told us exists; written only by knownShowHandlers. */
 @Entity('known_shows')
 export class KnownShow {
   @PrimaryColumn('uuid', { name: 'show_id' })
