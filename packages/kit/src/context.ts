@@ -2,7 +2,6 @@ import type { Viewer } from '@wavegraph/auth';
 import type { Logger } from './logger';
 import type { Loaders } from './loaders';
 import { unauthenticated } from './errors';
-import type { SubgraphPubSub } from './pubsub';
 
 /** What every resolver of a subgraph receives. */
 export interface Context<S> {
@@ -10,8 +9,6 @@ export interface Context<S> {
   requestId: string;
   loaders: Loaders;
   services: S;
-  /** This subgraph's events for Subscription fields (see subscribeTopic). */
-  pubSub: SubgraphPubSub;
   log: Logger;
 }
 

@@ -38,12 +38,3 @@ export function createRedisPubSub(redisUrl: string, redisPrefix: string, log: Lo
     },
   };
 }
-
-/**
- * The `subscribe` of a Subscription field: listens on the topic `topic(args)` of the pubSub in
- * the operation's context. type-graphql's own `topics` option reads one process-wide pubSub,
- * which goes wrong as soon as two subgraphs share a process (tests, the e2e supergraph).
- */
-export function subscribeTopic<A>(topic: (args: A) => string) {
-  return ({ args, context }: { args: unknown; context: unknown }) => (context as { pubSub: SubgraphPubSub }).pubSub.subscribe(topic(args as A));
-}

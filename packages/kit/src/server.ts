@@ -94,7 +94,7 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
   const services = await module.createServices({ db, log, redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, pubSub });
   const schema = await buildFederatedSchema(module, { pubSub });
   const contextFor = (viewer: Viewer | null, requestId: string): Context<S> => ({
-    viewer, requestId, loaders: new Loaders(), services, pubSub, log: log.child({ requestId }),
+    viewer, requestId, loaders: new Loaders(), services, log: log.child({ requestId }),
   });
 
   const app = express();

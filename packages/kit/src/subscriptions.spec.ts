@@ -4,7 +4,7 @@ import type { Viewer } from '@wavegraph/auth';
 import { pubSubListeners, startTestSubgraph, subscribeToSubgraph, type SubgraphHarness } from '@wavegraph/testkit';
 import { Arg, Ctx, Field, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from './context';
-import { subscribeTopic, type SubgraphPubSub } from './pubsub';
+import type { SubgraphPubSub } from './pubsub';
 import type { SubgraphModule } from './server';
 
 @ObjectType('Ping')
@@ -31,7 +31,7 @@ class PingResolver {
     return true;
   }
 
-  @Subscription(() => Ping, { subscribe: subscribeTopic((args: { channel: string }) => `PING:${args.channel}`) })
+  @Subscription(() => Ping, { topics: ({ args }) => `PING:${(args as { channel: string }).channel}` })
   pinged(@Root() event: { text: string }, @Arg('channel') _channel: string, @Ctx() ctx: Context<Services>): Ping {
     if (event.text === 'explode') throw new Error('database password is hunter2');
     return { text: event.text, viewerId: ctx.viewer?.id ?? null };

@@ -1,4 +1,4 @@
-import { type Page, PageArgs, requireUuid, subscribeTopic } from '@wavegraph/kit';
+import { type Page, PageArgs, requireUuid } from '@wavegraph/kit';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 
 import { loadEpisodeStats } from '../episode/episode.loader';
@@ -40,7 +40,7 @@ export class CommentResolver {
   @Subscription(() => Comment, {
     description: 'Comments and replies posted on an episode from now on; episodeId: BAD_USER_INPUT when malformed',
     // a malformed id fails the subscription up front instead of listening on a topic nobody publishes to
-    subscribe: subscribeTopic((args: { episodeId: string }) => commentAddedTopic(requireUuid('episodeId', args.episodeId))),
+    topics: ({ args }) => commentAddedTopic(requireUuid('episodeId', (args as { episodeId: string }).episodeId)),
   })
   commentAdded(
     @Root() event: CommentAddedEvent,
