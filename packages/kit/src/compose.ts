@@ -1,7 +1,6 @@
 import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import type { PubSub } from 'type-graphql';
 import { buildFederatedSchema, type SubgraphSchemaDefinition } from './schema';
 
 export interface SubgraphEntry {
@@ -15,21 +14,11 @@ export interface Composition {
   supergraphSdl: string;
 }
 
-// composition only prints SDL, but type-graphql will not build Subscription fields without a PubSub
-const PRINT_ONLY: PubSub = {
-  publish: () => {
-    throw new Error('a schema built for composition does not publish');
-  },
-  subscribe: () => {
-    throw new Error('a schema built for composition does not subscribe');
-  },
-};
-
 /** Prints every subgraph's SDL from its resolvers and composes the supergraph; throws on composition errors. */
 export async function composeSupergraph(entries: SubgraphEntry[]): Promise<Composition> {
   const subgraphs = [];
   for (const entry of entries) {
-    const schema = await buildFederatedSchema(entry.definition, { pubSub: PRINT_ONLY });
+    const schema = await buildFederatedSchema(entry.definition);
     subgraphs.push({ name: entry.name, url: entry.url, sdl: printSubgraphSchema(schema) });
   }
   const result = composeServices(subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) })));

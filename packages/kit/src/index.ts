@@ -8,7 +8,6 @@ export * from './logger';
 export * from './pagination';
 export * from './run';
 export * from './schema';
-export * from './pubsub';
 export * from './server';
 export * from './validate';
 export * from './compose';

@@ -2,7 +2,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
 import gql from 'graphql-tag';
-import { buildSchema, createResolversMap, type NonEmptyArray, type PubSub } from 'type-graphql';
+import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import type { Context } from './context';
 
 export const FEDERATION_LINK =
@@ -21,17 +21,11 @@ export interface SubgraphSchemaDefinition<S> {
 
 type ResolverMap = Record<string, Record<string, unknown>>;
 
-export interface FederatedSchemaOptions {
-  /** Where `@Subscription` fields listen; required once the subgraph declares any. */
-  pubSub?: PubSub;
-}
-
 /** Builds a Federation 2 subgraph schema from type-graphql resolvers, with DataLoader-backed references. */
-export async function buildFederatedSchema<S>(definition: SubgraphSchemaDefinition<S>, options: FederatedSchemaOptions = {}): Promise<GraphQLSchema> {
+export async function buildFederatedSchema<S>(definition: SubgraphSchemaDefinition<S>): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: definition.resolvers,
     orphanedTypes: definition.orphanedTypes,
-    pubSub: options.pubSub,
     validate: false,
     skipCheck: true,
   });

@@ -2,7 +2,6 @@ export * from './database';
 export * from './redis';
 export * from './subgraph-client';
 export * from './subgraph';
-export * from './subscription-client';
 export * from './private-redis';
 export * from './eventually';
 export * from './ports';
