@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkServices, installAndBuild } from '../scripts/setup.mjs';
-import { graphql, percentile, startBenchStack, withPg } from './lib.mjs';
+import { createEpisode, creator, graphql, percentile, startBenchStack, withPg } from './lib.mjs';
 
 const SECRET = 'wavegraph-bench-secret';
 const samples = Number(process.env.BENCH_SAMPLES ?? 30);
@@ -16,9 +16,6 @@ const POOL = 16; // published episodes the background clients like and play
 const POLL_MS = 10;
 const TIMEOUT_MS = 30_000;
 
-const REGISTER = 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }';
-const CREATE_SHOW = 'mutation($i: CreateShowInput!) { createShow(input: $i) { id } }';
-const CREATE_EPISODE = 'mutation($i: CreateEpisodeInput!) { createEpisode(input: $i) { id } }';
 const PUBLISH = 'mutation($id: ID!) { publishEpisode(id: $id) { id status } }';
 const LIKE = 'mutation($id: ID!) { likeEpisode(episodeId: $id) { id likeCount } }';
 const UNLIKE = 'mutation($id: ID!) { unlikeEpisode(episodeId: $id) { id likeCount } }';
@@ -28,21 +25,6 @@ const SEARCH = 'query($q: String!) { search(query: $q, first: 5) { edges { node 
 // A title word no other episode has: a search for it finds exactly the one probe episode.
 const uniqueWord = () => `zq${[...randomBytes(10)].map((b) => String.fromCharCode(97 + (b % 26))).join('')}`;
 
-/** A signed-in user (with a show of their own): the headers, the show id, a counter of mutations. */
-async function creator(gateway, handle) {
-  const { register } = await graphql(gateway, REGISTER, {
-    i: { email: `${handle}@example.com`, handle, displayName: handle, password: 'benchmark pass' },
-  });
-  const auth = { authorization: `Bearer ${register.accessToken}` };
-  const slug = handle.replaceAll('_', '-');
-  const { createShow } = await graphql(gateway, CREATE_SHOW, { i: { slug, title: `Show ${handle}`, category: 'NEWS', language: 'en' } }, auth);
-  return { gateway, auth, showId: createShow.id };
-}
-
-async function createEpisode(user, title) {
-  const { createEpisode } = await graphql(user.gateway, CREATE_EPISODE, { i: { showId: user.showId, title } }, user.auth);
-  return createEpisode.id;
-}
 
 const publish = (user, id) => graphql(user.gateway, PUBLISH, { id }, user.auth);
 

@@ -148,3 +148,24 @@ export function table(rows, baseline) {
   }
   return lines.join('\n');
 }
+
+const REGISTER = 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }';
+const CREATE_SHOW = 'mutation($i: CreateShowInput!) { createShow(input: $i) { id } }';
+const CREATE_EPISODE = 'mutation($i: CreateEpisodeInput!) { createEpisode(input: $i) { id } }';
+
+/** A signed-in user with a show of their own: the gateway, auth headers and the show id. */
+export async function creator(gateway, handle) {
+  const { register } = await graphql(gateway, REGISTER, {
+    i: { email: `${handle}@example.com`, handle, displayName: handle, password: 'benchmark pass' },
+  });
+  const auth = { authorization: `Bearer ${register.accessToken}` };
+  const slug = handle.replaceAll('_', '-');
+  const { createShow } = await graphql(gateway, CREATE_SHOW, { i: { slug, title: `Show ${handle}`, category: 'NEWS', language: 'en' } }, auth);
+  return { gateway, auth, showId: createShow.id };
+}
+
+/** A new DRAFT episode of the creator's show; returns its id. */
+export async function createEpisode(user, title) {
+  const { createEpisode } = await graphql(user.gateway, CREATE_EPISODE, { i: { showId: user.showId, title } }, user.auth);
+  return createEpisode.id;
+}

@@ -14,7 +14,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkServices, ensureFfmpeg, installAndBuild, root } from '../scripts/setup.mjs';
-import { graphql, percentile, startBenchStack, withPg } from './lib.mjs';
+import { createEpisode, creator, graphql, percentile, startBenchStack, withPg } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 // the pipeline's own code, as built: the bench runs what the worker runs and cannot drift from it
@@ -39,9 +39,6 @@ const TIMEOUT_MS = 30_000;
 const PROCESSING_TIMEOUT_MS = Math.max(300_000, audioSeconds * 2000);
 const TOKEN_HEADER = 'x-upload-token';
 
-const REGISTER = 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }';
-const CREATE_SHOW = 'mutation($i: CreateShowInput!) { createShow(input: $i) { id } }';
-const CREATE_EPISODE = 'mutation($i: CreateEpisodeInput!) { createEpisode(input: $i) { id } }';
 const CREATE_UPLOAD = 'mutation($i: CreateUploadInput!) { createUpload(input: $i) { uploadUrl token upload { id asset { id } } } }';
 const MEDIA_ASSET = 'query($id: ID!) { mediaAsset(id: $id) { status failedStep failureReason steps { name status attempts } } }';
 const DELETE_ASSET = 'mutation($id: ID!) { deleteAsset(assetId: $id) }';
@@ -57,12 +54,9 @@ async function timed(fn) {
 // ---------------------------------------------------------------------------------------------
 // Setup through the gateway
 
-async function creator(gateway) {
-  const { register } = await graphql(gateway, REGISTER, { i: { email: 'bench_media@example.com', handle: 'bench_media', displayName: 'Bench', password: 'benchmark pass' } });
-  const auth = { authorization: `Bearer ${register.accessToken}` };
-  const { createShow } = await graphql(gateway, CREATE_SHOW, { i: { slug: 'bench-media', title: 'Bench media', category: 'NEWS', language: 'en' } }, auth);
-  const { createEpisode } = await graphql(gateway, CREATE_EPISODE, { i: { showId: createShow.id, title: 'Bench media episode' } }, auth);
-  return { gateway, auth, episodeId: createEpisode.id };
+async function mediaCreator(gateway) {
+  const user = await creator(gateway, 'bench_media');
+  return { ...user, episodeId: await createEpisode(user, 'Bench media episode') };
 }
 
 /** createUpload; media answers NOT_FOUND until catalog's EpisodeCreated has reached it. */
@@ -410,7 +404,7 @@ if (!process.argv.includes('--no-build')) {
 ensureFfmpeg();
 const stack = await startBenchStack({ name: 'media', portOffset: 300, secret: SECRET });
 try {
-  const user = await creator(stack.url('gateway'));
+  const user = await mediaCreator(stack.url('gateway'));
 
   const upload = await uploadThroughput(stack, user);
   console.log(`\nUpload throughput: ${uploadMb} MB of random bytes (MB = 2^20 bytes), best and median of ${uploadRuns} runs each; NODE_ENV=production\n`);
