@@ -2,6 +2,7 @@ import type { Viewer } from '@wavegraph/auth';
 import type { Logger } from './logger';
 import type { Loaders } from './loaders';
 import { unauthenticated } from './errors';
+import type { SubgraphPubSub } from './pubsub';
 
 /** What every resolver of a subgraph receives. */
 export interface Context<S> {
@@ -9,6 +10,8 @@ export interface Context<S> {
   requestId: string;
   loaders: Loaders;
   services: S;
+  /** This subgraph's events for Subscription fields (see subscribeTopic). */
+  pubSub: SubgraphPubSub;
   log: Logger;
 }
 

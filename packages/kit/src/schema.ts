@@ -2,7 +2,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
 import gql from 'graphql-tag';
-import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, createResolversMap, type NonEmptyArray, type PubSub } from 'type-graphql';
 import type { Context } from './context';
 
 export const FEDERATION_LINK =
@@ -21,11 +21,23 @@ export interface SubgraphSchemaDefinition<S> {
 
 type ResolverMap = Record<string, Record<string, unknown>>;
 
+// type-graphql will not build Subscription fields without a PubSub, yet every field here
+// subscribes through its operation's context (subscribeTopic); `topics` would reach this one
+const TOPICS_UNSUPPORTED: PubSub = {
+  publish: () => {
+    throw new Error('publish through the context pubSub');
+  },
+  subscribe: () => {
+    throw new Error('Subscription fields subscribe with `subscribe: subscribeTopic(...)`, not `topics`');
+  },
+};
+
 /** Builds a Federation 2 subgraph schema from type-graphql resolvers, with DataLoader-backed references. */
 export async function buildFederatedSchema<S>(definition: SubgraphSchemaDefinition<S>): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: definition.resolvers,
     orphanedTypes: definition.orphanedTypes,
+    pubSub: TOPICS_UNSUPPORTED,
     validate: false,
     skipCheck: true,
   });

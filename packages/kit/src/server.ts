@@ -5,14 +5,16 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
-import { verifyEnvelope } from '@wavegraph/auth';
+import { verifyEnvelope, type Viewer } from '@wavegraph/auth';
 import express, { type Express } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from './context';
 import { openDatabase, type Database } from './database';
 import { createLogger, type Logger } from './logger';
 import { Loaders } from './loaders';
+import { createRedisPubSub, type SubgraphPubSub } from './pubsub';
 import { buildFederatedSchema, type SubgraphSchemaDefinition } from './schema';
+import { serveSubscriptions } from './subscriptions';
 import { runWithTrace } from './trace';
 
 export interface ServiceDeps {
@@ -21,6 +23,8 @@ export interface ServiceDeps {
   redisUrl: string;
   /** Prefix for every Redis key and queue of this instance (tests use a fresh one per run). */
   redisPrefix: string;
+  /** Subscription events, fanned out to every replica; publish after the transaction commits. */
+  pubSub: SubgraphPubSub;
 }
 
 export interface SubgraphModule<S> extends SubgraphSchemaDefinition<S> {
@@ -82,12 +86,16 @@ function requestLogging(log: Logger): ApolloServerPlugin<Context<unknown>> {
   };
 }
 
-/** Starts one subgraph: database + migrations, schema, HTTP with /graphql, /health and /ready. */
+/** Starts one subgraph: database + migrations, schema, HTTP with /graphql (and graphql-ws on it), /health and /ready. */
 export async function startSubgraph<S>(module: SubgraphModule<S>, options: StartOptions): Promise<RunningSubgraph<S>> {
   const log = options.logger ?? createLogger(module.name);
   const db = await openDatabase({ url: options.databaseUrl, entities: module.entities, migrations: module.migrations, logger: log });
-  const services = await module.createServices({ db, log, redisUrl: options.redisUrl, redisPrefix: options.redisPrefix });
+  const pubSub = createRedisPubSub(options.redisUrl, options.redisPrefix, log);
+  const services = await module.createServices({ db, log, redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, pubSub });
   const schema = await buildFederatedSchema(module);
+  const contextFor = (viewer: Viewer | null, requestId: string): Context<S> => ({
+    viewer, requestId, loaders: new Loaders(), services, pubSub, log: log.child({ requestId }),
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -140,15 +148,12 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
       runWithTrace({ requestId: verdict.requestId, traceparent }, next);
     },
     expressMiddleware(apollo, {
-      context: async ({ res }) => ({
-        viewer: res.locals.viewer ?? null,
-        requestId: res.locals.requestId ?? '',
-        loaders: new Loaders(),
-        services,
-        log: log.child({ requestId: res.locals.requestId }),
-      }),
+      context: async ({ res }) => contextFor(res.locals.viewer ?? null, res.locals.requestId ?? ''),
     }),
   );
+  const subscriptions = serveSubscriptions(httpServer, {
+    schema, path: '/graphql', gatewaySecret: options.gatewaySecret, log, context: contextFor, formatError: maskErrors(log),
+  });
 
   await new Promise<void>((resolve) => httpServer.listen(options.port, options.host ?? '127.0.0.1', resolve));
   const port = (httpServer.address() as AddressInfo).port;
@@ -158,8 +163,11 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      // open subscriptions end first: their sockets would otherwise hold the HTTP drain
+      await subscriptions.close();
       await apollo.stop();
       await module.stopServices?.(services);
+      await pubSub.close();
       await db.dataSource.destroy();
     })();
     return stopping;

@@ -2,6 +2,7 @@ export * from './database';
 export * from './redis';
 export * from './subgraph-client';
 export * from './subgraph';
+export * from './subscription-client';
 export * from './private-redis';
 export * from './eventually';
 export * from './ports';

@@ -3,6 +3,7 @@ import { startSubgraph, type RunningSubgraph, type SubgraphModule } from '@waveg
 import { freshDatabase, type TestDatabase } from './database';
 import { dropRedisPrefix, freshRedisPrefix, TEST_REDIS_URL } from './redis';
 import { callSubgraph, TEST_GATEWAY_SECRET, type GraphQLResponse } from './subgraph-client';
+import { subscribeToSubgraph, type SubgraphSubscription } from './subscription-client';
 
 /** A subgraph started in-process on a fresh database and Redis prefix, for one spec file. */
 export interface SubgraphHarness<S> {
@@ -10,6 +11,8 @@ export interface SubgraphHarness<S> {
   database: TestDatabase;
   redisPrefix: string;
   call<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, viewer?: Viewer | null): Promise<GraphQLResponse<T>>;
+  /** A graphql-ws subscription, signed for the viewer like the gateway signs it. */
+  subscribe<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, viewer?: Viewer | null): SubgraphSubscription<T>;
   /** Rows in a table of the subgraph's database (to assert that nothing was written). */
   count(table: string): Promise<number>;
   stop(): Promise<void>;
@@ -39,6 +42,7 @@ export async function startTestSubgraph<S>(module: SubgraphModule<S>, options: H
     database,
     redisPrefix,
     call: (query, variables = {}, viewer = null) => callSubgraph(running.url, query, variables, viewer),
+    subscribe: (query, variables = {}, viewer = null) => subscribeToSubgraph(running.url, query, variables, viewer),
     count: async (table) => Number((await running.db.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n),
     stop: async () => {
       await running.stop();

@@ -40,7 +40,7 @@ export async function createEngagementServices(deps: ServiceDeps): Promise<Engag
   return {
     stats,
     likes: new LikeService(dataSource, known, stats),
-    comments: new CommentService(dataSource, known, stats),
+    comments: new CommentService(dataSource, known, stats, deps.pubSub),
     commentQueries: new CommentQueries(dataSource),
     plays: new PlayService(dataSource, known, stats),
     follows: new FollowService(dataSource, known),

@@ -1,5 +1,5 @@
-import { type Page, PageArgs } from '@wavegraph/kit';
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { type Page, PageArgs, requireUuid, subscribeTopic } from '@wavegraph/kit';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 
 import { loadEpisodeStats } from '../episode/episode.loader';
 import { Episode, episodeRef } from '../episode/episode.type';
@@ -7,6 +7,7 @@ import type { EngagementContext } from '../services';
 import { User, userRef } from '../user/user.type';
 import { Comment } from './comment.entity';
 import { loadComment, loadEpisodeComments, loadReplies, loadReplyCount } from './comment.loader';
+import { commentAddedTopic, type CommentAddedEvent } from './comment.service';
 import { CommentConnection } from './comment.types';
 
 @Resolver(() => Comment)
@@ -34,6 +35,21 @@ export class CommentResolver {
   @Mutation(() => Comment, { description: 'The author; editors, admins and the show owner moderate. The comment stays in its thread, without body' })
   deleteComment(@Arg('id', () => ID) id: string, @Ctx() ctx: EngagementContext): Promise<Comment> {
     return ctx.services.comments.delete(ctx.viewer, id);
+  }
+
+  @Subscription(() => Comment, {
+    description: 'Comments and replies posted on an episode from now on; episodeId: BAD_USER_INPUT when malformed',
+    // a malformed id fails the subscription up front instead of listening on a topic nobody publishes to
+    subscribe: subscribeTopic((args: { episodeId: string }) => commentAddedTopic(requireUuid('episodeId', args.episodeId))),
+  })
+  commentAdded(
+    @Root() event: CommentAddedEvent,
+    // read by `topics` above; declared here so it is part of the field
+    @Arg('episodeId', () => ID) _episodeId: string,
+    @Ctx() ctx: EngagementContext,
+  ): Promise<Comment> {
+    // the event carries only the id: every subscriber reads the comment as it is now, through the usual field resolvers
+    return ctx.services.commentQueries.get(event.commentId);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Null once deleted' })

@@ -1,12 +1,20 @@
 import type { Viewer } from '@wavegraph/auth';
 import { CommentDeleted, CommentEdited, CommentPosted, recordEvent } from '@wavegraph/events';
-import { badInput, forbidden, notFound, requireUuid, unauthenticated } from '@wavegraph/kit';
+import { badInput, forbidden, notFound, requireUuid, unauthenticated, type SubgraphPubSub } from '@wavegraph/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isStaff } from '../common/policy';
 import type { EpisodeStatsService } from '../episode/episode-stats.service';
 import type { KnownCatalog } from '../known/known.service';
 import { Comment } from './comment.entity';
 import { validCommentBody } from './comment.validation';
+
+/** One topic per episode, so a subscriber hears only its episode and Redis does the filtering. */
+export const commentAddedTopic = (episodeId: string): string => `COMMENT_ADDED:${episodeId}`;
+
+/** What `commentAdded` subscribers receive: the id only, the comment is read back as it is now. */
+export interface CommentAddedEvent {
+  commentId: string;
+}
 
 export interface PostCommentInput {
   episodeId: string;
@@ -20,6 +28,7 @@ export class CommentService {
     private readonly dataSource: DataSource,
     private readonly known: KnownCatalog,
     private readonly stats: EpisodeStatsService,
+    private readonly pubSub: SubgraphPubSub,
   ) {}
 
   async post(viewer: Viewer | null, input: PostCommentInput): Promise<Comment> {
@@ -27,7 +36,7 @@ export class CommentService {
     const episodeId = requireUuid('episodeId', input.episodeId);
     const parentId = input.parentId == null ? null : requireUuid('parentId', input.parentId);
     const body = validCommentBody(input.body);
-    return this.dataSource.transaction(async (tx) => {
+    const posted = await this.dataSource.transaction(async (tx) => {
       await this.known.requirePublishedEpisode(tx, episodeId);
       const parent = parentId ? await this.replyableParent(tx, parentId, episodeId) : null;
       const comment = await tx.save(tx.create(Comment, { episodeId, authorId: viewer.id, parentId, body }));
@@ -37,6 +46,10 @@ export class CommentService {
       });
       return comment;
     });
+    // only once committed, so a subscriber can read it; live updates are best effort and never hold the mutation
+    const event: CommentAddedEvent = { commentId: posted.id };
+    void this.pubSub.publish(commentAddedTopic(episodeId), event);
+    return posted;
   }
 
   /** Only the author edits (staff may delete, never put words in someone's mouth). */
