@@ -9,7 +9,7 @@ import { createWavegraphClient, type WavegraphClient } from '@wavegraph/client';
 import { configFromEnv, startGateway, type GatewayConfig, type RunningGateway } from '@wavegraph/gateway';
 import { identityModule, jwksUrl, type IdentityServices } from '@wavegraph/identity';
 import type { RunningSubgraph } from '@wavegraph/kit';
-import { dropRedisPrefix, freePort, freshRedisPrefix, startTestSubgraph, TEST_GATEWAY_SECRET, TEST_REDIS_URL } from '@wavegraph/testkit';
+import { dropRedisPrefix, freePort, freshRedisPrefix, startTestSubgraph, TEST_GATEWAY_SECRET, TEST_REDIS_URL, type TestDatabase } from '@wavegraph/testkit';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
@@ -32,6 +32,8 @@ export interface TestSupergraph {
   /** The Redis prefix all of them share (streams, queues, caches). */
   redisPrefix: string;
   client(accessToken?: string): WavegraphClient;
+  /** A subgraph's database, e.g. for a second replica of it. */
+  database(name: SubgraphName): TestDatabase;
   /** Stops one subgraph (to see how the gateway behaves without it). */
   stopSubgraph(name: SubgraphName): Promise<void>;
   stop(): Promise<void>;
@@ -97,6 +99,7 @@ export async function startTestSupergraph(overrides: Partial<GatewayConfig> = {}
     origin,
     redisPrefix,
     client: (accessToken) => createWavegraphClient(gateway.url, accessToken),
+    database: (name) => subgraphs[name].database,
     stopSubgraph: (name) => subgraphs[name].running.stop(),
     stop: async () => {
       await gateway.stop();

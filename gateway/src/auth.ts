@@ -10,6 +10,14 @@ export interface TokenVerifierOptions {
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<Viewer | null>;
 
+/** Who a verified token speaks for, and until when (ms since the epoch). */
+export interface VerifiedToken {
+  viewer: Viewer;
+  expiresAt: number;
+}
+
+export type SessionVerifier = (authorization: string | undefined) => Promise<VerifiedToken | null>;
+
 function rejected(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
@@ -18,7 +26,13 @@ function rejected(message: string): GraphQLError {
  * Verifies a bearer access token against identity's JWKS: ES256 only (so `alg: none` and
  * HMAC tokens never pass), issuer, audience and expiry enforced. No header means anonymous.
  */
-export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+export function createTokenVerifier(options: TokenVerifierOptions | SessionVerifier): TokenVerifier {
+  const verify = typeof options === 'function' ? options : createSessionVerifier(options);
+  return async (authorization) => (await verify(authorization))?.viewer ?? null;
+}
+
+/** Like createTokenVerifier, keeping the expiry: a WebSocket outlives one request and must end with its token. */
+export function createSessionVerifier(options: TokenVerifierOptions): SessionVerifier {
   const keys = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
   return async (authorization) => {
     if (!authorization) return null;
@@ -31,11 +45,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         audience: options.audience,
         requiredClaims: ['sub', 'exp'],
       });
-      const { sub, role, plan } = payload as { sub?: string; role?: unknown; plan?: unknown };
+      const { sub, role, plan, exp } = payload as { sub?: string; role?: unknown; plan?: unknown; exp?: number };
       if (!sub || !(ROLES as readonly unknown[]).includes(role) || !(PLANS as readonly unknown[]).includes(plan)) {
         throw rejected('Access token is missing claims');
       }
-      return { id: sub, role: role as Viewer['role'], plan: plan as Viewer['plan'] };
+      return { viewer: { id: sub, role: role as Viewer['role'], plan: plan as Viewer['plan'] }, expiresAt: (exp ?? 0) * 1000 };
     } catch (error) {
       if (error instanceof GraphQLError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw rejected('Access token has expired');

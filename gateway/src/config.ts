@@ -23,6 +23,17 @@ export interface GatewayConfig {
   maxTokens: number;
   /** Non-GraphQL routes streamed to a subgraph unchanged (media's uploads and playback). */
   passThrough: { prefix: string; subgraph: string }[];
+  subscriptions: SubscriptionLimits;
+}
+
+/** The rules of graphql-ws connections to the gateway. */
+export interface SubscriptionLimits {
+  /** A connection that sends no connection_init in time is closed with 4408. */
+  initTimeoutMs: number;
+  /** Open subscriptions one connection may hold. */
+  maxPerConnection: number;
+  /** Completed events waiting for a slow client, per subscription; beyond it the oldest are dropped. */
+  bufferPerSubscription: number;
 }
 
 export const DEFAULT_SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
@@ -75,6 +86,11 @@ export function configFromEnv(): GatewayConfig {
     maxDepth: int('GATEWAY_MAX_DEPTH', 12),
     maxAliases: int('GATEWAY_MAX_ALIASES', 30),
     maxTokens: int('GATEWAY_MAX_TOKENS', 5_000),
+    subscriptions: {
+      initTimeoutMs: int('GATEWAY_WS_INIT_TIMEOUT_MS', 3_000),
+      maxPerConnection: int('GATEWAY_WS_MAX_SUBSCRIPTIONS', 20),
+      bufferPerSubscription: int('GATEWAY_WS_BUFFER', 100),
+    },
     passThrough: parseSubgraphList(env('GATEWAY_PASS_THROUGH', '/uploads=media,/media=media')).map(({ name, url }) => ({ prefix: name, subgraph: url })),
   };
 }

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 
 export interface QueryLimits {
   maxDepth: number;
@@ -43,20 +43,27 @@ function countAliases(document: DocumentNode): number {
   return aliases;
 }
 
+/** The limit an operation breaks, if any: too deep or too many aliases. */
+export function checkQueryLimits(document: DocumentNode, operation: OperationDefinitionNode | null | undefined, limits: QueryLimits): GraphQLError | undefined {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const depth = operation ? depthOf(operation.selectionSet, fragments, new Set()) : 0;
+  if (depth > limits.maxDepth) return tooComplex(`Query depth ${depth} exceeds the limit of ${limits.maxDepth}`);
+  const aliases = countAliases(document);
+  if (aliases > limits.maxAliases) return tooComplex(`${aliases} aliases exceed the limit of ${limits.maxAliases}`);
+  return undefined;
+}
+
 /** Refuses operations nested too deeply or with too many aliases, before any subgraph is called. */
 export function queryLimitsPlugin<T extends object>(limits: QueryLimits): ApolloServerPlugin<T> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation }) {
-          const fragments = new Map<string, FragmentDefinitionNode>();
-          for (const definition of document.definitions) {
-            if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-          }
-          const depth = operation ? depthOf(operation.selectionSet, fragments, new Set()) : 0;
-          if (depth > limits.maxDepth) throw tooComplex(`Query depth ${depth} exceeds the limit of ${limits.maxDepth}`);
-          const aliases = countAliases(document);
-          if (aliases > limits.maxAliases) throw tooComplex(`${aliases} aliases exceed the limit of ${limits.maxAliases}`);
+          const broken = checkQueryLimits(document, operation, limits);
+          if (broken) throw broken;
         },
       };
     },

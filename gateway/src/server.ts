@@ -9,18 +9,22 @@ import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
 import pino, { type Logger } from 'pino';
-import { createTokenVerifier } from './auth';
+import type { ServiceMap } from '@apollo/gateway';
+import { createSessionVerifier, createTokenVerifier } from './auth';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { formatError } from './errors';
 import { queryLimitsPlugin } from './limits';
 import { mountPassThrough } from './pass-through';
-import { createGateway } from './supergraph';
+import { SubscriptionPlanner } from './subscriptions/planner';
+import { serveGatewaySubscriptions, type GatewaySubscriptions } from './subscriptions/server';
+import { createGateway, subgraphSources } from './supergraph';
 
 export interface RunningGateway {
   url: string;
   port: number;
   httpServer: Server;
+  subscriptions: GatewaySubscriptions;
   stop(): Promise<void>;
 }
 
@@ -30,13 +34,27 @@ export function createGatewayLogger(): Logger {
   return pino({ name: 'gateway', level: process.env.LOG_LEVEL ?? (process.env.JEST_WORKER_ID ? 'silent' : 'info') });
 }
 
-/** The one public endpoint: HTTP GraphQL on /graphql, plus /health and /ready. No business logic. */
+/** The one public endpoint: GraphQL on /graphql over HTTP and graphql-ws, plus /health and /ready. No business logic. */
 export async function startGateway(config: GatewayConfig, log: Logger = createGatewayLogger()): Promise<RunningGateway> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
-  const verifyToken = createTokenVerifier({ jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience });
+  const verifySession = createSessionVerifier({ jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience });
+  const verifyToken = createTokenVerifier(verifySession);
   const gateway = createGateway(config, log);
+  // subscriptions are planned over the very supergraph HTTP operations run on, reloads included
+  let planner: SubscriptionPlanner | undefined;
+  const sources = new WeakMap<SubscriptionPlanner, ServiceMap>();
+  const buildSource = subgraphSources(config, log);
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    try {
+      const next = new SubscriptionPlanner(coreSupergraphSdl);
+      sources.set(next, Object.fromEntries(Object.entries(next.subgraphUrls).map(([name, url]) => [name, buildSource({ name, url })])));
+      planner = next;
+    } catch (error) {
+      log.error({ err: error }, 'cannot plan subscriptions over this supergraph; keeping the previous one');
+    }
+  });
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -80,11 +98,21 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     }),
   );
 
+  const subscriptions = serveGatewaySubscriptions(httpServer, {
+    config,
+    verifySession,
+    planner: () => planner,
+    sources: (current) => sources.get(current) ?? {},
+    formatError: formatError(log),
+    log,
+  });
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, resolve);
   }).catch(async (error: unknown) => {
     // a port in use must not leave the gateway half started
+    await subscriptions.close();
     await apollo.stop();
     throw error;
   });
@@ -97,6 +125,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     url,
     port,
     httpServer,
-    stop: () => (stopping ??= apollo.stop()),
+    subscriptions,
+    // WebSockets first: open subscriptions would otherwise hold the HTTP drain
+    stop: () => (stopping ??= subscriptions.close().then(() => apollo.stop())),
   };
 }

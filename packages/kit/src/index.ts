@@ -9,7 +9,6 @@ export * from './pagination';
 export * from './run';
 export * from './schema';
 export * from './pubsub';
-export * from './bounded-queue';
 export * from './server';
 export * from './validate';
 export * from './compose';

@@ -1,6 +1,7 @@
+import { GraphQLError } from 'graphql';
 import Redis from 'ioredis';
 import type { Logger } from './logger';
-import { BoundedQueue } from './bounded-queue';
+import { BoundedQueue } from '@wavegraph/streams';
 
 /** Events for Subscription fields; whatever one replica publishes reaches subscribers on every replica. */
 export interface SubgraphPubSub {
@@ -8,6 +9,10 @@ export interface SubgraphPubSub {
   publish(topic: string, payload: unknown): Promise<void>;
   /** Resolves once Redis confirmed the subscription, so nothing published after that is missed. */
   subscribe(topic: string): Promise<AsyncIterableIterator<unknown>>;
+  /** Subscribers of this process that hear everything published on the topic from now on. */
+  listeners(topic: string): number;
+  /** Ends every subscriber with an error saying this instance is going away (they may subscribe again elsewhere). */
+  interrupt(): void;
   close(): Promise<void>;
 }
 
@@ -30,6 +35,7 @@ export function createRedisPubSub(redisUrl: string, redisPrefix: string, log: Lo
   const subscriber = new Redis(redisUrl);
   for (const client of [publisher, subscriber]) client.on('error', (err) => log.warn({ err }, 'pubsub redis error'));
   const listeners = new Map<string, Set<BoundedQueue<unknown>>>();
+  const confirmed = new WeakSet<BoundedQueue<unknown>>();
   // A SUBSCRIBE sent while ioredis is still connecting can be acknowledged without the server
   // ever registering it (seen under load): subscribe only on a ready connection. ioredis then
   // subscribes again by itself after a reconnect.
@@ -88,14 +94,20 @@ export function createRedisPubSub(redisUrl: string, redisPrefix: string, log: Lo
       try {
         await ready();
         await subscriber.subscribe(channel);
+        confirmed.add(queue);
       } catch (err) {
         leave(channel, queue);
         throw err;
       }
       return queue;
     },
+    listeners: (topic) => [...(listeners.get(pubSubChannel(redisPrefix, topic)) ?? [])].filter((queue) => confirmed.has(queue)).length,
+    interrupt: () => {
+      const goingAway = new GraphQLError('This service is shutting down; subscribe again', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+      for (const queues of [...listeners.values()]) for (const queue of [...queues]) queue.end(goingAway);
+    },
     close: async () => {
-      for (const queues of listeners.values()) for (const queue of queues) queue.end();
+      for (const queues of [...listeners.values()]) for (const queue of [...queues]) queue.end();
       // quit would wait for a connection that may never come back
       await Promise.all([publisher, subscriber].map((client) => (client.status === 'ready' ? client.quit() : client.disconnect())));
     },

@@ -53,6 +53,8 @@ export interface RunningSubgraph<S> {
   port: number;
   services: S;
   db: Database;
+  /** Its subscription events (tests wait on `listeners` before causing one). */
+  pubSub: SubgraphPubSub;
   stop(): Promise<void>;
 }
 
@@ -164,6 +166,9 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
   const stop = () => {
     stopping ??= (async () => {
       // open subscriptions end first: their sockets would otherwise hold the HTTP drain
+      // subscribers hear why their subscription ends, then the sockets close
+      pubSub.interrupt();
+      await new Promise((resolve) => setImmediate(resolve));
       await subscriptions.close();
       await apollo.stop();
       await module.stopServices?.(services);
@@ -172,5 +177,5 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
     })();
     return stopping;
   };
-  return { url, port, services, db, stop };
+  return { url, port, services, db, pubSub, stop };
 }

@@ -112,12 +112,15 @@ describe('subgraph subscriptions (graphql-ws)', () => {
     await next.close();
   });
 
-  it('ends open subscriptions when the subgraph stops, instead of hanging', async () => {
+  it('ends open subscriptions with an error saying so when the subgraph stops, instead of hanging', async () => {
     const other = await startTestSubgraph(pings);
     const channel = randomUUID();
     const sub = other.subscribe(PINGED, { c: channel }, alice);
     await pubSubListeners(other.redisPrefix, `PING:${channel}`);
     await other.stop();
-    expect(await sub.ended).toEqual({ completed: false, closeCode: 1001 });
+    expect(await sub.ended).toEqual({
+      completed: false,
+      errors: [expect.objectContaining({ message: 'This service is shutting down; subscribe again', extensions: { code: 'SERVICE_UNAVAILABLE' } })],
+    });
   });
 });

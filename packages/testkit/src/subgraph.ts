@@ -3,7 +3,7 @@ import { startSubgraph, type RunningSubgraph, type SubgraphModule } from '@waveg
 import { freshDatabase, type TestDatabase } from './database';
 import { dropRedisPrefix, freshRedisPrefix, TEST_REDIS_URL } from './redis';
 import { callSubgraph, TEST_GATEWAY_SECRET, type GraphQLResponse } from './subgraph-client';
-import { subscribeToSubgraph, type SubgraphSubscription } from './subscription-client';
+import { subscribeToSubgraph, type TestSubscription } from './subscription-client';
 
 /** A subgraph started in-process on a fresh database and Redis prefix, for one spec file. */
 export interface SubgraphHarness<S> {
@@ -12,7 +12,7 @@ export interface SubgraphHarness<S> {
   redisPrefix: string;
   call<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, viewer?: Viewer | null): Promise<GraphQLResponse<T>>;
   /** A graphql-ws subscription, signed for the viewer like the gateway signs it. */
-  subscribe<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, viewer?: Viewer | null): SubgraphSubscription<T>;
+  subscribe<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, viewer?: Viewer | null): TestSubscription<T>;
   /** Rows in a table of the subgraph's database (to assert that nothing was written). */
   count(table: string): Promise<number>;
   stop(): Promise<void>;

@@ -24,7 +24,7 @@ export interface SubscriptionEnd {
   errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
 }
 
-export interface SubgraphSubscription<T> {
+export interface TestSubscription<T> {
   /** Every result received so far, in order. */
   readonly results: FormattedExecutionResult<T, unknown>[];
   /** Settles once the subscription is over; never rejects. */
@@ -41,11 +41,24 @@ export function subscribeToSubgraph<T = Record<string, unknown>>(
   variables: Record<string, unknown> = {},
   viewer: Viewer | null = null,
   options: SubscribeOptions = {},
-): SubgraphSubscription<T> {
+): TestSubscription<T> {
   const connectionParams =
     options.signed === false
       ? {}
       : signEnvelope(options.secret ?? TEST_GATEWAY_SECRET, { viewer, requestId: randomUUID(), timestamp: options.timestamp ?? Date.now(), body: '' });
+  return subscribeOverWebSocket<T>(url, query, variables, connectionParams);
+}
+
+/**
+ * One subscription over its own graphql-ws connection, as a browser would open it (`url` may be
+ * http: or ws:), recording every result and how it ended. No retries, so every close is seen.
+ */
+export function subscribeOverWebSocket<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  connectionParams: Record<string, unknown> = {},
+): TestSubscription<T> {
   let closeCode: number | undefined;
   const client = createClient({
     url: url.replace(/^http/, 'ws'),

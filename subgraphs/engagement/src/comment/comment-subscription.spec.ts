@@ -82,6 +82,6 @@ describe('commentAdded subscription', () => {
     const sub = replica.subscribe(COMMENT_ADDED, { e: episodeId }, viewer());
     await pubSubListeners(h.redisPrefix, commentAddedTopic(episodeId));
     await replica.stop();
-    expect(await sub.ended).toEqual({ completed: false, closeCode: 1001 });
+    expect(await sub.ended).toEqual({ completed: false, errors: [expect.objectContaining({ extensions: { code: 'SERVICE_UNAVAILABLE' } })] });
   });
 });

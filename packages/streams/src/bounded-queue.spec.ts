@@ -60,4 +60,12 @@ describe('BoundedQueue', () => {
     for await (const item of queue) consumed.push(item);
     expect(consumed).toEqual([]);
   });
+
+  it('ends on throw too, rejecting with the error', async () => {
+    const ends = jest.fn();
+    const queue = new BoundedQueue<number>(5, { onEnd: ends });
+    await expect(queue.throw(new Error('stop'))).rejects.toThrow('stop');
+    expect(ends).toHaveBeenCalledTimes(1);
+    expect(await queue.next()).toEqual({ value: undefined, done: true });
+  });
 });

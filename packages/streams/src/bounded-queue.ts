@@ -68,6 +68,12 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
+  /** Like return: graphql-ws ends only iterators that also have throw. */
+  throw(error?: unknown): Promise<IteratorResult<T>> {
+    void this.return();
+    return Promise.reject(error);
+  }
+
   [Symbol.asyncIterator](): this {
     return this;
   }

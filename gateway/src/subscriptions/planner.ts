@@ -1,0 +1,69 @@
+import { buildOperationContext } from '@apollo/gateway';
+import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
+import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
+import { GraphQLError, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+
+type OperationContext = ReturnType<typeof buildOperationContext>;
+
+/** A subscription as the query planner split it: one upstream subscription, then the fetches that complete each event. */
+export interface SubscriptionPlan {
+  primary: FetchNode;
+  rest?: PlanNode;
+  operationContext: OperationContext;
+}
+
+/** What executing a plan needs to know about the supergraph it came from. */
+export interface PlannedSupergraph {
+  apiSchema: Schema;
+  supergraphSchema: GraphQLSchema;
+  /** The routing URL the supergraph gives each subgraph. */
+  subgraphUrls: Record<string, string>;
+}
+
+function invalid(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+}
+
+/**
+ * Plans subscriptions with the gateway's own query planner (the very @apollo/query-planner and
+ * @apollo/federation-internals copies @apollo/gateway runs on), over the supergraph the gateway
+ * serves. Rebuilt whenever the gateway loads a new supergraph; plans are cached per operation.
+ */
+export class SubscriptionPlanner implements PlannedSupergraph {
+  readonly apiSchema: Schema;
+  readonly supergraphSchema: GraphQLSchema;
+  readonly subgraphUrls: Record<string, string>;
+  /** The client-facing schema operations are validated against. */
+  readonly schema: GraphQLSchema;
+  private readonly planner: QueryPlanner;
+  private readonly plans = new Map<string, SubscriptionPlan>();
+
+  constructor(supergraphSdl: string) {
+    const supergraph = Supergraph.build(supergraphSdl);
+    this.apiSchema = supergraph.apiSchema();
+    this.schema = this.apiSchema.toGraphQLJSSchema();
+    this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+    this.subgraphUrls = Object.fromEntries(supergraph.subgraphsMetadata().map(({ name, url }) => [name, url]));
+    this.planner = new QueryPlanner(supergraph);
+  }
+
+  /** The errors that make an operation unfit to run, in the shape graphql-ws sends them. */
+  validate(document: DocumentNode): readonly GraphQLError[] {
+    return validate(this.schema, document);
+  }
+
+  /** Plans a validated subscription operation; `cacheKey` identifies the document text and operation name. */
+  plan(document: DocumentNode, operationName: string | undefined, cacheKey: string): SubscriptionPlan {
+    const cached = this.plans.get(cacheKey);
+    if (cached) return cached;
+    const operationContext = buildOperationContext({ schema: this.schema, operationDocument: document, operationName: operationName ?? undefined });
+    const operation = operationFromDocument(this.apiSchema, document, { operationName: operationName ?? undefined });
+    const node = this.planner.buildQueryPlan(operation).node;
+    if (node?.kind !== 'Subscription') throw invalid('Only subscriptions run over WebSocket; send queries and mutations over HTTP');
+    const plan: SubscriptionPlan = { primary: node.primary, rest: node.rest, operationContext };
+    // plans are small and operations few; a bound keeps a stream of distinct documents from growing it
+    if (this.plans.size >= 1000) this.plans.clear();
+    this.plans.set(cacheKey, plan);
+    return plan;
+  }
+}

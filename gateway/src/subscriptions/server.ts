@@ -1,0 +1,145 @@
+/// <reference path="../graphql-ws-use-ws.d.ts" />
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { ServiceMap } from '@apollo/gateway';
+import type { Viewer } from '@wavegraph/auth';
+import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import type { Context } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import type { SessionVerifier } from '../auth';
+import type { GatewayConfig } from '../config';
+import { SubscriptionExecutor } from './executor';
+import { prepareOperation, type PreparedOperation } from './operation';
+import type { SubscriptionPlanner } from './planner';
+
+export interface GatewaySubscriptionsOptions {
+  config: GatewayConfig;
+  verifySession: SessionVerifier;
+  /** The planner of the supergraph served right now (it changes when the gateway reloads). */
+  planner(): SubscriptionPlanner | undefined;
+  sources(planner: SubscriptionPlanner): ServiceMap;
+  formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+  log: Logger;
+}
+
+export interface GatewaySubscriptions {
+  executor: SubscriptionExecutor;
+  /** Closes every client connection with 1001 (clients reconnect elsewhere), then the subgraph connections. */
+  close(): Promise<void>;
+}
+
+interface Session {
+  viewer: Viewer | null;
+  connectionId: string;
+  expiry?: NodeJS.Timeout;
+}
+
+/** Close codes a client reads as "fix your credentials, then reconnect". */
+const FORBIDDEN = 4403;
+
+/** `Authorization: Bearer …` in connectionParams (any case), or a bare `token`. */
+function authorizationOf(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  for (const [name, value] of Object.entries(params ?? {})) {
+    if (typeof value !== 'string') continue;
+    if (name.toLowerCase() === 'authorization') return value;
+    if (name === 'token') return `Bearer ${value}`;
+  }
+  return undefined;
+}
+
+function refused(message: string, code: string): GraphQLError[] {
+  return [new GraphQLError(message, { extensions: { code } })];
+}
+
+/**
+ * graphql-ws on the gateway's port and path. The access token travels in connectionParams and
+ * is verified on connection_init (4403 when invalid, 4408 when no init comes in time); the
+ * connection closes with 4403 when the token expires. Each operation is checked like an HTTP
+ * one (parse limits, validation, depth and aliases), planned, and executed by the executor.
+ */
+export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySubscriptionsOptions): GatewaySubscriptions {
+  const { config, log } = options;
+  const limits = config.subscriptions;
+  const executor = new SubscriptionExecutor({
+    gatewaySecret: config.gatewaySecret,
+    subgraphUrl: (name, supergraph) => config.subgraphUrls[name] ?? supergraph.subgraphUrls[name],
+    sources: (supergraph) => options.sources(supergraph as SubscriptionPlanner),
+    bufferPerSubscription: limits.bufferPerSubscription,
+    log,
+  });
+  const sessions = new WeakMap<object, Session>();
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  // errors a subgraph sent with its event arrive already formatted; ours are GraphQLErrors
+  const format = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) =>
+    errors.map((error) => options.formatError(error instanceof GraphQLError ? error.toJSON() : error, error));
+
+  const server = useServer<Record<string, unknown> | undefined>(
+    {
+      connectionInitWaitTimeout: limits.initTimeoutMs,
+      onConnect: async (ctx) => {
+        let verified;
+        try {
+          verified = await options.verifySession(authorizationOf(ctx.connectionParams));
+        } catch (error) {
+          const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+          log.info({ code }, 'refused subscription connection');
+          if (code !== 'UNAUTHENTICATED') ctx.extra.socket.close(1013, 'Cannot verify tokens right now');
+          return false;
+        }
+        const session: Session = { viewer: verified?.viewer ?? null, connectionId: randomUUID() };
+        if (verified) {
+          // the connection lives only as long as the token it was opened with
+          session.expiry = setTimeout(() => ctx.extra.socket.close(FORBIDDEN, 'Access token expired'), Math.max(0, verified.expiresAt - Date.now()));
+        }
+        sessions.set(ctx, session);
+        return true;
+      },
+      onClose: (ctx) => {
+        clearTimeout(sessions.get(ctx)?.expiry);
+      },
+      onSubscribe: (ctx: Context<Record<string, unknown> | undefined>, _id, payload) => {
+        const session = sessions.get(ctx);
+        if (!session) return refused('Not connected', 'UNAUTHENTICATED');
+        // graphql-ws has already counted this one
+        if (Object.keys(ctx.subscriptions).length > limits.maxPerConnection) {
+          return refused(`At most ${limits.maxPerConnection} subscriptions per connection`, 'TOO_MANY_SUBSCRIPTIONS');
+        }
+        const planner = options.planner();
+        if (!planner) return refused('The gateway is not ready yet', 'SERVICE_UNAVAILABLE');
+        const prepared = prepareOperation(planner, payload, config);
+        if ('errors' in prepared) return prepared.errors;
+        return {
+          schema: planner.schema,
+          document: prepared.document,
+          operationName: payload.operationName ?? undefined,
+          variableValues: payload.variables ?? {},
+          contextValue: { prepared, planner, session },
+        };
+      },
+      subscribe: (args) => {
+        const { prepared, planner, session } = args.contextValue as { prepared: PreparedOperation; planner: SubscriptionPlanner; session: Session };
+        return executor.subscribe(planner, prepared.plan, {
+          query: prepared.query,
+          operationName: prepared.operationName,
+          variables: prepared.variables,
+          viewer: session.viewer,
+          requestId: session.connectionId,
+        });
+      },
+      // refusals of an operation, formatted like HTTP errors; the connection stays open
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onNext: (_ctx, _id, _payload, _args, result: ExecutionResult) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
+    },
+    wss,
+  );
+
+  return {
+    executor,
+    close: async () => {
+      await server.dispose();
+      await executor.close();
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { BoundedQueue } from '@wavegraph/streams';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import type { Logger } from 'pino';
+import type { EventCompleter, EventRequest } from './complete-event';
+import type { UpstreamEvent, UpstreamRequest } from './upstream';
+
+/** Raw upstream events waiting to be completed; past this the oldest are dropped. */
+const PENDING_EVENTS = 1000;
+
+export interface SharedSubscriptionOptions {
+  subgraph: string;
+  request: EventRequest;
+  upstream: UpstreamRequest;
+  completer: Pick<EventCompleter, 'complete'>;
+  /** Opens the upstream subscription; returns the function that ends it. */
+  open(request: UpstreamRequest, sink: { next(event: UpstreamEvent): void; error(error: unknown): void; complete(): void }): () => void;
+  /** Called once, when the last subscriber left or the upstream ended. */
+  onClosed(): void;
+  log: Logger;
+}
+
+function upstreamFailure(subgraph: string, error: unknown): ExecutionResult {
+  const unavailable = { errors: [new GraphQLError(`The ${subgraph} service ended the subscription; subscribe again`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE' } })] };
+  if (!Array.isArray(error)) return unavailable;
+  // a subgraph shutting down says so; anything else is its refusal of the operation, passed on as is
+  const errors = error as { extensions?: { code?: unknown } }[];
+  return errors.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE') ? unavailable : { errors: error as ExecutionResult['errors'] };
+}
+
+/**
+ * One upstream subscription shared by every subscriber of the same operation, variables and
+ * viewer, on any connection of this gateway: each event is completed once, then handed to each
+ * subscriber's own bounded queue, so a slow subscriber only ever loses its own oldest events.
+ */
+export class SharedSubscription {
+  private readonly members = new Set<BoundedQueue<ExecutionResult>>();
+  private readonly events = new BoundedQueue<UpstreamEvent>(PENDING_EVENTS, {
+    onOverflow: (dropped) => this.options.log.warn({ subgraph: this.options.subgraph, dropped }, 'subscription events dropped before completion'),
+  });
+  private stopUpstream: (() => void) | undefined;
+  private closed = false;
+
+  constructor(private readonly options: SharedSubscriptionOptions) {}
+
+  start(): void {
+    this.stopUpstream = this.options.open(this.options.upstream, {
+      next: (event) => this.events.push(event),
+      error: (error) => this.events.end(error ?? new Error('upstream error')),
+      complete: () => this.events.end(),
+    });
+    void this.deliver();
+  }
+
+  /** A new subscriber's queue; returning it (or ending it) leaves the subscription. */
+  join(bufferSize: number): BoundedQueue<ExecutionResult> {
+    const queue: BoundedQueue<ExecutionResult> = new BoundedQueue<ExecutionResult>(bufferSize, {
+      onOverflow: (dropped) => this.options.log.warn({ subgraph: this.options.subgraph, dropped }, 'slow subscriber: oldest events dropped'),
+      onEnd: () => this.leave(queue),
+    });
+    this.members.add(queue);
+    return queue;
+  }
+
+  get subscribers(): number {
+    return this.members.size;
+  }
+
+  private leave(queue: BoundedQueue<ExecutionResult>): void {
+    if (this.members.delete(queue) && this.members.size === 0) this.close();
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopUpstream?.();
+    void this.events.return();
+    this.options.onClosed();
+  }
+
+  /** Completes events one at a time, in order, and fans each result out. */
+  private async deliver(): Promise<void> {
+    let final: ExecutionResult | undefined;
+    try {
+      for await (const event of this.events) {
+        const result = await this.options.completer.complete(event, this.options.request).catch((error: unknown): ExecutionResult => {
+          this.options.log.error({ err: error, subgraph: this.options.subgraph }, 'completing a subscription event failed');
+          return { errors: [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
+        });
+        for (const member of this.members) member.push(result);
+      }
+    } catch (error) {
+      final = upstreamFailure(this.options.subgraph, error);
+    }
+    const members = [...this.members];
+    this.close();
+    for (const member of members) {
+      if (final) member.push(final);
+      member.end();
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { encodeViewer, signEnvelope, type Viewer } from '@wavegraph/auth';
+import { createClient, type Client, type FormattedExecutionResult, type Sink } from 'graphql-ws';
+import type { Logger } from 'pino';
+import WebSocket from 'ws';
+
+export interface UpstreamRequest {
+  query: string;
+  variables: Record<string, unknown>;
+}
+
+export type UpstreamEvent = FormattedExecutionResult<Record<string, unknown>, unknown>;
+
+/**
+ * The gateway's graphql-ws connections to subgraphs: one lazy client per subgraph and viewer,
+ * multiplexing every subscription that viewer holds there. Its connection_init is signed like an
+ * HTTP fetch, so a subgraph runs each subscription as that viewer. A client connects on its
+ * first subscription and closes shortly after its last one.
+ *
+ * A connection that drops is not retried: each of its subscriptions ends with an error the
+ * subscriber sees, rather than waiting silently on a subgraph that may have lost its state.
+ */
+export class UpstreamClients {
+  private readonly clients = new Map<string, Client>();
+
+  constructor(
+    private readonly secret: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Returns the function that ends this upstream subscription. */
+  subscribe(url: string, viewer: Viewer | null, request: UpstreamRequest, sink: Sink<UpstreamEvent>): () => void {
+    return this.clientFor(url, viewer).subscribe(request, sink);
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  async close(): Promise<void> {
+    const clients = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.all(clients.map((client) => client.dispose()));
+  }
+
+  private clientFor(url: string, viewer: Viewer | null): Client {
+    const key = `${url}\n${encodeViewer(viewer)}`;
+    const existing = this.clients.get(key);
+    if (existing) return existing;
+    const client = createClient({
+      url: url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      lazy: true,
+      lazyCloseTimeout: 2_000,
+      retryAttempts: 0,
+      // signed afresh for every connection, so a reconnect is never refused as stale
+      connectionParams: () => signEnvelope(this.secret, { viewer, requestId: randomUUID(), timestamp: Date.now(), body: '' }),
+      on: {
+        closed: (event) => {
+          const code = (event as { code?: number }).code;
+          if (code !== 1000) this.log.warn({ url, code }, 'subgraph subscription connection closed');
+          // a closed client is not reused: the next subscription opens a new one
+          if (this.clients.get(key) !== client) return;
+          this.clients.delete(key);
+          void client.dispose();
+        },
+      },
+    });
+    this.clients.set(key, client);
+    return client;
+  }
+}
