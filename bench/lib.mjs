@@ -102,7 +102,15 @@ export async function startBenchStack({ name, portOffset, secret }) {
     await stop(); // startStack has stopped what it started; the databases remain
     throw error;
   }
-  return { url: stack.url, origin, dir, databaseUrl: (context) => postgresUrl(databases[context]), stop };
+  return {
+    url: stack.url,
+    origin,
+    dir,
+    databaseUrl: (context) => postgresUrl(databases[context]),
+    /** The process id of a service of the stack (to read its memory). */
+    pid: (service) => stack.children.find((child) => child.name === service)?.pid,
+    stop,
+  };
 }
 
 /** One GraphQL request; throws on errors, keeping them on `error.errors`. */

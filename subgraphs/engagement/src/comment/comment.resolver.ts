@@ -1,4 +1,4 @@
-import { type Page, PageArgs, requireUuid, subscribeTopic } from '@wavegraph/kit';
+import { notFound, type Page, PageArgs, requireUuid, subscribeTopic } from '@wavegraph/kit';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 
 import { loadEpisodeStats } from '../episode/episode.loader';
@@ -42,14 +42,16 @@ export class CommentResolver {
     // a malformed id fails the subscription up front instead of listening on a topic nobody publishes to
     subscribe: subscribeTopic((args: { episodeId: string }) => commentAddedTopic(requireUuid('episodeId', args.episodeId))),
   })
-  commentAdded(
+  async commentAdded(
     @Root() event: CommentAddedEvent,
     // read by `topics` above; declared here so it is part of the field
     @Arg('episodeId', () => ID) _episodeId: string,
     @Ctx() ctx: EngagementContext,
   ): Promise<Comment> {
-    // the event carries only the id: every subscriber reads the comment as it is now, through the usual field resolvers
-    return ctx.services.commentQueries.get(event.commentId);
+    // the event carries only the id: subscribers read the comment as it is now, one batched read per event
+    const comment = await loadComment(ctx, event.commentId);
+    if (!comment) throw notFound('Comment');
+    return comment;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Null once deleted' })
