@@ -3,9 +3,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WavegraphClient } from '@wavegraph/client';
-import { eventually, sendWithTusClient, sha256Of } from '@wavegraph/testkit';
+import { eventually, sendWithTusClient, sha256Of, subscribeOverWebSocket } from '@wavegraph/testkit';
 import { errorCodes } from './support/graphql';
 import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
+
+const LIVE_PROCESSING = `subscription($id: ID!) { mediaProcessing(assetId: $id) {
+  status step stepStatus progress done asset { id status episode { title } }
+} }`;
+interface LiveProcessing {
+  mediaProcessing: { status: string; step: string | null; stepStatus: string | null; progress: number; done: boolean; asset: { id: string; status: string; episode: { title: string } } };
+}
 
 const uris = (playlist: string): string[] => playlist.split('\n').filter((line) => line && !line.startsWith('#'));
 
@@ -13,6 +20,7 @@ describe('media through the gateway: upload with tus, process with ffmpeg, play 
   let supergraph: TestSupergraph;
   let dir: string;
   let creator: WavegraphClient;
+  let creatorToken: string;
   let episodeId: string;
 
   beforeAll(async () => {
@@ -20,6 +28,7 @@ describe('media through the gateway: upload with tus, process with ffmpeg, play 
     dir = mkdtempSync(path.join(tmpdir(), 'wgtest-media-e2e-'));
     const { register } = await supergraph.client().Register({ input: { email: 'sound@example.com', handle: 'sound', displayName: 'Sound', password: 'a sound long password' } });
     creator = supergraph.client(register.accessToken);
+    creatorToken = register.accessToken;
     const { createShow } = await creator.CreateShow({ input: { slug: 'loud-and-clear', title: 'Loud and Clear', category: 'MUSIC', language: 'en' } });
     episodeId = (await creator.CreateEpisode({ input: { showId: createShow.id, title: 'Tuning fork' } })).createEpisode.id;
     await creator.PublishEpisode({ id: episodeId });
@@ -41,6 +50,11 @@ describe('media through the gateway: upload with tus, process with ffmpeg, play 
     );
     expect(ticket.uploadUrl.startsWith(`${supergraph.origin}/uploads/`)).toBe(true);
 
+    // the creator's UI follows processing live through the gateway, with the episode's title from catalog
+    const assetId = ticket.upload.asset.id;
+    const live = subscribeOverWebSocket<LiveProcessing>(supergraph.url, LIVE_PROCESSING, { id: assetId }, { authorization: `Bearer ${creatorToken}` });
+    await eventually(async () => supergraph.media.pubSub.listeners(`MEDIA_PROCESSING:${assetId}`) === 1);
+
     expect(await sendWithTusClient(ticket.uploadUrl, ticket.token, bytes, Math.floor(bytes.length / 2)).done).toBe('aborted');
     const head = await fetch(ticket.uploadUrl, { method: 'HEAD', headers: { 'tus-resumable': '1.0.0', 'x-upload-token': ticket.token } });
     const offset = Number(head.headers.get('upload-offset'));
@@ -57,6 +71,14 @@ describe('media through the gateway: upload with tus, process with ffmpeg, play 
       return episode!.media!;
     }, 90_000);
     expect(media.progress).toBe(100);
+
+    // the live view saw where things stood, every step, and READY last, then the subscription completed
+    expect(await live.ended).toEqual({ completed: true });
+    const events = live.results.map((r) => r.data?.mediaProcessing);
+    expect(events[0]).toMatchObject({ status: 'AWAITING_UPLOAD', step: null, done: false, asset: { id: assetId, episode: { title: 'Tuning fork' } } });
+    expect(events.at(-1)).toMatchObject({ status: 'READY', step: 'finalize', done: true, progress: 100, asset: { status: 'READY', episode: { title: 'Tuning fork' } } });
+    expect(new Set(events.map((e) => e?.step).filter(Boolean))).toEqual(new Set(['probe', 'loudness', 'renditions', 'hls', 'waveform', 'thumbnail', 'finalize']));
+    expect(events.filter((e) => e?.done)).toHaveLength(1);
     expect(media.steps.map((s) => [s.name, s.status])).toEqual([
       ['probe', 'DONE'],
       ['loudness', 'DONE'],

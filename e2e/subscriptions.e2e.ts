@@ -76,6 +76,21 @@ describe('subscriptions through the gateway (graphql-ws on ws://…/graphql)', (
     ]);
   });
 
+  it('delivers like counts as they change, with the episode title from catalog', async () => {
+    const sub = subscribe<{ episodeLikeCountChanged: { id: string; title: string; likeCount: number } }>(
+      'subscription($e: ID!) { episodeLikeCountChanged(episodeId: $e) { id title likeCount } }',
+      { e: episodeId },
+    );
+    await eventually(async () => supergraph.engagement.pubSub.listeners(`EPISODE_LIKE_COUNT:${episodeId}`) === 1);
+    await author.client.UnlikeEpisode({ episodeId });
+    await author.client.LikeEpisode({ episodeId });
+    const results = await sub.received(2);
+    expect(results.map((r) => r.data?.episodeLikeCountChanged)).toEqual([
+      { id: episodeId, title: 'Notes on the engine', likeCount: 0 },
+      { id: episodeId, title: 'Notes on the engine', likeCount: 1 },
+    ]);
+  });
+
   it('opens one upstream subscription for identical subscribers, and each receives every event once', async () => {
     const before = stats();
     const subs = [

@@ -39,7 +39,7 @@ export async function createEngagementServices(deps: ServiceDeps): Promise<Engag
   });
   return {
     stats,
-    likes: new LikeService(dataSource, known, stats),
+    likes: new LikeService(dataSource, known, stats, deps.pubSub),
     comments: new CommentService(dataSource, known, stats, deps.pubSub),
     commentQueries: new CommentQueries(dataSource),
     plays: new PlayService(dataSource, known, stats),

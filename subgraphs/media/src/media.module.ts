@@ -2,6 +2,7 @@ import type { SubgraphModule } from '@wavegraph/kit';
 import { MediaAsset } from './asset/asset.entity';
 import { resolveAssetReferences } from './asset/asset.loader';
 import { AssetResolver, EpisodeMediaResolver } from './asset/asset.resolver';
+import { MediaProcessingResolver } from './live/live.resolver';
 import { MediaStepRow } from './asset/step.entity';
 import { episodeRef } from './episode/episode.type';
 import { KnownEpisode } from '@wavegraph/events';
@@ -16,7 +17,7 @@ import { uploadRoutes } from './upload/upload.routes';
 export function createMediaModule(options: MediaOptions = {}): SubgraphModule<MediaServices> {
   return {
     name: 'media',
-    resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver],
+    resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver, MediaProcessingResolver],
     entities: [KnownEpisode, MediaAsset, MediaStepRow, MediaUpload],
     migrations: [CreateMedia1764000000000],
     createServices: (deps) => createMediaServices(deps, options),

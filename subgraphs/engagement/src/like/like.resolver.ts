@@ -1,5 +1,5 @@
-import { type Page, PageArgs } from '@wavegraph/kit';
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { type Page, PageArgs, requireUuid, subscribeTopic } from '@wavegraph/kit';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import { mapNodes } from '../common/page';
 
 import { loadEpisodeStats } from '../episode/episode.loader';
@@ -8,6 +8,7 @@ import type { EngagementContext } from '../services';
 import { User } from '../user/user.type';
 import { LikedEpisodeConnection } from './like.types';
 import { loadUserLikes, loadViewerLiked } from './like.loader';
+import { likeCountTopic, type LikeCountChangedEvent } from './like.service';
 
 @Resolver(() => Episode)
 export class EpisodeLikesResolver {
@@ -19,6 +20,18 @@ export class EpisodeLikesResolver {
   @Mutation(() => Episode, { description: 'Idempotent; works after the episode was unpublished' })
   async unlikeEpisode(@Arg('episodeId', () => ID) episodeId: string, @Ctx() ctx: EngagementContext): Promise<Episode> {
     return episodeRef(await ctx.services.likes.unlike(ctx.viewer, episodeId));
+  }
+
+  @Subscription(() => Episode, {
+    description: 'The episode each time its like count changes (select likeCount); episodeId: BAD_USER_INPUT when malformed',
+    subscribe: subscribeTopic((args: { episodeId: string }) => likeCountTopic(requireUuid('episodeId', args.episodeId))),
+  })
+  episodeLikeCountChanged(
+    @Root() event: LikeCountChangedEvent,
+    // the topic reads it; declared here so it is part of the field
+    @Arg('episodeId', () => ID) _episodeId: string,
+  ): Episode {
+    return episodeRef(event.episodeId);
   }
 
   @FieldResolver(() => Int)

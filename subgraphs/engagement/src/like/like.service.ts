@@ -1,6 +1,6 @@
 import type { Viewer } from '@wavegraph/auth';
 import { EpisodeLiked, EpisodeUnliked, recordEvent } from '@wavegraph/events';
-import { isUuid, requireUuid, unauthenticated, type TimeCursor } from '@wavegraph/kit';
+import { isUuid, requireUuid, unauthenticated, type SubgraphPubSub, type TimeCursor } from '@wavegraph/kit';
 import type { DataSource, Repository } from 'typeorm';
 
 import { newestFirst } from '../common/order';
@@ -8,6 +8,14 @@ import { modifyReturning } from '../common/sql';
 import type { EpisodeStatsService } from '../episode/episode-stats.service';
 import type { KnownCatalog } from '../known/known.service';
 import { Like } from './like.entity';
+
+/** One topic per episode, so a subscriber hears only its episode. */
+export const likeCountTopic = (episodeId: string): string => `EPISODE_LIKE_COUNT:${episodeId}`;
+
+/** What `episodeLikeCountChanged` subscribers receive: the episode, whose count is read when resolved. */
+export interface LikeCountChangedEvent {
+  episodeId: string;
+}
 
 /** Likes: idempotent both ways; only a real change moves the counter and emits an event. */
 export class LikeService {
@@ -17,37 +25,48 @@ export class LikeService {
     private readonly dataSource: DataSource,
     private readonly known: KnownCatalog,
     private readonly stats: EpisodeStatsService,
+    private readonly pubSub: SubgraphPubSub,
   ) {
     this.repo = dataSource.getRepository(Like);
+  }
+
+  /** After the commit, and only when the count moved; live updates never hold up the mutation. */
+  private changed(episodeId: string): void {
+    const event: LikeCountChangedEvent = { episodeId };
+    void this.pubSub.publish(likeCountTopic(episodeId), event);
   }
 
   /** Returns the episode id; liking an episode already liked changes nothing. */
   async like(viewer: Viewer | null, episodeId: string): Promise<string> {
     if (!viewer) throw unauthenticated();
     const id = requireUuid('episodeId', episodeId);
-    await this.dataSource.transaction(async (tx) => {
+    const liked = await this.dataSource.transaction(async (tx) => {
       await this.known.requirePublishedEpisode(tx, id);
       const inserted: { created_at: Date }[] = await tx.query(
         'INSERT INTO likes (user_id, episode_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING created_at',
         [viewer.id, id],
       );
-      if (!inserted.length) return;
+      if (!inserted.length) return false;
       await this.stats.add(tx, id, 'like_count', 1);
       await recordEvent(tx, EpisodeLiked, id, { episodeId: id, userId: viewer.id, likedAt: inserted[0].created_at.toISOString() });
+      return true;
     });
+    if (liked) this.changed(id);
     return id;
   }
 
   async unlike(viewer: Viewer | null, episodeId: string): Promise<string> {
     if (!viewer) throw unauthenticated();
     const id = requireUuid('episodeId', episodeId);
-    await this.dataSource.transaction(async (tx) => {
+    const unliked = await this.dataSource.transaction(async (tx) => {
       await this.known.requireKnownEpisode(tx, id);
       const deleted = await modifyReturning(tx, 'DELETE FROM likes WHERE user_id = $1 AND episode_id = $2 RETURNING episode_id', [viewer.id, id]);
-      if (!deleted.length) return;
+      if (!deleted.length) return false;
       await this.stats.add(tx, id, 'like_count', -1);
       await recordEvent(tx, EpisodeUnliked, id, { episodeId: id, userId: viewer.id });
+      return true;
     });
+    if (unliked) this.changed(id);
     return id;
   }
 

@@ -2,7 +2,8 @@ import { byKeys, groupByKeys } from '@wavegraph/kit';
 import type { MediaContext } from '../services';
 import type { MediaAsset } from './asset.entity';
 import { visibleTo } from './asset.queries';
-import { inFlowOrder, type MediaStepRow } from './step.entity';
+import { MediaStatus } from './asset.enums';
+import { inFlowOrder, overallProgress, type MediaStepRow } from './step.entity';
 
 /** Asset references from other subgraphs: one query per request, and only what the viewer may see. */
 export async function resolveAssetReferences(ids: readonly string[], ctx: MediaContext): Promise<(MediaAsset | null)[]> {
@@ -33,4 +34,9 @@ export function loadEpisodeMedia(ctx: MediaContext, episodeId: string): Promise<
       byKeys(ids, await ctx.services.assetQueries.newestForEpisodes(ids, ctx.viewer), (asset) => asset.episodeId),
     )
     .load(episodeId.toLowerCase());
+}
+
+/** Overall progress 0–100 from the steps, batched like them. */
+export async function loadProgress(ctx: MediaContext, asset: MediaAsset): Promise<number> {
+  return asset.status === MediaStatus.READY ? 100 : overallProgress(asset.status, await loadSteps(ctx, asset.id));
 }

@@ -5,9 +5,9 @@ import { Episode, episodeRef } from '../episode/episode.type';
 import type { MediaContext } from '../services';
 import { MediaAsset } from './asset.entity';
 import { MediaStatus } from './asset.enums';
-import { loadEpisodeMedia, loadSteps } from './asset.loader';
+import { loadEpisodeMedia, loadProgress, loadSteps } from './asset.loader';
 import { assetCursor, MediaAssetConnection, MediaHls, MediaLoudness, MediaRendition } from './asset.types';
-import { MediaStepRow, overallProgress } from './step.entity';
+import { MediaStepRow } from './step.entity';
 
 /** A signed URL for one of the asset's objects, or null while the asset is not READY. */
 function signed(ctx: MediaContext, asset: MediaAsset, key: string | undefined): string | null {
@@ -43,7 +43,7 @@ export class AssetResolver {
 
   @FieldResolver(() => Int, { description: 'Overall processing progress, 0 to 100' })
   async progress(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext): Promise<number> {
-    return asset.status === MediaStatus.READY ? 100 : overallProgress(asset.status, await loadSteps(ctx, asset.id));
+    return loadProgress(ctx, asset);
   }
 
   @FieldResolver(() => [MediaStepRow], { description: 'The processing steps in flow order' })

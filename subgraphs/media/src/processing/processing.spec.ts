@@ -9,7 +9,7 @@ import { removeUnreferenced } from './cleanup';
 import { FINALIZE, PROCESSING_QUEUE, processingJobId } from './processing.jobs';
 import { STEPS } from './processing.port';
 import { prepareRerun } from './processing.rerun';
-import type { ProgressMessage } from './progress';
+import { progressChannel, type ProgressMessage } from './progress';
 import { followHls, waitForAsset } from './testing/expectations';
 import { loudNoise, measureLoudness, mp3WithCover, probe, quietSine, randomBytesFile, shortVideo, stillImage, textAsMp3 } from './testing/media.fixtures';
 import { outboxEvents, processingHarness, stepStates, type ProcessingHarness } from './testing/processing.harness';
@@ -33,7 +33,7 @@ describe('media processing', () => {
       const message = JSON.parse(raw) as ProgressMessage;
       progress.set(message.assetId, [...(progress.get(message.assetId) ?? []), message]);
     });
-    await subscriber.psubscribe(`${h.prefix}:media:progress:*`);
+    await subscriber.psubscribe(progressChannel(h.prefix, '*'));
     jobsConnection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
     jobs = new Queue(PROCESSING_QUEUE, { connection: jobsConnection, prefix: h.prefix });
     worker = await h.startWorker();

@@ -1,11 +1,13 @@
+import { pubSubChannel } from '@wavegraph/kit';
 import type Redis from 'ioredis';
 import type { JobName } from './processing.jobs';
 import type { StepStatus } from './processing.store';
 
 /**
- * One message per visible change of a step, on `<prefix>:media:progress:<assetId>`. The
- * `mediaProcessing` subscription relays them; `step: 'finalize'` with DONE means the asset is
- * READY, a FAILED step means the asset FAILED.
+ * One message per visible change of a step, on the asset's `mediaProcessing` topic of the
+ * subgraph's pub/sub (the worker is another process, so it publishes on the Redis channel
+ * directly); `step: 'finalize'` with DONE means the asset is READY, a FAILED step means the
+ * asset FAILED (both sent after the asset row says so).
  */
 export interface ProgressMessage {
   assetId: string;
@@ -14,7 +16,11 @@ export interface ProgressMessage {
   status: StepStatus;
 }
 
-export const progressChannel = (prefix: string, assetId: string): string => `${prefix}:media:progress:${assetId}`;
+export const mediaProcessingTopic = (assetId: string): string => `MEDIA_PROCESSING:${assetId}`;
+export const progressChannel = (prefix: string, assetId: string): string => pubSubChannel(prefix, mediaProcessingTopic(assetId));
+
+/** The last message of a run: the asset is READY or FAILED. */
+export const isFinal = (message: ProgressMessage): boolean => (message.step === 'finalize' && message.status === 'DONE') || message.status === 'FAILED';
 
 export async function publishProgress(redis: Redis, prefix: string, message: ProgressMessage): Promise<void> {
   await redis.publish(progressChannel(prefix, message.assetId), JSON.stringify(message));

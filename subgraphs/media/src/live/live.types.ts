@@ -1,0 +1,24 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { MediaAsset } from '../asset/asset.entity';
+import { MediaStatus, MediaStepStatus } from '../asset/asset.enums';
+
+@ObjectType({ description: "A change in an asset's processing: the first one is the state when subscribing" })
+export class MediaProcessingEvent {
+  @Field(() => MediaAsset, { description: 'As it is now (status, overall progress, steps, and once READY its renditions and HLS)' })
+  asset: MediaAsset;
+
+  @Field(() => MediaStatus)
+  status: MediaStatus;
+
+  @Field(() => String, { nullable: true, description: 'The step that changed (probe, loudness, renditions, hls, waveform, thumbnail, finalize); null in the first event' })
+  step: string | null;
+
+  @Field(() => MediaStepStatus, { nullable: true })
+  stepStatus: MediaStepStatus | null;
+
+  @Field(() => Int, { description: "The step's progress 0–100 (the asset's overall progress in the first event)" })
+  progress: number;
+
+  @Field({ description: 'READY or FAILED: the last event, after which the subscription completes' })
+  done: boolean;
+}
