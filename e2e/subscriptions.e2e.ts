@@ -91,6 +91,40 @@ describe('subscriptions through the gateway (graphql-ws on ws://…/graphql)', (
     ]);
   });
 
+  it("a show's follower gets notificationAdded for a new episode, with titles from catalog, and it is in their inbox", async () => {
+    const { register } = await supergraph.client().Register({ input: { email: 'fan@example.com', handle: 'fan', displayName: 'Fan', password: 'fan has a long password' } });
+    const fan = supergraph.client(register.accessToken);
+    // the welcome arrives first, before the subscription
+    await eventually(async () => (await fan.MyNotifications({})).me?.unreadNotificationCount === 1);
+    await fan.FollowShow({ showId });
+    const sub = subscribe<{ notificationAdded: { kind: string; message: string; episode: { title: string; show: { title: string } } | null } }>(
+      'subscription { notificationAdded { kind message episode { title show { title } } } }',
+      {},
+      auth(register.accessToken),
+    );
+    await eventually(async () => supergraph.notifications.pubSub.listeners(`NOTIFICATION_ADDED:${register.user.id}`) === 1);
+    // the follow has reached notifications before the episode is published
+    await eventually(async () => (await supergraph.notifications.db.dataSource.query('SELECT 1 FROM show_followers WHERE user_id = $1 AND following', [register.user.id])).length === 1);
+    await freshEpisode('Difference engines');
+    const [result] = await sub.received(1);
+    expect(result.data?.notificationAdded).toEqual({
+      kind: 'NEW_EPISODE',
+      message: 'New episode: Difference engines',
+      episode: { title: 'Difference engines', show: { title: 'Analytical Engines' } },
+    });
+    // the inbox has both, newest first
+    const { me } = await fan.MyNotifications({});
+    expect(me?.notifications.edges.map((e) => e.node.kind)).toEqual(['NEW_EPISODE', 'WELCOME']);
+    expect(me?.unreadNotificationCount).toBe(2);
+    expect((await fan.MarkNotificationsRead({ all: true })).markNotificationsRead).toBe(2);
+  });
+
+  it('refuses notificationAdded to an anonymous subscriber (there is no way to name another user)', async () => {
+    const sub = subscribe('subscription { notificationAdded { id } }', {});
+    expect(await sub.ended).toEqual({ completed: true });
+    expect(sub.results[0]?.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
   it('opens one upstream subscription for identical subscribers, and each receives every event once', async () => {
     const before = stats();
     const subs = [

@@ -8,12 +8,13 @@ import { createMediaModule, mediaConfigFromEnv, startMediaWorker } from '@wavegr
 import { createWavegraphClient, type WavegraphClient } from '@wavegraph/client';
 import { configFromEnv, startGateway, type GatewayConfig, type RunningGateway } from '@wavegraph/gateway';
 import { identityModule, jwksUrl, type IdentityServices } from '@wavegraph/identity';
+import { notificationsModule } from '@wavegraph/notifications';
 import type { RunningSubgraph } from '@wavegraph/kit';
 import { dropRedisPrefix, freePort, freshRedisPrefix, startTestSubgraph, TEST_GATEWAY_SECRET, TEST_REDIS_URL, type TestDatabase } from '@wavegraph/testkit';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
-export type SubgraphName = 'identity' | 'catalog' | 'engagement' | 'discovery' | 'media';
+export type SubgraphName = 'identity' | 'catalog' | 'engagement' | 'discovery' | 'media' | 'notifications';
 
 export interface TestSupergraph {
   url: string;
@@ -25,6 +26,7 @@ export interface TestSupergraph {
   engagement: RunningSubgraph<unknown>;
   discovery: RunningSubgraph<unknown>;
   media: RunningSubgraph<unknown>;
+  notifications: RunningSubgraph<unknown>;
   /** Where media keeps uploads and objects for this run. */
   mediaDir: string;
   /** The gateway's origin (uploads and playback go through it). */
@@ -50,6 +52,7 @@ export async function startTestSupergraph(overrides: Partial<GatewayConfig> = {}
   const catalogHarness = await startTestSubgraph(catalogModule, { redisPrefix, redisUrl });
   const engagementHarness = await startTestSubgraph(engagementModule, { redisPrefix, redisUrl });
   const discoveryHarness = await startTestSubgraph(discoveryModule, { redisPrefix, redisUrl });
+  const notificationsHarness = await startTestSubgraph(notificationsModule, { redisPrefix, redisUrl });
   // media hands out upload and playback URLs on the gateway's origin, so the port is chosen first
   const port = overrides.port || (await freePort());
   const origin = `http://127.0.0.1:${port}`;
@@ -76,6 +79,7 @@ export async function startTestSupergraph(overrides: Partial<GatewayConfig> = {}
       engagement: engagementHarness.running.url,
       discovery: discoveryHarness.running.url,
       media: mediaHarness.running.url,
+      notifications: notificationsHarness.running.url,
     },
     gatewaySecret: TEST_GATEWAY_SECRET,
     jwksUrl: jwksUrl(identity.url),
@@ -84,7 +88,9 @@ export async function startTestSupergraph(overrides: Partial<GatewayConfig> = {}
     port,
   };
   const gateway = await startGateway(gatewayConfig);
-  const subgraphs = { identity: identityHarness, catalog: catalogHarness, engagement: engagementHarness, discovery: discoveryHarness, media: mediaHarness };
+  const subgraphs = {
+    identity: identityHarness, catalog: catalogHarness, engagement: engagementHarness, discovery: discoveryHarness, media: mediaHarness, notifications: notificationsHarness,
+  };
   return {
     url: gateway.url,
     gateway,
@@ -95,6 +101,7 @@ export async function startTestSupergraph(overrides: Partial<GatewayConfig> = {}
     engagement: engagementHarness.running as RunningSubgraph<unknown>,
     discovery: discoveryHarness.running as RunningSubgraph<unknown>,
     media: mediaHarness.running as RunningSubgraph<unknown>,
+    notifications: notificationsHarness.running as RunningSubgraph<unknown>,
     mediaDir,
     origin,
     redisPrefix,

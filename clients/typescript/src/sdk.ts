@@ -63,6 +63,14 @@ export type MediaStepStatus =
   | 'RUNNING'
   | 'SKIPPED';
 
+/** NEW_EPISODE on a followed show, COMMENT_REPLY to your comment, MEDIA_READY or MEDIA_FAILED for your upload, WELCOME once registered */
+export type NotificationKind =
+  | 'COMMENT_REPLY'
+  | 'MEDIA_FAILED'
+  | 'MEDIA_READY'
+  | 'NEW_EPISODE'
+  | 'WELCOME';
+
 export type Plan =
   | 'FREE'
   | 'PREMIUM';
@@ -513,6 +521,23 @@ export type FailedMediaJobsQueryVariables = Exact<{
 
 
 export type FailedMediaJobsQuery = { failedMediaJobs: { edges: Array<{ node: { id: string, failedStep: string | null, failureReason: string | null, updatedAt: string, episode: { id: string, title: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type MyNotificationsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  unreadOnly?: boolean | null | undefined;
+}>;
+
+
+export type MyNotificationsQuery = { me: { id: string, unreadNotificationCount: number, notifications: { edges: Array<{ cursor: string, node: { id: string, kind: NotificationKind, message: string, read: boolean, createdAt: string, assetId: string | null, episode: { id: string, title: string } | null, show: { id: string, title: string } | null, actor: { id: string, handle: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type MarkNotificationsReadMutationVariables = Exact<{
+  ids?: Array<string> | string | null | undefined;
+  all?: boolean | null | undefined;
+}>;
+
+
+export type MarkNotificationsReadMutation = { markNotificationsRead: number };
 
 export const EpisodeFieldsFragmentDoc = gql`
     fragment EpisodeFields on Episode {
@@ -1239,6 +1264,48 @@ export const FailedMediaJobsDocument = gql`
   }
 }
     `;
+export const MyNotificationsDocument = gql`
+    query MyNotifications($first: Int, $after: String, $unreadOnly: Boolean) {
+  me {
+    id
+    unreadNotificationCount
+    notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {
+      edges {
+        cursor
+        node {
+          id
+          kind
+          message
+          read
+          createdAt
+          assetId
+          episode {
+            id
+            title
+          }
+          show {
+            id
+            title
+          }
+          actor {
+            id
+            handle
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    `;
+export const MarkNotificationsReadDocument = gql`
+    mutation MarkNotificationsRead($ids: [ID!], $all: Boolean) {
+  markNotificationsRead(ids: $ids, all: $all)
+}
+    `;
 
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
@@ -1393,6 +1460,12 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     FailedMediaJobs(variables?: FailedMediaJobsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<FailedMediaJobsQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<FailedMediaJobsQuery>({ document: FailedMediaJobsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'FailedMediaJobs', 'query', variables);
+    },
+    MyNotifications(variables?: MyNotificationsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MyNotificationsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MyNotificationsQuery>({ document: MyNotificationsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyNotifications', 'query', variables);
+    },
+    MarkNotificationsRead(variables?: MarkNotificationsReadMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MarkNotificationsReadMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MarkNotificationsReadMutation>({ document: MarkNotificationsReadDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MarkNotificationsRead', 'mutation', variables);
     }
   };
 }

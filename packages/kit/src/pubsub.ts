@@ -117,14 +117,14 @@ export function createRedisPubSub(redisUrl: string, redisPrefix: string, log: Lo
 }
 
 /**
- * The `subscribe` of a Subscription field: listens on the topic `topic(args)` of the pubSub in
+ * The `subscribe` of a Subscription field: listens on the topic `topic(args, context)` of the pubSub in
  * the operation's context. type-graphql's own `topics` option reads one process-wide pubSub,
  * which goes wrong as soon as two subgraphs share a process (tests, the e2e supergraph).
  */
-export function subscribeTopic<A>(topic: (args: A) => string) {
+export function subscribeTopic<A>(topic: (args: A, context: Context<unknown>) => string) {
   return async ({ args, context }: { args: unknown; context: unknown }): Promise<AsyncIterableIterator<unknown>> => {
     const ctx = context as Context<unknown>;
-    return withEventLoaders(await ctx.pubSub.subscribe(topic(args as A)), ctx);
+    return withEventLoaders(await ctx.pubSub.subscribe(topic(args as A, ctx)), ctx);
   };
 }
 

@@ -8,3 +8,4 @@ export * from './eventually';
 export * from './ports';
 export * from './catalog-feed';
 export * from './tus';
+export * from './consumed';

@@ -1,0 +1,32 @@
+import { byKeys, pageSize, readTimeCursor, toPage, type Page } from '@wavegraph/kit';
+import type { NotificationsContext } from '../services';
+import type { Notification } from './notification.entity';
+import { notificationCursor } from './notification.types';
+
+/** A user's inbox page, one query for every user asked about with the same arguments. */
+export async function loadInbox(ctx: NotificationsContext, userId: string, first: number | null | undefined, after: string | null | undefined, unreadOnly: boolean): Promise<Page<Notification>> {
+  const size = pageSize(first);
+  const cursor = readTimeCursor(after);
+  const rows = await ctx.loaders
+    .get<string, Notification[]>(`inbox:${unreadOnly}:${size}:${after ?? ''}`, async (userIds) => {
+      const found = await ctx.services.queries.listForUsers(userIds, size + 1, cursor, unreadOnly);
+      return userIds.map((id) => found.filter((n) => n.userId === id.toLowerCase()));
+    })
+    .load(userId);
+  return toPage(rows, size, notificationCursor, cursor !== null);
+}
+
+export async function loadUnreadCount(ctx: NotificationsContext, userId: string): Promise<number> {
+  return ctx.loaders
+    .get<string, number>('inbox:unread', async (userIds) => {
+      const counts = await ctx.services.queries.unreadCounts(userIds);
+      return userIds.map((id) => counts.get(id.toLowerCase()) ?? 0);
+    })
+    .load(userId);
+}
+
+export function loadNotification(ctx: NotificationsContext, id: string): Promise<Notification | null> {
+  return ctx.loaders
+    .get<string, Notification | null>('notification:byId', async (ids) => byKeys(ids, await ctx.services.queries.findByIds(ids), (n) => n.id))
+    .load(id);
+}

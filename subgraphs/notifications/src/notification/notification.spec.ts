@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { CommentPosted, EpisodePublished, MediaFailed, MediaReady, ShowFollowed, ShowUnfollowed, UserRegistered, type PayloadOf } from '@wavegraph/events';
+import { inboxOf, startNotifications, viewer, type NotificationsHarness } from '../testing/harness';
+
+type Episode = PayloadOf<typeof EpisodePublished>;
+
+const MARK = 'mutation($ids: [ID!], $all: Boolean) { markNotificationsRead(ids: $ids, all: $all) }';
+
+describe('notifications inbox, fed by events', () => {
+  let h: NotificationsHarness;
+  beforeAll(async () => {
+    h = await startNotifications();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  const episode = (showId: string, ownerId: string, title = 'Pilot'): Episode => ({
+    episodeId: randomUUID(), showId, ownerId, title, description: '', seasonNumber: null, episodeNumber: null, status: 'PUBLISHED', publishedAt: new Date().toISOString(),
+  });
+  const follow = (showId: string, userId: string, position: number) => h.emit(ShowFollowed, showId, { showId, userId }, { position });
+  const kinds = async (user = viewer()) => (await inboxOf(h, user)).notifications.edges.map((e) => e.node.kind);
+
+  it('welcomes a new user once, even when the event is delivered again', async () => {
+    const ada = viewer();
+    const registered = await h.emit(UserRegistered, ada.id, { userId: ada.id, handle: 'ada', displayName: 'Ada', role: 'USER', plan: 'FREE' });
+    await h.emit(UserRegistered, ada.id, registered.payload, { id: registered.id });
+    await h.settle();
+    const inbox = await inboxOf(h, ada);
+    expect(inbox.unreadNotificationCount).toBe(1);
+    expect(inbox.notifications.edges.map((e) => e.node)).toEqual([
+      expect.objectContaining({ kind: 'WELCOME', message: 'Welcome to Wavegraph, Ada!', read: false, readAt: null, episode: null, actor: null }),
+    ]);
+  });
+
+  it("tells every follower of a show about its new episode, once, and not the ones who left or the show's owner", async () => {
+    const showId = randomUUID();
+    const owner = viewer();
+    const [a, b, gone, lateComer] = [viewer(), viewer(), viewer(), viewer()];
+    await follow(showId, a.id, 1);
+    await follow(showId, b.id, 2);
+    await follow(showId, owner.id, 3);
+    await follow(showId, gone.id, 4);
+    await h.emit(ShowUnfollowed, showId, { showId, userId: gone.id }, { position: 6 });
+    // an older follow arriving after the unfollow does not bring them back
+    await follow(showId, gone.id, 5);
+    // follows come on engagement's stream, episodes on catalog's: the follows are known first
+    await h.settle();
+    const pilot = episode(showId, owner.id, 'Pilot');
+    await h.emit(EpisodePublished, pilot.episodeId, pilot);
+    // unpublished and published again: still one notification per follower
+    await h.emit(EpisodePublished, pilot.episodeId, pilot);
+    await h.settle();
+    await follow(showId, lateComer.id, 7);
+    await h.settle();
+
+    for (const follower of [a, b]) {
+      const inbox = await inboxOf(h, follower);
+      expect(inbox.notifications.edges.map((e) => e.node)).toEqual([
+        expect.objectContaining({ kind: 'NEW_EPISODE', message: 'New episode: Pilot', episode: { id: pilot.episodeId }, show: { id: showId } }),
+      ]);
+    }
+    for (const nobody of [owner, gone, lateComer]) expect(await kinds(nobody)).toEqual([]);
+  });
+
+  it('tells the author of a comment about a reply from someone else, with who replied', async () => {
+    const [author, replier] = [viewer(), viewer()];
+    const episodeId = randomUUID();
+    const parentId = randomUUID();
+    const comment = (authorId: string, parentAuthorId: string | null) => ({
+      commentId: randomUUID(), episodeId, authorId, parentId: parentAuthorId ? parentId : null, parentAuthorId, body: 'hi',
+    });
+    const reply = comment(replier.id, author.id);
+    await h.emit(CommentPosted, reply.commentId, reply);
+    const ownReply = comment(author.id, author.id);
+    await h.emit(CommentPosted, ownReply.commentId, ownReply);
+    const topLevel = comment(replier.id, null);
+    await h.emit(CommentPosted, topLevel.commentId, topLevel);
+    await h.settle();
+    expect((await inboxOf(h, author)).notifications.edges.map((e) => e.node)).toEqual([
+      expect.objectContaining({ kind: 'COMMENT_REPLY', comment: { id: reply.commentId }, actor: { id: replier.id }, episode: { id: episodeId } }),
+    ]);
+    expect(await kinds(replier)).toEqual([]);
+  });
+
+  it('tells the owner when their media is ready or failed, each time', async () => {
+    const owner = viewer();
+    const assetId = randomUUID();
+    const episodeId = randomUUID();
+    await h.emit(MediaFailed, assetId, { assetId, episodeId, ownerId: owner.id, step: 'probe', reason: 'not an audio or video file' });
+    await h.emit(MediaReady, assetId, { assetId, episodeId, ownerId: owner.id, durationSeconds: 60, hasVideo: false, integratedLufs: -16, truePeakDbtp: -1.5 });
+    await h.settle();
+    const nodes = (await inboxOf(h, owner)).notifications.edges.map((e) => e.node);
+    expect(nodes).toEqual([
+      expect.objectContaining({ kind: 'MEDIA_READY', message: 'Your media is ready to play', assetId, episode: { id: episodeId } }),
+      expect.objectContaining({ kind: 'MEDIA_FAILED', message: 'Processing your media failed at probe: not an audio or video file', assetId }),
+    ]);
+  });
+
+  describe('reading and marking read', () => {
+    const reader = viewer();
+    const showId = randomUUID();
+    beforeAll(async () => {
+      await follow(showId, reader.id, 1);
+      await h.settle();
+      for (let i = 0; i < 25; i += 1) {
+        const next = episode(showId, randomUUID(), `Episode ${i}`);
+        await h.emit(EpisodePublished, next.episodeId, next, { occurredAt: new Date(Date.now() - (25 - i) * 1000).toISOString() });
+      }
+      await h.settle();
+    });
+
+    it('pages newest first with cursors', async () => {
+      const first = await inboxOf(h, reader);
+      expect(first.notifications.edges).toHaveLength(20);
+      expect(first.notifications.edges[0].node.message).toBe('New episode: Episode 24');
+      expect(first.notifications.pageInfo.hasNextPage).toBe(true);
+      const rest = await inboxOf(h, reader, { after: first.notifications.pageInfo.endCursor! });
+      expect(rest.notifications.edges.map((e) => e.node.message)).toEqual([4, 3, 2, 1, 0].map((i) => `New episode: Episode ${i}`));
+      expect(rest.notifications.pageInfo.hasNextPage).toBe(false);
+    });
+
+    it('marks given ids read, only the caller\'s own, and then all; unreadOnly and the count follow', async () => {
+      const stranger = viewer();
+      const nodes = (await inboxOf(h, reader, { first: 3 })).notifications.edges.map((e) => e.node.id);
+      // someone else's ids change nothing, and do not tell whether they exist
+      expect((await h.call(MARK, { ids: nodes }, stranger)).data).toEqual({ markNotificationsRead: 0 });
+      expect((await h.call(MARK, { ids: nodes }, reader)).data).toEqual({ markNotificationsRead: 3 });
+      expect((await h.call(MARK, { ids: nodes }, reader)).data).toEqual({ markNotificationsRead: 0 });
+      const unread = await inboxOf(h, reader, { unreadOnly: true, first: 100 });
+      expect(unread.unreadNotificationCount).toBe(22);
+      expect(unread.notifications.edges.map((e) => e.node.id)).not.toContain(nodes[0]);
+      expect(unread.notifications.edges).toHaveLength(22);
+      expect((await h.call(MARK, { all: true }, reader)).data).toEqual({ markNotificationsRead: 22 });
+      expect((await inboxOf(h, reader)).unreadNotificationCount).toBe(0);
+    });
+
+    it.each([
+      ['neither ids nor all', {}],
+      ['both ids and all', { ids: [randomUUID()], all: true }],
+      ['no ids', { ids: [] }],
+      ['a malformed id', { ids: ['not-an-id'] }],
+      ['more than 100 ids', { ids: Array.from({ length: 101 }, () => randomUUID()) }],
+    ])('refuses %s with BAD_USER_INPUT, changing nothing', async (_name, variables) => {
+      const before = await h.running.db.dataSource.query('SELECT count(*)::int AS n FROM notifications WHERE read_at IS NOT NULL');
+      const res = await h.call(MARK, variables, reader);
+      expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(await h.running.db.dataSource.query('SELECT count(*)::int AS n FROM notifications WHERE read_at IS NOT NULL')).toEqual(before);
+    });
+
+    it('needs a signed-in caller to mark, and keeps inboxes private', async () => {
+      expect((await h.call(MARK, { all: true }, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      const res = await h.call(
+        'query($r: [_Any!]!) { _entities(representations: $r) { ... on User { unreadNotificationCount } } }',
+        { r: [{ __typename: 'User', id: reader.id }] },
+        viewer(),
+      );
+      expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(JSON.stringify(res.data)).not.toContain('25');
+    });
+
+    it('reads an inbox in one query per field, however many users are asked for', async () => {
+      h.running.db.queries.reset();
+      const res = await h.call(
+        'query($r: [_Any!]!) { _entities(representations: $r) { ... on User { unreadNotificationCount notifications(first: 5) { edges { node { id } } } } } }',
+        { r: [1, 2, 3, 4, 5].map(() => ({ __typename: 'User', id: reader.id })) },
+        reader,
+      );
+      expect(res.errors).toBeUndefined();
+      expect(h.running.db.queries.count()).toBe(2);
+    });
+  });
+});

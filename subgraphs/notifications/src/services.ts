@@ -1,0 +1,48 @@
+import { EventBackbone, type EventEnvelope, type Producer } from '@wavegraph/events';
+import type { Context, Logger, ServiceDeps, SubgraphPubSub } from '@wavegraph/kit';
+import { followerHandlers } from './follower/follower.handlers';
+import { notificationHandlers } from './notification/notification.handlers';
+import { NotificationQueries } from './notification/notification.queries';
+import { notificationAddedTopic, NotificationService, type NotificationAddedEvent } from './notification/notification.service';
+
+export const NOTIFICATIONS_GROUP = 'notifications';
+export const NOTIFICATIONS_PRODUCERS: readonly Producer[] = ['identity', 'catalog', 'engagement', 'media'];
+
+export interface NotificationsServices {
+  notifications: NotificationService;
+  queries: NotificationQueries;
+  events: EventBackbone;
+}
+
+export type NotificationsContext = Context<NotificationsServices>;
+
+/** Once a batch of events committed: each notification it created goes live to its user. */
+async function announce(queries: NotificationQueries, pubSub: SubgraphPubSub, log: Logger, applied: readonly EventEnvelope[]): Promise<void> {
+  try {
+    for (const { id, userId } of await queries.createdBy(applied.map((event) => event.id))) {
+      const event: NotificationAddedEvent = { notificationId: id };
+      await pubSub.publish(notificationAddedTopic(userId), event);
+    }
+  } catch (err) {
+    // the inbox has them; only the live push is lost
+    log.warn({ err }, 'could not announce new notifications');
+  }
+}
+
+export async function createNotificationsServices({ db, log, redisUrl, redisPrefix, pubSub }: ServiceDeps): Promise<NotificationsServices> {
+  const { dataSource } = db;
+  const queries = new NotificationQueries(dataSource);
+  const events = await EventBackbone.start({
+    dataSource,
+    redisUrl,
+    prefix: redisPrefix,
+    log,
+    consumes: {
+      group: NOTIFICATIONS_GROUP,
+      producers: NOTIFICATIONS_PRODUCERS,
+      handlers: [...followerHandlers, ...notificationHandlers],
+      afterApply: (applied) => announce(queries, pubSub, log, applied),
+    },
+  });
+  return { notifications: new NotificationService(dataSource), queries, events };
+}

@@ -1,0 +1,11 @@
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+
+/** Identity owns users; notifications adds each user's inbox. */
+@ObjectType('User')
+@Directive('@key(fields: "id")')
+export class User {
+  @Field(() => ID)
+  id: string;
+}
+
+export const userRef = (id: string): User => Object.assign(new User(), { id });
