@@ -7,12 +7,11 @@ import {
   EpisodeUnliked,
   PlayRecorded,
   ShowCreated,
-  streamOf,
   type EventContract,
   type EventEnvelope,
   type PayloadOf,
 } from '@wavegraph/events';
-import { startTestSubgraph, TEST_REDIS_URL, type GraphQLResponse, type SubgraphHarness } from '@wavegraph/testkit';
+import { consumed, startTestSubgraph, TEST_REDIS_URL, type GraphQLResponse, type SubgraphHarness } from '@wavegraph/testkit';
 import Redis from 'ioredis';
 import { discoveryModule } from '../discovery.module';
 import { DISCOVERY_GROUP, DISCOVERY_PRODUCERS, PROJECTION_TABLES } from '../projection/projection';
@@ -101,23 +100,8 @@ export const unlike = (h: DiscoveryHarness, episodeId: string, userId: string, o
  * then for the cache invalidation that follows each batch (it runs right after the acks).
  */
 export async function settle(h: DiscoveryHarness, timeoutMs = 10_000): Promise<void> {
-  await eventually(async () => {
-    for (const producer of DISCOVERY_PRODUCERS) {
-      const stream = streamOf(h.redisPrefix, producer);
-      const last = ((await h.redis.xrevrange(stream, '+', '-', 'COUNT', 1)) as [string, string[]][])[0]?.[0];
-      if (last === undefined) continue;
-      const groups = (await h.redis.xinfo('GROUPS', stream)) as unknown[][];
-      const group = groups.map(toRecord).find((g) => g.name === DISCOVERY_GROUP);
-      if (!group || group['last-delivered-id'] !== last || Number(group.pending) !== 0) throw new Error(`${producer} not consumed yet`);
-    }
-  }, timeoutMs);
+  await consumed(h.redis, h.redisPrefix, DISCOVERY_GROUP, DISCOVERY_PRODUCERS, timeoutMs);
   await new Promise((resolve) => setTimeout(resolve, 30));
-}
-
-function toRecord(fields: unknown[]): Record<string, unknown> {
-  const record: Record<string, unknown> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) record[String(fields[i])] = fields[i + 1];
-  return record;
 }
 
 /** Every projection row, in a fixed order, to compare a rebuilt read model with the incremental one. */
