@@ -529,7 +529,7 @@ export type MyNotificationsQueryVariables = Exact<{
 }>;
 
 
-export type MyNotificationsQuery = { me: { id: string, unreadNotificationCount: number, notifications: { edges: Array<{ cursor: string, node: { id: string, kind: NotificationKind, message: string, read: boolean, createdAt: string, assetId: string | null, episode: { id: string, title: string } | null, show: { id: string, title: string } | null, actor: { id: string, handle: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type MyNotificationsQuery = { me: { id: string, unreadNotificationCount: number, notifications: { edges: Array<{ cursor: string, node: { id: string, kind: NotificationKind, message: string, read: boolean, readAt: string | null, createdAt: string, assetId: string | null, episode: { id: string, title: string } | null, show: { id: string, title: string } | null, comment: { id: string, body: string | null } | null, actor: { id: string, handle: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type MarkNotificationsReadMutationVariables = Exact<{
   ids?: Array<string> | string | null | undefined;
@@ -1277,6 +1277,7 @@ export const MyNotificationsDocument = gql`
           kind
           message
           read
+          readAt
           createdAt
           assetId
           episode {
@@ -1286,6 +1287,10 @@ export const MyNotificationsDocument = gql`
           show {
             id
             title
+          }
+          comment {
+            id
+            body
           }
           actor {
             id

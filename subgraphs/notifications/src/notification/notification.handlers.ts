@@ -23,7 +23,11 @@ async function notify(tx: EntityManager, event: EventEnvelope, n: NewNotificatio
   ]);
 }
 
-/** Every follower of the show but its owner, in one statement however many there are; once per episode. */
+/**
+ * Every follower of the show, in one statement however many there are; once per (user, episode),
+ * so publishing again after an unpublish tells nobody twice. The owner is left out even when they
+ * follow their own show: they published it themselves, and their inbox is for what others did.
+ */
 const newEpisode = on(EpisodePublished, async (event, tx) => {
   const { episodeId, showId, ownerId, title } = event.payload;
   await tx.query(

@@ -1,11 +1,11 @@
 import { byKeys, pageSize, readTimeCursor, toPage, type Page } from '@wavegraph/kit';
 import type { NotificationsContext } from '../services';
 import type { Notification } from './notification.entity';
-import { notificationCursor } from './notification.types';
+import { INBOX_PAGE_SIZE, notificationCursor } from './notification.types';
 
 /** A user's inbox page, one query for every user asked about with the same arguments. */
 export async function loadInbox(ctx: NotificationsContext, userId: string, first: number | null | undefined, after: string | null | undefined, unreadOnly: boolean): Promise<Page<Notification>> {
-  const size = pageSize(first);
+  const size = pageSize(first, INBOX_PAGE_SIZE);
   const cursor = readTimeCursor(after);
   const rows = await ctx.loaders
     .get<string, Notification[]>(`inbox:${unreadOnly}:${size}:${after ?? ''}`, async (userIds) => {

@@ -1,4 +1,4 @@
-import { forbidden, notFound, requireViewer, subscribeTopic, type Page, PageArgs } from '@wavegraph/kit';
+import { forbidden, notFound, requireViewer, subscribeTopic, type Page } from '@wavegraph/kit';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import { Comment, commentRef } from '../comment/comment.type';
 import { Episode, episodeRef } from '../episode/episode.type';
@@ -8,7 +8,7 @@ import { User, userRef } from '../user/user.type';
 import { Notification } from './notification.entity';
 import { loadInbox, loadNotification, loadUnreadCount } from './notification.loader';
 import { notificationAddedTopic, type NotificationAddedEvent } from './notification.service';
-import { NotificationConnection } from './notification.types';
+import { InboxArgs, NotificationConnection } from './notification.types';
 
 /** An inbox is private: only its user reads it. */
 function requireOwnInbox(ctx: NotificationsContext, user: User): void {
@@ -68,12 +68,11 @@ export class UserNotificationsResolver {
   @FieldResolver(() => NotificationConnection, { description: 'Your inbox, newest first; FORBIDDEN for anyone else' })
   notifications(
     @Root() user: User,
-    @Args(() => PageArgs) { first, after }: PageArgs,
-    @Arg('unreadOnly', () => Boolean, { defaultValue: false }) unreadOnly: boolean,
+    @Args(() => InboxArgs) { first, after, unreadOnly }: InboxArgs,
     @Ctx() ctx: NotificationsContext,
   ): Promise<Page<Notification>> {
     requireOwnInbox(ctx, user);
-    return loadInbox(ctx, user.id, first, after, unreadOnly);
+    return loadInbox(ctx, user.id, first, after, unreadOnly === true);
   }
 
   @FieldResolver(() => Int, { description: 'Your unread notifications; FORBIDDEN for anyone else' })
