@@ -1,5 +1,5 @@
 import { EventBackbone, knownEpisodeHandlers } from '@wavegraph/events';
-import type { Context, Logger, ServiceDeps } from '@wavegraph/kit';
+import type { Context, Logger, ServiceDeps, SubgraphPubSub } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
 import { AssetQueries } from './asset/asset.queries';
 import { AssetService } from './asset/asset.service';
@@ -31,6 +31,8 @@ export interface MediaOptions {
 export interface MediaServices {
   dataSource: DataSource;
   log: Logger;
+  /** Where the API process announces an asset's end to `mediaProcessing` subscribers (the worker publishes the rest). */
+  pubSub: SubgraphPubSub;
   config: MediaConfig;
   storage: MediaStorage;
   files: UploadFiles;
@@ -61,7 +63,7 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
   // one lock per upload across all replicas, shared by tus and our own removals
   const locker = await RedisLocker.start(deps.redisUrl, deps.redisPrefix, deps.log);
   const files = new UploadFiles(createUploadStore(config), locker, deps.log);
-  const finisher = new UploadFinisher(dataSource, files, storage, starter, config, deps.log);
+  const finisher = new UploadFinisher(dataSource, files, storage, starter, config, deps.pubSub, deps.log);
   const uploads = new UploadService(dataSource, files, config);
   // relays UploadCompleted/MediaFailed from our outbox; learns episodes and their owners from catalog
   const events = await EventBackbone.start({
@@ -72,17 +74,18 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
     produces: 'media',
     consumes: { group: 'media', producers: ['catalog'], handlers: knownEpisodeHandlers },
   });
-  const stopCleanup = scheduleUploadCleanup(dataSource, files, (config.uploadCleanupSeconds ?? DEFAULT_CLEANUP_SECONDS) * 1000, deps.log);
+  const stopCleanup = scheduleUploadCleanup(dataSource, files, deps.pubSub, (config.uploadCleanupSeconds ?? DEFAULT_CLEANUP_SECONDS) * 1000, deps.log);
   return {
     dataSource,
     log: deps.log,
+    pubSub: deps.pubSub,
     config,
     storage,
     files,
     uploads,
     finisher,
     tus: createTusServer(files, finisher, config, deps.log),
-    assets: new AssetService(dataSource, storage, starter, uploads, deps.log),
+    assets: new AssetService(dataSource, storage, starter, uploads, deps.pubSub, deps.log),
     assetQueries: new AssetQueries(dataSource),
     signer: new PlaybackSigner(config),
     starter,

@@ -1,10 +1,12 @@
 import type { Viewer } from '@wavegraph/auth';
-import { badInput, conflict, forbidden, type Logger, requireUuid, unauthenticated } from '@wavegraph/kit';
+import { badInput, conflict, forbidden, type Logger, requireUuid, type SubgraphPubSub, unauthenticated } from '@wavegraph/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assetNotFound } from '../common/errors';
 import { canManage } from '../common/policy';
+import { modifyReturning } from '../common/sql';
 import { prepareRerun } from '../processing/processing.rerun';
 import type { ProcessingStarter } from '../processing/processing.port';
+import { announce } from '../processing/progress';
 import type { MediaStorage } from '../storage/storage.port';
 import { MediaAsset } from './asset.entity';
 import { MediaStatus } from './asset.enums';
@@ -24,6 +26,7 @@ export class AssetService {
     private readonly storage: MediaStorage,
     private readonly starter: ProcessingStarter,
     private readonly uploads: UploadDiscarder,
+    private readonly pubSub: SubgraphPubSub,
     private readonly log: Logger,
   ) {}
 
@@ -36,7 +39,7 @@ export class AssetService {
       if (asset.failedStep === 'upload' || !asset.sourceKey) throw badInput('The upload itself was rejected; upload the file again', 'assetId');
       await prepareRerun(tx, assetId, 'failed');
     });
-    await startProcessing(this.dataSource, this.starter, this.log, assetId);
+    await startProcessing(this.dataSource, this.starter, this.pubSub, this.log, assetId);
     return this.dataSource.getRepository(MediaAsset).findOneByOrFail({ id: assetId });
   }
 
@@ -47,11 +50,13 @@ export class AssetService {
    */
   async delete(viewer: Viewer | null, id: string): Promise<string> {
     const assetId = this.requireSignedIn(viewer, id);
-    const discarded = await this.dataSource.transaction(async (tx) => {
+    const { deleted, discarded } = await this.dataSource.transaction(async (tx) => {
       await this.managed(tx, viewer, assetId);
-      await tx.query(`UPDATE media_assets SET status = 'DELETED', updated_at = now() WHERE id = $1 AND status <> 'DELETED'`, [assetId]);
-      return this.uploads.discardPending(tx, assetId);
+      const rows = await modifyReturning(tx, `UPDATE media_assets SET status = 'DELETED', updated_at = now() WHERE id = $1 AND status <> 'DELETED' RETURNING id`, [assetId]);
+      return { deleted: rows.length > 0, discarded: await this.uploads.discardPending(tx, assetId) };
     });
+    // whoever follows its processing stops waiting for an end that will not come
+    if (deleted) await announce(this.pubSub, { assetId, deleted: true });
     await this.uploads.removeFiles(discarded);
     await this.storage.deletePrefix(assetPrefix(assetId));
     return assetId;

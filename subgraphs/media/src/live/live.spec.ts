@@ -7,11 +7,14 @@ import { seedAsset } from '../testing/fixtures';
 import { startMedia, viewer, type MediaHarness } from '../testing/harness';
 
 const LIVE = `subscription($id: ID!) { mediaProcessing(assetId: $id) {
-  status step stepStatus progress done asset { id status progress steps { name status } }
+  status step stepStatus reason progress done asset { id status progress steps { name status } }
 } }`;
 
 interface Live {
-  mediaProcessing: { status: string; step: string | null; stepStatus: string | null; progress: number; done: boolean; asset: { id: string; status: string; progress: number } };
+  mediaProcessing: {
+    status: string; step: string | null; stepStatus: string | null; reason: string | null; progress: number; done: boolean;
+    asset: { id: string; status: string; progress: number };
+  };
 }
 
 describe('mediaProcessing subscription', () => {
@@ -52,15 +55,40 @@ describe('mediaProcessing subscription', () => {
     await eventually(async () => h.running.pubSub.listeners(mediaProcessingTopic(id)) === 0);
   });
 
-  it('ends with the failed step when processing fails', async () => {
+  it('ends with the failed step and its reason when processing fails', async () => {
     const owner = viewer();
     const id = await seedAsset(h, { ownerId: owner.id, status: 'PROCESSING' });
     const sub = h.subscribe<Live>(LIVE, { id }, owner);
     await listening(id);
+    await worker({ assetId: id, step: 'probe', progress: 0, status: 'RUNNING' });
     await setStatus(id, 'FAILED');
-    await worker({ assetId: id, step: 'probe', progress: 0, status: 'FAILED' });
+    await worker({ assetId: id, step: 'probe', progress: 0, status: 'FAILED', reason: 'not an audio or video file' });
     expect(await sub.ended).toEqual({ completed: true });
-    expect(sub.results.at(-1)?.data?.mediaProcessing).toMatchObject({ status: 'FAILED', step: 'probe', stepStatus: 'FAILED', done: true });
+    expect(sub.results.map((r) => r.data?.mediaProcessing)).toEqual([
+      expect.objectContaining({ status: 'PROCESSING', step: null, reason: null, done: false }),
+      expect.objectContaining({ status: 'PROCESSING', step: 'probe', stepStatus: 'RUNNING', reason: null, done: false }),
+      expect.objectContaining({ status: 'FAILED', step: 'probe', stepStatus: 'FAILED', reason: 'not an audio or video file', done: true }),
+    ]);
+  });
+
+  it('tells a late subscriber of a FAILED asset which step failed and why, in one event', async () => {
+    const owner = viewer();
+    const id = await seedAsset(h, { ownerId: owner.id, status: 'FAILED', failedStep: 'loudness', failureReason: 'ffmpeg exited with code 1', steps: { probe: { status: 'DONE' } } });
+    const sub = h.subscribe<Live>(LIVE, { id }, owner);
+    expect(await sub.ended).toEqual({ completed: true });
+    expect(sub.results.map((r) => r.data?.mediaProcessing)).toEqual([
+      expect.objectContaining({ status: 'FAILED', step: 'loudness', stepStatus: 'FAILED', reason: 'ffmpeg exited with code 1', done: true, asset: expect.objectContaining({ id, status: 'FAILED' }) }),
+    ]);
+  });
+
+  it('lets go of the Redis channel when the subscriber leaves mid-run, with no event to wake it', async () => {
+    const owner = viewer();
+    const id = await seedAsset(h, { ownerId: owner.id, status: 'PROCESSING' });
+    const sub = h.subscribe<Live>(LIVE, { id }, owner);
+    await sub.received(1);
+    await listening(id);
+    await sub.close();
+    await eventually(async () => h.running.pubSub.listeners(mediaProcessingTopic(id)) === 0, 3000);
   });
 
   it('sends one event and completes for an asset that is already READY; editors follow any asset', async () => {

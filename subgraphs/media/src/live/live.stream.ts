@@ -1,35 +1,38 @@
 import type { Viewer } from '@wavegraph/auth';
-import { forbidden, notFound, requireUuid, unauthenticated, withEventLoaders, type Context } from '@wavegraph/kit';
-import { canManage } from '../common/policy';
+import { forbidden, requireUuid, unauthenticated, withEventLoaders, type Context } from '@wavegraph/kit';
 import type { MediaAsset } from '../asset/asset.entity';
 import { MediaStatus } from '../asset/asset.enums';
 import { visibleTo } from '../asset/asset.queries';
-import { isFinal, mediaProcessingTopic, type ProgressMessage } from '../processing/progress';
+import { assetNotFound } from '../common/errors';
+import { canManage } from '../common/policy';
+import { isFinal, mediaProcessingTopic, type ProcessingMessage } from '../processing/progress';
 import type { MediaContext } from '../services';
+import { startThenUntil } from './live.follow';
 
-/** What the subscription yields: the state at subscribe time, then the worker's progress messages. */
-export type LiveProgress = { assetId: string; initial: true } | ProgressMessage;
+/** What the subscription yields: the asset as read at subscribe time, then what was published about it. */
+export type LiveEvent = { current: MediaAsset } | ProcessingMessage;
 
-const TERMINAL = new Set<MediaStatus>([MediaStatus.READY, MediaStatus.FAILED, MediaStatus.DELETED]);
+/** Nothing more will be published about an asset in these states (a retry makes a new run, to follow anew). */
+export const ENDED = new Set<MediaStatus>([MediaStatus.READY, MediaStatus.FAILED, MediaStatus.DELETED]);
 
 /** Only the asset's owner and staff follow its processing; others learn nothing they could not query. */
 function authorize(viewer: Viewer | null, asset: MediaAsset | null): asserts asset is MediaAsset {
-  if (!asset) throw notFound('MediaAsset');
+  if (!asset) throw assetNotFound();
   if (canManage(viewer, asset.ownerId)) return;
-  // a non-READY asset is invisible to others, as in mediaAsset(id)
-  if (!visibleTo(viewer, asset)) throw notFound('MediaAsset');
+  // an asset that is not READY is invisible to others, as in mediaAsset(id)
+  if (!visibleTo(viewer, asset)) throw assetNotFound();
   throw forbidden("Only the asset's owner, editors and admins follow its processing");
 }
 
 /**
- * Listens first, then reads the asset, so nothing published in between is missed; yields its
- * current state, then every progress message, and ends after the final one (at once if the
- * asset was already READY or FAILED).
+ * Listens first, then reads the asset, so nothing published in between is missed; yields the
+ * asset as it is, then every message about it, and ends after the final one (at once if the asset
+ * had already ended). Every refusal is thrown here, before anything is yielded, and listens to nothing.
  */
 export async function mediaProcessingStream(ctx: MediaContext, assetIdArg: string): Promise<AsyncIterableIterator<unknown>> {
   if (!ctx.viewer) throw unauthenticated();
   const assetId = requireUuid('assetId', assetIdArg);
-  const messages = await ctx.pubSub.subscribe(mediaProcessingTopic(assetId));
+  const messages = (await ctx.pubSub.subscribe(mediaProcessingTopic(assetId))) as AsyncIterableIterator<LiveEvent>;
   let asset: MediaAsset | null;
   try {
     asset = await ctx.services.assetQueries.repo.findOneBy({ id: assetId });
@@ -38,18 +41,6 @@ export async function mediaProcessingStream(ctx: MediaContext, assetIdArg: strin
     await messages.return?.();
     throw error;
   }
-  const alreadyOver = TERMINAL.has(asset.status);
-  async function* stream(): AsyncGenerator<unknown> {
-    try {
-      yield { assetId, initial: true } satisfies LiveProgress;
-      if (alreadyOver) return;
-      for await (const message of messages) {
-        yield message;
-        if (isFinal(message as ProgressMessage)) return;
-      }
-    } finally {
-      await messages.return?.();
-    }
-  }
-  return withEventLoaders(stream(), ctx as Context<unknown>);
+  const events = startThenUntil<LiveEvent>({ current: asset }, ENDED.has(asset.status), messages, (event) => !('current' in event) && isFinal(event));
+  return withEventLoaders(events, ctx as Context<unknown>);
 }

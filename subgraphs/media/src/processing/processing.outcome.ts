@@ -1,7 +1,9 @@
 import { MediaFailed, MediaReady, recordEvent } from '@wavegraph/events';
 import type { DataSource } from 'typeorm';
+import type { JobName } from './processing.jobs';
 import { STEPS } from './processing.port';
 import { isCurrentRun, loadAsset, loadSteps } from './processing.store';
+import type { ProgressMessage } from './progress';
 
 /** The longest failure reason kept; ffmpeg can be verbose and the reason is shown to creators. */
 const MAX_REASON = 1000;
@@ -70,3 +72,12 @@ export async function failAsset(dataSource: DataSource, assetId: string, run: nu
     return true;
   });
 }
+
+/** What subscribers hear once failAsset recorded the failure: the step and the reason it stored. */
+export const failedMessage = (assetId: string, step: JobName, reason: string): ProgressMessage => ({
+  assetId,
+  step,
+  progress: 0,
+  status: 'FAILED',
+  reason: publicReason(reason),
+});

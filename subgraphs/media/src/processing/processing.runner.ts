@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import type { MediaStorage } from '../storage/storage.port';
 import { removeUnreferenced } from './cleanup';
 import { FINALIZE, type JobName, type ProcessingJobData, type ProcessingJobResult } from './processing.jobs';
-import { failAsset, finalizeAsset, publicReason } from './processing.outcome';
+import { failAsset, failedMessage, finalizeAsset, publicReason } from './processing.outcome';
 import { STEPS, type StepName } from './processing.port';
 import { completeStep, isCurrentRun, loadAsset, loadSteps, markRetrying, markRunning, saveProgress } from './processing.store';
 import { ProgressReporter, publishProgress } from './progress';
@@ -52,7 +52,7 @@ export async function runProcessingJob(deps: ProcessingDeps, job: ProcessingJob,
     deps.log.warn({ jobId: job.id, attempt: job.attemptsMade + 1, final, err: error }, 'processing step failed');
     if (final) {
       if (await failAsset(deps.dataSource, assetId, run, name, reason)) {
-        await publishProgress(deps.redis, deps.prefix, { assetId, step: name as JobName, progress: 0, status: 'FAILED' }).catch(() => undefined);
+        await publishProgress(deps.redis, deps.prefix, failedMessage(assetId, name as JobName, reason)).catch(() => undefined);
       }
     } else if (name !== FINALIZE) {
       await markRetrying(deps.dataSource, assetId, name as StepName, publicReason(`attempt ${job.attemptsMade + 1} failed, will retry: ${reason}`));

@@ -175,6 +175,8 @@ describe('media processing', () => {
     const steps = await stepStates(h.dataSource, id);
     expect(steps.probe).toMatchObject({ status: 'FAILED', attempts: 1, reason: asset.failure_reason });
     expect(steps.loudness).toMatchObject({ status: 'PENDING', attempts: 0 });
+    // published once the row says FAILED, with the reason creators read
+    await eventually(async () => expect(progress.get(id)?.at(-1)).toEqual({ assetId: id, step: 'probe', progress: 0, status: 'FAILED', reason: asset.failure_reason }));
     const probeJob = await jobs.getJob(processingJobId(id, 0, 'probe'));
     expect(probeJob?.attemptsMade).toBe(1);
     expect(await probeJob?.getState()).toBe('failed');
@@ -267,6 +269,10 @@ describe('media processing', () => {
       const asset = await waitForAsset(h.dataSource, id, 'FAILED', 20_000);
       expect(asset).toMatchObject({ failed_step: 'probe', failure_reason: 'job stalled more than allowable limit' });
       expect((await stepStates(h.dataSource, id)).probe).toMatchObject({ status: 'FAILED', reason: 'job stalled more than allowable limit' });
+      // the worker's listener tells subscribers too: no processor ran to do it
+      await eventually(async () =>
+        expect(progress.get(id)).toEqual([{ assetId: id, step: 'probe', progress: 0, status: 'FAILED', reason: 'job stalled more than allowable limit' }]),
+      );
       // the parents failing after it do not overwrite the cause or add events
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await outboxEvents(h.dataSource, id)).toEqual([{ type: 'media.MediaFailed', payload: expect.objectContaining({ step: 'probe' }) }]);

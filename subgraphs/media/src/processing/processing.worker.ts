@@ -3,8 +3,9 @@ import { QueueEvents, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { PROCESSING_QUEUE, parseProcessingJobId } from './processing.jobs';
-import { failAsset } from './processing.outcome';
+import { PROCESSING_QUEUE, parseProcessingJobId, type JobName } from './processing.jobs';
+import { failAsset, failedMessage } from './processing.outcome';
+import { publishProgress } from './progress';
 
 export interface MediaWorkerOptions {
   /** Sandboxed processors open their own small pool with it (they are separate processes). */
@@ -65,13 +66,24 @@ export async function startMediaWorker(options: MediaWorkerOptions): Promise<Med
   // The processor records a final failure itself. A job that failed without running its
   // processor (it stalled too often) is recorded here; for other failures this is a no-op.
   const eventsConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  // QueueEvents blocks its connection reading the stream, so telling subscribers needs another;
+  // a live update held until Redis returns would be stale, hence one retry at most
+  const publisher = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
+  publisher.on('error', (error) => log.warn({ err: error }, 'progress publisher error'));
   const events = new QueueEvents(PROCESSING_QUEUE, { connection: eventsConnection, prefix: options.prefix });
   events.on('error', (error) => log.error({ err: error }, 'processing events error'));
   events.on('failed', ({ jobId, failedReason }) => {
     const id = parseProcessingJobId(jobId);
     // a parent failing because its child failed says nothing new: the child's event carries the cause
     if (!id || failedReason.startsWith('child ')) return;
-    failAsset(dataSource, id.assetId, id.run, id.name, failedReason).catch((error: unknown) => log.error({ err: error, jobId }, 'recording a failed asset failed'));
+    failAsset(dataSource, id.assetId, id.run, id.name, failedReason).then(
+      async (failed) => {
+        if (!failed) return;
+        const message = failedMessage(id.assetId, id.name as JobName, failedReason);
+        await publishProgress(publisher, options.prefix, message).catch((error: unknown) => log.warn({ err: error, jobId }, 'failure not announced live'));
+      },
+      (error: unknown) => log.error({ err: error, jobId }, 'recording a failed asset failed'),
+    );
   });
   await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
 
@@ -82,7 +94,9 @@ export async function startMediaWorker(options: MediaWorkerOptions): Promise<Med
       (closing ??= (async () => {
         await worker.close();
         await events.close();
-        await Promise.all([connection.quit(), eventsConnection.quit()]).catch(() => undefined);
+        // quit waits for a pending publish; a publisher that is not connected has nothing to wait for
+        const closePublisher = publisher.status === 'ready' ? publisher.quit() : Promise.resolve(publisher.disconnect());
+        await Promise.all([connection.quit(), eventsConnection.quit(), closePublisher]).catch(() => undefined);
         await owned?.destroy();
       })()),
   };

@@ -1,29 +1,47 @@
-import { pubSubChannel } from '@wavegraph/kit';
+import { pubSubChannel, type SubgraphPubSub } from '@wavegraph/kit';
 import type Redis from 'ioredis';
-import type { JobName } from './processing.jobs';
+import { FINALIZE, type JobName } from './processing.jobs';
 import type { StepStatus } from './processing.store';
 
 /**
- * One message per visible change of a step, on the asset's `mediaProcessing` topic of the
- * subgraph's pub/sub (the worker is another process, so it publishes on the Redis channel
- * directly); `step: 'finalize'` with DONE means the asset is READY, a FAILED step means the
- * asset FAILED (both sent after the asset row says so).
+ * What the `mediaProcessing` subscription relays, on the asset's topic of the subgraph's
+ * pub/sub. The worker is another process, so it publishes on the Redis channel directly; the
+ * API process publishes through its pub/sub. Every message that ends a run is sent after the
+ * asset row says so: `finalize` DONE (READY), a FAILED step (FAILED) or a deletion (DELETED).
  */
+export type ProcessingMessage = ProgressMessage | DeletedMessage;
+
+/** A step's progress or new status; 'upload' and 'queue' fail before any job ran. */
 export interface ProgressMessage {
   assetId: string;
-  step: JobName;
+  step: JobName | 'upload' | 'queue';
   progress: number;
   status: StepStatus;
+  /** Why the step failed, as creators read it; only on the FAILED message that ends the run. */
+  reason?: string;
+}
+
+/** The asset was deleted, or its upload abandoned: nothing more will happen to it. */
+export interface DeletedMessage {
+  assetId: string;
+  deleted: true;
 }
 
 export const mediaProcessingTopic = (assetId: string): string => `MEDIA_PROCESSING:${assetId}`;
 export const progressChannel = (prefix: string, assetId: string): string => pubSubChannel(prefix, mediaProcessingTopic(assetId));
 
-/** The last message of a run: the asset is READY or FAILED. */
-export const isFinal = (message: ProgressMessage): boolean => (message.step === 'finalize' && message.status === 'DONE') || message.status === 'FAILED';
+/** The last message about an asset: it is READY, FAILED or DELETED. */
+export const isFinal = (message: ProcessingMessage): boolean =>
+  'deleted' in message || (message.step === FINALIZE && message.status === 'DONE') || message.status === 'FAILED';
 
-export async function publishProgress(redis: Redis, prefix: string, message: ProgressMessage): Promise<void> {
+/** From the worker, which has no pub/sub of its own: the same channel and JSON. */
+export async function publishProgress(redis: Redis, prefix: string, message: ProcessingMessage): Promise<void> {
   await redis.publish(progressChannel(prefix, message.assetId), JSON.stringify(message));
+}
+
+/** From the API process, once the change is committed; best effort, like every live update. */
+export function announce(pubSub: Pick<SubgraphPubSub, 'publish'>, message: ProcessingMessage): Promise<void> {
+  return pubSub.publish(mediaProcessingTopic(message.assetId), message);
 }
 
 export interface ProgressSinks {

@@ -24,7 +24,7 @@ describe('cleanup of abandoned uploads', () => {
     }
     await h.running.db.dataSource.query("UPDATE uploads SET expires_at = now() - interval '1 minute' WHERE id = $1", [abandoned.upload.id]);
 
-    expect(await expireUploads(h.running.db.dataSource, h.services.files)).toBe(1);
+    expect(await expireUploads(h.running.db.dataSource, h.services.files, h.running.pubSub)).toBe(1);
     const rows = await h.running.db.dataSource.query('SELECT u.id, u.status, a.status AS asset FROM uploads u JOIN media_assets a ON a.id = u.asset_id WHERE u.id = ANY($1)', [
       [abandoned.upload.id, fresh.upload.id],
     ]);
@@ -42,7 +42,7 @@ describe('cleanup of abandoned uploads', () => {
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on Episode { media { id } } } }', { r: [{ __typename: 'Episode', id: episodeId }] }, owner,
     );
     expect(media.data?._entities[0].media?.id).toBe(fresh.upload.asset.id);
-    expect(await expireUploads(h.running.db.dataSource, h.services.files)).toBe(0);
+    expect(await expireUploads(h.running.db.dataSource, h.services.files, h.running.pubSub)).toBe(0);
   });
 
   it('leaves completed uploads alone even past their expiry', async () => {
@@ -51,7 +51,7 @@ describe('cleanup of abandoned uploads', () => {
     const ticket = await createUpload(h, owner, { episodeId, sizeBytes: 100 });
     await tusRequest(ticket.uploadUrl, 'PATCH', ticket.token, { offset: 0, body: randomBytes(100) });
     await h.running.db.dataSource.query("UPDATE uploads SET expires_at = now() - interval '1 minute' WHERE id = $1", [ticket.upload.id]);
-    expect(await expireUploads(h.running.db.dataSource, h.services.files)).toBe(0);
+    expect(await expireUploads(h.running.db.dataSource, h.services.files, h.running.pubSub)).toBe(0);
     const [row] = await h.running.db.dataSource.query('SELECT status FROM uploads WHERE id = $1', [ticket.upload.id]);
     expect(row.status).toBe('COMPLETED');
   });

@@ -1,5 +1,7 @@
-import type { Logger } from '@wavegraph/kit';
-import type { DataSource } from 'typeorm';
+import type { Logger, SubgraphPubSub } from '@wavegraph/kit';
+import type { DataSource, EntityManager } from 'typeorm';
+import { modifyReturning } from '../common/sql';
+import { announce } from '../processing/progress';
 import type { UploadFiles } from './upload.files';
 
 const BATCH = 200;
@@ -10,10 +12,10 @@ const BATCH = 200;
  * operators' failed list is not flooded by abandoned uploads); the staged bytes are removed.
  * Rows are claimed with SKIP LOCKED, so several replicas can sweep at once. Returns how many ended.
  */
-export async function expireUploads(dataSource: DataSource, files: UploadFiles, now: Date = new Date()): Promise<number> {
+export async function expireUploads(dataSource: DataSource, files: UploadFiles, pubSub: SubgraphPubSub, now: Date = new Date()): Promise<number> {
   let total = 0;
   for (;;) {
-    const ended = await dataSource.transaction(async (tx) => {
+    const { ended, deleted } = await dataSource.transaction(async (tx) => {
       const rows: { id: string; asset_id: string }[] = await tx.query(
         `WITH expired AS (
            UPDATE uploads SET status = 'EXPIRED'
@@ -22,12 +24,10 @@ export async function expireUploads(dataSource: DataSource, files: UploadFiles, 
          SELECT id, asset_id FROM expired`,
         [now, BATCH],
       );
-      await tx.query(`UPDATE media_assets SET status = 'DELETED', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'AWAITING_UPLOAD'`, [
-        rows.map((row) => row.asset_id),
-      ]);
-      return rows.map((row) => row.id);
+      return { ended: rows.map((row) => row.id), deleted: await deleteUnfilled(tx, rows.map((row) => row.asset_id)) };
     });
     // after the commit: a PATCH finishing meanwhile now finds the upload EXPIRED and is refused
+    await announceDeleted(pubSub, deleted);
     await files.remove(ended);
     total += ended.length;
     if (ended.length < BATCH) return total;
@@ -35,11 +35,11 @@ export async function expireUploads(dataSource: DataSource, files: UploadFiles, 
 }
 
 /** Runs expireUploads every `everyMs`, plus the datastore's own sweep for staged files no row points to. */
-export function scheduleUploadCleanup(dataSource: DataSource, files: UploadFiles, everyMs: number, log: Logger): () => Promise<void> {
+export function scheduleUploadCleanup(dataSource: DataSource, files: UploadFiles, pubSub: SubgraphPubSub, everyMs: number, log: Logger): () => Promise<void> {
   let running: Promise<void> = Promise.resolve();
   const sweep = async (): Promise<void> => {
     try {
-      const expired = await expireUploads(dataSource, files);
+      const expired = await expireUploads(dataSource, files, pubSub);
       if (expired) log.info({ expired }, 'expired abandoned uploads');
       if (files.store.hasExtension('expiration')) await files.store.deleteExpired();
     } catch (error) {
@@ -57,15 +57,29 @@ export function scheduleUploadCleanup(dataSource: DataSource, files: UploadFiles
 }
 
 /** tus termination (DELETE) of an upload in progress: ended like an expired one, at once. */
-export async function terminateUpload(dataSource: DataSource, files: UploadFiles, uploadId: string): Promise<void> {
-  await dataSource.transaction(async (tx) => {
+export async function terminateUpload(dataSource: DataSource, files: UploadFiles, pubSub: SubgraphPubSub, uploadId: string): Promise<void> {
+  const deleted = await dataSource.transaction(async (tx) => {
     const rows: { asset_id: string }[] = await tx.query(
       `WITH ended AS (UPDATE uploads SET status = 'EXPIRED' WHERE id = $1 AND status = 'PENDING' RETURNING asset_id) SELECT asset_id FROM ended`,
       [uploadId],
     );
-    await tx.query(`UPDATE media_assets SET status = 'DELETED', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'AWAITING_UPLOAD'`, [
-      rows.map((row) => row.asset_id),
-    ]);
+    return deleteUnfilled(tx, rows.map((row) => row.asset_id));
   });
+  await announceDeleted(pubSub, deleted);
   await files.remove([uploadId]);
+}
+
+/** The assets of ended uploads that never received their file; returns the ids it deleted. */
+async function deleteUnfilled(tx: EntityManager, assetIds: string[]): Promise<string[]> {
+  const rows = await modifyReturning<{ id: string }>(
+    tx,
+    `UPDATE media_assets SET status = 'DELETED', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'AWAITING_UPLOAD' RETURNING id`,
+    [assetIds],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** Someone may follow an asset from before its upload started: its subscription ends here. */
+async function announceDeleted(pubSub: SubgraphPubSub, assetIds: readonly string[]): Promise<void> {
+  await Promise.all(assetIds.map((assetId) => announce(pubSub, { assetId, deleted: true })));
 }

@@ -5,13 +5,14 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MediaFailed, recordEvent, UploadCompleted } from '@wavegraph/events';
-import type { Logger } from '@wavegraph/kit';
+import type { Logger, SubgraphPubSub } from '@wavegraph/kit';
 import type { Upload as TusUpload } from '@tus/server';
 import type { DataSource } from 'typeorm';
 import { sourceKey } from '../asset/asset.outputs';
 import { startProcessing } from '../asset/asset.starting';
 import type { MediaConfig } from '../media.config';
 import type { ProcessingStarter } from '../processing/processing.port';
+import { announce } from '../processing/progress';
 import type { MediaStorage } from '../storage/storage.port';
 import { MediaUpload, UploadStatus } from './upload.entity';
 import type { UploadFiles } from './upload.files';
@@ -37,6 +38,7 @@ export class UploadFinisher {
     private readonly storage: MediaStorage,
     private readonly starter: ProcessingStarter,
     private readonly config: MediaConfig,
+    private readonly pubSub: SubgraphPubSub,
     private readonly log: Logger,
   ) {}
 
@@ -76,7 +78,7 @@ export class UploadFinisher {
     }
     await this.files.removeUnlocked(upload.id);
     // another replica finished it first: it started processing too
-    if (completed) await startProcessing(this.dataSource, this.starter, this.log, upload.assetId);
+    if (completed) await startProcessing(this.dataSource, this.starter, this.pubSub, this.log, upload.assetId);
   }
 
   /** True when this call completed the upload, false when it already was (a concurrent finish). */
@@ -99,15 +101,17 @@ export class UploadFinisher {
   }
 
   private async reject(upload: MediaUpload, sha256: string, reason: string): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
+    const rejected = await this.dataSource.transaction(async (tx) => {
       const [current] = await tx.query('SELECT status FROM uploads WHERE id = $1 FOR UPDATE', [upload.id]);
-      if (current?.status !== UploadStatus.PENDING) return;
+      if (current?.status !== UploadStatus.PENDING) return false;
       await tx.query(`UPDATE uploads SET status = 'REJECTED', sha256 = $2, rejection_reason = $3 WHERE id = $1`, [upload.id, sha256, reason]);
       await tx.query(`UPDATE media_assets SET status = 'FAILED', failed_step = 'upload', failure_reason = $2, updated_at = now() WHERE id = $1`, [
         upload.assetId, reason,
       ]);
       await recordEvent(tx, MediaFailed, upload.assetId, { assetId: upload.assetId, episodeId: upload.episodeId, ownerId: upload.ownerId, step: 'upload', reason });
+      return true;
     });
+    if (rejected) await announce(this.pubSub, { assetId: upload.assetId, step: 'upload', progress: 0, status: 'FAILED', reason });
     await this.files.removeUnlocked(upload.id);
     this.log.info({ uploadId: upload.id, reason }, 'upload rejected');
   }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isUuid, type Logger } from '@wavegraph/kit';
+import { isUuid, type Logger, type SubgraphPubSub } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
 import type { MediaConfig } from '../media.config';
 import { terminateUpload } from './upload.cleanup';
@@ -16,6 +16,7 @@ interface Deps {
   finisher: UploadFinisher;
   tus: TusServer;
   config: MediaConfig;
+  pubSub: SubgraphPubSub;
   log: Logger;
 }
 
@@ -37,7 +38,7 @@ function answer(res: ServerResponse, status: number, body = '', headers: Record<
  * an upload that expired or was rejected is 410, a completed one reports its full offset
  * (its bytes have moved into storage), and creation happens only through GraphQL.
  */
-export function uploadRoutes({ dataSource, files, finisher, tus, config, log }: Deps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function uploadRoutes({ dataSource, files, finisher, tus, config, pubSub, log }: Deps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   /**
    * All bytes are there but the upload is still PENDING: the finish after the last PATCH failed
    * (storage or database away). A client resuming sees the full offset and stops, so the HEAD
@@ -81,7 +82,7 @@ export function uploadRoutes({ dataSource, files, finisher, tus, config, log }: 
         return answer(res, 409, 'The upload is already complete\n', done);
       }
       if (req.method === 'DELETE') {
-        await terminateUpload(dataSource, files, id.toLowerCase());
+        await terminateUpload(dataSource, files, pubSub, id.toLowerCase());
         return answer(res, 204);
       }
       if (req.method === 'HEAD' && (await finishStalled(id.toLowerCase()))) return answer(res, 200, '', done);
