@@ -5,9 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkServices, installAndBuild } from '../scripts/setup.mjs';
-import { createEpisode, creator, graphql, percentile, startBenchStack, withPg } from './lib.mjs';
+import { BENCH_SECRET, createEpisode, creator, graphql, percentile, startBenchStack, withPg } from './lib.mjs';
 
-const SECRET = 'wavegraph-bench-secret';
 const samples = Number(process.env.BENCH_SAMPLES ?? 30);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const WARMUP_SAMPLES = 3; // first requests pay for JIT, connection pools and query plans
@@ -144,7 +143,7 @@ if (!process.argv.includes('--no-build')) {
   checkServices();
   installAndBuild();
 }
-const stack = await startBenchStack({ name: 'events', portOffset: 200, secret: SECRET });
+const stack = await startBenchStack({ name: 'events', portOffset: 200, secret: BENCH_SECRET });
 try {
   const gateway = stack.url('gateway');
   const prober = await creator(gateway, 'bench_prober');

@@ -5,18 +5,17 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { root, checkServices, installAndBuild } from '../scripts/setup.mjs';
-import { graphql as post, load, startBenchStack, table } from './lib.mjs';
+import { BENCH_SECRET, graphql as post, load, startBenchStack, table } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { signEnvelope } = require(path.join(root, 'packages/auth/dist/index.js'));
-const SECRET = 'wavegraph-bench-secret';
 const PAGE = Number(process.env.BENCH_PAGE ?? 20);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 async function direct(url, query, variables) {
   const body = JSON.stringify({ query, variables });
-  const headers = signEnvelope(SECRET, { viewer: null, requestId: randomUUID(), timestamp: Date.now(), body });
+  const headers = signEnvelope(BENCH_SECRET, { viewer: null, requestId: randomUUID(), timestamp: Date.now(), body });
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const json = await res.json();
   if (json.errors) throw new Error(JSON.stringify(json.errors));
@@ -27,7 +26,7 @@ if (!process.argv.includes('--no-build')) {
   checkServices();
   installAndBuild();
 }
-const stack = await startBenchStack({ name: 'gateway', portOffset: 100, secret: SECRET });
+const stack = await startBenchStack({ name: 'gateway', portOffset: 100, secret: BENCH_SECRET });
 try {
   const gateway = stack.url('gateway');
   const { register } = await post(gateway, 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }', {

@@ -1,6 +1,7 @@
 // Shared by the benchmarks: a bench copy of the whole stack (own databases, ports and Redis
 // prefix, so a developer's running stack and data are untouched), a GraphQL client, and a small
 // load generator that reports ops/s and latency percentiles.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { constants, tmpdir } from 'node:os';
@@ -10,6 +11,9 @@ import { startStack } from '../scripts/processes.mjs';
 import { GATEWAY, SUBGRAPHS } from '../scripts/services.mjs';
 
 const require = createRequire(import.meta.url);
+
+/** A fresh secret per run: the stack runs with NODE_ENV=production, which refuses short or published ones. */
+export const BENCH_SECRET = randomBytes(32).toString('hex');
 const { Client } = require(path.join(root, 'packages/testkit/node_modules/pg'));
 const { dropRedisPrefix } = require(path.join(root, 'packages/testkit/dist/index.js'));
 

@@ -14,7 +14,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkServices, ensureFfmpeg, installAndBuild, root } from '../scripts/setup.mjs';
-import { createEpisode, creator, graphql, percentile, startBenchStack, withPg } from './lib.mjs';
+import { BENCH_SECRET, createEpisode, creator, graphql, percentile, startBenchStack, withPg } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 // the pipeline's own code, as built: the bench runs what the worker runs and cannot drift from it
@@ -27,7 +27,6 @@ const tus = require(path.join(root, 'packages/testkit/node_modules/tus-js-client
 // the module object processing/ffmpeg.js calls spawn through, to record the commands it runs
 const childProcess = require('node:child_process');
 
-const SECRET = 'wavegraph-bench-secret';
 const MB = 1024 * 1024; // MB here means MiB
 const uploadMb = Number(process.env.BENCH_UPLOAD_MB ?? 200);
 const uploadRuns = Number(process.env.BENCH_UPLOAD_RUNS ?? 3);
@@ -402,7 +401,7 @@ if (!process.argv.includes('--no-build')) {
 }
 // also with --no-build (bench/run.mjs builds once, then runs each bench with it)
 ensureFfmpeg();
-const stack = await startBenchStack({ name: 'media', portOffset: 300, secret: SECRET });
+const stack = await startBenchStack({ name: 'media', portOffset: 300, secret: BENCH_SECRET });
 try {
   const user = await mediaCreator(stack.url('gateway'));
 

@@ -8,12 +8,11 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { root, checkServices, installAndBuild } from '../scripts/setup.mjs';
-import { createEpisode, creator, graphql, percentile, startBenchStack } from './lib.mjs';
+import { BENCH_SECRET, createEpisode, creator, graphql, percentile, startBenchStack } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const WebSocket = require(path.join(root, 'gateway/node_modules/ws'));
 const { signEnvelope } = require(path.join(root, 'packages/auth/dist/index.js'));
-const SECRET = 'wavegraph-bench-secret';
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 // a gentle rate both paths keep up with, then one where every subscriber gets 20 events a second
@@ -113,7 +112,7 @@ if (!process.argv.includes('--no-build')) {
   checkServices();
   installAndBuild();
 }
-const stack = await startBenchStack({ name: 'subscriptions', portOffset: 400, secret: SECRET });
+const stack = await startBenchStack({ name: 'subscriptions', portOffset: 400, secret: BENCH_SECRET });
 try {
   const gateway = stack.url('gateway');
   const gatewayPid = stack.pid('gateway');
@@ -137,7 +136,7 @@ try {
   for (const rate of RATES) {
     rssOf = () => rssMb(engagementPid);
     const direct = await measure('engagement directly (baseline)', rate, gateway, author, episodeId, (onEvent) =>
-      openSubscribers(stack.url('engagement'), DIRECT, { e: episodeId }, () => signEnvelope(SECRET, { viewer: null, requestId: randomUUID(), timestamp: Date.now(), body: '' }), onEvent),
+      openSubscribers(stack.url('engagement'), DIRECT, { e: episodeId }, () => signEnvelope(BENCH_SECRET, { viewer: null, requestId: randomUUID(), timestamp: Date.now(), body: '' }), onEvent),
     );
     await sleep(2000);
     rssOf = () => rssMb(gatewayPid);

@@ -13,10 +13,11 @@ const compose = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
 describe('docker-compose.yml and the process list', () => {
   const serviceBlock = (name: string) => new RegExp(`\\n  ${name}:\\n(?:    .*\\n|      .*\\n)*`).exec(compose)?.[0] ?? '';
 
-  it.each(services.subgraphs.map((s) => [s.name, s] as const))('runs the %s subgraph on its port', (_name, s) => {
+  it.each(services.subgraphs.map((s) => [s.name, s] as const))('runs the %s subgraph on the compose network only', (_name, s) => {
     const block = serviceBlock(s.name);
     expect(block).toMatch(new RegExp(`command: (sh -c ".*)?node ${s.dir}/dist/main\\.js`));
-    expect(block).toContain(`"${s.port}:${s.port}"`);
+    // reachable by the gateway by name, never published on the host
+    expect(block).not.toMatch(/ports:/);
     expect(compose).toContain(`SUBGRAPH_${s.name.toUpperCase()}_URL: http://${s.name}:${s.port}/graphql`);
   });
 
@@ -24,10 +25,18 @@ describe('docker-compose.yml and the process list', () => {
     expect(serviceBlock(w.name)).toMatch(new RegExp(`command: (sh -c ".*)?node ${w.dir}/${w.entry.replace('.', '\\.')}`));
   });
 
-  it('runs the gateway on its port', () => {
+  it('runs the gateway on its port, published on the host loopback only', () => {
     const block = serviceBlock(services.gateway.name);
     expect(block).toContain(`command: node ${services.gateway.dir}/${services.gateway.entry}`);
-    expect(block).toContain(`"${services.gateway.port}:${services.gateway.port}"`);
+    expect(block).toContain(`"127.0.0.1:${services.gateway.port}:${services.gateway.port}"`);
+  });
+
+  it('refuses to start without real secrets', () => {
+    for (const name of ['WAVEGRAPH_GATEWAY_SECRET', 'MEDIA_SIGNING_SECRET']) {
+      expect(compose).toMatch(new RegExp(`${name}: \\$\\{${name}:\\?`));
+    }
+    expect(compose).not.toMatch(/change-me/);
+    expect(compose).not.toMatch(/NODE_ENV: development/);
   });
 
   it('has no process that the list does not know', () => {

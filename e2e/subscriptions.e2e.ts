@@ -16,7 +16,7 @@ interface CommentAdded {
   commentAdded: { id: string; body: string; author: { handle: string }; episode: { id: string; title: string; likeCount: number; show: { title: string } } };
 }
 
-const LIMITS = { initTimeoutMs: 500, maxPerConnection: 3, bufferPerSubscription: 5 };
+const LIMITS = { initTimeoutMs: 500, maxPerConnection: 3, bufferPerSubscription: 5, maxConnectionsPerUser: 10, maxPayloadBytes: 64 * 1024 };
 
 describe('subscriptions through the gateway (graphql-ws on ws://…/graphql)', () => {
   let supergraph: TestSupergraph;

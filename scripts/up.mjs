@@ -3,6 +3,10 @@ import { checkServices, ensureFfmpeg, installAndBuild } from './setup.mjs';
 import { startStack } from './processes.mjs';
 import { GATEWAY, SUBGRAPHS } from './services.mjs';
 
+// `npm start` is the explicit local development run: the only one (with tests) in which the
+// built-in development secrets are accepted, and only while everything listens on loopback
+process.env.NODE_ENV ||= 'development';
+
 checkServices();
 ensureFfmpeg();
 installAndBuild();

@@ -6,13 +6,27 @@ import { discoveryModule } from '@wavegraph/discovery';
 import { engagementModule } from '@wavegraph/engagement';
 import { createMediaModule, mediaConfigFromEnv, startMediaWorker } from '@wavegraph/media';
 import { createWavegraphClient, type WavegraphClient } from '@wavegraph/client';
-import { configFromEnv, startGateway, type GatewayConfig, type RunningGateway } from '@wavegraph/gateway';
+import { configFromEnv, startGateway, type GatewayConfig, type RateLimitSettings, type RunningGateway } from '@wavegraph/gateway';
 import { identityModule, jwksUrl, type IdentityServices } from '@wavegraph/identity';
 import { notificationsModule } from '@wavegraph/notifications';
 import type { RunningSubgraph } from '@wavegraph/kit';
 import { dropRedisPrefix, freePort, freshRedisPrefix, startTestSubgraph, TEST_GATEWAY_SECRET, TEST_REDIS_URL, type TestDatabase } from '@wavegraph/testkit';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
+
+/** Every limit off: scenarios send far more than a person would; rate-limit scenarios turn theirs on. */
+export const NO_RATE_LIMITS: RateLimitSettings = {
+  windowSeconds: 60,
+  perWindow: { anonymous: 0, FREE: 0, PREMIUM: 0, staff: 0 },
+  loginPerIpPerMinute: 0,
+  loginFreeFailures: 5,
+  loginMaxDelaySeconds: 900,
+  loginFailuresPerIpPerHour: 0,
+  registerPerIpPerHour: 0,
+  refreshPerIpPerMinute: 0,
+  wsConnectionsPerMinute: 0,
+  wsSubscribesPerMinute: 0,
+};
 
 export type SubgraphName = 'identity' | 'catalog' | 'engagement' | 'discovery' | 'media' | 'notifications';
 
@@ -83,6 +97,9 @@ export async function startTestSupergraph(overrides: Partial<GatewayConfig> = {}
     },
     gatewaySecret: TEST_GATEWAY_SECRET,
     jwksUrl: jwksUrl(identity.url),
+    redisUrl,
+    redisPrefix,
+    rateLimits: NO_RATE_LIMITS,
     subgraphTimeoutMs: 5_000,
     ...overrides,
     port,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DEV_GATEWAY_SECRET } from '@wavegraph/auth';
+import { secretFromEnv } from '@wavegraph/auth';
 
 /** Everything the gateway reads from the environment, with defaults that work on a developer machine. */
 export interface GatewayConfig {
@@ -24,6 +24,39 @@ export interface GatewayConfig {
   /** Non-GraphQL routes streamed to a subgraph unchanged (media's uploads and playback). */
   passThrough: { prefix: string; subgraph: string }[];
   subscriptions: SubscriptionLimits;
+  /** Redis shared by every replica: rate limits (and their keys' prefix, like the subgraphs'). */
+  redisUrl: string;
+  redisPrefix: string;
+  /**
+   * Which proxies' `X-Forwarded-For` names the client (Express's `trust proxy`): the client IP
+   * keys anonymous rate limits. Default `loopback`: only a proxy on this host is believed.
+   */
+  trustProxy: string;
+  rateLimits: RateLimitSettings;
+}
+
+/** Requests allowed per window; 0 turns a limit off. Every replica counts in the same Redis keys. */
+export interface RateLimitSettings {
+  /** Length of the operations window in seconds. Default 60. */
+  windowSeconds: number;
+  /** GraphQL operations per window: anonymous callers per IP, signed-in ones per account. Defaults 100, 100, 1000, 10000. */
+  perWindow: { anonymous: number; FREE: number; PREMIUM: number; staff: number };
+  /** Login attempts per IP per minute, whatever the account. Default 30. */
+  loginPerIpPerMinute: number;
+  /** Failed logins of one account allowed before each further one waits longer (1 s, 2 s, 4 s …). Default 5. */
+  loginFreeFailures: number;
+  /** The longest wait after repeated failures, in seconds. Default 900. */
+  loginMaxDelaySeconds: number;
+  /** Failed logins per IP per hour, over every account (credential stuffing). Default 100. */
+  loginFailuresPerIpPerHour: number;
+  /** Accounts registered per IP per hour. Default 20. */
+  registerPerIpPerHour: number;
+  /** Refreshes per IP per minute. Default 60. */
+  refreshPerIpPerMinute: number;
+  /** graphql-ws connections opened per minute, per account or (anonymous) per IP. Default 30. */
+  wsConnectionsPerMinute: number;
+  /** Subscribe messages per minute, per account or per IP. Default 120. */
+  wsSubscribesPerMinute: number;
 }
 
 /** The rules of graphql-ws connections to the gateway. */
@@ -34,6 +67,10 @@ export interface SubscriptionLimits {
   maxPerConnection: number;
   /** Completed events waiting for a slow client, per subscription; beyond it the oldest are dropped. */
   bufferPerSubscription: number;
+  /** Open connections one account may hold on this replica. */
+  maxConnectionsPerUser: number;
+  /** Largest WebSocket message accepted, in bytes; a larger one closes the socket (1009) unparsed. */
+  maxPayloadBytes: number;
 }
 
 export const DEFAULT_SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
@@ -58,10 +95,29 @@ function parseSubgraphList(raw: string): { name: string; url: string }[] {
   });
 }
 
+function rateLimitsFromEnv(): RateLimitSettings {
+  return {
+    windowSeconds: int('GATEWAY_RATE_WINDOW_SECONDS', 60),
+    perWindow: {
+      anonymous: int('GATEWAY_RATE_ANONYMOUS', 100),
+      FREE: int('GATEWAY_RATE_FREE', 100),
+      PREMIUM: int('GATEWAY_RATE_PREMIUM', 1000),
+      staff: int('GATEWAY_RATE_STAFF', 10_000),
+    },
+    loginPerIpPerMinute: int('GATEWAY_LOGIN_PER_IP_PER_MINUTE', 30),
+    loginFreeFailures: int('GATEWAY_LOGIN_FREE_FAILURES', 5),
+    loginMaxDelaySeconds: int('GATEWAY_LOGIN_MAX_DELAY_SECONDS', 900),
+    loginFailuresPerIpPerHour: int('GATEWAY_LOGIN_FAILURES_PER_IP_PER_HOUR', 100),
+    registerPerIpPerHour: int('GATEWAY_REGISTER_PER_IP_PER_HOUR', 20),
+    refreshPerIpPerMinute: int('GATEWAY_REFRESH_PER_IP_PER_MINUTE', 60),
+    wsConnectionsPerMinute: int('GATEWAY_WS_CONNECTIONS_PER_MINUTE', 30),
+    wsSubscribesPerMinute: int('GATEWAY_WS_SUBSCRIBES_PER_MINUTE', 120),
+  };
+}
+
 export function configFromEnv(): GatewayConfig {
   const production = env('NODE_ENV', 'development') === 'production';
-  const gatewaySecret = env('WAVEGRAPH_GATEWAY_SECRET', DEV_GATEWAY_SECRET);
-  if (production && gatewaySecret === DEV_GATEWAY_SECRET) throw new Error('WAVEGRAPH_GATEWAY_SECRET must be set in production');
+  const gatewaySecret = secretFromEnv('WAVEGRAPH_GATEWAY_SECRET');
   const compose = env('GATEWAY_COMPOSE_FROM', '');
   const overrides = Object.fromEntries(
     Object.entries(process.env)
@@ -90,7 +146,13 @@ export function configFromEnv(): GatewayConfig {
       initTimeoutMs: int('GATEWAY_WS_INIT_TIMEOUT_MS', 3_000),
       maxPerConnection: int('GATEWAY_WS_MAX_SUBSCRIPTIONS', 20),
       bufferPerSubscription: int('GATEWAY_WS_BUFFER', 100),
+      maxConnectionsPerUser: int('GATEWAY_WS_MAX_CONNECTIONS_PER_USER', 10),
+      maxPayloadBytes: int('GATEWAY_WS_MAX_PAYLOAD_BYTES', 64 * 1024),
     },
+    redisUrl: env('REDIS_URL', 'redis://127.0.0.1:6379'),
+    redisPrefix: env('REDIS_PREFIX', 'wavegraph'),
+    trustProxy: env('GATEWAY_TRUST_PROXY', 'loopback'),
+    rateLimits: rateLimitsFromEnv(),
     passThrough: parseSubgraphList(env('GATEWAY_PASS_THROUGH', '/uploads=media,/media=media')).map(({ name, url }) => ({ prefix: name, subgraph: url })),
   };
 }

@@ -4,4 +4,6 @@ import type { Viewer } from '@wavegraph/auth';
 export interface GatewayContext {
   viewer: Viewer | null;
   requestId: string;
+  /** The caller's address (through trusted proxies only): the key of anonymous rate limits. Absent while completing a subscription event. */
+  clientIp?: string;
 }

@@ -9,16 +9,17 @@ const PUBLIC_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'TOO_MANY_SUBSCRIPTIONS',
 ]);
 
+/** Extensions a client may read beside the code: where the error is, and when to retry. */
+const PUBLIC_EXTENSIONS = ['field', 'serviceName', 'retryAfter'] as const;
+
 /** Every error leaves with an extensions.code and never with a stack trace or an internal URL. */
 export function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     const location = { path: formatted.path, locations: formatted.locations };
     if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
-      const { code: _code, field, serviceName } = formatted.extensions ?? {};
       const extensions: Record<string, unknown> = { code };
-      if (field !== undefined) extensions.field = field;
-      if (serviceName !== undefined) extensions.serviceName = serviceName;
+      for (const name of PUBLIC_EXTENSIONS) if (formatted.extensions?.[name] !== undefined) extensions[name] = formatted.extensions[name];
       return { message: formatted.message, ...location, extensions };
     }
     log.error({ err: unwrapResolverError(error), path: formatted.path, code }, 'unexpected error');

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { configFromEnv } from './config';
 import { startGateway, type RunningGateway } from './server';
@@ -68,6 +68,48 @@ describe('pass-through routes', () => {
     expect(res.headers.get('content-range')).toBe(`bytes 100-199/${stored.length}`);
     expect(Buffer.from(await res.arrayBuffer())).toEqual(stored.subarray(100, 200));
     expect(seen.at(-1)?.url).toBe('/media/asset/aac-128.m4a?exp=1&sig=x');
+  });
+
+  /** A request sent byte for byte as given: fetch() would resolve the dot segments before sending. */
+  const raw = (method: string, path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const { port } = new URL(origin);
+      const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject).end();
+    });
+
+  it.each([
+    ['GET', '/uploads/../ready'],
+    ['POST', '/uploads/../graphql'],
+    ['GET', '/uploads/%2e%2e/health'],
+    ['GET', '/uploads/%2E./graphql'],
+    ['GET', '/media/..%2fready'],
+    ['GET', '/media/..%5Cready'],
+    ['GET', '/media/a\\..\\..\\ready'],
+    ['GET', '/uploads/x%00'],
+    ['GET', '/uploads/a/../../graphql?x=1'],
+  ])('refuses %s %s, which would leave its prefix, without calling the subgraph', async (method, path) => {
+    const before = seen.length;
+    const res = await raw(method, path);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toEqual({ error: 'path not allowed' });
+    expect(seen.length).toBe(before);
+  });
+
+  it('still forwards dot segments that stay inside the prefix, resolved', async () => {
+    expect((await raw('HEAD', '/uploads/x/../abc')).status).toBe(204);
+    expect(seen.at(-1)?.url).toBe('/uploads/abc');
+  });
+
+  it("drops a client's own x-wavegraph-* headers instead of forwarding them", async () => {
+    await raw('HEAD', '/uploads/abc', { 'x-wavegraph-viewer': 'forged', 'x-wavegraph-signature': 'forged', 'x-wavegraph-timestamp': '1', 'tus-resumable': '1.0.0' });
+    const forwarded = Object.keys(seen.at(-1)!.headers);
+    expect(forwarded.filter((name) => name.startsWith('x-wavegraph-'))).toEqual([]);
+    expect(forwarded).toContain('tus-resumable');
   });
 
   it('answers 502 when the subgraph cannot be reached', async () => {

@@ -13,6 +13,28 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'p
 const ALLOWED_HEADERS = ['content-type', 'range', 'x-upload-token', 'tus-resumable', 'upload-offset', 'upload-length', 'upload-defer-length', 'upload-metadata', 'upload-concat', 'x-http-method-override', 'x-request-id'];
 const EXPOSED_HEADERS = ['location', 'upload-offset', 'upload-length', 'upload-expires', 'upload-metadata', 'tus-resumable', 'tus-version', 'tus-max-size', 'tus-extension', 'content-range', 'accept-ranges', 'content-length'];
 
+/** Headers only the gateway may set towards a subgraph: a client's own are dropped, never forwarded. */
+const GATEWAY_ONLY = /^x-wavegraph-/;
+
+/**
+ * The path to forward for a request under `prefix`, or null when it would leave the prefix.
+ * The URL is resolved the way the subgraph will resolve it (dot segments, percent-encoded dots),
+ * and anything a later decoding step could turn into a separator or a dot segment is refused
+ * outright (encoded slashes and backslashes, NUL, raw backslashes), so what is checked is what runs.
+ */
+export function confinedPath(originalUrl: string, prefix: string): string | null {
+  if (/%(2f|5c|00)|\\/i.test(originalUrl.split('?')[0])) return null;
+  let resolved: URL;
+  try {
+    resolved = new URL(originalUrl, 'http://gateway.invalid');
+  } catch {
+    return null;
+  }
+  if (resolved.origin !== 'http://gateway.invalid') return null;
+  if (resolved.pathname !== prefix && !resolved.pathname.startsWith(`${prefix}/`)) return null;
+  return `${resolved.pathname}${resolved.search}`;
+}
+
 /** The base URL of a subgraph: its routing URL (override or supergraph) without the /graphql path. */
 export function subgraphOrigin(config: GatewayConfig, name: string): string | null {
   let url: string | undefined = config.subgraphUrls[name] ?? config.composeFrom?.find((s) => s.name === name)?.url;
@@ -25,7 +47,9 @@ export function subgraphOrigin(config: GatewayConfig, name: string): string | nu
 
 function forward(target: URL, req: IncomingMessage, res: ServerResponse, log: Logger): void {
   const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name) && !GATEWAY_ONLY.test(name)) headers[name] = value;
+  }
   headers['x-forwarded-host'] = req.headers.host ?? '';
   headers['x-forwarded-proto'] = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
   headers['x-forwarded-for'] = [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
@@ -64,7 +88,12 @@ export function mountPassThrough(app: Express, config: GatewayConfig, log: Logge
         res.status(502).json({ error: `no ${subgraph} subgraph in this supergraph` });
         return;
       }
-      forward(new URL(req.originalUrl, origin), req, res, log);
+      const target = confinedPath(req.originalUrl, prefix);
+      if (!target) {
+        res.status(400).json({ error: 'path not allowed' });
+        return;
+      }
+      forward(new URL(target, origin), req, res, log);
     });
   }
 }

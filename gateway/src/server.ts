@@ -7,15 +7,22 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
+import proxyAddr from 'proxy-addr';
 import express from 'express';
 import pino, { type Logger } from 'pino';
 import type { ServiceMap } from '@apollo/gateway';
+import type { Viewer } from '@wavegraph/auth';
+import { connectRedis, type Redis } from '@wavegraph/redis';
 import { createSessionVerifier, createTokenVerifier } from './auth';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { formatError } from './errors';
 import { queryLimitsPlugin } from './limits';
 import { mountPassThrough } from './pass-through';
+import { authAttemptsPlugin } from './protection/auth-attempts';
+import { LimitStore } from './protection/limiter';
+import { limitOperations } from './protection/operations';
+import { buildRateLimits, type RateLimits } from './protection/rate-limits';
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewaySubscriptions, type GatewaySubscriptions } from './subscriptions/server';
 import { createGateway, subgraphSources } from './supergraph';
@@ -25,10 +32,34 @@ export interface RunningGateway {
   port: number;
   httpServer: Server;
   subscriptions: GatewaySubscriptions;
+  rateLimits: RateLimits;
   stop(): Promise<void>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Waits for Redis up to `ms`; without it the gateway still starts, its limits counted locally. */
+async function redisReady(redis: Redis, ms: number, log: Logger): Promise<void> {
+  // not events.once: it rejects on the first 'error', and a refused connection is not fatal here
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      resolve(false);
+    }, ms);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    redis.once('ready', onReady);
+  });
+  if (!ready) log.warn('Redis is not reachable: rate limits are counted by this replica alone until it is');
+}
+
+/** Express's `trust proxy` from its textual setting: true/false, a hop count, or addresses/subnets. */
+function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
 
 export function createGatewayLogger(): Logger {
   return pino({ name: 'gateway', level: process.env.LOG_LEVEL ?? (process.env.JEST_WORKER_ID ? 'silent' : 'info') });
@@ -38,7 +69,14 @@ export function createGatewayLogger(): Logger {
 export async function startGateway(config: GatewayConfig, log: Logger = createGatewayLogger()): Promise<RunningGateway> {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxySetting(config.trustProxy));
   const httpServer = createServer(app);
+  const redis = connectRedis(config.redisUrl, 'failFast', { name: 'gateway:rate-limits' });
+  // without this listener ioredis reports every failed reconnect as an uncaught error
+  redis.on('error', (error) => log.debug({ err: error }, 'rate-limit Redis connection error'));
+  const rateLimits = buildRateLimits(new LimitStore(redis, config.redisPrefix, log), config.rateLimits);
+  // the first requests would otherwise be counted locally while the connection is still opening
+  await redisReady(redis, 2_000, log);
   const verifySession = createSessionVerifier({ jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience });
   const verifyToken = createTokenVerifier(verifySession);
   const gateway = createGateway(config, log);
@@ -68,6 +106,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       queryLimitsPlugin<GatewayContext>({ maxDepth: config.maxDepth, maxAliases: config.maxAliases }),
+      authAttemptsPlugin<GatewayContext>(rateLimits),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
@@ -88,12 +127,18 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
       const given = req.header('x-request-id');
       res.locals.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
       res.setHeader('x-request-id', res.locals.requestId);
+      // verified once: the rate limit needs the caller before Apollo does
+      const viewer = verifyToken(req.header('authorization'));
+      viewer.catch(() => undefined);
+      res.locals.viewer = viewer;
       next();
     },
+    limitOperations(rateLimits, (res) => res.locals.viewer as Promise<Viewer | null>),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => ({
-        viewer: await verifyToken(req.header('authorization')),
+        viewer: await (res.locals.viewer as Promise<Viewer | null>),
         requestId: res.locals.requestId as string,
+        clientIp: req.ip ?? 'unknown',
       }),
     }),
   );
@@ -103,6 +148,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     verifySession,
     planner: () => planner,
     sources: (current) => sources.get(current) ?? {},
+    rateLimits,
+    clientIp: (request) => proxyAddr(request, app.get('trust proxy fn')),
     formatError: formatError(log),
     log,
   });
@@ -114,6 +161,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     // a port in use must not leave the gateway half started
     await subscriptions.close();
     await apollo.stop();
+    redis.disconnect();
     throw error;
   });
   const port = (httpServer.address() as AddressInfo).port;
@@ -126,7 +174,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     port,
     httpServer,
     subscriptions,
+    rateLimits,
     // WebSockets first: open subscriptions would otherwise hold the HTTP drain
-    stop: () => (stopping ??= subscriptions.close().then(() => apollo.stop())),
+    stop: () => (stopping ??= subscriptions.close().then(() => apollo.stop()).finally(() => redis.disconnect())),
   };
 }

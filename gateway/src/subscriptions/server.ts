@@ -1,6 +1,6 @@
 /// <reference path="../graphql-ws-use-ws.d.ts" />
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { ServiceMap } from '@apollo/gateway';
 import type { Viewer } from '@wavegraph/auth';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
@@ -10,6 +10,9 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { SessionVerifier } from '../auth';
 import type { GatewayConfig } from '../config';
+import type { Limit } from '../protection/limiter';
+import { rateLimited } from '../protection/rate-limited';
+import { callerKey, type RateLimits } from '../protection/rate-limits';
 import { SubscriptionExecutor } from './executor';
 import { prepareOperation, type PreparedOperation } from './operation';
 import type { SubscriptionPlanner } from './planner';
@@ -21,6 +24,9 @@ export interface GatewaySubscriptionsOptions {
   planner(): SubscriptionPlanner | undefined;
   sources(planner: SubscriptionPlanner): ServiceMap;
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+  rateLimits: RateLimits;
+  /** The client's address as HTTP sees it (the same trusted proxies). */
+  clientIp(request: IncomingMessage): string;
   log: Logger;
 }
 
@@ -32,12 +38,16 @@ export interface GatewaySubscriptions {
 
 interface Session {
   viewer: Viewer | null;
+  /** What its rate limits count it as: the account, or the address when anonymous. */
+  caller: string;
   connectionId: string;
   expiry?: NodeJS.Timeout;
 }
 
 /** Close codes a client reads as "fix your credentials, then reconnect". */
 const FORBIDDEN = 4403;
+/** "Slow down": too many connections, opened or open; the reason says when to come back. */
+const TOO_MANY = 4429;
 
 /** `Authorization: Bearer …` in connectionParams (any case), or a bare `token`. */
 function authorizationOf(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
@@ -48,6 +58,8 @@ function authorizationOf(params: Readonly<Record<string, unknown>> | undefined):
   }
   return undefined;
 }
+
+const takeOrNull = (limit: Limit | null, key: string) => (limit ? limit.take(key) : Promise.resolve(null));
 
 function refused(message: string, code: string): GraphQLError[] {
   return [new GraphQLError(message, { extensions: { code } })];
@@ -70,7 +82,16 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
     log,
   });
   const sessions = new WeakMap<object, Session>();
-  const wss = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  // open connections per account on this replica
+  const openPerUser = new Map<string, number>();
+  const release = (viewer: Viewer | null) => {
+    if (!viewer) return;
+    const left = (openPerUser.get(viewer.id) ?? 1) - 1;
+    if (left > 0) openPerUser.set(viewer.id, left);
+    else openPerUser.delete(viewer.id);
+  };
+  // a larger frame is refused by ws before it is buffered whole or parsed (close 1009)
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: limits.maxPayloadBytes });
   // errors a subgraph sent with its event arrive already formatted; ours are GraphQLErrors
   const format = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) =>
     errors.map((error) => options.formatError(error instanceof GraphQLError ? error.toJSON() : error, error));
@@ -88,7 +109,19 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
           if (code !== 'UNAUTHENTICATED') ctx.extra.socket.close(1013, 'Cannot verify tokens right now');
           return false;
         }
-        const session: Session = { viewer: verified?.viewer ?? null, connectionId: randomUUID() };
+        const viewer = verified?.viewer ?? null;
+        const caller = callerKey(viewer, options.clientIp(ctx.extra.request));
+        const opened = await takeOrNull(options.rateLimits.wsConnections, caller);
+        if (opened && !opened.allowed) {
+          ctx.extra.socket.close(TOO_MANY, `Too many connections; retry in ${opened.resetSeconds} s`);
+          return false;
+        }
+        if (viewer && (openPerUser.get(viewer.id) ?? 0) >= limits.maxConnectionsPerUser) {
+          ctx.extra.socket.close(TOO_MANY, `At most ${limits.maxConnectionsPerUser} open connections per account`);
+          return false;
+        }
+        if (viewer) openPerUser.set(viewer.id, (openPerUser.get(viewer.id) ?? 0) + 1);
+        const session: Session = { viewer, caller, connectionId: randomUUID() };
         if (verified) {
           // the connection lives only as long as the token it was opened with
           session.expiry = setTimeout(() => ctx.extra.socket.close(FORBIDDEN, 'Access token expired'), Math.max(0, verified.expiresAt - Date.now()));
@@ -97,11 +130,16 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
         return true;
       },
       onClose: (ctx) => {
-        clearTimeout(sessions.get(ctx)?.expiry);
+        const session = sessions.get(ctx);
+        clearTimeout(session?.expiry);
+        if (session) release(session.viewer);
+        sessions.delete(ctx);
       },
-      onSubscribe: (ctx: Context<Record<string, unknown> | undefined>, _id, payload) => {
+      onSubscribe: async (ctx: Context<Record<string, unknown> | undefined>, _id, payload) => {
         const session = sessions.get(ctx);
         if (!session) return refused('Not connected', 'UNAUTHENTICATED');
+        const attempt = await takeOrNull(options.rateLimits.wsSubscribes, session.caller);
+        if (attempt && !attempt.allowed) return [rateLimited(attempt, 'subscribe attempts')];
         // graphql-ws has already counted this one
         if (Object.keys(ctx.subscriptions).length > limits.maxPerConnection) {
           return refused(`At most ${limits.maxPerConnection} subscriptions per connection`, 'TOO_MANY_SUBSCRIPTIONS');

@@ -16,9 +16,6 @@ export const ENVELOPE_HEADERS = {
 
 export const DEFAULT_MAX_SKEW_MS = 60_000;
 
-/** Development-only default for the signing secret; production must set WAVEGRAPH_GATEWAY_SECRET. */
-export const DEV_GATEWAY_SECRET = 'wavegraph-dev-gateway-secret-change-me';
-
 export interface EnvelopeFields {
   viewer: Viewer | null;
   requestId: string;

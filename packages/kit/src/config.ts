@@ -1,4 +1,4 @@
-import { DEV_GATEWAY_SECRET } from '@wavegraph/auth';
+import { secretFromEnv } from '@wavegraph/auth';
 
 /** Reads settings from the environment; every setting has a default that works on a developer machine. */
 export function envString(name: string, fallback: string): string {
@@ -22,14 +22,8 @@ export function envBool(name: string, fallback: boolean): boolean {
 
 export const isProduction = (): boolean => envString('NODE_ENV', 'development') === 'production';
 
-
-export function gatewaySecret(): string {
-  const secret = envString('WAVEGRAPH_GATEWAY_SECRET', DEV_GATEWAY_SECRET);
-  if (isProduction() && secret === DEV_GATEWAY_SECRET) {
-    throw new Error('WAVEGRAPH_GATEWAY_SECRET must be set in production');
-  }
-  return secret;
-}
+/** The envelope's HMAC key (see secretFromEnv for when the development value is accepted). */
+export const gatewaySecret = (): string => secretFromEnv('WAVEGRAPH_GATEWAY_SECRET');
 
 export const defaultDatabaseUrl = (context: string): string =>
   envString(`${context.toUpperCase()}_DATABASE_URL`, `postgres://postgres@127.0.0.1:5432/wavegraph_${context}`);

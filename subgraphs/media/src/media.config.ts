@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { envInt, envString, isProduction } from '@wavegraph/kit';
+import { secretFromEnv } from '@wavegraph/auth';
+import { envInt, envString } from '@wavegraph/kit';
 
 export interface MediaConfig {
   storage: 'filesystem' | 's3';
@@ -17,11 +18,8 @@ export interface MediaConfig {
   s3?: { endpoint?: string; region: string; bucket: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
 }
 
-const DEV_SECRET = 'wavegraph-dev-media-secret-change-me';
-
 export function mediaConfigFromEnv(): MediaConfig {
-  const signingSecret = envString('MEDIA_SIGNING_SECRET', DEV_SECRET);
-  if (isProduction() && signingSecret === DEV_SECRET) throw new Error('MEDIA_SIGNING_SECRET must be set in production');
+  const signingSecret = secretFromEnv('MEDIA_SIGNING_SECRET');
   const storage = envString('MEDIA_STORAGE', 'filesystem');
   if (storage !== 'filesystem' && storage !== 's3') throw new Error('MEDIA_STORAGE must be filesystem or s3');
   return {
