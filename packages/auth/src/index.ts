@@ -1,2 +1,3 @@
 export * from './viewer';
 export * from './envelope';
+export * from './roles';

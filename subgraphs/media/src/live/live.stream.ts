@@ -1,10 +1,9 @@
-import type { Viewer } from '@wavegraph/auth';
+import { type Viewer, canManage } from '@wavegraph/auth';
 import { forbidden, requireUuid, unauthenticated, withEventLoaders, type Context } from '@wavegraph/kit';
 import type { MediaAsset } from '../asset/asset.entity';
 import { MediaStatus } from '../asset/asset.enums';
 import { visibleTo } from '../asset/asset.queries';
 import { assetNotFound } from '../common/errors';
-import { canManage } from '../common/policy';
 import { isFinal, mediaProcessingTopic, type ProcessingMessage } from '../processing/progress';
 import type { MediaContext } from '../services';
 import { startThenUntil } from './live.follow';
