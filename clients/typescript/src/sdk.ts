@@ -237,7 +237,7 @@ export type SearchQueryVariables = Exact<{
 }>;
 
 
-export type SearchQuery = { search: { edges: Array<{ cursor: string, node: { kind: SearchKind, score: number, highlight: string | null, episode: { id: string, title: string, publishedAt: string | null, likeCount: number, show: { id: string, title: string } } | null, show: { id: string, title: string, slug: string, category: string, language: string, followerCount: number } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type SearchQuery = { search: { edges: Array<{ cursor: string, node: { kind: SearchKind, score: number, highlight: string | null, episode: { id: string, title: string, publishedAt: string | null, likeCount: number | null, show: { id: string, title: string } } | null, show: { id: string, title: string, slug: string, category: string, language: string, followerCount: number } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type TrendingQueryVariables = Exact<{
   window?: TrendingWindow | null | undefined;
@@ -245,7 +245,7 @@ export type TrendingQueryVariables = Exact<{
 }>;
 
 
-export type TrendingQuery = { trending: Array<{ score: number, episode: { id: string, title: string, likeCount: number, playCount: number, show: { id: string, title: string } } }> };
+export type TrendingQuery = { trending: Array<{ score: number, episode: { id: string, title: string, likeCount: number | null, playCount: number | null, show: { id: string, title: string } } }> };
 
 export type BrowseQueryVariables = Exact<{
   category?: string | null | undefined;
@@ -267,7 +267,7 @@ export type SimilarEpisodesQuery = { similarEpisodes: Array<{ sharedListeners: n
 
 export type CommentFieldsFragment = { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } };
 
-export type EpisodeEngagementFragment = { id: string, likeCount: number, viewerHasLiked: boolean, playCount: number, commentCount: number, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null };
+export type EpisodeEngagementFragment = { id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null };
 
 export type PlaylistFieldsFragment = { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } };
 
@@ -278,21 +278,21 @@ export type EpisodeWithEngagementQueryVariables = Exact<{
 }>;
 
 
-export type EpisodeWithEngagementQuery = { episode: { title: string, id: string, likeCount: number, viewerHasLiked: boolean, playCount: number, commentCount: number, show: { id: string, title: string, followerCount: number, viewerFollows: boolean }, comments: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, replies: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } } }> }, author: { id: string, handle: string, displayName: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } | null };
+export type EpisodeWithEngagementQuery = { episode: { title: string, id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, show: { id: string, title: string, followerCount: number, viewerFollows: boolean }, comments: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, replies: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } } }> }, author: { id: string, handle: string, displayName: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } | null };
 
 export type LikeEpisodeMutationVariables = Exact<{
   episodeId: string;
 }>;
 
 
-export type LikeEpisodeMutation = { likeEpisode: { id: string, likeCount: number, viewerHasLiked: boolean, playCount: number, commentCount: number, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } };
+export type LikeEpisodeMutation = { likeEpisode: { id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } };
 
 export type UnlikeEpisodeMutationVariables = Exact<{
   episodeId: string;
 }>;
 
 
-export type UnlikeEpisodeMutation = { unlikeEpisode: { id: string, likeCount: number, viewerHasLiked: boolean, playCount: number, commentCount: number, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } };
+export type UnlikeEpisodeMutation = { unlikeEpisode: { id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } };
 
 export type PostCommentMutationVariables = Exact<{
   episodeId: string;
@@ -325,7 +325,7 @@ export type RecordPlayMutationVariables = Exact<{
 }>;
 
 
-export type RecordPlayMutation = { recordPlay: { positionSeconds: number, completed: boolean, updatedAt: string, episode: { id: string, title: string, playCount: number } } };
+export type RecordPlayMutation = { recordPlay: { positionSeconds: number, completed: boolean, updatedAt: string, episode: { id: string, title: string, playCount: number | null } } };
 
 export type FollowShowMutationVariables = Exact<{
   showId: string;

@@ -1,5 +1,6 @@
 import type { Viewer } from '@wavegraph/auth';
-import { EpisodePublished, EpisodeUnpublished, type KnownEpisodeData } from '@wavegraph/events';
+import { EpisodePublished, EpisodeUnpublished } from '@wavegraph/events';
+import type { KnownEpisodeData } from '@wavegraph/testkit';
 import { startEngagement, viewer, type EngagementHarness } from '../testing/harness';
 
 const ENGAGEMENT = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Episode {
