@@ -27,9 +27,14 @@ export function isVisible<S>(ctx: Context<S>, rule: VisibilityRule<S>, subject: 
     .load(subject.toLowerCase());
 }
 
-/** Keeps only the subjects the viewer may see (one batched check for the whole list). */
-export async function filterVisible<S, T>(ctx: Context<S>, rule: VisibilityRule<S>, items: readonly T[], subjectOf: (item: T) => string): Promise<T[]> {
-  const visible = await Promise.all(items.map((item) => isVisible(ctx, rule, subjectOf(item))));
+/** Keeps only the items the viewer may see (one batched check for the whole list); an item without a subject stays. */
+export async function filterVisible<S, T>(ctx: Context<S>, rule: VisibilityRule<S>, items: readonly T[], subjectOf: (item: T) => string | null | undefined): Promise<T[]> {
+  const visible = await Promise.all(
+    items.map((item) => {
+      const subject = subjectOf(item);
+      return subject ? isVisible(ctx, rule, subject) : true;
+    }),
+  );
   return items.filter((_, index) => visible[index]);
 }
 
