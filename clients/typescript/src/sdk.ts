@@ -403,30 +403,30 @@ export type MyLibraryQueryVariables = Exact<{
 
 export type MyLibraryQuery = { me: { id: string, likedEpisodes: { edges: Array<{ node: { id: string, title: string } }> }, following: { edges: Array<{ node: { id: string, title: string } }> }, history: { edges: Array<{ node: { positionSeconds: number, completed: boolean, episode: { id: string, title: string, show: { title: string } } } }> } | null, playlists: { edges: Array<{ node: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } }> } } | null };
 
-export type ViewerFieldsFragment = { id: string, handle: string, displayName: string, email: string | null, role: Role, plan: Plan };
+export type ViewerFieldsFragment = { id: string, handle: string, displayName: string, email: string | null, role: Role | null, plan: Plan | null };
 
-export type SessionFieldsFragment = { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { id: string, handle: string, displayName: string, email: string | null, role: Role, plan: Plan } };
+export type SessionFieldsFragment = { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { id: string, handle: string, displayName: string, email: string | null, role: Role | null, plan: Plan | null } };
 
 export type RegisterMutationVariables = Exact<{
   input: RegisterInput;
 }>;
 
 
-export type RegisterMutation = { register: { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { id: string, handle: string, displayName: string, email: string | null, role: Role, plan: Plan } } };
+export type RegisterMutation = { register: { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { id: string, handle: string, displayName: string, email: string | null, role: Role | null, plan: Plan | null } } };
 
 export type LoginMutationVariables = Exact<{
   input: LoginInput;
 }>;
 
 
-export type LoginMutation = { login: { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { id: string, handle: string, displayName: string, email: string | null, role: Role, plan: Plan } } };
+export type LoginMutation = { login: { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { id: string, handle: string, displayName: string, email: string | null, role: Role | null, plan: Plan | null } } };
 
 export type RefreshSessionMutationVariables = Exact<{
   refreshToken: string;
 }>;
 
 
-export type RefreshSessionMutation = { refreshSession: { accessToken: string, refreshToken: string, user: { id: string, role: Role, plan: Plan } } };
+export type RefreshSessionMutation = { refreshSession: { accessToken: string, refreshToken: string, user: { id: string, role: Role | null, plan: Plan | null } } };
 
 export type LogoutMutationVariables = Exact<{
   refreshToken: string;
@@ -438,7 +438,7 @@ export type LogoutMutation = { logout: boolean };
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { id: string, handle: string, displayName: string, email: string | null, role: Role, plan: Plan } | null };
+export type MeQuery = { me: { id: string, handle: string, displayName: string, email: string | null, role: Role | null, plan: Plan | null } | null };
 
 export type UserByHandleQueryVariables = Exact<{
   handle: string;
@@ -452,7 +452,7 @@ export type UpdateProfileMutationVariables = Exact<{
 }>;
 
 
-export type UpdateProfileMutation = { updateProfile: { id: string, handle: string, displayName: string, email: string | null, role: Role, plan: Plan } };
+export type UpdateProfileMutation = { updateProfile: { id: string, handle: string, displayName: string, email: string | null, role: Role | null, plan: Plan | null } };
 
 export type SetUserRoleMutationVariables = Exact<{
   userId: string;
@@ -460,7 +460,7 @@ export type SetUserRoleMutationVariables = Exact<{
 }>;
 
 
-export type SetUserRoleMutation = { setUserRole: { id: string, role: Role } };
+export type SetUserRoleMutation = { setUserRole: { id: string, role: Role | null } };
 
 export type SetUserPlanMutationVariables = Exact<{
   userId: string;
@@ -468,7 +468,7 @@ export type SetUserPlanMutationVariables = Exact<{
 }>;
 
 
-export type SetUserPlanMutation = { setUserPlan: { id: string, plan: Plan } };
+export type SetUserPlanMutation = { setUserPlan: { id: string, plan: Plan | null } };
 
 export type MediaAssetFieldsFragment = { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null };
 
