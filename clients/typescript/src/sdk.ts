@@ -237,7 +237,7 @@ export type SearchQueryVariables = Exact<{
 }>;
 
 
-export type SearchQuery = { search: { edges: Array<{ cursor: string, node: { kind: SearchKind, score: number, highlight: string | null, episode: { id: string, title: string, publishedAt: string | null, likeCount: number, show: { id: string, title: string } } | null, show: { id: string, title: string, slug: string, category: string, language: string, followerCount: number } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type SearchQuery = { search: { edges: Array<{ cursor: string, node: { kind: SearchKind, score: number, highlight: string | null, episode: { id: string, title: string, publishedAt: string | null, likeCount: number | null, show: { id: string, title: string } } | null, show: { id: string, title: string, slug: string, category: string, language: string, followerCount: number } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type TrendingQueryVariables = Exact<{
   window?: TrendingWindow | null | undefined;
@@ -245,7 +245,7 @@ export type TrendingQueryVariables = Exact<{
 }>;
 
 
-export type TrendingQuery = { trending: Array<{ score: number, episode: { id: string, title: string, likeCount: number, playCount: number, show: { id: string, title: string } } }> };
+export type TrendingQuery = { trending: Array<{ score: number, episode: { id: string, title: string, likeCount: number | null, playCount: number | null, show: { id: string, title: string } } }> };
 
 export type BrowseQueryVariables = Exact<{
   category?: string | null | undefined;
@@ -267,7 +267,7 @@ export type SimilarEpisodesQuery = { similarEpisodes: Array<{ sharedListeners: n
 
 export type CommentFieldsFragment = { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } };
 
-export type EpisodeEngagementFragment = { id: string, likeCount: number, viewerHasLiked: boolean, playCount: number, commentCount: number, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null };
+export type EpisodeEngagementFragment = { id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null };
 
 export type PlaylistFieldsFragment = { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } };
 
@@ -278,21 +278,21 @@ export type EpisodeWithEngagementQueryVariables = Exact<{
 }>;
 
 
-export type EpisodeWithEngagementQuery = { episode: { title: string, id: string, likeCount: number, viewerHasLiked: boolean, playCount: number, commentCount: number, show: { id: string, title: string, followerCount: number, viewerFollows: boolean }, comments: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, replies: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } } }> }, author: { id: string, handle: string, displayName: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } | null };
+export type EpisodeWithEngagementQuery = { episode: { title: string, id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, show: { id: string, title: string, followerCount: number, viewerFollows: boolean }, comments: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, replies: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } } }> }, author: { id: string, handle: string, displayName: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } | null };
 
 export type LikeEpisodeMutationVariables = Exact<{
   episodeId: string;
 }>;
 
 
-export type LikeEpisodeMutation = { likeEpisode: { id: string, likeCount: number, viewerHasLiked: boolean, playCount: number, commentCount: number, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } };
+export type LikeEpisodeMutation = { likeEpisode: { id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } };
 
 export type UnlikeEpisodeMutationVariables = Exact<{
   episodeId: string;
 }>;
 
 
-export type UnlikeEpisodeMutation = { unlikeEpisode: { id: string, likeCount: number, viewerHasLiked: boolean, playCount: number, commentCount: number, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } };
+export type UnlikeEpisodeMutation = { unlikeEpisode: { id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } };
 
 export type PostCommentMutationVariables = Exact<{
   episodeId: string;
@@ -325,7 +325,7 @@ export type RecordPlayMutationVariables = Exact<{
 }>;
 
 
-export type RecordPlayMutation = { recordPlay: { positionSeconds: number, completed: boolean, updatedAt: string, episode: { id: string, title: string, playCount: number } } };
+export type RecordPlayMutation = { recordPlay: { positionSeconds: number, completed: boolean, updatedAt: string, episode: { id: string, title: string, playCount: number | null } } };
 
 export type FollowShowMutationVariables = Exact<{
   showId: string;
@@ -403,30 +403,30 @@ export type MyLibraryQueryVariables = Exact<{
 
 export type MyLibraryQuery = { me: { id: string, likedEpisodes: { edges: Array<{ node: { id: string, title: string } }> }, following: { edges: Array<{ node: { id: string, title: string } }> }, history: { edges: Array<{ node: { positionSeconds: number, completed: boolean, episode: { id: string, title: string, show: { title: string } } } }> } | null, playlists: { edges: Array<{ node: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } }> } } | null };
 
-export type ViewerFieldsFragment = { id: string, handle: string, displayName: string, email: string | null, role: Role, plan: Plan };
+export type ViewerFieldsFragment = { id: string, handle: string, displayName: string, email: string | null, role: Role | null, plan: Plan | null };
 
-export type SessionFieldsFragment = { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { id: string, handle: string, displayName: string, email: string | null, role: Role, plan: Plan } };
+export type SessionFieldsFragment = { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { id: string, handle: string, displayName: string, email: string | null, role: Role | null, plan: Plan | null } };
 
 export type RegisterMutationVariables = Exact<{
   input: RegisterInput;
 }>;
 
 
-export type RegisterMutation = { register: { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { id: string, handle: string, displayName: string, email: string | null, role: Role, plan: Plan } } };
+export type RegisterMutation = { register: { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { id: string, handle: string, displayName: string, email: string | null, role: Role | null, plan: Plan | null } } };
 
 export type LoginMutationVariables = Exact<{
   input: LoginInput;
 }>;
 
 
-export type LoginMutation = { login: { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { id: string, handle: string, displayName: string, email: string | null, role: Role, plan: Plan } } };
+export type LoginMutation = { login: { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { id: string, handle: string, displayName: string, email: string | null, role: Role | null, plan: Plan | null } } };
 
 export type RefreshSessionMutationVariables = Exact<{
   refreshToken: string;
 }>;
 
 
-export type RefreshSessionMutation = { refreshSession: { accessToken: string, refreshToken: string, user: { id: string, role: Role, plan: Plan } } };
+export type RefreshSessionMutation = { refreshSession: { accessToken: string, refreshToken: string, user: { id: string, role: Role | null, plan: Plan | null } } };
 
 export type LogoutMutationVariables = Exact<{
   refreshToken: string;
@@ -438,7 +438,7 @@ export type LogoutMutation = { logout: boolean };
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { id: string, handle: string, displayName: string, email: string | null, role: Role, plan: Plan } | null };
+export type MeQuery = { me: { id: string, handle: string, displayName: string, email: string | null, role: Role | null, plan: Plan | null } | null };
 
 export type UserByHandleQueryVariables = Exact<{
   handle: string;
@@ -452,7 +452,7 @@ export type UpdateProfileMutationVariables = Exact<{
 }>;
 
 
-export type UpdateProfileMutation = { updateProfile: { id: string, handle: string, displayName: string, email: string | null, role: Role, plan: Plan } };
+export type UpdateProfileMutation = { updateProfile: { id: string, handle: string, displayName: string, email: string | null, role: Role | null, plan: Plan | null } };
 
 export type SetUserRoleMutationVariables = Exact<{
   userId: string;
@@ -460,7 +460,7 @@ export type SetUserRoleMutationVariables = Exact<{
 }>;
 
 
-export type SetUserRoleMutation = { setUserRole: { id: string, role: Role } };
+export type SetUserRoleMutation = { setUserRole: { id: string, role: Role | null } };
 
 export type SetUserPlanMutationVariables = Exact<{
   userId: string;
@@ -468,7 +468,7 @@ export type SetUserPlanMutationVariables = Exact<{
 }>;
 
 
-export type SetUserPlanMutation = { setUserPlan: { id: string, plan: Plan } };
+export type SetUserPlanMutation = { setUserPlan: { id: string, plan: Plan | null } };
 
 export type MediaAssetFieldsFragment = { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null };
 

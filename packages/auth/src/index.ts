@@ -1,3 +1,4 @@
 export * from './viewer';
 export * from './envelope';
+export * from './roles';
 export * from './secrets';

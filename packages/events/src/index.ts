@@ -14,3 +14,4 @@ export * from './append';
 export * from './backbone';
 export * from './projections/known-catalog';
 export * from './projections/known-catalog.entity';
+export * from './projections/episode-visibility';

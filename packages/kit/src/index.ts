@@ -14,3 +14,4 @@ export * from './validate';
 export * from './compose';
 export * from './unique';
 export * from './trace';
+export * from './visibility';

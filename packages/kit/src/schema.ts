@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import gql from 'graphql-tag';
 import { buildSchema, createResolversMap, type NonEmptyArray, type PubSub } from 'type-graphql';
 import type { Context } from './context';
+import { applyVisibilityGuards, type VisibilityGuard } from './visibility';
 
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag"])';
@@ -17,6 +18,11 @@ export interface SubgraphSchemaDefinition<S> {
   orphanedTypes?: Function[];
   /** typename → batched loader; every `@key(fields: "id")` entity of the subgraph has one. */
   references?: Record<string, ReferenceBatch<S>>;
+  /**
+   * typename → the owning context's visibility rule for the fields this subgraph resolves on
+   * that type (e.g. an unpublished episode's comments): every non-key field is guarded.
+   */
+  guards?: Record<string, VisibilityGuard<S>>;
 }
 
 type ResolverMap = Record<string, Record<string, unknown>>;
@@ -43,6 +49,7 @@ export async function buildFederatedSchema<S>(definition: SubgraphSchemaDefiniti
   });
   const typeDefs = gql(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
   const resolvers = createResolversMap(schema) as ResolverMap;
+  applyVisibilityGuards(schema, typeDefs, resolvers, definition.guards ?? {});
   for (const [typename, batch] of Object.entries(definition.references ?? {})) {
     resolvers[typename] = {
       ...(resolvers[typename] ?? {}),

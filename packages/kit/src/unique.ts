@@ -14,7 +14,7 @@ export function violatedUniqueIndex(error: unknown): string | null {
 }
 
 /** Turns a unique violation on one of `indexes` into CONFLICT on the matching field; rethrows anything else. */
-export function rethrowAsConflict(error: unknown, indexes: Record<string, { field: string; message: string }>): never {
+export function rethrowAsConflict(error: unknown, indexes: Record<string, { field?: string; message: string }>): never {
   const index = violatedUniqueIndex(error);
   const known = index === null ? undefined : indexes[index];
   if (known) throw conflict(known.message, known.field) as GraphQLError;

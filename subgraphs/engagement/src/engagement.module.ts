@@ -4,6 +4,7 @@ import { resolveCommentReferences } from './comment/comment.loader';
 import { CommentResolver, EpisodeCommentsResolver } from './comment/comment.resolver';
 import { EpisodeStats } from './episode/episode-stats.entity';
 import { episodeRef } from './episode/episode.type';
+import { episodeVisibility } from './episode/episode.visibility';
 import { Follow } from './follow/follow.entity';
 import { ShowFollowsResolver, UserFollowsResolver } from './follow/follow.resolver';
 import { KnownEpisode, KnownShow } from '@wavegraph/events';
@@ -39,6 +40,12 @@ export const engagementModule: SubgraphModule<EngagementServices> = {
     Episode: async (ids) => ids.map(episodeRef),
     Show: async (ids) => ids.map(showRef),
     User: async (ids) => ids.map(userRef),
+  },
+  // catalog's rule: an unpublished episode's counts, comments and viewer fields exist only for its owner and staff,
+  // however the episode (or one of its comments) is reached
+  guards: {
+    Episode: { rule: episodeVisibility },
+    Comment: { rule: episodeVisibility, subjectOf: (comment) => comment.episodeId as string },
   },
   ready: (services) => services.events.ping(),
   stopServices: (services) => services.events.stop(),

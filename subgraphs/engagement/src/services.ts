@@ -1,4 +1,4 @@
-import { EventBackbone, knownEpisodeHandlers, knownShowHandlers } from '@wavegraph/events';
+import { EventBackbone, KnownEpisodeReader, knownEpisodeHandlers, knownShowHandlers } from '@wavegraph/events';
 import type { Context, ServiceDeps } from '@wavegraph/kit';
 import { CommentQueries } from './comment/comment.queries';
 import { CommentService } from './comment/comment.service';
@@ -20,6 +20,8 @@ export interface EngagementServices {
   playlists: PlaylistService;
   playlistQueries: PlaylistQueries;
   events: EventBackbone;
+  /** Visibility facts of episodes, for the guards on Episode and Comment. */
+  knownEpisodes: KnownEpisodeReader;
 }
 
 export type EngagementContext = Context<EngagementServices>;
@@ -47,5 +49,6 @@ export async function createEngagementServices(deps: ServiceDeps): Promise<Engag
     playlists: new PlaylistService(dataSource, known),
     playlistQueries: new PlaylistQueries(dataSource),
     events,
+    knownEpisodes: new KnownEpisodeReader(dataSource),
   };
 }

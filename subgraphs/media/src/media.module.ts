@@ -12,6 +12,7 @@ import { createMediaServices, type MediaOptions, type MediaServices } from './se
 import { MediaUpload } from './upload/upload.entity';
 import { resolveUploadReferences, UploadResolver } from './upload/upload.resolver';
 import { uploadRoutes } from './upload/upload.routes';
+import { episodeVisibility } from './episode/episode.visibility';
 
 /** The media subgraph: resumable uploads, processing state, signed playback, and `Episode.media`. */
 export function createMediaModule(options: MediaOptions = {}): SubgraphModule<MediaServices> {
@@ -26,6 +27,11 @@ export function createMediaModule(options: MediaOptions = {}): SubgraphModule<Me
       Upload: resolveUploadReferences,
       // catalog owns episodes; `media` is resolved (batched) from the id alone
       Episode: async (ids) => ids.map(episodeRef),
+    },
+    // catalog's rule: an unpublished episode's media (and any asset of it, however reached) exists only for its owner and staff
+    guards: {
+      Episode: { rule: episodeVisibility },
+      MediaAsset: { rule: episodeVisibility, subjectOf: (asset) => asset.episodeId as string },
     },
     // not GraphQL: tus uploads and signed playback, reached through the gateway's pass-through
     routes: (app, services) => {

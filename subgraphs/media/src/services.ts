@@ -1,4 +1,4 @@
-import { EventBackbone, knownEpisodeHandlers } from '@wavegraph/events';
+import { EventBackbone, KnownEpisodeReader, knownEpisodeHandlers } from '@wavegraph/events';
 import type { Context, Logger, ServiceDeps, SubgraphPubSub } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
 import { AssetQueries } from './asset/asset.queries';
@@ -44,6 +44,8 @@ export interface MediaServices {
   signer: PlaybackSigner;
   starter: ManagedStarter;
   events: EventBackbone;
+  /** Visibility facts of episodes, for the guards on Episode and MediaAsset. */
+  knownEpisodes: KnownEpisodeReader;
   stop(): Promise<void>;
 }
 
@@ -90,6 +92,7 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
     signer: new PlaybackSigner(config),
     starter,
     events,
+    knownEpisodes: new KnownEpisodeReader(dataSource),
     stop: async () => {
       await stopCleanup();
       await locker.stop();

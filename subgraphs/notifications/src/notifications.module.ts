@@ -1,7 +1,10 @@
+import { KnownEpisode } from '@wavegraph/events';
 import { byKeys, type SubgraphModule } from '@wavegraph/kit';
 import { commentRef } from './comment/comment.type';
 import { episodeRef } from './episode/episode.type';
+import { episodeVisibility } from './episode/episode.visibility';
 import { CreateNotifications1764100000000 } from './migrations/1764100000000-CreateNotifications';
+import { KnownEpisodes1764200000000 } from './migrations/1764200000000-KnownEpisodes';
 import { Notification } from './notification/notification.entity';
 import { NotificationResolver, UserNotificationsResolver } from './notification/notification.resolver';
 import { createNotificationsServices, type NotificationsServices } from './services';
@@ -16,8 +19,8 @@ import { userRef } from './user/user.type';
 export const notificationsModule: SubgraphModule<NotificationsServices> = {
   name: 'notifications',
   resolvers: [NotificationResolver, UserNotificationsResolver],
-  entities: [Notification],
-  migrations: [CreateNotifications1764100000000],
+  entities: [Notification, KnownEpisode],
+  migrations: [CreateNotifications1764100000000, KnownEpisodes1764200000000],
   createServices: createNotificationsServices,
   references: {
     // a notification is visible to its own user only
@@ -30,6 +33,11 @@ export const notificationsModule: SubgraphModule<NotificationsServices> = {
     Episode: async (ids) => ids.map(episodeRef),
     Show: async (ids) => ids.map(showRef),
     Comment: async (ids) => ids.map(commentRef),
+  },
+  // a notification about an episode its user may no longer see (unpublished, draft) shows nothing
+  // of it (its message names the episode) however it is reached: notificationAdded, references
+  guards: {
+    Notification: { rule: episodeVisibility, subjectOf: (notification) => notification.episodeId as string | null },
   },
   stopServices: async (services) => {
     await services.events.stop();

@@ -1,4 +1,4 @@
-import { EventBackbone, type EventEnvelope, type Producer } from '@wavegraph/events';
+import { EventBackbone, KnownEpisodeReader, knownEpisodeHandlers, type EventEnvelope, type Producer } from '@wavegraph/events';
 import type { Context, Logger, ServiceDeps, SubgraphPubSub } from '@wavegraph/kit';
 import { followerHandlers } from './follower/follower.handlers';
 import { notificationHandlers } from './notification/notification.handlers';
@@ -12,6 +12,8 @@ export interface NotificationsServices {
   notifications: NotificationService;
   queries: NotificationQueries;
   events: EventBackbone;
+  /** Visibility facts of episodes, for the guard on Notification. */
+  knownEpisodes: KnownEpisodeReader;
 }
 
 export type NotificationsContext = Context<NotificationsServices>;
@@ -40,9 +42,10 @@ export async function createNotificationsServices({ db, log, redisUrl, redisPref
     consumes: {
       group: NOTIFICATIONS_GROUP,
       producers: NOTIFICATIONS_PRODUCERS,
-      handlers: [...followerHandlers, ...notificationHandlers],
+      // known_episodes is written in the same transaction as the NEW_EPISODE fan-out of the same event
+      handlers: [...knownEpisodeHandlers, ...followerHandlers, ...notificationHandlers],
       afterApply: (applied) => announce(queries, pubSub, log, applied),
     },
   });
-  return { notifications: new NotificationService(dataSource), queries, events };
+  return { notifications: new NotificationService(dataSource), queries, events, knownEpisodes: new KnownEpisodeReader(dataSource) };
 }

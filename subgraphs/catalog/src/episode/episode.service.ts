@@ -1,10 +1,9 @@
-import type { Viewer } from '@wavegraph/auth';
+import { type Viewer, canManage } from '@wavegraph/auth';
 import { badInput, forbidden, isUuid, notFound, requireUuid, unauthenticated, type TimeCursor } from '@wavegraph/kit';
 import { EpisodeCreated, EpisodeUpdated } from '@wavegraph/events';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { recordEpisodeEvent } from '../events/catalog.events';
 
-import { canManage } from '../common/policy';
 import { rethrowAsConflict } from '@wavegraph/kit';
 import type { Show } from '../show/show.entity';
 import type { ShowService } from '../show/show.service';

@@ -1,9 +1,8 @@
-import type { Viewer } from '@wavegraph/auth';
+import { type Viewer, canManage } from '@wavegraph/auth';
 import { badInput, forbidden, notFound, requireUuid, unauthenticated } from '@wavegraph/kit';
 import { EpisodeArchived, EpisodePublished, EpisodeUnpublished, EpisodeUpdated } from '@wavegraph/events';
 import type { DataSource, EntityManager } from 'typeorm';
 import { recordEpisodeEvent } from '../events/catalog.events';
-import { canManage } from '../common/policy';
 import { Show } from '../show/show.entity';
 import { Episode, EpisodeStatus } from './episode.entity';
 

@@ -1,7 +1,7 @@
 import { pageSize, toPage, type Page, PageArgs, readTimeCursor } from '@wavegraph/kit';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 
-import { canManage } from '../common/policy';
+import { canManage } from '@wavegraph/auth';
 import type { Episode } from '../episode/episode.entity';
 import { EpisodeConnection } from '../episode/episode.types';
 import { loadShowEpisodes } from '../episode/episode.loader';

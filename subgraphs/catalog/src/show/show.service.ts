@@ -1,10 +1,9 @@
-import type { Viewer } from '@wavegraph/auth';
+import { type Viewer, canManage } from '@wavegraph/auth';
 import { forbidden, isUuid, notFound, requireUuid, unauthenticated, type TimeCursor } from '@wavegraph/kit';
 import { ShowCreated, ShowUpdated } from '@wavegraph/events';
 import { In, type DataSource, type Repository } from 'typeorm';
 import { recordShowEvent } from '../events/catalog.events';
 
-import { canManage } from '../common/policy';
 import { rethrowAsConflict } from '@wavegraph/kit';
 import { Show } from './show.entity';
 import { validCategory, validLanguage, validNewShow, validShowChanges, type NewShowInput, type ShowChangesInput } from './show.validation';

@@ -92,12 +92,12 @@ export class CommentResolver {
 
 @Resolver(() => Episode)
 export class EpisodeCommentsResolver {
-  @FieldResolver(() => CommentConnection, { description: 'Top-level comments, oldest first; deleted ones keep their place without body' })
+  @FieldResolver(() => CommentConnection, { nullable: true, description: 'Top-level comments, oldest first; deleted ones keep their place without body' })
   comments(@Root() episode: Episode, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: EngagementContext): Promise<Page<Comment>> {
     return loadEpisodeComments(ctx, episode.id, first, after);
   }
 
-  @FieldResolver(() => Int, { description: 'Comments and replies not deleted' })
+  @FieldResolver(() => Int, { nullable: true, description: 'Comments and replies not deleted' })
   async commentCount(@Root() episode: Episode, @Ctx() ctx: EngagementContext): Promise<number> {
     return (await loadEpisodeStats(ctx, episode.id))?.commentCount ?? 0;
   }

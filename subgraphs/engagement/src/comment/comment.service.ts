@@ -1,8 +1,7 @@
-import type { Viewer } from '@wavegraph/auth';
+import { type Viewer, isStaff } from '@wavegraph/auth';
 import { CommentDeleted, CommentEdited, CommentPosted, recordEvent } from '@wavegraph/events';
 import { badInput, forbidden, notFound, requireUuid, unauthenticated, type SubgraphPubSub } from '@wavegraph/kit';
 import type { DataSource, EntityManager } from 'typeorm';
-import { isStaff } from '../common/policy';
 import type { EpisodeStatsService } from '../episode/episode-stats.service';
 import type { KnownCatalog } from '../known/known.service';
 import { Comment } from './comment.entity';

@@ -67,8 +67,9 @@ describe('batching of engagement fields', () => {
     const small = await costOf<EpisodeRow>(EPISODES, refs(5), check);
     const large = await costOf<EpisodeRow>(EPISODES, refs(30), check);
     expect(large).toBe(small);
-    // stats, viewer likes, viewer progress, top-level comments, reply counts, replies
-    expect(large).toBe(6);
+    // visibility (known_episodes, shared by the episodes' and their comments' guards), stats, viewer likes,
+    // viewer progress, top-level comments, reply counts, replies
+    expect(large).toBe(7);
   });
 
   it('resolves 2 or 12 users with the same number of queries', async () => {
@@ -82,7 +83,7 @@ describe('batching of engagement fields', () => {
     const small = await costOf<UserRow>(USERS, refs(2), check);
     const large = await costOf<UserRow>(USERS, refs(12), check);
     expect(large).toBe(small);
-    // likes, follows, show stats, viewer follows, playlists, items, item counts, episode stats
-    expect(large).toBe(8);
+    // likes, follows, show stats, viewer follows, playlists, items, item counts, episode visibility, episode stats
+    expect(large).toBe(9);
   });
 });

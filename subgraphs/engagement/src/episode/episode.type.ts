@@ -1,6 +1,9 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
-/** Catalog owns episodes; engagement adds likes, comments, plays, and answers references with the id. */
+/**
+ * Catalog owns episodes; engagement adds likes, comments, plays, and answers references with the id.
+ * Every field added here is nullable and follows catalog's visibility rule (the module's guard).
+ */
 @ObjectType('Episode')
 @Directive('@key(fields: "id")')
 export class Episode {

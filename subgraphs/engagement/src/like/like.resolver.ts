@@ -34,12 +34,12 @@ export class EpisodeLikesResolver {
     return episodeRef(event.episodeId);
   }
 
-  @FieldResolver(() => Int)
+  @FieldResolver(() => Int, { nullable: true })
   async likeCount(@Root() episode: Episode, @Ctx() ctx: EngagementContext): Promise<number> {
     return (await loadEpisodeStats(ctx, episode.id))?.likeCount ?? 0;
   }
 
-  @FieldResolver(() => Boolean, { description: 'False when signed out' })
+  @FieldResolver(() => Boolean, { nullable: true, description: 'False when signed out' })
   viewerHasLiked(@Root() episode: Episode, @Ctx() ctx: EngagementContext): Promise<boolean> | boolean {
     return ctx.viewer ? loadViewerLiked(ctx, ctx.viewer.id, episode.id) : false;
   }

@@ -29,7 +29,7 @@ export class PlayResolver {
 
 @Resolver(() => Episode)
 export class EpisodePlaysResolver {
-  @FieldResolver(() => Int, { description: 'Listening sessions, counted once per listener per 30 minutes' })
+  @FieldResolver(() => Int, { nullable: true, description: 'Listening sessions, counted once per listener per 30 minutes' })
   async playCount(@Root() episode: Episode, @Ctx() ctx: EngagementContext): Promise<number> {
     return (await loadEpisodeStats(ctx, episode.id))?.playCount ?? 0;
   }

@@ -1,6 +1,6 @@
 import { unauthenticated } from '@wavegraph/kit';
 import type { AccessTokenIssuer } from '../token/access-token';
-import { markAuthenticatedSubject } from '../user/email-visibility';
+import { markAuthenticatedSubject } from '../user/private-fields';
 import { burnPasswordCheck, verifyPassword } from '../user/password';
 import type { User } from '../user/user.entity';
 import type { NewAccount, UserService } from '../user/user.service';

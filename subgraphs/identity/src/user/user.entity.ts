@@ -1,9 +1,8 @@
 import type { Plan, Role } from '@wavegraph/auth';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { PlanEnum, RoleEnum } from './role-plan';
 
-/** A person with an account. `email` is exposed through UserResolver.email (visible to self and admins only). */
+/** A person with an account. `email`, `role` and `plan` are exposed through UserResolver (self and staff only). */
 @Entity('users')
 @ObjectType('User')
 @Directive('@key(fields: "id")')
@@ -26,12 +25,12 @@ export class User {
   @Column('text', { name: 'password_hash', select: false })
   passwordHash: string;
 
+  /** Exposed through UserResolver.role, like email. */
   @Column('text')
-  @Field(() => RoleEnum)
   role: Role;
 
+  /** Exposed through UserResolver.plan, like email. */
   @Column('text')
-  @Field(() => PlanEnum)
   plan: Plan;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

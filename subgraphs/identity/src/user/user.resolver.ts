@@ -2,7 +2,7 @@ import type { Plan, Role } from '@wavegraph/auth';
 import { forbidden, notFound, requireUuid, requireViewer } from '@wavegraph/kit';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { IdentityContext } from '../services';
-import { canSeeEmail } from './email-visibility';
+import { canSeePrivateFields } from './private-fields';
 import { PlanEnum, RoleEnum } from './role-plan';
 import { User } from './user.entity';
 import { UpdateProfileInput } from './user.inputs';
@@ -32,9 +32,19 @@ export class UserResolver {
     return found;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Only visible to the user themself and to admins.' })
+  @FieldResolver(() => String, { nullable: true, description: 'Only visible to the user themself and to staff (EDITOR, ADMIN); null otherwise.' })
   email(@Root() user: User, @Ctx() ctx: IdentityContext): string | null {
-    return canSeeEmail(ctx.viewer, user) ? user.email : null;
+    return canSeePrivateFields(ctx.viewer, user) ? user.email : null;
+  }
+
+  @FieldResolver(() => RoleEnum, { nullable: true, description: 'Only visible to the user themself and to staff (EDITOR, ADMIN); null otherwise.' })
+  role(@Root() user: User, @Ctx() ctx: IdentityContext): Role | null {
+    return canSeePrivateFields(ctx.viewer, user) ? user.role : null;
+  }
+
+  @FieldResolver(() => PlanEnum, { nullable: true, description: 'Only visible to the user themself and to staff (EDITOR, ADMIN); null otherwise.' })
+  plan(@Root() user: User, @Ctx() ctx: IdentityContext): Plan | null {
+    return canSeePrivateFields(ctx.viewer, user) ? user.plan : null;
   }
 
   @Mutation(() => User)

@@ -7,9 +7,16 @@ import { User } from './user.entity';
 import { checkPassword, normalizeDisplayName, normalizeEmail, normalizeHandle } from './user.validation';
 
 const TAKEN = {
-  users_email_key: { field: 'email', message: 'An account with this email already exists' },
   users_handle_key: { field: 'handle', message: 'This handle is already taken' },
 };
+
+/*
+ * Registration is open to anyone, so its refusal must not tell whether an email has an account:
+ * a taken email and a taken handle get the same CONFLICT, without a field. (Handles are public,
+ * so a profile change may say which one is taken.)
+ */
+const CANNOT_REGISTER = { field: undefined, message: 'That email or handle cannot be used' };
+const REGISTER_TAKEN = { users_email_key: CANNOT_REGISTER, users_handle_key: CANNOT_REGISTER };
 
 export interface NewAccount {
   email: string;
@@ -72,7 +79,7 @@ export class UserService {
       delete (user as Partial<User>).passwordHash;
       return user;
     } catch (error) {
-      rethrowAsConflict(error, TAKEN);
+      rethrowAsConflict(error, REGISTER_TAKEN);
     }
   }
 

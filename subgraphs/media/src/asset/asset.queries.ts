@@ -1,8 +1,7 @@
-import type { Viewer } from '@wavegraph/auth';
+import { type Viewer, canManage, isStaff } from '@wavegraph/auth';
 import { isUuid, requireUuid, type TimeCursor } from '@wavegraph/kit';
 import type { DataSource, Repository } from 'typeorm';
 import { assetNotFound } from '../common/errors';
-import { canManage, isStaff } from '../common/policy';
 import { MediaAsset } from './asset.entity';
 import { MediaStatus } from './asset.enums';
 import { MediaStepRow } from './step.entity';

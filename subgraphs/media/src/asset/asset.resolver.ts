@@ -1,6 +1,6 @@
 import { forbidden, type Page, PageArgs, pageSize, readTimeCursor, requireViewer, toPage } from '@wavegraph/kit';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { isStaff } from '../common/policy';
+import { isStaff } from '@wavegraph/auth';
 import { Episode, episodeRef } from '../episode/episode.type';
 import type { MediaContext } from '../services';
 import { MediaAsset } from './asset.entity';

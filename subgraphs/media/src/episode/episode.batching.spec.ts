@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { seedAsset } from '../testing/fixtures';
+import { seedAsset, seedKnownEpisode } from '../testing/fixtures';
 import { startMedia, viewer, type MediaHarness } from '../testing/harness';
 
 const EPISODES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Episode {
@@ -25,6 +25,7 @@ describe('Episode.media', () => {
       episodes.push({ id, ready, newer });
     }
     withoutMedia = randomUUID();
+    await seedKnownEpisode(h, withoutMedia, owner.id);
     onlyDeleted = randomUUID();
     await seedAsset(h, { episodeId: onlyDeleted, ownerId: owner.id, status: 'DELETED' });
   });
@@ -60,7 +61,7 @@ describe('Episode.media', () => {
     const large = await resolve(episodes.map((e) => e.id), owner);
     expect(large.rows.every((row) => row.media?.steps.length === 6)).toBe(true);
     expect(large.queries).toBe(small.queries);
-    // the assets, then their steps
-    expect(large.queries).toBe(2);
+    // the episodes' visibility (known_episodes, shared by the assets' guard), the assets, then their steps
+    expect(large.queries).toBe(3);
   });
 });

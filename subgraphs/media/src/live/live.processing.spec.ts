@@ -9,6 +9,7 @@ import { ProcessingQueue } from '../processing/processing.queue';
 import { startMediaWorker, type MediaWorker } from '../processing/processing.worker';
 import { mediaProcessingTopic } from '../processing/progress';
 import { quietSine, textAsMp3 } from '../processing/testing/media.fixtures';
+import { seedKnownEpisode } from '../testing/fixtures';
 import { startMedia, viewer, type MediaHarness } from '../testing/harness';
 
 const LIVE = `subscription($id: ID!) { mediaProcessing(assetId: $id) {
@@ -51,10 +52,12 @@ describe('mediaProcessing follows a real processing run', () => {
   /** An uploaded source, as the upload leaves it: PROCESSING, every step PENDING. */
   async function uploaded(file: string, ownerId: string, mimeType: string): Promise<string> {
     const id = randomUUID();
+    const episodeId = randomUUID();
+    await seedKnownEpisode(h, episodeId, ownerId, 'DRAFT');
     await h.services.storage.putFile(sourceKey(id), file);
     await h.running.db.dataSource.query(
       "INSERT INTO media_assets (id, episode_id, owner_id, status, source_key, mime_type) VALUES ($1, $2, $3, 'PROCESSING', $4, $5)",
-      [id, randomUUID(), ownerId, sourceKey(id), mimeType],
+      [id, episodeId, ownerId, sourceKey(id), mimeType],
     );
     for (const step of STEPS) await h.running.db.dataSource.query('INSERT INTO media_steps (asset_id, step) VALUES ($1, $2)', [id, step]);
     return id;

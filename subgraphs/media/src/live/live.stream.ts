@@ -1,10 +1,10 @@
-import type { Viewer } from '@wavegraph/auth';
-import { forbidden, requireUuid, unauthenticated, withEventLoaders, type Context } from '@wavegraph/kit';
+import { type Viewer, canManage } from '@wavegraph/auth';
+import { forbidden, isVisible, requireUuid, unauthenticated, withEventLoaders, type Context } from '@wavegraph/kit';
 import type { MediaAsset } from '../asset/asset.entity';
 import { MediaStatus } from '../asset/asset.enums';
 import { visibleTo } from '../asset/asset.queries';
 import { assetNotFound } from '../common/errors';
-import { canManage } from '../common/policy';
+import { episodeVisibility } from '../episode/episode.visibility';
 import { isFinal, mediaProcessingTopic, type ProcessingMessage } from '../processing/progress';
 import type { MediaContext } from '../services';
 import { startThenUntil } from './live.follow';
@@ -36,6 +36,8 @@ export async function mediaProcessingStream(ctx: MediaContext, assetIdArg: strin
   let asset: MediaAsset | null;
   try {
     asset = await ctx.services.assetQueries.repo.findOneBy({ id: assetId });
+    // an asset of an episode the viewer may not see does not exist for them (not FORBIDDEN: that would tell)
+    if (asset && !canManage(ctx.viewer, asset.ownerId) && !(await isVisible(ctx, episodeVisibility, asset.episodeId))) throw assetNotFound();
     authorize(ctx.viewer, asset);
   } catch (error) {
     await messages.return?.();

@@ -14,13 +14,27 @@ export interface SeedAsset {
   failedStep?: string | null;
   failureReason?: string | null;
   sourceKey?: string | null;
+  /** What catalog told us of the episode, when it told us nothing yet (PUBLISHED by default; null: nothing). */
+  episodeStatus?: string | null;
   /** Step name → status (and progress); unlisted steps are DONE for READY assets, PENDING otherwise. */
   steps?: Record<string, { status: string; progress?: number; reason?: string }>;
+}
+
+/** What catalog's events would have told media of an episode, unless they already did. */
+export async function seedKnownEpisode(h: MediaHarness, episodeId: string, ownerId: string, status = 'PUBLISHED'): Promise<void> {
+  await h.running.db.dataSource.query(
+    'INSERT INTO known_episodes (episode_id, show_id, owner_id, status, position) VALUES ($1, $2, $3, $4, 0) ON CONFLICT (episode_id) DO NOTHING',
+    [episodeId, randomUUID(), ownerId, status],
+  );
 }
 
 /** Writes an asset the way processing would have left it, straight into the database. */
 export async function seedAsset(h: MediaHarness, seed: SeedAsset = {}): Promise<string> {
   const status = seed.status ?? 'READY';
+  const episodeId = seed.episodeId ?? randomUUID();
+  const ownerId = seed.ownerId ?? randomUUID();
+  // media shows an asset only as its episode's visibility allows: the episode must be known
+  if (seed.episodeStatus !== null) await seedKnownEpisode(h, episodeId, ownerId, seed.episodeStatus ?? 'PUBLISHED');
   const [row] = (await h.running.db.dataSource.query(
     `INSERT INTO media_assets (episode_id, owner_id, status, mime_type, outputs, has_video, duration_seconds, codec, channels, sample_rate,
        input_lufs, integrated_lufs, true_peak_dbtp, failed_step, failure_reason, source_key, created_at, updated_at, ready_at)
@@ -28,7 +42,7 @@ export async function seedAsset(h: MediaHarness, seed: SeedAsset = {}): Promise<
        now() - make_interval(secs => $9), now() - make_interval(secs => $9), CASE WHEN $3 = 'READY' THEN now() END)
      RETURNING id`,
     [
-      seed.episodeId ?? randomUUID(), seed.ownerId ?? randomUUID(), status, JSON.stringify(seed.outputs ?? {}), seed.hasVideo ?? false,
+      episodeId, ownerId, status, JSON.stringify(seed.outputs ?? {}), seed.hasVideo ?? false,
       seed.failedStep ?? null, seed.failureReason ?? null, seed.sourceKey === undefined ? 'assets/x/source' : seed.sourceKey, seed.ageSeconds ?? 0,
     ],
   )) as { id: string }[];

@@ -2,7 +2,7 @@ import { byKeys, isUuid } from '@wavegraph/kit';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { MediaAsset } from '../asset/asset.entity';
 import { loadAsset } from '../asset/asset.loader';
-import { canManage } from '../common/policy';
+import { canManage } from '@wavegraph/auth';
 import { Episode, episodeRef } from '../episode/episode.type';
 import type { MediaContext } from '../services';
 import { MediaUpload } from './upload.entity';

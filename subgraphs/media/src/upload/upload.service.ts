@@ -1,11 +1,10 @@
-import type { Viewer } from '@wavegraph/auth';
+import { type Viewer, canManage } from '@wavegraph/auth';
 import { forbidden, notFound, requireUuid, unauthenticated } from '@wavegraph/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { UploadDiscarder } from '../asset/asset.service';
 import { MediaAsset } from '../asset/asset.entity';
 import { MediaStatus } from '../asset/asset.enums';
 import { episodeUnknown } from '../common/errors';
-import { canManage } from '../common/policy';
 import { KnownEpisode } from '@wavegraph/events';
 import type { MediaConfig } from '../media.config';
 import { STEPS } from '../processing/processing.port';

@@ -1,4 +1,5 @@
-import { byKeys, pageSize, readTimeCursor, toPage, type Page } from '@wavegraph/kit';
+import { byKeys, filterVisible, pageSize, readTimeCursor, toPage, type Page } from '@wavegraph/kit';
+import { episodeVisibility } from '../episode/episode.visibility';
 import type { NotificationsContext } from '../services';
 import type { Notification } from './notification.entity';
 import { INBOX_PAGE_SIZE, notificationCursor } from './notification.types';
@@ -13,14 +14,19 @@ export async function loadInbox(ctx: NotificationsContext, userId: string, first
       return userIds.map((id) => found.filter((n) => n.userId === id.toLowerCase()));
     })
     .load(userId);
-  return toPage(rows, size, notificationCursor, cursor !== null);
+  const page = toPage(rows, size, notificationCursor, cursor !== null);
+  // hidden ones leave the page, not the cursors: the next page still starts after them
+  const edges = await filterVisible(ctx, episodeVisibility, page.edges, (edge) => edge.node.episodeId);
+  return { ...page, edges };
 }
 
 export async function loadUnreadCount(ctx: NotificationsContext, userId: string): Promise<number> {
   return ctx.loaders
     .get<string, number>('inbox:unread', async (userIds) => {
-      const counts = await ctx.services.queries.unreadCounts(userIds);
-      return userIds.map((id) => counts.get(id.toLowerCase()) ?? 0);
+      const groups = await ctx.services.queries.unreadCounts(userIds);
+      // only notifications the inbox would show count (one check for every episode involved)
+      const shown = await filterVisible(ctx, episodeVisibility, groups, (group) => group.episodeId);
+      return userIds.map((id) => shown.filter((group) => group.userId === id.toLowerCase()).reduce((sum, group) => sum + group.count, 0));
     })
     .load(userId);
 }

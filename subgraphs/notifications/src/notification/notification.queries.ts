@@ -30,14 +30,15 @@ export class NotificationQueries {
     return rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1));
   }
 
-  async unreadCounts(userIds: readonly string[]): Promise<Map<string, number>> {
+  /** Unread notifications per user and episode (null: not about an episode), so hidden episodes can be left out. */
+  async unreadCounts(userIds: readonly string[]): Promise<{ userId: string; episodeId: string | null; count: number }[]> {
     const users = uuids(userIds);
-    if (!users.length) return new Map();
-    const rows: { user_id: string; n: number }[] = await this.repo.query(
-      'SELECT user_id, count(*)::int AS n FROM notifications WHERE user_id = ANY($1::uuid[]) AND read_at IS NULL GROUP BY user_id',
+    if (!users.length) return [];
+    const rows: { user_id: string; episode_id: string | null; n: number }[] = await this.repo.query(
+      'SELECT user_id, episode_id, count(*)::int AS n FROM notifications WHERE user_id = ANY($1::uuid[]) AND read_at IS NULL GROUP BY user_id, episode_id',
       [users],
     );
-    return new Map(rows.map((row) => [row.user_id, row.n]));
+    return rows.map((row) => ({ userId: row.user_id, episodeId: row.episode_id, count: row.n }));
   }
 
   findByIds(ids: readonly string[]): Promise<Notification[]> {

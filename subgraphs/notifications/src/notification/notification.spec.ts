@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CommentPosted, EpisodePublished, MediaFailed, MediaReady, ShowFollowed, ShowUnfollowed, UserRegistered, type EventContract, type PayloadOf } from '@wavegraph/events';
+import { CommentPosted, EpisodeCreated, EpisodePublished, MediaFailed, MediaReady, ShowFollowed, ShowUnfollowed, UserRegistered, type EventContract, type PayloadOf } from '@wavegraph/events';
 import { inboxOf, startNotifications, viewer, type NotificationsHarness } from '../testing/harness';
 
 type Episode = PayloadOf<typeof EpisodePublished>;
@@ -65,7 +65,10 @@ describe('notifications inbox, fed by events', () => {
 
   it('tells the author of a comment about a reply from someone else, with who replied', async () => {
     const [author, replier] = [viewer(), viewer()];
-    const episodeId = randomUUID();
+    const published = episode(randomUUID(), randomUUID());
+    const { episodeId } = published;
+    // shown only once catalog told us the episode is published
+    await h.emit(EpisodePublished, episodeId, published);
     const parentId = randomUUID();
     const comment = (authorId: string, parentAuthorId: string | null) => ({
       commentId: randomUUID(), episodeId, authorId, parentId: parentAuthorId ? parentId : null, parentAuthorId, body: 'hi',
@@ -86,7 +89,10 @@ describe('notifications inbox, fed by events', () => {
   it('tells the owner when their media is ready or failed, each time', async () => {
     const owner = viewer();
     const assetId = randomUUID();
-    const episodeId = randomUUID();
+    // a draft: its owner sees what happens to it
+    const draft = { ...episode(randomUUID(), owner.id), status: 'DRAFT' as const, publishedAt: null };
+    const { episodeId } = draft;
+    await h.emit(EpisodeCreated, episodeId, draft);
     await h.emit(MediaFailed, assetId, { assetId, episodeId, ownerId: owner.id, step: 'probe', reason: 'not an audio or video file' });
     await h.emit(MediaReady, assetId, { assetId, episodeId, ownerId: owner.id, durationSeconds: 60, hasVideo: false, integratedLufs: -16, truePeakDbtp: -1.5 });
     await h.settle();
@@ -211,7 +217,8 @@ describe('notifications inbox, fed by events', () => {
         reader,
       );
       expect(res.errors).toBeUndefined();
-      expect(h.running.db.queries.count()).toBe(2);
+      // the count, the page, and the visibility of the episodes they are about
+      expect(h.running.db.queries.count()).toBe(3);
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { Viewer } from '@wavegraph/auth';
+import { isSelfOrStaff, type Viewer } from '@wavegraph/auth';
 import type { User } from './user.entity';
 
 /**
@@ -12,7 +12,7 @@ export function markAuthenticatedSubject(user: User): User {
   return user;
 }
 
-export function canSeeEmail(viewer: Viewer | null, user: User): boolean {
-  if (authenticatedSubjects.has(user)) return true;
-  return Boolean(viewer && (viewer.id === user.id || viewer.role === 'ADMIN'));
+/** Email, role and plan are private: the user themself and staff (EDITOR, ADMIN) see them; others get null. */
+export function canSeePrivateFields(viewer: Viewer | null, user: User): boolean {
+  return authenticatedSubjects.has(user) || isSelfOrStaff(viewer, user.id);
 }
