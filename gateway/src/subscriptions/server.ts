@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { SessionVerifier } from '../auth';
 import type { GatewayConfig } from '../config';
+import type { CostModel } from '../cost';
+import { queryLimitRules } from '../limits';
 import { SubscriptionExecutor } from './executor';
 import { prepareOperation, type PreparedOperation } from './operation';
 import type { SubscriptionPlanner } from './planner';
@@ -19,6 +21,8 @@ export interface GatewaySubscriptionsOptions {
   verifySession: SessionVerifier;
   /** The planner of the supergraph served right now (it changes when the gateway reloads). */
   planner(): SubscriptionPlanner | undefined;
+  /** The cost model of the same supergraph. */
+  costModel(): CostModel | undefined;
   sources(planner: SubscriptionPlanner): ServiceMap;
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
   log: Logger;
@@ -57,7 +61,7 @@ function refused(message: string, code: string): GraphQLError[] {
  * graphql-ws on the gateway's port and path. The access token travels in connectionParams and
  * is verified on connection_init (4403 when invalid, 4408 when no init comes in time); the
  * connection closes with 4403 when the token expires. Each operation is checked like an HTTP
- * one (parse limits, validation, depth and aliases), planned, and executed by the executor.
+ * one (token, depth, alias and directive limits, validation, cost budget), planned, and executed by the executor.
  */
 export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySubscriptionsOptions): GatewaySubscriptions {
   const { config, log } = options;
@@ -69,6 +73,7 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
     bufferPerSubscription: limits.bufferPerSubscription,
     log,
   });
+  const limitRules = queryLimitRules(config);
   const sessions = new WeakMap<object, Session>();
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql' });
   // errors a subgraph sent with its event arrive already formatted; ours are GraphQLErrors
@@ -108,7 +113,7 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
         }
         const planner = options.planner();
         if (!planner) return refused('The gateway is not ready yet', 'SERVICE_UNAVAILABLE');
-        const prepared = prepareOperation(planner, payload, config);
+        const prepared = prepareOperation(planner, payload, { config, limitRules, costModel: options.costModel(), viewer: session.viewer });
         if ('errors' in prepared) return prepared.errors;
         return {
           schema: planner.schema,
