@@ -21,6 +21,8 @@ export interface GatewayConfig {
   maxDepth: number;
   maxAliases: number;
   maxTokens: number;
+  maxDirectives: number;
+  cost: CostLimits;
   /** Non-GraphQL routes streamed to a subgraph unchanged (media's uploads and playback). */
   passThrough: { prefix: string; subgraph: string }[];
   subscriptions: SubscriptionLimits;
@@ -57,6 +59,21 @@ export interface RateLimitSettings {
   wsConnectionsPerMinute: number;
   /** Subscribe messages per minute, per account or per IP. Default 120. */
   wsSubscribesPerMinute: number;
+}
+
+/** Demand control: the most an operation may cost, by who asks (see cost/calculator.ts for how cost is counted). */
+export interface CostLimits {
+  budgets: CostBudgets;
+  /** Items assumed for a list field of a supergraph that declares no `@listSize` on it. */
+  defaultListSize: number;
+}
+
+export interface CostBudgets {
+  anonymous: number;
+  FREE: number;
+  PREMIUM: number;
+  /** EDITOR and ADMIN, whatever their plan. */
+  staff: number;
 }
 
 /** The rules of graphql-ws connections to the gateway. */
@@ -142,6 +159,16 @@ export function configFromEnv(): GatewayConfig {
     maxDepth: int('GATEWAY_MAX_DEPTH', 12),
     maxAliases: int('GATEWAY_MAX_ALIASES', 30),
     maxTokens: int('GATEWAY_MAX_TOKENS', 5_000),
+    maxDirectives: int('GATEWAY_MAX_DIRECTIVES', 50),
+    cost: {
+      budgets: {
+        anonymous: int('GATEWAY_COST_BUDGET_ANONYMOUS', 2_500),
+        FREE: int('GATEWAY_COST_BUDGET_FREE', 3_000),
+        PREMIUM: int('GATEWAY_COST_BUDGET_PREMIUM', 10_000),
+        staff: int('GATEWAY_COST_BUDGET_STAFF', 50_000),
+      },
+      defaultListSize: int('GATEWAY_COST_DEFAULT_LIST_SIZE', 10),
+    },
     subscriptions: {
       initTimeoutMs: int('GATEWAY_WS_INIT_TIMEOUT_MS', 3_000),
       maxPerConnection: int('GATEWAY_WS_MAX_SUBSCRIPTIONS', 20),

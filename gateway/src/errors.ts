@@ -1,6 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
+import { isTokenLimitError, QueryTooComplexError } from './limits';
 
 /** Codes a client may see with their original message; everything else is masked. */
 const PUBLIC_CODES = new Set([
@@ -9,17 +10,29 @@ const PUBLIC_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'TOO_MANY_SUBSCRIPTIONS',
 ]);
 
-/** Extensions a client may read beside the code: where the error is, and when to retry. */
-const PUBLIC_EXTENSIONS = ['field', 'serviceName', 'retryAfter'] as const;
+/** Extensions a client may see besides the code: the argument at fault, the subgraph, what an operation cost against its budget, when to retry. */
+const PUBLIC_EXTENSIONS = ['field', 'serviceName', 'cost', 'budget', 'retryAfter'] as const;
+
+/**
+ * Apollo Server reports parse and validation failures as GRAPHQL_PARSE_FAILED and
+ * GRAPHQL_VALIDATION_FAILED whatever their cause; the limits' refusals say QUERY_TOO_COMPLEX.
+ */
+function codeOf(formatted: GraphQLFormattedError, error: unknown): unknown {
+  const original = error instanceof GraphQLError ? error.originalError : undefined;
+  if (original instanceof QueryTooComplexError || isTokenLimitError(original)) return 'QUERY_TOO_COMPLEX';
+  return formatted.extensions?.code;
+}
 
 /** Every error leaves with an extensions.code and never with a stack trace or an internal URL. */
 export function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
+    const code = codeOf(formatted, error);
     const location = { path: formatted.path, locations: formatted.locations };
     if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
       const extensions: Record<string, unknown> = { code };
-      for (const name of PUBLIC_EXTENSIONS) if (formatted.extensions?.[name] !== undefined) extensions[name] = formatted.extensions[name];
+      for (const name of PUBLIC_EXTENSIONS) {
+        if (formatted.extensions?.[name] !== undefined) extensions[name] = formatted.extensions[name];
+      }
       return { message: formatted.message, ...location, extensions };
     }
     log.error({ err: unwrapResolverError(error), path: formatted.path, code }, 'unexpected error');

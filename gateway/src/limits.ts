@@ -1,71 +1,56 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 
 export interface QueryLimits {
   maxDepth: number;
   maxAliases: number;
+  maxDirectives: number;
 }
 
-function tooComplex(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
-}
-
-/** Deepest field nesting of a selection set, fragments expanded; introspection fields do not count. */
-function depthOf(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen: ReadonlySet<string>): number {
-  let deepest = 0;
-  for (const selection of set.selections) {
-    if (selection.kind === Kind.FIELD) {
-      if (selection.name.value.startsWith('__')) continue;
-      deepest = Math.max(deepest, 1 + (selection.selectionSet ? depthOf(selection.selectionSet, fragments, seen) : 0));
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, seen));
-    } else {
-      const fragment = fragments.get(selection.name.value);
-      if (fragment && !seen.has(fragment.name.value)) {
-        deepest = Math.max(deepest, depthOf(fragment.selectionSet, fragments, new Set([...seen, fragment.name.value])));
-      }
-    }
+/**
+ * An operation refused for its shape or size. Apollo Server reports every validation error as
+ * GRAPHQL_VALIDATION_FAILED; formatError recognises this class behind it and says QUERY_TOO_COMPLEX.
+ */
+export class QueryTooComplexError extends GraphQLError {
+  constructor(message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...extensions, code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
   }
-  return deepest;
 }
 
-function countAliases(document: DocumentNode): number {
-  let aliases = 0;
-  const visit = (set: SelectionSetNode): void => {
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD && selection.alias) aliases += 1;
-      if ('selectionSet' in selection && selection.selectionSet) visit(selection.selectionSet);
-    }
-  };
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION) visit(definition.selectionSet);
-  }
-  return aliases;
+// Armor's messages start with "Syntax Error: "; these are limits, not syntax errors
+const report = (context: ValidationContext | null, error: GraphQLError): void => {
+  context?.reportError(new QueryTooComplexError(error.message.replace(/^Syntax Error: /, '')));
+};
+
+/**
+ * GraphQL Armor's depth, alias and directive limits as validation rules, for the HTTP and the
+ * graphql-ws paths alike. Each counts through fragment spreads as executed: a fragment spread
+ * five times counts five times. Refusals are reported as validation errors (not thrown), so the
+ * other rules still run and the client gets every reason at once.
+ */
+export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
+  const common = { exposeLimits: true, propagateOnRejection: false, onReject: [report] };
+  return [
+    // flattenFragments: a fragment adds the depth of its fields, not a level of its own
+    maxDepthRule({ ...common, n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true }),
+    maxAliasesRule({ ...common, n: limits.maxAliases }),
+    maxDirectivesRule({ ...common, n: limits.maxDirectives }),
+  ];
 }
 
-/** The limit an operation breaks, if any: too deep or too many aliases. */
-export function checkQueryLimits(document: DocumentNode, operation: OperationDefinitionNode | null | undefined, limits: QueryLimits): GraphQLError | undefined {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  const depth = operation ? depthOf(operation.selectionSet, fragments, new Set()) : 0;
-  if (depth > limits.maxDepth) return tooComplex(`Query depth ${depth} exceeds the limit of ${limits.maxDepth}`);
-  const aliases = countAliases(document);
-  if (aliases > limits.maxAliases) return tooComplex(`${aliases} aliases exceed the limit of ${limits.maxAliases}`);
-  return undefined;
+/**
+ * graphql-js's parser enforces the token limit itself (`maxTokens`, the cheapest place: it stops
+ * reading), so Armor's max-tokens, a replacement parser for Envelop, is not needed; this tells
+ * its refusal apart from a syntax error so that it is reported as QUERY_TOO_COMPLEX too.
+ */
+export function isTokenLimitError(error: unknown): boolean {
+  return error instanceof GraphQLError && /Document contains more th\w+ \d+ tokens/.test(error.message);
 }
 
-/** Refuses operations nested too deeply or with too many aliases, before any subgraph is called. */
-export function queryLimitsPlugin<T extends object>(limits: QueryLimits): ApolloServerPlugin<T> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ document, operation }) {
-          const broken = checkQueryLimits(document, operation, limits);
-          if (broken) throw broken;
-        },
-      };
-    },
-  };
-}
+/**
+ * Removes "Did you mean …?" from validation messages, the rule Apollo Server applies over HTTP
+ * with `hideSchemaDetailsFromClientErrors`; graphql-ws has no such option, so its path uses this.
+ */
+export const withoutSuggestions = (message: string): string => message.replace(/ ?Did you mean(.+?)\?$/, '');

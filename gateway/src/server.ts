@@ -17,7 +17,8 @@ import { createSessionVerifier, createTokenVerifier } from './auth';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { formatError } from './errors';
-import { queryLimitsPlugin } from './limits';
+import { costModelOf, demandControlPlugin, type CostModel } from './cost';
+import { queryLimitRules } from './limits';
 import { mountPassThrough } from './pass-through';
 import { authAttemptsPlugin } from './protection/auth-attempts';
 import { LimitStore } from './protection/limiter';
@@ -84,7 +85,14 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   let planner: SubscriptionPlanner | undefined;
   const sources = new WeakMap<SubscriptionPlanner, ServiceMap>();
   const buildSource = subgraphSources(config, log);
+  // operations are priced from the @cost/@listSize of the supergraph served right now
+  let costModel: CostModel | undefined;
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    try {
+      costModel = costModelOf(coreSupergraphSdl, config.cost.defaultListSize);
+    } catch (error) {
+      log.error({ err: error }, 'cannot read cost directives of this supergraph; keeping the previous ones');
+    }
     try {
       const next = new SubscriptionPlanner(coreSupergraphSdl);
       sources.set(next, Object.fromEntries(Object.entries(next.subgraphUrls).map(([name, url]) => [name, buildSource({ name, url })])));
@@ -102,10 +110,13 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     stopOnTerminationSignals: false,
     formatError: formatError(log),
     parseOptions: { maxTokens: config.maxTokens },
+    validationRules: queryLimitRules(config),
+    // no "Did you mean …?" in production: it would spell out the schema introspection hides
+    hideSchemaDetailsFromClientErrors: config.production,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
-      queryLimitsPlugin<GatewayContext>({ maxDepth: config.maxDepth, maxAliases: config.maxAliases }),
+      demandControlPlugin(() => costModel, config.cost.budgets),
       authAttemptsPlugin<GatewayContext>(rateLimits),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
@@ -147,6 +158,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     config,
     verifySession,
     planner: () => planner,
+    costModel: () => costModel,
     sources: (current) => sources.get(current) ?? {},
     rateLimits,
     clientIp: (request) => proxyAddr(request, app.get('trust proxy fn')),

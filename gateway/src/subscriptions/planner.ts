@@ -1,7 +1,7 @@
 import { buildOperationContext } from '@apollo/gateway';
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
-import { GraphQLError, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
 
@@ -47,9 +47,9 @@ export class SubscriptionPlanner implements PlannedSupergraph {
     this.planner = new QueryPlanner(supergraph);
   }
 
-  /** The errors that make an operation unfit to run, in the shape graphql-ws sends them. */
-  validate(document: DocumentNode): readonly GraphQLError[] {
-    return validate(this.schema, document);
+  /** The errors that make an operation unfit to run: graphql-js's rules, then `extraRules`. */
+  validate(document: DocumentNode, extraRules: readonly ValidationRule[] = []): readonly GraphQLError[] {
+    return validate(this.schema, document, [...specifiedRules, ...extraRules]);
   }
 
   /** Plans a validated subscription operation; `cacheKey` identifies the document text and operation name. */

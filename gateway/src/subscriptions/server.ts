@@ -13,6 +13,8 @@ import type { GatewayConfig } from '../config';
 import type { Limit } from '../protection/limiter';
 import { rateLimited } from '../protection/rate-limited';
 import { callerKey, type RateLimits } from '../protection/rate-limits';
+import type { CostModel } from '../cost';
+import { queryLimitRules } from '../limits';
 import { SubscriptionExecutor } from './executor';
 import { prepareOperation, type PreparedOperation } from './operation';
 import type { SubscriptionPlanner } from './planner';
@@ -22,6 +24,8 @@ export interface GatewaySubscriptionsOptions {
   verifySession: SessionVerifier;
   /** The planner of the supergraph served right now (it changes when the gateway reloads). */
   planner(): SubscriptionPlanner | undefined;
+  /** The cost model of the same supergraph. */
+  costModel(): CostModel | undefined;
   sources(planner: SubscriptionPlanner): ServiceMap;
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
   rateLimits: RateLimits;
@@ -69,7 +73,7 @@ function refused(message: string, code: string): GraphQLError[] {
  * graphql-ws on the gateway's port and path. The access token travels in connectionParams and
  * is verified on connection_init (4403 when invalid, 4408 when no init comes in time); the
  * connection closes with 4403 when the token expires. Each operation is checked like an HTTP
- * one (parse limits, validation, depth and aliases), planned, and executed by the executor.
+ * one (token, depth, alias and directive limits, validation, cost budget), planned, and executed by the executor.
  */
 export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySubscriptionsOptions): GatewaySubscriptions {
   const { config, log } = options;
@@ -81,6 +85,7 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
     bufferPerSubscription: limits.bufferPerSubscription,
     log,
   });
+  const limitRules = queryLimitRules(config);
   const sessions = new WeakMap<object, Session>();
   // open connections per account on this replica
   const openPerUser = new Map<string, number>();
@@ -146,7 +151,7 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
         }
         const planner = options.planner();
         if (!planner) return refused('The gateway is not ready yet', 'SERVICE_UNAVAILABLE');
-        const prepared = prepareOperation(planner, payload, config);
+        const prepared = prepareOperation(planner, payload, { config, limitRules, costModel: options.costModel(), viewer: session.viewer });
         if ('errors' in prepared) return prepared.errors;
         return {
           schema: planner.schema,

@@ -52,9 +52,23 @@ export function connectionOf<T extends object>(node: ClassType<T>, name: string)
 }
 
 export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+/**
+ * `@listSize` of a field returning a list sliced by `first`: the gateway prices it as `first`
+ * items (its default when omitted), and as MAX_PAGE_SIZE when `first` is null, the most
+ * pageSize lets through. Put it on the field with `@Directive(PAGED_LIST)`.
+ */
+export const PAGED_LIST = `@listSize(assumedSize: ${MAX_PAGE_SIZE}, slicingArguments: ["first"], requireOneSlicingArgument: false)`;
+
+/** The same for a connection: `first` sizes its `edges`. */
+export const PAGED_CONNECTION = `@listSize(assumedSize: ${MAX_PAGE_SIZE}, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)`;
+
+/** `@listSize` of a list that is not paginated but small by nature (an asset's steps, renditions). */
+export const smallList = (atMost: number): string => `@listSize(assumedSize: ${atMost})`;
 
 /** Validates `first`; pages are bounded so no query can ask for the whole table. */
-export function pageSize(first: number | null | undefined, fallback = 20): number {
+export function pageSize(first: number | null | undefined, fallback = DEFAULT_PAGE_SIZE): number {
   if (first === null || first === undefined) return fallback;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
@@ -114,7 +128,8 @@ export function readTimeCursor(after: string | null | undefined): TimeCursor | n
 /** Relay forward pagination arguments; `first` is checked by pageSize (1..100, default 20). */
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { nullable: true })
+  // the default is in the schema so that clients, and the gateway's cost of an operation, see it
+  @Field(() => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: `1..${MAX_PAGE_SIZE}` })
   first?: number | null;
 
   @Field(() => String, { nullable: true })

@@ -6,8 +6,9 @@ import { buildSchema, createResolversMap, type NonEmptyArray, type PubSub } from
 import type { Context } from './context';
 import { applyVisibilityGuards, type VisibilityGuard } from './visibility';
 
+// v2.9 brings @cost and @listSize, from which the gateway prices every operation before running it
 export const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag"])';
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@cost", "@listSize"])';
 
 /** Resolves many entity references of one type at once: one SQL query per type per request. */
 export type ReferenceBatch<S> = (ids: readonly string[], ctx: Context<S>) => Promise<ReadonlyArray<object | null>>;

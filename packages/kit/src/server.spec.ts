@@ -123,7 +123,7 @@ describe('subgraph kit', () => {
 
   it('prints a Federation 2 SDL with the entity key', async () => {
     const res = await callSubgraph<{ _service: { sdl: string } }>(running.url, '{ _service { sdl } }');
-    expect(res.data?._service.sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.7"');
+    expect(res.data?._service.sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.9"');
     expect(res.data?._service.sdl).toMatch(/type Gadget\s+@key\(fields: "id"\)/);
   });
 

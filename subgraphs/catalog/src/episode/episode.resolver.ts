@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { pageSize, toPage, type Page, PageArgs, readTimeCursor } from '@wavegraph/kit';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, GraphQLISODateTime, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { pageSize, toPage, type Page, PageArgs, readTimeCursor, PAGED_CONNECTION } from '@wavegraph/kit';
+import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, GraphQLISODateTime, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 
 import type { CatalogContext } from '../services';
 import { Show } from '../show/show.entity';
@@ -22,6 +22,7 @@ export class EpisodeResolver {
     return ctx.services.episodes.getVisible(ctx.viewer, id);
   }
 
+  @Directive(PAGED_CONNECTION)
   @Query(() => EpisodeConnection, { description: 'Published episodes, newest publishedAt first' })
   async episodes(@Args(() => EpisodesArgs) { first, after, showId }: EpisodesArgs, @Ctx() ctx: CatalogContext): Promise<Page<Episode>> {
     const size = pageSize(first);

@@ -1,5 +1,5 @@
-import { pageSize, toPage, type Page, PageArgs, readTimeCursor } from '@wavegraph/kit';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { pageSize, toPage, type Page, PageArgs, readTimeCursor, PAGED_CONNECTION } from '@wavegraph/kit';
+import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 
 import { canManage } from '@wavegraph/auth';
 import type { Episode } from '../episode/episode.entity';
@@ -31,6 +31,7 @@ export class ShowResolver {
     return ctx.services.shows.getBySlug(slug);
   }
 
+  @Directive(PAGED_CONNECTION)
   @Query(() => ShowConnection, { description: 'Shows, newest first' })
   async shows(@Args(() => ShowsArgs) { first, after, category, language }: ShowsArgs, @Ctx() ctx: CatalogContext): Promise<Page<Show>> {
     const size = pageSize(first);
@@ -58,6 +59,7 @@ export class ShowResolver {
     return userRef(show.ownerId);
   }
 
+  @Directive(PAGED_CONNECTION)
   @FieldResolver(() => EpisodeConnection, { description: 'Newest first; only published episodes unless you manage the show' })
   episodes(@Root() show: Show, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: CatalogContext): Promise<Page<Episode>> {
     return loadShowEpisodes(ctx, show.id, canManage(ctx.viewer, show.ownerId), first, after);

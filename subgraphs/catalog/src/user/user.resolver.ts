@@ -1,5 +1,5 @@
-import { groupByKeys, pageSize, toPage, type Page, PageArgs, readTimeCursor } from '@wavegraph/kit';
-import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { groupByKeys, pageSize, toPage, type Page, PageArgs, readTimeCursor, PAGED_CONNECTION } from '@wavegraph/kit';
+import { Args, Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
 
 import type { CatalogContext } from '../services';
 import type { Show } from '../show/show.entity';
@@ -8,6 +8,7 @@ import { User } from './user.type';
 
 @Resolver(() => User)
 export class UserResolver {
+  @Directive(PAGED_CONNECTION)
   @FieldResolver(() => ShowConnection, { description: 'Shows this user owns, newest first' })
   async shows(@Root() user: User, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: CatalogContext): Promise<Page<Show>> {
     const size = pageSize(first);

@@ -1,5 +1,5 @@
-import { pageSize, type Page, PageArgs, readTimeCursor } from '@wavegraph/kit';
-import { Args, ArgsType, Ctx, Field, Query, Resolver } from 'type-graphql';
+import { pageSize, type Page, PageArgs, readTimeCursor, PAGED_CONNECTION } from '@wavegraph/kit';
+import { Args, ArgsType, Ctx, Directive, Field, Query, Resolver } from 'type-graphql';
 import { validFilter } from '../common/filters';
 
 import { Episode } from '../episode/episode.type';
@@ -18,6 +18,7 @@ class BrowseArgs extends PageArgs {
 
 @Resolver(() => Episode)
 export class BrowseResolver {
+  @Directive(PAGED_CONNECTION)
   @Query(() => BrowseConnection, { description: 'Published episodes, newest publishedAt first' })
   browse(@Args(() => BrowseArgs) { category, language, first, after }: BrowseArgs, @Ctx() ctx: DiscoveryContext): Promise<Page<Episode>> {
     const filter = validFilter(category, language);

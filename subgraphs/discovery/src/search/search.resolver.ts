@@ -1,5 +1,5 @@
-import { pageSize, type Page, PageArgs } from '@wavegraph/kit';
-import { Arg, Args, Ctx, Query, Resolver } from 'type-graphql';
+import { pageSize, type Page, PageArgs, PAGED_CONNECTION } from '@wavegraph/kit';
+import { Arg, Args, Ctx, Directive, Query, Resolver } from 'type-graphql';
 import { validFilter } from '../common/filters';
 
 import type { DiscoveryContext } from '../services';
@@ -8,6 +8,7 @@ import { SearchConnection, SearchFilter, SearchHit } from './search.types';
 
 @Resolver(() => SearchHit)
 export class SearchResolver {
+  @Directive(PAGED_CONNECTION)
   @Query(() => SearchConnection, {
     description: 'Published episodes and shows matching the text, best first; the last word matches as a prefix and small typos in titles are forgiven',
   })

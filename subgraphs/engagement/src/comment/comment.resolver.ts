@@ -1,5 +1,5 @@
-import { notFound, type Page, PageArgs, requireUuid, subscribeTopic } from '@wavegraph/kit';
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { notFound, type Page, PageArgs, requireUuid, subscribeTopic, PAGED_CONNECTION, SUBSCRIPTION_COST } from '@wavegraph/kit';
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 
 import { loadEpisodeStats } from '../episode/episode.loader';
 import { Episode, episodeRef } from '../episode/episode.type';
@@ -37,6 +37,7 @@ export class CommentResolver {
     return ctx.services.comments.delete(ctx.viewer, id);
   }
 
+  @Directive(SUBSCRIPTION_COST)
   @Subscription(() => Comment, {
     description: 'Comments and replies posted on an episode from now on; episodeId: BAD_USER_INPUT when malformed',
     // a malformed id fails the subscription up front instead of listening on a topic nobody publishes to
@@ -79,6 +80,7 @@ export class CommentResolver {
     return comment.parentId ? loadComment(ctx, comment.parentId) : null;
   }
 
+  @Directive(PAGED_CONNECTION)
   @FieldResolver(() => CommentConnection, { description: 'Direct replies, oldest first' })
   replies(@Root() comment: Comment, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: EngagementContext): Promise<Page<Comment>> {
     return loadReplies(ctx, comment.id, first, after);
@@ -92,6 +94,7 @@ export class CommentResolver {
 
 @Resolver(() => Episode)
 export class EpisodeCommentsResolver {
+  @Directive(PAGED_CONNECTION)
   @FieldResolver(() => CommentConnection, { nullable: true, description: 'Top-level comments, oldest first; deleted ones keep their place without body' })
   comments(@Root() episode: Episode, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: EngagementContext): Promise<Page<Comment>> {
     return loadEpisodeComments(ctx, episode.id, first, after);

@@ -1,5 +1,5 @@
-import { type Page, PageArgs } from '@wavegraph/kit';
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { type Page, PageArgs, PAGED_CONNECTION } from '@wavegraph/kit';
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { mapNodes } from '../common/page';
 
 import type { EngagementContext } from '../services';
@@ -33,6 +33,7 @@ export class ShowFollowsResolver {
 
 @Resolver(() => User)
 export class UserFollowsResolver {
+  @Directive(PAGED_CONNECTION)
   @FieldResolver(() => FollowedShowConnection, { description: 'Shows this user follows, most recent first' })
   async following(@Root() user: User, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: EngagementContext): Promise<Page<Show>> {
     return mapNodes(await loadFollowing(ctx, user.id, first, after), (follow) => showRef(follow.showId));

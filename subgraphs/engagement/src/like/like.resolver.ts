@@ -1,5 +1,5 @@
-import { type Page, PageArgs, requireUuid, subscribeTopic } from '@wavegraph/kit';
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root, Subscription } from 'type-graphql';
+import { type Page, PageArgs, requireUuid, subscribeTopic, PAGED_CONNECTION, SUBSCRIPTION_COST } from '@wavegraph/kit';
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import { mapNodes } from '../common/page';
 
 import { loadEpisodeStats } from '../episode/episode.loader';
@@ -22,6 +22,7 @@ export class EpisodeLikesResolver {
     return episodeRef(await ctx.services.likes.unlike(ctx.viewer, episodeId));
   }
 
+  @Directive(SUBSCRIPTION_COST)
   @Subscription(() => Episode, {
     description: 'The episode each time its like count changes (select likeCount); episodeId: BAD_USER_INPUT when malformed',
     subscribe: subscribeTopic((args: { episodeId: string }) => likeCountTopic(requireUuid('episodeId', args.episodeId))),
@@ -47,6 +48,7 @@ export class EpisodeLikesResolver {
 
 @Resolver(() => User)
 export class UserLikesResolver {
+  @Directive(PAGED_CONNECTION)
   @FieldResolver(() => LikedEpisodeConnection, { description: 'Published episodes this user liked, most recent like first' })
   async likedEpisodes(@Root() user: User, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: EngagementContext): Promise<Page<Episode>> {
     return mapNodes(await loadUserLikes(ctx, user.id, first, after), (like) => episodeRef(like.episodeId));

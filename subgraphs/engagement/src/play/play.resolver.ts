@@ -1,5 +1,5 @@
-import { forbidden, requireViewer, type Page, PageArgs } from '@wavegraph/kit';
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { forbidden, requireViewer, type Page, PageArgs, PAGED_CONNECTION } from '@wavegraph/kit';
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 
 import { loadEpisodeStats } from '../episode/episode.loader';
 import { Episode, episodeRef } from '../episode/episode.type';
@@ -49,6 +49,7 @@ function ownHistory(user: User, ctx: EngagementContext): string {
 
 @Resolver(() => User)
 export class UserPlaysResolver {
+  @Directive(PAGED_CONNECTION)
   @FieldResolver(() => PlayProgressConnection, {
     nullable: true,
     description: '"Continue listening": unfinished episodes, most recently played first. Own history only (FORBIDDEN for others)',
@@ -57,6 +58,7 @@ export class UserPlaysResolver {
     return loadHistory(ctx, ownHistory(user, ctx), true, first, after);
   }
 
+  @Directive(PAGED_CONNECTION)
   @FieldResolver(() => PlayProgressConnection, { nullable: true, description: 'Every episode played, finished or not, most recent first. Own history only' })
   recentlyPlayed(@Root() user: User, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: EngagementContext): Promise<Page<PlayProgress>> {
     return loadHistory(ctx, ownHistory(user, ctx), false, first, after);

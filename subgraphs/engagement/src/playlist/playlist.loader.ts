@@ -21,8 +21,11 @@ export async function loadUserPlaylists(ctx: EngagementContext, userId: string, 
   return toPage(rows, size, playlistCursor, cursor !== null);
 }
 
+/** A page of a playlist's episodes when `first` is left out. */
+export const PLAYLIST_PAGE_SIZE = 50;
+
 export async function loadPlaylistItems(ctx: EngagementContext, playlistId: string, first?: number | null, after?: string | null): Promise<Page<PlaylistItem>> {
-  const size = pageSize(first, 50);
+  const size = pageSize(first, PLAYLIST_PAGE_SIZE);
   const position = readPositionCursor(after);
   const rows = await ctx.loaders
     .get<string, PlaylistItem[]>(`playlist:items:${size}:${after ?? ''}`, async (playlistIds) =>

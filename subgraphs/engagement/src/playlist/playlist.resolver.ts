@@ -1,13 +1,20 @@
-import { type Page, PageArgs } from '@wavegraph/kit';
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { type Page, PageArgs, PAGED_CONNECTION } from '@wavegraph/kit';
+import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { mapNodes } from '../common/page';
 
 import { type Episode, episodeRef } from '../episode/episode.type';
 import type { EngagementContext } from '../services';
 import { User, userRef } from '../user/user.type';
 import { Playlist } from './playlist.entity';
-import { loadEpisodeCount, loadPlaylistItems, loadUserPlaylists } from './playlist.loader';
+import { loadEpisodeCount, loadPlaylistItems, loadUserPlaylists, PLAYLIST_PAGE_SIZE } from './playlist.loader';
 import { PlaylistConnection, PlaylistEpisodeConnection } from './playlist.types';
+
+/** A playlist is read whole more often than paged, hence a larger default page than other lists. */
+@ArgsType()
+class PlaylistEpisodesArgs extends PageArgs {
+  @Field(() => Int, { nullable: true, defaultValue: PLAYLIST_PAGE_SIZE })
+  override first?: number | null;
+}
 
 @Resolver(() => Playlist)
 export class PlaylistResolver {
@@ -64,8 +71,9 @@ export class PlaylistResolver {
     return userRef(playlist.ownerId);
   }
 
-  @FieldResolver(() => PlaylistEpisodeConnection, { description: 'In playlist order (default page: 50); only published episodes' })
-  async episodes(@Root() playlist: Playlist, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: EngagementContext): Promise<Page<Episode>> {
+  @Directive(PAGED_CONNECTION)
+  @FieldResolver(() => PlaylistEpisodeConnection, { description: 'In playlist order; only published episodes' })
+  async episodes(@Root() playlist: Playlist, @Args(() => PlaylistEpisodesArgs) { first, after }: PlaylistEpisodesArgs, @Ctx() ctx: EngagementContext): Promise<Page<Episode>> {
     return mapNodes(await loadPlaylistItems(ctx, playlist.id, first, after), (item) => episodeRef(item.episodeId));
   }
 
@@ -77,6 +85,7 @@ export class PlaylistResolver {
 
 @Resolver(() => User)
 export class UserPlaylistsResolver {
+  @Directive(PAGED_CONNECTION)
   @FieldResolver(() => PlaylistConnection, { description: 'Newest first; all of them for their owner, public ones for everybody else' })
   playlists(@Root() user: User, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: EngagementContext): Promise<Page<Playlist>> {
     return loadUserPlaylists(ctx, user.id, first, after);

@@ -1,5 +1,5 @@
-import { forbidden, type Page, PageArgs, pageSize, readTimeCursor, requireViewer, toPage } from '@wavegraph/kit';
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { forbidden, type Page, PageArgs, pageSize, readTimeCursor, requireViewer, toPage, PAGED_CONNECTION, smallList } from '@wavegraph/kit';
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { isStaff } from '@wavegraph/auth';
 import { Episode, episodeRef } from '../episode/episode.type';
 import type { MediaContext } from '../services';
@@ -7,6 +7,7 @@ import { MediaAsset } from './asset.entity';
 import { MediaStatus } from './asset.enums';
 import { loadEpisodeMedia, loadProgress, loadSteps } from './asset.loader';
 import { assetCursor, MediaAssetConnection, MediaHls, MediaLoudness, MediaRendition } from './asset.types';
+import { STEPS } from '../processing/processing.port';
 import { MediaStepRow } from './step.entity';
 
 /** A signed URL for one of the asset's objects, or null while the asset is not READY. */
@@ -23,6 +24,7 @@ export class AssetResolver {
     return ctx.services.assetQueries.get(ctx.viewer, id);
   }
 
+  @Directive(PAGED_CONNECTION)
   @Query(() => MediaAssetConnection, { description: 'EDITOR/ADMIN: failed assets, most recently failed first, with the step and reason' })
   async failedMediaJobs(@Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: MediaContext): Promise<Page<MediaAsset>> {
     if (!isStaff(requireViewer(ctx))) throw forbidden('Only editors and admins see failed media jobs');
@@ -46,6 +48,7 @@ export class AssetResolver {
     return loadProgress(ctx, asset);
   }
 
+  @Directive(smallList(STEPS.length))
   @FieldResolver(() => [MediaStepRow], { description: 'The processing steps in flow order' })
   steps(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext): Promise<MediaStepRow[]> {
     return loadSteps(ctx, asset.id);
@@ -57,6 +60,8 @@ export class AssetResolver {
     return inputLufs === null && integratedLufs === null && truePeakDbtp === null ? null : { inputLufs, integratedLufs, truePeakDbtp };
   }
 
+  // one per bitrate the worker encodes (two today); the bound leaves room for more
+  @Directive(smallList(4))
   @FieldResolver(() => [MediaRendition])
   renditions(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext): MediaRendition[] {
     return (asset.outputs.renditions ?? []).map(({ name, bitrateKbps, mimeType, sizeBytes, key }) => ({

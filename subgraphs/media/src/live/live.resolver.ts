@@ -1,4 +1,5 @@
-import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { SUBSCRIPTION_COST } from '@wavegraph/kit';
+import { Arg, Ctx, Directive, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { MediaContext } from '../services';
 import { toProcessingEvent } from './live.event';
 import { mediaProcessingStream, type LiveEvent } from './live.stream';
@@ -6,6 +7,7 @@ import { MediaProcessingEvent } from './live.types';
 
 @Resolver()
 export class MediaProcessingResolver {
+  @Directive(SUBSCRIPTION_COST)
   @Subscription(() => MediaProcessingEvent, {
     description:
       "Live processing of an asset: its state now, each step's progress, then READY, FAILED or DELETED, and completes. Owner, EDITOR or ADMIN (others: FORBIDDEN, or NOT_FOUND while the asset is not READY); unknown asset NOT_FOUND, malformed id BAD_USER_INPUT, signed out UNAUTHENTICATED",

@@ -1,5 +1,5 @@
-import { forbidden, notFound, requireViewer, subscribeTopic, type Page } from '@wavegraph/kit';
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root, Subscription } from 'type-graphql';
+import { forbidden, notFound, requireViewer, subscribeTopic, type Page, PAGED_CONNECTION, SUBSCRIPTION_COST } from '@wavegraph/kit';
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import { Comment, commentRef } from '../comment/comment.type';
 import { Episode, episodeRef } from '../episode/episode.type';
 import type { NotificationsContext } from '../services';
@@ -26,6 +26,7 @@ export class NotificationResolver {
     return ctx.services.notifications.markRead(ctx.viewer, ids, all);
   }
 
+  @Directive(SUBSCRIPTION_COST)
   @Subscription(() => Notification, {
     description: 'Your own notifications as they arrive (UNAUTHENTICATED when signed out)',
     // the topic is the viewer's own: there is no argument through which to listen to anyone else
@@ -65,6 +66,7 @@ export class NotificationResolver {
 
 @Resolver(() => User)
 export class UserNotificationsResolver {
+  @Directive(PAGED_CONNECTION)
   @FieldResolver(() => NotificationConnection, { description: 'Your inbox, newest first; FORBIDDEN for anyone else' })
   notifications(
     @Root() user: User,
