@@ -8,14 +8,15 @@ import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
  * point at it: once it is unpublished, none of them shows anything of it to anyone but its owner
  * and staff, whichever path reaches it; republished, everyone sees it again.
  */
-const CONTRIBUTED = 'id likeCount viewerHasLiked commentCount playCount comments { edges { node { id body } } } media { id hls { masterUrl } }';
+const CONTRIBUTED = 'id likeCount viewerHasLiked commentCount playCount comments(first: 5) { edges { node { id body } } } media { id hls { masterUrl } }';
 const EPISODE = `query($id: ID!) { episode(id: $id) { title ${CONTRIBUTED} } }`;
+// pages as small as a client would ask for: the defaults nested this deep cost more than a FREE budget
 const LIBRARY = `{ me {
-  likedEpisodes { edges { node { ${CONTRIBUTED} } } }
-  history { edges { node { positionSeconds episode { ${CONTRIBUTED} } } } }
-  playlists { edges { node { episodes { edges { node { ${CONTRIBUTED} } } } } } }
+  likedEpisodes(first: 5) { edges { node { ${CONTRIBUTED} } } }
+  history(first: 5) { edges { node { positionSeconds episode { ${CONTRIBUTED} } } } }
+  playlists(first: 2) { edges { node { episodes(first: 5) { edges { node { ${CONTRIBUTED} } } } } } }
   unreadNotificationCount
-  notifications { edges { node { kind message episode { ${CONTRIBUTED} } } } }
+  notifications(first: 10) { edges { node { kind message episode { ${CONTRIBUTED} } } } }
 } }`;
 const ASSET = 'query($id: ID!) { mediaAsset(id: $id) { id status hls { masterUrl } } }';
 const SEARCH = 'query($q: String!) { search(query: $q) { edges { node { highlight episode { id likeCount } } } } }';

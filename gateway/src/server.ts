@@ -8,7 +8,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import proxyAddr from 'proxy-addr';
-import express from 'express';
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import pino, { type Logger } from 'pino';
 import type { ServiceMap } from '@apollo/gateway';
 import type { Viewer } from '@wavegraph/auth';
@@ -24,6 +24,7 @@ import { authAttemptsPlugin } from './protection/auth-attempts';
 import { LimitStore } from './protection/limiter';
 import { limitOperations } from './protection/operations';
 import { buildRateLimits, type RateLimits } from './protection/rate-limits';
+import { bodyErrors, wellFormedPlugin } from './protection/well-formed';
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewaySubscriptions, type GatewaySubscriptions } from './subscriptions/server';
 import { createGateway, subgraphSources } from './supergraph';
@@ -116,6 +117,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
+      wellFormedPlugin<GatewayContext>(),
       demandControlPlugin(() => costModel, config.cost.budgets),
       authAttemptsPlugin<GatewayContext>(rateLimits),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
@@ -134,7 +136,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     '/graphql',
     cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 }),
     express.json({ limit: '1mb' }),
-    (req, res, next) => {
+    bodyErrors,
+    (req: Request, res: Response, next: NextFunction) => {
       const given = req.header('x-request-id');
       res.locals.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
       res.setHeader('x-request-id', res.locals.requestId);
@@ -153,6 +156,16 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
       }),
     }),
   );
+
+  // no route, or a failure outside GraphQL: JSON too, never Express's HTML page with a stack
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  app.use(((error, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    log.error({ err: error }, 'unexpected error outside GraphQL');
+    res.status(500).json({ error: 'internal server error' });
+  }) as ErrorRequestHandler);
 
   const subscriptions = serveGatewaySubscriptions(httpServer, {
     config,

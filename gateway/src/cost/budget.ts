@@ -1,4 +1,4 @@
-import type { Viewer } from '@wavegraph/auth';
+import { isStaff, type Viewer } from '@wavegraph/auth';
 import type { DocumentNode } from 'graphql';
 import type { CostBudgets } from '../config';
 import { QueryTooComplexError } from '../limits';
@@ -8,7 +8,7 @@ import type { CostModel } from './model';
 /** The most an operation may cost for this caller: staff, else their plan, else anonymous. */
 export function budgetFor(budgets: CostBudgets, viewer: Viewer | null): number {
   if (!viewer) return budgets.anonymous;
-  if (viewer.role === 'ADMIN' || viewer.role === 'EDITOR') return budgets.staff;
+  if (isStaff(viewer)) return budgets.staff;
   return budgets[viewer.plan];
 }
 

@@ -1,4 +1,4 @@
-import type { Viewer } from '@wavegraph/auth';
+import { isStaff, type Viewer } from '@wavegraph/auth';
 import type { RateLimitSettings } from '../config';
 import type { Limit, LimitStore } from './limiter';
 
@@ -47,8 +47,7 @@ export function buildRateLimits(store: LimitStore, settings: RateLimitSettings):
 /** The operations limit that applies to a caller, and the key it is counted under. */
 export function operationsLimitOf(limits: RateLimits, viewer: Viewer | null, ip: string): { limit: Limit | null; key: string } {
   if (!viewer) return { limit: limits.operations.anonymous, key: `ip:${ip}` };
-  const staff = viewer.role === 'ADMIN' || viewer.role === 'EDITOR';
-  return { limit: staff ? limits.operations.staff : limits.operations[viewer.plan], key: `user:${viewer.id}` };
+  return { limit: isStaff(viewer) ? limits.operations.staff : limits.operations[viewer.plan], key: `user:${viewer.id}` };
 }
 
 /** Who a WebSocket connection is counted as: the account when signed in, else the address. */

@@ -5,6 +5,7 @@ import type { GatewayConfig } from '../config';
 import { overBudget, type CostModel } from '../cost';
 import { isTokenLimitError, QueryTooComplexError, withoutSuggestions } from '../limits';
 import type { SubscriptionPlan, SubscriptionPlanner } from './planner';
+import { nulCharacterError } from '../protection/well-formed';
 
 /** A subscription that passed every check an HTTP operation passes, with its plan. */
 export interface PreparedOperation {
@@ -54,6 +55,8 @@ export function prepareOperation(planner: SubscriptionPlanner, payload: Subscrib
   if (tooCostly) return { errors: [tooCostly] };
   const coerced = getVariableValues(planner.schema, operation.variableDefinitions ?? [], variables);
   if (coerced.errors) return { errors: coerced.errors.map((error) => new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } })) };
+  const nul = nulCharacterError(document, variables);
+  if (nul) return { errors: [nul] };
   try {
     const plan = planner.plan(document, operationName, `${operationName ?? ''}\n${payload.query}`);
     return { document, query: payload.query, operationName, variables, plan };

@@ -6,7 +6,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { verifyEnvelope, type Viewer } from '@wavegraph/auth';
-import express, { type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from './context';
 import { openDatabase, type Database } from './database';
@@ -130,7 +130,12 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
   app.use(
     '/graphql',
     express.raw({ type: () => true, limit: '1mb' }),
-    (req, res, next) => {
+    // a body over the limit gets a GraphQL error, not Express's HTML page
+    ((error, _req, res, next) => {
+      if (res.headersSent) return next(error);
+      res.status(error.status === 413 ? 413 : 400).json({ errors: [{ message: 'The request body cannot be read', extensions: { code: 'BAD_REQUEST' } }] });
+    }) as ErrorRequestHandler,
+    (req: Request, res: Response, next: NextFunction) => {
       const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const verdict = verifyEnvelope(options.gatewaySecret, req.headers, body);
       if (!verdict.ok) {
