@@ -5,13 +5,17 @@ import { isTokenLimitError, QueryTooComplexError } from './limits';
 
 /** Codes a client may see with their original message; everything else is masked. */
 const PUBLIC_CODES = new Set([
-  'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'QUERY_TOO_COMPLEX',
+  'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'QUOTA_EXCEEDED', 'QUERY_TOO_COMPLEX',
   'SUBGRAPH_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'TOO_MANY_SUBSCRIPTIONS',
 ]);
 
-/** Extensions a client may see besides the code: the argument at fault, the subgraph, what an operation cost against its budget, when to retry. */
-const PUBLIC_EXTENSIONS = ['field', 'serviceName', 'cost', 'budget', 'retryAfter'] as const;
+/**
+ * Extensions a client may see besides the code: the argument at fault, the subgraph, what an
+ * operation cost against its budget, when to retry, and which quota a request would exceed
+ * (its limit, what is used and what was asked for).
+ */
+const PUBLIC_EXTENSIONS = ['field', 'serviceName', 'cost', 'budget', 'retryAfter', 'quota', 'limit', 'used', 'requested'] as const;
 
 /**
  * Apollo Server reports parse and validation failures as GRAPHQL_PARSE_FAILED and

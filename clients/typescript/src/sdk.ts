@@ -522,6 +522,11 @@ export type FailedMediaJobsQueryVariables = Exact<{
 
 export type FailedMediaJobsQuery = { failedMediaJobs: { edges: Array<{ node: { id: string, failedStep: string | null, failureReason: string | null, updatedAt: string, episode: { id: string, title: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
+export type MyUploadQuotaQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyUploadQuotaQuery = { myUploadQuota: { plan: Plan, pendingUploads: number, pendingBytes: number, storedBytes: number, largestUploadBytes: number, limits: { pendingUploads: number | null, pendingBytes: number | null, storedBytes: number | null } } };
+
 export type MyNotificationsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -1264,6 +1269,22 @@ export const FailedMediaJobsDocument = gql`
   }
 }
     `;
+export const MyUploadQuotaDocument = gql`
+    query MyUploadQuota {
+  myUploadQuota {
+    plan
+    pendingUploads
+    pendingBytes
+    storedBytes
+    largestUploadBytes
+    limits {
+      pendingUploads
+      pendingBytes
+      storedBytes
+    }
+  }
+}
+    `;
 export const MyNotificationsDocument = gql`
     query MyNotifications($first: Int, $after: String, $unreadOnly: Boolean) {
   me {
@@ -1465,6 +1486,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     FailedMediaJobs(variables?: FailedMediaJobsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<FailedMediaJobsQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<FailedMediaJobsQuery>({ document: FailedMediaJobsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'FailedMediaJobs', 'query', variables);
+    },
+    MyUploadQuota(variables?: MyUploadQuotaQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MyUploadQuotaQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MyUploadQuotaQuery>({ document: MyUploadQuotaDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyUploadQuota', 'query', variables);
     },
     MyNotifications(variables?: MyNotificationsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MyNotificationsQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<MyNotificationsQuery>({ document: MyNotificationsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyNotifications', 'query', variables);

@@ -1,6 +1,47 @@
 import path from 'node:path';
-import { secretFromEnv } from '@wavegraph/auth';
+import { type Plan, secretFromEnv } from '@wavegraph/auth';
 import { envInt, envString } from '@wavegraph/kit';
+
+/**
+ * What one user may hold at once on a plan. Pending: uploads created and neither finished nor
+ * expired, cancelled or rejected; stored: finished uploads whose asset is not deleted. 0 turns a
+ * cap off. Staff (EDITOR, ADMIN) have no caps.
+ */
+export interface PlanQuota {
+  pendingUploads: number;
+  pendingBytes: number;
+  storedBytes: number;
+}
+
+export type UploadQuotas = Record<Plan, PlanQuota>;
+
+const GiB = 1024 ** 3;
+
+/** Every cap off: for tests that upload far more than a person would (quota specs set theirs). */
+export const NO_UPLOAD_QUOTAS: UploadQuotas = {
+  FREE: { pendingUploads: 0, pendingBytes: 0, storedBytes: 0 },
+  PREMIUM: { pendingUploads: 0, pendingBytes: 0, storedBytes: 0 },
+};
+
+/** MEDIA_QUOTA_<PLAN>_PENDING_UPLOADS, _PENDING_BYTES, _STORED_BYTES; defaults FREE 2 / 1 GiB / 5 GiB, PREMIUM 10 / 20 GiB / 200 GiB. */
+export function uploadQuotasFromEnv(): UploadQuotas {
+  const plan = (name: Plan, defaults: PlanQuota): PlanQuota => {
+    const read = (setting: string, fallback: number): number => {
+      const value = envInt(`MEDIA_QUOTA_${name}_${setting}`, fallback);
+      if (value < 0) throw new Error(`MEDIA_QUOTA_${name}_${setting} must be 0 (no cap) or more`);
+      return value;
+    };
+    return {
+      pendingUploads: read('PENDING_UPLOADS', defaults.pendingUploads),
+      pendingBytes: read('PENDING_BYTES', defaults.pendingBytes),
+      storedBytes: read('STORED_BYTES', defaults.storedBytes),
+    };
+  };
+  return {
+    FREE: plan('FREE', { pendingUploads: 2, pendingBytes: 1 * GiB, storedBytes: 5 * GiB }),
+    PREMIUM: plan('PREMIUM', { pendingUploads: 10, pendingBytes: 20 * GiB, storedBytes: 200 * GiB }),
+  };
+}
 
 export interface MediaConfig {
   storage: 'filesystem' | 's3';
@@ -15,6 +56,8 @@ export interface MediaConfig {
   playbackTtlSeconds: number;
   /** How often abandoned uploads are swept (optional so configurations built elsewhere stay valid). */
   uploadCleanupSeconds?: number;
+  /** Per-plan caps on what a user's uploads reserve and store. */
+  quotas: UploadQuotas;
   s3?: { endpoint?: string; region: string; bucket: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
 }
 
@@ -31,6 +74,7 @@ export function mediaConfigFromEnv(): MediaConfig {
     uploadTtlSeconds: envInt('MEDIA_UPLOAD_TTL_SECONDS', 24 * 3600),
     playbackTtlSeconds: envInt('MEDIA_PLAYBACK_TTL_SECONDS', 3600),
     uploadCleanupSeconds: envInt('MEDIA_UPLOAD_CLEANUP_SECONDS', 300),
+    quotas: uploadQuotasFromEnv(),
     s3:
       storage === 's3'
         ? {

@@ -7,7 +7,9 @@ import { MediaStepRow } from './asset/step.entity';
 import { episodeRef } from './episode/episode.type';
 import { KnownEpisode } from '@wavegraph/events';
 import { CreateMedia1764000000000 } from './migrations/1764000000000-CreateMedia';
+import { UploadQuotas1764600000000 } from './migrations/1764600000000-UploadQuotas';
 import { playbackRoutes } from './playback/playback.routes';
+import { QuotaResolver } from './quota/quota.resolver';
 import { createMediaServices, type MediaOptions, type MediaServices } from './services';
 import { MediaUpload } from './upload/upload.entity';
 import { resolveUploadReferences, UploadResolver } from './upload/upload.resolver';
@@ -18,9 +20,9 @@ import { episodeVisibility } from './episode/episode.visibility';
 export function createMediaModule(options: MediaOptions = {}): SubgraphModule<MediaServices> {
   return {
     name: 'media',
-    resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver, MediaProcessingResolver],
+    resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver, QuotaResolver, MediaProcessingResolver],
     entities: [KnownEpisode, MediaAsset, MediaStepRow, MediaUpload],
-    migrations: [CreateMedia1764000000000],
+    migrations: [CreateMedia1764000000000, UploadQuotas1764600000000],
     createServices: (deps) => createMediaServices(deps, options),
     references: {
       MediaAsset: resolveAssetReferences,

@@ -7,6 +7,7 @@ import { mediaConfigFromEnv, type MediaConfig } from './media.config';
 import { PlaybackSigner } from './playback/playback.signer';
 import type { ProcessingStarter } from './processing/processing.port';
 import { ProcessingQueue } from './processing/processing.queue';
+import { QuotaService } from './quota/quota.service';
 import { createStorage, createUploadStore } from './storage/storage.factory';
 import type { MediaStorage } from './storage/storage.port';
 import { RedisLocker } from './upload/redis.locker';
@@ -37,6 +38,7 @@ export interface MediaServices {
   storage: MediaStorage;
   files: UploadFiles;
   uploads: UploadService;
+  quotas: QuotaService;
   finisher: UploadFinisher;
   tus: TusServer;
   assets: AssetService;
@@ -66,7 +68,8 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
   const locker = await RedisLocker.start(deps.redisUrl, deps.redisPrefix, deps.log);
   const files = new UploadFiles(createUploadStore(config), locker, deps.log);
   const finisher = new UploadFinisher(dataSource, files, storage, starter, config, deps.pubSub, deps.log);
-  const uploads = new UploadService(dataSource, files, config);
+  const quotas = new QuotaService(dataSource, config.quotas, config.maxUploadBytes);
+  const uploads = new UploadService(dataSource, files, quotas, config);
   // relays UploadCompleted/MediaFailed from our outbox; learns episodes and their owners from catalog
   const events = await EventBackbone.start({
     dataSource,
@@ -85,6 +88,7 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
     storage,
     files,
     uploads,
+    quotas,
     finisher,
     tus: createTusServer(files, finisher, config, deps.log),
     assets: new AssetService(dataSource, storage, starter, uploads, deps.pubSub, deps.log),

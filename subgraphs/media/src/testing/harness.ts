@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Role, Viewer } from '@wavegraph/auth';
+import type { Plan, Role, Viewer } from '@wavegraph/auth';
 import { startTestSubgraph, type GraphQLResponse, type SubgraphHarness } from '@wavegraph/testkit';
 import { createMediaModule } from '../media.module';
-import type { MediaConfig } from '../media.config';
+import { NO_UPLOAD_QUOTAS, type MediaConfig } from '../media.config';
 import type { MediaServices } from '../services';
 import { CatalogFeed } from '@wavegraph/testkit';
 import { RecordingStarter } from './recording-starter';
@@ -34,6 +34,8 @@ export async function startMedia(overrides: Partial<MediaConfig> = {}): Promise<
     uploadTtlSeconds: 3600,
     playbackTtlSeconds: 600,
     uploadCleanupSeconds: 3600,
+    // specs upload far more than a person would; quota specs set their own caps
+    quotas: NO_UPLOAD_QUOTAS,
     ...overrides,
   };
   const h = await startTestSubgraph(createMediaModule({ config: () => config, starter: () => starter }));
@@ -55,7 +57,7 @@ export async function startMedia(overrides: Partial<MediaConfig> = {}): Promise<
   };
 }
 
-export const viewer = (role: Role = 'USER', id: string = randomUUID()): Viewer => ({ id, role, plan: 'FREE' });
+export const viewer = (role: Role = 'USER', id: string = randomUUID(), plan: Plan = 'FREE'): Viewer => ({ id, role, plan });
 
 export const errorOf = (res: GraphQLResponse<unknown>): { code?: string; field?: unknown } => ({
   code: res.errors?.[0]?.extensions?.code,

@@ -32,6 +32,10 @@ export class MediaUpload {
   @Column('uuid', { name: 'owner_id' })
   ownerId: string;
 
+  /** Who called createUpload (the owner, or staff for them): the user whose quota it counts against. */
+  @Column('uuid', { name: 'uploader_id' })
+  uploaderId: string;
+
   @Column('text')
   @Field()
   filename: string;

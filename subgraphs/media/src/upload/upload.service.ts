@@ -8,6 +8,7 @@ import { episodeUnknown } from '../common/errors';
 import { KnownEpisode } from '@wavegraph/events';
 import type { MediaConfig } from '../media.config';
 import { STEPS } from '../processing/processing.port';
+import type { QuotaService } from '../quota/quota.service';
 import { MediaUpload, UploadStatus } from './upload.entity';
 import type { UploadFiles } from './upload.files';
 import { issueUploadToken } from './upload.token';
@@ -19,13 +20,15 @@ export class UploadService implements UploadDiscarder {
   constructor(
     private readonly dataSource: DataSource,
     private readonly files: UploadFiles,
+    private readonly quotas: QuotaService,
     private readonly config: MediaConfig,
   ) {}
 
   /**
    * Creates the asset (AWAITING_UPLOAD), its steps, the upload and the tus upload itself in one
    * go: the staged file is created last inside the transaction, so a failure anywhere leaves no
-   * rows, and the returned URL can be resumed by any tus client straight away.
+   * rows, and the returned URL can be resumed by any tus client straight away. The uploader's
+   * quota is checked under their quota lock in the same transaction, before the first write.
    */
   async create(viewer: Viewer | null, input: CreateUploadInput): Promise<UploadTicket> {
     if (!viewer) throw unauthenticated();
@@ -36,13 +39,14 @@ export class UploadService implements UploadDiscarder {
       const episode = await tx.findOne(KnownEpisode, { where: { episodeId: valid.episodeId }, lock: { mode: 'pessimistic_read' } });
       if (!episode) throw episodeUnknown();
       if (!canManage(viewer, episode.ownerId)) throw forbidden("Only the episode's owner, an editor or an admin can upload its media");
+      await this.quotas.reserve(tx, viewer, valid.sizeBytes);
       const asset = await tx.save(
         tx.create(MediaAsset, { episodeId: episode.episodeId, ownerId: episode.ownerId, status: MediaStatus.AWAITING_UPLOAD, mimeType: valid.mimeType, outputs: {}, run: 0, updatedAt: createdAt }),
       );
       await tx.query('INSERT INTO media_steps (asset_id, step) SELECT $1, unnest($2::text[])', [asset.id, [...STEPS]]);
       const saved = await tx.save(
         tx.create(MediaUpload, {
-          assetId: asset.id, episodeId: episode.episodeId, ownerId: episode.ownerId, filename: valid.filename, mimeType: valid.mimeType,
+          assetId: asset.id, episodeId: episode.episodeId, ownerId: episode.ownerId, uploaderId: viewer.id, filename: valid.filename, mimeType: valid.mimeType,
           sizeBytes: valid.sizeBytes, expectedSha256: valid.sha256, status: UploadStatus.PENDING, expiresAt, createdAt,
         }),
       );
