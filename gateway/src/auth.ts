@@ -1,4 +1,4 @@
-import { ROLES, PLANS, type Viewer } from '@wavegraph/auth';
+import { ROLES, PLANS, type TokenIdentity, type Viewer } from '@wavegraph/auth';
 import { GraphQLError } from 'graphql';
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors } from 'jose';
 
@@ -6,6 +6,8 @@ export interface TokenVerifierOptions {
   jwksUrl: string;
   issuer: string;
   audience: string;
+  /** Whether identity has voided a token that is otherwise valid (logout, role or plan change). */
+  revoked?: (token: TokenIdentity) => Promise<boolean>;
 }
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<Viewer | null>;
@@ -45,10 +47,16 @@ export function createSessionVerifier(options: TokenVerifierOptions): SessionVer
         audience: options.audience,
         requiredClaims: ['sub', 'exp'],
       });
-      const { sub, role, plan, exp } = payload as { sub?: string; role?: unknown; plan?: unknown; exp?: number };
+      const { sub, role, plan, exp, iat, sid, iat_ms: iatMs } = payload as { sub?: string; role?: unknown; plan?: unknown; exp?: number; iat?: number; sid?: unknown; iat_ms?: unknown };
       if (!sub || !(ROLES as readonly unknown[]).includes(role) || !(PLANS as readonly unknown[]).includes(plan)) {
         throw rejected('Access token is missing claims');
       }
+      const identity: TokenIdentity = {
+        userId: sub,
+        sessionId: typeof sid === 'string' ? sid : undefined,
+        issuedAtMs: typeof iatMs === 'number' ? iatMs : (iat ?? 0) * 1000,
+      };
+      if (await options.revoked?.(identity)) throw rejected('Access token has been revoked; refresh the session or sign in again');
       return { viewer: { id: sub, role: role as Viewer['role'], plan: plan as Viewer['plan'] }, expiresAt: (exp ?? 0) * 1000 };
     } catch (error) {
       if (error instanceof GraphQLError) throw error;

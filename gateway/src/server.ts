@@ -24,6 +24,7 @@ import { authAttemptsPlugin } from './protection/auth-attempts';
 import { LimitStore } from './protection/limiter';
 import { limitOperations } from './protection/operations';
 import { buildRateLimits, type RateLimits } from './protection/rate-limits';
+import { revocationCheck } from './protection/revocation';
 import { bodyErrors, wellFormedPlugin } from './protection/well-formed';
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewaySubscriptions, type GatewaySubscriptions } from './subscriptions/server';
@@ -73,13 +74,15 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.trustProxy));
   const httpServer = createServer(app);
-  const redis = connectRedis(config.redisUrl, 'failFast', { name: 'gateway:rate-limits' });
+  const redis = connectRedis(config.redisUrl, 'failFast', { name: 'gateway' });
   // without this listener ioredis reports every failed reconnect as an uncaught error
-  redis.on('error', (error) => log.debug({ err: error }, 'rate-limit Redis connection error'));
+  redis.on('error', (error) => log.debug({ err: error }, 'gateway Redis connection error'));
   const rateLimits = buildRateLimits(new LimitStore(redis, config.redisPrefix, log), config.rateLimits);
+  const revoked = revocationCheck(redis, config.redisPrefix, log);
+  const verifySession = createSessionVerifier({ jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience, revoked });
   // the first requests would otherwise be counted locally while the connection is still opening
   await redisReady(redis, 2_000, log);
-  const verifySession = createSessionVerifier({ jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience });
+
   const verifyToken = createTokenVerifier(verifySession);
   const gateway = createGateway(config, log);
   // subscriptions are planned over the very supergraph HTTP operations run on, reloads included

@@ -5,7 +5,7 @@ import type { ServiceMap } from '@apollo/gateway';
 import type { Viewer } from '@wavegraph/auth';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { Context } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { SessionVerifier } from '../auth';
@@ -42,6 +42,8 @@ export interface GatewaySubscriptions {
 
 interface Session {
   viewer: Viewer | null;
+  /** The Authorization it connected with: checked again on every subscribe, in case identity revoked it. */
+  authorization?: string;
   /** What its rate limits count it as: the account, or the address when anonymous. */
   caller: string;
   connectionId: string;
@@ -126,7 +128,7 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
           return false;
         }
         if (viewer) openPerUser.set(viewer.id, (openPerUser.get(viewer.id) ?? 0) + 1);
-        const session: Session = { viewer, caller, connectionId: randomUUID() };
+        const session: Session = { viewer, authorization: authorizationOf(ctx.connectionParams), caller, connectionId: randomUUID() };
         if (verified) {
           // the connection lives only as long as the token it was opened with
           session.expiry = setTimeout(() => ctx.extra.socket.close(FORBIDDEN, 'Access token expired'), Math.max(0, verified.expiresAt - Date.now()));
@@ -140,7 +142,7 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
         if (session) release(session.viewer);
         sessions.delete(ctx);
       },
-      onSubscribe: async (ctx: Context<Record<string, unknown> | undefined>, _id, payload) => {
+      onSubscribe: async (ctx: Context<Record<string, unknown> | undefined, Extra>, _id, payload) => {
         const session = sessions.get(ctx);
         if (!session) return refused('Not connected', 'UNAUTHENTICATED');
         // graphql-ws has already counted this one
@@ -150,6 +152,11 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
         // counted after the cap: the cap must see the subscriptions as they arrive, before any await
         const attempt = await takeOrNull(options.rateLimits.wsSubscribes, session.caller);
         if (attempt && !attempt.allowed) return [rateLimited(attempt, 'subscribe attempts')];
+        if (session.viewer && !(await options.verifySession(session.authorization).catch(() => null))) {
+          // logged out, or role or plan changed since the connection opened: reconnect with a fresh token
+          ctx.extra.socket.close(FORBIDDEN, 'Access token revoked');
+          return refused('Access token has been revoked', 'UNAUTHENTICATED');
+        }
         const planner = options.planner();
         if (!planner) return refused('The gateway is not ready yet', 'SERVICE_UNAVAILABLE');
         const prepared = prepareOperation(planner, payload, { config, limitRules, costModel: options.costModel(), viewer: session.viewer });

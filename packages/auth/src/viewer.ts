@@ -14,6 +14,10 @@ export interface Viewer {
 export interface AccessTokenClaims {
   role: Role;
   plan: Plan;
+  /** The session (refresh-token family) the token was issued for: logout voids it (see revocation.ts). */
+  sid: string;
+  /** `iat` in milliseconds: a role change voids the tokens issued before it, to the millisecond. */
+  iat_ms: number;
 }
 
 export function isViewer(value: unknown): value is Viewer {

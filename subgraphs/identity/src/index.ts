@@ -20,7 +20,10 @@ export const identityModule: SubgraphModule<IdentityServices> = {
   },
   routes: (app, services) => serveJwks(app, services.dataSource),
   ready: (services) => services.events.ping(),
-  stopServices: (services) => services.events.stop(),
+  stopServices: async (services) => {
+    await services.events.stop();
+    services.redis.disconnect();
+  },
 };
 
 export type { IdentityContext, IdentityServices } from './services';

@@ -1,7 +1,9 @@
 import { EventBackbone } from '@wavegraph/events';
 import type { Context, ServiceDeps } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
+import { connectRedis, type Redis } from '@wavegraph/redis';
 import { RefreshTokenStore } from './session/refresh-tokens';
+import { Revocations } from './session/revocations';
 import { SessionService } from './session/session.service';
 import { AccessTokenIssuer } from './token/access-token';
 import { loadOrCreateSigningKey } from './token/signing-keys';
@@ -13,6 +15,8 @@ export interface IdentityServices {
   sessions: SessionService;
   dataSource: DataSource;
   events: EventBackbone;
+  /** Where revocations are written for the gateways. */
+  redis: Redis;
 }
 
 export type IdentityContext = Context<IdentityServices>;
@@ -20,9 +24,12 @@ export type IdentityContext = Context<IdentityServices>;
 /** Wires the identity use cases; creates the shared signing key on the very first start. */
 export async function createIdentityServices({ db, log, redisUrl, redisPrefix }: ServiceDeps): Promise<IdentityServices> {
   const settings = tokenSettings();
-  const users = new UserService(db.dataSource);
+  const redis = connectRedis(redisUrl, 'command', { name: 'identity:revocations' });
+  redis.on('error', (error) => log.warn({ err: error }, 'revocations Redis connection error'));
+  const revocations = new Revocations(redis, redisPrefix, settings.accessTokenTtlSeconds);
+  const users = new UserService(db.dataSource, revocations);
   const accessTokens = new AccessTokenIssuer(await loadOrCreateSigningKey(db.dataSource), settings);
-  const sessions = new SessionService(users, accessTokens, new RefreshTokenStore(db.dataSource, settings.refreshTokenTtlSeconds));
+  const sessions = new SessionService(users, accessTokens, new RefreshTokenStore(db.dataSource, settings.refreshTokenTtlSeconds), revocations);
   const events = await EventBackbone.start({ dataSource: db.dataSource, redisUrl, prefix: redisPrefix, log, produces: 'identity' });
-  return { users, sessions, dataSource: db.dataSource, events };
+  return { users, sessions, dataSource: db.dataSource, events, redis };
 }

@@ -1,5 +1,8 @@
 import 'reflect-metadata';
-import { createLogger, defaultDatabaseUrl, openDatabase } from '@wavegraph/kit';
+import { createLogger, defaultDatabaseUrl, envString, openDatabase, redisUrl } from '@wavegraph/kit';
+import { connectRedis } from '@wavegraph/redis';
+import { Revocations } from '../session/revocations';
+import { tokenSettings } from '../token/token.config';
 import { identityModule } from '../index';
 import { UserService } from '../user/user.service';
 import { grantRole } from './grant-role.command';
@@ -18,14 +21,18 @@ async function main(args: string[]): Promise<number> {
     migrations: identityModule.migrations,
     logger: log,
   });
+  // the user's tokens from before the change stop working at every gateway
+  const redis = connectRedis(redisUrl(), 'command', { name: 'identity:grant-role' });
+  const revocations = new Revocations(redis, envString('REDIS_PREFIX', 'wavegraph'), tokenSettings().accessTokenTtlSeconds);
   try {
-    const user = await grantRole(new UserService(db.dataSource), email, role);
+    const user = await grantRole(new UserService(db.dataSource, revocations), email, role);
     process.stdout.write(`${user.handle} <${user.email}> is now ${user.role}\n`);
     return 0;
   } catch (error) {
     process.stderr.write(`grant-role failed: ${(error as Error).message}\n`);
     return 1;
   } finally {
+    redis.disconnect();
     await db.dataSource.destroy();
   }
 }

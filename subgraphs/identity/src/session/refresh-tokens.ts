@@ -3,7 +3,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-export type Rotation = { ok: true; userId: string; token: string } | { ok: false; reused: boolean };
+/** A refresh token just issued, and the session (family) it belongs to. */
+export interface IssuedToken {
+  token: string;
+  familyId: string;
+}
+
+export type Rotation = ({ ok: true; userId: string } & IssuedToken) | { ok: false; reused: boolean; revokedFamilyId?: string };
 
 /** Opaque refresh tokens in families; the raw token is returned once and never stored. */
 export class RefreshTokenStore {
@@ -13,10 +19,10 @@ export class RefreshTokenStore {
   ) {}
 
   /** A new family (one per register/login) with its first token. */
-  async startFamily(userId: string): Promise<string> {
+  async startFamily(userId: string): Promise<IssuedToken> {
     return this.dataSource.transaction(async (manager) => {
       const [family] = await manager.query<{ id: string }[]>('INSERT INTO session_family (user_id) VALUES ($1) RETURNING id', [userId]);
-      return this.issue(manager, family.id);
+      return { token: await this.issue(manager, family.id), familyId: family.id };
     });
   }
 
@@ -37,7 +43,7 @@ export class RefreshTokenStore {
         [tokenHash],
       );
       if (!rows.length) return null;
-      return { userId: rows[0].user_id, token: await this.issue(manager, rows[0].family_id) };
+      return { userId: rows[0].user_id, token: await this.issue(manager, rows[0].family_id), familyId: rows[0].family_id };
     });
     if (rotated) return { ok: true, ...rotated };
 
@@ -45,18 +51,19 @@ export class RefreshTokenStore {
       'SELECT family_id, used_at FROM refresh_token WHERE token_hash = $1',
       [tokenHash],
     );
-    if (known?.used_at) await this.revokeFamily(known.family_id);
-    return { ok: false, reused: Boolean(known?.used_at) };
+    if (!known?.used_at) return { ok: false, reused: false };
+    await this.revokeFamily(known.family_id);
+    return { ok: false, reused: true, revokedFamilyId: known.family_id };
   }
 
-  /** Revokes the family `token` belongs to; false when the token is unknown. */
-  async revokeFamilyOf(token: string): Promise<boolean> {
+  /** Revokes the family `token` belongs to and returns its id; null when the token is unknown. */
+  async revokeFamilyOf(token: string): Promise<string | null> {
     const [known] = await this.dataSource.query<{ family_id: string }[]>('SELECT family_id FROM refresh_token WHERE token_hash = $1', [
       hashToken(token),
     ]);
-    if (!known) return false;
+    if (!known) return null;
     await this.revokeFamily(known.family_id);
-    return true;
+    return known.family_id;
   }
 
   private async revokeFamily(familyId: string): Promise<void> {

@@ -4,7 +4,8 @@ import { markAuthenticatedSubject } from '../user/private-fields';
 import { burnPasswordCheck, verifyPassword } from '../user/password';
 import type { User } from '../user/user.entity';
 import type { NewAccount, UserService } from '../user/user.service';
-import type { RefreshTokenStore } from './refresh-tokens';
+import type { IssuedToken, RefreshTokenStore } from './refresh-tokens';
+import type { Revocations } from './revocations';
 import type { AuthPayload } from './session.types';
 
 const INVALID_CREDENTIALS = 'Invalid email or password';
@@ -16,6 +17,7 @@ export class SessionService {
     private readonly users: UserService,
     private readonly accessTokens: AccessTokenIssuer,
     private readonly refreshTokens: RefreshTokenStore,
+    private readonly revocations: Revocations,
   ) {}
 
   async register(account: NewAccount): Promise<AuthPayload> {
@@ -38,19 +40,25 @@ export class SessionService {
   async refresh(refreshToken: string): Promise<AuthPayload> {
     const rotation = await this.refreshTokens.rotate(refreshToken);
     if (!rotation.ok) {
+      // a replayed refresh token ends its session at once, access tokens included
+      if (rotation.revokedFamilyId) await this.revocations.revokeSession(rotation.revokedFamilyId);
       throw unauthenticated(rotation.reused ? 'Refresh token was already used; the session has been revoked' : INVALID_REFRESH);
     }
     const user = await this.users.findById(rotation.userId);
     if (!user) throw unauthenticated(INVALID_REFRESH);
-    return this.payload(user, rotation.token);
+    return this.payload(user, rotation);
   }
 
-  logout(refreshToken: string): Promise<boolean> {
-    return this.refreshTokens.revokeFamilyOf(refreshToken);
+  /** Ends the session: its refresh tokens (in the database) and its access tokens (at every gateway, on their next request). */
+  async logout(refreshToken: string): Promise<boolean> {
+    const familyId = await this.refreshTokens.revokeFamilyOf(refreshToken);
+    if (!familyId) return false;
+    await this.revocations.revokeSession(familyId);
+    return true;
   }
 
-  private payload(user: User, refreshToken: string): AuthPayload {
-    const access = this.accessTokens.issue({ id: user.id, role: user.role, plan: user.plan });
-    return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken, user: markAuthenticatedSubject(user) };
+  private payload(user: User, session: IssuedToken): AuthPayload {
+    const access = this.accessTokens.issue({ id: user.id, role: user.role, plan: user.plan }, session.familyId);
+    return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken: session.token, user: markAuthenticatedSubject(user) };
   }
 }

@@ -17,10 +17,11 @@ export class AccessTokenIssuer {
     private readonly settings: TokenSettings,
   ) {}
 
-  issue(viewer: Viewer, now = new Date()): AccessToken {
+  /** `sessionId`: the refresh-token family, so that logging out voids this token too. */
+  issue(viewer: Viewer, sessionId: string, now = new Date()): AccessToken {
     const iat = Math.floor(now.getTime() / 1000);
     const exp = iat + this.settings.accessTokenTtlSeconds;
-    const claims: AccessTokenClaims = { role: viewer.role, plan: viewer.plan };
+    const claims: AccessTokenClaims = { role: viewer.role, plan: viewer.plan, sid: sessionId, iat_ms: now.getTime() };
     const header = encode({ alg: 'ES256', typ: 'JWT', kid: this.key.kid });
     const payload = encode({ ...claims, sub: viewer.id, iss: this.settings.issuer, aud: this.settings.audience, iat, exp, jti: randomUUID() });
     const input = `${header}.${payload}`;

@@ -2,6 +2,7 @@ import type { Plan, Role } from '@wavegraph/auth';
 import { badInput, isUuid, notFound, rethrowAsConflict } from '@wavegraph/kit';
 import { UserPlanChanged, UserRegistered, recordEvent } from '@wavegraph/events';
 import { In, type DataSource, type Repository } from 'typeorm';
+import type { Revocations } from '../session/revocations';
 import { hashPassword } from './password';
 import { User } from './user.entity';
 import { checkPassword, normalizeDisplayName, normalizeEmail, normalizeHandle } from './user.validation';
@@ -37,7 +38,10 @@ export interface ProfileChanges {
 export class UserService {
   private readonly users: Repository<User>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly revocations: Revocations,
+  ) {
     this.users = dataSource.getRepository(User);
   }
 
@@ -99,20 +103,33 @@ export class UserService {
   }
 
   setRole(userId: string, role: Role): Promise<User> {
-    return this.setColumns(userId, { role });
+    return this.revokingTokens(userId, () => this.setColumns(userId, { role }));
   }
 
   async setPlan(userId: string, plan: Plan): Promise<User> {
     if (!isUuid(userId)) throw badInput('userId is not a valid id', 'userId');
-    await this.dataSource.transaction(async (tx) => {
+    await this.revokingTokens(userId, () => this.dataSource.transaction(async (tx) => {
       // the row lock orders concurrent plan changes, so each event's previousPlan is true
       const user = await tx.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw notFound('User');
       if (user.plan === plan) return;
       await tx.update(User, { id: userId }, { plan });
       await recordEvent(tx, UserPlanChanged, userId, { userId, plan, previousPlan: user.plan });
-    });
+    }));
     return this.require(userId);
+  }
+
+  /**
+   * A role or plan change voids the user's access tokens, so their next request carries the new
+   * one (after a refresh). Written before the change, so there is no change while Redis cannot
+   * take it, and again once it committed: a token refreshed while the change was in flight still
+   * says the old role.
+   */
+  private async revokingTokens<T>(userId: string, change: () => Promise<T>): Promise<T> {
+    if (isUuid(userId)) await this.revocations.revokeUser(userId.toLowerCase());
+    const result = await change();
+    await this.revocations.revokeUser(userId.toLowerCase());
+    return result;
   }
 
   /** Bootstraps the first admin from the command line (cli/grant-role). */
