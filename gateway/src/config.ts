@@ -35,6 +35,21 @@ export interface GatewayConfig {
    */
   trustProxy: string;
   rateLimits: RateLimitSettings;
+  trustedDocuments: TrustedDocumentsSettings;
+}
+
+/** Which operations run (see documents/trusted-documents.ts), and the persisted-query cache shared in Redis. */
+export interface TrustedDocumentsSettings {
+  /** `required`, `allow` or `off`. Default `required` in production, `allow` otherwise. */
+  mode: 'required' | 'allow' | 'off';
+  /** The manifest codegen writes. Default clients/persisted-documents.json. */
+  manifestPath: string;
+  apq: {
+    /** Seconds a document registered through APQ is kept. Default 86400. */
+    ttlSeconds: number;
+    /** Registered documents kept over every replica, oldest evicted first. Default 10000. */
+    maxEntries: number;
+  };
 }
 
 /** Requests allowed per window; 0 turns a limit off. Every replica counts in the same Redis keys. */
@@ -90,6 +105,8 @@ export interface SubscriptionLimits {
   maxPayloadBytes: number;
 }
 
+export const DEFAULT_TRUSTED_DOCUMENTS_PATH = path.resolve(__dirname, '../../clients/persisted-documents.json');
+
 export const DEFAULT_SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
 function env(name: string, fallback: string): string {
@@ -129,6 +146,16 @@ function rateLimitsFromEnv(): RateLimitSettings {
     refreshPerIpPerMinute: int('GATEWAY_REFRESH_PER_IP_PER_MINUTE', 60),
     wsConnectionsPerMinute: int('GATEWAY_WS_CONNECTIONS_PER_MINUTE', 30),
     wsSubscribesPerMinute: int('GATEWAY_WS_SUBSCRIBES_PER_MINUTE', 120),
+  };
+}
+
+function trustedDocumentsFromEnv(production: boolean): TrustedDocumentsSettings {
+  const mode = env('GATEWAY_TRUSTED_DOCUMENTS', production ? 'required' : 'allow');
+  if (mode !== 'required' && mode !== 'allow' && mode !== 'off') throw new Error('GATEWAY_TRUSTED_DOCUMENTS must be required, allow or off');
+  return {
+    mode,
+    manifestPath: path.resolve(env('GATEWAY_TRUSTED_DOCUMENTS_PATH', DEFAULT_TRUSTED_DOCUMENTS_PATH)),
+    apq: { ttlSeconds: int('GATEWAY_APQ_TTL_SECONDS', 86_400), maxEntries: int('GATEWAY_APQ_MAX_ENTRIES', 10_000) },
   };
 }
 
@@ -180,6 +207,7 @@ export function configFromEnv(): GatewayConfig {
     redisPrefix: env('REDIS_PREFIX', 'wavegraph'),
     trustProxy: env('GATEWAY_TRUST_PROXY', 'loopback'),
     rateLimits: rateLimitsFromEnv(),
+    trustedDocuments: trustedDocumentsFromEnv(production),
     passThrough: parseSubgraphList(env('GATEWAY_PASS_THROUGH', '/uploads=media,/media=media')).map(({ name, url }) => ({ prefix: name, subgraph: url })),
   };
 }

@@ -17,6 +17,7 @@ import { createSessionVerifier, createTokenVerifier } from './auth';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { formatError } from './errors';
+import { documentPolicy, trustedDocumentsGuard } from './documents';
 import { costModelOf, demandControlPlugin, type CostModel } from './cost';
 import { queryLimitRules } from './limits';
 import { mountPassThrough } from './pass-through';
@@ -82,7 +83,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   const verifySession = createSessionVerifier({ jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience, revoked });
   // the first requests would otherwise be counted locally while the connection is still opening
   await redisReady(redis, 2_000, log);
-
+  // persisted queries registered through any replica live in the same Redis
+  const documents = documentPolicy(config.trustedDocuments, redis, config.redisPrefix, log);
   const verifyToken = createTokenVerifier(verifySession);
   const gateway = createGateway(config, log);
   // subscriptions are planned over the very supergraph HTTP operations run on, reloads included
@@ -114,6 +116,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     stopOnTerminationSignals: false,
     formatError: formatError(log),
     parseOptions: { maxTokens: config.maxTokens },
+    persistedQueries: { cache: documents.persistedQueryCache(), ttl: config.trustedDocuments.apq.ttlSeconds },
     validationRules: queryLimitRules(config),
     // no "Did you mean …?" in production: it would spell out the schema introspection hides
     hideSchemaDetailsFromClientErrors: config.production,
@@ -151,6 +154,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
       next();
     },
     limitOperations(rateLimits, (res) => res.locals.viewer as Promise<Viewer | null>),
+    trustedDocumentsGuard(documents),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => ({
         viewer: await (res.locals.viewer as Promise<Viewer | null>),
@@ -177,6 +181,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     costModel: () => costModel,
     sources: (current) => sources.get(current) ?? {},
     rateLimits,
+    documents,
     clientIp: (request) => proxyAddr(request, app.get('trust proxy fn')),
     formatError: formatError(log),
     log,

@@ -544,6 +544,25 @@ export type MarkNotificationsReadMutationVariables = Exact<{
 
 export type MarkNotificationsReadMutation = { markNotificationsRead: number };
 
+export type CommentAddedSubscriptionVariables = Exact<{
+  episodeId: string;
+}>;
+
+
+export type CommentAddedSubscription = { commentAdded: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, episode: { id: string, title: string }, author: { id: string, handle: string, displayName: string } } };
+
+export type EpisodeLikeCountChangedSubscriptionVariables = Exact<{
+  episodeId: string;
+}>;
+
+
+export type EpisodeLikeCountChangedSubscription = { episodeLikeCountChanged: { id: string, likeCount: number | null } };
+
+export type NotificationAddedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type NotificationAddedSubscription = { notificationAdded: { id: string, kind: NotificationKind, message: string, read: boolean, createdAt: string } };
+
 export const EpisodeFieldsFragmentDoc = gql`
     fragment EpisodeFields on Episode {
   id
@@ -1332,6 +1351,36 @@ export const MarkNotificationsReadDocument = gql`
   markNotificationsRead(ids: $ids, all: $all)
 }
     `;
+export const CommentAddedDocument = gql`
+    subscription CommentAdded($episodeId: ID!) {
+  commentAdded(episodeId: $episodeId) {
+    ...CommentFields
+    episode {
+      id
+      title
+    }
+  }
+}
+    ${CommentFieldsFragmentDoc}`;
+export const EpisodeLikeCountChangedDocument = gql`
+    subscription EpisodeLikeCountChanged($episodeId: ID!) {
+  episodeLikeCountChanged(episodeId: $episodeId) {
+    id
+    likeCount
+  }
+}
+    `;
+export const NotificationAddedDocument = gql`
+    subscription NotificationAdded {
+  notificationAdded {
+    id
+    kind
+    message
+    read
+    createdAt
+  }
+}
+    `;
 
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
@@ -1495,6 +1544,15 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     MarkNotificationsRead(variables?: MarkNotificationsReadMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MarkNotificationsReadMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<MarkNotificationsReadMutation>({ document: MarkNotificationsReadDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MarkNotificationsRead', 'mutation', variables);
+    },
+    CommentAdded(variables: CommentAddedSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CommentAddedSubscription> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CommentAddedSubscription>({ document: CommentAddedDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CommentAdded', 'subscription', variables);
+    },
+    EpisodeLikeCountChanged(variables: EpisodeLikeCountChangedSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<EpisodeLikeCountChangedSubscription> {
+      return withWrapper((wrappedRequestHeaders) => client.request<EpisodeLikeCountChangedSubscription>({ document: EpisodeLikeCountChangedDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EpisodeLikeCountChanged', 'subscription', variables);
+    },
+    NotificationAdded(variables?: NotificationAddedSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<NotificationAddedSubscription> {
+      return withWrapper((wrappedRequestHeaders) => client.request<NotificationAddedSubscription>({ document: NotificationAddedDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'NotificationAdded', 'subscription', variables);
     }
   };
 }

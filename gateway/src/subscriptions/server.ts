@@ -14,6 +14,7 @@ import type { Limit } from '../protection/limiter';
 import { rateLimited } from '../protection/rate-limited';
 import { callerKey, type RateLimits } from '../protection/rate-limits';
 import type { CostModel } from '../cost';
+import { subscriptionDocument, type DocumentPolicy } from '../documents';
 import { queryLimitRules } from '../limits';
 import { SubscriptionExecutor } from './executor';
 import { prepareOperation, type PreparedOperation } from './operation';
@@ -29,6 +30,8 @@ export interface GatewaySubscriptionsOptions {
   sources(planner: SubscriptionPlanner): ServiceMap;
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
   rateLimits: RateLimits;
+  /** Trusted documents and persisted queries, as over HTTP. */
+  documents: DocumentPolicy;
   /** The client's address as HTTP sees it (the same trusted proxies). */
   clientIp(request: IncomingMessage): string;
   log: Logger;
@@ -159,7 +162,9 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
         }
         const planner = options.planner();
         if (!planner) return refused('The gateway is not ready yet', 'SERVICE_UNAVAILABLE');
-        const prepared = prepareOperation(planner, payload, { config, limitRules, costModel: options.costModel(), viewer: session.viewer });
+        const source = await subscriptionDocument(options.documents, payload);
+        if ('errors' in source) return source.errors;
+        const prepared = prepareOperation(planner, { ...payload, query: source.query }, { config, limitRules, costModel: options.costModel(), viewer: session.viewer });
         if ('errors' in prepared) return prepared.errors;
         return {
           schema: planner.schema,
