@@ -2,3 +2,4 @@ export * from './viewer';
 export * from './envelope';
 export * from './roles';
 export * from './secrets';
+export * from './operation-envelope';

@@ -11,6 +11,7 @@ export * from './run';
 export * from './schema';
 export * from './pubsub';
 export * from './server';
+export * from './nonces';
 export * from './validate';
 export * from './compose';
 export * from './unique';
