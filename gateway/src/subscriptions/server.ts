@@ -18,6 +18,7 @@ import { queryLimitRules } from '../limits';
 import { SubscriptionExecutor } from './executor';
 import { prepareOperation, type PreparedOperation } from './operation';
 import type { SubscriptionPlanner } from './planner';
+import type { Signer } from '../subgraph/signer';
 
 export interface GatewaySubscriptionsOptions {
   config: GatewayConfig;
@@ -31,6 +32,8 @@ export interface GatewaySubscriptionsOptions {
   rateLimits: RateLimits;
   /** The client's address as HTTP sees it (the same trusted proxies). */
   clientIp(request: IncomingMessage): string;
+  /** The gateway's one signer, shared with its HTTP fetches. */
+  signer: Signer;
   log: Logger;
 }
 
@@ -79,7 +82,7 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
   const { config, log } = options;
   const limits = config.subscriptions;
   const executor = new SubscriptionExecutor({
-    gatewaySecret: config.gatewaySecret,
+    signer: options.signer,
     subgraphUrl: (name, supergraph) => config.subgraphUrls[name] ?? supergraph.subgraphUrls[name],
     sources: (supergraph) => options.sources(supergraph as SubscriptionPlanner),
     bufferPerSubscription: limits.bufferPerSubscription,
