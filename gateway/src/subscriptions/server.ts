@@ -146,12 +146,13 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
       onSubscribe: async (ctx: Context<Record<string, unknown> | undefined>, _id, payload) => {
         const session = sessions.get(ctx);
         if (!session) return refused('Not connected', 'UNAUTHENTICATED');
-        const attempt = await takeOrNull(options.rateLimits.wsSubscribes, session.caller);
-        if (attempt && !attempt.allowed) return [rateLimited(attempt, 'subscribe attempts')];
-        // graphql-ws has already counted this one
+        // graphql-ws has already counted this one; counted before any await, or subscribe messages
+        // arriving together would all see each other and all be refused
         if (Object.keys(ctx.subscriptions).length > limits.maxPerConnection) {
           return refused(`At most ${limits.maxPerConnection} subscriptions per connection`, 'TOO_MANY_SUBSCRIPTIONS');
         }
+        const attempt = await takeOrNull(options.rateLimits.wsSubscribes, session.caller);
+        if (attempt && !attempt.allowed) return [rateLimited(attempt, 'subscribe attempts')];
         const planner = options.planner();
         if (!planner) return refused('The gateway is not ready yet', 'SERVICE_UNAVAILABLE');
         const prepared = prepareOperation(planner, payload, { config, limitRules, costModel: options.costModel(), viewer: session.viewer });
