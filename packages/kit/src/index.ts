@@ -12,6 +12,8 @@ export * from './schema';
 export * from './pubsub';
 export * from './server';
 export * from './nonces';
+export * from './health-server';
+export * from './worker-health';
 export * from './validate';
 export * from './compose';
 export * from './unique';
