@@ -1,7 +1,7 @@
 import { engagementModule } from '@wavegraph/engagement';
 import { configFromEnv, startGateway } from '@wavegraph/gateway';
 import { startSubgraph, type RunningSubgraph } from '@wavegraph/kit';
-import { eventually, TEST_GATEWAY_SECRET, TEST_REDIS_URL } from '@wavegraph/testkit';
+import { eventually, signOperation, subscribeToSubgraph, TEST_GATEWAY_SECRET, TEST_REDIS_URL } from '@wavegraph/testkit';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { postGraphQL } from './support/graphql';
 import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
@@ -113,6 +113,17 @@ describe('per-subgraph breakers and retries', () => {
     const body = (await replay.json()) as { data?: unknown; errors: { message: string; extensions: { code: string } }[] };
     expect(body.data).toBeUndefined();
     expect(body.errors[0]).toEqual({ message: 'Requests must come through the gateway (replayed gateway signature)', extensions: { code: 'UNAUTHENTICATED' } });
+  });
+
+  it('refuses a captured signed subscribe message reused directly on a subgraph for another operation', async () => {
+    const viewer = { id: '00000000-0000-4000-8000-000000000001', role: 'USER' as const, plan: 'FREE' as const };
+    const captured = signOperation('subscription { notificationAdded { kind } }', {}, viewer);
+    const reused = subscribeToSubgraph(supergraph.notifications.url, 'subscription { notificationAdded { kind message } }', {}, viewer, { operationEnvelope: captured });
+    expect(await reused.ended).toEqual({
+      completed: false,
+      errors: [expect.objectContaining({ message: 'Subscriptions must come through the gateway (invalid gateway signature)', extensions: { code: 'UNAUTHENTICATED' } })],
+    });
+    expect(reused.results).toEqual([]);
   });
 
   describe('a subgraph that stops', () => {
