@@ -157,4 +157,14 @@ describe('subgraph kit', () => {
     expect((await fetch(`${base}/health`)).status).toBe(200);
     expect(await (await fetch(`${base}/ready`)).json()).toMatchObject({ status: 'ready' });
   });
+
+  it('counts accepted envelopes, refused replays and Redis fallbacks on /ready', async () => {
+    const base = running.url.replace('/graphql', '');
+    const before = ((await (await fetch(`${base}/ready`)).json()) as { nonces: { accepted: number; replaysRefused: number; fallbacks: number } }).nonces;
+    const body = JSON.stringify({ query: '{ whoami }' });
+    const signed = signEnvelope(TEST_GATEWAY_SECRET, { viewer: null, requestId: 'r-count', timestamp: Date.now(), body });
+    for (let i = 0; i < 2; i += 1) await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body });
+    const after = ((await (await fetch(`${base}/ready`)).json()) as { nonces: typeof before }).nonces;
+    expect(after).toEqual({ accepted: before.accepted + 1, replaysRefused: before.replaysRefused + 1, fallbacks: before.fallbacks });
+  });
 });
