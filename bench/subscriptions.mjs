@@ -12,7 +12,7 @@ import { BENCH_SECRET, createEpisode, creator, graphql, percentile, startBenchSt
 
 const require = createRequire(import.meta.url);
 const WebSocket = require(path.join(root, 'gateway/node_modules/ws'));
-const { signEnvelope } = require(path.join(root, 'packages/auth/dist/index.js'));
+const { signEnvelope, operationBody, OPERATION_ENVELOPE_EXTENSION } = require(path.join(root, 'packages/auth/dist/index.js'));
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 // a gentle rate both paths keep up with, then one where every subscriber gets 20 events a second
@@ -30,7 +30,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * N graphql-transport-ws connections, one subscription each, opened 100 at a time. Each received
  * comment body carries the id of the mutation that posted it; `onEvent(sentId)` runs per delivery.
  */
-async function openSubscribers(url, query, variables, connectionParams, onEvent) {
+async function openSubscribers(url, query, variables, connectionParams, onEvent, extensions = () => undefined) {
   const sockets = [];
   const openOne = () =>
     new Promise((resolve, reject) => {
@@ -40,7 +40,7 @@ async function openSubscribers(url, query, variables, connectionParams, onEvent)
       socket.on('message', (raw) => {
         const message = JSON.parse(raw);
         if (message.type === 'connection_ack') {
-          socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
+          socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables, extensions: extensions() } }));
           resolve(socket);
         } else if (message.type === 'next') {
           if (message.payload.errors) throw new Error(JSON.stringify(message.payload.errors));
@@ -136,7 +136,15 @@ try {
   for (const rate of RATES) {
     rssOf = () => rssMb(engagementPid);
     const direct = await measure('engagement directly (baseline)', rate, gateway, author, episodeId, (onEvent) =>
-      openSubscribers(stack.url('engagement'), DIRECT, { e: episodeId }, () => signEnvelope(BENCH_SECRET, { viewer: null, requestId: randomUUID(), timestamp: Date.now(), body: '' }), onEvent),
+      openSubscribers(
+        stack.url('engagement'),
+        DIRECT,
+        { e: episodeId },
+        () => signEnvelope(BENCH_SECRET, { viewer: null, requestId: randomUUID(), timestamp: Date.now(), body: '' }),
+        onEvent,
+        // a subgraph runs a subscribe message only when it is signed over its operation, like the gateway signs it
+        () => ({ [OPERATION_ENVELOPE_EXTENSION]: signEnvelope(BENCH_SECRET, { viewer: null, requestId: randomUUID(), timestamp: Date.now(), body: operationBody(DIRECT, { e: episodeId }) }) }),
+      ),
     );
     await sleep(2000);
     rssOf = () => rssMb(gatewayPid);

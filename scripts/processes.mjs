@@ -65,7 +65,9 @@ export async function startStack({ env = {}, stdio = 'inherit', onExit, portOffs
     await Promise.all(
       SUBGRAPHS.map((s) => waitForReady(`http://127.0.0.1:${port(s.port)}/ready`, launch(s.name, s.dir, 'dist/main.js'))),
     );
-    for (const w of WORKERS) launch(w.name, w.dir, w.entry);
+    // each worker serves /health and /ready on its own port (CATALOG_WORKER_PORT, MEDIA_WORKER_PORT)
+    const workerPort = (w) => ({ [`${w.name.toUpperCase().replace(/-/g, '_')}_PORT`]: String(port(w.port)) });
+    await Promise.all(WORKERS.map((w) => waitForReady(`http://127.0.0.1:${port(w.port)}/health`, launch(w.name, w.dir, w.entry, workerPort(w)))));
     const gateway = launch(GATEWAY.name, GATEWAY.dir, GATEWAY.entry);
     await waitForReady(`http://127.0.0.1:${port(GATEWAY.port)}/health`, gateway);
   } catch (error) {

@@ -55,12 +55,21 @@ export interface TestSupergraph {
   stop(): Promise<void>;
 }
 
+export interface SupergraphOptions {
+  /** Puts something (a fault proxy) between the gateway and a subgraph: returns the URL the gateway uses instead. */
+  front?: Partial<Record<SubgraphName, (url: string) => Promise<string>>>;
+}
+
 /**
  * The whole supergraph in this process: every subgraph on a fresh database, sharing one fresh
  * Redis prefix (so events flow between them), the publishing worker, and the gateway serving
  * the committed schema/supergraph.graphql, all on free ports.
  */
-export async function startTestSupergraph(overrides: Partial<GatewayConfig> = {}, redisUrl = TEST_REDIS_URL): Promise<TestSupergraph> {
+export async function startTestSupergraph(
+  overrides: Partial<GatewayConfig> = {},
+  redisUrl = TEST_REDIS_URL,
+  options: SupergraphOptions = {},
+): Promise<TestSupergraph> {
   const redisPrefix = freshRedisPrefix();
   const identityHarness = await startTestSubgraph(identityModule, { redisPrefix, redisUrl });
   const catalogHarness = await startTestSubgraph(catalogModule, { redisPrefix, redisUrl });
@@ -82,19 +91,23 @@ export async function startTestSupergraph(overrides: Partial<GatewayConfig> = {}
   });
   const [identity, catalog] = [identityHarness.running, catalogHarness.running];
   const worker = await startPublishWorker({ databaseUrl: catalogHarness.database.url, redisUrl, prefix: redisPrefix });
+  const direct: Record<SubgraphName, string> = {
+    identity: identity.url,
+    catalog: catalog.url,
+    engagement: engagementHarness.running.url,
+    discovery: discoveryHarness.running.url,
+    media: mediaHarness.running.url,
+    notifications: notificationsHarness.running.url,
+  };
+  const routed = Object.fromEntries(
+    await Promise.all(Object.entries(direct).map(async ([name, url]) => [name, (await options.front?.[name as SubgraphName]?.(url)) ?? url])),
+  ) as Record<SubgraphName, string>;
   const gatewayConfig: GatewayConfig = {
     ...configFromEnv(),
     production: false,
     composeFrom: null,
     supergraphPath: SUPERGRAPH_PATH,
-    subgraphUrls: {
-      identity: identity.url,
-      catalog: catalog.url,
-      engagement: engagementHarness.running.url,
-      discovery: discoveryHarness.running.url,
-      media: mediaHarness.running.url,
-      notifications: notificationsHarness.running.url,
-    },
+    subgraphUrls: routed,
     gatewaySecret: TEST_GATEWAY_SECRET,
     jwksUrl: jwksUrl(identity.url),
     redisUrl,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { secretFromEnv } from '@wavegraph/auth';
+import type { ResilienceSettings } from './subgraph/policies';
 
 /** Everything the gateway reads from the environment, with defaults that work on a developer machine. */
 export interface GatewayConfig {
@@ -12,7 +13,10 @@ export interface GatewayConfig {
   composeFrom: { name: string; url: string }[] | null;
   /** Replace the routing URL of a subgraph named in the supergraph (name → url). */
   subgraphUrls: Record<string, string>;
+  /** The whole budget of one subgraph fetch, retries and backoff included. Default 10000. */
   subgraphTimeoutMs: number;
+  /** Per-subgraph breaker and retries of reads (timeoutMs is subgraphTimeoutMs). */
+  resilience: Omit<ResilienceSettings, 'timeoutMs'>;
   gatewaySecret: string;
   jwksUrl: string;
   jwtIssuer: string;
@@ -176,6 +180,13 @@ export function configFromEnv(): GatewayConfig {
     composeFrom: compose ? parseSubgraphList(compose) : null,
     subgraphUrls: overrides,
     subgraphTimeoutMs: int('SUBGRAPH_TIMEOUT_MS', 10_000),
+    resilience: {
+      breakerThreshold: Math.max(1, int('GATEWAY_BREAKER_THRESHOLD', 5)),
+      breakerHalfOpenMs: int('GATEWAY_BREAKER_HALF_OPEN_MS', 10_000),
+      retryAttempts: int('GATEWAY_RETRY_ATTEMPTS', 2),
+      retryBaseDelayMs: int('GATEWAY_RETRY_BASE_DELAY_MS', 50),
+      retryMaxDelayMs: int('GATEWAY_RETRY_MAX_DELAY_MS', 500),
+    },
     gatewaySecret,
     jwksUrl: env('JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
     jwtIssuer: env('JWT_ISSUER', 'wavegraph-identity'),

@@ -30,6 +30,9 @@ import { bodyErrors, wellFormedPlugin } from './protection/well-formed';
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewaySubscriptions, type GatewaySubscriptions } from './subscriptions/server';
 import { createGateway, subgraphSources } from './supergraph';
+import { readiness } from './readiness';
+import { SubgraphBreakers } from './subgraph/breakers';
+import { createSigner } from './subgraph/signer';
 
 export interface RunningGateway {
   url: string;
@@ -37,6 +40,8 @@ export interface RunningGateway {
   httpServer: Server;
   subscriptions: GatewaySubscriptions;
   rateLimits: RateLimits;
+  /** Each subgraph's breaker (also shown by /ready). */
+  breakers: SubgraphBreakers;
   stop(): Promise<void>;
 }
 
@@ -86,14 +91,20 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   // persisted queries registered through any replica live in the same Redis
   const documents = documentPolicy(config.trustedDocuments, redis, config.redisPrefix, log);
   const verifyToken = createTokenVerifier(verifySession);
-  const gateway = createGateway(config, log);
+  // one signer for HTTP fetches and subgraph WebSockets; one breaker per subgraph for every data source
+  const signer = createSigner(config.gatewaySecret);
+  const breakers = new SubgraphBreakers({ ...config.resilience, timeoutMs: config.subgraphTimeoutMs }, log);
+  const gateway = createGateway(config, log, { signer, breakers });
   // subscriptions are planned over the very supergraph HTTP operations run on, reloads included
   let planner: SubscriptionPlanner | undefined;
   const sources = new WeakMap<SubscriptionPlanner, ServiceMap>();
-  const buildSource = subgraphSources(config, log);
+  const buildSource = subgraphSources(config, log, { signer, breakers });
   // operations are priced from the @cost/@listSize of the supergraph served right now
   let costModel: CostModel | undefined;
+  let served: { sdl: string; loadedAt: Date } | undefined;
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    // the gateway calls this once its own query planner for this supergraph is built
+    served = { sdl: coreSupergraphSdl, loadedAt: new Date() };
     try {
       costModel = costModelOf(coreSupergraphSdl, config.cost.defaultListSize);
     } catch (error) {
@@ -134,8 +145,16 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
   });
-  app.get('/ready', (_req, res) => {
-    res.json({ status: 'ready', service: 'gateway' });
+  const ready = readiness({
+    jwksUrl: config.jwksUrl,
+    supergraph: () => served,
+    plannerBuilt: () => planner !== undefined,
+    breakers: () => breakers.report(),
+    redis,
+  });
+  app.get('/ready', async (_req, res) => {
+    const report = await ready();
+    res.status(report.status === 'ready' ? 200 : 503).json(report);
   });
   mountPassThrough(app, config, log);
   app.use(
@@ -183,6 +202,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     rateLimits,
     documents,
     clientIp: (request) => proxyAddr(request, app.get('trust proxy fn')),
+    signer,
     formatError: formatError(log),
     log,
   });
@@ -208,6 +228,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     httpServer,
     subscriptions,
     rateLimits,
+    breakers,
     // WebSockets first: open subscriptions would otherwise hold the HTTP drain
     stop: () => (stopping ??= subscriptions.close().then(() => apollo.stop()).finally(() => redis.disconnect())),
   };

@@ -1,53 +1,45 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ENVELOPE_HEADERS, encodeViewer, signEncodedEnvelope } from '@wavegraph/auth';
-import { Kind, parse, type OperationDefinitionNode } from 'graphql';
+import { ENVELOPE_HEADERS, encodeViewer } from '@wavegraph/auth';
 import type { GatewayContext } from './context';
-
-type GatewayGraphQLRequest = GraphQLDataSourceProcessOptions<GatewayContext>['request'];
-type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
+import type { SubgraphBreakers } from './subgraph/breakers';
+import { runFetch } from './subgraph/policies';
+import { fetchKindOf, isRetryable } from './subgraph/retryable';
+import { signedFetch } from './subgraph/signed-fetch';
+import type { Signer } from './subgraph/signer';
+import type { GatewayGraphQLResponse } from './subgraph/types';
+import { unavailableResponse } from './subgraph/unavailable';
 
 export interface SubgraphSourceOptions {
   name: string;
   url: string;
-  secret: string;
-  timeoutMs: number;
+  signer: Signer;
+  breakers: SubgraphBreakers;
   onUnavailable?: (name: string, error: unknown) => void;
 }
 
-/** Response keys of the root fields of an operation, to locate an error on each of them. */
-function rootResponseKeys(query: string | undefined): string[] {
-  if (!query) return [];
-  const operation = parse(query).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  return (operation?.selectionSet.selections ?? []).flatMap((s) => (s.kind === Kind.FIELD ? [s.alias?.value ?? s.name.value] : []));
-}
-
 /**
- * A subgraph fetch that carries the caller's identity in a signed envelope and, when the
- * subgraph cannot answer in time, gives the query planner a located error for each value it
- * was asked for, so the client gets partial data instead of a failed request.
+ * A subgraph fetch, composed of small pieces each with one concern: the signer (signed-fetch),
+ * the deadline, retries of reads and the subgraph's breaker (policies, breakers, retryable),
+ * and, when all of that still gets no answer, located SUBGRAPH_UNAVAILABLE errors (unavailable).
  */
 export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
+  // the attempt's signal reaches the fetcher, which RemoteGraphQLDataSource calls without one
+  private readonly attempt = new AsyncLocalStorage<AbortSignal>();
+
   constructor(private readonly options: SubgraphSourceOptions) {
     super({ url: options.url });
-    this.fetcher = (url, init) => {
-      const headers = { ...(init?.headers as Record<string, string>) };
-      const signed = signEncodedEnvelope(
-        options.secret,
-        headers[ENVELOPE_HEADERS.viewer] ?? '',
-        headers[ENVELOPE_HEADERS.requestId] ?? '',
-        Date.now(),
-        typeof init?.body === 'string' ? init.body : '',
-      );
-      return fetch(url, { ...init, headers: { ...headers, ...signed }, signal: AbortSignal.timeout(options.timeoutMs) } as RequestInit) as never;
-    };
+    options.breakers.register(options.name);
+    this.fetcher = signedFetch(options.signer, () => this.attempt.getStore());
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const policies = this.options.breakers.policies(this.options.name, isRetryable(fetchKindOf(options)));
     try {
-      return await super.process(options);
+      return await runFetch(policies, (signal) => this.attempt.run(signal, () => super.process(options)));
     } catch (error) {
       this.options.onUnavailable?.(this.options.name, error);
-      return this.unavailable(options.request);
+      return unavailableResponse(this.options.name, options.request);
     }
   }
 
@@ -55,15 +47,5 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     request.http?.headers.set(ENVELOPE_HEADERS.viewer, encodeViewer(context.viewer ?? null));
     request.http?.headers.set(ENVELOPE_HEADERS.requestId, context.requestId ?? '');
-  }
-
-  private unavailable(request: GatewayGraphQLRequest): GatewayGraphQLResponse {
-    const message = `The ${this.options.name} service is unavailable`;
-    const extensions = { code: 'SUBGRAPH_UNAVAILABLE' };
-    const representations = request.variables?.representations;
-    const paths: (string | number)[][] = Array.isArray(representations)
-      ? representations.map((_, index) => ['_entities', index])
-      : rootResponseKeys(request.query).map((key) => [key]);
-    return { data: null, errors: paths.map((path) => ({ message, path, extensions })) as never };
   }
 }

@@ -3,13 +3,21 @@ import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
 import { SubgraphSource } from './subgraph-source';
+import type { SubgraphBreakers } from './subgraph/breakers';
+import type { Signer } from './subgraph/signer';
+
+/** What every subgraph fetch shares for the gateway's lifetime. */
+export interface SubgraphFetching {
+  signer: Signer;
+  breakers: SubgraphBreakers;
+}
 
 /**
  * The gateway either serves a supergraph file (production: the committed schema/supergraph.graphql
  * or any other path) or, in development, composes from running subgraphs and follows their changes.
  */
-export function createGateway(config: GatewayConfig, log: Logger): ApolloGateway {
-  const buildService = subgraphSources(config, log);
+export function createGateway(config: GatewayConfig, log: Logger, fetching: SubgraphFetching): ApolloGateway {
+  const buildService = subgraphSources(config, log, fetching);
   if (config.composeFrom) {
     return new ApolloGateway({
       supergraphSdl: new IntrospectAndCompose({ subgraphs: config.composeFrom, pollIntervalInMs: 2_000 }),
@@ -19,14 +27,14 @@ export function createGateway(config: GatewayConfig, log: Logger): ApolloGateway
   return new ApolloGateway({ supergraphSdl: readFileSync(config.supergraphPath, 'utf8'), buildService });
 }
 
-/** How the gateway fetches from a subgraph: signed, with a timeout, a configured URL before the supergraph's. */
-export function subgraphSources(config: GatewayConfig, log: Logger) {
+/** How the gateway fetches from a subgraph: signed, bounded, retried and broken per subgraph, a configured URL before the supergraph's. */
+export function subgraphSources(config: GatewayConfig, log: Logger, fetching: SubgraphFetching) {
   return ({ name, url }: { name: string; url?: string }): SubgraphSource =>
     new SubgraphSource({
       name,
       url: config.subgraphUrls[name] ?? url ?? '',
-      secret: config.gatewaySecret,
-      timeoutMs: config.subgraphTimeoutMs,
+      signer: fetching.signer,
+      breakers: fetching.breakers,
       onUnavailable: (subgraph, error) => log.warn({ subgraph, err: error }, 'subgraph unavailable'),
     });
 }

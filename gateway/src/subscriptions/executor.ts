@@ -7,9 +7,10 @@ import { EventCompleter, type EventRequest } from './complete-event';
 import type { PlannedSupergraph, SubscriptionPlan } from './planner';
 import { SharedSubscription } from './shared-subscription';
 import { UpstreamClients } from './upstream';
+import type { Signer } from '../subgraph/signer';
 
 export interface ExecutorOptions {
-  gatewaySecret: string;
+  signer: Signer;
   /** Per subgraph: the URL its subscriptions are opened on (HTTP URL; ws is derived). */
   subgraphUrl(name: string, supergraph: PlannedSupergraph): string | undefined;
   /** The data sources of the gateway's entity fetches, for the supergraph being served. */
@@ -34,7 +35,7 @@ export class SubscriptionExecutor {
   private readonly shared = new Map<string, SharedSubscription>();
 
   constructor(private readonly options: ExecutorOptions) {
-    this.upstream = new UpstreamClients(options.gatewaySecret, options.log);
+    this.upstream = new UpstreamClients(options.signer, options.log);
   }
 
   subscribe(supergraph: PlannedSupergraph, plan: SubscriptionPlan, request: EventRequest): BoundedQueue<ExecutionResult> {

@@ -19,6 +19,7 @@ import { queryLimitRules } from '../limits';
 import { SubscriptionExecutor } from './executor';
 import { prepareOperation, type PreparedOperation } from './operation';
 import type { SubscriptionPlanner } from './planner';
+import type { Signer } from '../subgraph/signer';
 
 export interface GatewaySubscriptionsOptions {
   config: GatewayConfig;
@@ -34,6 +35,8 @@ export interface GatewaySubscriptionsOptions {
   documents: DocumentPolicy;
   /** The client's address as HTTP sees it (the same trusted proxies). */
   clientIp(request: IncomingMessage): string;
+  /** The gateway's one signer, shared with its HTTP fetches. */
+  signer: Signer;
   log: Logger;
 }
 
@@ -84,7 +87,7 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
   const { config, log } = options;
   const limits = config.subscriptions;
   const executor = new SubscriptionExecutor({
-    gatewaySecret: config.gatewaySecret,
+    signer: options.signer,
     subgraphUrl: (name, supergraph) => config.subgraphUrls[name] ?? supergraph.subgraphUrls[name],
     sources: (supergraph) => options.sources(supergraph as SubscriptionPlanner),
     bufferPerSubscription: limits.bufferPerSubscription,
@@ -148,11 +151,11 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
       onSubscribe: async (ctx: Context<Record<string, unknown> | undefined, Extra>, _id, payload) => {
         const session = sessions.get(ctx);
         if (!session) return refused('Not connected', 'UNAUTHENTICATED');
-        // graphql-ws has already counted this one
+        // graphql-ws has already counted this one; counted before any await, or subscribe messages
+        // arriving together would all see each other and all be refused
         if (Object.keys(ctx.subscriptions).length > limits.maxPerConnection) {
           return refused(`At most ${limits.maxPerConnection} subscriptions per connection`, 'TOO_MANY_SUBSCRIPTIONS');
         }
-        // counted after the cap: the cap must see the subscriptions as they arrive, before any await
         const attempt = await takeOrNull(options.rateLimits.wsSubscribes, session.caller);
         if (attempt && !attempt.allowed) return [rateLimited(attempt, 'subscribe attempts')];
         if (session.viewer && !(await options.verifySession(session.authorization).catch(() => null))) {

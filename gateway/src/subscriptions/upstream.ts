@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { encodeViewer, signEnvelope, type Viewer } from '@wavegraph/auth';
+import { encodeViewer, type Viewer } from '@wavegraph/auth';
 import { createClient, type Client, type FormattedExecutionResult, type Sink } from 'graphql-ws';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
+import type { Signer } from '../subgraph/signer';
 
 export interface UpstreamRequest {
   query: string;
@@ -13,9 +13,16 @@ export type UpstreamEvent = FormattedExecutionResult<Record<string, unknown>, un
 
 /**
  * The gateway's graphql-ws connections to subgraphs: one lazy client per subgraph and viewer,
- * multiplexing every subscription that viewer holds there. Its connection_init is signed like an
- * HTTP fetch, so a subgraph runs each subscription as that viewer. A client connects on its
- * first subscription and closes shortly after its last one.
+ * multiplexing every subscription that viewer holds there. Its connection_init is signed for
+ * the viewer, and each subscribe message carries its own envelope signed over its query and
+ * variables (in `extensions`), which the subgraph checks before running it.
+ *
+ * Why per subscribe message rather than one connection per operation signed over it: the
+ * connection stays shared by all of a viewer's subscriptions on a subgraph (one socket, not one
+ * per operation), while a captured handshake starts nothing and a captured subscribe message
+ * starts nothing else, and only once (its nonce). Identical subscriptions are still shared one
+ * level up (SharedSubscription), so this adds one signature per upstream subscription, not per
+ * subscriber. A client connects on its first subscription and closes shortly after its last one.
  *
  * A connection that drops is not retried: each of its subscriptions ends with an error the
  * subscriber sees, rather than waiting silently on a subgraph that may have lost its state.
@@ -24,13 +31,14 @@ export class UpstreamClients {
   private readonly clients = new Map<string, Client>();
 
   constructor(
-    private readonly secret: string,
+    private readonly signer: Signer,
     private readonly log: Logger,
   ) {}
 
   /** Returns the function that ends this upstream subscription. */
   subscribe(url: string, viewer: Viewer | null, request: UpstreamRequest, sink: Sink<UpstreamEvent>): () => void {
-    return this.clientFor(url, viewer).subscribe(request, sink);
+    const extensions = this.signer.operation(viewer, request.query, request.variables);
+    return this.clientFor(url, viewer).subscribe({ ...request, extensions }, sink);
   }
 
   get size(): number {
@@ -54,7 +62,7 @@ export class UpstreamClients {
       lazyCloseTimeout: 2_000,
       retryAttempts: 0,
       // signed afresh for every connection, so a reconnect is never refused as stale
-      connectionParams: () => signEnvelope(this.secret, { viewer, requestId: randomUUID(), timestamp: Date.now(), body: '' }),
+      connectionParams: () => this.signer.handshake(viewer),
       on: {
         closed: (event) => {
           const code = (event as { code?: number }).code;

@@ -6,15 +6,15 @@ const body = JSON.stringify({ query: '{ me { id } }' });
 
 describe('gateway envelope', () => {
   const now = 1_700_000_000_000;
-  const headers = signEnvelope(secret, { viewer, requestId: 'r1', timestamp: now, body });
+  const headers = signEnvelope(secret, { viewer, requestId: 'r1', timestamp: now, body, nonce: 'n1' });
 
   it('accepts a fresh, untouched request and returns the viewer', () => {
-    expect(verifyEnvelope(secret, headers, body, now + 1000)).toEqual({ ok: true, viewer, requestId: 'r1' });
+    expect(verifyEnvelope(secret, headers, body, now + 1000)).toEqual({ ok: true, viewer, requestId: 'r1', nonce: 'n1', timestamp: now });
   });
 
   it('accepts an anonymous request', () => {
-    const anon = signEnvelope(secret, { viewer: null, requestId: 'r2', timestamp: now, body });
-    expect(verifyEnvelope(secret, anon, body, now)).toEqual({ ok: true, viewer: null, requestId: 'r2' });
+    const anon = signEnvelope(secret, { viewer: null, requestId: 'r2', timestamp: now, body, nonce: 'n2' });
+    expect(verifyEnvelope(secret, anon, body, now)).toEqual({ ok: true, viewer: null, requestId: 'r2', nonce: 'n2', timestamp: now });
   });
 
   it('refuses a missing signature', () => {
@@ -28,6 +28,20 @@ describe('gateway envelope', () => {
   it('refuses an escalated viewer', () => {
     const forged = { ...headers, [ENVELOPE_HEADERS.viewer]: Buffer.from(JSON.stringify({ ...viewer, role: 'ADMIN' })).toString('base64url') };
     expect(verifyEnvelope(secret, forged, body, now)).toEqual({ ok: false, reason: 'invalid gateway signature' });
+  });
+
+  it('signs a fresh random nonce into every envelope unless one is given', () => {
+    const first = signEnvelope(secret, { viewer, requestId: 'r3', timestamp: now, body });
+    const second = signEnvelope(secret, { viewer, requestId: 'r3', timestamp: now, body });
+    expect(first[ENVELOPE_HEADERS.nonce]).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(first[ENVELOPE_HEADERS.nonce]).not.toBe(second[ENVELOPE_HEADERS.nonce]);
+    expect(first[ENVELOPE_HEADERS.signature]).not.toBe(second[ENVELOPE_HEADERS.signature]);
+  });
+
+  it('refuses an envelope without a nonce or with another nonce than the one signed', () => {
+    const { [ENVELOPE_HEADERS.nonce]: _dropped, ...withoutNonce } = headers;
+    expect(verifyEnvelope(secret, withoutNonce, body, now)).toEqual({ ok: false, reason: 'missing gateway signature' });
+    expect(verifyEnvelope(secret, { ...headers, [ENVELOPE_HEADERS.nonce]: 'n9' }, body, now)).toEqual({ ok: false, reason: 'invalid gateway signature' });
   });
 
   it('refuses a stale timestamp and a wrong secret', () => {

@@ -3,3 +3,4 @@ export * from './envelope';
 export * from './roles';
 export * from './secrets';
 export * from './revocation';
+export * from './operation-envelope';

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { signEnvelope } from '@wavegraph/auth';
 import { callSubgraph, freshDatabase, freshRedisPrefix, TEST_GATEWAY_SECRET, type TestDatabase } from '@wavegraph/testkit';
 import { Arg, Ctx, Directive, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
 import { Column, Entity, In, PrimaryColumn, type MigrationInterface, type QueryRunner, type Repository } from 'typeorm';
@@ -110,6 +111,22 @@ describe('subgraph kit', () => {
     expect(res.status).toBe(401);
   });
 
+  it('refuses a captured signed request sent a second time (replay), before it runs', async () => {
+    const body = JSON.stringify({ query: '{ whoami }' });
+    const signed = signEnvelope(TEST_GATEWAY_SECRET, { viewer: { id: 'u-8', role: 'ADMIN', plan: 'FREE' }, requestId: 'r-replay', timestamp: Date.now(), body });
+    const send = () => fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body });
+    const first = await send();
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ data: { whoami: 'u-8' } });
+    running.db.queries.reset();
+    const replay = await send();
+    expect(replay.status).toBe(401);
+    const answer = (await replay.json()) as { data?: unknown; errors: { message: string; extensions: { code: string } }[] };
+    expect(answer.data).toBeUndefined();
+    expect(answer.errors[0]).toEqual({ message: 'Requests must come through the gateway (replayed gateway signature)', extensions: { code: 'UNAUTHENTICATED' } });
+    expect(running.db.queries.count()).toBe(0);
+  });
+
   it('resolves many entity references with one SQL query', async () => {
     running.db.queries.reset();
     const res = await callSubgraph(
@@ -139,5 +156,15 @@ describe('subgraph kit', () => {
     const base = running.url.replace('/graphql', '');
     expect((await fetch(`${base}/health`)).status).toBe(200);
     expect(await (await fetch(`${base}/ready`)).json()).toMatchObject({ status: 'ready' });
+  });
+
+  it('counts accepted envelopes, refused replays and Redis fallbacks on /ready', async () => {
+    const base = running.url.replace('/graphql', '');
+    const before = ((await (await fetch(`${base}/ready`)).json()) as { nonces: { accepted: number; replaysRefused: number; fallbacks: number } }).nonces;
+    const body = JSON.stringify({ query: '{ whoami }' });
+    const signed = signEnvelope(TEST_GATEWAY_SECRET, { viewer: null, requestId: 'r-count', timestamp: Date.now(), body });
+    for (let i = 0; i < 2; i += 1) await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body });
+    const after = ((await (await fetch(`${base}/ready`)).json()) as { nonces: typeof before }).nonces;
+    expect(after).toEqual({ accepted: before.accepted + 1, replaysRefused: before.replaysRefused + 1, fallbacks: before.fallbacks });
   });
 });

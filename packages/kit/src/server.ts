@@ -5,13 +5,15 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
-import { verifyEnvelope, type Viewer } from '@wavegraph/auth';
+import { DEFAULT_MAX_SKEW_MS, verifyEnvelope, type Viewer } from '@wavegraph/auth';
+import { connectRedis } from '@wavegraph/redis';
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from './context';
 import { openDatabase, type Database } from './database';
 import { createLogger, type Logger } from './logger';
 import { Loaders } from './loaders';
+import { NonceGuard, nonceRedisReady } from './nonces';
 import { createRedisPubSub, type SubgraphPubSub } from './pubsub';
 import { buildFederatedSchema, type SubgraphSchemaDefinition } from './schema';
 import { serveSubscriptions } from './subscriptions';
@@ -95,6 +97,12 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
   const pubSub = createRedisPubSub(options.redisUrl, options.redisPrefix, log);
   const services = await module.createServices({ db, log, redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, pubSub });
   const schema = await buildFederatedSchema(module);
+  // failFast: a nonce check never waits on Redis; while it cannot answer, the guard decides locally
+  const nonceRedis = connectRedis(options.redisUrl, 'failFast', { name: `${module.name}:nonces` });
+  nonceRedis.on('error', (error) => log.debug({ err: error }, 'nonce Redis connection error'));
+  // remembered as long as an envelope's timestamp can pass the skew check: ±skew around now
+  const nonces = new NonceGuard(nonceRedis, { prefix: `${options.redisPrefix}:${module.name}`, windowMs: 2 * DEFAULT_MAX_SKEW_MS, log });
+  if (!(await nonceRedisReady(nonceRedis, 2_000))) log.warn('Redis is not reachable: envelope nonces are checked by this replica alone until it is');
   const contextFor = (viewer: Viewer | null, requestId: string): Context<S> => ({
     viewer, requestId, loaders: new Loaders(), services, pubSub, log: log.child({ requestId }),
   });
@@ -120,7 +128,7 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
     try {
       await db.dataSource.query('SELECT 1');
       await module.ready?.(services);
-      res.json({ status: 'ready', service: module.name });
+      res.json({ status: 'ready', service: module.name, nonces: nonces.stats });
     } catch (error) {
       res.status(503).json({ status: 'unavailable', service: module.name, reason: (error as Error).message });
     }
@@ -135,11 +143,13 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
       if (res.headersSent) return next(error);
       res.status(error.status === 413 ? 413 : 400).json({ errors: [{ message: 'The request body cannot be read', extensions: { code: 'BAD_REQUEST' } }] });
     }) as ErrorRequestHandler,
-    (req: Request, res: Response, next: NextFunction) => {
+    async (req: Request, res: Response, next: NextFunction) => {
       const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const verdict = verifyEnvelope(options.gatewaySecret, req.headers, body);
-      if (!verdict.ok) {
-        res.status(401).json({ errors: [{ message: `Requests must come through the gateway (${verdict.reason})`, extensions: { code: 'UNAUTHENTICATED' } }] });
+      // a valid signature seen before is a replay of a captured request
+      const reason = !verdict.ok ? verdict.reason : (await nonces.claim(verdict.nonce)) ? null : 'replayed gateway signature';
+      if (!verdict.ok || reason) {
+        res.status(401).json({ errors: [{ message: `Requests must come through the gateway (${reason})`, extensions: { code: 'UNAUTHENTICATED' } }] });
         return;
       }
       res.locals.viewer = verdict.viewer;
@@ -159,7 +169,7 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
     }),
   );
   const subscriptions = serveSubscriptions(httpServer, {
-    schema, path: '/graphql', gatewaySecret: options.gatewaySecret, log, context: contextFor, formatError: maskErrors(log),
+    schema, path: '/graphql', gatewaySecret: options.gatewaySecret, nonces, log, context: contextFor, formatError: maskErrors(log),
   });
 
   await new Promise<void>((resolve) => httpServer.listen(options.port, options.host ?? '127.0.0.1', resolve));
@@ -178,6 +188,7 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
       await apollo.stop();
       await module.stopServices?.(services);
       await pubSub.close();
+      nonceRedis.disconnect();
       await db.dataSource.destroy();
     })();
     return stopping;

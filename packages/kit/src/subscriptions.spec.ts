@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import type { Viewer } from '@wavegraph/auth';
-import { pubSubListeners, startTestSubgraph, subscribeToSubgraph, type SubgraphHarness } from '@wavegraph/testkit';
+import { signEnvelope, type Viewer } from '@wavegraph/auth';
+import {
+  pubSubListeners, signOperation, startTestSubgraph, subscribeOverWebSocket, subscribeToSubgraph, TEST_GATEWAY_SECRET, type SubgraphHarness,
+} from '@wavegraph/testkit';
 import { Arg, Ctx, Field, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from './context';
 import { subscribeTopic, type SubgraphPubSub } from './pubsub';
@@ -85,6 +87,56 @@ describe('subgraph subscriptions (graphql-ws)', () => {
     expect(await sub.ended).toEqual({ completed: false, closeCode: 4403 });
     await ping(channel, 'secret');
     expect(sub.results).toEqual([]);
+  });
+
+  describe('binding to the operation', () => {
+    const refusedWith = (reason: string) => ({
+      completed: false,
+      errors: [expect.objectContaining({ message: `Subscriptions must come through the gateway (${reason})`, extensions: { code: 'UNAUTHENTICATED' } })],
+    });
+
+    it('refuses a captured subscribe envelope reused for another operation, and runs nothing', async () => {
+      const [mine, theirs] = [randomUUID(), randomUUID()];
+      const captured = signOperation(PINGED, { c: mine }, alice);
+      const sub = subscribeToSubgraph(h.running.url, PINGED, { c: theirs }, alice, { operationEnvelope: captured });
+      expect(await sub.ended).toEqual(refusedWith('invalid gateway signature'));
+      await ping(theirs, 'private');
+      expect(sub.results).toEqual([]);
+    });
+
+    it('refuses the same subscribe message replayed, even for its own operation', async () => {
+      const channel = randomUUID();
+      const captured = signOperation(PINGED, { c: channel }, alice);
+      const first = subscribeToSubgraph(h.running.url, PINGED, { c: channel }, alice, { operationEnvelope: captured });
+      await pubSubListeners(h.redisPrefix, `PING:${channel}`);
+      const replay = subscribeToSubgraph(h.running.url, PINGED, { c: channel }, alice, { operationEnvelope: captured });
+      expect(await replay.ended).toEqual(refusedWith('replayed gateway signature'));
+      await ping(channel, 'once');
+      expect((await first.received(1))[0].data).toEqual({ pinged: { text: 'once', viewerId: alice.id } });
+      expect(replay.results).toEqual([]);
+      await first.close();
+    });
+
+    it('refuses a subscribe message without its envelope or signed for another viewer', async () => {
+      const channel = randomUUID();
+      const connectionParams = signEnvelope(TEST_GATEWAY_SECRET, { viewer: alice, requestId: 'r', timestamp: Date.now(), body: '' });
+      const bare = subscribeOverWebSocket(h.running.url, PINGED, { c: channel }, connectionParams);
+      expect(await bare.ended).toEqual(refusedWith('missing gateway signature'));
+      const bob: Viewer = { id: randomUUID(), role: 'ADMIN', plan: 'PREMIUM' };
+      const borrowed = subscribeToSubgraph(h.running.url, PINGED, { c: channel }, alice, { operationEnvelope: signOperation(PINGED, { c: channel }, bob) });
+      expect(await borrowed.ended).toEqual(refusedWith('signed for another viewer'));
+    });
+
+    it('closes a replayed handshake with 4403', async () => {
+      const channel = randomUUID();
+      const handshake = signEnvelope(TEST_GATEWAY_SECRET, { viewer: alice, requestId: 'r', timestamp: Date.now(), body: '' });
+      const operation = () => ({ wavegraphEnvelope: signOperation(PINGED, { c: channel }, alice) });
+      const first = subscribeOverWebSocket(h.running.url, PINGED, { c: channel }, handshake, operation());
+      await pubSubListeners(h.redisPrefix, `PING:${channel}`);
+      const replay = subscribeOverWebSocket(h.running.url, PINGED, { c: channel }, handshake, operation());
+      expect(await replay.ended).toEqual({ completed: false, closeCode: 4403 });
+      await first.close();
+    });
   });
 
   it('masks unexpected errors like HTTP does', async () => {

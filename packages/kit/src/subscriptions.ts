@@ -1,16 +1,19 @@
 /// <reference path="./graphql-ws-use-ws.d.ts" />
 import type { Server } from 'node:http';
-import { verifyEnvelope, type Viewer } from '@wavegraph/auth';
-import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { ENVELOPE_HEADERS, OPERATION_ENVELOPE_EXTENSION, operationBody, verifyEnvelope, type Viewer } from '@wavegraph/auth';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Context } from './context';
 import type { Logger } from './logger';
+import type { NonceGuard } from './nonces';
 
 export interface SubscriptionServerOptions<S> {
   schema: GraphQLSchema;
   path: string;
   gatewaySecret: string;
+  /** Handshakes and subscribe messages are accepted once each, like HTTP envelopes. */
+  nonces: NonceGuard;
   log: Logger;
   context(viewer: Viewer | null, requestId: string): Context<S>;
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
@@ -23,10 +26,12 @@ export interface SubscriptionServer {
 
 interface Verified {
   viewer: Viewer | null;
+  /** As signed, to compare with each subscribe message's envelope. */
+  encodedViewer: string;
   requestId: string;
 }
 
-// the handshake signs no operation, only who the caller is and when: the body is empty
+// the handshake signs who the caller is and when; each subscribe message signs its operation
 const NO_BODY = Buffer.alloc(0);
 
 /** connectionParams carry the envelope headers; anything not a string is not part of it. */
@@ -36,10 +41,17 @@ function headersOf(params: Readonly<Record<string, unknown>> | undefined): Recor
   return headers;
 }
 
+function refused(reason: string): readonly GraphQLError[] {
+  return [new GraphQLError(`Subscriptions must come through the gateway (${reason})`, { extensions: { code: 'UNAUTHENTICATED' } })];
+}
+
 /**
  * graphql-ws on the HTTP server's port and path. The gateway signs connection_init like an
- * HTTP request (body ''); an unsigned, forged or stale one is closed with 4403 Forbidden, and
- * every operation on an accepted connection runs as the viewer it was signed for.
+ * HTTP request (body ''); an unsigned, forged, stale or replayed one is closed with 4403
+ * Forbidden. Every subscribe message must carry its own envelope signed over its query and
+ * variables for the connection's viewer (see operationBody); one without it, for another
+ * operation or viewer, or replayed, is refused with UNAUTHENTICATED and nothing runs. So a
+ * captured handshake starts nothing, and a captured subscribe message starts nothing else.
  */
 export function serveSubscriptions<S>(httpServer: Server, options: SubscriptionServerOptions<S>): SubscriptionServer {
   const wss = new WebSocketServer({ server: httpServer, path: options.path });
@@ -51,14 +63,27 @@ export function serveSubscriptions<S>(httpServer: Server, options: SubscriptionS
       schema: options.schema,
       // internal error messages stay out of close reasons
       isProd: true,
-      onConnect: (ctx) => {
-        const verdict = verifyEnvelope(options.gatewaySecret, headersOf(ctx.connectionParams), NO_BODY);
-        if (!verdict.ok) {
-          options.log.warn({ reason: verdict.reason }, 'refused subscription connection');
+      onConnect: async (ctx) => {
+        const headers = headersOf(ctx.connectionParams);
+        const verdict = verifyEnvelope(options.gatewaySecret, headers, NO_BODY);
+        const reason = !verdict.ok ? verdict.reason : (await options.nonces.claim(verdict.nonce)) ? null : 'replayed gateway signature';
+        if (!verdict.ok || reason) {
+          options.log.warn({ reason }, 'refused subscription connection');
           return false;
         }
-        verified.set(ctx, { viewer: verdict.viewer, requestId: verdict.requestId });
+        verified.set(ctx, { viewer: verdict.viewer, encodedViewer: headers[ENVELOPE_HEADERS.viewer] ?? '', requestId: verdict.requestId });
         return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const caller = verified.get(ctx);
+        const headers = headersOf(payload.extensions?.[OPERATION_ENVELOPE_EXTENSION] as Record<string, unknown> | undefined);
+        const verdict = verifyEnvelope(options.gatewaySecret, headers, operationBody(payload.query, payload.variables));
+        let reason: string | null = verdict.ok ? null : verdict.reason;
+        if (verdict.ok && headers[ENVELOPE_HEADERS.viewer] !== caller?.encodedViewer) reason = 'signed for another viewer';
+        else if (verdict.ok && !(await options.nonces.claim(verdict.nonce))) reason = 'replayed gateway signature';
+        if (reason === null) return undefined;
+        options.log.warn({ reason }, 'refused subscription');
+        return refused(reason);
       },
       context: (ctx) => {
         const caller = verified.get(ctx);

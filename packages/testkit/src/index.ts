@@ -9,3 +9,4 @@ export * from './ports';
 export * from './catalog-feed';
 export * from './tus';
 export * from './consumed';
+export * from './worker-process';

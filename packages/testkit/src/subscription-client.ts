@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signEnvelope, type Viewer } from '@wavegraph/auth';
+import { OPERATION_ENVELOPE_EXTENSION, operationBody, signEnvelope, type Viewer } from '@wavegraph/auth';
 import { pubSubChannel } from '@wavegraph/kit';
 import { createClient, type FormattedExecutionResult } from 'graphql-ws';
 import Redis from 'ioredis';
@@ -14,6 +14,8 @@ export interface SubscribeOptions {
   secret?: string;
   /** When the handshake claims to be signed (to test stale signatures). */
   timestamp?: number;
+  /** The subscribe message's own envelope instead of a fresh one over this operation (to test replays). */
+  operationEnvelope?: Record<string, string>;
 }
 
 /** How a subscription ended: completed by the server, or its socket closed (with the close code). */
@@ -34,7 +36,15 @@ export interface TestSubscription<T> {
   close(): Promise<void>;
 }
 
-/** Subscribes to a subgraph the way the gateway does: graphql-ws, its connection_init signed for the viewer. */
+/** The envelope the gateway puts in a subscribe message's extensions: signed over this operation for the viewer. */
+export function signOperation(query: string, variables: Record<string, unknown>, viewer: Viewer | null, secret = TEST_GATEWAY_SECRET): Record<string, string> {
+  return signEnvelope(secret, { viewer, requestId: randomUUID(), timestamp: Date.now(), body: operationBody(query, variables) });
+}
+
+/**
+ * Subscribes to a subgraph the way the gateway does: graphql-ws, its connection_init signed for
+ * the viewer, and the subscribe message signed over its operation.
+ */
 export function subscribeToSubgraph<T = Record<string, unknown>>(
   url: string,
   query: string,
@@ -46,7 +56,9 @@ export function subscribeToSubgraph<T = Record<string, unknown>>(
     options.signed === false
       ? {}
       : signEnvelope(options.secret ?? TEST_GATEWAY_SECRET, { viewer, requestId: randomUUID(), timestamp: options.timestamp ?? Date.now(), body: '' });
-  return subscribeOverWebSocket<T>(url, query, variables, connectionParams);
+  const extensions =
+    options.signed === false ? {} : { [OPERATION_ENVELOPE_EXTENSION]: options.operationEnvelope ?? signOperation(query, variables, viewer, options.secret) };
+  return subscribeOverWebSocket<T>(url, query, variables, connectionParams, extensions);
 }
 
 /**
@@ -58,6 +70,7 @@ export function subscribeOverWebSocket<T = Record<string, unknown>>(
   query: string,
   variables: Record<string, unknown> = {},
   connectionParams: Record<string, unknown> = {},
+  extensions: Record<string, unknown> = {},
 ): TestSubscription<T> {
   let closeCode: number | undefined;
   const client = createClient({
@@ -69,7 +82,7 @@ export function subscribeOverWebSocket<T = Record<string, unknown>>(
   });
   const results: FormattedExecutionResult<T, unknown>[] = [];
   const ended = new Promise<SubscriptionEnd>((resolve) => {
-    client.subscribe<T>({ query, variables }, {
+    client.subscribe<T>({ query, variables, extensions }, {
       next: (result) => void results.push(result),
       complete: () => resolve({ completed: true, closeCode }),
       // a refused operation reaches the sink as its errors, a closed socket as its CloseEvent

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger, defaultDatabaseUrl, envInt, envString, redisUrl, stopOnSignals } from '@wavegraph/kit';
+import { createLogger, defaultDatabaseUrl, envInt, envString, redisUrl, startHealthServer, stopOnSignals } from '@wavegraph/kit';
 import { startMediaWorker } from './processing/processing.worker';
 
 /**
@@ -16,14 +16,22 @@ startMediaWorker({
   lockDurationMs: envInt('MEDIA_WORKER_LOCK_MS', 30_000),
   stalledIntervalMs: envInt('MEDIA_WORKER_STALLED_INTERVAL_MS', 30_000),
   logger: log,
-}).then(
-  (worker) => {
-    log.info('media processing worker ready');
+})
+  .then(async (worker) => {
+    // /health and /ready of its own: the worker serves no other HTTP
+    const health = await startHealthServer({
+      name: 'media-worker',
+      port: envInt('MEDIA_WORKER_PORT', 4015),
+      host: envString('HOST', '127.0.0.1'),
+      checks: worker.checks,
+      log,
+    });
+    log.info({ url: health.url }, 'media processing worker ready');
     // SIGTERM/SIGINT: running jobs finish first; a second signal exits at once (the job is picked up again)
-    stopOnSignals(log, worker.close);
-  },
-  (error: unknown) => {
+    stopOnSignals(log, () => worker.close().finally(() => health.close()));
+  })
+  // also a health port already in use: better to fail than to run unobservable
+  .catch((error: unknown) => {
     log.fatal({ err: error }, 'media processing worker failed to start');
     process.exit(1);
-  },
-);
+  });

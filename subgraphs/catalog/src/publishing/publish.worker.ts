@@ -1,4 +1,4 @@
-import { createLogger, openDatabase, type Logger } from '@wavegraph/kit';
+import { createLogger, openDatabase, workerHealthChecks, type HealthCheck, type Logger } from '@wavegraph/kit';
 import { Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -18,6 +18,8 @@ export interface PublishWorkerOptions {
 }
 
 export interface PublishWorker {
+  /** Readiness: Redis and Postgres answer, the worker takes jobs (served by worker.ts on CATALOG_WORKER_PORT). */
+  readonly checks: Record<string, HealthCheck>;
   close(): Promise<void>;
 }
 
@@ -51,12 +53,15 @@ export async function startPublishWorker(options: PublishWorkerOptions): Promise
   worker.on('failed', (job, error) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'publish job failed'));
   worker.on('error', (error) => log.error({ err: error }, 'publish worker error'));
   await worker.waitUntilReady();
+  const health = workerHealthChecks({ name: 'catalog-worker', redisUrl: options.redisUrl, dataSource, worker });
 
   let closing: Promise<void> | undefined;
   return {
+    checks: health.checks,
     close: () =>
       (closing ??= (async () => {
         await worker.close();
+        health.close();
         await connection.quit();
         await owned?.destroy();
       })()),

@@ -1,4 +1,4 @@
-import { createLogger, openDatabase, type Logger } from '@wavegraph/kit';
+import { createLogger, openDatabase, workerHealthChecks, type HealthCheck, type Logger } from '@wavegraph/kit';
 import { QueueEvents, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import path from 'node:path';
@@ -26,6 +26,8 @@ export interface MediaWorkerOptions {
 
 export interface MediaWorker {
   readonly worker: Worker;
+  /** Readiness: Redis and Postgres answer, the worker takes jobs (served by worker.ts on MEDIA_WORKER_PORT). */
+  readonly checks: Record<string, HealthCheck>;
   close(): Promise<void>;
 }
 
@@ -86,13 +88,16 @@ export async function startMediaWorker(options: MediaWorkerOptions): Promise<Med
     );
   });
   await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
+  const health = workerHealthChecks({ name: 'media-worker', redisUrl: options.redisUrl, dataSource, worker });
 
   let closing: Promise<void> | undefined;
   return {
     worker,
+    checks: health.checks,
     close: () =>
       (closing ??= (async () => {
         await worker.close();
+        health.close();
         await events.close();
         // quit waits for a pending publish; a publisher that is not connected has nothing to wait for
         const closePublisher = publisher.status === 'ready' ? publisher.quit() : Promise.resolve(publisher.disconnect());
