@@ -67,7 +67,7 @@ export async function startBenchStack({ name, portOffset, secret }) {
     // stay on (their cost is part of what is measured) with ceilings it cannot reach
     GATEWAY_TRUSTED_DOCUMENTS: 'allow',
     ...Object.fromEntries(['ANONYMOUS', 'FREE', 'PREMIUM', 'STAFF'].map((plan) => [`GATEWAY_RATE_${plan}`, '1000000000'])),
-    GATEWAY_REGISTER_PER_IP_PER_HOUR: '1000000000', GATEWAY_LOGIN_PER_IP_PER_MINUTE: '1000000000',
+    GATEWAY_REGISTER_PER_IP_PER_HOUR: '1000000000', GATEWAY_REGISTER_PER_EMAIL_PER_HOUR: '1000000000', GATEWAY_LOGIN_PER_IP_PER_MINUTE: '1000000000',
     GATEWAY_WS_CONNECTIONS_PER_MINUTE: '1000000000', GATEWAY_WS_SUBSCRIBES_PER_MINUTE: '1000000000', GATEWAY_WS_MAX_CONNECTIONS_PER_USER: '100000',
     // media refuses its development signing secret in production
     MEDIA_SIGNING_SECRET: `${secret}-media`, MEDIA_STORAGE: 'filesystem', MEDIA_DIR: path.join(dir, 'media'), MEDIA_WORK_DIR: path.join(dir, 'media-work'), MEDIA_PUBLIC_URL: origin,

@@ -147,6 +147,16 @@ describe('rate limits at the gateway', () => {
     expect(codeOf(await postGraphQL(strict.url, REGISTER, { ...from(freshIp()), variables: { email: 'bulk4@example.com', handle: 'bulk_4' } }))).toBe('OK');
   });
 
+  it('limits sign-ups with one email from many addresses, the same whether or not it is taken', async () => {
+    const strict = await startGateway({ ...supergraph.gatewayConfig, rateLimits: { ...NO_RATE_LIMITS, registerPerEmailPerHour: 2 } });
+    others.push(strict);
+    const probe = (email: string, n: number) => postGraphQL(strict.url, REGISTER, { ...from(freshIp()), variables: { email, handle: `probe_${email.length}_${n}` } });
+    const taken = [codeOf(await probe('free@example.com', 1)), codeOf(await probe('FREE@example.com', 2)), codeOf(await probe('free@example.com', 3))];
+    expect(taken).toEqual(['CONFLICT', 'CONFLICT', 'RATE_LIMITED']);
+    const fresh = [codeOf(await probe('fresh@example.com', 1)), codeOf(await probe('fresh@example.com', 2)), codeOf(await probe('fresh@example.com', 3))];
+    expect(fresh).toEqual(['OK', 'CONFLICT', 'RATE_LIMITED']);
+  });
+
   it('keeps limiting with a local counter when Redis is unreachable, and counts the fallbacks', async () => {
     const cutOff = await startGateway({ ...supergraph.gatewayConfig, redisUrl: 'redis://127.0.0.1:1' });
     others.push(cutOff);

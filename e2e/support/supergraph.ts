@@ -23,6 +23,7 @@ export const NO_RATE_LIMITS: RateLimitSettings = {
   loginMaxDelaySeconds: 900,
   loginFailuresPerIpPerHour: 0,
   registerPerIpPerHour: 0,
+  registerPerEmailPerHour: 0,
   refreshPerIpPerMinute: 0,
   wsConnectionsPerMinute: 0,
   wsSubscribesPerMinute: 0,

@@ -72,6 +72,8 @@ export interface RateLimitSettings {
   loginFailuresPerIpPerHour: number;
   /** Accounts registered per IP per hour. Default 20. */
   registerPerIpPerHour: number;
+  /** Sign-up attempts with one email per hour, from any IP. Default 5. */
+  registerPerEmailPerHour: number;
   /** Refreshes per IP per minute. Default 60. */
   refreshPerIpPerMinute: number;
   /** graphql-ws connections opened per minute, per account or (anonymous) per IP. Default 30. */
@@ -147,6 +149,7 @@ function rateLimitsFromEnv(): RateLimitSettings {
     loginMaxDelaySeconds: int('GATEWAY_LOGIN_MAX_DELAY_SECONDS', 900),
     loginFailuresPerIpPerHour: int('GATEWAY_LOGIN_FAILURES_PER_IP_PER_HOUR', 100),
     registerPerIpPerHour: int('GATEWAY_REGISTER_PER_IP_PER_HOUR', 20),
+    registerPerEmailPerHour: int('GATEWAY_REGISTER_PER_EMAIL_PER_HOUR', 5),
     refreshPerIpPerMinute: int('GATEWAY_REFRESH_PER_IP_PER_MINUTE', 60),
     wsConnectionsPerMinute: int('GATEWAY_WS_CONNECTIONS_PER_MINUTE', 30),
     wsSubscribesPerMinute: int('GATEWAY_WS_SUBSCRIBES_PER_MINUTE', 120),

@@ -15,7 +15,7 @@ const GUARDED = new Set<string>(['login', 'register', 'refreshSession']);
 interface Attempt {
   field: Guarded;
   responseKey: string;
-  /** The account a login is for, as typed (lowercased): keyed whether or not it exists. */
+  /** The account a login or sign-up is for, as typed (lowercased): keyed whether or not it exists. */
   account?: string;
 }
 
@@ -26,7 +26,7 @@ function attemptsIn(operation: OperationDefinitionNode, schema: GraphQLSchema, v
     if (selection.kind !== Kind.FIELD || !GUARDED.has(selection.name.value) || !fields[selection.name.value]) return [];
     const field = selection.name.value as Guarded;
     const attempt: Attempt = { field, responseKey: selection.alias?.value ?? field };
-    if (field === 'login') attempt.account = accountOf(fields.login, selection, variables);
+    if (field !== 'refreshSession') attempt.account = accountOf(fields[field], selection, variables);
     return [attempt];
   });
 }
@@ -64,7 +64,11 @@ export function authAttemptsPlugin<T extends Caller>(limits: RateLimits): Apollo
           attempts = attemptsIn(ctx.operation, ctx.schema, ctx.request.variables ?? {});
           const ip = ctx.contextValue.clientIp ?? 'unknown';
           for (const attempt of attempts) {
-            if (attempt.field === 'register') await refuseIfOver(limits.registerPerIp, ip, 'sign-ups from this address', true);
+            if (attempt.field === 'register') {
+              await refuseIfOver(limits.registerPerIp, ip, 'sign-ups from this address', true);
+              // probing whether one address has an account, from many IPs
+              await refuseIfOver(limits.registerPerAccount, attempt.account ?? '', 'sign-ups with this email', true);
+            }
             if (attempt.field === 'refreshSession') await refuseIfOver(limits.refreshPerIp, ip, 'refreshes from this address', true);
             if (attempt.field === 'login') {
               await refuseIfOver(limits.loginPerIp, ip, 'sign-in attempts from this address', true);

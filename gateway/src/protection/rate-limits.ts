@@ -13,6 +13,7 @@ export interface RateLimits {
   loginLockout: Limit;
   loginFailuresPerIp: Limit | null;
   registerPerIp: Limit | null;
+  registerPerAccount: Limit | null;
   refreshPerIp: Limit | null;
   wsConnections: Limit | null;
   wsSubscribes: Limit | null;
@@ -38,6 +39,7 @@ export function buildRateLimits(store: LimitStore, settings: RateLimitSettings):
     loginLockout: store.limit({ name: 'login:lockout', points: 1, durationSeconds: 1 })!,
     loginFailuresPerIp: store.limit({ name: 'login:ip-failures', points: settings.loginFailuresPerIpPerHour, durationSeconds: HOUR }),
     registerPerIp: store.limit({ name: 'register:ip', points: settings.registerPerIpPerHour, durationSeconds: HOUR }),
+    registerPerAccount: store.limit({ name: 'register:account', points: settings.registerPerEmailPerHour, durationSeconds: HOUR }),
     refreshPerIp: store.limit({ name: 'refresh:ip', points: settings.refreshPerIpPerMinute, durationSeconds: 60 }),
     wsConnections: store.limit({ name: 'ws:connections', points: settings.wsConnectionsPerMinute, durationSeconds: 60 }),
     wsSubscribes: store.limit({ name: 'ws:subscribes', points: settings.wsSubscribesPerMinute, durationSeconds: 60 }),
