@@ -10,3 +10,4 @@ export * from './catalog-feed';
 export * from './tus';
 export * from './consumed';
 export * from './worker-process';
+export * from './worker-health.scenario';
