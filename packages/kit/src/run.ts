@@ -1,4 +1,5 @@
 import { defaultDatabaseUrl, envInt, envString, gatewaySecret, redisUrl } from './config';
+import { startHealthServer, type HealthCheck } from './health-server';
 import { createLogger, type Logger } from './logger';
 import { startSubgraph, type SubgraphModule } from './server';
 
@@ -38,6 +39,36 @@ export async function runSubgraph<S>(module: SubgraphModule<S>, defaultPort: num
     stopOnSignals(log, running.stop);
   } catch (error) {
     log.fatal({ err: error }, `${module.name} failed to start`);
+    process.exit(1);
+  }
+}
+
+/** What a worker process runs: its readiness checks and how it stops (running jobs finish first). */
+export interface RunnableWorker {
+  checks: Record<string, HealthCheck>;
+  close(): Promise<void>;
+}
+
+/**
+ * A queue worker's main: starts it, serves its /health and /ready on `<NAME>_PORT` (the worker
+ * serves no other HTTP), stops on SIGTERM/SIGINT. A start that fails, a health port in use
+ * included, exits 1: better than running unobservable.
+ */
+export async function runWorker(name: string, defaultPort: number, start: (log: Logger) => Promise<RunnableWorker>): Promise<void> {
+  const log = createLogger(name);
+  try {
+    const worker = await start(log);
+    const health = await startHealthServer({
+      name,
+      port: envInt(`${name.toUpperCase().replace(/-/g, '_')}_PORT`, defaultPort),
+      host: envString('HOST', '127.0.0.1'),
+      checks: worker.checks,
+      log,
+    });
+    log.info({ url: health.url }, `${name} ready`);
+    stopOnSignals(log, () => worker.close().finally(() => health.close()));
+  } catch (error) {
+    log.fatal({ err: error }, `${name} failed to start`);
     process.exit(1);
   }
 }
