@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { secretFromEnv } from '@wavegraph/auth';
+import type { EntityBatchSettings } from './subgraph/entity-batcher';
+import type { SubgraphHttpSettings } from './subgraph/http-client';
 import type { ResilienceSettings } from './subgraph/policies';
 
 /** Everything the gateway reads from the environment, with defaults that work on a developer machine. */
@@ -17,6 +19,10 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   /** Per-subgraph breaker and retries of reads (timeoutMs is subgraphTimeoutMs). */
   resilience: Omit<ResilienceSettings, 'timeoutMs'>;
+  /** The pooled keep-alive connections to each subgraph. */
+  subgraphHttp: SubgraphHttpSettings;
+  /** Merging of concurrent entity fetches of the same shape and viewer into one subgraph request. */
+  entityBatching: EntityBatchSettings;
   gatewaySecret: string;
   jwksUrl: string;
   jwtIssuer: string;
@@ -135,6 +141,12 @@ function parseSubgraphList(raw: string): { name: string; url: string }[] {
   });
 }
 
+function flag(name: string, fallback: boolean): boolean {
+  const value = env(name, fallback ? 'on' : 'off');
+  if (!['on', 'off', 'true', 'false'].includes(value)) throw new Error(`${name} must be on or off`);
+  return value === 'on' || value === 'true';
+}
+
 function rateLimitsFromEnv(): RateLimitSettings {
   return {
     windowSeconds: int('GATEWAY_RATE_WINDOW_SECONDS', 60),
@@ -189,6 +201,15 @@ export function configFromEnv(): GatewayConfig {
       retryAttempts: int('GATEWAY_RETRY_ATTEMPTS', 2),
       retryBaseDelayMs: int('GATEWAY_RETRY_BASE_DELAY_MS', 50),
       retryMaxDelayMs: int('GATEWAY_RETRY_MAX_DELAY_MS', 500),
+    },
+    subgraphHttp: {
+      connections: Math.max(1, int('GATEWAY_SUBGRAPH_CONNECTIONS', 128)),
+      keepAliveTimeoutMs: int('GATEWAY_SUBGRAPH_KEEP_ALIVE_MS', 10_000),
+      socketTimeoutMs: int('SUBGRAPH_TIMEOUT_MS', 10_000),
+    },
+    entityBatching: {
+      enabled: flag('GATEWAY_ENTITY_BATCHING', true),
+      maxRepresentations: Math.max(1, int('GATEWAY_ENTITY_BATCH_MAX_REPRESENTATIONS', 1_000)),
     },
     gatewaySecret,
     jwksUrl: env('JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),

@@ -32,6 +32,7 @@ import { serveGatewaySubscriptions, type GatewaySubscriptions } from './subscrip
 import { createGateway, subgraphSources } from './supergraph';
 import { readiness } from './readiness';
 import { SubgraphBreakers } from './subgraph/breakers';
+import { SubgraphHttp } from './subgraph/http-client';
 import { createSigner } from './subgraph/signer';
 
 export interface RunningGateway {
@@ -94,11 +95,13 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   // one signer for HTTP fetches and subgraph WebSockets; one breaker per subgraph for every data source
   const signer = createSigner(config.gatewaySecret);
   const breakers = new SubgraphBreakers({ ...config.resilience, timeoutMs: config.subgraphTimeoutMs }, log);
-  const gateway = createGateway(config, log, { signer, breakers });
+  const http = new SubgraphHttp(config.subgraphHttp);
+  const fetching = { signer, breakers, http };
+  const gateway = createGateway(config, log, fetching);
   // subscriptions are planned over the very supergraph HTTP operations run on, reloads included
   let planner: SubscriptionPlanner | undefined;
   const sources = new WeakMap<SubscriptionPlanner, ServiceMap>();
-  const buildSource = subgraphSources(config, log, { signer, breakers });
+  const buildSource = subgraphSources(config, log, fetching);
   // operations are priced from the @cost/@listSize of the supergraph served right now
   let costModel: CostModel | undefined;
   let served: { sdl: string; loadedAt: Date } | undefined;
@@ -214,6 +217,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     // a port in use must not leave the gateway half started
     await subscriptions.close();
     await apollo.stop();
+    await http.close();
     redis.disconnect();
     throw error;
   });
@@ -230,6 +234,6 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     rateLimits,
     breakers,
     // WebSockets first: open subscriptions would otherwise hold the HTTP drain
-    stop: () => (stopping ??= subscriptions.close().then(() => apollo.stop()).finally(() => redis.disconnect())),
+    stop: () => (stopping ??= subscriptions.close().then(() => apollo.stop()).then(() => http.close()).finally(() => redis.disconnect())),
   };
 }

@@ -1,11 +1,12 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ENVELOPE_HEADERS, encodeViewer } from '@wavegraph/auth';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { encodeViewer } from '@wavegraph/auth';
 import type { GatewayContext } from './context';
 import type { SubgraphBreakers } from './subgraph/breakers';
+import { EntityBatcher, representationsOf, type EntityBatchSettings } from './subgraph/entity-batcher';
+import { exchange, type SubgraphCaller, type SubgraphPayload } from './subgraph/exchange';
+import type { SubgraphHttp } from './subgraph/http-client';
 import { runFetch } from './subgraph/policies';
 import { fetchKindOf, isRetryable } from './subgraph/retryable';
-import { signedFetch } from './subgraph/signed-fetch';
 import type { Signer } from './subgraph/signer';
 import type { GatewayGraphQLResponse } from './subgraph/types';
 import { unavailableResponse } from './subgraph/unavailable';
@@ -15,37 +16,66 @@ export interface SubgraphSourceOptions {
   url: string;
   signer: Signer;
   breakers: SubgraphBreakers;
+  http: SubgraphHttp;
+  batching: EntityBatchSettings;
   onUnavailable?: (name: string, error: unknown) => void;
 }
 
+// the viewer header is the same for every fetch of one client request: encoded once
+const callers = new WeakMap<object, SubgraphCaller>();
+
+function callerOf(context: Partial<GatewayContext> | undefined): SubgraphCaller {
+  if (!context) return { viewer: '', requestId: '' };
+  let caller = callers.get(context);
+  if (!caller) {
+    caller = { viewer: encodeViewer(context.viewer ?? null), requestId: context.requestId ?? '' };
+    callers.set(context, caller);
+  }
+  return caller;
+}
+
+/** Fetches that may share one subgraph request: same viewer, same retry rule, same operation and other variables. */
+function batchKey(caller: SubgraphCaller, retryable: boolean, payload: SubgraphPayload): string {
+  const { representations: _representations, ...others } = payload.variables ?? {};
+  const rest = Object.keys(others).length > 0 ? JSON.stringify(others) : '';
+  return `${retryable ? 'r' : 'o'}\n${caller.viewer}\n${payload.operationName ?? ''}\n${rest}\n${payload.query}`;
+}
+
 /**
- * A subgraph fetch, composed of small pieces each with one concern: the signer (signed-fetch),
- * the deadline, retries of reads and the subgraph's breaker (policies, breakers, retryable),
- * and, when all of that still gets no answer, located SUBGRAPH_UNAVAILABLE errors (unavailable).
+ * A subgraph fetch, composed of small pieces each with one concern: merging of concurrent
+ * entity fetches (entity-batcher), the signed exchange on the subgraph's pooled connections
+ * (exchange, http-client), the deadline, retries of reads and the subgraph's breaker (policies,
+ * breakers, retryable), and, when all of that still gets no answer, located
+ * SUBGRAPH_UNAVAILABLE errors (unavailable).
  */
-export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
-  // the attempt's signal reaches the fetcher, which RemoteGraphQLDataSource calls without one
-  private readonly attempt = new AsyncLocalStorage<AbortSignal>();
+export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
+  private readonly retried: EntityBatcher<SubgraphCaller>;
+  private readonly once: EntityBatcher<SubgraphCaller>;
 
   constructor(private readonly options: SubgraphSourceOptions) {
-    super({ url: options.url });
     options.breakers.register(options.name);
-    this.fetcher = signedFetch(options.signer, () => this.attempt.getStore());
+    // a merged request is sent as its first member's: same viewer (the key), that request's id in the subgraph's logs
+    this.retried = new EntityBatcher(options.batching, (payload, caller) => this.send(true, payload, caller));
+    this.once = new EntityBatcher(options.batching, (payload, caller) => this.send(false, payload, caller));
   }
 
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    const policies = this.options.breakers.policies(this.options.name, isRetryable(fetchKindOf(options)));
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    if (!request.query) throw new Error('Missing query');
+    const payload: SubgraphPayload = { query: request.query, variables: request.variables, operationName: request.operationName };
+    const retryable = isRetryable(fetchKindOf(options));
+    const caller = callerOf(options.context as Partial<GatewayContext> | undefined);
     try {
-      return await runFetch(policies, (signal) => this.attempt.run(signal, () => super.process(options)));
+      if (!representationsOf(payload)) return await this.send(retryable, payload, caller);
+      return await (retryable ? this.retried : this.once).fetch(batchKey(caller, retryable, payload), payload, caller);
     } catch (error) {
       this.options.onUnavailable?.(this.options.name, error);
-      return unavailableResponse(this.options.name, options.request);
+      return unavailableResponse(this.options.name, request);
     }
   }
 
-  /** States who the caller is; the fetcher signs it together with the exact bytes sent. */
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    request.http?.headers.set(ENVELOPE_HEADERS.viewer, encodeViewer(context.viewer ?? null));
-    request.http?.headers.set(ENVELOPE_HEADERS.requestId, context.requestId ?? '');
+  private send(retryable: boolean, payload: SubgraphPayload, caller: SubgraphCaller): Promise<GatewayGraphQLResponse> {
+    const policies = this.options.breakers.policies(this.options.name, retryable);
+    return runFetch(policies, (signal) => exchange(this.options.http, this.options.signer, this.options.url, caller, payload, signal));
   }
 }

@@ -4,12 +4,14 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
 import { SubgraphSource } from './subgraph-source';
 import type { SubgraphBreakers } from './subgraph/breakers';
+import type { SubgraphHttp } from './subgraph/http-client';
 import type { Signer } from './subgraph/signer';
 
-/** What every subgraph fetch shares for the gateway's lifetime. */
+/** What every subgraph fetch shares for the gateway's lifetime, reloads included. */
 export interface SubgraphFetching {
   signer: Signer;
   breakers: SubgraphBreakers;
+  http: SubgraphHttp;
 }
 
 /**
@@ -35,6 +37,8 @@ export function subgraphSources(config: GatewayConfig, log: Logger, fetching: Su
       url: config.subgraphUrls[name] ?? url ?? '',
       signer: fetching.signer,
       breakers: fetching.breakers,
+      http: fetching.http,
+      batching: config.entityBatching,
       onUnavailable: (subgraph, error) => log.warn({ subgraph, err: error }, 'subgraph unavailable'),
     });
 }
