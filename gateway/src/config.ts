@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { secretFromEnv } from '@wavegraph/auth';
+import type { PlanCacheSettings } from './execution/executor';
 import type { EntityBatchSettings } from './subgraph/entity-batcher';
 import type { SubgraphHttpSettings } from './subgraph/http-client';
 import type { ResilienceSettings } from './subgraph/policies';
@@ -23,6 +24,12 @@ export interface GatewayConfig {
   subgraphHttp: SubgraphHttpSettings;
   /** Merging of concurrent entity fetches of the same shape and viewer into one subgraph request. */
   entityBatching: EntityBatchSettings;
+  /**
+   * Who runs query plans: `wavegraph` (ours: cached plans, no per-request tracing objects) or
+   * `apollo` (@apollo/gateway's executor, every request). Default `wavegraph`.
+   */
+  executor: 'wavegraph' | 'apollo';
+  planCache: PlanCacheSettings;
   gatewaySecret: string;
   jwksUrl: string;
   jwtIssuer: string;
@@ -147,6 +154,12 @@ function flag(name: string, fallback: boolean): boolean {
   return value === 'on' || value === 'true';
 }
 
+function executorFromEnv(): GatewayConfig['executor'] {
+  const value = env('GATEWAY_EXECUTOR', 'wavegraph');
+  if (value !== 'wavegraph' && value !== 'apollo') throw new Error('GATEWAY_EXECUTOR must be wavegraph or apollo');
+  return value;
+}
+
 function rateLimitsFromEnv(): RateLimitSettings {
   return {
     windowSeconds: int('GATEWAY_RATE_WINDOW_SECONDS', 60),
@@ -211,6 +224,8 @@ export function configFromEnv(): GatewayConfig {
       enabled: flag('GATEWAY_ENTITY_BATCHING', true),
       maxRepresentations: Math.max(1, int('GATEWAY_ENTITY_BATCH_MAX_REPRESENTATIONS', 1_000)),
     },
+    executor: executorFromEnv(),
+    planCache: { maxOperations: Math.max(1, int('GATEWAY_PLAN_CACHE_OPERATIONS', 1_000)) },
     gatewaySecret,
     jwksUrl: env('JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
     jwtIssuer: env('JWT_ISSUER', 'wavegraph-identity'),

@@ -31,6 +31,7 @@ import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewaySubscriptions, type GatewaySubscriptions } from './subscriptions/server';
 import { createGateway, subgraphSources } from './supergraph';
 import { readiness } from './readiness';
+import { FastGateway } from './execution/executor';
 import { SubgraphBreakers } from './subgraph/breakers';
 import { SubgraphHttp } from './subgraph/http-client';
 import { createSigner } from './subgraph/signer';
@@ -123,7 +124,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   });
 
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: config.executor === 'wavegraph' ? new FastGateway(gateway, config.planCache, log) : gateway,
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     // our own signal handling stops the server, then the database and queues, in order
