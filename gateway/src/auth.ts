@@ -1,6 +1,7 @@
 import { ROLES, PLANS, type TokenIdentity, type Viewer } from '@wavegraph/auth';
 import { GraphQLError } from 'graphql';
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors } from 'jose';
+import { LRUCache } from 'lru-cache';
 
 export interface TokenVerifierOptions {
   jwksUrl: string;
@@ -8,6 +9,12 @@ export interface TokenVerifierOptions {
   audience: string;
   /** Whether identity has voided a token that is otherwise valid (logout, role or plan change). */
   revoked?: (token: TokenIdentity) => Promise<boolean>;
+  /** Tokens whose signature and claims stay verified in memory until they expire. Default 10000; 0 verifies every time. */
+  verifiedTokens?: number;
+}
+
+interface Verified extends VerifiedToken {
+  identity: TokenIdentity;
 }
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<Viewer | null>;
@@ -36,10 +43,26 @@ export function createTokenVerifier(options: TokenVerifierOptions | SessionVerif
 /** Like createTokenVerifier, keeping the expiry: a WebSocket outlives one request and must end with its token. */
 export function createSessionVerifier(options: TokenVerifierOptions): SessionVerifier {
   const keys = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  // an ES256 signature check is the costliest step of a request; a token's verdict cannot change
+  // before it expires, but whether it has been revoked can, so that is asked on every use
+  const size = options.verifiedTokens ?? 10_000;
+  const verified = size > 0 ? new LRUCache<string, Verified>({ max: size }) : undefined;
+  const remembered = async (token: string): Promise<VerifiedToken | null | undefined> => {
+    const known = verified?.get(token);
+    if (!known) return undefined;
+    if (known.expiresAt <= Date.now()) {
+      verified?.delete(token);
+      throw rejected('Access token has expired');
+    }
+    if (await options.revoked?.(known.identity)) throw rejected('Access token has been revoked; refresh the session or sign in again');
+    return known;
+  };
   return async (authorization) => {
     if (!authorization) return null;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw rejected('Authorization header must be "Bearer <token>"');
+    const known = await remembered(match[1]);
+    if (known) return { viewer: known.viewer, expiresAt: known.expiresAt };
     try {
       const { payload } = await jwtVerify(match[1], keys, {
         algorithms: ['ES256'],
@@ -57,7 +80,9 @@ export function createSessionVerifier(options: TokenVerifierOptions): SessionVer
         issuedAtMs: typeof iatMs === 'number' ? iatMs : (iat ?? 0) * 1000,
       };
       if (await options.revoked?.(identity)) throw rejected('Access token has been revoked; refresh the session or sign in again');
-      return { viewer: { id: sub, role: role as Viewer['role'], plan: plan as Viewer['plan'] }, expiresAt: (exp ?? 0) * 1000 };
+      const result: Verified = { viewer: { id: sub, role: role as Viewer['role'], plan: plan as Viewer['plan'] }, expiresAt: (exp ?? 0) * 1000, identity };
+      verified?.set(match[1], result);
+      return { viewer: result.viewer, expiresAt: result.expiresAt };
     } catch (error) {
       if (error instanceof GraphQLError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw rejected('Access token has expired');
