@@ -122,3 +122,23 @@ describe('cost model of the served supergraph', () => {
     expect(unsized).toEqual([]);
   });
 });
+
+describe('operation cost of one parsed document used again', () => {
+  it('is the same each time, per operation name, and follows a new model', () => {
+    const document = parse('query A { featured { id } } query B { heavy }');
+    expect(operationCost(m, document, 'A')).toBe(3);
+    expect(operationCost(m, document, 'B')).toBe(50);
+    expect(operationCost(m, document, 'A')).toBe(3);
+    const heavier = costModelOf(
+      composeServices([{ name: 'shows', url: 'http://shows', typeDefs: parse(SUBGRAPH.replace('featured: [Show!]! @size(assumedSize: 3)', 'featured: [Show!]! @size(assumedSize: 30)')) }]).supergraphSdl!,
+      10,
+    );
+    expect(operationCost(heavier, document, 'A')).toBe(30);
+  });
+
+  it('with variables, is priced for the variables of each request', () => {
+    const document = parse('query($n: Int) { top(first: $n) { id } }');
+    expect(operationCost(m, document, undefined, { n: 2 })).toBe(2);
+    expect(operationCost(m, document, undefined, { n: 7 })).toBe(7);
+  });
+});

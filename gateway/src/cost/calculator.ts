@@ -2,7 +2,7 @@ import {
   getArgumentValues, getDirectiveValues, getNamedType, getNullableType, getOperationAST, getVariableValues,
   GraphQLIncludeDirective, GraphQLSkipDirective, isCompositeType, isListType, Kind,
   type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField,
-  type GraphQLNamedType, type SelectionNode, type SelectionSetNode,
+  type GraphQLNamedType, type OperationDefinitionNode, type SelectionNode, type SelectionSetNode,
 } from 'graphql';
 import type { CostModel, ListSize } from './model';
 
@@ -32,9 +32,23 @@ interface Walk {
  * children, so a parent's `first` cannot size its `edges` (`sizedFields`); Hive Gateway's demand
  * control prices the requests its own runtime sends to subgraphs and does not run on @apollo/gateway.
  */
+// an operation without variables costs the same every time: priced once per document, name and model
+const fixedCosts = new WeakMap<DocumentNode, Map<string, { model: CostModel; cost: number }>>();
+
 export function operationCost(model: CostModel, document: DocumentNode, operationName?: string | null, rawVariables?: Record<string, unknown> | null): number {
   const operation = getOperationAST(document, operationName ?? undefined);
   if (!operation) return 0;
+  if (operation.variableDefinitions?.length) return priced(model, document, operation, rawVariables);
+  let known = fixedCosts.get(document);
+  if (!known) fixedCosts.set(document, (known = new Map()));
+  const remembered = known.get(operationName ?? '');
+  if (remembered?.model === model) return remembered.cost;
+  const cost = priced(model, document, operation, rawVariables);
+  known.set(operationName ?? '', { model, cost });
+  return cost;
+}
+
+function priced(model: CostModel, document: DocumentNode, operation: OperationDefinitionNode, rawVariables?: Record<string, unknown> | null): number {
   const root = model.schema.getRootType(operation.operation);
   if (!root) return 0;
   const coerced = getVariableValues(model.schema, operation.variableDefinitions ?? [], rawVariables ?? {});

@@ -16,16 +16,25 @@ function containsNul(value: unknown): boolean {
  * fails deep inside a subgraph as a 500 after part of the work is done. Refused here, for every
  * argument of every subgraph, whether it came as a literal or a variable.
  */
-export function nulCharacterError(document: DocumentNode, variables: Record<string, unknown> | undefined): GraphQLError | undefined {
-  let found = containsNul(variables ?? {});
-  if (!found) {
+// documents are parsed once per text and reused: whether one holds a NUL literal is looked at once
+const literalNul = new WeakMap<DocumentNode, boolean>();
+
+function hasNulLiteral(document: DocumentNode): boolean {
+  let found = literalNul.get(document);
+  if (found === undefined) {
+    found = false;
     visit(document, {
       [Kind.STRING]: (node) => {
         if (node.value.includes(NUL)) found = true;
       },
     });
+    literalNul.set(document, found);
   }
-  if (!found) return undefined;
+  return found;
+}
+
+export function nulCharacterError(document: DocumentNode, variables: Record<string, unknown> | undefined): GraphQLError | undefined {
+  if (!containsNul(variables ?? {}) && !hasNulLiteral(document)) return undefined;
   return new GraphQLError('Text must not contain the NUL character (U+0000)', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
 }
 
