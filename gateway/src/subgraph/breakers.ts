@@ -26,20 +26,24 @@ interface Entry {
 /**
  * One breaker (and retry policy) per subgraph for the gateway's lifetime: data sources are built
  * again at every supergraph (re)load and for subscriptions, and must all share their subgraph's
- * breaker, or a reload would close an open one. The deadline is built per fetch.
+ * breaker, or a reload would close an open one. One deadline policy serves every fetch.
  */
 export class SubgraphBreakers {
   private readonly entries = new Map<string, Entry>();
+  // holds no state of a fetch (each execution has its own timer and signal): one for all
+  private readonly deadline: ReturnType<typeof createDeadline>;
 
   constructor(
     private readonly settings: ResilienceSettings,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.deadline = createDeadline(settings);
+  }
 
   /** The policies for one fetch from `subgraph`; `retryable` says whether it may be sent again. */
   policies(subgraph: string, retryable: boolean): FetchPolicies {
     const entry = this.entry(subgraph);
-    return { deadline: createDeadline(this.settings), retry: retryable ? entry.retry : null, breaker: entry.breaker };
+    return { deadline: this.deadline, retry: retryable ? entry.retry : null, breaker: entry.breaker };
   }
 
   /** Every subgraph's breaker as /ready shows it. */

@@ -58,7 +58,9 @@ export function createRetry(settings: ResilienceSettings): RetryPolicy {
  * inner policies are doing (a backoff in progress included), and the attempt's signal aborts.
  */
 export function createDeadline(settings: ResilienceSettings): IPolicy {
-  return timeout(settings.timeoutMs, TimeoutStrategy.Aggressive);
+  // abortOnReturn off: an attempt has read its whole answer when it returns, and aborting its
+  // signal then would build and dispatch an AbortError for every fetch that went well
+  return timeout(settings.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
 }
 
 export interface FetchPolicies {
