@@ -35,7 +35,7 @@ const { wavegraphShape } = await import('./federation/shape-wavegraph.mjs');
 const { syntheticShape } = await import('./federation/shape-synthetic.mjs');
 const { measureShape } = await import('./federation/measure.mjs');
 const { markdownTable, summarize } = await import('./federation/report.mjs');
-const { HIVE_FLAGS } = await import('./federation/gateways/index.mjs');
+const { GATEWAYS, HIVE_FLAGS } = await import('./federation/gateways/index.mjs');
 const starters = { wavegraph: wavegraphShape, synthetic: syntheticShape };
 
 const results = { options, hiveFlags: HIVE_FLAGS, shapes: {} };
@@ -44,12 +44,17 @@ for (const id of shapes) {
   console.log(`\n▶ shape ${id}`);
   const shape = await starters[id]();
   try {
-    results.shapes[id] = { title: shape.title, gateways: summarize(await measureShape(shape, options)) };
+    const { rounds, answersChecked } = await measureShape(shape, options);
+    results.shapes[id] = { title: shape.title, answersChecked, gateways: summarize(rounds) };
   } finally {
     await shape.stop();
   }
 }
 
 console.log(`\nGateway on core 0, subgraphs and load on core 1; ${options.connections} connections, ${options.seconds} s per run after ${options.warmupSeconds} s warm-up, medians of ${options.rounds} rounds; NODE_ENV=production; Hive Gateway flags: ${HIVE_FLAGS.join(' ')}`);
-for (const [id, shape] of Object.entries(results.shapes)) console.log(`\n### ${id}: ${shape.title}\n\n${markdownTable(shape.gateways)}`);
+const loose = GATEWAYS.filter((g) => g.errorPathsWithoutListIndices).map((g) => g.name);
+for (const [id, shape] of Object.entries(results.shapes)) {
+  console.log(`\n### ${id}: ${shape.title}\n\n${markdownTable(shape.gateways)}`);
+  console.log(`\n${shape.answersChecked} answers checked against stock Apollo's: same data and errors${loose.length ? ` (${loose.join(', ')}: error paths compared without list indices, see bench/federation/check.mjs)` : ''}.`);
+}
 if (process.env.BENCH_OUT) await writeFile(process.env.BENCH_OUT, `${JSON.stringify(results, null, 2)}\n`);

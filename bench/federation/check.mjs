@@ -47,6 +47,8 @@ export class ResponseCheck {
     if (status !== 200) throw new Error(`stock Apollo answered ${queryName} with HTTP ${status}: ${text.slice(0, 600)}`);
     if (!this.expected.strict.data) throw new Error(`stock Apollo answered ${queryName} without data: ${text.slice(0, 600)}`);
     this.proven = { strict: new Set([text]), withoutListIndices: new Set([text]) };
+    /** Answers verified so far (for the report). */
+    this.verified = 0;
   }
 
   /**
@@ -56,6 +58,7 @@ export class ResponseCheck {
   verify({ gateway, pathsWithoutListIndices = false }, status, text) {
     const mode = pathsWithoutListIndices ? 'withoutListIndices' : 'strict';
     const proven = this.proven[mode];
+    this.verified += 1;
     if (status === 200 && proven.has(text)) return;
     let actual;
     try {

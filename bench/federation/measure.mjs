@@ -50,7 +50,7 @@ async function measureGateway(gateway, shape, options, checks, stockRate) {
   }
 }
 
-/** `{ gatewayId: [metrics of round 1, 2, …] }` for `shape`. */
+/** `{ rounds: { gatewayId: [metrics of round 1, 2, …] }, answersChecked }` for `shape`. */
 export async function measureShape(shape, options) {
   if (GATEWAYS[0].id !== 'stock') throw new Error('stock Apollo must run first in each round: it sets the reference answers and the pace');
   const rounds = Object.fromEntries(GATEWAYS.map((g) => [g.id, []]));
@@ -65,5 +65,5 @@ export async function measureShape(shape, options) {
       console.log(`  ${shape.id} round ${round}/${options.rounds} ${gateway.name}: ${metrics.requestsPerSecond.toFixed(0)} req/s, p99 ${metrics.p99.toFixed(1)} ms, p99 at ${metrics.pacedRate.toFixed(0)} req/s ${metrics.p99AtStockRate.toFixed(1)} ms, ${metrics.cpuSecondsPer1000.toFixed(2)} CPU s/1000, ${metrics.subgraphCallsPerRequest.toFixed(2)} calls/req, RSS ${metrics.rssMb.toFixed(0)} MB`);
     }
   }
-  return rounds;
+  return { rounds, answersChecked: Object.values(checks.current ?? {}).reduce((sum, check) => sum + check.verified, 0) };
 }

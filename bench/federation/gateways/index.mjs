@@ -1,8 +1,10 @@
 // The gateways the federation bench compares, in the order each round runs them. Stock Apollo is
 // first: it is the baseline every ratio is taken against, and its request rate is the pace of
-// every gateway's "p99 at stock's rate" run in the same round. Another Wavegraph configuration is
-// one more row, e.g.
+// every gateway's "p99 at stock's rate" run in the same round. A row: { id, name, start(shape,
+// port) → the running child, errorPathsWithoutListIndices (the one deviation check.mjs may allow) }.
+// Another Wavegraph configuration (env vars) or Hive flag set is one more row, e.g.
 //   { id: 'wavegraph-entity-cache', name: 'Wavegraph, entity cache', start: wavegraph({ GATEWAY_ENTITY_CACHE: 'on' }) },
+//   { id: 'hive-jit', name: 'Hive Gateway --jit', start: hive(['--jit']), errorPathsWithoutListIndices: true },
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnPinned, waitUntil } from '../proc.mjs';
@@ -14,7 +16,11 @@ const benchModules = path.resolve(here, '../../node_modules');
 /** The core the gateway under test runs on; everything else of the bench runs on the other. */
 export const GATEWAY_CORE = 0;
 
-/** Hive Gateway's command-line flags besides the supergraph, port and config file (reported with the results). */
+/**
+ * Hive Gateway's command-line flags besides the supergraph, port and config file (reported with
+ * the results). Its defaults otherwise (one process, --fork 1; masked errors); --jit was tried on
+ * the synthetic shape and did not lower its CPU per request, so it is left off.
+ */
 export const HIVE_FLAGS = ['--host', '127.0.0.1'];
 
 /** A gateway is up once it answers a GraphQL request. */
@@ -36,10 +42,11 @@ const stockApollo = (shape, port) =>
     env: { ...baseEnv(), SUPERGRAPH_PATH: shape.supergraphPath, PORT: String(port), ...(shape.signSecret ? { BENCH_SIGN_SECRET: shape.signSecret } : {}) },
   }), port);
 
-const hive = (shape, port) =>
+/** Hive Gateway's CLI with HIVE_FLAGS and `extraFlags`. */
+const hive = (extraFlags = []) => (shape, port) =>
   started('Hive Gateway', spawnPinned(GATEWAY_CORE, [
     path.join(benchModules, '@graphql-hive/gateway/dist/bin.js'), 'supergraph', shape.supergraphPath,
-    '--port', String(port), '--config-path', path.join(here, 'hive.config.mjs'), ...HIVE_FLAGS,
+    '--port', String(port), '--config-path', path.join(here, 'hive.config.mjs'), ...HIVE_FLAGS, ...extraFlags,
   ], {
     cwd: here,
     env: { ...baseEnv(), ...(shape.signSecret ? { BENCH_SIGN_SECRET: shape.signSecret } : {}) },
@@ -56,5 +63,5 @@ export const GATEWAYS = [
   { id: 'stock', name: 'stock @apollo/gateway 2.14.4', start: stockApollo },
   { id: 'wavegraph', name: 'Wavegraph', start: wavegraph() },
   // its errors from batched entity fetches lack the item's list index in `path` (see check.mjs)
-  { id: 'hive', name: 'Hive Gateway 2.15.1', start: hive, errorPathsWithoutListIndices: true },
+  { id: 'hive', name: 'Hive Gateway 2.15.1', start: hive(), errorPathsWithoutListIndices: true },
 ];
