@@ -19,7 +19,8 @@ export function rotation(queries) {
 }
 
 function requester(port, headers, connections) {
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections, pipelining: 1 });
+  // a gateway that stops answering fails the run within a minute instead of holding it
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections, pipelining: 1, headersTimeout: 60_000, bodyTimeout: 60_000 });
   const allHeaders = { 'content-type': 'application/json', ...headers };
   const send = async (query) => {
     const { statusCode, body } = await pool.request({ path: '/graphql', method: 'POST', headers: allHeaders, body: query.body });
