@@ -17,6 +17,17 @@ export const BENCH_SECRET = randomBytes(32).toString('hex');
 const { Client } = require(path.join(root, 'packages/testkit/node_modules/pg'));
 const { dropRedisPrefix } = require(path.join(root, 'packages/testkit/dist/index.js'));
 
+/**
+ * A benchmark sends ad-hoc operations from one address at rates no plan allows: the gateway's
+ * limits stay on (their cost is part of what is measured) with ceilings it cannot reach.
+ */
+export const BENCH_GATEWAY_LIMITS = {
+  GATEWAY_TRUSTED_DOCUMENTS: 'allow',
+  ...Object.fromEntries(['ANONYMOUS', 'FREE', 'PREMIUM', 'STAFF'].map((plan) => [`GATEWAY_RATE_${plan}`, '1000000000'])),
+  GATEWAY_REGISTER_PER_IP_PER_HOUR: '1000000000', GATEWAY_REGISTER_PER_EMAIL_PER_HOUR: '1000000000', GATEWAY_LOGIN_PER_IP_PER_MINUTE: '1000000000',
+  GATEWAY_WS_CONNECTIONS_PER_MINUTE: '1000000000', GATEWAY_WS_SUBSCRIBES_PER_MINUTE: '1000000000', GATEWAY_WS_MAX_CONNECTIONS_PER_USER: '100000',
+};
+
 const postgresUrl = (database) => `postgres://postgres@127.0.0.1:5432/${database}`;
 
 /** Runs `fn` with a connected pg client on `url` and always disconnects. */
@@ -52,9 +63,10 @@ async function removeTempDirs(name) {
  * Every subgraph gets its database URL: one left out would silently use the developer's default
  * database. stop() stops the processes, then drops the databases and the Redis keys and removes
  * the temp dir; it runs once, also on SIGINT/SIGTERM, since the children sit in their own process
- * groups and a Ctrl-C would otherwise leave them running.
+ * groups and a Ctrl-C would otherwise leave them running. `subgraphEnv` goes to the subgraphs only;
+ * `env` is what every process got (a bench starting a gateway of its own gives it the same).
  */
-export async function startBenchStack({ name, portOffset, secret }) {
+export async function startBenchStack({ name, portOffset, secret, subgraphEnv = {} }) {
   const databases = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, `wavegraph_bench_${name}_${s.name}`]));
   const redisPrefix = `wgbench-${name}-${process.pid}`;
   // a killed run's files (tus uploads, stored media) would otherwise stay behind for good
@@ -63,12 +75,7 @@ export async function startBenchStack({ name, portOffset, secret }) {
   const origin = `http://127.0.0.1:${GATEWAY.port + portOffset}`;
   const env = {
     NODE_ENV: 'production', LOG_LEVEL: 'warn', WAVEGRAPH_GATEWAY_SECRET: secret, REDIS_PREFIX: redisPrefix,
-    // a benchmark sends ad-hoc operations from one address at rates no plan allows: the limits
-    // stay on (their cost is part of what is measured) with ceilings it cannot reach
-    GATEWAY_TRUSTED_DOCUMENTS: 'allow',
-    ...Object.fromEntries(['ANONYMOUS', 'FREE', 'PREMIUM', 'STAFF'].map((plan) => [`GATEWAY_RATE_${plan}`, '1000000000'])),
-    GATEWAY_REGISTER_PER_IP_PER_HOUR: '1000000000', GATEWAY_REGISTER_PER_EMAIL_PER_HOUR: '1000000000', GATEWAY_LOGIN_PER_IP_PER_MINUTE: '1000000000',
-    GATEWAY_WS_CONNECTIONS_PER_MINUTE: '1000000000', GATEWAY_WS_SUBSCRIBES_PER_MINUTE: '1000000000', GATEWAY_WS_MAX_CONNECTIONS_PER_USER: '100000',
+    ...BENCH_GATEWAY_LIMITS,
     // media refuses its development signing secret in production
     MEDIA_SIGNING_SECRET: `${secret}-media`, MEDIA_STORAGE: 'filesystem', MEDIA_DIR: path.join(dir, 'media'), MEDIA_WORK_DIR: path.join(dir, 'media-work'), MEDIA_PUBLIC_URL: origin,
   };
@@ -103,6 +110,7 @@ export async function startBenchStack({ name, portOffset, secret }) {
       portOffset,
       stdio: 'ignore',
       env,
+      subgraphEnv,
       // the output is ignored, so a process dying mid-run would otherwise go unnoticed
       onExit: (child, code, signal) => {
         if (!stopping) console.error(`✖ bench ${child} exited (${signal ?? `code ${code}`})`);
@@ -114,6 +122,7 @@ export async function startBenchStack({ name, portOffset, secret }) {
   }
   return {
     url: stack.url,
+    env: stack.env,
     origin,
     dir,
     databaseUrl: (context) => postgresUrl(databases[context]),

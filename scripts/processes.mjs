@@ -20,10 +20,12 @@ async function waitForReady(url, child, timeoutMs = 60_000) {
 }
 
 /**
- * Starts every process of the stack; `env` is added to each one's environment.
- * Returns the children and a stop() that sends SIGTERM and waits for all of them.
+ * Starts every process of the stack; `env` is added to each one's environment, `subgraphEnv`
+ * to the subgraphs' only (a benchmark's request counter, say).
+ * Returns the children, the environment they share (port moves included) and a stop() that
+ * sends SIGTERM and waits for all of them.
  */
-export async function startStack({ env = {}, stdio = 'inherit', onExit, portOffset = 0 } = {}) {
+export async function startStack({ env = {}, subgraphEnv = {}, stdio = 'inherit', onExit, portOffset = 0 } = {}) {
   const children = [];
   const port = (p) => p + portOffset;
   if (portOffset) {
@@ -63,7 +65,7 @@ export async function startStack({ env = {}, stdio = 'inherit', onExit, portOffs
   };
   try {
     await Promise.all(
-      SUBGRAPHS.map((s) => waitForReady(`http://127.0.0.1:${port(s.port)}/ready`, launch(s.name, s.dir, 'dist/main.js'))),
+      SUBGRAPHS.map((s) => waitForReady(`http://127.0.0.1:${port(s.port)}/ready`, launch(s.name, s.dir, 'dist/main.js', subgraphEnv))),
     );
     // each worker serves /health and /ready on its own port (CATALOG_WORKER_PORT, MEDIA_WORKER_PORT)
     const workerPort = (w) => ({ [`${w.name.toUpperCase().replace(/-/g, '_')}_PORT`]: String(port(w.port)) });
@@ -74,5 +76,5 @@ export async function startStack({ env = {}, stdio = 'inherit', onExit, portOffs
     await stop();
     throw error;
   }
-  return { children, stop, url: (name) => `http://127.0.0.1:${port(name === 'gateway' ? GATEWAY.port : SUBGRAPHS.find((s) => s.name === name).port)}/graphql` };
+  return { children, env, stop, url: (name) => `http://127.0.0.1:${port(name === 'gateway' ? GATEWAY.port : SUBGRAPHS.find((s) => s.name === name).port)}/graphql` };
 }
