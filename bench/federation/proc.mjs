@@ -14,10 +14,13 @@ export function pinSelf(core) {
 
 /**
  * Spawns `node <args>` on `core` (taskset execs node, so the pid is node's). Its output is kept
- * (the last 4 KiB) to explain an early exit.
+ * (the last 4 KiB) to explain an early exit. With BENCH_CPU_PROFILE_DIR set, a process spawned
+ * with `profile` writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
  */
-export function spawnPinned(core, args, { env, cwd }) {
-  const child = spawn('taskset', ['-c', String(core), process.execPath, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnPinned(core, args, { env, cwd, profile = false }) {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  const profiling = profile && dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  const child = spawn('taskset', ['-c', String(core), process.execPath, ...profiling, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk) => {
     output = (output + chunk).slice(-4096);

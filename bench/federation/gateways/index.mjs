@@ -40,6 +40,7 @@ const stockApollo = (shape, port) =>
   started('stock @apollo/gateway', spawnPinned(GATEWAY_CORE, [path.join(here, 'stock-apollo.mjs')], {
     cwd: root,
     env: { ...baseEnv(), SUPERGRAPH_PATH: shape.supergraphPath, PORT: String(port), ...(shape.signSecret ? { BENCH_SIGN_SECRET: shape.signSecret } : {}) },
+    profile: true,
   }), port);
 
 /** Hive Gateway's CLI with HIVE_FLAGS and `extraFlags`. */
@@ -57,6 +58,7 @@ const wavegraph = (extraEnv = {}) => (shape, port) =>
   started('Wavegraph gateway', spawnPinned(GATEWAY_CORE, [path.join(root, 'gateway/dist/main.js')], {
     cwd: root,
     env: { ...baseEnv(), ...shape.wavegraphEnv, SUPERGRAPH_PATH: shape.supergraphPath, GATEWAY_PORT: String(port), ...extraEnv },
+    profile: true,
   }), port);
 
 export const GATEWAYS = [

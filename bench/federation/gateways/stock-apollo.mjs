@@ -22,3 +22,5 @@ const gateway = new ApolloGateway({ supergraphSdl: readFileSync(process.env.SUPE
 const server = new ApolloServer({ gateway });
 const { url } = await startStandaloneServer(server, { listen: { port: Number(process.env.PORT), host: '127.0.0.1' } });
 console.log(`stock @apollo/gateway at ${url}`);
+// a normal exit on SIGTERM, so a CPU profile (BENCH_CPU_PROFILE_DIR) is written
+process.on('SIGTERM', () => process.exit(0));

@@ -37,12 +37,40 @@ export function deepMerge(target: Data, source: unknown): Data {
   return target;
 }
 
-/** The values at `path` below `value`, '@' stepping into every element of a list. */
-export function flattenAtPath(value: unknown, path: readonly (string | number)[], from = 0): unknown {
-  if (from === path.length || value === undefined || value === null) return value;
-  const current = path[from];
-  if (current === '@') return (value as unknown[]).flatMap((element) => flattenAtPath(element, path, from + 1) as never);
-  if (typeof current !== 'string') throw new Error(`Unexpected ${typeof current} found in path`);
-  if (Array.isArray(value)) throw new Error(`Unexpected array in result for path element ${current}`);
-  return flattenAtPath(getOwn(value as object, current), path, from + 1);
+/** The value at `path[from…]` below `value`, walking field names only, up to the next '@'; its index is returned with it. */
+function walk(value: unknown, path: readonly (string | number)[], from: number): [unknown, number] {
+  let current = value;
+  let i = from;
+  for (; i < path.length && path[i] !== '@'; i += 1) {
+    if (current === undefined || current === null) return [current, path.length];
+    const key = path[i];
+    if (typeof key !== 'string') throw new Error(`Unexpected ${typeof key} found in path`);
+    if (Array.isArray(current)) throw new Error(`Unexpected array in result for path element ${key}`);
+    current = getOwn(current as object, key);
+  }
+  return [current, i];
+}
+
+/** Appends what `path[from…]` reaches below `value` to `out`, a list reached being spread into it. */
+function collect(value: unknown, path: readonly (string | number)[], from: number, out: unknown[]): void {
+  const [reached, at] = walk(value, path, from);
+  if (at < path.length && reached !== undefined && reached !== null) {
+    for (const element of reached as unknown[]) collect(element, path, at + 1, out);
+  } else if (Array.isArray(reached)) {
+    for (const element of reached) out.push(element);
+  } else {
+    out.push(reached);
+  }
+}
+
+/**
+ * The values at `path` below `value`, '@' stepping into every element of a list, flattened as
+ * @apollo/gateway's flattenResultsAtPath flattens them, into one array built in place.
+ */
+export function flattenAtPath(value: unknown, path: readonly (string | number)[]): unknown {
+  const [reached, at] = walk(value, path, 0);
+  if (at >= path.length || reached === undefined || reached === null) return reached;
+  const out: unknown[] = [];
+  for (const element of reached as unknown[]) collect(element, path, at + 1, out);
+  return out;
 }

@@ -55,6 +55,9 @@ const cases: [string, string, Record<string, unknown>, Record<string, unknown>?]
   ['@skip and @include from variables and literals', 'query($a: Boolean!, $b: Boolean = true) { show(id: 1) { id @skip(if: $a) title @include(if: $b) rating @include(if: false) } }', { show: { id: '1', title: 'T', rating: 1 } }, { a: true }],
   ['the same field selected twice merges', '{ show(id: 1) { owner { id } owner { handle } ... on Show { owner { id handle } } } }', { show: { owner: { id: 'u', handle: 'h' } } }],
   ['an empty input', '{ show(id: 1) { id } me { id } }', {}],
+  ['aliases that Object.prototype also has stay data', '{ constructor: show(id: 1) { __proto__: title toString: id hasOwnProperty: __typename } }', {
+    constructor: JSON.parse('{"__proto__": "T", "toString": "1", "hasOwnProperty": "Show"}'),
+  }],
 ];
 
 describe('compiled result shaping', () => {

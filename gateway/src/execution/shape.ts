@@ -57,6 +57,27 @@ function describe(path: Path, current: string, parent: string): string {
   return typeof last === 'string' ? `field ${parent}.${last}` : `array element of type ${current} at index ${String(last)}`;
 }
 
+/**
+ * Reads and writes one response key of an output object. Output objects are plain ones (V8 keeps
+ * them in fast mode, unlike null-prototype objects, and serializes them faster), so a key that
+ * Object.prototype also has (an alias `constructor`, `__proto__`) is read as an own property only
+ * and written as data, never through the prototype.
+ */
+function accessors(key: string): { get(output: Data): unknown; set(output: Data, value: unknown): void } {
+  if (!(key in Object.prototype)) {
+    return {
+      get: (output) => output[key],
+      set: (output, value) => {
+        output[key] = value;
+      },
+    };
+  }
+  return {
+    get: (output) => (hasOwn(output, key) ? output[key] : undefined),
+    set: (output, value) => Object.defineProperty(output, key, { value, enumerable: true, writable: true, configurable: true }),
+  };
+}
+
 const invalid = (shaping: Shaping, message: string) => shaping.errors.push(ERRORS.INVALID_GRAPHQL.err(message, { path: Array.from(shaping.path) }));
 
 function literal(value: ValueNode, variables: Variables): unknown {
@@ -114,13 +135,14 @@ export class ShapeCompiler {
   }
 
   private typename(key: string): Apply {
+    const { get, set } = accessors(key);
     return (input, output, parent) => {
-      if (output[key] !== undefined) return true;
+      if (get(output) !== undefined) return true;
       let value = hasOwn(input, key) ? (input[key] ?? null) : null;
       if (value === null && key !== '__typename') value = input.__typename ?? null;
       const type = typeof value === 'string' ? (this.schema.getType(value) ?? this.schema.getType(parent)) : this.schema.getType(parent);
       if (!isObjectType(type)) return false;
-      output[key] = type.name;
+      set(output, type.name);
       return true;
     };
   }
@@ -129,12 +151,13 @@ export class ShapeCompiler {
     const definition = 'getFields' in parent ? parent.getFields()[name] : undefined;
     if (!definition) throw new Error(`Cannot query field "${name}" on type "${parent.name}"`);
     const complete = this.complete(definition.type, set);
+    const { get, set: write } = accessors(key);
     return (input, output, runtimeParent, shaping) => {
       const value = hasOwn(input, key) ? (input[key] ?? null) : null;
       shaping.path.push(key);
-      const outcome = complete(output[key], value, runtimeParent, shaping);
+      const outcome = complete(get(output), value, runtimeParent, shaping);
       shaping.path.pop();
-      output[key] = outcome.value;
+      write(output, outcome.value);
       return !outcome.invalid;
     };
   }
@@ -209,7 +232,7 @@ export class ShapeCompiler {
           }
           runtime = named.name;
         }
-        const target = (output ?? Object.create(null)) as Data;
+        const target = (output ?? {}) as Data;
         for (const apply of declared) {
           if (!apply(input as Data, target, runtime, shaping)) return { value: null, errors: true };
         }
@@ -242,7 +265,7 @@ export function compileShaper(schema: GraphQLSchema, operation: OperationDefinit
   const hasDefaults = Object.keys(defaults).length > 0;
   return (input, variables) => {
     const shaping: Shaping = { variables: hasDefaults ? { ...defaults, ...variables } : (variables ?? {}), errors: [], path: [] };
-    const data = Object.create(null) as Data;
+    const data: Data = {};
     for (const apply of applies) if (!apply(input, data, root.name, shaping)) return { data: null, errors: shaping.errors };
     return { data, errors: shaping.errors };
   };
