@@ -24,6 +24,8 @@ export interface GatewayConfig {
   subgraphHttp: SubgraphHttpSettings;
   /** Merging of concurrent entity fetches of the same shape and viewer into one subgraph request. */
   entityBatching: EntityBatchSettings;
+  /** Identical subgraph reads of one viewer in flight at the same time share one request (GATEWAY_SUBGRAPH_DEDUPE). Default on. */
+  dedupeSubgraphReads: boolean;
   /**
    * Who runs query plans: `wavegraph` (ours: cached plans, no per-request tracing objects) or
    * `apollo` (@apollo/gateway's executor, every request). Default `wavegraph`.
@@ -224,6 +226,7 @@ export function configFromEnv(): GatewayConfig {
       enabled: flag('GATEWAY_ENTITY_BATCHING', true),
       maxRepresentations: Math.max(1, int('GATEWAY_ENTITY_BATCH_MAX_REPRESENTATIONS', 1_000)),
     },
+    dedupeSubgraphReads: flag('GATEWAY_SUBGRAPH_DEDUPE', true),
     executor: executorFromEnv(),
     planCache: { maxOperations: Math.max(1, int('GATEWAY_PLAN_CACHE_OPERATIONS', 1_000)) },
     gatewaySecret,

@@ -31,6 +31,11 @@ async function fakeSubgraph(): Promise<{ server: Server; url: string; received: 
       received.push({ body, headers: req.headers });
       const verified = verifyEnvelope(secret, req.headers, raw);
       const who = verified.ok ? (verified.viewer?.id ?? 'anonymous') : 'unsigned';
+      if (!body.variables.representations) {
+        res.setHeader('content-type', 'application/json');
+        setTimeout(() => res.end(JSON.stringify({ data: { me: { handle: who } } })), 20);
+        return;
+      }
       const errors: unknown[] = [];
       const entities = body.variables.representations.map((r, index) => {
         if (r.id === 'broken') {
@@ -48,6 +53,20 @@ async function fakeSubgraph(): Promise<{ server: Server; url: string; received: 
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, received };
 }
 
+const ME = '{ me { handle } }';
+
+function rootFetch(viewer: Viewer | null, operation: 'query' | 'mutation' = 'query'): GraphQLDataSourceProcessOptions<GatewayContext> {
+  const query = operation === 'query' ? ME : 'mutation { touch { handle } }';
+  return {
+    kind: 'incoming operation',
+    request: { query, variables: {} },
+    document: parse(query),
+    context: { viewer, requestId: 'r' },
+    incomingRequestContext: { operation: { operation } },
+    pathInIncomingRequest: undefined,
+  } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>;
+}
+
 function entityFetch(viewer: Viewer | null, ids: string[], requestId = 'r'): GraphQLDataSourceProcessOptions<GatewayContext> {
   return {
     kind: 'incoming operation',
@@ -62,7 +81,7 @@ function entityFetch(viewer: Viewer | null, ids: string[], requestId = 'r'): Gra
 describe('a subgraph data source', () => {
   let subgraph: Awaited<ReturnType<typeof fakeSubgraph>>;
   let http: SubgraphHttp;
-  const source = (enabled = true, maxRepresentations = 1000) =>
+  const source = (enabled = true, maxRepresentations = 1000, dedupeReads = true) =>
     new SubgraphSource({
       name: 'identity',
       url: subgraph.url,
@@ -70,6 +89,7 @@ describe('a subgraph data source', () => {
       breakers: new SubgraphBreakers({ timeoutMs: 2_000, breakerThreshold: 5, breakerHalfOpenMs: 1_000, retryAttempts: 0, retryBaseDelayMs: 10, retryMaxDelayMs: 10 }, pino({ level: 'silent' })),
       http,
       batching: { enabled, maxRepresentations },
+      dedupeReads,
     });
 
   beforeEach(async () => {
@@ -142,6 +162,26 @@ describe('a subgraph data source', () => {
     const users = source(false);
     await Promise.all([users.process(entityFetch(alice, ['u1'])), users.process(entityFetch(alice, ['u2']))]);
     expect(subgraph.received).toHaveLength(2);
+  });
+
+  it('lets identical reads of one viewer in flight share one request, each getting its own copy', async () => {
+    const users = source();
+    const [first, second, other] = await Promise.all([users.process(rootFetch(alice)), users.process(rootFetch(alice)), users.process(rootFetch(bob))]);
+    expect(subgraph.received).toHaveLength(2);
+    expect(first.data).toEqual({ me: { handle: 'alice' } });
+    expect(second.data).toEqual({ me: { handle: 'alice' } });
+    expect(second.data).not.toBe(first.data);
+    expect(other.data).toEqual({ me: { handle: 'bob' } });
+    await users.process(rootFetch(alice));
+    expect(subgraph.received).toHaveLength(3);
+  });
+
+  it('never shares a mutation, nor reads when sharing is off', async () => {
+    await Promise.all([source().process(rootFetch(alice, 'mutation')), source().process(rootFetch(alice, 'mutation'))]);
+    expect(subgraph.received).toHaveLength(2);
+    const unshared = source(true, 1000, false);
+    await Promise.all([unshared.process(rootFetch(alice)), unshared.process(rootFetch(alice))]);
+    expect(subgraph.received).toHaveLength(4);
   });
 
   it('answers every member of a merged fetch with located SUBGRAPH_UNAVAILABLE errors when the subgraph is gone', async () => {

@@ -3,8 +3,8 @@ import { encodeViewer } from '@wavegraph/auth';
 import type { GatewayContext } from './context';
 import type { SubgraphBreakers } from './subgraph/breakers';
 import { EntityBatcher, representationsOf, type EntityBatchSettings } from './subgraph/entity-batcher';
-import { exchange, type SubgraphCaller, type SubgraphPayload } from './subgraph/exchange';
-import type { SubgraphHttp } from './subgraph/http-client';
+import { exchange, graphqlResponseOf, type SubgraphCaller, type SubgraphPayload } from './subgraph/exchange';
+import type { SubgraphHttp, SubgraphReply } from './subgraph/http-client';
 import { runFetch } from './subgraph/policies';
 import { fetchKindOf, isRetryable } from './subgraph/retryable';
 import type { Signer } from './subgraph/signer';
@@ -18,6 +18,8 @@ export interface SubgraphSourceOptions {
   breakers: SubgraphBreakers;
   http: SubgraphHttp;
   batching: EntityBatchSettings;
+  /** Identical reads (same viewer, same bytes) in flight at once share one subgraph request. */
+  dedupeReads: boolean;
   onUnavailable?: (name: string, error: unknown) => void;
 }
 
@@ -49,6 +51,7 @@ function batchKey(caller: SubgraphCaller, retryable: boolean, payload: SubgraphP
  * SUBGRAPH_UNAVAILABLE errors (unavailable).
  */
 export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
+  private readonly inflight = new Map<string, Promise<SubgraphReply>>();
   private readonly retried: EntityBatcher<SubgraphCaller>;
   private readonly once: EntityBatcher<SubgraphCaller>;
 
@@ -74,8 +77,20 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     }
   }
 
-  private send(retryable: boolean, payload: SubgraphPayload, caller: SubgraphCaller): Promise<GatewayGraphQLResponse> {
-    const policies = this.options.breakers.policies(this.options.name, retryable);
-    return runFetch(policies, (signal) => exchange(this.options.http, this.options.signer, this.options.url, caller, payload, signal));
+  private async send(retryable: boolean, payload: SubgraphPayload, caller: SubgraphCaller): Promise<GatewayGraphQLResponse> {
+    const body = JSON.stringify(payload);
+    // only reads are shared, and only by callers of the same viewer: the key holds both bytes
+    const key = retryable && this.options.dedupeReads ? `${caller.viewer}\n${body}` : undefined;
+    let reply = key === undefined ? undefined : this.inflight.get(key);
+    if (!reply) {
+      const policies = this.options.breakers.policies(this.options.name, retryable);
+      reply = runFetch(policies, (signal) => exchange(this.options.http, this.options.signer, this.options.url, caller, body, signal));
+      if (key !== undefined) {
+        this.inflight.set(key, reply);
+        const forget = () => this.inflight.delete(key);
+        reply.then(forget, forget);
+      }
+    }
+    return graphqlResponseOf(await reply);
   }
 }

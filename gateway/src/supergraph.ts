@@ -39,6 +39,7 @@ export function subgraphSources(config: GatewayConfig, log: Logger, fetching: Su
       breakers: fetching.breakers,
       http: fetching.http,
       batching: config.entityBatching,
+      dedupeReads: config.dedupeSubgraphReads,
       onUnavailable: (subgraph, error) => log.warn({ subgraph, err: error }, 'subgraph unavailable'),
     });
 }

@@ -16,9 +16,10 @@ export interface SubgraphCaller {
   requestId: string;
 }
 
+const isJson = (reply: SubgraphReply) => reply.contentType.startsWith('application/json') || reply.contentType.startsWith('application/graphql-response+json');
+
 function bodyOf(reply: SubgraphReply): unknown {
-  const json = reply.contentType.startsWith('application/json') || reply.contentType.startsWith('application/graphql-response+json');
-  return json ? JSON.parse(reply.text) : reply.text;
+  return isJson(reply) ? JSON.parse(reply.text) : reply.text;
 }
 
 /** A non-2xx answer as Apollo's RemoteGraphQLDataSource reports it, so retries and breakers read it alike. */
@@ -37,16 +38,21 @@ function failedResponse(url: string, reply: SubgraphReply): GraphQLError {
 
 /**
  * One attempt of one subgraph request: signed at the last moment over the exact bytes sent
- * (each retry is a fresh envelope with its own nonce), posted on the subgraph's pool, and read
- * as GraphQL. Throws on a non-2xx answer or a body that is not a JSON object.
+ * (each retry is a fresh envelope with its own nonce) and posted on the subgraph's pool. Throws
+ * on a non-2xx answer or one that is not JSON, so retries and breakers see the failure.
  */
-export async function exchange(http: SubgraphHttp, signer: Signer, url: string, caller: SubgraphCaller, payload: SubgraphPayload, signal?: AbortSignal): Promise<GatewayGraphQLResponse> {
-  const body = JSON.stringify(payload);
+export async function exchange(http: SubgraphHttp, signer: Signer, url: string, caller: SubgraphCaller, body: string, signal?: AbortSignal): Promise<SubgraphReply> {
   // the envelope headers: viewer, request id, time, nonce and the signature over all of them and the body
   const headers = { 'content-type': 'application/json', ...signer.request(caller.viewer, caller.requestId, body) };
   const reply = await http.post(url, headers, body, signal);
   if (reply.status < 200 || reply.status > 299) throw failedResponse(url, reply);
-  const parsed = bodyOf(reply);
+  if (!isJson(reply)) throw new Error(`Expected JSON response body, but received: ${reply.text}`);
+  return reply;
+}
+
+/** A 2xx JSON answer read as GraphQL; each caller parses its own copy, so no two requests share an object. */
+export function graphqlResponseOf(reply: SubgraphReply): GatewayGraphQLResponse {
+  const parsed: unknown = JSON.parse(reply.text);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
   return parsed as GatewayGraphQLResponse;
 }
