@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -19,6 +18,8 @@ import type { GatewayContext } from './context';
 import { formatError } from './errors';
 import { documentPolicy, trustedDocumentsGuard } from './documents';
 import { costModelOf, demandControlPlugin, type CostModel } from './cost';
+import { graphqlPostHandler } from './http/graphql-post';
+import { requestIdOf } from './http/request-id';
 import { queryLimitRules } from './limits';
 import { mountPassThrough } from './pass-through';
 import { authAttemptsPlugin } from './protection/auth-attempts';
@@ -47,7 +48,8 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** Largest GraphQL request body read, in bytes. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Waits for Redis up to `ms`; without it the gateway still starts, its limits counted locally. */
 async function redisReady(redis: Redis, ms: number, log: Logger): Promise<void> {
@@ -81,7 +83,11 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.trustProxy));
-  const httpServer = createServer(app);
+  // GraphQL POSTs take the hot path once Apollo Server has started; everything else is Express's
+  let graphqlPost: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+  const httpServer = createServer((req, res) => {
+    if (!graphqlPost?.(req, res)) app(req, res);
+  });
   // every request asks Redis for its rate limit and its token's revocation: commands issued in the
   // same turn of the event loop go out in one write
   const redis = connectRedis(config.redisUrl, 'failFast', { name: 'gateway', overrides: { enableAutoPipelining: true } });
@@ -163,14 +169,16 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     res.status(report.status === 'ready' ? 200 : 503).json(report);
   });
   mountPassThrough(app, config, log);
+  const allowOrigins = cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 });
+  const clientIp = (request: IncomingMessage) => proxyAddr(request, app.get('trust proxy fn'));
+  graphqlPost = graphqlPostHandler({ apollo, cors: allowOrigins, verifyToken, rateLimits, documents, clientIp, maxBodyBytes: MAX_BODY_BYTES, log });
   app.use(
     '/graphql',
-    cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 }),
-    express.json({ limit: '1mb' }),
+    allowOrigins,
+    express.json({ limit: MAX_BODY_BYTES }),
     bodyErrors,
     (req: Request, res: Response, next: NextFunction) => {
-      const given = req.header('x-request-id');
-      res.locals.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+      res.locals.requestId = requestIdOf(req.headers['x-request-id']);
       res.setHeader('x-request-id', res.locals.requestId);
       // verified once: the rate limit needs the caller before Apollo does
       const viewer = verifyToken(req.header('authorization'));
@@ -207,7 +215,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     sources: (current) => sources.get(current) ?? {},
     rateLimits,
     documents,
-    clientIp: (request) => proxyAddr(request, app.get('trust proxy fn')),
+    clientIp,
     signer,
     formatError: formatError(log),
     log,

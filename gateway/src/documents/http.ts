@@ -23,9 +23,17 @@ function documentRequest(operation: unknown): DocumentRequest {
 }
 
 /** The operations of a request: a POST body (one, or a batch) or a GET's query string. */
-function operationsOf(req: Request): unknown[] {
-  const source: unknown = req.method === 'GET' ? req.query : req.body;
+function operationsOf(source: unknown): unknown[] {
   return Array.isArray(source) ? source : [source];
+}
+
+/** The body a request refused by the policy gets (HTTP 400), if any of its operations is refused. */
+export function documentsRefusal(policy: DocumentPolicy, source: unknown): { errors: { message: string; extensions: { code: unknown } }[] } | undefined {
+  for (const operation of operationsOf(source)) {
+    const error = policy.refusal(documentRequest(operation));
+    if (error) return { errors: [{ message: error.message, extensions: { code: error.extensions.code } }] };
+  }
+  return undefined;
 }
 
 /**
@@ -33,14 +41,12 @@ function operationsOf(req: Request): unknown[] {
  * refused operation costs one hash and reaches no subgraph: HTTP 400 with the error's code.
  */
 export function trustedDocumentsGuard(policy: DocumentPolicy): RequestHandler {
-  return (req, res, next) => {
+  return (req: Request, res, next) => {
     if (req.method !== 'GET' && req.method !== 'POST') return next();
-    for (const operation of operationsOf(req)) {
-      const error = policy.refusal(documentRequest(operation));
-      if (error) {
-        res.status(400).json({ errors: [{ message: error.message, extensions: { code: error.extensions.code } }] });
-        return;
-      }
+    const refused = documentsRefusal(policy, req.method === 'GET' ? req.query : req.body);
+    if (refused) {
+      res.status(400).json(refused);
+      return;
     }
     next();
   };

@@ -59,11 +59,15 @@ export function wellFormedPlugin<T extends object>(): ApolloServerPlugin<T> {
   };
 }
 
+/** The answer to a body that cannot be read (body-parser's error types), as a GraphQL error with its status. */
+export function bodyRefusal(type: string | undefined, status: number | undefined): { status: number; body: { errors: { message: string; extensions: { code: string } }[] } } {
+  const message = type === 'entity.too.large' ? 'The request body is too large' : type === 'entity.parse.failed' ? 'The request body is not valid JSON' : 'The request body cannot be read';
+  return { status: status && status >= 400 && status < 500 ? status : 400, body: { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] } };
+}
+
 /** What a body the JSON parser refused gets: a GraphQL error with its status, never Express's HTML page. */
 export const bodyErrors: ErrorRequestHandler = (error: { status?: number; type?: string; message?: string }, _req, res, next) => {
   if (res.headersSent) return next(error);
-  const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 400;
-  const message =
-    error.type === 'entity.too.large' ? 'The request body is too large' : error.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : 'The request body cannot be read';
-  res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+  const refusal = bodyRefusal(error.type, error.status);
+  res.status(refusal.status).json(refusal.body);
 };
