@@ -37,14 +37,26 @@ if (!process.env.WAVEGRAPH_BENCH_LIMITS) {
 const { BENCH_SECRET, createEpisode, creator, graphql, percentile, startBenchStack } = await import('./lib.mjs');
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 20_000);
+/**
+ * The baseline's size: engagement runs its resolver once per subscriber and event, and at 20,000
+ * direct subscribers it falls so far behind that its mutations time out, so the baseline (and the
+ * gateway beside it, for the ratio at equal size) runs at this many.
+ */
+const BASELINE_SUBSCRIBERS = Number(process.env.BENCH_BASELINE_SUBSCRIBERS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-// a gentle rate both paths keep up with, then one where every subscriber gets 20 events a second
-const RATES = (process.env.BENCH_RATES ?? '2,20').split(',').map(Number);
+// 2 comments/s is the target rate; at 20,000 subscribers 20/s would be 400,000 deliveries a second
+// from one process, so that row is for smaller runs (BENCH_SUBSCRIBERS=2000 BENCH_RATES=2,20)
+const RATES = (process.env.BENCH_RATES ?? '2').split(',').map(Number);
 const PORT_OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 400);
 const CORES = cpus().length;
 const PIN = (process.env.BENCH_PIN ?? (CORES >= 2 ? '1' : '0')) === '1';
-/** Paths measured: `direct` (engagement's own subscribers, the baseline) and `gateway`. */
-const PATHS = (process.env.BENCH_PATHS ?? 'direct,gateway').split(',');
+/** What is measured, in order: engagement's own subscribers, the gateway at the same size, then the gateway at full size. */
+const PHASES = [
+  { path: 'direct', subscribers: Math.min(BASELINE_SUBSCRIBERS, SUBSCRIBERS) },
+  { path: 'gateway', subscribers: Math.min(BASELINE_SUBSCRIBERS, SUBSCRIBERS) },
+  { path: 'gateway', subscribers: SUBSCRIBERS },
+  // BENCH_BASELINE_SUBSCRIBERS=0 measures the gateway at full size only
+].filter((phase, i, all) => phase.subscribers > 0 && (i === 0 || phase.subscribers !== all[i - 1].subscribers || phase.path !== all[i - 1].path));
 
 const THROUGH_GATEWAY = `subscription($e: ID!) { commentAdded(episodeId: $e) { id body author { handle } episode { title likeCount } } }`;
 // what engagement alone can answer: the same comment, with references where the gateway fills in fields
@@ -61,17 +73,18 @@ const openFilesLimit = () => Number(/^Max open files\s+(\d+)/m.exec(readFileSync
 
 // every process keeps a few hundred descriptors for itself (listeners, pools, Redis, Postgres)
 const RESERVED_FILES = 500;
-const PER_CONNECTION = Number(process.env.BENCH_SUBSCRIPTIONS_PER_CONNECTION ?? Math.max(1, Math.ceil(SUBSCRIBERS / (openFilesLimit() - RESERVED_FILES))));
-const CONNECTIONS = Math.ceil(SUBSCRIBERS / PER_CONNECTION);
-if (CONNECTIONS * PER_CONNECTION !== SUBSCRIBERS) throw new Error(`BENCH_SUBSCRIBERS (${SUBSCRIBERS}) must be a multiple of the subscriptions per connection (${PER_CONNECTION})`);
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? Math.max(2, Math.ceil(CONNECTIONS / 10_000)));
-if (CONNECTIONS % CLIENTS !== 0) throw new Error(`the ${CONNECTIONS} connections must split evenly over BENCH_CLIENTS (${CLIENTS})`);
+/** Subscriptions per connection for `subscribers`: one, unless the open-files limit cannot hold that many sockets. */
+const perConnection = (subscribers) => Number(process.env.BENCH_SUBSCRIPTIONS_PER_CONNECTION ?? Math.max(1, Math.ceil(subscribers / (openFilesLimit() - RESERVED_FILES))));
+for (const { subscribers } of PHASES) {
+  if (subscribers % perConnection(subscribers) !== 0) throw new Error(`${subscribers} subscribers do not split into connections of ${perConnection(subscribers)} subscriptions`);
+}
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? Math.max(2, Math.ceil(SUBSCRIBERS / perConnection(SUBSCRIBERS) / 10_000)));
 
 const pin = (pid, cores) => {
   if (PIN) spawnSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
 };
 
-/** The load processes, each holding CONNECTIONS / CLIENTS connections. */
+/** The load processes, sharing the connections of each phase. */
 function startClients() {
   const clientCores = CORES > 1 ? `1-${CORES - 1}` : '0';
   const children = Array.from({ length: CLIENTS }, () => {
@@ -103,6 +116,8 @@ function startClients() {
   return {
     children,
     all,
+    /** CPU time of every load process together, in ms. */
+    cpuMs: () => children.reduce((sum, child) => sum + cpuMs(child.pid), 0),
     stop: () => {
       stopped = true;
       children.forEach((child) => child.kill());
@@ -114,12 +129,21 @@ function startClients() {
  * Opens the subscribers of one path, makes sure every one is live, measures each rate, and
  * reads the delivering process's memory before, connected and after.
  */
-async function measurePath(name, pid, clients, open, post) {
+async function measurePath(name, subscribers, pid, clients, open, post) {
   const before = rssMb(pid);
   const started = performance.now();
-  await clients.all({ type: 'open', perConnection: PER_CONNECTION, connections: CONNECTIONS / CLIENTS, ...open }, 'opened');
+  const each = perConnection(subscribers);
+  const connections = subscribers / each;
+  await Promise.all(clients.children.map((child, i) => {
+    const share = Math.floor(connections / CLIENTS) + (i < connections % CLIENTS ? 1 : 0);
+    const opened = new Promise((resolve) => child.on('message', function on(message) {
+      if (message.type === 'opened') resolve(child.off('message', on));
+    }));
+    child.send({ type: 'open', perConnection: each, connections: share, localAddress: `127.0.0.${2 + i}`, ...open });
+    return opened;
+  }));
   const connectSeconds = (performance.now() - started) / 1000;
-  console.error(`${name}: ${SUBSCRIBERS} subscribers connected in ${connectSeconds.toFixed(0)} s`);
+  console.error(`${name}: ${subscribers} subscribers connected in ${connectSeconds.toFixed(0)} s`);
   // every subscriber is live once each has received one comment
   let live = false;
   const allLive = Promise.all(clients.children.map((child) => new Promise((resolve) => {
@@ -134,19 +158,19 @@ async function measurePath(name, pid, clients, open, post) {
   await allLive;
   await sleep(1000); // the stragglers' warm-ups are out of the way
   const connected = rssMb(pid);
-  const rows = [];
   console.error(`${name}: every subscriber is live; ${(connected - before).toFixed(0)} MB more resident memory`);
-  for (const rate of RATES) rows.push(await measureRate(name, rate, clients, post, pid));
+  const rows = [];
+  for (const rate of RATES) rows.push(await measureRate(name, subscribers, rate, clients, post, pid));
   const after = rssMb(pid);
   await clients.all({ type: 'close' }, 'closed');
   await sleep(2000);
-  return { name, rows, memory: { before, connected, after }, connectSeconds };
+  return { name, subscribers, connections, rows, memory: { before, connected, after }, connectSeconds };
 }
 
 /** Posts comments at a steady rate and measures every delivery of each to the subscribers. */
-async function measureRate(name, rate, clients, post, pid) {
+async function measureRate(name, subscribers, rate, clients, post, pid) {
   const events = Math.max(1, Math.round(rate * SECONDS));
-  const expected = events * SUBSCRIBERS;
+  const expected = events * subscribers;
   let received = 0;
   const counts = clients.children.map(() => 0);
   const listeners = clients.children.map((child, i) => {
@@ -165,6 +189,7 @@ async function measureRate(name, rate, clients, post, pid) {
   let failedPosts = 0;
   const first = now();
   const cpuBefore = cpuMs(pid);
+  const clientCpuBefore = clients.cpuMs();
   for (let i = 0; i < events; i += 1) {
     const body = `event ${i} ${randomUUID()}`;
     sentAt.set(body, now());
@@ -177,9 +202,10 @@ async function measureRate(name, rate, clients, post, pid) {
     await sleep(1000 / rate);
   }
   await Promise.all(posts);
-  const deliverable = (events - failedPosts) * SUBSCRIBERS;
+  const deliverable = (events - failedPosts) * subscribers;
   for (let waited = 0; received < deliverable && waited < 60_000; waited += 100) await sleep(100);
   const cpu = cpuMs(pid) - cpuBefore;
+  const clientCpu = clients.cpuMs() - clientCpuBefore;
   await sleep(300); // the last progress report
   clients.children.forEach((child, i) => child.off('message', listeners[i]));
   const answers = await clients.all({ type: 'collect' }, 'receipts');
@@ -197,7 +223,7 @@ async function measureRate(name, rate, clients, post, pid) {
   }
   latencies.sort((a, b) => a - b);
   console.error(`${name}, ${rate} comments/s: ${latencies.length}/${expected} delivered, p50 ${percentile(latencies, 50)?.toFixed(1)} ms, p99 ${percentile(latencies, 99)?.toFixed(1)} ms`);
-  return { name, rate, cpuPerDelivery: (cpu * 1000) / latencies.length, delivered: latencies.length, expected, perSecond: latencies.length / ((last - first) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { name, subscribers, rate, cpuPerDelivery: (cpu * 1000) / latencies.length, clientCpuPerDelivery: (clientCpu * 1000) / latencies.length, delivered: latencies.length, expected, perSecond: latencies.length / ((last - first) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 if (!process.argv.includes('--no-build')) {
@@ -227,33 +253,32 @@ try {
     }
   }
 
-  const results = {};
-  if (PATHS.includes('direct')) {
-    results.direct = await measurePath('engagement directly (baseline)', pids.direct, clients, { url: stack.url('engagement'), mode: 'direct', query: DIRECT, variables: { e: episodeId } }, post);
-  }
-  if (PATHS.includes('gateway')) {
-    results.gateway = await measurePath('through the gateway', pids.gateway, clients, { url: gateway, mode: 'gateway', query: THROUGH_GATEWAY, variables: { e: episodeId } }, post);
+  const results = [];
+  for (const phase of PHASES) {
+    const direct = phase.path === 'direct';
+    const name = direct ? 'engagement directly (baseline)' : 'through the gateway';
+    const open = { url: direct ? stack.url('engagement') : gateway, mode: phase.path, query: direct ? DIRECT : THROUGH_GATEWAY, variables: { e: episodeId } };
+    results.push(await measurePath(name, phase.subscribers, direct ? pids.direct : pids.gateway, clients, open, post));
   }
 
-  const paths = Object.values(results);
-  const baseline = results.direct ?? paths[0];
-  const shared = PER_CONNECTION > 1 ? `${CONNECTIONS} graphql-ws connections with ${PER_CONNECTION} subscriptions each (open-files limit ${openFilesLimit()})` : `one graphql-ws connection each`;
-  console.log(`\n${SUBSCRIBERS} subscribers, ${shared}, in ${CLIENTS} load processes${PIN ? ' (delivering process on core 0, load on the others)' : ''}; comments posted for ${SECONDS} s at each rate (NODE_ENV=production)\n`);
-  console.log(`| comments/s | delivered by | deliveries | p50 ms | p99 ms | deliveries/s | p50 vs ${baseline.name} | p99 vs ${baseline.name} | deliveries/s vs ${baseline.name} | CPU µs per delivery |`);
-  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-  RATES.forEach((rate, i) => {
-    const base = baseline.rows[i];
-    for (const r of paths.map((p) => p.rows[i])) {
-      console.log(`| ${rate} | ${r.name} | ${r.delivered}/${r.expected} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.perSecond.toFixed(0)} | ${(r.p50 / base.p50).toFixed(2)}x | ${(r.p99 / base.p99).toFixed(2)}x | ${(r.perSecond / base.perSecond).toFixed(2)}x | ${r.cpuPerDelivery.toFixed(1)} |`);
-    }
-  });
-  console.log('\n| resident memory (MB) | before | subscribers connected | after the events | per 1,000 subscribers | connecting took |');
-  console.log('|---|---:|---:|---:|---:|---:|');
-  for (const p of paths) {
-    const { before, connected, after } = p.memory;
-    console.log(`| ${p.name} | ${before.toFixed(0)} | ${connected.toFixed(0)} | ${after.toFixed(0)} | ${((connected - before) / (SUBSCRIBERS / 1000)).toFixed(1)} | ${p.connectSeconds.toFixed(0)} s |`);
+  const baseline = results[0];
+  const limit = openFilesLimit();
+  console.log(`\nComments posted for ${SECONDS} s at each rate; subscribers in ${CLIENTS} load processes${PIN ? ' (delivering process on core 0, load on the others)' : ''}; open-files limit ${limit}${limit < WANTED_OPEN_FILES ? ' (could not be raised)' : ''}; NODE_ENV=production\n`);
+  console.log(`| subscribers | connections | comments/s | delivered by | deliveries | p50 ms | p99 ms | deliveries/s | p50 vs baseline | p99 vs baseline | CPU µs per delivery | load processes' CPU µs per delivery |`);
+  console.log('|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const p of results) {
+    p.rows.forEach((r, i) => {
+      const base = baseline.rows[i];
+      console.log(`| ${p.subscribers} | ${p.connections} | ${r.rate} | ${r.name} | ${r.delivered}/${r.expected} | ${r.p50?.toFixed(1)} | ${r.p99?.toFixed(1)} | ${r.perSecond.toFixed(0)} | ${(r.p50 / base.p50).toFixed(2)}x | ${(r.p99 / base.p99).toFixed(2)}x | ${r.cpuPerDelivery.toFixed(1)} | ${r.clientCpuPerDelivery.toFixed(1)} |`);
+    });
   }
-  if (paths.some((p) => p.rows.some((r) => r.delivered < r.expected))) process.exitCode = 1;
+  console.log('\n| resident memory (MB) | subscribers | before | subscribers connected | after the events | per 1,000 subscribers | connecting took |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const p of results) {
+    const { before, connected, after } = p.memory;
+    console.log(`| ${p.name} | ${p.subscribers} | ${before.toFixed(0)} | ${connected.toFixed(0)} | ${after.toFixed(0)} | ${((connected - before) / (p.subscribers / 1000)).toFixed(1)} | ${p.connectSeconds.toFixed(0)} s |`);
+  }
+  if (results.some((p) => p.rows.some((r) => r.delivered < r.expected))) process.exitCode = 1;
 } finally {
   clients.stop();
   await stack.stop();
