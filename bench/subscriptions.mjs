@@ -1,11 +1,12 @@
 // Live updates at scale: N subscribers (20,000 by default) to commentAdded through the gateway,
-// selecting fields of three subgraphs, against the same events delivered by engagement directly
-// to N subscribers of its own, in the same run. Reports delivery latency from the start of the
-// postComment mutation to receipt (p50/p99 over every delivery), deliveries per second, the CPU
-// time the delivering process spent per delivery (what the fan-out costs, however busy the
-// machine is; it includes the process's part in the mutation and the completion), and the
-// resident memory of the delivering process before the subscribers connect, with them connected,
-// after the events, and per 1,000 subscribers.
+// selecting fields of three subgraphs. The baseline, in the same run, is engagement delivering
+// the same events to subscribers of its own, at BENCH_BASELINE_SUBSCRIBERS (2,000: engagement
+// runs its resolver per subscriber and cannot serve 20,000), beside the gateway at that size.
+// Reports delivery latency from the start of the postComment mutation to receipt (p50/p99 over
+// every delivery), deliveries per second, the CPU time the delivering process spent per delivery
+// (what the fan-out costs however busy the machine is; it includes the process's part in the
+// mutation and the completion), and its resident memory before the subscribers connect, with
+// them connected, after the events, and per 1,000 subscribers.
 //
 // The subscribers live in BENCH_CLIENTS load processes (bench/subscribers.mjs), each connecting
 // from its own loopback address (127.0.0.2, .3, …) so no one source address runs out of ephemeral
@@ -14,7 +15,7 @@
 // the fan-out measured. The bench raises its open-files limit (the stack inherits it); where the
 // hard limit cannot be raised and one process cannot hold a socket per subscriber, subscribers
 // share connections (several subscriptions per graphql-ws connection, as a UI with several live
-// views does) and the header says so.
+// views does) and the table's connections column says so.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';

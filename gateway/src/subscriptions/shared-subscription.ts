@@ -85,9 +85,9 @@ export class SharedSubscription {
    * frame (see SocketSubscriber); returning the subscriber leaves the subscription.
    */
   joinSocket(id: string, sink: FrameSink, bufferSize: number): SocketSubscriber {
-    const member: Member = { deliver: (event) => subscriber.push(event), end: () => subscriber.end() };
-    const subscriber: SocketSubscriber = new SocketSubscriber({ id, sink, bufferSize, onOverflow: this.onOverflow, onEnd: () => this.leave(member) });
-    this.members.add(member);
+    // the subscriber is its own member: no wrapper or closures per subscriber beyond its own
+    const subscriber: SocketSubscriber = new SocketSubscriber({ id, sink, bufferSize, onOverflow: this.onOverflow, onEnd: () => this.leave(subscriber) });
+    this.members.add(subscriber);
     return subscriber;
   }
 

@@ -56,7 +56,8 @@ export class SocketSubscriber implements AsyncIterableIterator<ExecutionResult> 
     return this.waiting.length;
   }
 
-  push(event: PreparedEvent): void {
+  /** One event of the shared subscription (the same PreparedEvent for all its subscribers). */
+  deliver(event: PreparedEvent): void {
     if (this.ended) return;
     const frame = event.frame(this.options.id, this.prefix);
     if (!this.writing) {
