@@ -86,8 +86,11 @@ function authorizationOf(params: Readonly<Record<string, unknown>> | undefined):
 function framesTo(socket: WebSocket): FrameSink {
   const tcp = (socket as unknown as { _socket?: Duplex })._socket;
   return {
+    get backlogged() {
+      return (tcp?.writableLength ?? socket.bufferedAmount) > 0;
+    },
     send: (frame, written) => {
-      if (socket.readyState !== WebSocket.OPEN) written();
+      if (socket.readyState !== WebSocket.OPEN) written?.();
       else if (tcp) tcp.write(frame, written);
       // a ws that no longer keeps its socket there: send the text through its API
       else socket.send(frame.subarray(frame[1] === 126 ? 4 : frame[1] === 127 ? 10 : 2), { binary: false }, written);

@@ -36,18 +36,33 @@ function sharedSubscription() {
   return { subscription, upstream: () => upstream as FakeUpstream, serialized, stopped };
 }
 
-/** A client's socket: records every frame; `slow` ones never finish writing until `flush`. */
+/**
+ * A client's socket: records every frame. A fast one takes each frame at once; a slow one keeps
+ * what it was sent unread (backlogged) until `flush`, which reads it all and reports it written.
+ */
 function socket(slow = false) {
   const frames: Buffer[] = [];
-  const pending: (() => void)[] = [];
+  let unread = 0;
+  let callbacks: (() => void)[] = [];
   const sink: FrameSink = {
+    get backlogged() {
+      return unread > 0;
+    },
     send: (frame, written) => {
       frames.push(frame);
-      if (slow) pending.push(written);
+      if (slow) unread += 1;
+      if (!written) return;
+      if (slow) callbacks.push(written);
       else queueMicrotask(written);
     },
   };
-  return { sink, frames, flush: () => pending.splice(0).forEach((written) => written()) };
+  const flush = () => {
+    unread = 0;
+    const due = callbacks;
+    callbacks = [];
+    due.forEach((written) => written());
+  };
+  return { sink, frames, flush, unread: () => unread };
 }
 
 /** What a WebSocket client reads from frames: ws's own parser, as a browser's would. */
@@ -91,12 +106,24 @@ describe('socket subscribers of a shared subscription', () => {
       await settle();
     }
     expect(payloadsOf(fast.frames).map((m) => m.payload.data?.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    // the first frame is still being written; three wait behind it, the older ones were dropped
-    expect(slow.frames).toHaveLength(1);
+    // the first frame is unread, the second waits to leave behind it; three wait, the older ones were dropped
+    expect(slow.frames).toHaveLength(2);
     expect(slowSubscriber.size).toBe(3);
-    expect(slowSubscriber.dropped).toBe(6);
-    for (let i = 0; i < 3; i += 1) slow.flush();
-    expect(payloadsOf(slow.frames).map((m) => m.payload.data?.n)).toEqual([1, 8, 9, 10]);
+    expect(slowSubscriber.dropped).toBe(5);
+    while (slow.unread() > 0) slow.flush();
+    expect(payloadsOf(slow.frames).map((m) => m.payload.data?.n)).toEqual([1, 2, 8, 9, 10]);
+    expect(slowSubscriber.size).toBe(0);
+  });
+
+  it('never has more than two frames unread in a slow socket, however many events come', async () => {
+    const { subscription, upstream } = sharedSubscription();
+    const slow = socket(true);
+    subscription.joinSocket('1', slow.sink, 100);
+    for (let n = 1; n <= 50; n += 1) upstream().next(event(n));
+    await settle();
+    expect(slow.unread()).toBe(2);
+    slow.flush();
+    expect(slow.unread()).toBe(2);
   });
 
   it('ends with the error after the frames already taken, then lets graphql-ws complete it', async () => {
@@ -108,16 +135,18 @@ describe('socket subscribers of a shared subscription', () => {
       done = result.done === true;
     });
     upstream().next(event(1));
+    upstream().next(event(2));
+    upstream().next(event(3));
     upstream().error({ code: 1006, reason: '' });
     await settle();
-    expect(done).toBe(false); // the event and the error are still on their way
-    slow.flush();
-    slow.flush();
+    expect(done).toBe(false); // events and the error are still on their way
+    while (slow.unread() > 0) slow.flush();
     await ended;
     expect(done).toBe(true);
-    const [first, failure] = payloadsOf(slow.frames);
-    expect(first).toEqual({ id: '7', type: 'next', payload: { data: { n: 1 } } });
-    expect(failure?.payload.errors?.[0]).toMatchObject({ extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
+    const messages = payloadsOf(slow.frames);
+    expect(messages.slice(0, 3)).toEqual([1, 2, 3].map((n) => ({ id: '7', type: 'next', payload: { data: { n } } })));
+    expect(messages[3]?.payload.errors?.[0]).toMatchObject({ extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
+    expect(messages).toHaveLength(4);
   });
 
   it('leaves the subscription when graphql-ws returns it, and the last one stops the upstream', async () => {
