@@ -20,7 +20,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { checkServices, installAndBuild } from '../scripts/setup.mjs';
 
@@ -51,7 +51,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const RATES = (process.env.BENCH_RATES ?? '2').split(',').map(Number);
 const PORT_OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 400);
 const CORES = cpus().length;
-const PIN = (process.env.BENCH_PIN ?? (CORES >= 2 ? '1' : '0')) === '1';
+const PIN = (process.env.BENCH_PIN ?? (CORES >= 2 ? '1' : '0')) === '1' && spawnSync('taskset', ['--version'], { stdio: 'ignore' }).status === 0;
 /** What is measured, in order: engagement's own subscribers, the gateway at the same size, then the gateway at full size. */
 const PHASES = [
   { path: 'direct', subscribers: Math.min(BASELINE_SUBSCRIBERS, SUBSCRIBERS) },
@@ -274,8 +274,10 @@ try {
   }
 
   const baseline = results[0];
+  // other work on the machine takes cores from the processes measured: latencies say how busy it was, CPU per delivery less so
+  const load = loadavg()[2].toFixed(1);
   const limit = openFilesLimit();
-  console.log(`\nComments posted for ${SECONDS} s at each rate; subscribers in ${CLIENTS} load processes${PIN ? ' (delivering process on core 0, load on the others)' : ''}; open-files limit ${limit}${limit < WANTED_OPEN_FILES ? ' (could not be raised)' : ''}; NODE_ENV=production\n`);
+  console.log(`\nComments posted for ${SECONDS} s at each rate; subscribers in ${CLIENTS} load processes${PIN ? ' (delivering process on core 0, load on the others)' : ''}; open-files limit ${limit}${limit < WANTED_OPEN_FILES ? ' (could not be raised)' : ''}; load average ${load} on ${CORES} cores over the last 15 min; NODE_ENV=production\n`);
   console.log(`| subscribers | connections | comments/s | delivered by | deliveries | p50 ms | p99 ms | deliveries/s | p50 vs baseline | p99 vs baseline | fan-out p50 ms | fan-out p99 ms | CPU µs per delivery | load processes' CPU µs per delivery |`);
   console.log('|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const p of results) {
