@@ -113,6 +113,9 @@ function refused(message: string, code: string): GraphQLError[] {
 export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySubscriptionsOptions): GatewaySubscriptions {
   const { config, log } = options;
   const limits = config.subscriptions;
+  // errors a subgraph sent with its event arrive already formatted; ours are GraphQLErrors
+  const format = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) =>
+    errors.map((error) => options.formatError(error instanceof GraphQLError ? error.toJSON() : error, error));
   const executor = new SubscriptionExecutor({
     signer: options.signer,
     subgraphUrl: (name, supergraph) => config.subgraphUrls[name] ?? supergraph.subgraphUrls[name],
@@ -122,9 +125,6 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
     serialize: (result: ExecutionResult) => JSON.stringify(result.errors ? { ...result, errors: format(result.errors) } : result),
     log,
   });
-  // errors a subgraph sent with its event arrive already formatted; ours are GraphQLErrors
-  const format = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) =>
-    errors.map((error) => options.formatError(error instanceof GraphQLError ? error.toJSON() : error, error));
   const limitRules = queryLimitRules(config);
   const sessions = new WeakMap<object, Session>();
   // open connections per account on this replica
