@@ -18,6 +18,7 @@ import type { CostModel } from '../cost';
 import { subscriptionDocument, type DocumentPolicy } from '../documents';
 import { queryLimitRules } from '../limits';
 import { SubscriptionExecutor } from './executor';
+import { keepAlive } from './keep-alive';
 import { prepareOperation, type PreparedOperation } from './operation';
 import type { SubscriptionPlanner } from './planner';
 import type { FrameSink } from './socket-subscriber';
@@ -218,11 +219,15 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
       onError: (_ctx, _id, _payload, errors) => format(errors),
     },
     wss,
+    // no timers per connection: one keepAlive for all of them (below)
+    0,
   );
+  const stopKeepAlive = keepAlive(wss);
 
   return {
     executor,
     close: async () => {
+      stopKeepAlive();
       await server.dispose();
       await executor.close();
     },
