@@ -1,22 +1,64 @@
-// Live updates at scale: N subscribers (2000 by default) to commentAdded through the gateway,
-// selecting fields of three subgraphs, against the same events delivered by engagement directly
-// to N subscribers of its own, in the same run. Reports delivery latency from the start of the
-// postComment mutation to receipt (p50/p99 over every delivery), deliveries per second, and the
-// gateway's resident memory idle, with the subscribers connected, and after the events.
+// Live updates at scale: N subscribers (20,000 by default) to commentAdded through the gateway,
+// selecting fields of three subgraphs. The baseline, in the same run, is engagement delivering
+// the same events to subscribers of its own, at BENCH_BASELINE_SUBSCRIBERS (2,000: engagement
+// runs its resolver per subscriber and cannot serve 20,000), beside the gateway at that size.
+// Reports delivery latency from the start of the postComment mutation to receipt (p50/p99 over
+// every delivery), the fan-out alone (each receipt after the first receipt of the same comment,
+// p50/p99), deliveries per second, the CPU time the delivering process spent per delivery
+// (what the fan-out costs however busy the machine is; it includes the process's part in the
+// mutation and the completion), and its resident memory before the subscribers connect, with
+// them connected, after the events, and per 1,000 subscribers.
+//
+// The subscribers live in BENCH_CLIENTS load processes (bench/subscribers.mjs), each connecting
+// from its own loopback address (127.0.0.2, .3, …) so no one source address runs out of ephemeral
+// ports. With BENCH_PIN (on where there are two cores or more) the delivering processes run on
+// core 0 and the load processes on the others, so the clients' own work does not queue behind
+// the fan-out measured. The bench raises its open-files limit (the stack inherits it); where the
+// hard limit cannot be raised and one process cannot hold a socket per subscriber, subscribers
+// share connections (several subscriptions per graphql-ws connection, as a UI with several live
+// views does) and the table's connections column says so.
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { root, checkServices, installAndBuild } from '../scripts/setup.mjs';
-import { BENCH_SECRET, createEpisode, creator, graphql, percentile, startBenchStack } from './lib.mjs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { checkServices, installAndBuild } from '../scripts/setup.mjs';
 
-const require = createRequire(import.meta.url);
-const WebSocket = require(path.join(root, 'gateway/node_modules/ws'));
-const { signEnvelope, operationBody, OPERATION_ENVELOPE_EXTENSION } = require(path.join(root, 'packages/auth/dist/index.js'));
-const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 2000);
+/** The open-files limit asked for: a socket per subscriber, and room for the rest. */
+const WANTED_OPEN_FILES = 100_000;
+if (!process.env.WAVEGRAPH_BENCH_LIMITS) {
+  // raise the soft limit to WANTED_OPEN_FILES, or as far as the hard limit allows, then run again under it
+  const script = `ulimit -n ${WANTED_OPEN_FILES} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`;
+  const run = spawnSync('bash', ['-c', script, process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, WAVEGRAPH_BENCH_LIMITS: '1' },
+  });
+  process.exit(run.status ?? 1);
+}
+
+const { BENCH_SECRET, createEpisode, creator, graphql, percentile, startBenchStack } = await import('./lib.mjs');
+
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 20_000);
+/**
+ * The baseline's size: engagement runs its resolver once per subscriber and event, and at 20,000
+ * direct subscribers it falls so far behind that its mutations time out, so the baseline (and the
+ * gateway beside it, for the ratio at equal size) runs at this many.
+ */
+const BASELINE_SUBSCRIBERS = Number(process.env.BENCH_BASELINE_SUBSCRIBERS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-// a gentle rate both paths keep up with, then one where every subscriber gets 20 events a second
-const RATES = (process.env.BENCH_RATES ?? '2,20').split(',').map(Number);
+// 2 comments/s is the target rate; at 20,000 subscribers 20/s would be 400,000 deliveries a second
+// from one process, so that row is for smaller runs (BENCH_SUBSCRIBERS=2000 BENCH_RATES=2,20)
+const RATES = (process.env.BENCH_RATES ?? '2').split(',').map(Number);
+const PORT_OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 400);
+const CORES = cpus().length;
+const PIN = (process.env.BENCH_PIN ?? (CORES >= 2 ? '1' : '0')) === '1' && spawnSync('taskset', ['--version'], { stdio: 'ignore' }).status === 0;
+/** What is measured, in order: engagement's own subscribers, the gateway at the same size, then the gateway at full size. */
+const PHASES = [
+  { path: 'direct', subscribers: Math.min(BASELINE_SUBSCRIBERS, SUBSCRIBERS) },
+  { path: 'gateway', subscribers: Math.min(BASELINE_SUBSCRIBERS, SUBSCRIBERS) },
+  { path: 'gateway', subscribers: SUBSCRIBERS },
+  // BENCH_BASELINE_SUBSCRIBERS=0 measures the gateway at full size only
+].filter((phase, i, all) => phase.subscribers > 0 && (i === 0 || phase.subscribers !== all[i - 1].subscribers || phase.path !== all[i - 1].path));
 
 const THROUGH_GATEWAY = `subscription($e: ID!) { commentAdded(episodeId: $e) { id body author { handle } episode { title likeCount } } }`;
 // what engagement alone can answer: the same comment, with references where the gateway fills in fields
@@ -24,152 +66,234 @@ const DIRECT = `subscription($e: ID!) { commentAdded(episodeId: $e) { id body au
 const POST = 'mutation($e: ID!, $b: String!) { postComment(episodeId: $e, body: $b) { id } }';
 
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+/** CPU time the process has used, user and system, in ms (clock ticks of 10 ms). */
+const cpuMs = (pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13).reduce((sum, ticks) => sum + Number(ticks) * 10, 0);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The same clock as the load processes' receipts. */
+const now = () => performance.timeOrigin + performance.now();
+const openFilesLimit = () => Number(/^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))[1]);
 
-/**
- * N graphql-transport-ws connections, one subscription each, opened 100 at a time. Each received
- * comment body carries the id of the mutation that posted it; `onEvent(sentId)` runs per delivery.
- */
-async function openSubscribers(url, query, variables, connectionParams, onEvent, extensions = () => undefined) {
-  const sockets = [];
-  const openOne = () =>
-    new Promise((resolve, reject) => {
-      const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
-      socket.on('error', reject);
-      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: connectionParams() })));
-      socket.on('message', (raw) => {
-        const message = JSON.parse(raw);
-        if (message.type === 'connection_ack') {
-          socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables, extensions: extensions() } }));
-          resolve(socket);
-        } else if (message.type === 'next') {
-          if (message.payload.errors) throw new Error(JSON.stringify(message.payload.errors));
-          onEvent(message.payload.data.commentAdded.body);
-        } else if (message.type === 'error') {
-          reject(new Error(JSON.stringify(message.payload)));
-        }
-      });
-      socket.on('close', (code) => code !== 1000 && code !== 1005 && reject(new Error(`closed with ${code}`)));
-    });
-  for (let i = 0; i < SUBSCRIBERS; i += 100) sockets.push(...(await Promise.all(Array.from({ length: Math.min(100, SUBSCRIBERS - i) }, openOne))));
-  return { close: () => sockets.forEach((socket) => socket.close(1000)) };
+// every process keeps a few hundred descriptors for itself (listeners, pools, Redis, Postgres)
+const RESERVED_FILES = 500;
+/** Subscriptions per connection for `subscribers`: one, unless the open-files limit cannot hold that many sockets. */
+const perConnection = (subscribers) => Number(process.env.BENCH_SUBSCRIPTIONS_PER_CONNECTION ?? Math.max(1, Math.ceil(subscribers / (openFilesLimit() - RESERVED_FILES))));
+for (const { subscribers } of PHASES) {
+  if (subscribers % perConnection(subscribers) !== 0) throw new Error(`${subscribers} subscribers do not split into connections of ${perConnection(subscribers)} subscriptions`);
 }
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? Math.max(2, Math.ceil(SUBSCRIBERS / perConnection(SUBSCRIBERS) / 10_000)));
 
-/** Posts comments at a steady rate and measures every delivery of each to the subscribers. */
-async function measure(name, rate, gateway, author, episodeId, subscribe) {
-  const events = Math.max(1, Math.round(rate * SECONDS));
-  const sentAt = new Map();
-  const latencies = [];
-  let lastReceipt = 0;
-  let warmups = 0;
-  const subscribers = await subscribe((body) => {
-    const now = performance.now();
-    if (body.startsWith('warmup')) {
-      warmups += 1;
-      return;
-    }
-    latencies.push(now - sentAt.get(body));
-    lastReceipt = now;
+const pin = (pid, cores) => {
+  if (PIN) spawnSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
+};
+
+/** The load processes, sharing the connections of each phase. */
+function startClients() {
+  const clientCores = CORES > 1 ? `1-${CORES - 1}` : '0';
+  const children = Array.from({ length: CLIENTS }, () => {
+    const argv = [process.execPath, fileURLToPath(new URL('subscribers.mjs', import.meta.url))];
+    const [command, ...args] = PIN ? ['taskset', '-c', clientCores, ...argv] : argv;
+    const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, BENCH_SECRET } });
+    child.on('exit', (code) => {
+      if (code !== 0 && !stopped) {
+        console.error(`✖ a subscriber process exited with ${code}`);
+        process.exitCode = 1;
+      }
+    });
+    return child;
   });
-  // every subscriber is live once each has received one comment
-  for (let attempt = 0; warmups < SUBSCRIBERS; attempt += 1) {
-    if (attempt % 50 === 0) await graphql(gateway, POST, { e: episodeId, b: `warmup ${attempt}` }, author.auth);
-    await sleep(100);
-    if (attempt > 600) throw new Error(`${name}: only ${warmups} of ${SUBSCRIBERS} subscribers are live`);
-  }
-  warmups = -Infinity; // later warm-ups reaching the stragglers are ignored
-  const connectedRss = rssOf();
-  const started = performance.now();
-  const posts = [];
-  for (let i = 0; i < events; i += 1) {
-    const body = `event ${i} ${randomUUID()}`;
-    sentAt.set(body, performance.now());
-    posts.push(graphql(gateway, POST, { e: episodeId, b: body }, author.auth));
-    await sleep(1000 / rate);
-  }
-  await Promise.all(posts);
-  const expected = events * SUBSCRIBERS;
-  for (let waited = 0; latencies.length < expected && waited < 60_000; waited += 50) await sleep(50);
-  const afterRss = rssOf();
-  subscribers.close();
-  latencies.sort((a, b) => a - b);
+  let stopped = false;
+  const reply = (child, type) => new Promise((resolve) => {
+    const on = (message) => {
+      if (message.type !== type) return;
+      child.off('message', on);
+      resolve(message);
+    };
+    child.on('message', on);
+  });
+  const all = (command, type) => Promise.all(children.map((child) => {
+    const answer = reply(child, type);
+    child.send(command);
+    return answer;
+  }));
   return {
-    name,
-    rate,
-    delivered: latencies.length,
-    expected,
-    perSecond: latencies.length / ((lastReceipt - started) / 1000),
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    connectedRss,
-    afterRss,
+    children,
+    all,
+    /** CPU time of every load process together, in ms. */
+    cpuMs: () => children.reduce((sum, child) => sum + cpuMs(child.pid), 0),
+    stop: () => {
+      stopped = true;
+      children.forEach((child) => child.kill());
+    },
   };
 }
 
-let rssOf = () => 0;
+/**
+ * Opens the subscribers of one path, makes sure every one is live, measures each rate, and
+ * reads the delivering process's memory before, connected and after.
+ */
+async function measurePath(name, subscribers, pid, clients, open, post) {
+  const before = rssMb(pid);
+  const started = performance.now();
+  const each = perConnection(subscribers);
+  const connections = subscribers / each;
+  await Promise.all(clients.children.map((child, i) => {
+    const share = Math.floor(connections / CLIENTS) + (i < connections % CLIENTS ? 1 : 0);
+    const opened = new Promise((resolve) => child.on('message', function on(message) {
+      if (message.type === 'opened') resolve(child.off('message', on));
+    }));
+    child.send({ type: 'open', perConnection: each, connections: share, localAddress: `127.0.0.${2 + i}`, ...open });
+    return opened;
+  }));
+  const connectSeconds = (performance.now() - started) / 1000;
+  console.error(`${name}: ${subscribers} subscribers connected in ${connectSeconds.toFixed(0)} s`);
+  // every subscriber is live once each has received one comment
+  let live = false;
+  const allLive = Promise.all(clients.children.map((child) => new Promise((resolve) => {
+    const on = (message) => message.type === 'live' && (child.off('message', on), resolve());
+    child.on('message', on);
+  }))).then(() => (live = true));
+  for (let attempt = 0; !live; attempt += 1) {
+    if (attempt % 50 === 0) await post(`warmup ${attempt}`);
+    await sleep(100);
+    if (attempt > 1200) throw new Error(`${name}: not every subscriber is live after two minutes`);
+  }
+  await allLive;
+  await sleep(1000); // the stragglers' warm-ups are out of the way
+  const connected = rssMb(pid);
+  console.error(`${name}: every subscriber is live; ${(connected - before).toFixed(0)} MB more resident memory`);
+  const rows = [];
+  for (const rate of RATES) rows.push(await measureRate(name, subscribers, rate, clients, post, pid));
+  const after = rssMb(pid);
+  await clients.all({ type: 'close' }, 'closed');
+  await sleep(2000);
+  return { name, subscribers, connections, rows, memory: { before, connected, after }, connectSeconds };
+}
+
+/** Posts comments at a steady rate and measures every delivery of each to the subscribers. */
+async function measureRate(name, subscribers, rate, clients, post, pid) {
+  const events = Math.max(1, Math.round(rate * SECONDS));
+  const expected = events * subscribers;
+  let received = 0;
+  const counts = clients.children.map(() => 0);
+  const listeners = clients.children.map((child, i) => {
+    const on = (message) => {
+      if (message.type !== 'progress') return;
+      counts[i] = message.received;
+      received = counts.reduce((a, b) => a + b, 0);
+    };
+    child.on('message', on);
+    return on;
+  });
+  clients.children.forEach((child) => child.send({ type: 'measure' }));
+  await sleep(200);
+  const sentAt = new Map();
+  const posts = [];
+  let failedPosts = 0;
+  const first = now();
+  const cpuBefore = cpuMs(pid);
+  const clientCpuBefore = clients.cpuMs();
+  for (let i = 0; i < events; i += 1) {
+    const body = `event ${i} ${randomUUID()}`;
+    sentAt.set(body, now());
+    // a comment that was not posted is counted (its deliveries are missing), not fatal: the row still says what happened
+    posts.push(post(body).catch((error) => {
+      failedPosts += 1;
+      sentAt.delete(body);
+      console.error(`${name}, ${rate}/s: posting a comment failed: ${error.message}`);
+    }));
+    await sleep(1000 / rate);
+  }
+  await Promise.all(posts);
+  const deliverable = (events - failedPosts) * subscribers;
+  for (let waited = 0; received < deliverable && waited < 60_000; waited += 100) await sleep(100);
+  const cpu = cpuMs(pid) - cpuBefore;
+  const clientCpu = clients.cpuMs() - clientCpuBefore;
+  await sleep(300); // the last progress report
+  clients.children.forEach((child, i) => child.off('message', listeners[i]));
+  const answers = await clients.all({ type: 'collect' }, 'receipts');
+  const latencies = [];
+  // the fan-out alone: each receipt after the first receipt of the same comment
+  const firstReceipt = new Map();
+  for (const { receipts } of answers) {
+    for (const [body, times] of Object.entries(receipts)) {
+      for (const t of times) if (!(firstReceipt.get(body) <= t)) firstReceipt.set(body, t);
+    }
+  }
+  const spreads = [];
+  let last = first;
+  for (const { receipts } of answers) {
+    for (const [body, times] of Object.entries(receipts)) {
+      const sent = sentAt.get(body);
+      if (sent === undefined) continue;
+      for (const t of times) {
+        latencies.push(t - sent);
+        spreads.push(t - firstReceipt.get(body));
+        if (t > last) last = t;
+      }
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  spreads.sort((a, b) => a - b);
+  console.error(`${name}, ${rate} comments/s: ${latencies.length}/${expected} delivered, p50 ${percentile(latencies, 50)?.toFixed(1)} ms, p99 ${percentile(latencies, 99)?.toFixed(1)} ms`);
+  return { name, subscribers, rate, spreadP50: percentile(spreads, 50), spreadP99: percentile(spreads, 99), cpuPerDelivery: (cpu * 1000) / latencies.length, clientCpuPerDelivery: (clientCpu * 1000) / latencies.length, delivered: latencies.length, expected, perSecond: latencies.length / ((last - first) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
 
 if (!process.argv.includes('--no-build')) {
   checkServices();
   installAndBuild();
 }
-const stack = await startBenchStack({ name: 'subscriptions', portOffset: 400, secret: BENCH_SECRET });
+const stack = await startBenchStack({ name: 'subscriptions', portOffset: PORT_OFFSET, secret: BENCH_SECRET });
+const clients = startClients();
 try {
   const gateway = stack.url('gateway');
-  const gatewayPid = stack.pid('gateway');
-  const engagementPid = stack.pid('engagement');
+  const pids = { gateway: stack.pid('gateway'), direct: stack.pid('engagement') };
+  // the processes that fan out on core 0, the clients on the others
+  pin(pids.gateway, '0');
+  pin(pids.direct, '0');
   const author = await creator(gateway, 'bench_live');
   const episodeId = await createEpisode(author, 'Live');
   await graphql(gateway, 'mutation($id: ID!) { publishEpisode(id: $id) { id } }', { id: episodeId }, author.auth);
+  const post = (body) => graphql(gateway, POST, { e: episodeId, b: body }, author.auth);
   // engagement accepts comments once it has learned of the publication
   for (let tries = 0; ; tries += 1) {
     try {
-      await graphql(gateway, POST, { e: episodeId, b: 'hello' }, author.auth);
+      await post('hello');
       break;
     } catch (error) {
       if (tries > 100) throw error;
       await sleep(100);
     }
   }
-  const idle = { gateway: rssMb(gatewayPid), engagement: rssMb(engagementPid) };
 
-  const rows = [];
-  for (const rate of RATES) {
-    rssOf = () => rssMb(engagementPid);
-    const direct = await measure('engagement directly (baseline)', rate, gateway, author, episodeId, (onEvent) =>
-      openSubscribers(
-        stack.url('engagement'),
-        DIRECT,
-        { e: episodeId },
-        () => signEnvelope(BENCH_SECRET, { viewer: null, requestId: randomUUID(), timestamp: Date.now(), body: '' }),
-        onEvent,
-        // a subgraph runs a subscribe message only when it is signed over its operation, like the gateway signs it
-        () => ({ [OPERATION_ENVELOPE_EXTENSION]: signEnvelope(BENCH_SECRET, { viewer: null, requestId: randomUUID(), timestamp: Date.now(), body: operationBody(DIRECT, { e: episodeId }) }) }),
-      ),
-    );
-    await sleep(2000);
-    rssOf = () => rssMb(gatewayPid);
-    const federated = await measure('through the gateway', rate, gateway, author, episodeId, (onEvent) => openSubscribers(gateway, THROUGH_GATEWAY, { e: episodeId }, () => ({}), onEvent));
-    await sleep(2000);
-    rows.push([direct, federated]);
+  const results = [];
+  for (const phase of PHASES) {
+    const direct = phase.path === 'direct';
+    const name = direct ? 'engagement directly (baseline)' : 'through the gateway';
+    const open = { url: direct ? stack.url('engagement') : gateway, mode: phase.path, query: direct ? DIRECT : THROUGH_GATEWAY, variables: { e: episodeId } };
+    results.push(await measurePath(name, phase.subscribers, direct ? pids.direct : pids.gateway, clients, open, post));
   }
 
-  console.log(`\n${SUBSCRIBERS} subscribers, comments posted for ${SECONDS} s at each rate (NODE_ENV=production)\n`);
-  console.log('| comments/s | delivered by | deliveries | p50 ms | p99 ms | deliveries/s | p50 vs direct | p99 vs direct | deliveries/s vs direct |');
-  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const [direct, federated] of rows) {
-    for (const r of [direct, federated]) {
-      console.log(
-        `| ${r.rate} | ${r.name} | ${r.delivered}/${r.expected} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.perSecond.toFixed(0)} | ${(r.p50 / direct.p50).toFixed(2)}x | ${(r.p99 / direct.p99).toFixed(2)}x | ${(r.perSecond / direct.perSecond).toFixed(2)}x |`,
-      );
-    }
+  const baseline = results[0];
+  // other work on the machine takes cores from the processes measured: latencies say how busy it was, CPU per delivery less so
+  const load = loadavg()[2].toFixed(1);
+  const limit = openFilesLimit();
+  console.log(`\nComments posted for ${SECONDS} s at each rate; subscribers in ${CLIENTS} load processes${PIN ? ' (delivering process on core 0, load on the others)' : ''}; open-files limit ${limit}${limit < WANTED_OPEN_FILES ? ' (could not be raised)' : ''}; load average ${load} on ${CORES} cores over the last 15 min; NODE_ENV=production\n`);
+  console.log(`| subscribers | connections | comments/s | delivered by | deliveries | p50 ms | p99 ms | deliveries/s | p50 vs baseline | p99 vs baseline | fan-out p50 ms | fan-out p99 ms | CPU µs per delivery | load processes' CPU µs per delivery |`);
+  console.log('|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const p of results) {
+    p.rows.forEach((r, i) => {
+      const base = baseline.rows[i];
+      console.log(`| ${p.subscribers} | ${p.connections} | ${r.rate} | ${r.name} | ${r.delivered}/${r.expected} | ${r.p50?.toFixed(1)} | ${r.p99?.toFixed(1)} | ${r.perSecond.toFixed(0)} | ${(r.p50 / base.p50).toFixed(2)}x | ${(r.p99 / base.p99).toFixed(2)}x | ${r.spreadP50?.toFixed(1)} | ${r.spreadP99?.toFixed(1)} | ${r.cpuPerDelivery.toFixed(1)} | ${r.clientCpuPerDelivery.toFixed(1)} |`);
+    });
   }
-  console.log('\n| resident memory (MB) | idle | subscribers connected | after the events |');
-  console.log('|---|---:|---:|---:|');
-  for (const [direct, federated] of rows) {
-    console.log(`| engagement, ${direct.rate} comments/s to direct subscribers | ${idle.engagement.toFixed(0)} | ${direct.connectedRss.toFixed(0)} | ${direct.afterRss.toFixed(0)} |`);
-    console.log(`| gateway, ${federated.rate} comments/s to federated subscribers | ${idle.gateway.toFixed(0)} | ${federated.connectedRss.toFixed(0)} | ${federated.afterRss.toFixed(0)} |`);
+  console.log('\n| resident memory (MB) | subscribers | before | subscribers connected | after the events | per 1,000 subscribers | connecting took |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const p of results) {
+    const { before, connected, after } = p.memory;
+    console.log(`| ${p.name} | ${p.subscribers} | ${before.toFixed(0)} | ${connected.toFixed(0)} | ${after.toFixed(0)} | ${((connected - before) / (p.subscribers / 1000)).toFixed(1)} | ${p.connectSeconds.toFixed(0)} s |`);
   }
-  if (rows.flat().some((r) => r.delivered < r.expected)) process.exitCode = 1;
+  if (results.some((p) => p.rows.some((r) => r.delivered < r.expected))) process.exitCode = 1;
 } finally {
+  clients.stop();
   await stack.stop();
 }

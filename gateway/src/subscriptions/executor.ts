@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { EventCompleter, type EventRequest } from './complete-event';
 import type { PlannedSupergraph, SubscriptionPlan } from './planner';
 import { SharedSubscription } from './shared-subscription';
+import type { FrameSink, SocketSubscriber } from './socket-subscriber';
 import { UpstreamClients } from './upstream';
 import type { Signer } from '../subgraph/signer';
 
@@ -16,6 +17,8 @@ export interface ExecutorOptions {
   /** The data sources of the gateway's entity fetches, for the supergraph being served. */
   sources(supergraph: PlannedSupergraph): ServiceMap;
   bufferPerSubscription: number;
+  /** The payload of a `next` message for a completed result, once per event (see SharedSubscriptionOptions.serialize). */
+  serialize(result: ExecutionResult): string;
   log: Logger;
 }
 
@@ -38,11 +41,14 @@ export class SubscriptionExecutor {
     this.upstream = new UpstreamClients(options.signer, options.log);
   }
 
+  /** An in-process subscriber: a queue of completed results. */
   subscribe(supergraph: PlannedSupergraph, plan: SubscriptionPlan, request: EventRequest): BoundedQueue<ExecutionResult> {
-    const key = JSON.stringify([encodeViewer(request.viewer), request.query, request.operationName ?? null, request.variables]);
-    let subscription = this.shared.get(key);
-    if (!subscription) subscription = this.open(key, supergraph, plan, request);
-    return subscription.join(this.options.bufferPerSubscription);
+    return this.sharedFor(supergraph, plan, request).join(this.options.bufferPerSubscription);
+  }
+
+  /** A subscriber on a client's socket, sent each event's payload as serialized once for all (see SocketSubscriber). */
+  subscribeSocket(supergraph: PlannedSupergraph, plan: SubscriptionPlan, request: EventRequest, id: string, sink: FrameSink): SocketSubscriber {
+    return this.sharedFor(supergraph, plan, request).joinSocket(id, sink, this.options.bufferPerSubscription);
   }
 
   /** Open shared upstream subscriptions and subgraph connections, for tests and operators. */
@@ -50,6 +56,11 @@ export class SubscriptionExecutor {
     let subscribers = 0;
     for (const subscription of this.shared.values()) subscribers += subscription.subscribers;
     return { subscribers, upstreamSubscriptions: this.shared.size, upstreamConnections: this.upstream.size };
+  }
+
+  private sharedFor(supergraph: PlannedSupergraph, plan: SubscriptionPlan, request: EventRequest): SharedSubscription {
+    const key = JSON.stringify([encodeViewer(request.viewer), request.query, request.operationName ?? null, request.variables]);
+    return this.shared.get(key) ?? this.open(key, supergraph, plan, request);
   }
 
   async close(): Promise<void> {
@@ -74,6 +85,7 @@ export class SubscriptionExecutor {
       onClosed: () => {
         if (this.shared.get(key) === subscription) this.shared.delete(key);
       },
+      serialize: this.options.serialize,
       log: this.options.log,
     });
     this.shared.set(key, subscription);

@@ -4,7 +4,7 @@ import type { SubscribePayload } from 'graphql-ws';
 import type { GatewayConfig } from '../config';
 import { overBudget, type CostModel } from '../cost';
 import { isTokenLimitError, QueryTooComplexError, withoutSuggestions } from '../limits';
-import type { SubscriptionPlan, SubscriptionPlanner } from './planner';
+import type { CheckedDocument, SubscriptionPlan, SubscriptionPlanner } from './planner';
 import { nulCharacterError } from '../protection/well-formed';
 
 /** A subscription that passed every check an HTTP operation passes, with its plan. */
@@ -33,18 +33,26 @@ function validationError(error: GraphQLError, production: boolean): GraphQLError
   return new GraphQLError(message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
 }
 
-/** Parses (token limit), validates (depth, aliases, directives), prices, checks variables and plans. */
-export function prepareOperation(planner: SubscriptionPlanner, payload: SubscribePayload, checks: OperationChecks): PreparedOperation | { errors: readonly GraphQLError[] } {
-  const { config } = checks;
+/** Parses (token limit) and validates (depth, aliases, directives): what depends on the text alone. */
+function checkDocument(planner: SubscriptionPlanner, query: string, checks: OperationChecks): CheckedDocument {
   let document: DocumentNode;
   try {
-    document = parse(payload.query, { maxTokens: config.maxTokens });
+    document = parse(query, { maxTokens: checks.config.maxTokens });
   } catch (error) {
     if (isTokenLimitError(error)) return { errors: [new QueryTooComplexError((error as GraphQLError).message)] };
     return failed(error instanceof GraphQLError ? error.message : 'Syntax error', 'GRAPHQL_PARSE_FAILED');
   }
   const invalid = planner.validate(document, checks.limitRules);
-  if (invalid.length > 0) return { errors: invalid.map((error) => validationError(error, config.production)) };
+  if (invalid.length > 0) return { errors: invalid.map((error) => validationError(error, checks.config.production)) };
+  return { document };
+}
+
+/** Parses (token limit), validates (depth, aliases, directives), prices, checks variables and plans. */
+export function prepareOperation(planner: SubscriptionPlanner, payload: SubscribePayload, checks: OperationChecks): PreparedOperation | { errors: readonly GraphQLError[] } {
+  const { config } = checks;
+  const checked = planner.checked(payload.query, () => checkDocument(planner, payload.query, checks));
+  if ('errors' in checked) return checked;
+  const { document } = checked;
   const operationName = payload.operationName ?? undefined;
   const operation = getOperationAST(document, operationName);
   if (!operation) return failed('Unable to identify the operation to run', 'BAD_REQUEST');

@@ -20,6 +20,9 @@ export interface PlannedSupergraph {
   subgraphUrls: Record<string, string>;
 }
 
+/** A subscription document parsed and validated, or why it cannot run. */
+export type CheckedDocument = { document: DocumentNode } | { errors: readonly GraphQLError[] };
+
 function invalid(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
 }
@@ -37,6 +40,7 @@ export class SubscriptionPlanner implements PlannedSupergraph {
   readonly schema: GraphQLSchema;
   private readonly planner: QueryPlanner;
   private readonly plans = new Map<string, SubscriptionPlan>();
+  private readonly checkedDocuments = new Map<string, CheckedDocument>();
 
   constructor(supergraphSdl: string) {
     const supergraph = Supergraph.build(supergraphSdl);
@@ -50,6 +54,22 @@ export class SubscriptionPlanner implements PlannedSupergraph {
   /** The errors that make an operation unfit to run: graphql-js's rules, then `extraRules`. */
   validate(document: DocumentNode, extraRules: readonly ValidationRule[] = []): readonly GraphQLError[] {
     return validate(this.schema, document, [...specifiedRules, ...extraRules]);
+  }
+
+  /**
+   * The outcome of parsing and validating `query` (by `check`), once per document text: thousands
+   * of clients subscribe with the same document, and each then holds the one shared AST. `check`
+   * depends on the text alone and the gateway's fixed limits, never on who subscribes.
+   */
+  checked(query: string, check: () => CheckedDocument): CheckedDocument {
+    let outcome = this.checkedDocuments.get(query);
+    if (!outcome) {
+      outcome = check();
+      // as for plans: a stream of distinct documents empties it rather than growing it
+      if (this.checkedDocuments.size >= 1000) this.checkedDocuments.clear();
+      this.checkedDocuments.set(query, outcome);
+    }
+    return outcome;
   }
 
   /** Plans a validated subscription operation; `cacheKey` identifies the document text and operation name. */

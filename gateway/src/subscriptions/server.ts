@@ -1,13 +1,14 @@
 /// <reference path="../graphql-ws-use-ws.d.ts" />
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ServiceMap } from '@apollo/gateway';
 import type { Viewer } from '@wavegraph/auth';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { SessionVerifier } from '../auth';
 import type { GatewayConfig } from '../config';
 import type { Limit } from '../protection/limiter';
@@ -17,8 +18,10 @@ import type { CostModel } from '../cost';
 import { subscriptionDocument, type DocumentPolicy } from '../documents';
 import { queryLimitRules } from '../limits';
 import { SubscriptionExecutor } from './executor';
+import { keepAlive } from './keep-alive';
 import { prepareOperation, type PreparedOperation } from './operation';
 import type { SubscriptionPlanner } from './planner';
+import type { FrameSink } from './socket-subscriber';
 import type { Signer } from '../subgraph/signer';
 
 export interface GatewaySubscriptionsOptions {
@@ -53,6 +56,8 @@ interface Session {
   /** What its rate limits count it as: the account, or the address when anonymous. */
   caller: string;
   connectionId: string;
+  /** Where this connection's subscribers write their `next` frames. */
+  frames: FrameSink;
   expiry?: NodeJS.Timeout;
 }
 
@@ -71,6 +76,29 @@ function authorizationOf(params: Readonly<Record<string, unknown>> | undefined):
   return undefined;
 }
 
+/**
+ * Whole frames straight to the client's TCP socket, beneath ws; once the WebSocket is closing they
+ * go nowhere (graphql-ws then ends its subscriptions). ws has no public way to send bytes that are
+ * already framed: its send frames each message again per socket and writes header and body as two
+ * chunks, which at thousands of sockets per event is most of the fan-out's own cost. Writing to
+ * its socket keeps the order of ws's own frames, since with permessage-deflate off (see the
+ * server) ws writes every frame at once and queues nothing.
+ */
+function framesTo(socket: WebSocket): FrameSink {
+  const tcp = (socket as unknown as { _socket?: Duplex })._socket;
+  return {
+    get backlogged() {
+      return (tcp?.writableLength ?? socket.bufferedAmount) > 0;
+    },
+    send: (frame, written) => {
+      if (socket.readyState !== WebSocket.OPEN) written?.();
+      else if (tcp) tcp.write(frame, written);
+      // a ws that no longer keeps its socket there: send the text through its API
+      else socket.send(frame.subarray(frame[1] === 126 ? 4 : frame[1] === 127 ? 10 : 2), { binary: false }, written);
+    },
+  };
+}
+
 const takeOrNull = (limit: Limit | null, key: string) => (limit ? limit.take(key) : Promise.resolve(null));
 
 function refused(message: string, code: string): GraphQLError[] {
@@ -86,11 +114,16 @@ function refused(message: string, code: string): GraphQLError[] {
 export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySubscriptionsOptions): GatewaySubscriptions {
   const { config, log } = options;
   const limits = config.subscriptions;
+  // errors a subgraph sent with its event arrive already formatted; ours are GraphQLErrors
+  const format = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) =>
+    errors.map((error) => options.formatError(error instanceof GraphQLError ? error.toJSON() : error, error));
   const executor = new SubscriptionExecutor({
     signer: options.signer,
     subgraphUrl: (name, supergraph) => config.subgraphUrls[name] ?? supergraph.subgraphUrls[name],
     sources: (supergraph) => options.sources(supergraph as SubscriptionPlanner),
     bufferPerSubscription: limits.bufferPerSubscription,
+    // once per event for all its subscribers, as graphql-ws would send it to each
+    serialize: (result: ExecutionResult) => JSON.stringify(result.errors ? { ...result, errors: format(result.errors) } : result),
     log,
   });
   const limitRules = queryLimitRules(config);
@@ -104,10 +137,8 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
     else openPerUser.delete(viewer.id);
   };
   // a larger frame is refused by ws before it is buffered whole or parsed (close 1009)
-  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: limits.maxPayloadBytes });
-  // errors a subgraph sent with its event arrive already formatted; ours are GraphQLErrors
-  const format = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) =>
-    errors.map((error) => options.formatError(error instanceof GraphQLError ? error.toJSON() : error, error));
+  // permessage-deflate stays off: compressing each frame per socket would undo sending one frame to all (see framesTo)
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: limits.maxPayloadBytes, perMessageDeflate: false });
 
   const server = useServer<Record<string, unknown> | undefined>(
     {
@@ -134,7 +165,7 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
           return false;
         }
         if (viewer) openPerUser.set(viewer.id, (openPerUser.get(viewer.id) ?? 0) + 1);
-        const session: Session = { viewer, authorization: authorizationOf(ctx.connectionParams), caller, connectionId: randomUUID() };
+        const session: Session = { viewer, authorization: authorizationOf(ctx.connectionParams), caller, connectionId: randomUUID(), frames: framesTo(ctx.extra.socket) };
         if (verified) {
           // the connection lives only as long as the token it was opened with
           session.expiry = setTimeout(() => ctx.extra.socket.close(FORBIDDEN, 'Access token expired'), Math.max(0, verified.expiresAt - Date.now()));
@@ -148,7 +179,7 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
         if (session) release(session.viewer);
         sessions.delete(ctx);
       },
-      onSubscribe: async (ctx: Context<Record<string, unknown> | undefined, Extra>, _id, payload) => {
+      onSubscribe: async (ctx: Context<Record<string, unknown> | undefined, Extra>, id, payload) => {
         const session = sessions.get(ctx);
         if (!session) return refused('Not connected', 'UNAUTHENTICATED');
         // graphql-ws has already counted this one; counted before any await, or subscribe messages
@@ -174,29 +205,29 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
           document: prepared.document,
           operationName: payload.operationName ?? undefined,
           variableValues: payload.variables ?? {},
-          contextValue: { prepared, planner, session },
+          contextValue: { prepared, planner, session, id },
         };
       },
+      // graphql-ws runs the subscription's protocol; its events' `next` frames are written by the
+      // subscriber itself, serialized once per event for everyone (see SocketSubscriber)
       subscribe: (args) => {
-        const { prepared, planner, session } = args.contextValue as { prepared: PreparedOperation; planner: SubscriptionPlanner; session: Session };
-        return executor.subscribe(planner, prepared.plan, {
-          query: prepared.query,
-          operationName: prepared.operationName,
-          variables: prepared.variables,
-          viewer: session.viewer,
-          requestId: session.connectionId,
-        });
+        const { prepared, planner, session, id } = args.contextValue as { prepared: PreparedOperation; planner: SubscriptionPlanner; session: Session; id: string };
+        const request = { query: prepared.query, operationName: prepared.operationName, variables: prepared.variables, viewer: session.viewer, requestId: session.connectionId };
+        return executor.subscribeSocket(planner, prepared.plan, request, id, session.frames);
       },
       // refusals of an operation, formatted like HTTP errors; the connection stays open
       onError: (_ctx, _id, _payload, errors) => format(errors),
-      onNext: (_ctx, _id, _payload, _args, result: ExecutionResult) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
     },
     wss,
+    // no timers per connection: one keepAlive for all of them (below)
+    0,
   );
+  const stopKeepAlive = keepAlive(wss);
 
   return {
     executor,
     close: async () => {
+      stopKeepAlive();
       await server.dispose();
       await executor.close();
     },
