@@ -37,6 +37,11 @@ const POLL_MS = 200;
 const TIMEOUT_MS = 30_000;
 const PROCESSING_TIMEOUT_MS = Math.max(300_000, audioSeconds * 2000);
 const TOKEN_HEADER = 'x-upload-token';
+// another stack's ports and databases, for running beside a second checkout (default: the 4300s, wavegraph_bench_media_*)
+const portOffset = Number(process.env.BENCH_PORT_OFFSET ?? 300);
+const stackName = process.env.BENCH_STACK_NAME ?? 'media';
+// --upload-only skips the processing part (minutes of ffmpeg) when only the upload rows matter
+const uploadOnly = process.argv.includes('--upload-only');
 
 const CREATE_UPLOAD = 'mutation($i: CreateUploadInput!) { createUpload(input: $i) { uploadUrl token upload { id asset { id } } } }';
 const MEDIA_ASSET = 'query($id: ID!) { mediaAsset(id: $id) { status failedStep failureReason steps { name status attempts } } }';
@@ -198,7 +203,7 @@ async function uploadThroughput(stack, user) {
   // commit, queueing); the other chunks show what a PATCH costs without it
   const middle = viaGateway.details.map((chunks) => median(chunks.slice(1, -1).length ? chunks.slice(1, -1) : chunks));
   const finish = viaGateway.details.map((chunks, i) => chunks[chunks.length - 1] - middle[i]);
-  return { rows, baseline, chunk: { mbPerSec: chunkMb / median(middle), finishSeconds: median(finish), chunks: viaGateway.details[0].length } };
+  return { rows, baseline, viaGateway, chunk: { mbPerSec: chunkMb / median(middle), finishSeconds: median(finish), chunks: viaGateway.details[0].length } };
 }
 
 function uploadTable(rows, baseline) {
@@ -393,27 +398,7 @@ async function processing(stack, user) {
   return { source, duration, inProcess, bares, pipelines, bare: pick(bares), pipelineRun: pick(pipelines), dir, size: (await stat(source)).size };
 }
 
-// ---------------------------------------------------------------------------------------------
-
-if (!process.argv.includes('--no-build')) {
-  checkServices();
-  installAndBuild();
-}
-// also with --no-build (bench/run.mjs builds once, then runs each bench with it)
-ensureFfmpeg();
-const stack = await startBenchStack({ name: 'media', portOffset: 300, secret: BENCH_SECRET });
-try {
-  const user = await mediaCreator(stack.url('gateway'));
-
-  const upload = await uploadThroughput(stack, user);
-  console.log(`\nUpload throughput: ${uploadMb} MB of random bytes (MB = 2^20 bytes), best and median of ${uploadRuns} runs each; NODE_ENV=production\n`);
-  console.log(uploadTable(upload.rows, upload.baseline));
-  console.log(
-    `\nAn upload is timed to the answer of its last PATCH, which the server gives after finishing the upload (size and sha-256 over the file, ` +
-      `copy into storage, commit, queueing the processing). Via the gateway the ${upload.chunk.chunks} chunks other than the first and last ` +
-      `ran at ${upload.chunk.mbPerSec.toFixed(0)} MB/s (median), and the last chunk took ${upload.chunk.finishSeconds.toFixed(2)} s longer than them (that finish).`,
-  );
-
+async function processingReport(stack, user) {
   const p = await processing(stack, user);
   const { bare, pipelineRun, inProcess } = p;
   console.log(
@@ -440,6 +425,35 @@ try {
   console.log(stepTable(pipelineRun, inProcess, bare, inProcess.commands));
   if (pipelineRun.retried.length) console.log(`\n⚠ steps retried in the pipeline run: ${pipelineRun.retried.join(', ')}`);
   console.log(`\nThe commands (recorded from the steps' own code, $BENCH = a temp dir):\n\n${commandList(inProcess.commands, p.dir)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+if (!process.argv.includes('--no-build')) {
+  checkServices();
+  installAndBuild();
+}
+// also with --no-build (bench/run.mjs builds once, then runs each bench with it)
+ensureFfmpeg();
+const stack = await startBenchStack({ name: stackName, portOffset, secret: BENCH_SECRET });
+try {
+  const user = await mediaCreator(stack.url('gateway'));
+
+  const upload = await uploadThroughput(stack, user);
+  console.log(`\nUpload throughput: ${uploadMb} MB of random bytes (MB = 2^20 bytes), best and median of ${uploadRuns} runs each; NODE_ENV=production\n`);
+  console.log(uploadTable(upload.rows, upload.baseline));
+  const ratio = upload.viaGateway.median / upload.baseline.median;
+  console.log(
+    `\ntus via gateway vs streamed copy: ${ratio.toFixed(2)}x (median; best ${(upload.viaGateway.best / upload.baseline.best).toFixed(2)}x) ` +
+      `(target ≥ 0.8x: ${ratio >= 0.8 ? 'met' : 'NOT met'})`,
+  );
+  console.log(
+    `\nAn upload is timed to the answer of its last PATCH, which the server gives after finishing the upload (size and sha-256 over the file, ` +
+      `copy into storage, commit, queueing the processing). Via the gateway the ${upload.chunk.chunks} chunks other than the first and last ` +
+      `ran at ${upload.chunk.mbPerSec.toFixed(0)} MB/s (median), and the last chunk took ${upload.chunk.finishSeconds.toFixed(2)} s longer than them (that finish).`,
+  );
+
+  if (!uploadOnly) await processingReport(stack, user);
 } finally {
   await stack.stop();
 }
