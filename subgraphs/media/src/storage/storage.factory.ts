@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { FileStore } from '@tus/file-store';
 import type { DataStore } from '@tus/server';
 import type { MediaConfig } from '../media.config';
 import type { StagedReader } from '../upload/upload.hashes';
 import { FilesystemStorage } from './filesystem.storage';
+import { StagingFileStore } from './staging.file-store';
 import type { MediaStorage } from './storage.port';
 
 /*
@@ -27,7 +27,7 @@ export function createStorage(config: MediaConfig): MediaStorage {
 export function createUploadStore(config: MediaConfig): DataStore {
   if (config.storage === 'filesystem') {
     // the store's own expiry matches ours, so tus answers 410 and sends Upload-Expires by itself
-    return new FileStore({ directory: uploadsDir(config), expirationPeriodInMilliseconds: config.uploadTtlSeconds * 1000 });
+    return new StagingFileStore({ directory: uploadsDir(config), expirationPeriodInMilliseconds: config.uploadTtlSeconds * 1000 });
   }
   const { createS3TusStore } = loadS3<typeof import('./s3.tus-store')>('./s3.tus-store');
   return createS3TusStore(config);

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { FileStore } from '@tus/file-store';
+import { StagingFileStore } from '../storage/staging.file-store';
 import { Upload as TusUpload } from '@tus/server';
 import { UploadHashes, type StagedReader } from './upload.hashes';
 
@@ -26,14 +26,14 @@ const dropping = (data: Buffer, bytes: number): Readable =>
 describe('sha-256 of uploads while their bytes arrive', () => {
   let dir: string;
   const readStaged: StagedReader = (id, bytes) => createReadStream(path.join(dir, id), { start: 0, end: bytes - 1 });
-  /** A replica's view of the staged uploads: the tus file store, its writes hashed. */
+  /** A replica's view of the staged uploads: media's tus file store, its writes hashed. */
   const replica = (reader: StagedReader = readStaged) => {
-    const store = new FileStore({ directory: dir });
+    const store = new StagingFileStore({ directory: dir });
     const hashes = new UploadHashes(reader);
     hashes.attach(store);
     return { store, hashes };
   };
-  const newUpload = async (store: FileStore, size: number): Promise<string> => {
+  const newUpload = async (store: StagingFileStore, size: number): Promise<string> => {
     const id = randomUUID();
     await store.create(new TusUpload({ id, size, offset: 0 }));
     return id;
@@ -116,7 +116,7 @@ describe('sha-256 of uploads while their bytes arrive', () => {
   });
 
   it('forgets the oldest uploads beyond its bound', async () => {
-    const store = new FileStore({ directory: dir });
+    const store = new StagingFileStore({ directory: dir });
     const hashes = new UploadHashes(() => null, 2);
     hashes.attach(store);
     const data = randomBytes(100);
