@@ -33,6 +33,7 @@ describe('createUpload', () => {
     });
     expect(ticket.uploadUrl).toBe(`${h.origin}/uploads/${ticket.upload.id}`);
     expect(ticket.endpoint).toBe(`${h.origin}/uploads`);
+    expect(ticket.chunkSize).toBe(64 * 1024 * 1024);
     expect(new Date(ticket.expiresAt).getTime()).toBeGreaterThan(Date.now() + 3500_000);
     // the tus upload exists already: a HEAD answers with offset 0 and the declared length
     const head = await fetch(ticket.uploadUrl, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0', 'x-upload-token': ticket.token } });
