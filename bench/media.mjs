@@ -6,7 +6,7 @@
 // - processing time per minute of audio: upload complete → READY (BullMQ flow of sandboxed steps)
 //   against the very ffmpeg/ffprobe commands of those steps run by hand, one after the other.
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -141,22 +141,51 @@ function singlePatch(uploadUrl, token, file, size) {
   });
 }
 
+/** CPU ms a process has used so far, from /proc (Linux, where it counts in USER_HZ = 100 ticks/s); null elsewhere. */
+function processCpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU ms each process spends on a timed run: this one (the client, or the copy), the gateway and
+ * media. On a shared machine wall time varies with the neighbours' load; CPU per byte much less.
+ */
+function cpuMeter(stack) {
+  const sample = () => ({ bench: process.cpuUsage(), gateway: processCpuMs(stack.pid('gateway')), media: processCpuMs(stack.pid('media')) });
+  const since = (start) => {
+    const now = sample();
+    const bench = process.cpuUsage(start.bench);
+    const diff = (name) => (now[name] === null || start[name] === null ? null : now[name] - start[name]);
+    return { bench: (bench.user + bench.system) / 1000, gateway: diff('gateway'), media: diff('media') };
+  };
+  return { sample, since };
+}
+
 /**
  * `runs` timed copies or uploads of `bytes`; MB/s of each. `prepare` (untimed) returns what
  * `send` needs; `after` (untimed) lets the processing an upload started settle, so nothing
  * runs beside the next measurement.
  */
-async function throughput(name, bytes, { prepare = async () => undefined, send, after = async () => undefined }) {
+async function throughput(name, bytes, { prepare = async () => undefined, send, after = async () => undefined, meter }) {
   const rates = [];
   const details = [];
+  const cpu = [];
   for (let i = 0; i < uploadRuns; i += 1) {
     const prepared = await prepare(i);
+    const start = meter.sample();
     const { seconds: s, result } = await timed(() => send(prepared));
+    cpu.push(meter.since(start));
     rates.push(bytes / MB / s);
     details.push(result);
     await after(prepared);
   }
-  return { name, rates, best: Math.max(...rates), median: median(rates), details };
+  const cpuMedian = (name) => (cpu.some((c) => c[name] === null) ? null : median(cpu.map((c) => c[name])));
+  return { name, rates, best: Math.max(...rates), median: median(rates), details, cpu: { bench: cpuMedian('bench'), gateway: cpuMedian('gateway'), media: cpuMedian('media') } };
 }
 
 async function uploadThroughput(stack, user) {
@@ -178,11 +207,13 @@ async function uploadThroughput(stack, user) {
   };
   const removeCopy = () => rm(copy, { force: true });
 
+  const meter = cpuMeter(stack);
   const rows = [];
-  rows.push(await throughput('fs.copyFile, same disk', bytes, { prepare: removeCopy, send: () => copyFile(file, copy) }));
+  rows.push(await throughput('fs.copyFile, same disk', bytes, { prepare: removeCopy, send: () => copyFile(file, copy), meter }));
   const baseline = await throughput('streamed copy (read + write streams), same disk', bytes, {
     prepare: removeCopy,
     send: () => pipeline(createReadStream(file), createWriteStream(copy)),
+    meter,
   });
   rows.push(baseline);
   await removeCopy();
@@ -196,6 +227,7 @@ async function uploadThroughput(stack, user) {
         return tusClientUpload(url(t), t.token, file, t.chunkSize);
       },
       after: settle,
+      meter,
     });
     row.name = `tus-js-client, ${chunkSize / MB} MB chunks${chunkMb ? '' : " (the ticket's chunkSize)"}, ${where}`;
     row.chunkSize = chunkSize;
@@ -210,10 +242,11 @@ async function uploadThroughput(stack, user) {
         prepare: ticket,
         send: (t) => tusClientUpload(t.uploadUrl, t.token, file, SMALL_CHUNK_MB * MB),
         after: settle,
+        meter,
       }),
     );
   }
-  rows.push(await throughput('one streamed PATCH of the whole file, via gateway', bytes, { prepare: ticket, send: (t) => singlePatch(t.uploadUrl, t.token, file, bytes), after: settle }));
+  rows.push(await throughput('one streamed PATCH of the whole file, via gateway', bytes, { prepare: ticket, send: (t) => singlePatch(t.uploadUrl, t.token, file, bytes), after: settle, meter }));
   await rm(file, { force: true });
 
   // the last chunk's answer waits for the finish (size and sha-256 check, storing, commit,
@@ -226,9 +259,14 @@ async function uploadThroughput(stack, user) {
 }
 
 function uploadTable(rows, baseline) {
-  const lines = [`| run | best MB/s | median MB/s | best vs streamed copy | median vs streamed copy |`, '|---|---:|---:|---:|---:|'];
+  const lines = [
+    `| run | best MB/s | median MB/s | best vs streamed copy | median vs streamed copy | CPU ms: bench process / gateway / media (median) |`,
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  const ms = (value) => (value === null ? '–' : value.toFixed(0));
   for (const r of rows) {
-    lines.push(`| ${r.name} | ${r.best.toFixed(0)} | ${r.median.toFixed(0)} | ${(r.best / baseline.best).toFixed(2)}x | ${(r.median / baseline.median).toFixed(2)}x |`);
+    const cpu = `${ms(r.cpu.bench)} / ${ms(r.cpu.gateway)} / ${ms(r.cpu.media)}`;
+    lines.push(`| ${r.name} | ${r.best.toFixed(0)} | ${r.median.toFixed(0)} | ${(r.best / baseline.best).toFixed(2)}x | ${(r.median / baseline.median).toFixed(2)}x | ${cpu} |`);
   }
   return lines.join('\n');
 }
