@@ -76,7 +76,7 @@ export interface MediaConfig {
   s3?: { endpoint?: string; region: string; bucket: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
 }
 
-function uploadChunkBytesFromEnv(): number {
+export function uploadChunkBytesFromEnv(): number {
   const bytes = envInt('MEDIA_UPLOAD_CHUNK_BYTES', DEFAULT_UPLOAD_CHUNK_BYTES);
   // a GraphQL Int carries it
   if (bytes < 1 || bytes > 2 ** 31 - 1) throw new Error('MEDIA_UPLOAD_CHUNK_BYTES must be between 1 and 2147483647');
