@@ -1,11 +1,12 @@
 // Media pipeline, each part against a bare baseline in the same run:
 // - upload throughput: a file sent with tus-js-client through the gateway's /uploads/<id> (the
 //   media subgraph's tus server, up to the answer of the last PATCH, which includes verifying
-//   and storing the file) against copying the same file on the same disk;
+//   and storing the file), in the chunks the upload ticket recommends, against copying the same
+//   file on the same disk;
 // - processing time per minute of audio: upload complete → READY (BullMQ flow of sandboxed steps)
 //   against the very ffmpeg/ffprobe commands of those steps run by hand, one after the other.
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -30,15 +31,23 @@ const childProcess = require('node:child_process');
 const MB = 1024 * 1024; // MB here means MiB
 const uploadMb = Number(process.env.BENCH_UPLOAD_MB ?? 200);
 const uploadRuns = Number(process.env.BENCH_UPLOAD_RUNS ?? 3);
-const chunkMb = Number(process.env.BENCH_CHUNK_MB ?? 8);
+// tus-js-client's chunkSize: the upload ticket's (what media tells clients to send) unless set here
+const chunkMb = process.env.BENCH_CHUNK_MB ? Number(process.env.BENCH_CHUNK_MB) : null;
+// the bench's earlier fixed chunk size, kept as a row: what a client sending smaller chunks gets
+const SMALL_CHUNK_MB = 8;
 const audioSeconds = Number(process.env.BENCH_AUDIO_SECONDS ?? 600);
 const processingRuns = Number(process.env.BENCH_PROCESSING_RUNS ?? 1);
 const POLL_MS = 200;
 const TIMEOUT_MS = 30_000;
 const PROCESSING_TIMEOUT_MS = Math.max(300_000, audioSeconds * 2000);
 const TOKEN_HEADER = 'x-upload-token';
+// another stack's ports and databases, for running beside a second checkout (default: the 4300s, wavegraph_bench_media_*)
+const portOffset = Number(process.env.BENCH_PORT_OFFSET ?? 300);
+const stackName = process.env.BENCH_STACK_NAME ?? 'media';
+// --upload-only skips the processing part (minutes of ffmpeg) when only the upload rows matter
+const uploadOnly = process.argv.includes('--upload-only');
 
-const CREATE_UPLOAD = 'mutation($i: CreateUploadInput!) { createUpload(input: $i) { uploadUrl token upload { id asset { id } } } }';
+const CREATE_UPLOAD = 'mutation($i: CreateUploadInput!) { createUpload(input: $i) { uploadUrl chunkSize token upload { id asset { id } } } }';
 const MEDIA_ASSET = 'query($id: ID!) { mediaAsset(id: $id) { status failedStep failureReason steps { name status attempts } } }';
 const DELETE_ASSET = 'mutation($id: ID!) { deleteAsset(assetId: $id) }';
 
@@ -64,7 +73,7 @@ async function createUpload(user, { filename, sizeBytes, mimeType }) {
   for (;;) {
     try {
       const { createUpload: ticket } = await graphql(user.gateway, CREATE_UPLOAD, { i: { episodeId: user.episodeId, filename, sizeBytes, mimeType } }, user.auth);
-      return { uploadUrl: ticket.uploadUrl, token: ticket.token, assetId: ticket.upload.asset.id };
+      return { uploadUrl: ticket.uploadUrl, chunkSize: chunkMb ? chunkMb * MB : ticket.chunkSize, token: ticket.token, assetId: ticket.upload.asset.id };
     } catch (error) {
       const notFound = error.errors?.some((e) => e.extensions?.code === 'NOT_FOUND');
       if (!notFound || Date.now() > deadline) throw error;
@@ -132,22 +141,51 @@ function singlePatch(uploadUrl, token, file, size) {
   });
 }
 
+/** CPU ms a process has used so far, from /proc (Linux, where it counts in USER_HZ = 100 ticks/s); null elsewhere. */
+function processCpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU ms each process spends on a timed run: this one (the client, or the copy), the gateway and
+ * media. On a shared machine wall time varies with the neighbours' load; CPU per byte much less.
+ */
+function cpuMeter(stack) {
+  const sample = () => ({ bench: process.cpuUsage(), gateway: processCpuMs(stack.pid('gateway')), media: processCpuMs(stack.pid('media')) });
+  const since = (start) => {
+    const now = sample();
+    const bench = process.cpuUsage(start.bench);
+    const diff = (name) => (now[name] === null || start[name] === null ? null : now[name] - start[name]);
+    return { bench: (bench.user + bench.system) / 1000, gateway: diff('gateway'), media: diff('media') };
+  };
+  return { sample, since };
+}
+
 /**
  * `runs` timed copies or uploads of `bytes`; MB/s of each. `prepare` (untimed) returns what
  * `send` needs; `after` (untimed) lets the processing an upload started settle, so nothing
  * runs beside the next measurement.
  */
-async function throughput(name, bytes, { prepare = async () => undefined, send, after = async () => undefined }) {
+async function throughput(name, bytes, { prepare = async () => undefined, send, after = async () => undefined, meter }) {
   const rates = [];
   const details = [];
+  const cpu = [];
   for (let i = 0; i < uploadRuns; i += 1) {
     const prepared = await prepare(i);
+    const start = meter.sample();
     const { seconds: s, result } = await timed(() => send(prepared));
+    cpu.push(meter.since(start));
     rates.push(bytes / MB / s);
     details.push(result);
     await after(prepared);
   }
-  return { name, rates, best: Math.max(...rates), median: median(rates), details };
+  const cpuMedian = (name) => (cpu.some((c) => c[name] === null) ? null : median(cpu.map((c) => c[name])));
+  return { name, rates, best: Math.max(...rates), median: median(rates), details, cpu: { bench: cpuMedian('bench'), gateway: cpuMedian('gateway'), media: cpuMedian('media') } };
 }
 
 async function uploadThroughput(stack, user) {
@@ -157,7 +195,6 @@ async function uploadThroughput(stack, user) {
   const copy = path.join(dir, 'copy.bin');
   const bytes = uploadMb * MB;
   await randomFile(file, bytes);
-  const chunkSize = chunkMb * MB;
   const mediaOrigin = new URL(stack.url('media')).origin;
 
   // Random bytes are not media: each upload starts processing that fails at probe. It is waited
@@ -170,41 +207,66 @@ async function uploadThroughput(stack, user) {
   };
   const removeCopy = () => rm(copy, { force: true });
 
+  const meter = cpuMeter(stack);
   const rows = [];
-  rows.push(await throughput('fs.copyFile, same disk', bytes, { prepare: removeCopy, send: () => copyFile(file, copy) }));
+  rows.push(await throughput('fs.copyFile, same disk', bytes, { prepare: removeCopy, send: () => copyFile(file, copy), meter }));
   const baseline = await throughput('streamed copy (read + write streams), same disk', bytes, {
     prepare: removeCopy,
     send: () => pipeline(createReadStream(file), createWriteStream(copy)),
+    meter,
   });
   rows.push(baseline);
   await removeCopy();
-  const viaGateway = await throughput(`tus-js-client, ${chunkMb} MB chunks, via gateway`, bytes, {
-    prepare: ticket,
-    send: (t) => tusClientUpload(t.uploadUrl, t.token, file, chunkSize),
-    after: settle,
-  });
-  rows.push(viaGateway);
-  rows.push(
-    await throughput(`tus-js-client, ${chunkMb} MB chunks, media directly`, bytes, {
+  // each upload's chunks as the ticket (or BENCH_CHUNK_MB) says; the row is named after them
+  const chunked = async (where, url) => {
+    let chunkSize;
+    const row = await throughput(where, bytes, {
       prepare: ticket,
-      send: (t) => tusClientUpload(t.uploadUrl.replace(stack.origin, mediaOrigin), t.token, file, chunkSize),
+      send: (t) => {
+        chunkSize = t.chunkSize;
+        return tusClientUpload(url(t), t.token, file, t.chunkSize);
+      },
       after: settle,
-    }),
-  );
-  rows.push(await throughput('one streamed PATCH of the whole file, via gateway', bytes, { prepare: ticket, send: (t) => singlePatch(t.uploadUrl, t.token, file, bytes), after: settle }));
+      meter,
+    });
+    row.name = `tus-js-client, ${chunkSize / MB} MB chunks${chunkMb ? '' : " (the ticket's chunkSize)"}, ${where}`;
+    row.chunkSize = chunkSize;
+    return row;
+  };
+  const viaGateway = await chunked('via gateway', (t) => t.uploadUrl);
+  rows.push(viaGateway);
+  rows.push(await chunked('media directly', (t) => t.uploadUrl.replace(stack.origin, mediaOrigin)));
+  if (viaGateway.chunkSize !== SMALL_CHUNK_MB * MB) {
+    rows.push(
+      await throughput(`tus-js-client, ${SMALL_CHUNK_MB} MB chunks, via gateway`, bytes, {
+        prepare: ticket,
+        send: (t) => tusClientUpload(t.uploadUrl, t.token, file, SMALL_CHUNK_MB * MB),
+        after: settle,
+        meter,
+      }),
+    );
+  }
+  rows.push(await throughput('one streamed PATCH of the whole file, via gateway', bytes, { prepare: ticket, send: (t) => singlePatch(t.uploadUrl, t.token, file, bytes), after: settle, meter }));
   await rm(file, { force: true });
 
-  // the last chunk's answer waits for the finish (size + sha-256 over the file, copy into storage,
-  // commit, queueing); the other chunks show what a PATCH costs without it
+  // the last chunk's answer waits for the finish (size and sha-256 check, storing, commit,
+  // queueing); the other chunks show what a PATCH costs without it
+  const chunkMbs = viaGateway.chunkSize / MB;
+  const lastMb = uploadMb - chunkMbs * (Math.ceil(uploadMb / chunkMbs) - 1);
   const middle = viaGateway.details.map((chunks) => median(chunks.slice(1, -1).length ? chunks.slice(1, -1) : chunks));
-  const finish = viaGateway.details.map((chunks, i) => chunks[chunks.length - 1] - middle[i]);
-  return { rows, baseline, chunk: { mbPerSec: chunkMb / median(middle), finishSeconds: median(finish), chunks: viaGateway.details[0].length } };
+  const finish = viaGateway.details.map((chunks, i) => chunks[chunks.length - 1] - (middle[i] * lastMb) / chunkMbs);
+  return { rows, baseline, viaGateway, chunk: { mbPerSec: chunkMbs / median(middle), finishSeconds: median(finish), chunks: viaGateway.details[0].length } };
 }
 
 function uploadTable(rows, baseline) {
-  const lines = [`| run | best MB/s | median MB/s | best vs streamed copy | median vs streamed copy |`, '|---|---:|---:|---:|---:|'];
+  const lines = [
+    `| run | best MB/s | median MB/s | best vs streamed copy | median vs streamed copy | CPU ms: bench process / gateway / media (median) |`,
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  const ms = (value) => (value === null ? '–' : value.toFixed(0));
   for (const r of rows) {
-    lines.push(`| ${r.name} | ${r.best.toFixed(0)} | ${r.median.toFixed(0)} | ${(r.best / baseline.best).toFixed(2)}x | ${(r.median / baseline.median).toFixed(2)}x |`);
+    const cpu = `${ms(r.cpu.bench)} / ${ms(r.cpu.gateway)} / ${ms(r.cpu.media)}`;
+    lines.push(`| ${r.name} | ${r.best.toFixed(0)} | ${r.median.toFixed(0)} | ${(r.best / baseline.best).toFixed(2)}x | ${(r.median / baseline.median).toFixed(2)}x | ${cpu} |`);
   }
   return lines.join('\n');
 }
@@ -314,7 +376,7 @@ async function runBare(commands) {
 async function runPipeline(stack, user, source) {
   const { size } = await stat(source);
   const ticket = await createUpload(user, { filename: 'speech.mp3', sizeBytes: size, mimeType: 'audio/mpeg' });
-  await tusClientUpload(ticket.uploadUrl, ticket.token, source, chunkMb * MB);
+  await tusClientUpload(ticket.uploadUrl, ticket.token, source, ticket.chunkSize);
   const uploaded = performance.now();
   const asset = await untilSettled(user, ticket.assetId, PROCESSING_TIMEOUT_MS);
   const total = seconds(uploaded);
@@ -393,27 +455,7 @@ async function processing(stack, user) {
   return { source, duration, inProcess, bares, pipelines, bare: pick(bares), pipelineRun: pick(pipelines), dir, size: (await stat(source)).size };
 }
 
-// ---------------------------------------------------------------------------------------------
-
-if (!process.argv.includes('--no-build')) {
-  checkServices();
-  installAndBuild();
-}
-// also with --no-build (bench/run.mjs builds once, then runs each bench with it)
-ensureFfmpeg();
-const stack = await startBenchStack({ name: 'media', portOffset: 300, secret: BENCH_SECRET });
-try {
-  const user = await mediaCreator(stack.url('gateway'));
-
-  const upload = await uploadThroughput(stack, user);
-  console.log(`\nUpload throughput: ${uploadMb} MB of random bytes (MB = 2^20 bytes), best and median of ${uploadRuns} runs each; NODE_ENV=production\n`);
-  console.log(uploadTable(upload.rows, upload.baseline));
-  console.log(
-    `\nAn upload is timed to the answer of its last PATCH, which the server gives after finishing the upload (size and sha-256 over the file, ` +
-      `copy into storage, commit, queueing the processing). Via the gateway the ${upload.chunk.chunks} chunks other than the first and last ` +
-      `ran at ${upload.chunk.mbPerSec.toFixed(0)} MB/s (median), and the last chunk took ${upload.chunk.finishSeconds.toFixed(2)} s longer than them (that finish).`,
-  );
-
+async function processingReport(stack, user) {
   const p = await processing(stack, user);
   const { bare, pipelineRun, inProcess } = p;
   console.log(
@@ -440,6 +482,35 @@ try {
   console.log(stepTable(pipelineRun, inProcess, bare, inProcess.commands));
   if (pipelineRun.retried.length) console.log(`\n⚠ steps retried in the pipeline run: ${pipelineRun.retried.join(', ')}`);
   console.log(`\nThe commands (recorded from the steps' own code, $BENCH = a temp dir):\n\n${commandList(inProcess.commands, p.dir)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+if (!process.argv.includes('--no-build')) {
+  checkServices();
+  installAndBuild();
+}
+// also with --no-build (bench/run.mjs builds once, then runs each bench with it)
+ensureFfmpeg();
+const stack = await startBenchStack({ name: stackName, portOffset, secret: BENCH_SECRET });
+try {
+  const user = await mediaCreator(stack.url('gateway'));
+
+  const upload = await uploadThroughput(stack, user);
+  console.log(`\nUpload throughput: ${uploadMb} MB of random bytes (MB = 2^20 bytes), best and median of ${uploadRuns} runs each; NODE_ENV=production\n`);
+  console.log(uploadTable(upload.rows, upload.baseline));
+  const ratio = upload.viaGateway.median / upload.baseline.median;
+  console.log(
+    `\ntus via gateway vs streamed copy: ${ratio.toFixed(2)}x (median; best ${(upload.viaGateway.best / upload.baseline.best).toFixed(2)}x) ` +
+      `(target ≥ 0.8x: ${ratio >= 0.8 ? 'met' : 'NOT met'})`,
+  );
+  console.log(
+    `\nAn upload is timed to the answer of its last PATCH, which the server gives after finishing the upload (size and sha-256 check, ` +
+      `storing the file, commit, queueing the processing). Via the gateway the ${Math.max(upload.chunk.chunks - 2, 0)} chunks other than the first and last ` +
+      `ran at ${upload.chunk.mbPerSec.toFixed(0)} MB/s (median), and the last chunk took ${upload.chunk.finishSeconds.toFixed(2)} s longer than its bytes at that rate (that finish).`,
+  );
+
+  if (!uploadOnly) await processingReport(stack, user);
 } finally {
   await stack.stop();
 }

@@ -477,7 +477,7 @@ export type CreateUploadMutationVariables = Exact<{
 }>;
 
 
-export type CreateUploadMutation = { createUpload: { uploadUrl: string, endpoint: string, token: string, expiresAt: string, upload: { id: string, status: UploadStatus, sizeBytes: number, asset: { id: string, status: MediaStatus } } } };
+export type CreateUploadMutation = { createUpload: { uploadUrl: string, endpoint: string, chunkSize: number, token: string, expiresAt: string, upload: { id: string, status: UploadStatus, sizeBytes: number, asset: { id: string, status: MediaStatus } } } };
 
 export type UploadStatusQueryVariables = Exact<{
   id: string;
@@ -1204,6 +1204,7 @@ export const CreateUploadDocument = gql`
   createUpload(input: $input) {
     uploadUrl
     endpoint
+    chunkSize
     token
     expiresAt
     upload {

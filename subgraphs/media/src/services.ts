@@ -8,13 +8,14 @@ import { PlaybackSigner } from './playback/playback.signer';
 import type { ProcessingStarter } from './processing/processing.port';
 import { ProcessingQueue } from './processing/processing.queue';
 import { QuotaService } from './quota/quota.service';
-import { createStorage, createUploadStore } from './storage/storage.factory';
+import { createStorage, createUploadStore, stagedReader } from './storage/storage.factory';
 import type { MediaStorage } from './storage/storage.port';
 import { RedisLocker } from './upload/redis.locker';
 import { createTusServer, type TusServer } from './upload/tus.server';
 import { scheduleUploadCleanup } from './upload/upload.cleanup';
 import { UploadFiles } from './upload/upload.files';
 import { UploadFinisher } from './upload/upload.finisher';
+import { UploadHashes } from './upload/upload.hashes';
 import { UploadService } from './upload/upload.service';
 
 /** A ProcessingStarter, with whatever it must close on shutdown (a queue connection). */
@@ -66,7 +67,8 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
   const starter = await (options.starter ?? processingQueue)(deps, { config, storage });
   // one lock per upload across all replicas, shared by tus and our own removals
   const locker = await RedisLocker.start(deps.redisUrl, deps.redisPrefix, deps.log);
-  const files = new UploadFiles(createUploadStore(config), locker, deps.log);
+  // sha-256 of each upload as its bytes arrive, so the finish need not read the file again
+  const files = new UploadFiles(createUploadStore(config), locker, deps.log, new UploadHashes(stagedReader(config)));
   const finisher = new UploadFinisher(dataSource, files, storage, starter, config, deps.pubSub, deps.log);
   const quotas = new QuotaService(dataSource, config.quotas, config.maxUploadBytes);
   const uploads = new UploadService(dataSource, files, quotas, config);

@@ -1,10 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { MediaStorage } from './storage.port';
+import type { MediaStorage, PutFileOptions } from './storage.port';
+
+/** link(2) errors that mean "not possible here" rather than a failure: another filesystem, or one without (more) hard links. */
+const NO_HARD_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS']);
+
+/**
+ * A second name for the file's bytes (nothing copied, whatever the size), or a copy where that is
+ * not possible. A link rather than a rename: the file keeps its own name too, so a caller that
+ * fails after this (a finish whose commit fails) still has it and can simply try again.
+ */
+async function linkOrCopy(file: string, target: string): Promise<void> {
+  try {
+    await link(file, target);
+  } catch (error) {
+    if (!NO_HARD_LINK.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    await copyFile(file, target);
+  }
+}
 
 /** Keys are relative paths below one directory; a write goes to a temporary file, then rename(2). */
 export class FilesystemStorage implements MediaStorage {
@@ -36,8 +53,8 @@ export class FilesystemStorage implements MediaStorage {
     return this.commit(key, (temp) => (Buffer.isBuffer(body) ? writeFile(temp, body) : pipeline(body, createWriteStream(temp))));
   }
 
-  putFile(key: string, file: string): Promise<void> {
-    return this.commit(key, (temp) => copyFile(file, temp));
+  putFile(key: string, file: string, _contentType?: string, options: PutFileOptions = {}): Promise<void> {
+    return this.commit(key, (temp) => (options.linkable ? linkOrCopy(file, temp) : copyFile(file, temp)));
   }
 
   async stat(key: string): Promise<{ size: number } | null> {

@@ -127,6 +127,25 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
       expect(sha256(await readAll(await storage.read('assets/a1/big.wav')))).toBe(sha256(data));
     });
 
+    it('stores a linkable local file, which the caller then removes, with putFile', async () => {
+      const data = randomBytes(300 * 1024);
+      const local = path.join(workDir, 'staged-upload');
+      await writeFile(local, data);
+
+      await storage.putFile('assets/a1/source', local, 'audio/mpeg', { linkable: true });
+      await rm(local);
+
+      expect(await storage.stat('assets/a1/source')).toMatchObject({ size: data.length });
+      expect(await readAll(await storage.read('assets/a1/source'))).toEqual(data);
+    });
+
+    it('rejects a linkable putFile of a missing local file and stores nothing', async () => {
+      await expect(storage.putFile('assets/a1/source', path.join(workDir, 'nope'), undefined, { linkable: true })).rejects.toThrow();
+
+      expect(await storage.stat('assets/a1/source')).toBeNull();
+      expect(await storage.list('assets/')).toEqual([]);
+    });
+
     it('rejects putFile of a missing local file and stores nothing', async () => {
       await expect(storage.putFile('assets/a1/missing.wav', path.join(workDir, 'nope.wav'))).rejects.toThrow();
 

@@ -1,8 +1,10 @@
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { FileStore } from '@tus/file-store';
 import type { DataStore } from '@tus/server';
 import type { MediaConfig } from '../media.config';
+import type { StagedReader } from '../upload/upload.hashes';
 import { FilesystemStorage } from './filesystem.storage';
+import { StagingFileStore } from './staging.file-store';
 import type { MediaStorage } from './storage.port';
 
 /*
@@ -25,10 +27,19 @@ export function createStorage(config: MediaConfig): MediaStorage {
 export function createUploadStore(config: MediaConfig): DataStore {
   if (config.storage === 'filesystem') {
     // the store's own expiry matches ours, so tus answers 410 and sends Upload-Expires by itself
-    return new FileStore({ directory: uploadsDir(config), expirationPeriodInMilliseconds: config.uploadTtlSeconds * 1000 });
+    return new StagingFileStore({ directory: uploadsDir(config), expirationPeriodInMilliseconds: config.uploadTtlSeconds * 1000 });
   }
   const { createS3TusStore } = loadS3<typeof import('./s3.tus-store')>('./s3.tus-store');
   return createS3TusStore(config);
+}
+
+/**
+ * Reads back the first bytes of an upload in progress (to rebuild its hash on another replica):
+ * the file store's own file; S3 keeps parts remotely, so there a finish reads the object instead.
+ */
+export function stagedReader(config: MediaConfig): StagedReader {
+  if (config.storage !== 'filesystem') return () => null;
+  return (id, bytes) => createReadStream(path.join(uploadsDir(config), id), { start: 0, end: bytes - 1 });
 }
 
 function loadS3<T>(module: './s3.storage' | './s3.tus-store'): T {

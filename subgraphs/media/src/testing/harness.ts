@@ -83,12 +83,13 @@ export async function outboxOf(h: MediaHarness, aggregateId: string): Promise<Ou
 }
 
 export const CREATE_UPLOAD = `mutation($input: CreateUploadInput!) { createUpload(input: $input) {
-  uploadUrl endpoint token expiresAt upload { id status filename mimeType sizeBytes expectedSha256 asset { id status progress steps { name status } } episode { id } }
+  uploadUrl endpoint chunkSize token expiresAt upload { id status filename mimeType sizeBytes expectedSha256 asset { id status progress steps { name status } } episode { id } }
 } }`;
 
 export interface Ticket {
   uploadUrl: string;
   endpoint: string;
+  chunkSize: number;
   token: string;
   expiresAt: string;
   upload: { id: string; status: string; sizeBytes: number; asset: { id: string; status: string } };

@@ -1,6 +1,7 @@
 import type { Logger } from '@wavegraph/kit';
 import type { DataStore, Locker } from '@tus/server';
 import { Upload as TusUpload } from '@tus/server';
+import type { Received, UploadHashes } from './upload.hashes';
 
 /**
  * The staged bytes of uploads in the tus datastore. Every change to them takes the same lock as
@@ -12,7 +13,18 @@ export class UploadFiles {
     readonly store: DataStore,
     readonly locker: Locker,
     private readonly log: Logger,
-  ) {}
+    private readonly hashes?: UploadHashes,
+  ) {
+    hashes?.attach(store);
+  }
+
+  /**
+   * Size and sha-256 of the first `size` staged bytes when this replica hashed them as they
+   * arrived, else null (the caller reads the file). Asked once, by the finish.
+   */
+  received(id: string, size: number): Received | null {
+    return this.hashes?.take(id, size) ?? null;
+  }
 
   /** Creates the empty upload, so its URL accepts HEAD and PATCH at once (tus creation done server-side). */
   async create(id: string, size: number, metadata: Record<string, string>, createdAt: Date): Promise<void> {
@@ -47,6 +59,7 @@ export class UploadFiles {
 
   /** For code that already holds the upload's lock. */
   async removeUnlocked(id: string): Promise<void> {
+    this.hashes?.forget(id);
     try {
       await this.store.remove(id);
     } catch {

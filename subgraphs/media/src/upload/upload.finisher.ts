@@ -57,10 +57,12 @@ export class UploadFinisher {
     if (!upload) throw refusal(404, 'Unknown upload\n');
     if (upload.status === UploadStatus.COMPLETED) return;
     if (upload.status !== UploadStatus.PENDING) throw refusal(410, 'The upload is no longer accepted\n');
+    // hashed as the bytes arrived when this replica saw them all; otherwise read once more
+    const received = this.files.received(tusUpload.id, tusUpload.offset);
     const local = await this.localCopy(tusUpload);
     let completed: boolean;
     try {
-      const { size, sha256 } = await measure(local.path);
+      const { size, sha256 } = received ?? (await measure(local.path));
       const problem =
         size !== upload.sizeBytes
           ? `received ${size} bytes, ${upload.sizeBytes} were declared`
@@ -71,7 +73,8 @@ export class UploadFinisher {
         await this.reject(upload, sha256, problem);
         throw refusal(CHECKSUM_MISMATCH, `Upload rejected: ${problem}\n`);
       }
-      await this.storage.putFile(sourceKey(upload.assetId), local.path, upload.mimeType);
+      // the staged file is only removed from here on: storage may take its bytes without a copy
+      await this.storage.putFile(sourceKey(upload.assetId), local.path, upload.mimeType, { linkable: true });
       completed = await this.complete(upload, size, sha256);
     } finally {
       await local.release();

@@ -6,7 +6,7 @@ import { MediaAsset } from '../asset/asset.entity';
 import { MediaStatus } from '../asset/asset.enums';
 import { episodeUnknown } from '../common/errors';
 import { KnownEpisode } from '@wavegraph/events';
-import type { MediaConfig } from '../media.config';
+import { DEFAULT_UPLOAD_CHUNK_BYTES, type MediaConfig } from '../media.config';
 import { STEPS } from '../processing/processing.port';
 import type { QuotaService } from '../quota/quota.service';
 import { MediaUpload, UploadStatus } from './upload.entity';
@@ -22,7 +22,11 @@ export class UploadService implements UploadDiscarder {
     private readonly files: UploadFiles,
     private readonly quotas: QuotaService,
     private readonly config: MediaConfig,
-  ) {}
+  ) {
+    this.chunkBytes = config.uploadChunkBytes ?? DEFAULT_UPLOAD_CHUNK_BYTES;
+  }
+
+  private readonly chunkBytes: number;
 
   /**
    * Creates the asset (AWAITING_UPLOAD), its steps, the upload and the tus upload itself in one
@@ -57,6 +61,7 @@ export class UploadService implements UploadDiscarder {
       upload,
       uploadUrl: `${this.endpoint()}/${upload.id}`,
       endpoint: this.endpoint(),
+      chunkSize: this.chunkBytes,
       token: issueUploadToken(this.config.signingSecret, upload.id, expiresAt),
       expiresAt,
     };

@@ -33,6 +33,7 @@ describe('createUpload', () => {
     });
     expect(ticket.uploadUrl).toBe(`${h.origin}/uploads/${ticket.upload.id}`);
     expect(ticket.endpoint).toBe(`${h.origin}/uploads`);
+    expect(ticket.chunkSize).toBe(64 * 1024 * 1024);
     expect(new Date(ticket.expiresAt).getTime()).toBeGreaterThan(Date.now() + 3500_000);
     // the tus upload exists already: a HEAD answers with offset 0 and the declared length
     const head = await fetch(ticket.uploadUrl, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0', 'x-upload-token': ticket.token } });
@@ -41,11 +42,13 @@ describe('createUpload', () => {
   });
 
   it('lets editors and admins upload for any episode, and accepts sizes beyond 2^31 bytes up to the maximum', async () => {
-    const h2 = await startMedia({ maxUploadBytes: 5 * 1024 ** 3 });
+    const h2 = await startMedia({ maxUploadBytes: 5 * 1024 ** 3, uploadChunkBytes: 16 * 1024 * 1024 });
     try {
       const episode = await h2.catalog.episodeOwnedBy();
       const editor = await createUpload(h2, viewer('EDITOR'), { episodeId: episode.episodeId, sizeBytes: 3_500_000_000 });
       expect(editor.upload.sizeBytes).toBe(3_500_000_000);
+      // the configured chunk size, not the default
+      expect(editor.chunkSize).toBe(16 * 1024 * 1024);
       const head = await fetch(editor.uploadUrl, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0', 'x-upload-token': editor.token } });
       expect(head.headers.get('upload-length')).toBe('3500000000');
       const admin = await createUpload(h2, viewer('ADMIN'), { episodeId: episode.episodeId, sizeBytes: 10, mimeType: 'video/quicktime', filename: 'clip.mov' });

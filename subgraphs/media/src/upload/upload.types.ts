@@ -1,4 +1,4 @@
-import { Field, Float, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { MediaUpload } from './upload.entity';
 
 @InputType('CreateUploadInput')
@@ -29,6 +29,12 @@ export class UploadTicket {
 
   @Field({ description: 'The tus endpoint the upload lives under' })
   endpoint: string;
+
+  @Field(() => Int, {
+    description:
+      'Bytes to send per PATCH (tus-js-client: `chunkSize`): large, since each request has a fixed cost; an interrupted PATCH keeps what arrived, so resuming loses nothing',
+  })
+  chunkSize: number;
 
   @Field({ description: 'Send as header `x-upload-token` with every tus request; valid for this upload until it expires' })
   token: string;
