@@ -23,6 +23,9 @@ export interface SubgraphSourceOptions {
   onUnavailable?: (name: string, error: unknown) => void;
 }
 
+/** Reads up to this size are shared with an identical one in flight. */
+const SHARED_BODY_BYTES = 64 * 1024;
+
 // the viewer header is the same for every fetch of one client request: encoded once
 const callers = new WeakMap<object, SubgraphCaller>();
 
@@ -51,7 +54,7 @@ function batchKey(caller: SubgraphCaller, retryable: boolean, payload: SubgraphP
  * SUBGRAPH_UNAVAILABLE errors (unavailable).
  */
 export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
-  private readonly inflight = new Map<string, Promise<SubgraphReply>>();
+  private readonly inflight = new Map<string, Map<string, Promise<SubgraphReply>>>();
   private readonly retried: EntityBatcher<SubgraphCaller>;
   private readonly once: EntityBatcher<SubgraphCaller>;
 
@@ -79,18 +82,29 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
 
   private async send(retryable: boolean, payload: SubgraphPayload, caller: SubgraphCaller): Promise<GatewayGraphQLResponse> {
     const body = JSON.stringify(payload);
-    // only reads are shared, and only by callers of the same viewer: the key holds both bytes
-    const key = retryable && this.options.dedupeReads ? `${caller.viewer}\n${body}` : undefined;
-    let reply = key === undefined ? undefined : this.inflight.get(key);
+    // only reads are shared, and only by callers of the same viewer; a large body (a merged batch)
+    // is seldom sent twice at once, and keying it would cost about what sharing saves
+    const shared = retryable && this.options.dedupeReads && body.length <= SHARED_BODY_BYTES ? this.inflightOf(caller.viewer) : undefined;
+    let reply = shared?.get(body);
     if (!reply) {
       const policies = this.options.breakers.policies(this.options.name, retryable);
       reply = runFetch(policies, (signal) => exchange(this.options.http, this.options.signer, this.options.url, caller, body, signal));
-      if (key !== undefined) {
-        this.inflight.set(key, reply);
-        const forget = () => this.inflight.delete(key);
+      if (shared) {
+        shared.set(body, reply);
+        const forget = () => {
+          shared.delete(body);
+          if (shared.size === 0 && this.inflight.get(caller.viewer) === shared) this.inflight.delete(caller.viewer);
+        };
         reply.then(forget, forget);
       }
     }
     return graphqlResponseOf(await reply);
+  }
+
+  /** The reads of one viewer in flight, by body. */
+  private inflightOf(viewer: string): Map<string, Promise<SubgraphReply>> {
+    let reads = this.inflight.get(viewer);
+    if (!reads) this.inflight.set(viewer, (reads = new Map()));
+    return reads;
   }
 }

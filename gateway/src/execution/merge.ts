@@ -21,8 +21,13 @@ export function deepMerge(target: Data, source: unknown): Data {
   for (const key of Object.keys(from)) {
     const value = from[key];
     if (value === undefined) continue;
-    defineOwn(target, key);
-    const existing = target[key];
+    const existing = hasOwn(target, key) ? target[key] : undefined;
+    if (existing === undefined) {
+      // the common case: a field this fetch adds
+      defineOwn(target, key);
+      target[key] = value;
+      continue;
+    }
     if (existing && isObject(value)) {
       deepMerge(existing as Data, value);
     } else if (Array.isArray(value) && Array.isArray(existing) && value.length === existing.length) {

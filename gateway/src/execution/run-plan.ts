@@ -28,7 +28,8 @@ interface Cursor {
 /** The values of `requires` taken from an entity: its representation, or null when a required value is missing. */
 function representationOf(schema: GraphQLSchema, source: unknown, selections: readonly QueryPlanSelectionNode[]): Data | null {
   if (source === null) return null;
-  const result: Data = Object.create(null);
+  // a plain object (fast to build and to serialize): its keys are the supergraph's field names, never `__proto__`
+  const result: Data = {};
   for (const selection of selections) {
     if (selection.kind === Kind.FIELD) {
       const name = getResponseName(selection);
