@@ -5,7 +5,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
-import { prepareOperation, type PreparedOperation } from './prepare';
+import { prepareOperation, type DelegatedOperation, type PreparedOperation } from './prepare';
 import { rootCursor, runNode, type PlanRun } from './run-plan';
 
 type GatewayInterface = Pick<ApolloGateway, 'load' | 'stop' | 'onSchemaLoadOrUpdate'>;
@@ -30,8 +30,7 @@ interface Served {
   nonLocalSelectionsLimitDisabled: boolean;
 }
 
-type Delegated = { delegated: string };
-type Cached = PreparedOperation | Delegated;
+type Cached = PreparedOperation | DelegatedOperation;
 
 function servedBy(gateway: ApolloGateway): Served | undefined {
   const served = gateway as unknown as Partial<Served>;
@@ -72,7 +71,7 @@ export class FastGateway implements GatewayInterface {
   }
 
   /** The prepared operation of `request` over the supergraph `served`, from the cache or planned now. */
-  prepared(served: Served, request: RequestContext): Cached {
+  private prepared(served: Served, request: RequestContext): Cached {
     let cache = this.plans.get(served.queryPlanner);
     if (!cache) {
       cache = new LRUCache<string, Cached>({ max: this.settings.maxOperations });
@@ -82,7 +81,7 @@ export class FastGateway implements GatewayInterface {
     let prepared = cache.get(key);
     if (!prepared) {
       prepared = prepareOperation(served.apiSchema, served.schema, served.queryPlanner, request.document, request.request.operationName ?? undefined, served);
-      if (prepared.delegated) this.log.debug({ reason: prepared.delegated }, 'operation left to @apollo/gateway');
+      if ('delegated' in prepared) this.log.debug({ reason: prepared.delegated }, 'operation left to @apollo/gateway');
       cache.set(key, prepared);
     }
     return prepared;
@@ -91,8 +90,8 @@ export class FastGateway implements GatewayInterface {
   private async execute(request: RequestContext): Promise<ExecutionResult> {
     const served = servedBy(this.gateway);
     const prepared = served && this.prepared(served, request);
-    if (!served || !prepared || 'delegated' in prepared && prepared.delegated) return this.delegate!(request);
-    const ready = prepared as PreparedOperation;
+    if (!served || !prepared || 'delegated' in prepared) return this.delegate!(request);
+    const ready = prepared;
     const variables = request.request.variables ?? undefined;
     if (ready.variableDefinitions.length > 0) {
       const { errors } = getVariableValues(served.schema, ready.variableDefinitions, variables ?? {});

@@ -12,8 +12,11 @@ export interface PreparedOperation {
   /** Builds the client's response from the fetched data. */
   shape: Shaper;
   variableDefinitions: readonly VariableDefinitionNode[];
-  /** Why this operation is left to @apollo/gateway's own executor, if it is. */
-  delegated?: string;
+}
+
+/** An operation left to @apollo/gateway's own executor, and why. */
+export interface DelegatedOperation {
+  delegated: string;
 }
 
 function definitionsOf(document: DocumentNode, operationName: string | undefined): { operation: OperationDefinitionNode; fragments: FragmentDefinitionNode[] } {
@@ -62,7 +65,7 @@ function introspects(operation: OperationDefinitionNode, fragments: FragmentDefi
  * as delegated, and @apollo/gateway runs it; so does an operation the planner refuses, whose
  * error its executor reports in its own words.
  */
-export function prepareOperation(apiSchema: Schema, schema: GraphQLSchema, planner: QueryPlanner, document: DocumentNode, operationName: string | undefined, limits: { recursiveSelectionsLimitDisabled: boolean; nonLocalSelectionsLimitDisabled: boolean }): PreparedOperation | { delegated: string } {
+export function prepareOperation(apiSchema: Schema, schema: GraphQLSchema, planner: QueryPlanner, document: DocumentNode, operationName: string | undefined, limits: { recursiveSelectionsLimitDisabled: boolean; nonLocalSelectionsLimitDisabled: boolean }): PreparedOperation | DelegatedOperation {
   let definitions;
   try {
     definitions = definitionsOf(document, operationName);

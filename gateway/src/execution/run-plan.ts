@@ -1,4 +1,4 @@
-import type { GraphQLDataSource } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { applyRewrites, isObjectOfType } from '@apollo/gateway/dist/dataRewrites';
 import type { Operation } from '@apollo/federation-internals';
 import { evaluateCondition, getResponseName, type FetchNode, type PlanNode, type QueryPlanSelectionNode } from '@apollo/query-planner';
@@ -18,6 +18,9 @@ export interface PlanRun {
   context: unknown;
   errors: (GraphQLError | Error)[];
 }
+
+// GraphQLDataSourceRequestKind.INCOMING_OPERATION: @apollo/gateway's index exports neither the enum nor its values
+const INCOMING_OPERATION = 'incoming operation' as Extract<GraphQLDataSourceProcessOptions, { incomingRequestContext: unknown }>['kind'];
 
 interface Cursor {
   path: ResponsePath;
@@ -61,7 +64,7 @@ async function fetchInto(run: PlanRun, fetch: FetchNode, cursor: Cursor): Promis
   }
   const send = async (sent: Data): Promise<Data | null | undefined> => {
     const response = await service.process({
-      kind: 'incoming operation' as never,
+      kind: INCOMING_OPERATION,
       request: { query: fetch.operation, variables: sent, operationName: fetch.operationName },
       incomingRequestContext: run.incomingRequestContext as never,
       context: run.context as never,
