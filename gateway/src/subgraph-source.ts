@@ -39,6 +39,12 @@ function callerOf(context: Partial<GatewayContext> | undefined): SubgraphCaller 
   return caller;
 }
 
+/** Who a fetch is sent for, and whether it may be sent again. */
+interface Sender {
+  retryable: boolean;
+  caller: SubgraphCaller;
+}
+
 /** Fetches that may share one subgraph request: same viewer, same retry rule, same operation and other variables. */
 function batchKey(caller: SubgraphCaller, retryable: boolean, payload: SubgraphPayload): string {
   const { representations: _representations, ...others } = payload.variables ?? {};
@@ -55,14 +61,12 @@ function batchKey(caller: SubgraphCaller, retryable: boolean, payload: SubgraphP
  */
 export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
   private readonly inflight = new Map<string, Map<string, Promise<SubgraphReply>>>();
-  private readonly retried: EntityBatcher<SubgraphCaller>;
-  private readonly once: EntityBatcher<SubgraphCaller>;
+  private readonly batcher: EntityBatcher<Sender>;
 
   constructor(private readonly options: SubgraphSourceOptions) {
     options.breakers.register(options.name);
-    // a merged request is sent as its first member's: same viewer (the key), that request's id in the subgraph's logs
-    this.retried = new EntityBatcher(options.batching, (payload, caller) => this.send(true, payload, caller));
-    this.once = new EntityBatcher(options.batching, (payload, caller) => this.send(false, payload, caller));
+    // a merged request is sent as its first member's: same viewer and retry rule (the key), that request's id in the subgraph's logs
+    this.batcher = new EntityBatcher(options.batching, (payload, { retryable, caller }) => this.send(retryable, payload, caller));
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
@@ -73,7 +77,7 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     const caller = callerOf(options.context as Partial<GatewayContext> | undefined);
     try {
       if (!representationsOf(payload)) return await this.send(retryable, payload, caller);
-      return await (retryable ? this.retried : this.once).fetch(batchKey(caller, retryable, payload), payload, caller);
+      return await this.batcher.fetch(batchKey(caller, retryable, payload), payload, { retryable, caller });
     } catch (error) {
       this.options.onUnavailable?.(this.options.name, error);
       return unavailableResponse(this.options.name, request);
