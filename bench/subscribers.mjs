@@ -10,10 +10,10 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openWebSocket } from './support/ws-client.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const WebSocket = require(path.join(root, 'gateway/node_modules/ws'));
 const { signEnvelope, operationBody, OPERATION_ENVELOPE_EXTENSION } = require(path.join(root, 'packages/auth/dist/index.js'));
 const SECRET = process.env.BENCH_SECRET;
 
@@ -62,34 +62,38 @@ function onNext(socket, id, text) {
   received += 1;
 }
 
-function openOne({ url, mode, query, variables, perConnection, localAddress }) {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws', { localAddress, perMessageDeflate: false });
-    socket.on('error', reject);
-    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: mode === 'direct' ? directParams() : {} })));
-    socket.on('message', (raw) => {
-      const text = raw.toString();
+async function openOne({ url, mode, query, variables, perConnection, localAddress }) {
+  let acked;
+  const ready = new Promise((resolve, reject) => (acked = { resolve, reject }));
+  const socket = await openWebSocket(url.replace(/^http/, 'ws'), {
+    protocol: 'graphql-transport-ws',
+    localAddress,
+    onText: (text) => {
       if (text.startsWith('{"id"') && text.includes('"type":"next"')) return onNext(socket, text.slice(7, text.indexOf('"', 7)), text);
       const message = JSON.parse(text);
       if (message.type === 'connection_ack') {
         for (let i = 1; i <= perConnection; i += 1) {
           const extensions = mode === 'direct' ? directExtensions(query, variables) : undefined;
-          socket.send(JSON.stringify({ id: String(i), type: 'subscribe', payload: { query, variables, extensions } }));
+          socket.sendText(JSON.stringify({ id: String(i), type: 'subscribe', payload: { query, variables, extensions } }));
         }
-        resolve(socket);
+        acked.resolve(socket);
       } else if (message.type === 'next') {
         onNext(socket, message.id, text);
       } else if (message.type === 'error') {
-        reject(new Error(JSON.stringify(message.payload)));
+        acked.reject(new Error(JSON.stringify(message.payload)));
+      } else if (message.type === 'ping') {
+        socket.sendText(JSON.stringify({ type: 'pong' }));
       }
-    });
-    socket.on('close', (code) => {
+    },
+    onClose: (code) => {
       if (code !== 1000 && code !== 1005 && !closing) {
         console.error(`subscriber closed with ${code}`);
         process.exit(1);
       }
-    });
+    },
   });
+  socket.sendText(JSON.stringify({ type: 'connection_init', payload: mode === 'direct' ? directParams() : {} }));
+  return ready;
 }
 
 let closing = false;

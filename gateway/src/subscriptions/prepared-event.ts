@@ -1,5 +1,6 @@
 import { MessageType } from 'graphql-ws';
 import type { ExecutionResult } from 'graphql';
+import { WriteBatch } from './write-batch';
 
 /**
  * A WebSocket text frame (RFC 6455 §5.2: FIN, opcode 1, unmasked as a server sends it) holding
@@ -37,6 +38,8 @@ export const nextMessagePrefix = (id: string): string => `{"id":${JSON.stringify
 export class PreparedEvent {
   private json: string | undefined;
   private readonly frames = new Map<string, Buffer>();
+  /** The sockets its frames were written to, released once every subscriber has its frame. */
+  readonly writes = new WriteBatch();
 
   constructor(
     readonly result: ExecutionResult,

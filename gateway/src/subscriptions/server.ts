@@ -1,14 +1,13 @@
 /// <reference path="../graphql-ws-use-ws.d.ts" />
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { ServiceMap } from '@apollo/gateway';
 import type { Viewer } from '@wavegraph/auth';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { SessionVerifier } from '../auth';
 import type { GatewayConfig } from '../config';
 import type { Limit } from '../protection/limiter';
@@ -22,6 +21,7 @@ import { keepAlive } from './keep-alive';
 import { prepareOperation, type PreparedOperation } from './operation';
 import type { SubscriptionPlanner } from './planner';
 import type { FrameSink } from './socket-subscriber';
+import { framesTo } from './socket-frames';
 import type { Signer } from '../subgraph/signer';
 
 export interface GatewaySubscriptionsOptions {
@@ -74,29 +74,6 @@ function authorizationOf(params: Readonly<Record<string, unknown>> | undefined):
     if (name === 'token') return `Bearer ${value}`;
   }
   return undefined;
-}
-
-/**
- * Whole frames straight to the client's TCP socket, beneath ws; once the WebSocket is closing they
- * go nowhere (graphql-ws then ends its subscriptions). ws has no public way to send bytes that are
- * already framed: its send frames each message again per socket and writes header and body as two
- * chunks, which at thousands of sockets per event is most of the fan-out's own cost. Writing to
- * its socket keeps the order of ws's own frames, since with permessage-deflate off (see the
- * server) ws writes every frame at once and queues nothing.
- */
-function framesTo(socket: WebSocket): FrameSink {
-  const tcp = (socket as unknown as { _socket?: Duplex })._socket;
-  return {
-    get backlogged() {
-      return (tcp?.writableLength ?? socket.bufferedAmount) > 0;
-    },
-    send: (frame, written) => {
-      if (socket.readyState !== WebSocket.OPEN) written?.();
-      else if (tcp) tcp.write(frame, written);
-      // a ws that no longer keeps its socket there: send the text through its API
-      else socket.send(frame.subarray(frame[1] === 126 ? 4 : frame[1] === 127 ? 10 : 2), { binary: false }, written);
-    },
-  };
 }
 
 const takeOrNull = (limit: Limit | null, key: string) => (limit ? limit.take(key) : Promise.resolve(null));

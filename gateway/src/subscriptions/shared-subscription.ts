@@ -106,7 +106,11 @@ export class SharedSubscription {
   /** Hands one result to every member, serialized at most once. */
   private fanOut(result: ExecutionResult, members: Iterable<Member> = this.members): void {
     const event = new PreparedEvent(result, this.serialize);
-    for (const member of members) member.deliver(event);
+    try {
+      for (const member of members) member.deliver(event);
+    } finally {
+      event.writes.release();
+    }
   }
 
   private close(): void {

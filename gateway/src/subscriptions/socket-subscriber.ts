@@ -1,12 +1,17 @@
 import type { ExecutionResult } from 'graphql';
 import { nextMessagePrefix, type PreparedEvent } from './prepared-event';
+import type { WriteBatch } from './write-batch';
 
 /** Where a subscriber's frames go: its client's WebSocket. */
 export interface FrameSink {
   /** Whether bytes written earlier still wait for the socket (the client reads slower than it is sent to). */
   readonly backlogged: boolean;
-  /** Writes one whole WebSocket frame; `written`, when given, is called once it has left for the client (or cannot: the socket closed). */
-  send(frame: Buffer, written?: () => void): void;
+  /**
+   * Writes one whole WebSocket frame; `written`, when given, is called once it has left for the
+   * client (or cannot: the socket closed). With a `batch`, the socket may hold the frame until the
+   * batch is released, to send it with the others written to it meanwhile.
+   */
+  send(frame: Buffer, written?: () => void, batch?: WriteBatch): void;
 }
 
 export interface SocketSubscriberOptions {
@@ -68,7 +73,7 @@ export class SocketSubscriber implements AsyncIterableIterator<ExecutionResult> 
     if (this.ended) return;
     const frame = event.frame(this.options.id, this.prefix);
     if (!this.writing) {
-      this.write(frame);
+      this.write(frame, event.writes);
       return;
     }
     this.waiting.push(frame);
@@ -113,14 +118,14 @@ export class SocketSubscriber implements AsyncIterableIterator<ExecutionResult> 
   }
 
   /** Writes at once to a socket that keeps up; to a backlogged one, writes and waits for the frame to leave. */
-  private write(frame: Buffer): void {
+  private write(frame: Buffer, batch?: WriteBatch): void {
     const { sink } = this.options;
     if (!sink.backlogged) {
-      sink.send(frame);
+      sink.send(frame, undefined, batch);
       return;
     }
     this.writing = true;
-    sink.send(frame, this.written);
+    sink.send(frame, this.written, batch);
   }
 
   private afterWrite(): void {
