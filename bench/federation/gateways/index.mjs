@@ -61,7 +61,7 @@ const wavegraph = (extraEnv = {}) => (shape, port) =>
     profile: true,
   }), port);
 
-export const GATEWAYS = [
+const ALL_GATEWAYS = [
   { id: 'stock', name: 'stock @apollo/gateway 2.14.4', start: stockApollo },
   { id: 'wavegraph', name: 'Wavegraph', start: wavegraph() },
   // its errors from batched entity fetches lack the item's list index in `path` (see check.mjs);
@@ -69,3 +69,11 @@ export const GATEWAYS = [
   // on by default), so with the bench's two queries on 50 connections its calls/req are low
   { id: 'hive', name: 'Hive Gateway 2.15.1', start: hive(), errorPathsWithoutListIndices: true },
 ];
+
+/**
+ * The rows measured: all, or those BENCH_GATEWAYS names by id (`stock,wavegraph`); stock Apollo
+ * always runs, since every ratio is taken against it.
+ */
+const chosen = process.env.BENCH_GATEWAYS?.split(',').map((id) => id.trim()).filter(Boolean);
+for (const id of chosen ?? []) if (!ALL_GATEWAYS.some((g) => g.id === id)) throw new Error(`BENCH_GATEWAYS: no gateway "${id}" (${ALL_GATEWAYS.map((g) => g.id).join(', ')})`);
+export const GATEWAYS = chosen ? ALL_GATEWAYS.filter((g) => g.id === 'stock' || chosen.includes(g.id)) : ALL_GATEWAYS;
