@@ -48,7 +48,9 @@ export class PurgeListener {
     let live: () => void = () => undefined;
     const ready = new Promise<void>((resolve) => (live = resolve));
     this.loop = this.run(streams, live);
-    await Promise.race([ready, pause(START_WAIT_MS)]);
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)));
+    await Promise.race([ready, waited]).finally(() => clearTimeout(timer));
   }
 
   async stop(): Promise<void> {
