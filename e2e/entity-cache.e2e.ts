@@ -1,4 +1,4 @@
-import { DEFAULT_ENTITY_CACHE } from '@wavegraph/gateway';
+import { DEFAULT_ENTITY_CACHE, startGateway } from '@wavegraph/gateway';
 import { eventually } from '@wavegraph/testkit';
 import { startCountingProxy, type CountingProxy } from './support/counting-proxy';
 import { postGraphQL } from './support/graphql';
@@ -86,6 +86,27 @@ describe('the entity cache through the whole stack (GATEWAY_ENTITY_CACHE=on)', (
     const before = requests('catalog');
     await read(COMMENT_EPISODE, { id: commentId });
     expect(requests('catalog')).toBe(before);
+  });
+
+  it('shares entries between gateway instances through Redis, and purges both on an event', async () => {
+    const other = await startGateway(supergraph.gatewayConfig);
+    try {
+      const readOn = async (url: string) => {
+        const response = await postGraphQL(url, COMMENT_EPISODE, { variables: { id: commentId } });
+        return (response.body.data as { comment: { episode: { title: string } } }).comment.episode.title;
+      };
+      const cached = await readOn(supergraph.url);
+      const before = requests('catalog');
+      // the other instance's memory is empty: the value comes from the shared level
+      expect(await readOn(other.url)).toBe(cached);
+      expect(requests('catalog')).toBe(before);
+      await supergraph.client(owner.token).UpdateEpisode({ id: episodeId, input: { title: 'Third title' } });
+      const updated = Date.now();
+      await eventually(async () => (await readOn(supergraph.url)) === 'Third title' && (await readOn(other.url)) === 'Third title', RELAY_LAG_BOUND_MS);
+      expect(Date.now() - updated).toBeLessThan(RELAY_LAG_BOUND_MS);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('keeps viewerHasLiked per viewer: no private field crosses viewers', async () => {
