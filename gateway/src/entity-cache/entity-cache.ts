@@ -150,6 +150,7 @@ export class EntityCache {
       failed.add(index);
     }
     const ttlMs = Math.min(policy.maxAge * 1000, this.settings.maxTtlMs);
+    if (ttlMs <= 0) return;
     slots.forEach((slot, index) => {
       const entity = entities[index];
       if (!slot || entity === null || entity === undefined || failed.has(index)) return;
