@@ -4,7 +4,9 @@
 // own supergraph with real subgraphs and seeded data, and a synthetic one of four in-memory
 // subgraphs with deep entity fan-out. Every answer is checked against stock Apollo's.
 //   BENCH_SECONDS (10) per measured run, BENCH_WARMUP_SECONDS (3), BENCH_ROUNDS (3),
-//   BENCH_CONNECTIONS (50), BENCH_SHAPES (wavegraph,synthetic), BENCH_OUT (a JSON file for the results)
+//   BENCH_CONNECTIONS (50), BENCH_SHAPES (wavegraph,synthetic), BENCH_OUT (a JSON file for the results),
+//   BENCH_PORT (5120: the gateway under test), BENCH_PORT_OFFSET (1100: shape (a)'s stack), BENCH_STACK_NAME
+//   (fedbench), BENCH_DATABASE_PREFIX (wavegraph_bench_), BENCH_REDIS_PREFIX (wgbench): to run beside another bench
 import { writeFile } from 'node:fs/promises';
 import { checkServices, installAndBuild } from '../scripts/setup.mjs';
 import { installBenchDependencies } from './federation/install.mjs';
@@ -20,7 +22,7 @@ const options = {
   warmupSeconds: number('BENCH_WARMUP_SECONDS', 3),
   rounds: Math.round(number('BENCH_ROUNDS', 3)),
   connections: Math.round(number('BENCH_CONNECTIONS', 50)),
-  port: 5120,
+  port: Math.round(number('BENCH_PORT', 5120)),
 };
 const shapes = (process.env.BENCH_SHAPES ?? 'wavegraph,synthetic').split(',').filter(Boolean);
 

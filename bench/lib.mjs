@@ -67,8 +67,9 @@ async function removeTempDirs(name) {
  * `env` is what every process got (a bench starting a gateway of its own gives it the same).
  */
 export async function startBenchStack({ name, portOffset, secret, subgraphEnv = {} }) {
-  const databases = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, `wavegraph_bench_${name}_${s.name}`]));
-  const redisPrefix = `wgbench-${name}-${process.pid}`;
+  // BENCH_DATABASE_PREFIX and BENCH_REDIS_PREFIX keep a run apart from another one on the same services
+  const databases = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, `${process.env.BENCH_DATABASE_PREFIX ?? 'wavegraph_bench_'}${name}_${s.name}`]));
+  const redisPrefix = `${process.env.BENCH_REDIS_PREFIX ?? 'wgbench'}-${name}-${process.pid}`;
   // a killed run's files (tus uploads, stored media) would otherwise stay behind for good
   await removeTempDirs(name);
   const dir = await mkdtemp(path.join(tmpdir(), `wavegraph-bench-${name}-`));

@@ -11,7 +11,7 @@ import { BENCH_SECRET, createEpisode, creator, graphql, startBenchStack } from '
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const PORT_OFFSET = 1100;
+const PORT_OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 1100);
 const CALLS_PORT_OFFSET = 50;
 const SUBGRAPHS = ['identity', 'catalog', 'engagement', 'discovery', 'media', 'notifications'];
 const EPISODES = 50;
@@ -76,7 +76,8 @@ async function seed(gateway) {
 /** Starts the stack, seeds it and describes the shape for runShape. */
 export async function wavegraphShape() {
   const stack = await startBenchStack({
-    name: 'fedbench',
+    // BENCH_STACK_NAME: its databases, Redis prefix and temp dir, apart from another run's
+    name: process.env.BENCH_STACK_NAME ?? 'fedbench',
     portOffset: PORT_OFFSET,
     secret: BENCH_SECRET,
     subgraphEnv: { NODE_OPTIONS: `--require ${path.join(root, 'bench/support/count-graphql-calls.cjs')}`, BENCH_CALLS_PORT_OFFSET: String(CALLS_PORT_OFFSET) },

@@ -19,7 +19,9 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       const headers = Object.fromEntries(Object.entries(req.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0] !== 'host' && entry[0] !== 'content-length'));
       fetch(target, { method: req.method, headers, body: req.method === 'GET' ? undefined : Buffer.concat(chunks) })
         .then(async (answer) => {
-          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+          // the subgraph's cache policy reaches the gateway as it was sent (the entity cache reads it)
+          const cacheControl = answer.headers.get('cache-control');
+          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json', ...(cacheControl && { 'cache-control': cacheControl }) });
           res.end(Buffer.from(await answer.arrayBuffer()));
         })
         .catch(() => res.writeHead(502).end());

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { secretFromEnv } from '@wavegraph/auth';
+import { DEFAULT_ENTITY_CACHE, type EntityCacheSettings } from './entity-cache/settings';
 import type { PlanCacheSettings } from './execution/executor';
 import type { EntityBatchSettings } from './subgraph/entity-batcher';
 import type { SubgraphHttpSettings } from './subgraph/http-client';
@@ -26,6 +27,8 @@ export interface GatewayConfig {
   entityBatching: EntityBatchSettings;
   /** Identical subgraph reads of one viewer in flight at the same time share one request (GATEWAY_SUBGRAPH_DEDUPE). Default on. */
   dedupeSubgraphReads: boolean;
+  /** The optional cache of public entity fields, purged by domain events (see entity-cache/). Default off. */
+  entityCache: EntityCacheSettings;
   /**
    * Who runs query plans: `wavegraph` (ours: cached plans, no per-request tracing objects) or
    * `apollo` (@apollo/gateway's executor, every request). Default `wavegraph`.
@@ -227,6 +230,14 @@ export function configFromEnv(): GatewayConfig {
       maxRepresentations: Math.max(1, int('GATEWAY_ENTITY_BATCH_MAX_REPRESENTATIONS', 1_000)),
     },
     dedupeSubgraphReads: flag('GATEWAY_SUBGRAPH_DEDUPE', true),
+    entityCache: {
+      enabled: flag('GATEWAY_ENTITY_CACHE', DEFAULT_ENTITY_CACHE.enabled),
+      maxEntries: Math.max(1, int('GATEWAY_ENTITY_CACHE_MAX_ENTRIES', DEFAULT_ENTITY_CACHE.maxEntries)),
+      maxTtlMs: int('GATEWAY_ENTITY_CACHE_MAX_TTL_MS', DEFAULT_ENTITY_CACHE.maxTtlMs),
+      redis: flag('GATEWAY_ENTITY_CACHE_REDIS', DEFAULT_ENTITY_CACHE.redis),
+      redisTimeoutMs: Math.max(1, int('GATEWAY_ENTITY_CACHE_REDIS_TIMEOUT_MS', DEFAULT_ENTITY_CACHE.redisTimeoutMs)),
+      maxPurges: Math.max(1, int('GATEWAY_ENTITY_CACHE_MAX_PURGES', DEFAULT_ENTITY_CACHE.maxPurges)),
+    },
     executor: executorFromEnv(),
     planCache: { maxOperations: Math.max(1, int('GATEWAY_PLAN_CACHE_OPERATIONS', 1_000)) },
     gatewaySecret,

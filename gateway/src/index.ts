@@ -1,4 +1,5 @@
 export * from './config';
+export { DEFAULT_ENTITY_CACHE, type EntityCacheSettings, type EntityCacheStats } from './entity-cache';
 export * from './context';
 export * from './server';
 export { createTokenVerifier, type TokenVerifier } from './auth';

@@ -33,6 +33,7 @@ import { serveGatewaySubscriptions, type GatewaySubscriptions } from './subscrip
 import { createGateway, subgraphSources } from './supergraph';
 import { readiness } from './readiness';
 import { FastGateway } from './execution/executor';
+import { startEntityCache, type EntityCache } from './entity-cache';
 import { SubgraphBreakers } from './subgraph/breakers';
 import { SubgraphHttp } from './subgraph/http-client';
 import { createSigner } from './subgraph/signer';
@@ -45,6 +46,8 @@ export interface RunningGateway {
   rateLimits: RateLimits;
   /** Each subgraph's breaker (also shown by /ready). */
   breakers: SubgraphBreakers;
+  /** The entity cache, when GATEWAY_ENTITY_CACHE is on (its stats say what it served). */
+  entityCache?: EntityCache;
   stop(): Promise<void>;
 }
 
@@ -105,7 +108,9 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   const signer = createSigner(config.gatewaySecret);
   const breakers = new SubgraphBreakers({ ...config.resilience, timeoutMs: config.subgraphTimeoutMs }, log);
   const http = new SubgraphHttp(config.subgraphHttp);
-  const fetching = { signer, breakers, http };
+  // followed from the event streams before the first request, so nothing cached misses a later purge
+  const entityCache = config.entityCache.enabled ? await startEntityCache(config.entityCache, redis, config.redisUrl, config.redisPrefix, log) : undefined;
+  const fetching = { signer, breakers, http, entityCache: entityCache?.cache };
   const gateway = createGateway(config, log, fetching);
   // subscriptions are planned over the very supergraph HTTP operations run on, reloads included
   let planner: SubscriptionPlanner | undefined;
@@ -229,6 +234,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     await subscriptions.close();
     await apollo.stop();
     await http.close();
+    await entityCache?.stop();
     redis.disconnect();
     throw error;
   });
@@ -244,7 +250,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     subscriptions,
     rateLimits,
     breakers,
+    entityCache: entityCache?.cache,
     // WebSockets first: open subscriptions would otherwise hold the HTTP drain
-    stop: () => (stopping ??= subscriptions.close().then(() => apollo.stop()).then(() => http.close()).finally(() => redis.disconnect())),
+    stop: () => (stopping ??= subscriptions.close().then(() => apollo.stop()).then(() => http.close()).then(() => entityCache?.stop()).finally(() => redis.disconnect())),
   };
 }

@@ -1,6 +1,8 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { encodeViewer } from '@wavegraph/auth';
 import type { GatewayContext } from './context';
+import type { EntityCache } from './entity-cache/entity-cache';
+import { CACHE_POLICY, cachePolicyOf, type WithCachePolicy } from './entity-cache/policy';
 import type { SubgraphBreakers } from './subgraph/breakers';
 import { EntityBatcher, representationsOf, type EntityBatchSettings } from './subgraph/entity-batcher';
 import { exchange, graphqlResponseOf, type SubgraphCaller, type SubgraphPayload } from './subgraph/exchange';
@@ -20,6 +22,8 @@ export interface SubgraphSourceOptions {
   batching: EntityBatchSettings;
   /** Identical reads (same viewer, same bytes) in flight at once share one subgraph request. */
   dedupeReads: boolean;
+  /** The entity cache shared by every data source, when GATEWAY_ENTITY_CACHE is on: reads' `_entities` fetches go through it. */
+  entityCache?: EntityCache;
   onUnavailable?: (name: string, error: unknown) => void;
 }
 
@@ -77,14 +81,17 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     const caller = callerOf(options.context as Partial<GatewayContext> | undefined);
     try {
       if (!representationsOf(payload)) return await this.send(retryable, payload, caller);
-      return await this.batcher.fetch(batchKey(caller, retryable, payload), payload, { retryable, caller });
+      const batched = (sent: SubgraphPayload) => this.batcher.fetch(batchKey(caller, retryable, sent), sent, { retryable, caller });
+      // only reads: a mutation's entity fetches read what it just wrote
+      const cache = retryable ? this.options.entityCache : undefined;
+      return await (cache ? cache.fetch(this.options.name, payload, batched) : batched(payload));
     } catch (error) {
       this.options.onUnavailable?.(this.options.name, error);
       return unavailableResponse(this.options.name, request);
     }
   }
 
-  private async send(retryable: boolean, payload: SubgraphPayload, caller: SubgraphCaller): Promise<GatewayGraphQLResponse> {
+  private async send(retryable: boolean, payload: SubgraphPayload, caller: SubgraphCaller): Promise<WithCachePolicy<GatewayGraphQLResponse>> {
     const body = JSON.stringify(payload);
     // only reads are shared, and only by callers of the same viewer; a large body (a merged batch)
     // is seldom sent twice at once, and keying it would cost about what sharing saves
@@ -102,7 +109,11 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
         reply.then(forget, forget);
       }
     }
-    return graphqlResponseOf(await reply);
+    const received = await reply;
+    const response: WithCachePolicy<GatewayGraphQLResponse> = graphqlResponseOf(received);
+    // the subgraph's policy travels with the response (through the batcher's split) to the entity cache
+    if (this.options.entityCache) response[CACHE_POLICY] = cachePolicyOf(received.cacheControl);
+    return response;
   }
 
   /** The reads of one viewer in flight, by body. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
+import type { EntityCache } from './entity-cache';
 import { SubgraphSource } from './subgraph-source';
 import type { SubgraphBreakers } from './subgraph/breakers';
 import type { SubgraphHttp } from './subgraph/http-client';
@@ -12,6 +13,8 @@ export interface SubgraphFetching {
   signer: Signer;
   breakers: SubgraphBreakers;
   http: SubgraphHttp;
+  /** Present when GATEWAY_ENTITY_CACHE is on: one cache for every data source and reload. */
+  entityCache?: EntityCache;
 }
 
 /**
@@ -40,6 +43,7 @@ export function subgraphSources(config: GatewayConfig, log: Logger, fetching: Su
       http: fetching.http,
       batching: config.entityBatching,
       dedupeReads: config.dedupeSubgraphReads,
+      entityCache: fetching.entityCache,
       onUnavailable: (subgraph, error) => log.warn({ subgraph, err: error }, 'subgraph unavailable'),
     });
 }

@@ -64,6 +64,9 @@ const wavegraph = (extraEnv = {}) => (shape, port) =>
 const ALL_GATEWAYS = [
   { id: 'stock', name: 'stock @apollo/gateway 2.14.4', start: stockApollo },
   { id: 'wavegraph', name: 'Wavegraph', start: wavegraph() },
+  // the optional entity cache (hints from the subgraphs, purged by events), measured as its own row;
+  // the synthetic shape's subgraphs send no cache hints, so there it caches nothing
+  { id: 'wavegraph-entity-cache', name: 'Wavegraph, entity cache', start: wavegraph({ GATEWAY_ENTITY_CACHE: 'on' }) },
   // its errors from batched entity fetches lack the item's list index in `path` (see check.mjs);
   // its HTTP executor shares identical subgraph requests in flight (deduplicateInflightRequests,
   // on by default), so with the bench's two queries on 50 connections its calls/req are low

@@ -16,6 +16,8 @@ export interface SubgraphReply {
   status: number;
   statusText: string;
   contentType: string;
+  /** The `Cache-Control` header: the subgraph's cache policy for this response (read by the entity cache). */
+  cacheControl: string;
   text: string;
 }
 
@@ -41,10 +43,12 @@ export class SubgraphHttp {
     const response = await target.pool.request({ method: 'POST', path: target.path, headers, body, signal });
     const text = await response.body.text();
     const contentType = response.headers['content-type'];
+    const cacheControl = response.headers['cache-control'];
     return {
       status: response.statusCode,
       statusText: STATUS_CODES[response.statusCode] ?? '',
       contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? '',
+      cacheControl: (Array.isArray(cacheControl) ? cacheControl[0] : cacheControl) ?? '',
       text,
     };
   }

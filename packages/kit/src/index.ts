@@ -19,3 +19,4 @@ export * from './compose';
 export * from './unique';
 export * from './trace';
 export * from './visibility';
+export * from './cache-hints';

@@ -1,9 +1,13 @@
 import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { INHERIT_CACHE } from './cache-hints';
 import { badInput } from './errors';
 import { isUuid } from './validate';
 
+// connections, edges and page information add no cache policy of their own: a page is cached as
+// long as its nodes' type allows (an unhinted node type: not at all)
 @ObjectType({ description: 'Relay page information' })
 @Directive('@shareable')
+@Directive(INHERIT_CACHE)
 export class PageInfo {
   @Field()
   hasNextPage: boolean;
@@ -32,6 +36,7 @@ export interface Page<T> {
 /** Builds the `<Name>Edge` and `<Name>Connection` object types for a node type. */
 export function connectionOf<T extends object>(node: ClassType<T>, name: string): ClassType<Page<T>> {
   @ObjectType(`${name}Edge`)
+  @Directive(INHERIT_CACHE)
   class EdgeType {
     @Field()
     cursor: string;
@@ -41,6 +46,7 @@ export function connectionOf<T extends object>(node: ClassType<T>, name: string)
   }
 
   @ObjectType(`${name}Connection`)
+  @Directive(INHERIT_CACHE)
   class ConnectionType {
     @Field(() => [EdgeType])
     edges: EdgeType[];

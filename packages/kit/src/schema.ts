@@ -1,8 +1,9 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import gql from 'graphql-tag';
 import { buildSchema, createResolversMap, type NonEmptyArray, type PubSub } from 'type-graphql';
+import { CACHE_CONTROL_DEFINITIONS, markViewerDependent } from './cache-hints';
 import type { Context } from './context';
 import { applyVisibilityGuards, type VisibilityGuard } from './visibility';
 
@@ -24,6 +25,12 @@ export interface SubgraphSchemaDefinition<S> {
    * that type (e.g. an unpublished episode's comments): every non-key field is guarded.
    */
   guards?: Record<string, VisibilityGuard<S>>;
+  /**
+   * typename → whether a resolved reference is seen only by some viewers (an unpublished episode
+   * its owner sees): its `_entities` answer is then marked private, so the gateway's entity cache
+   * never shares it. A reference that resolves to null (missing or hidden) is always marked.
+   */
+  viewerDependent?: Record<string, (entity: object) => boolean>;
 }
 
 type ResolverMap = Record<string, Record<string, unknown>>;
@@ -48,14 +55,19 @@ export async function buildFederatedSchema<S>(definition: SubgraphSchemaDefiniti
     validate: false,
     skipCheck: true,
   });
-  const typeDefs = gql(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
+  const typeDefs = gql(`${FEDERATION_LINK}\n${CACHE_CONTROL_DEFINITIONS}\n${printSchemaWithDirectives(schema)}`);
   const resolvers = createResolversMap(schema) as ResolverMap;
   applyVisibilityGuards(schema, typeDefs, resolvers, definition.guards ?? {});
   for (const [typename, batch] of Object.entries(definition.references ?? {})) {
+    const viewerDependent = definition.viewerDependent?.[typename];
     resolvers[typename] = {
       ...(resolvers[typename] ?? {}),
-      __resolveReference: (reference: { id: string }, ctx: Context<S>) =>
-        ctx.loaders.get<string, object | null>(`reference:${typename}`, (ids) => batch(ids, ctx)).load(reference.id),
+      __resolveReference: async (reference: { id: string }, ctx: Context<S>, info?: GraphQLResolveInfo) => {
+        const entity = await ctx.loaders.get<string, object | null>(`reference:${typename}`, (ids) => batch(ids, ctx)).load(reference.id);
+        // null may mean "hidden from you", and may stop being true when the entity is created
+        if (entity === null || viewerDependent?.(entity)) markViewerDependent(info);
+        return entity;
+      },
     };
   }
   return buildSubgraphSchema({ typeDefs, resolvers: resolvers as never });

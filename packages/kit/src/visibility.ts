@@ -1,6 +1,14 @@
-import { defaultFieldResolver, Kind, type DocumentNode, type GraphQLFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
+import { defaultFieldResolver, Kind, type DocumentNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from 'graphql';
+import { markViewerDependent } from './cache-hints';
 import type { Context } from './context';
 import { notFound } from './errors';
+
+/**
+ * Whether a viewer may see a subject: `'everyone'` when anyone would (a published episode: its
+ * fields may be cached for every viewer), `true` when this viewer may because of who they are
+ * (its owner, staff: never shared), `false` when not.
+ */
+export type Visibility = boolean | 'everyone';
 
 /**
  * Decides, for many subjects at once, whether the request's viewer may see them. Every guard
@@ -10,7 +18,7 @@ import { notFound } from './errors';
 export interface VisibilityRule<S> {
   /** Names the rule's DataLoader; two rules must not share a name. */
   name: string;
-  visible(subjects: readonly string[], ctx: Context<S>): Promise<readonly boolean[]>;
+  visible(subjects: readonly string[], ctx: Context<S>): Promise<readonly Visibility[]>;
 }
 
 /** Hides every non-key field of one GraphQL type behind a rule. */
@@ -21,9 +29,14 @@ export interface VisibilityGuard<S> {
 }
 
 /** Whether the viewer may see `subject` under `rule`, batched with every other ask in the request. */
-export function isVisible<S>(ctx: Context<S>, rule: VisibilityRule<S>, subject: string): Promise<boolean> {
+export async function isVisible<S>(ctx: Context<S>, rule: VisibilityRule<S>, subject: string): Promise<boolean> {
+  return (await visibilityOf(ctx, rule, subject)) !== false;
+}
+
+/** The viewer's visibility of `subject` under `rule` (batched like isVisible), saying whether every viewer would see it too. */
+export function visibilityOf<S>(ctx: Context<S>, rule: VisibilityRule<S>, subject: string): Promise<Visibility> {
   return ctx.loaders
-    .get<string, boolean>(`visibility:${rule.name}`, (subjects) => rule.visible(subjects, ctx))
+    .get<string, Visibility>(`visibility:${rule.name}`, (subjects) => rule.visible(subjects, ctx))
     .load(subject.toLowerCase());
 }
 
@@ -66,6 +79,8 @@ type ResolverMap = Record<string, Record<string, unknown>>;
  * property, so a field added later is guarded without anyone remembering to: the check runs
  * before the field's own resolver and answers NOT_FOUND for what the viewer may not see. Key
  * fields stay readable because the gateway needs them to join the entity across subgraphs.
+ * What this viewer sees but not everyone would (an owner's draft) is marked viewer-dependent,
+ * so the gateway's entity cache never shares it.
  */
 export function applyVisibilityGuards<S>(
   schema: GraphQLSchema,
@@ -84,9 +99,11 @@ export function applyVisibilityGuards<S>(
       const own = typeResolvers[fieldName];
       if (own !== undefined && typeof own !== 'function') throw new Error(`Visibility guard for ${typename}.${fieldName}: unsupported resolver shape`);
       const resolve = (own as GraphQLFieldResolver<unknown, Context<S>> | undefined) ?? defaultFieldResolver;
-      typeResolvers[fieldName] = async (source: Record<string, unknown>, args: unknown, ctx: Context<S>, info: never) => {
+      typeResolvers[fieldName] = async (source: Record<string, unknown>, args: unknown, ctx: Context<S>, info: GraphQLResolveInfo) => {
         const subject = subjectOf(source);
-        if (subject && !(await isVisible(ctx, guard.rule, subject))) throw notFound(typename);
+        const visibility = subject ? await visibilityOf(ctx, guard.rule, subject) : 'everyone';
+        if (visibility === false) throw notFound(typename);
+        if (visibility !== 'everyone') markViewerDependent(info);
         return resolve(source, args as never, ctx, info);
       };
     }

@@ -1,5 +1,5 @@
 import type { SubgraphModule } from '@wavegraph/kit';
-import { Episode } from './episode/episode.entity';
+import { Episode, EpisodeStatus } from './episode/episode.entity';
 import { resolveEpisodeReferences } from './episode/episode.loader';
 import { EpisodeResolver } from './episode/episode.resolver';
 import { CreateCatalog1763700000000 } from './migrations/1763700000000-CreateCatalog';
@@ -23,6 +23,10 @@ export const catalogModule: SubgraphModule<CatalogServices> = {
     Episode: resolveEpisodeReferences,
     // identity owns users; catalog only needs the id to resolve User.shows
     User: async (ids) => ids.map(userRef),
+  },
+  // an episode not yet (or no longer) published is seen by its owner and staff only: never shared by a cache
+  viewerDependent: {
+    Episode: (episode) => (episode as Episode).status !== EpisodeStatus.PUBLISHED,
   },
   ready: async (services) => {
     await services.publishing.ping();

@@ -13,3 +13,11 @@ export const UserRegistered = defineEvent(
 );
 
 export const UserPlanChanged = defineEvent('identity', 'UserPlanChanged', 1, z.object({ userId: id(), plan: PLAN, previousPlan: PLAN }));
+
+/** The public profile after a change (handle, display name): readers that show or cache it refresh. */
+export const UserProfileUpdated = defineEvent(
+  'identity',
+  'UserProfileUpdated',
+  1,
+  z.object({ userId: id(), handle: z.string().min(1), displayName: z.string() }),
+);

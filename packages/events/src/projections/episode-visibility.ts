@@ -43,7 +43,12 @@ export function knownEpisodeVisibility<S>(readerOf: (services: S) => KnownEpisod
     name: 'known-episode',
     async visible(episodeIds, ctx) {
       const facts = await readerOf(ctx.services).factsOf(episodeIds);
-      return episodeIds.map((id) => canSeeEpisode(ctx.viewer, facts.get(id.toLowerCase())));
+      return episodeIds.map((id) => {
+        const episode = facts.get(id.toLowerCase());
+        // a published episode is everyone's: what is shown of it may be cached for every viewer
+        if (episode?.status === PUBLISHED) return 'everyone';
+        return canSeeEpisode(ctx.viewer, episode);
+      });
     },
   };
 }

@@ -1,3 +1,4 @@
+import { publicFor } from '@wavegraph/kit';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
@@ -13,6 +14,7 @@ registerEnumType(EpisodeStatus, { name: 'EpisodeStatus' });
 @Entity('episodes')
 @ObjectType('Episode')
 @Directive('@key(fields: "id")')
+@Directive(publicFor(60))
 export class Episode {
   @PrimaryGeneratedColumn('uuid')
   @Field(() => ID)

@@ -1,3 +1,4 @@
+import { publicFor } from '@wavegraph/kit';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
@@ -5,6 +6,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 @Entity('shows')
 @ObjectType('Show')
 @Directive('@key(fields: "id")')
+@Directive(publicFor(60))
 export class Show {
   @PrimaryGeneratedColumn('uuid')
   @Field(() => ID)

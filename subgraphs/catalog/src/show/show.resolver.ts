@@ -1,4 +1,4 @@
-import { pageSize, toPage, type Page, PageArgs, readTimeCursor, PAGED_CONNECTION } from '@wavegraph/kit';
+import { pageSize, toPage, type Page, PageArgs, readTimeCursor, PAGED_CONNECTION, VIEWER_DEPENDENT } from '@wavegraph/kit';
 import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 
 import { canManage } from '@wavegraph/auth';
@@ -60,6 +60,7 @@ export class ShowResolver {
   }
 
   @Directive(PAGED_CONNECTION)
+  @Directive(VIEWER_DEPENDENT)
   @FieldResolver(() => EpisodeConnection, { description: 'Newest first; only published episodes unless you manage the show' })
   episodes(@Root() show: Show, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: CatalogContext): Promise<Page<Episode>> {
     return loadShowEpisodes(ctx, show.id, canManage(ctx.viewer, show.ownerId), first, after);

@@ -1,8 +1,10 @@
+import { publicFor } from '@wavegraph/kit';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
 /** Identity owns users; catalog only adds `User.shows` and answers references with the id. */
 @ObjectType('User')
 @Directive('@key(fields: "id")')
+@Directive(publicFor(60))
 export class User {
   @Field(() => ID)
   id: string;

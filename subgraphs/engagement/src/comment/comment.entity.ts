@@ -1,3 +1,4 @@
+import { publicFor } from '@wavegraph/kit';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
@@ -8,6 +9,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 @Entity('comments')
 @ObjectType('Comment')
 @Directive('@key(fields: "id")')
+@Directive(publicFor(30))
 export class Comment {
   @PrimaryGeneratedColumn('uuid')
   @Field(() => ID)

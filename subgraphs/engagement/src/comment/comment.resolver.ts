@@ -1,4 +1,4 @@
-import { notFound, type Page, PageArgs, requireUuid, subscribeTopic, PAGED_CONNECTION, SUBSCRIPTION_COST } from '@wavegraph/kit';
+import { notFound, type Page, PageArgs, requireUuid, subscribeTopic, PAGED_CONNECTION, SUBSCRIPTION_COST, INHERIT_CACHE } from '@wavegraph/kit';
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 
 import { loadEpisodeStats } from '../episode/episode.loader';
@@ -65,6 +65,7 @@ export class CommentResolver {
     return comment.deletedAt !== null;
   }
 
+  @Directive(INHERIT_CACHE)
   @FieldResolver(() => User)
   author(@Root() comment: Comment): User {
     return userRef(comment.authorId);

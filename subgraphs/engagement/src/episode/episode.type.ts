@@ -1,3 +1,4 @@
+import { publicFor } from '@wavegraph/kit';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
 /**
@@ -6,6 +7,7 @@ import { Directive, Field, ID, ObjectType } from 'type-graphql';
  */
 @ObjectType('Episode')
 @Directive('@key(fields: "id")')
+@Directive(publicFor(30))
 export class Episode {
   @Field(() => ID)
   id: string;

@@ -1,4 +1,4 @@
-import { type Page, PageArgs, PAGED_CONNECTION } from '@wavegraph/kit';
+import { type Page, PageArgs, PAGED_CONNECTION, VIEWER_DEPENDENT, NOT_CACHED } from '@wavegraph/kit';
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { mapNodes } from '../common/page';
 
@@ -25,6 +25,7 @@ export class ShowFollowsResolver {
     return (await loadShowStats(ctx, show.id))?.followerCount ?? 0;
   }
 
+  @Directive(VIEWER_DEPENDENT)
   @FieldResolver(() => Boolean, { description: 'False when signed out' })
   viewerFollows(@Root() show: Show, @Ctx() ctx: EngagementContext): Promise<boolean> | boolean {
     return ctx.viewer ? loadViewerFollows(ctx, ctx.viewer.id, show.id) : false;
@@ -34,6 +35,7 @@ export class ShowFollowsResolver {
 @Resolver(() => User)
 export class UserFollowsResolver {
   @Directive(PAGED_CONNECTION)
+  @Directive(NOT_CACHED)
   @FieldResolver(() => FollowedShowConnection, { description: 'Shows this user follows, most recent first' })
   async following(@Root() user: User, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: EngagementContext): Promise<Page<Show>> {
     return mapNodes(await loadFollowing(ctx, user.id, first, after), (follow) => showRef(follow.showId));

@@ -1,4 +1,4 @@
-import { type Page, PageArgs, requireUuid, subscribeTopic, PAGED_CONNECTION, SUBSCRIPTION_COST } from '@wavegraph/kit';
+import { type Page, PageArgs, requireUuid, subscribeTopic, PAGED_CONNECTION, SUBSCRIPTION_COST, VIEWER_DEPENDENT, NOT_CACHED } from '@wavegraph/kit';
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import { mapNodes } from '../common/page';
 
@@ -40,6 +40,7 @@ export class EpisodeLikesResolver {
     return (await loadEpisodeStats(ctx, episode.id))?.likeCount ?? 0;
   }
 
+  @Directive(VIEWER_DEPENDENT)
   @FieldResolver(() => Boolean, { nullable: true, description: 'False when signed out' })
   viewerHasLiked(@Root() episode: Episode, @Ctx() ctx: EngagementContext): Promise<boolean> | boolean {
     return ctx.viewer ? loadViewerLiked(ctx, ctx.viewer.id, episode.id) : false;
@@ -49,6 +50,7 @@ export class EpisodeLikesResolver {
 @Resolver(() => User)
 export class UserLikesResolver {
   @Directive(PAGED_CONNECTION)
+  @Directive(NOT_CACHED)
   @FieldResolver(() => LikedEpisodeConnection, { description: 'Published episodes this user liked, most recent like first' })
   async likedEpisodes(@Root() user: User, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: EngagementContext): Promise<Page<Episode>> {
     return mapNodes(await loadUserLikes(ctx, user.id, first, after), (like) => episodeRef(like.episodeId));

@@ -1,4 +1,4 @@
-import { forbidden, requireViewer, type Page, PageArgs, PAGED_CONNECTION } from '@wavegraph/kit';
+import { forbidden, requireViewer, type Page, PageArgs, PAGED_CONNECTION, VIEWER_DEPENDENT } from '@wavegraph/kit';
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 
 import { loadEpisodeStats } from '../episode/episode.loader';
@@ -34,6 +34,7 @@ export class EpisodePlaysResolver {
     return (await loadEpisodeStats(ctx, episode.id))?.playCount ?? 0;
   }
 
+  @Directive(VIEWER_DEPENDENT)
   @FieldResolver(() => PlayProgress, { nullable: true, description: 'Null when signed out or never played' })
   viewerProgress(@Root() episode: Episode, @Ctx() ctx: EngagementContext): Promise<PlayProgress | null> | null {
     return ctx.viewer ? loadViewerProgress(ctx, ctx.viewer.id, episode.id) : null;
@@ -50,6 +51,7 @@ function ownHistory(user: User, ctx: EngagementContext): string {
 @Resolver(() => User)
 export class UserPlaysResolver {
   @Directive(PAGED_CONNECTION)
+  @Directive(VIEWER_DEPENDENT)
   @FieldResolver(() => PlayProgressConnection, {
     nullable: true,
     description: '"Continue listening": unfinished episodes, most recently played first. Own history only (FORBIDDEN for others)',
@@ -59,6 +61,7 @@ export class UserPlaysResolver {
   }
 
   @Directive(PAGED_CONNECTION)
+  @Directive(VIEWER_DEPENDENT)
   @FieldResolver(() => PlayProgressConnection, { nullable: true, description: 'Every episode played, finished or not, most recent first. Own history only' })
   recentlyPlayed(@Root() user: User, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: EngagementContext): Promise<Page<PlayProgress>> {
     return loadHistory(ctx, ownHistory(user, ctx), false, first, after);

@@ -1,4 +1,4 @@
-import { type Page, PageArgs, PAGED_CONNECTION } from '@wavegraph/kit';
+import { type Page, PageArgs, PAGED_CONNECTION, VIEWER_DEPENDENT } from '@wavegraph/kit';
 import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { mapNodes } from '../common/page';
 
@@ -86,6 +86,7 @@ export class PlaylistResolver {
 @Resolver(() => User)
 export class UserPlaylistsResolver {
   @Directive(PAGED_CONNECTION)
+  @Directive(VIEWER_DEPENDENT)
   @FieldResolver(() => PlaylistConnection, { description: 'Newest first; all of them for their owner, public ones for everybody else' })
   playlists(@Root() user: User, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: EngagementContext): Promise<Page<Playlist>> {
     return loadUserPlaylists(ctx, user.id, first, after);

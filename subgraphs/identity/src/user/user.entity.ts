@@ -1,3 +1,4 @@
+import { publicFor } from '@wavegraph/kit';
 import type { Plan, Role } from '@wavegraph/auth';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
@@ -6,6 +7,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 @Entity('users')
 @ObjectType('User')
 @Directive('@key(fields: "id")')
+@Directive(publicFor(300))
 export class User {
   @PrimaryGeneratedColumn('uuid')
   @Field(() => ID)

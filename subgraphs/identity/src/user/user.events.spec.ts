@@ -3,7 +3,7 @@ import { readEvents } from '@wavegraph/events';
 import { eventually, TEST_REDIS_URL } from '@wavegraph/testkit';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { registerUser, startIdentity, type Harness } from '../testing/harness';
+import { registerUser, startIdentity, viewerOf, type Harness } from '../testing/harness';
 
 let h: Harness;
 let redis: Redis;
@@ -35,6 +35,21 @@ describe('identity events', () => {
     expect(JSON.stringify(events[0])).not.toContain('events@example.com');
     expect(events[1]).toMatchObject({ type: 'identity.UserPlanChanged', payload: { userId, plan: 'PREMIUM', previousPlan: 'FREE' } });
     expect(await h.count('outbox')).toBe(2);
+  });
+
+  it('publishes UserProfileUpdated with the profile as it is after the change, and nothing for a refused one', async () => {
+    const auth = await registerUser(h, { email: 'profile@example.com', handle: 'profiled' });
+    await registerUser(h, { email: 'taken@example.com', handle: 'taken' });
+    const UPDATE = 'mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }';
+    expect((await h.call(UPDATE, { input: { displayName: 'Profiled Anew' } }, viewerOf(auth))).errors).toBeUndefined();
+    const refused = await h.call(UPDATE, { input: { handle: 'taken' } }, viewerOf(auth));
+    expect(refused.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const updates = await eventually(async () => {
+      const all = (await readEvents(redis, h.redisPrefix, 'identity')).filter((event) => event.type === 'identity.UserProfileUpdated');
+      expect(all).toHaveLength(1);
+      return all;
+    });
+    expect(updates[0]).toMatchObject({ aggregateId: auth.user.id, payload: { userId: auth.user.id, handle: 'profiled', displayName: 'Profiled Anew' } });
   });
 
   it('records nothing for a registration that is refused', async () => {

@@ -1,6 +1,6 @@
 import type { Plan, Role } from '@wavegraph/auth';
-import { forbidden, notFound, requireUuid, requireViewer } from '@wavegraph/kit';
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { forbidden, notFound, requireUuid, requireViewer, VIEWER_DEPENDENT } from '@wavegraph/kit';
+import { Arg, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { IdentityContext } from '../services';
 import { canSeePrivateFields } from './private-fields';
 import { PlanEnum, RoleEnum } from './role-plan';
@@ -32,16 +32,19 @@ export class UserResolver {
     return found;
   }
 
+  @Directive(VIEWER_DEPENDENT)
   @FieldResolver(() => String, { nullable: true, description: 'Only visible to the user themself and to staff (EDITOR, ADMIN); null otherwise.' })
   email(@Root() user: User, @Ctx() ctx: IdentityContext): string | null {
     return canSeePrivateFields(ctx.viewer, user) ? user.email : null;
   }
 
+  @Directive(VIEWER_DEPENDENT)
   @FieldResolver(() => RoleEnum, { nullable: true, description: 'Only visible to the user themself and to staff (EDITOR, ADMIN); null otherwise.' })
   role(@Root() user: User, @Ctx() ctx: IdentityContext): Role | null {
     return canSeePrivateFields(ctx.viewer, user) ? user.role : null;
   }
 
+  @Directive(VIEWER_DEPENDENT)
   @FieldResolver(() => PlanEnum, { nullable: true, description: 'Only visible to the user themself and to staff (EDITOR, ADMIN); null otherwise.' })
   plan(@Root() user: User, @Ctx() ctx: IdentityContext): Plan | null {
     return canSeePrivateFields(ctx.viewer, user) ? user.plan : null;

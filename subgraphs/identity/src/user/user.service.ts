@@ -1,6 +1,6 @@
 import type { Plan, Role } from '@wavegraph/auth';
 import { badInput, isUuid, notFound, rethrowAsConflict } from '@wavegraph/kit';
-import { UserPlanChanged, UserRegistered, recordEvent } from '@wavegraph/events';
+import { UserPlanChanged, UserProfileUpdated, UserRegistered, recordEvent } from '@wavegraph/events';
 import { In, type DataSource, type Repository } from 'typeorm';
 import type { Revocations } from '../session/revocations';
 import { hashPassword } from './password';
@@ -93,8 +93,13 @@ export class UserService {
     if (changes.handle != null) patch.handle = normalizeHandle(changes.handle);
     if (Object.keys(patch).length) {
       try {
-        const result = await this.users.update({ id: userId }, patch);
-        if (!result.affected) throw notFound('User');
+        // the event commits with the change: whoever shows or caches the profile hears of it
+        await this.dataSource.transaction(async (tx) => {
+          const result = await tx.update(User, { id: userId }, patch);
+          if (!result.affected) throw notFound('User');
+          const user = await tx.findOneByOrFail(User, { id: userId });
+          await recordEvent(tx, UserProfileUpdated, userId, { userId, handle: user.handle, displayName: user.displayName });
+        });
       } catch (error) {
         rethrowAsConflict(error, TAKEN);
       }

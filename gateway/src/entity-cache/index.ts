@@ -1,0 +1,28 @@
+import type { Logger } from 'pino';
+import { connectRedis, type Redis } from '@wavegraph/redis';
+import { EntityCache } from './entity-cache';
+import { PurgeListener } from './purge-listener';
+import { RedisTier } from './redis-tier';
+import type { EntityCacheSettings } from './settings';
+
+export { EntityCache, type EntityCacheStats } from './entity-cache';
+export { DEFAULT_ENTITY_CACHE, type EntityCacheSettings } from './settings';
+
+export interface RunningEntityCache {
+  cache: EntityCache;
+  stop(): Promise<void>;
+}
+
+/**
+ * The entity cache with its Redis level on the gateway's connection (`redis`) and its purges
+ * read from the event streams on a connection of its own (a blocking XREAD would hold the shared
+ * one). Resolves once the streams are being followed, so nothing cached can miss a later event.
+ */
+export async function startEntityCache(settings: EntityCacheSettings, redis: Redis, redisUrl: string, prefix: string, log: Logger): Promise<RunningEntityCache> {
+  const cache = new EntityCache(settings, settings.redis ? new RedisTier(redis, prefix, settings.redisTimeoutMs) : null);
+  const reader = connectRedis(redisUrl, 'blocking', { name: 'gateway:entity-cache-purges' });
+  reader.on('error', (error) => log.debug({ err: error }, 'entity cache stream connection error'));
+  const listener = new PurgeListener(reader, cache, prefix, log);
+  await listener.start();
+  return { cache, stop: () => listener.stop() };
+}
