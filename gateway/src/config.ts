@@ -35,6 +35,8 @@ export interface GatewayConfig {
    */
   executor: 'wavegraph' | 'apollo';
   planCache: PlanCacheSettings;
+  /** How far the old generation grows past its live size before V8 collects it, in percent; 0 is V8's own rule (see heap.ts). Default 100. */
+  heapGrowingPercent: number;
   gatewaySecret: string;
   jwksUrl: string;
   jwtIssuer: string;
@@ -230,6 +232,7 @@ export function configFromEnv(): GatewayConfig {
       maxRepresentations: Math.max(1, int('GATEWAY_ENTITY_BATCH_MAX_REPRESENTATIONS', 1_000)),
     },
     dedupeSubgraphReads: flag('GATEWAY_SUBGRAPH_DEDUPE', true),
+    heapGrowingPercent: Math.max(0, int('GATEWAY_HEAP_GROWING_PERCENT', 100)),
     entityCache: {
       enabled: flag('GATEWAY_ENTITY_CACHE', DEFAULT_ENTITY_CACHE.enabled),
       maxEntries: Math.max(1, int('GATEWAY_ENTITY_CACHE_MAX_ENTRIES', DEFAULT_ENTITY_CACHE.maxEntries)),

@@ -1,9 +1,12 @@
 import { configFromEnv } from './config';
+import { applyHeapGrowing } from './heap';
 import { createGatewayLogger, startGateway } from './server';
 
 const log = createGatewayLogger();
+const config = configFromEnv();
+applyHeapGrowing(config.heapGrowingPercent);
 
-startGateway(configFromEnv(), log).then(
+startGateway(config, log).then(
   (gateway) => {
     let stopping = false;
     const stop = (signal: string) => {
