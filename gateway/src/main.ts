@@ -1,3 +1,6 @@
+// first: tracing instruments http, pg, ioredis and the rest as they load (see @wavegraph/telemetry)
+import { shutdownTelemetry, startTelemetry } from '@wavegraph/telemetry';
+startTelemetry('gateway');
 import { configFromEnv } from './config';
 import { applyHeapGrowing } from './heap';
 import { createGatewayLogger, startGateway } from './server';
@@ -13,7 +16,7 @@ startGateway(config, log).then(
       if (stopping) process.exit(1);
       stopping = true;
       log.info({ signal }, 'shutting down');
-      gateway.stop().then(() => process.exit(0), () => process.exit(1));
+      gateway.stop().then(() => shutdownTelemetry().finally(() => process.exit(0)), () => process.exit(1));
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));

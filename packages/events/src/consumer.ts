@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@wavegraph/kit';
+import { inSpan } from '@wavegraph/telemetry';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { applyOnce, handlersByType, type EventHandler } from './apply';
@@ -206,7 +207,10 @@ export class EventConsumer {
       const event = decodeEnvelope(fields);
       const handlers = this.handlers.get(`${event.type}@${event.version}`);
       if (!handlers) throw new PoisonMessage(`${this.options.group} has no handler for ${event.type} version ${event.version}`);
-      if (await applyOnce(this.options.dataSource, this.options.group, event, handlers)) applied = event;
+      // the handler's work (its SQL, the events it records) is a child of the span that wrote the event
+      const attributes = { 'messaging.system': 'redis', 'messaging.destination.name': stream, 'messaging.consumer.group.name': this.options.group, 'messaging.message.id': event.id };
+      const fresh = await inSpan(`consume ${event.type}`, { kind: 'consumer', parent: event.trace, attributes }, () => applyOnce(this.options.dataSource, this.options.group, event, handlers));
+      if (fresh) applied = event;
     } catch (error) {
       if (error instanceof PoisonMessage) {
         await this.deadLetter(stream, id, fields, error.message, 1);

@@ -1,4 +1,5 @@
 import type { Logger } from '@wavegraph/kit';
+import { openSpan } from '@wavegraph/telemetry';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
@@ -157,7 +158,12 @@ export class OutboxRelay {
     const events = rows.map(toEnvelope);
     const pipeline = this.redis.pipeline();
     for (const event of events) pipeline.xadd(this.stream, '*', ...encodeEnvelope(event));
+    // one producer span per event, in the trace of the request that wrote it
+    const spans = events.map((event) =>
+      openSpan(`relay ${event.type}`, { kind: 'producer', parent: event.trace, attributes: { 'messaging.system': 'redis', 'messaging.destination.name': this.stream, 'messaging.message.id': event.id } }),
+    );
     const results = await pipeline.exec().catch((error: Error) => rows.map(() => [error, null] as [Error, null]));
+    spans.forEach((span, i) => span.end(results?.[i]?.[0] ?? undefined));
     // Redis applies a pipeline in order: everything before the first failure is in the stream
     const failedAt = (results ?? []).findIndex(([error]) => error !== null);
     const sent = failedAt === -1 ? rows.length : failedAt;

@@ -1,3 +1,4 @@
+import { shutdownTelemetry } from '@wavegraph/telemetry';
 import { defaultDatabaseUrl, envInt, envString, gatewaySecret, redisUrl } from './config';
 import { startHealthServer, type HealthCheck } from './health-server';
 import { createLogger, type Logger } from './logger';
@@ -11,7 +12,8 @@ export function stopOnSignals(log: Logger, stop: () => Promise<void>): void {
     stopping = true;
     log.info({ signal }, 'shutting down');
     stop().then(
-      () => process.exit(0),
+      // the spans of the last requests are exported before the process goes
+      () => shutdownTelemetry().finally(() => process.exit(0)),
       (error: unknown) => {
         log.error({ err: error }, 'shutdown failed');
         process.exit(1);

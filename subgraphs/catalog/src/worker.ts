@@ -1,3 +1,6 @@
+// first: tracing instruments http, pg, ioredis and the rest as they load (see @wavegraph/telemetry)
+import { startTelemetry } from '@wavegraph/telemetry';
+startTelemetry('catalog-worker');
 import 'reflect-metadata';
 import { defaultDatabaseUrl, envString, redisUrl, runWorker } from '@wavegraph/kit';
 import { startPublishWorker } from './publishing/publish.worker';

@@ -1,3 +1,6 @@
+// first: tracing instruments http, pg, ioredis and the rest as they load (see @wavegraph/telemetry)
+import { startTelemetry } from '@wavegraph/telemetry';
+startTelemetry('media-worker');
 import 'reflect-metadata';
 import { defaultDatabaseUrl, envInt, envString, redisUrl, runWorker } from '@wavegraph/kit';
 import { startMediaWorker } from './processing/processing.worker';

@@ -1,3 +1,4 @@
+import { currentTraceHeaders } from '@wavegraph/telemetry';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { PublishScheduler } from '../episode/episode.workflow';
@@ -10,6 +11,8 @@ export interface PublishJobData {
   episodeId: string;
   /** ISO time the episode was scheduled for; a job whose time no longer matches is stale. */
   publishAt: string;
+  /** The trace of the request that scheduled it (W3C traceparent), continued by the worker's span. */
+  trace?: { traceparent?: string };
 }
 
 /** Same episode and time → same job id, so scheduling twice adds one job. */
@@ -33,7 +36,7 @@ export class PublishQueue implements PublishScheduler {
   async schedule(episodeId: string, publishAt: Date): Promise<void> {
     await this.queue.add(
       PUBLISH_JOB,
-      { episodeId, publishAt: publishAt.toISOString() },
+      { episodeId, publishAt: publishAt.toISOString(), trace: currentTraceHeaders() },
       {
         jobId: publishJobId(episodeId, publishAt),
         delay: Math.max(0, publishAt.getTime() - Date.now()),

@@ -1,3 +1,4 @@
+import { inSpan } from '@wavegraph/telemetry';
 import { createLogger, openDatabase, workerHealthChecks, type HealthCheck, type Logger } from '@wavegraph/kit';
 import { Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
@@ -39,7 +40,8 @@ export async function startPublishWorker(options: PublishWorkerOptions): Promise
 
   const processJob = async (job: Job<PublishJobData>): Promise<{ published: boolean }> => {
     const publishAt = new Date(job.data.publishAt);
-    const published = await publishIfStillScheduled(dataSource, job.data.episodeId, publishAt);
+    const attributes = { 'catalog.episode_id': job.data.episodeId, 'catalog.publish_at': job.data.publishAt };
+    const published = await inSpan('publish scheduled episode', { kind: 'consumer', parent: job.data.trace, attributes }, () => publishIfStillScheduled(dataSource, job.data.episodeId, publishAt));
     log.info({ jobId: job.id, episodeId: job.data.episodeId, published }, published ? 'episode published' : 'stale publish job ignored');
     return { published };
   };

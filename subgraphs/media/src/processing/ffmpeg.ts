@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { inSpan } from '@wavegraph/telemetry';
 
 const FFMPEG = process.env.FFMPEG_PATH || 'ffmpeg';
 const FFPROBE = process.env.FFPROBE_PATH || 'ffprobe';
@@ -56,7 +58,12 @@ export function ffprobe(args: string[], options: RunOptions = {}): Promise<RunRe
   return run(FFPROBE, ['-hide_banner', ...args], options);
 }
 
+/** One run of a tool, as a span of the step that runs it. */
 function run(tool: string, args: string[], options: RunOptions): Promise<RunResult> {
+  return inSpan(path.basename(tool), { kind: 'internal', attributes: { 'process.command': path.basename(tool), 'process.command_args': args.join(' ') } }, () => spawnTool(tool, args, options));
+}
+
+function spawnTool(tool: string, args: string[], options: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     options.signal?.throwIfAborted();
     const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });

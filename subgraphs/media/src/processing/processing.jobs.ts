@@ -12,6 +12,8 @@ export interface ProcessingJobData {
   assetId: string;
   /** The asset's `run` the flow was started for; a job of an older run does nothing. */
   run: number;
+  /** The trace of the request that started the run (W3C traceparent), continued by every step's span. */
+  trace?: { traceparent?: string };
 }
 
 /**

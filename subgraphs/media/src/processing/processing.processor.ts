@@ -1,3 +1,6 @@
+// first: tracing instruments http, pg, ioredis and the rest as they load (see @wavegraph/telemetry)
+import { startTelemetry } from '@wavegraph/telemetry';
+startTelemetry('media-processor');
 import 'reflect-metadata';
 import { createLogger, defaultDatabaseUrl, envString, openDatabase, redisUrl } from '@wavegraph/kit';
 import type { SandboxedJob } from 'bullmq';

@@ -1,4 +1,5 @@
 import type { Logger } from '@wavegraph/kit';
+import { inSpan } from '@wavegraph/telemetry';
 import { UnrecoverableError } from 'bullmq';
 import type Redis from 'ioredis';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -38,7 +39,13 @@ export interface ProcessingJob {
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-export async function runProcessingJob(deps: ProcessingDeps, job: ProcessingJob, signal?: AbortSignal): Promise<ProcessingJobResult> {
+/** One job of a processing flow, as a span in the trace of the request that started the run. */
+export function runProcessingJob(deps: ProcessingDeps, job: ProcessingJob, signal?: AbortSignal): Promise<ProcessingJobResult> {
+  const attributes = { 'media.asset_id': job.data.assetId, 'media.run': job.data.run, 'media.step': job.name, 'media.attempt': job.attemptsMade + 1 };
+  return inSpan(`media ${job.name}`, { kind: 'consumer', parent: job.data.trace, attributes }, () => runJob(deps, job, signal));
+}
+
+async function runJob(deps: ProcessingDeps, job: ProcessingJob, signal?: AbortSignal): Promise<ProcessingJobResult> {
   const { assetId, run } = job.data;
   const name = job.name;
   if (name !== FINALIZE && !(STEPS as readonly string[]).includes(name)) throw new UnrecoverableError(`unknown processing job ${name}`);
