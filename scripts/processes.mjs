@@ -74,7 +74,7 @@ export async function startStack({ env = {}, subgraphEnv = {}, stdio = 'inherit'
         }
       },
       onExit: (who, code, signal) => {
-        if (!up && restart) log(`✖ ${who} exited (${signal ?? `exit code ${code}`}) while the stack was starting`);
+        if (!up && restart && !stopping) log(`✖ ${who} exited (${signal ?? `exit code ${code}`}) while the stack was starting`);
         onExit?.(who, code, signal);
       },
     });
