@@ -148,7 +148,7 @@ describe('docker-compose.yml', () => {
     expect(raw).not.toMatch(/SECRET:-[^}]/);
     expect(raw).not.toMatch(/change-me|NODE_ENV: development/);
     // .env.example names every required variable, with no value, and .env itself is never committed
-    const example = Object.fromEntries(read('.env.example').split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split('=')));
+    const example = Object.fromEntries(read('.env.example').split('\n').filter((l) => /^[A-Z0-9_]+=/.test(l)).map((l) => l.split('=')));
     expect(Object.keys(example).sort()).toEqual(required);
     expect(Object.values(example).every((v) => v === '')).toBe(true);
     expect(execFileSync('git', ['check-ignore', '.env'], { cwd: root, encoding: 'utf8' }).trim()).toBe('.env');
