@@ -110,6 +110,11 @@ describe('npm start supervision', () => {
     process.kill(catalog, 'SIGKILL');
     await until('the restart to be logged', () => (/↻ catalog exited \(SIGKILL\) after [\d.]+ s; restart 1 in [\d.]+ s/.test(output) ? true : undefined), 10_000);
 
+    // catalog is away (its restart waits out the backoff, then migrates): the gateway says so, located
+    const during = await postGraphQL(gatewayUrl, EPISODES);
+    expect(during.status).toBe(200);
+    expect(during.body.errors?.map((e) => e.extensions?.code)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+
     // the gateway and identity keep answering while catalog is away
     const register = await postGraphQL(gatewayUrl, 'mutation ($input: RegisterInput!) { register(input: $input) { user { handle } } }', {
       variables: { input: { email: 'sup@example.com', handle: 'sup', displayName: 'Sup', password: 'supervised pass' } },
