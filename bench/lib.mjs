@@ -56,7 +56,8 @@ async function removeTempDirs(name) {
 
 /**
  * Starts the stack for benchmark `name` on `portOffset`, in production mode, with a fresh
- * database per subgraph of scripts/services.json (`wavegraph_bench_<name>_<context>`; each
+ * database per subgraph of scripts/services.json (`wavegraph_bench_<name>_<context>`, another
+ * prefix with BENCH_DATABASE_PREFIX; each
  * subgraph creates and migrates its own on start), its own Redis prefix and its own temp dir
  * (`dir`): media keeps its files below it (never in the developer's var/media) and hands out
  * upload and playback URLs on this stack's gateway; a bench may put its own files there too.
@@ -67,8 +68,10 @@ async function removeTempDirs(name) {
  * `env` is what every process got (a bench starting a gateway of its own gives it the same).
  */
 export async function startBenchStack({ name, portOffset, secret, subgraphEnv = {} }) {
-  const databases = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, `wavegraph_bench_${name}_${s.name}`]));
-  const redisPrefix = `wgbench-${name}-${process.pid}`;
+  // BENCH_DATABASE_PREFIX / BENCH_REDIS_PREFIX: other names, for two runs side by side on one Postgres and Redis
+  const databasePrefix = process.env.BENCH_DATABASE_PREFIX ?? 'wavegraph_bench_';
+  const databases = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, `${databasePrefix}${name}_${s.name}`]));
+  const redisPrefix = `${process.env.BENCH_REDIS_PREFIX ?? 'wgbench'}-${name}-${process.pid}`;
   // a killed run's files (tus uploads, stored media) would otherwise stay behind for good
   await removeTempDirs(name);
   const dir = await mkdtemp(path.join(tmpdir(), `wavegraph-bench-${name}-`));
@@ -111,6 +114,8 @@ export async function startBenchStack({ name, portOffset, secret, subgraphEnv = 
       stdio: 'ignore',
       env,
       subgraphEnv,
+      // BENCH_CPU_PROF_DIR: a CPU profile of each process of the stack, written there when it stops
+      cpuProfileDir: process.env.BENCH_CPU_PROF_DIR,
       // the output is ignored, so a process dying mid-run would otherwise go unnoticed
       onExit: (child, code, signal) => {
         if (!stopping) console.error(`✖ bench ${child} exited (${signal ?? `code ${code}`})`);

@@ -21,11 +21,12 @@ async function waitForReady(url, child, timeoutMs = 60_000) {
 
 /**
  * Starts every process of the stack; `env` is added to each one's environment, `subgraphEnv`
- * to the subgraphs' only (a benchmark's request counter, say).
+ * to the subgraphs' only (a benchmark's request counter, say). `cpuProfileDir` starts every process
+ * with `--cpu-prof` (NODE_OPTIONS may not carry it), each writing into `<dir>/<name>` when it exits.
  * Returns the children, the environment they share (port moves included) and a stop() that
  * sends SIGTERM and waits for all of them.
  */
-export async function startStack({ env = {}, subgraphEnv = {}, stdio = 'inherit', onExit, portOffset = 0 } = {}) {
+export async function startStack({ env = {}, subgraphEnv = {}, stdio = 'inherit', onExit, portOffset = 0, cpuProfileDir } = {}) {
   const children = [];
   const port = (p) => p + portOffset;
   if (portOffset) {
@@ -37,7 +38,8 @@ export async function startStack({ env = {}, subgraphEnv = {}, stdio = 'inherit'
     }
   }
   const launch = (name, dir, entry, extraEnv = {}) => {
-    const child = spawn(process.execPath, [path.join(root, dir, entry)], {
+    const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(cpuProfileDir, name)}`] : [];
+    const child = spawn(process.execPath, [...profile, path.join(root, dir, entry)], {
       cwd: root,
       env: { ...process.env, ...env, ...extraEnv },
       stdio: stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : 'ignore',
