@@ -39,7 +39,7 @@ export function filePatch(files: UploadFiles, finisher: UploadFinisher, maxSize:
     const headers: Record<string, string> = { 'Tus-Resumable': TUS_RESUMABLE, 'Access-Control-Expose-Headers': EXPOSED_HEADERS };
     const send = (status: number, body = ''): void => {
       if (context.signal.aborted) headers.Connection = 'close';
-      if (body) Object.assign(headers, { 'Content-Type': 'text/plain; charset=UTF-8', 'Content-Length': String(Buffer.byteLength(body)) });
+      if (body) Object.assign(headers, { 'Content-Type': 'text/plain;charset=UTF-8', 'Content-Length': String(Buffer.byteLength(body)) });
       res.writeHead(status, headers).end(status === 204 ? undefined : body);
       context.done();
     };
