@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -492,13 +493,26 @@ try {
   const user = await mediaCreator(stack.url('gateway'));
 
   const upload = await uploadThroughput(stack, user);
-  console.log(`\nUpload throughput: ${uploadMb} MB of random bytes (MB = 2^20 bytes), best and median of ${uploadRuns} runs each, in rounds of every row; NODE_ENV=production\n`);
+  const [load1, , load15] = loadavg();
+  console.log(
+    `\nUpload throughput: ${uploadMb} MB of random bytes (MB = 2^20 bytes), best and median of ${uploadRuns} runs each, in rounds of every row; NODE_ENV=production; ` +
+      `${cpus().length} cores, load average ${load1.toFixed(1)} (15 min: ${load15.toFixed(1)}) at the end, since other work on the machine shows in every row\n`,
+  );
   console.log(uploadTable(upload.rows, upload.baseline));
   const ratio = upload.viaGateway.median / upload.baseline.median;
   console.log(
     `\ntus via gateway vs streamed copy: ${ratio.toFixed(2)}x (median; best ${(upload.viaGateway.best / upload.baseline.best).toFixed(2)}x) ` +
       `(target ≥ 0.8x: ${ratio >= 0.8 ? 'met' : 'NOT met'})`,
   );
+  // a copy is one process; an upload moves every byte through three (client, gateway, media), so
+  // with fewer idle cores than that its speed follows its CPU: the sum says what it can reach
+  const chainCpu = (row) => (row.cpu.gateway === null ? null : row.cpu.bench + row.cpu.gateway + row.cpu.media);
+  if (chainCpu(upload.viaGateway) !== null) {
+    console.log(
+      `\nCPU of all processes per upload (bench + gateway + media, medians): ${chainCpu(upload.viaGateway).toFixed(0)} ms via gateway ` +
+        `against ${chainCpu(upload.baseline).toFixed(0)} ms for the streamed copy (${(chainCpu(upload.viaGateway) / chainCpu(upload.baseline)).toFixed(2)}x).`,
+    );
+  }
   console.log(
     `\nAn upload is timed to the answer of its last PATCH, which the server gives after finishing the upload (size and sha-256 check, ` +
       `storing the file, commit, queueing the processing). Via the gateway the ${Math.max(upload.chunk.chunks - 2, 0)} chunks other than the first and last ` +
