@@ -22,14 +22,15 @@ async function waitForReady(url, isGone, timeoutMs = 60_000) {
 
 /**
  * Starts every process of the stack; `env` is added to each one's environment, `subgraphEnv`
- * to the subgraphs' only (a benchmark's request counter, say).
+ * to the subgraphs' only (a benchmark's request counter, say). `cpuProfileDir` starts every process
+ * with `--cpu-prof` (NODE_OPTIONS may not carry it), each writing into `<dir>/<name>` when it exits.
  * With `restart` (true, or settings for scripts/supervisor.mjs) a process that dies after the
  * stack is up is started again with backoff, each restart logged through `log`; without it
  * (tests, benchmarks) a death is only reported to `onExit`.
  * Returns the children (kept current across restarts), the environment they share (port moves
  * included) and a stop() that stops the gateway, then the workers, then the subgraphs.
  */
-export async function startStack({ env = {}, subgraphEnv = {}, stdio = 'inherit', onExit, portOffset = 0, restart = false, log = console.error, onGiveUp } = {}) {
+export async function startStack({ env = {}, subgraphEnv = {}, stdio = 'inherit', onExit, portOffset = 0, restart = false, log = console.error, onGiveUp, cpuProfileDir } = {}) {
   const children = [];
   const supervised = { subgraphs: [], workers: [], gateway: [] };
   const port = (p) => p + portOffset;
@@ -47,7 +48,7 @@ export async function startStack({ env = {}, subgraphEnv = {}, stdio = 'inherit'
     const process_ = supervise({
       name,
       command: process.execPath,
-      args: [path.join(root, dir, entry)],
+      args: [...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(cpuProfileDir, name)}`] : []), path.join(root, dir, entry)],
       options: {
         cwd: root,
         env: { ...process.env, ...env, ...extraEnv },
