@@ -109,6 +109,8 @@ export async function startBenchStack({ name, portOffset, secret, subgraphEnv = 
   try {
     stack = await startStack({
       portOffset,
+      // BENCH_CPU_PROF_DIR: a CPU profile of each process of the stack, written there when it stops
+      cpuProfileDir: process.env.BENCH_CPU_PROF_DIR,
       stdio: 'ignore',
       env,
       subgraphEnv,

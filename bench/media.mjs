@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -167,25 +168,32 @@ function cpuMeter(stack) {
 }
 
 /**
- * `runs` timed copies or uploads of `bytes`; MB/s of each. `prepare` (untimed) returns what
- * `send` needs; `after` (untimed) lets the processing an upload started settle, so nothing
- * runs beside the next measurement.
+ * Timed copies or uploads of `bytes`, one row per spec, MB/s of each run. The rows run in rounds
+ * (every row once, then every row again, `uploadRuns` rounds), so a slow spell of a shared machine
+ * or the kernel writing back an earlier run's pages hits every row alike instead of whichever row
+ * ran then. `prepare` (untimed) returns what `send` needs; `after` (untimed) lets the processing
+ * an upload started settle, so nothing runs beside the next measurement; before each timed run
+ * the dirty pages of earlier runs are written out (sync), so no run pays for another's.
  */
-async function throughput(name, bytes, { prepare = async () => undefined, send, after = async () => undefined, meter }) {
-  const rates = [];
-  const details = [];
-  const cpu = [];
+async function throughputRounds(specs, bytes, meter) {
+  const runs = specs.map(() => ({ rates: [], details: [], cpu: [] }));
   for (let i = 0; i < uploadRuns; i += 1) {
-    const prepared = await prepare(i);
-    const start = meter.sample();
-    const { seconds: s, result } = await timed(() => send(prepared));
-    cpu.push(meter.since(start));
-    rates.push(bytes / MB / s);
-    details.push(result);
-    await after(prepared);
+    for (const [j, { prepare = async () => undefined, send, after = async () => undefined }] of specs.entries()) {
+      const prepared = await prepare(i);
+      await exec('sync', []);
+      const start = meter.sample();
+      const { seconds: s, result } = await timed(() => send(prepared));
+      runs[j].cpu.push(meter.since(start));
+      runs[j].rates.push(bytes / MB / s);
+      runs[j].details.push(result);
+      await after(prepared);
+    }
   }
-  const cpuMedian = (name) => (cpu.some((c) => c[name] === null) ? null : median(cpu.map((c) => c[name])));
-  return { name, rates, best: Math.max(...rates), median: median(rates), details, cpu: { bench: cpuMedian('bench'), gateway: cpuMedian('gateway'), media: cpuMedian('media') } };
+  return specs.map(({ name }, j) => {
+    const { rates, details, cpu } = runs[j];
+    const cpuMedian = (key) => (cpu.some((c) => c[key] === null) ? null : median(cpu.map((c) => c[key])));
+    return { name, rates, best: Math.max(...rates), median: median(rates), details, cpu: { bench: cpuMedian('bench'), gateway: cpuMedian('gateway'), media: cpuMedian('media') } };
+  });
 }
 
 async function uploadThroughput(stack, user) {
@@ -207,47 +215,35 @@ async function uploadThroughput(stack, user) {
   };
   const removeCopy = () => rm(copy, { force: true });
 
-  const meter = cpuMeter(stack);
-  const rows = [];
-  rows.push(await throughput('fs.copyFile, same disk', bytes, { prepare: removeCopy, send: () => copyFile(file, copy), meter }));
-  const baseline = await throughput('streamed copy (read + write streams), same disk', bytes, {
-    prepare: removeCopy,
-    send: () => pipeline(createReadStream(file), createWriteStream(copy)),
-    meter,
-  });
-  rows.push(baseline);
-  await removeCopy();
   // each upload's chunks as the ticket (or BENCH_CHUNK_MB) says; the row is named after them
-  const chunked = async (where, url) => {
-    let chunkSize;
-    const row = await throughput(where, bytes, {
-      prepare: ticket,
-      send: (t) => {
-        chunkSize = t.chunkSize;
-        return tusClientUpload(url(t), t.token, file, t.chunkSize);
-      },
-      after: settle,
-      meter,
-    });
-    row.name = `tus-js-client, ${chunkSize / MB} MB chunks${chunkMb ? '' : " (the ticket's chunkSize)"}, ${where}`;
-    row.chunkSize = chunkSize;
-    return row;
-  };
-  const viaGateway = await chunked('via gateway', (t) => t.uploadUrl);
-  rows.push(viaGateway);
-  rows.push(await chunked('media directly', (t) => t.uploadUrl.replace(stack.origin, mediaOrigin)));
-  if (viaGateway.chunkSize !== SMALL_CHUNK_MB * MB) {
-    rows.push(
-      await throughput(`tus-js-client, ${SMALL_CHUNK_MB} MB chunks, via gateway`, bytes, {
-        prepare: ticket,
-        send: (t) => tusClientUpload(t.uploadUrl, t.token, file, SMALL_CHUNK_MB * MB),
-        after: settle,
-        meter,
-      }),
-    );
-  }
-  rows.push(await throughput('one streamed PATCH of the whole file, via gateway', bytes, { prepare: ticket, send: (t) => singlePatch(t.uploadUrl, t.token, file, bytes), after: settle, meter }));
+  const chunkSizes = {};
+  const chunked = (where, url) => ({
+    name: where,
+    prepare: ticket,
+    send: (t) => {
+      chunkSizes[where] = t.chunkSize;
+      return tusClientUpload(url(t), t.token, file, t.chunkSize);
+    },
+    after: settle,
+  });
+  const specs = [
+    { name: 'fs.copyFile, same disk', prepare: removeCopy, send: () => copyFile(file, copy) },
+    { name: 'streamed copy (read + write streams), same disk', prepare: removeCopy, send: () => pipeline(createReadStream(file), createWriteStream(copy)) },
+    chunked('via gateway', (t) => t.uploadUrl),
+    chunked('media directly', (t) => t.uploadUrl.replace(stack.origin, mediaOrigin)),
+    { name: `tus-js-client, ${SMALL_CHUNK_MB} MB chunks, via gateway`, prepare: ticket, send: (t) => tusClientUpload(t.uploadUrl, t.token, file, SMALL_CHUNK_MB * MB), after: settle },
+    { name: 'one streamed PATCH of the whole file, via gateway', prepare: ticket, send: (t) => singlePatch(t.uploadUrl, t.token, file, bytes), after: settle },
+  ];
+  const rows = await throughputRounds(specs, bytes, cpuMeter(stack));
+  await removeCopy();
   await rm(file, { force: true });
+  const [, baseline, viaGateway, direct, small] = rows;
+  for (const row of [viaGateway, direct]) {
+    row.chunkSize = chunkSizes[row.name];
+    row.name = `tus-js-client, ${row.chunkSize / MB} MB chunks${chunkMb ? '' : " (the ticket's chunkSize)"}, ${row.name}`;
+  }
+  // the small-chunk row only says something when the ticket's chunks are other than small ones
+  if (viaGateway.chunkSize === SMALL_CHUNK_MB * MB) rows.splice(rows.indexOf(small), 1);
 
   // the last chunk's answer waits for the finish (size and sha-256 check, storing, commit,
   // queueing); the other chunks show what a PATCH costs without it
@@ -497,13 +493,26 @@ try {
   const user = await mediaCreator(stack.url('gateway'));
 
   const upload = await uploadThroughput(stack, user);
-  console.log(`\nUpload throughput: ${uploadMb} MB of random bytes (MB = 2^20 bytes), best and median of ${uploadRuns} runs each; NODE_ENV=production\n`);
+  const [load1, , load15] = loadavg();
+  console.log(
+    `\nUpload throughput: ${uploadMb} MB of random bytes (MB = 2^20 bytes), best and median of ${uploadRuns} runs each, in rounds of every row; NODE_ENV=production; ` +
+      `${cpus().length} cores, load average ${load1.toFixed(1)} (15 min: ${load15.toFixed(1)}) at the end, since other work on the machine shows in every row\n`,
+  );
   console.log(uploadTable(upload.rows, upload.baseline));
   const ratio = upload.viaGateway.median / upload.baseline.median;
   console.log(
     `\ntus via gateway vs streamed copy: ${ratio.toFixed(2)}x (median; best ${(upload.viaGateway.best / upload.baseline.best).toFixed(2)}x) ` +
       `(target ≥ 0.8x: ${ratio >= 0.8 ? 'met' : 'NOT met'})`,
   );
+  // a copy is one process; an upload moves every byte through three (client, gateway, media), so
+  // with fewer idle cores than that its speed follows its CPU: the sum says what it can reach
+  const chainCpu = (row) => (row.cpu.gateway === null ? null : row.cpu.bench + row.cpu.gateway + row.cpu.media);
+  if (chainCpu(upload.viaGateway) !== null) {
+    console.log(
+      `\nCPU of all processes per upload (bench + gateway + media, medians): ${chainCpu(upload.viaGateway).toFixed(0)} ms via gateway ` +
+        `against ${chainCpu(upload.baseline).toFixed(0)} ms for the streamed copy (${(chainCpu(upload.viaGateway) / chainCpu(upload.baseline)).toFixed(2)}x).`,
+    );
+  }
   console.log(
     `\nAn upload is timed to the answer of its last PATCH, which the server gives after finishing the upload (size and sha-256 check, ` +
       `storing the file, commit, queueing the processing). Via the gateway the ${Math.max(upload.chunk.chunks - 2, 0)} chunks other than the first and last ` +

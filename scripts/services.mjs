@@ -1,5 +1,6 @@
 // The process list of the supergraph lives in services.json: names, ports and entry points.
-// docker-compose.yml describes the same list (e2e/stack.e2e.ts checks they agree).
+// docker-compose.yml, the Dockerfile and deploy/k8s run the same list (e2e/images.e2e.ts and
+// e2e/kubernetes.e2e.ts check they agree).
 import { readFileSync } from 'node:fs';
 
 const services = JSON.parse(readFileSync(new URL('./services.json', import.meta.url), 'utf8'));

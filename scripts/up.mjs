@@ -1,4 +1,7 @@
-// The first command: install, build, then run the whole supergraph until Ctrl-C.
+// The first command: install, build, then run the whole supergraph until Ctrl-C. A process that
+// dies is started again with backoff (scripts/supervisor.mjs) while the rest keeps serving.
+//   --no-install        skip install and build (the workspace is built already)
+//   WAVEGRAPH_PORT_OFFSET  move every port by this much (a second stack beside a running one)
 import { checkServices, ensureFfmpeg, installAndBuild } from './setup.mjs';
 import { startStack } from './processes.mjs';
 import { GATEWAY, SUBGRAPHS } from './services.mjs';
@@ -6,10 +9,15 @@ import { GATEWAY, SUBGRAPHS } from './services.mjs';
 // `npm start` is the explicit local development run: the only one (with tests) in which the
 // built-in development secrets are accepted, and only while everything listens on loopback
 process.env.NODE_ENV ||= 'development';
+const portOffset = Number(process.env.WAVEGRAPH_PORT_OFFSET ?? 0);
+if (!Number.isInteger(portOffset) || portOffset < 0) {
+  console.error(`✖ WAVEGRAPH_PORT_OFFSET must be a whole number, not "${process.env.WAVEGRAPH_PORT_OFFSET}"`);
+  process.exit(1);
+}
 
 checkServices();
 ensureFfmpeg();
-installAndBuild();
+if (!process.argv.includes('--no-install')) installAndBuild();
 
 let stopping = false;
 let stack;
@@ -18,6 +26,7 @@ const shutdown = async (code) => {
   stopping = true;
   console.log('\nStopping Wavegraph…');
   await stack?.stop();
+  console.log('Wavegraph stopped.');
   process.exit(code);
 };
 process.on('SIGINT', () => shutdown(0));
@@ -25,20 +34,20 @@ process.on('SIGTERM', () => shutdown(0));
 
 try {
   stack = await startStack({
-    onExit: (name, code, signal) => {
-      if (stopping) return;
-      console.error(`✖ ${name} stopped unexpectedly (${signal ?? `exit ${code}`}); stopping the rest.`);
-      shutdown(1);
-    },
+    portOffset,
+    restart: true,
+    log: (line) => console.error(line),
+    onGiveUp: () => console.error('  The rest of the stack keeps running; fix the cause, then restart `npm start`.'),
   });
 } catch (error) {
   console.error(`✖ ${error.message}`);
   process.exit(1);
 }
 
+const at = (p) => p + portOffset;
 console.log(`
 Wavegraph is up.
-  GraphQL endpoint (Apollo Sandbox in a browser): http://localhost:${GATEWAY.port}/graphql
-${SUBGRAPHS.map((s) => `  ${s.name.padEnd(10)} subgraph (gateway-signed requests only): http://127.0.0.1:${s.port}/graphql`).join('\n')}
-  JWKS: http://127.0.0.1:4001/.well-known/jwks.json
-Press Ctrl-C to stop.`);
+  GraphQL endpoint (Apollo Sandbox in a browser): http://localhost:${at(GATEWAY.port)}/graphql
+${SUBGRAPHS.map((s) => `  ${s.name.padEnd(13)} subgraph (gateway-signed requests only): http://127.0.0.1:${at(s.port)}/graphql`).join('\n')}
+  JWKS: http://127.0.0.1:${at(4001)}/.well-known/jwks.json
+A process that dies is restarted (with backoff; see the log). Press Ctrl-C to stop.`);

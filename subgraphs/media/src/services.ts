@@ -10,6 +10,7 @@ import { ProcessingQueue } from './processing/processing.queue';
 import { QuotaService } from './quota/quota.service';
 import { createStorage, createUploadStore, stagedReader } from './storage/storage.factory';
 import type { MediaStorage } from './storage/storage.port';
+import { filePatch, type FilePatch } from './upload/file.patch';
 import { RedisLocker } from './upload/redis.locker';
 import { createTusServer, type TusServer } from './upload/tus.server';
 import { scheduleUploadCleanup } from './upload/upload.cleanup';
@@ -42,6 +43,8 @@ export interface MediaServices {
   quotas: QuotaService;
   finisher: UploadFinisher;
   tus: TusServer;
+  /** PATCHes of the file store, answered without @tus/server's web streams (null with S3: tus answers them). */
+  filePatch: FilePatch | null;
   assets: AssetService;
   assetQueries: AssetQueries;
   signer: PlaybackSigner;
@@ -93,6 +96,7 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
     quotas,
     finisher,
     tus: createTusServer(files, finisher, config, deps.log),
+    filePatch: config.storage === 'filesystem' ? filePatch(files, finisher, config.maxUploadBytes, deps.log) : null,
     assets: new AssetService(dataSource, storage, starter, uploads, deps.pubSub, deps.log),
     assetQueries: new AssetQueries(dataSource),
     signer: new PlaybackSigner(config),

@@ -1,5 +1,5 @@
 import type { Logger } from '@wavegraph/kit';
-import { Server as TusServer } from '@tus/server';
+import { ERRORS, Server as TusServer } from '@tus/server';
 import type { MediaConfig } from '../media.config';
 import type { UploadFiles } from './upload.files';
 import type { UploadFinisher } from './upload.finisher';
@@ -28,11 +28,22 @@ export function createTusServer(files: UploadFiles, finisher: UploadFinisher, co
       await finisher.finish(upload);
       return {};
     },
-    // tus appends an unexpected error's message to the body; keep internals in our logs instead
-    onResponseError: (_req, error) => {
-      if ('status_code' in error && error.status_code < 500) return undefined;
-      log.error({ err: error }, 'tus request failed');
-      return { status_code: 500, body: 'Something went wrong with that request\n' };
-    },
+    onResponseError: (_req, error) => internalError(error, log),
   });
+}
+
+/** A refusal tus may send as it is (a 4xx), or null: a 4xx-less error is logged and answered 500. */
+function internalError(error: unknown, log: Logger): { status_code: number; body: string } | undefined {
+  if (typeof error === 'object' && error !== null && 'status_code' in error && typeof error.status_code === 'number' && error.status_code < 500) return undefined;
+  // tus appends an unexpected error's message to the body; keep internals in our logs instead
+  log.error({ err: error }, 'tus request failed');
+  return { status_code: 500, body: 'Something went wrong with that request\n' };
+}
+
+/** What tus answers for an error a request handler threw (its own onError, then our mapping above). */
+export function tusErrorAnswer(error: unknown, log: Logger): { status_code: number; body: string } {
+  const mapped = internalError(error, log);
+  if (mapped) return mapped;
+  const { status_code, body } = error as { status_code: number; body?: string };
+  return { status_code, body: body || `${ERRORS.UNKNOWN_ERROR.body}${error instanceof Error ? error.message : ''}\n` };
 }

@@ -6,6 +6,7 @@ import { terminateUpload } from './upload.cleanup';
 import type { UploadFiles } from './upload.files';
 import { isTusRefusal, type UploadFinisher } from './upload.finisher';
 import { checkUploadToken } from './upload.token';
+import type { FilePatch } from './file.patch';
 import type { TusServer } from './tus.server';
 
 export const UPLOAD_TOKEN_HEADER = 'x-upload-token';
@@ -15,6 +16,7 @@ interface Deps {
   files: UploadFiles;
   finisher: UploadFinisher;
   tus: TusServer;
+  filePatch: FilePatch | null;
   config: MediaConfig;
   pubSub: SubgraphPubSub;
   log: Logger;
@@ -38,7 +40,7 @@ function answer(res: ServerResponse, status: number, body = '', headers: Record<
  * an upload that expired or was rejected is 410, a completed one reports its full offset
  * (its bytes have moved into storage), and creation happens only through GraphQL.
  */
-export function uploadRoutes({ dataSource, files, finisher, tus, config, pubSub, log }: Deps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function uploadRoutes({ dataSource, files, finisher, tus, filePatch, config, pubSub, log }: Deps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   /**
    * All bytes are there but the upload is still PENDING: the finish after the last PATCH failed
    * (storage or database away). A client resuming sees the full offset and stops, so the HEAD
@@ -86,6 +88,7 @@ export function uploadRoutes({ dataSource, files, finisher, tus, config, pubSub,
         return answer(res, 204);
       }
       if (req.method === 'HEAD' && (await finishStalled(id.toLowerCase()))) return answer(res, 200, '', done);
+      if (req.method === 'PATCH' && filePatch) return await filePatch(req, res, id);
       return await tus.handle(req, res);
     } catch (error) {
       if (isTusRefusal(error)) return answer(res, error.status_code, error.body);

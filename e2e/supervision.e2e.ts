@@ -1,0 +1,154 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { dropRedisPrefix, freshDatabase, freshRedisPrefix, type TestDatabase } from '@wavegraph/testkit';
+import { postGraphQL } from './support/graphql';
+
+const root = path.resolve(__dirname, '..');
+const services = JSON.parse(readFileSync(path.join(root, 'scripts/services.json'), 'utf8')) as {
+  subgraphs: { name: string; port: number }[];
+  gateway: { port: number };
+};
+// beside a developer's stack (4000…) and the other scenario stacks
+const PORT_OFFSET = 2400;
+const gatewayUrl = `http://127.0.0.1:${services.gateway.port + PORT_OFFSET}/graphql`;
+
+/** The processes `parent` started, by the entry point in their command line (from /proc). */
+function childPids(parent: number, entry: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== parent) continue;
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').some((arg) => arg.endsWith(entry))) pids.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const EPISODES = '{ episodes(first: 1) { edges { node { id } } } }';
+
+/**
+ * `npm start` (scripts/up.mjs) supervises its processes: a subgraph killed with SIGKILL comes
+ * back while the rest of the stack keeps serving, and Ctrl-C still stops everything in order.
+ */
+describe('npm start supervision', () => {
+  let up: ChildProcess;
+  let output = '';
+  let exit: Promise<number | null>;
+  const databases: TestDatabase[] = [];
+  const redisPrefix = `${freshRedisPrefix()}-sup`;
+  const mediaDir = mkdtempSync(path.join(tmpdir(), 'wgsup-media-'));
+
+  beforeAll(async () => {
+    const env: Record<string, string> = {
+      ...process.env,
+      NODE_ENV: 'development',
+      WAVEGRAPH_PORT_OFFSET: String(PORT_OFFSET),
+      REDIS_PREFIX: redisPrefix,
+      MEDIA_DIR: mediaDir,
+      MEDIA_PUBLIC_URL: `http://127.0.0.1:${services.gateway.port + PORT_OFFSET}`,
+      LOG_LEVEL: 'warn',
+      // this scenario polls the gateway; limits are not what it is about
+      GATEWAY_RATE_ANONYMOUS: '0',
+      GATEWAY_RATE_FREE: '0',
+    };
+    for (const s of services.subgraphs) {
+      const db = await freshDatabase(`sup${s.name}`);
+      databases.push(db);
+      env[`${s.name.toUpperCase()}_DATABASE_URL`] = db.url;
+    }
+    up = spawn(process.execPath, ['scripts/up.mjs', '--no-install'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    up.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    up.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    exit = new Promise((resolve) => up.once('exit', (code) => resolve(code)));
+    await until('the stack to be up', () => (output.includes('Wavegraph is up.') ? true : up.exitCode !== null ? Promise.reject(new Error(output)) : undefined), 150_000);
+  }, 180_000);
+
+  afterAll(async () => {
+    if (up && up.exitCode === null) {
+      up.kill('SIGINT');
+      await exit;
+    }
+    await Promise.all(databases.map((db) => db.drop()));
+    await dropRedisPrefix(redisPrefix);
+    rmSync(mediaDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('brings a subgraph killed with SIGKILL back, and the stack keeps serving meanwhile', async () => {
+    const before = await postGraphQL(gatewayUrl, EPISODES);
+    expect(before.body).toEqual({ data: { episodes: { edges: [] } } });
+    const [catalog] = childPids(up.pid!, 'subgraphs/catalog/dist/main.js');
+    const [gateway] = childPids(up.pid!, 'gateway/dist/main.js');
+    expect(catalog).toBeGreaterThan(0);
+    expect(gateway).toBeGreaterThan(0);
+
+    process.kill(catalog, 'SIGKILL');
+    await until('the restart to be logged', () => (/↻ catalog exited \(SIGKILL\) after [\d.]+ s; restart 1 in [\d.]+ s/.test(output) ? true : undefined), 10_000);
+
+    // catalog is away (its restart waits out the backoff, then migrates): the gateway says so, located
+    const during = await postGraphQL(gatewayUrl, EPISODES);
+    expect(during.status).toBe(200);
+    expect(during.body.errors?.map((e) => e.extensions?.code)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+
+    // the gateway and identity keep answering while catalog is away
+    const register = await postGraphQL(gatewayUrl, 'mutation ($input: RegisterInput!) { register(input: $input) { user { handle } } }', {
+      variables: { input: { email: 'sup@example.com', handle: 'sup', displayName: 'Sup', password: 'supervised pass' } },
+    });
+    expect(register.body).toEqual({ data: { register: { user: { handle: 'sup' } } } });
+
+    // catalog comes back as a new process and answers through the gateway again
+    const answer = await until(
+      'catalog to answer through the gateway',
+      async () => {
+        const res = await postGraphQL(gatewayUrl, EPISODES);
+        return res.body.errors ? undefined : res.body;
+      },
+      60_000,
+    );
+    expect(answer).toEqual({ data: { episodes: { edges: [] } } });
+    const [restarted] = childPids(up.pid!, 'subgraphs/catalog/dist/main.js');
+    expect(restarted).toBeGreaterThan(0);
+    expect(restarted).not.toBe(catalog);
+    expect(alive(catalog)).toBe(false);
+    expect(output).toMatch(/✔ catalog is back \(ready [\d.]+ s after its restart\)/);
+    // nothing else was restarted: the same gateway process served throughout
+    expect(childPids(up.pid!, 'gateway/dist/main.js')).toEqual([gateway]);
+    expect(output.match(/↻ /g)).toHaveLength(1);
+  }, 90_000);
+
+  it('stops everything on Ctrl-C, the gateway first, then the workers, then the subgraphs', async () => {
+    const pids = ['gateway/dist/main.js', 'dist/worker.js', 'dist/main.js'].flatMap((entry) => childPids(up.pid!, entry));
+    expect(new Set(pids).size).toBe(services.subgraphs.length + 2 + 1);
+    up.kill('SIGINT');
+    expect(await exit).toBe(0);
+    const order = [...output.matchAll(/■ stopping (.+)/g)].map((m) => m[1]);
+    expect(order).toEqual(['gateway', 'catalog-worker, media-worker', services.subgraphs.map((s) => s.name).join(', ')]);
+    expect(output).toContain('Wavegraph stopped.');
+    expect(pids.filter(alive)).toEqual([]);
+  }, 60_000);
+});
