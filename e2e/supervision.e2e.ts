@@ -1,18 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { dropRedisPrefix, freshDatabase, freshRedisPrefix, type TestDatabase } from '@wavegraph/testkit';
+import { readdirSync, readFileSync } from 'node:fs';
 import { postGraphQL } from './support/graphql';
+import { services, startNpmStart, until, type NpmStart } from './support/npm-start';
 
-const root = path.resolve(__dirname, '..');
-const services = JSON.parse(readFileSync(path.join(root, 'scripts/services.json'), 'utf8')) as {
-  subgraphs: { name: string; port: number }[];
-  gateway: { port: number };
-};
 // beside a developer's stack (4000…) and the other scenario stacks
 const PORT_OFFSET = 2400;
-const gatewayUrl = `http://127.0.0.1:${services.gateway.port + PORT_OFFSET}/graphql`;
 
 /** The processes `parent` started, by the entry point in their command line (from /proc). */
 function childPids(parent: number, entry: string): number[] {
@@ -40,16 +31,6 @@ const alive = (pid: number) => {
   }
 };
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 const EPISODES = '{ episodes(first: 1) { edges { node { id } } } }';
 
 /**
@@ -57,47 +38,18 @@ const EPISODES = '{ episodes(first: 1) { edges { node { id } } } }';
  * back while the rest of the stack keeps serving, and Ctrl-C still stops everything in order.
  */
 describe('npm start supervision', () => {
-  let up: ChildProcess;
-  let output = '';
+  let stack: NpmStart;
+  let up: NpmStart['up'];
+  let gatewayUrl: string;
   let exit: Promise<number | null>;
-  const databases: TestDatabase[] = [];
-  const redisPrefix = `${freshRedisPrefix()}-sup`;
-  const mediaDir = mkdtempSync(path.join(tmpdir(), 'wgsup-media-'));
+  const output = () => stack.output();
 
   beforeAll(async () => {
-    const env: Record<string, string> = {
-      ...process.env,
-      NODE_ENV: 'development',
-      WAVEGRAPH_PORT_OFFSET: String(PORT_OFFSET),
-      REDIS_PREFIX: redisPrefix,
-      MEDIA_DIR: mediaDir,
-      MEDIA_PUBLIC_URL: `http://127.0.0.1:${services.gateway.port + PORT_OFFSET}`,
-      LOG_LEVEL: 'warn',
-      // this scenario polls the gateway; limits are not what it is about
-      GATEWAY_RATE_ANONYMOUS: '0',
-      GATEWAY_RATE_FREE: '0',
-    };
-    for (const s of services.subgraphs) {
-      const db = await freshDatabase(`sup${s.name}`);
-      databases.push(db);
-      env[`${s.name.toUpperCase()}_DATABASE_URL`] = db.url;
-    }
-    up = spawn(process.execPath, ['scripts/up.mjs', '--no-install'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    up.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    up.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    exit = new Promise((resolve) => up.once('exit', (code) => resolve(code)));
-    await until('the stack to be up', () => (output.includes('Wavegraph is up.') ? true : up.exitCode !== null ? Promise.reject(new Error(output)) : undefined), 150_000);
+    stack = await startNpmStart('sup', PORT_OFFSET);
+    ({ up, gatewayUrl, exit } = stack);
   }, 180_000);
 
-  afterAll(async () => {
-    if (up && up.exitCode === null) {
-      up.kill('SIGINT');
-      await exit;
-    }
-    await Promise.all(databases.map((db) => db.drop()));
-    await dropRedisPrefix(redisPrefix);
-    rmSync(mediaDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => stack?.stop(), 60_000);
 
   it('brings a subgraph killed with SIGKILL back, and the stack keeps serving meanwhile', async () => {
     const before = await postGraphQL(gatewayUrl, EPISODES);
@@ -108,7 +60,7 @@ describe('npm start supervision', () => {
     expect(gateway).toBeGreaterThan(0);
 
     process.kill(catalog, 'SIGKILL');
-    await until('the restart to be logged', () => (/↻ catalog exited \(SIGKILL\) after [\d.]+ s; restart 1 in [\d.]+ s/.test(output) ? true : undefined), 10_000);
+    await until('the restart to be logged', () => (/↻ catalog exited \(SIGKILL\) after [\d.]+ s; restart 1 in [\d.]+ s/.test(output()) ? true : undefined), 10_000);
 
     // catalog is away (its restart waits out the backoff, then migrates): the gateway says so, located
     const during = await postGraphQL(gatewayUrl, EPISODES);
@@ -135,10 +87,10 @@ describe('npm start supervision', () => {
     expect(restarted).toBeGreaterThan(0);
     expect(restarted).not.toBe(catalog);
     expect(alive(catalog)).toBe(false);
-    expect(output).toMatch(/✔ catalog is back \(ready [\d.]+ s after its restart\)/);
+    expect(output()).toMatch(/✔ catalog is back \(ready [\d.]+ s after its restart\)/);
     // nothing else was restarted: the same gateway process served throughout
     expect(childPids(up.pid!, 'gateway/dist/main.js')).toEqual([gateway]);
-    expect(output.match(/↻ /g)).toHaveLength(1);
+    expect(output().match(/↻ /g)).toHaveLength(1);
   }, 90_000);
 
   it('stops everything on Ctrl-C, the gateway first, then the workers, then the subgraphs', async () => {
@@ -146,9 +98,9 @@ describe('npm start supervision', () => {
     expect(new Set(pids).size).toBe(services.subgraphs.length + 2 + 1);
     up.kill('SIGINT');
     expect(await exit).toBe(0);
-    const order = [...output.matchAll(/■ stopping (.+)/g)].map((m) => m[1]);
+    const order = [...output().matchAll(/■ stopping (.+)/g)].map((m) => m[1]);
     expect(order).toEqual(['gateway', 'catalog-worker, media-worker', services.subgraphs.map((s) => s.name).join(', ')]);
-    expect(output).toContain('Wavegraph stopped.');
+    expect(output()).toContain('Wavegraph stopped.');
     expect(pids.filter(alive)).toEqual([]);
   }, 60_000);
 });
