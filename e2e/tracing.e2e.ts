@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { postGraphQL } from './support/graphql';
@@ -105,16 +109,95 @@ describe('distributed tracing', () => {
     return res.body.data as Record<string, Record<string, unknown>>;
   };
 
-  it('follows a publish from the client through the gateway, catalog and its SQL, the relay, and every consumer of the event', async () => {
+  /** A signed-in creator with a published episode. */
+  async function creatorWithEpisode(handle: string): Promise<{ token: string; episodeId: string }> {
     const { register } = await call('mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }', {
-      input: { email: 'tracer@example.com', handle: 'tracer', displayName: 'Tracer', password: 'a traced long password' },
+      input: { email: `${handle}@example.com`, handle, displayName: handle, password: `${handle} has a traced long password` },
     });
     const token = String(register.accessToken);
-    const { createShow } = await call('mutation ($input: CreateShowInput!) { createShow(input: $input) { id } }', { input: { slug: 'traced', title: 'Traced', category: 'SCIENCE', language: 'en' } }, token);
-    const { createEpisode } = await call('mutation ($input: CreateEpisodeInput!) { createEpisode(input: $input) { id } }', { input: { showId: createShow.id, title: 'Followed', description: '' } }, token);
+    const { createShow } = await call('mutation ($input: CreateShowInput!) { createShow(input: $input) { id } }', { input: { slug: `${handle}-show`, title: handle, category: 'SCIENCE', language: 'en' } }, token);
+    const { createEpisode } = await call('mutation ($input: CreateEpisodeInput!) { createEpisode(input: $input) { id } }', { input: { showId: createShow.id, title: `${handle} live`, description: '' } }, token);
+    return { token, episodeId: String(createEpisode.id) };
+  }
+
+  const tree = (spans: Span[]) => {
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    return (span: Span) => {
+      const chain: Span[] = [];
+      for (let p = span.parentSpanId ? byId.get(span.parentSpanId) : undefined; p; p = p.parentSpanId ? byId.get(p.parentSpanId) : undefined) chain.push(p);
+      return chain;
+    };
+  };
+
+  it('follows an upload from the client through the gateway to media, then every processing step and its ffmpeg runs', async () => {
+    const { token, episodeId } = await creatorWithEpisode('uploader');
+    const dir = mkdtempSync(path.join(tmpdir(), 'wgtrace-'));
+    const source = path.join(dir, 'tone.mp3');
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3', '-b:a', '64k', '-y', source]);
+    const bytes = readFileSync(source);
+    rmSync(dir, { recursive: true, force: true });
+    // media learns of the episode from catalog's events
+    const ticket = await until(
+      'media to know the episode',
+      async () => {
+        const res = await postGraphQL(stack.gatewayUrl, 'mutation ($input: CreateUploadInput!) { createUpload(input: $input) { uploadUrl token } }', {
+          token,
+          variables: { input: { episodeId, filename: 'tone.mp3', sizeBytes: bytes.length, mimeType: 'audio/mpeg' } },
+        });
+        return res.body.errors ? undefined : (res.body.data?.createUpload as { uploadUrl: string; token: string });
+      },
+      30_000,
+    );
 
     const client = newTraceparent();
-    await call('mutation ($id: ID!) { publishEpisode(id: $id) { id status } }', { id: createEpisode.id }, token, client.header);
+    const patch = await fetch(ticket.uploadUrl, {
+      method: 'PATCH',
+      headers: { 'tus-resumable': '1.0.0', 'x-upload-token': ticket.token, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', traceparent: client.header },
+      body: bytes,
+    });
+    expect(patch.status).toBe(204);
+    await until(
+      'the media to be READY',
+      async () => {
+        const data = await call('query ($id: ID!) { episode(id: $id) { media { status } } }', { id: episodeId }, token);
+        return (data.episode?.media as { status?: string } | undefined)?.status === 'READY' ? true : undefined;
+      },
+      90_000,
+    );
+    const stepsSeen = await until(
+      'every processing step to export its span',
+      () => {
+        const steps = receiver.spans.filter((s) => s.traceId === client.traceId && s.kind === CONSUMER && s.name.startsWith('media '));
+        return steps.some((s) => s.name === 'media finalize') ? steps : undefined;
+      },
+      30_000,
+    );
+    const spans = receiver.spans.filter((s) => s.traceId === client.traceId);
+    const ancestors = tree(spans);
+
+    // the gateway streams the PATCH to media: its server span continues the client's, media's continues the gateway's call
+    const gatewayServer = spans.find((s) => s.service === 'gateway' && s.kind === SERVER);
+    expect(gatewayServer?.parentSpanId).toBe(client.spanId);
+    const mediaServer = spans.find((s) => s.service === 'media' && s.kind === SERVER);
+    expect(mediaServer).toBeDefined();
+    expect(ancestors(mediaServer!)).toContain(gatewayServer);
+    // every step of the flow is a span under the request that finished the upload, in the worker's processes
+    expect(new Set(stepsSeen.map((s) => s.name))).toEqual(new Set(['media probe', 'media loudness', 'media renditions', 'media hls', 'media waveform', 'media thumbnail', 'media finalize']));
+    for (const step of stepsSeen) {
+      expect(step.service).not.toBe('media');
+      expect(ancestors(step)).toContain(mediaServer);
+    }
+    // and the tools each step ran are spans of that step
+    const probe = stepsSeen.find((s) => s.name === 'media probe')!;
+    const loudness = stepsSeen.find((s) => s.name === 'media loudness')!;
+    expect(spans.some((s) => s.name === 'ffprobe' && ancestors(s).includes(probe))).toBe(true);
+    expect(spans.filter((s) => s.name === 'ffmpeg' && ancestors(s).includes(loudness)).length).toBeGreaterThanOrEqual(2);
+  }, 150_000);
+
+  it('follows a publish from the client through the gateway, catalog and its SQL, the relay, and every consumer of the event', async () => {
+    const { token, episodeId } = await creatorWithEpisode('tracer');
+    const client = newTraceparent();
+    await call('mutation ($id: ID!) { publishEpisode(id: $id) { id status } }', { id: episodeId }, token, client.header);
 
     const inTrace = () => receiver.spans.filter((s) => s.traceId === client.traceId);
     // engagement, discovery and notifications all consume catalog's EpisodePublished
@@ -127,13 +210,7 @@ describe('distributed tracing', () => {
       30_000,
     );
     const spans = inTrace();
-    const byId = new Map(spans.map((s) => [s.spanId, s]));
-    const parentOf = (span: Span) => (span.parentSpanId ? byId.get(span.parentSpanId) : undefined);
-    const ancestors = (span: Span) => {
-      const chain: Span[] = [];
-      for (let p = parentOf(span); p; p = parentOf(p)) chain.push(p);
-      return chain;
-    };
+    const ancestors = tree(spans);
 
     // the gateway continues the client's trace: its server span is the child of the client's span
     const gatewayServer = spans.find((s) => s.service === 'gateway' && s.kind === SERVER);
