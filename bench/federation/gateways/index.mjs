@@ -7,6 +7,7 @@
 //   { id: 'hive-jit', name: 'Hive Gateway --jit', start: hive(['--jit']), errorPathsWithoutListIndices: true },
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startOtlpSink } from '../otlp-sink.mjs';
 import { spawnPinned, waitUntil } from '../proc.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -61,12 +62,18 @@ const wavegraph = (extraEnv = {}) => (shape, port) =>
     profile: true,
   }), port);
 
+/** Where the tracing row's gateway exports its spans. */
+const otlpSink = await startOtlpSink();
+
 const ALL_GATEWAYS = [
   { id: 'stock', name: 'stock @apollo/gateway 2.14.4', start: stockApollo },
   { id: 'wavegraph', name: 'Wavegraph', start: wavegraph() },
   // the optional entity cache (hints from the subgraphs, purged by events), measured as its own row;
   // the synthetic shape's subgraphs send no cache hints, so there it caches nothing
   { id: 'wavegraph-entity-cache', name: 'Wavegraph, entity cache', start: wavegraph({ GATEWAY_ENTITY_CACHE: 'on' }) },
+  // tracing on: every request's spans (server, plan, subgraph calls) exported over OTLP to a sink
+  // that keeps nothing; the plain row is tracing off, as by default
+  { id: 'wavegraph-tracing', name: 'Wavegraph, tracing on', start: wavegraph({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: otlpSink.url }) },
   // its errors from batched entity fetches lack the item's list index in `path` (see check.mjs);
   // its HTTP executor shares identical subgraph requests in flight (deduplicateInflightRequests,
   // on by default), so with the bench's two queries on 50 connections its calls/req are low

@@ -1,3 +1,4 @@
+import { inSpan, tracing } from '@wavegraph/telemetry';
 import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
 import type { Schema } from '@apollo/federation-internals';
 import type { QueryPlanner } from '@apollo/query-planner';
@@ -109,7 +110,8 @@ export class FastGateway implements GatewayInterface {
       errors: [],
     };
     const data = Object.create(null) as Record<string, unknown>;
-    if (ready.root) await runNode(run, ready.root, rootCursor(data));
+    // the plan's run as a span (its subgraph calls are children); with tracing off, no span at all
+    if (ready.root) await (tracing() ? inSpan('gateway.plan', { attributes: { 'graphql.operation.name': request.operationName ?? '' } }, () => runNode(run, ready.root!, rootCursor(data))) : runNode(run, ready.root, rootCursor(data)));
     return shape(run, ready, data);
   }
 }
