@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '@wavegraph/kit';
+import { runWithTrace, type Logger } from '@wavegraph/kit';
 import { inSpan } from '@wavegraph/telemetry';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -209,7 +209,7 @@ export class EventConsumer {
       if (!handlers) throw new PoisonMessage(`${this.options.group} has no handler for ${event.type} version ${event.version}`);
       // the handler's work (its SQL, the events it records) is a child of the span that wrote the event
       const attributes = { 'messaging.system': 'redis', 'messaging.destination.name': stream, 'messaging.consumer.group.name': this.options.group, 'messaging.message.id': event.id };
-      const fresh = await inSpan(`consume ${event.type}`, { kind: 'consumer', parent: event.trace, attributes }, () => applyOnce(this.options.dataSource, this.options.group, event, handlers));
+      const fresh = await runWithTrace(event.trace, () => inSpan(`consume ${event.type}`, { kind: 'consumer', parent: event.trace, attributes }, () => applyOnce(this.options.dataSource, this.options.group, event, handlers)));
       if (fresh) applied = event;
     } catch (error) {
       if (error instanceof PoisonMessage) {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { currentTrace } from '@wavegraph/kit';
-import { currentTraceHeaders } from '@wavegraph/telemetry';
+import { carriedTrace } from '@wavegraph/kit';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { EventContract } from './contract';
@@ -21,20 +20,10 @@ export async function recordEvent<P>(tx: EntityManager, contract: EventContract<
   await tx.query(
     `INSERT INTO outbox (event_id, type, version, aggregate_id, occurred_at, payload, trace)
      VALUES ($1, $2, $3, $4, now(), $5, $6)`,
-    [id, contract.type, contract.version, aggregateId, JSON.stringify(checked.data), JSON.stringify(traceOfEvent())],
+    [id, contract.type, contract.version, aggregateId, JSON.stringify(checked.data), JSON.stringify(carriedTrace())],
   );
   // delivered only if the transaction commits: the relay wakes then, instead of at its next poll
   await tx.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
   return id;
 }
 
-/**
- * What ties an event to the request that wrote it: the request id, and the trace to continue,
- * the span running now when tracing is on (so its consumers' spans are its children), else the
- * traceparent the request came with.
- */
-function traceOfEvent(): Record<string, string> {
-  const { requestId, traceparent } = currentTrace();
-  const active = currentTraceHeaders().traceparent ?? traceparent;
-  return { ...(requestId ? { requestId } : {}), ...(active ? { traceparent: active } : {}) };
-}

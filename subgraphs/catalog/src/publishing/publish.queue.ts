@@ -1,4 +1,4 @@
-import { currentTraceHeaders } from '@wavegraph/telemetry';
+import { carriedTrace, type TraceContext } from '@wavegraph/kit';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { PublishScheduler } from '../episode/episode.workflow';
@@ -11,8 +11,8 @@ export interface PublishJobData {
   episodeId: string;
   /** ISO time the episode was scheduled for; a job whose time no longer matches is stale. */
   publishAt: string;
-  /** The trace of the request that scheduled it (W3C traceparent), continued by the worker's span. */
-  trace?: { traceparent?: string };
+  /** The request that scheduled it (its id and W3C traceparent): the worker's span and log lines continue it. */
+  trace?: TraceContext;
 }
 
 /** Same episode and time → same job id, so scheduling twice adds one job. */
@@ -36,7 +36,7 @@ export class PublishQueue implements PublishScheduler {
   async schedule(episodeId: string, publishAt: Date): Promise<void> {
     await this.queue.add(
       PUBLISH_JOB,
-      { episodeId, publishAt: publishAt.toISOString(), trace: currentTraceHeaders() },
+      { episodeId, publishAt: publishAt.toISOString(), trace: carriedTrace() },
       {
         jobId: publishJobId(episodeId, publishAt),
         delay: Math.max(0, publishAt.getTime() - Date.now()),

@@ -1,5 +1,5 @@
 import { inSpan } from '@wavegraph/telemetry';
-import { createLogger, openDatabase, workerHealthChecks, type HealthCheck, type Logger } from '@wavegraph/kit';
+import { createLogger, openDatabase, runWithTrace, workerHealthChecks, type HealthCheck, type Logger } from '@wavegraph/kit';
 import { Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -38,12 +38,15 @@ export async function startPublishWorker(options: PublishWorkerOptions): Promise
   }
   const dataSource = options.dataSource ?? (owned as DataSource);
 
-  const processJob = async (job: Job<PublishJobData>): Promise<{ published: boolean }> => {
-    const publishAt = new Date(job.data.publishAt);
-    const attributes = { 'catalog.episode_id': job.data.episodeId, 'catalog.publish_at': job.data.publishAt };
-    const published = await inSpan('publish scheduled episode', { kind: 'consumer', parent: job.data.trace, attributes }, () => publishIfStillScheduled(dataSource, job.data.episodeId, publishAt));
+  const publish = async (job: Job<PublishJobData>): Promise<{ published: boolean }> => {
+    const published = await publishIfStillScheduled(dataSource, job.data.episodeId, new Date(job.data.publishAt));
     log.info({ jobId: job.id, episodeId: job.data.episodeId, published }, published ? 'episode published' : 'stale publish job ignored');
     return { published };
+  };
+  // in the trace (and with the request id) of the request that scheduled it
+  const processJob = (job: Job<PublishJobData>): Promise<{ published: boolean }> => {
+    const attributes = { 'catalog.episode_id': job.data.episodeId, 'catalog.publish_at': job.data.publishAt };
+    return runWithTrace(job.data.trace ?? {}, () => inSpan('publish scheduled episode', { kind: 'consumer', parent: job.data.trace, attributes }, () => publish(job)));
   };
 
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });

@@ -1,3 +1,4 @@
+import type { TraceContext } from '@wavegraph/kit';
 import type { StepName } from './processing.port';
 
 /** One queue holds every job of every flow; the job's name says which step it is. */
@@ -12,8 +13,8 @@ export interface ProcessingJobData {
   assetId: string;
   /** The asset's `run` the flow was started for; a job of an older run does nothing. */
   run: number;
-  /** The trace of the request that started the run (W3C traceparent), continued by every step's span. */
-  trace?: { traceparent?: string };
+  /** The request that started the run (its id and W3C traceparent): every step's span and log line continue it. */
+  trace?: TraceContext;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { FlowProducer, type FlowJob, type JobsOptions } from 'bullmq';
-import { currentTraceHeaders } from '@wavegraph/telemetry';
+import { carriedTrace } from '@wavegraph/kit';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { FINALIZE, PROCESSING_QUEUE, processingJobId, type JobName, type ProcessingJobData } from './processing.jobs';
@@ -45,7 +45,7 @@ export class ProcessingQueue implements ProcessingStarter {
 
   /** finalize ← thumbnail ← waveform ← hls ← renditions ← loudness ← probe */
   private flowOf(assetId: string, run: number): FlowJob {
-    const data: ProcessingJobData = { assetId, run, trace: currentTraceHeaders() };
+    const data: ProcessingJobData = { assetId, run, trace: carriedTrace() };
     const node = (name: JobName, child?: FlowJob): FlowJob => ({
       name,
       queueName: PROCESSING_QUEUE,

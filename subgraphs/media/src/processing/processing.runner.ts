@@ -1,4 +1,4 @@
-import type { Logger } from '@wavegraph/kit';
+import { runWithTrace, type Logger } from '@wavegraph/kit';
 import { inSpan } from '@wavegraph/telemetry';
 import { UnrecoverableError } from 'bullmq';
 import type Redis from 'ioredis';
@@ -42,7 +42,7 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 /** One job of a processing flow, as a span in the trace of the request that started the run. */
 export function runProcessingJob(deps: ProcessingDeps, job: ProcessingJob, signal?: AbortSignal): Promise<ProcessingJobResult> {
   const attributes = { 'media.asset_id': job.data.assetId, 'media.run': job.data.run, 'media.step': job.name, 'media.attempt': job.attemptsMade + 1 };
-  return inSpan(`media ${job.name}`, { kind: 'consumer', parent: job.data.trace, attributes }, () => runJob(deps, job, signal));
+  return runWithTrace(job.data.trace ?? {}, () => inSpan(`media ${job.name}`, { kind: 'consumer', parent: job.data.trace, attributes }, () => runJob(deps, job, signal)));
 }
 
 async function runJob(deps: ProcessingDeps, job: ProcessingJob, signal?: AbortSignal): Promise<ProcessingJobResult> {
