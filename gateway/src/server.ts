@@ -19,7 +19,7 @@ import { formatError } from './errors';
 import { documentPolicy, trustedDocumentsGuard } from './documents';
 import { costModelOf, demandControlPlugin, type CostModel } from './cost';
 import { graphqlPostHandler } from './http/graphql-post';
-import { requestIdOf } from './http/request-id';
+import { requestIdOf, traceparentOf } from './http/request-id';
 import { queryLimitRules } from './limits';
 import { mountPassThrough } from './pass-through';
 import { authAttemptsPlugin } from './protection/auth-attempts';
@@ -197,6 +197,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
       context: async ({ req, res }) => ({
         viewer: await (res.locals.viewer as Promise<Viewer | null>),
         requestId: res.locals.requestId as string,
+        traceparent: traceparentOf(req.headers.traceparent),
         clientIp: req.ip ?? 'unknown',
       }),
     }),

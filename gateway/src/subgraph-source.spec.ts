@@ -116,6 +116,19 @@ describe('a subgraph data source', () => {
     expect(third.data).toEqual({ _entities: [{ handle: 'u1 seen by alice' }] });
   });
 
+  it("passes the client's traceparent on (this gateway does not trace), the first caller's for a merged fetch", async () => {
+    const users = source();
+    const traced = (ids: string[], traceparent?: string) => {
+      const fetch = entityFetch(alice, ids);
+      (fetch.context as GatewayContext).traceparent = traceparent;
+      return users.process(fetch);
+    };
+    const first = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await Promise.all([traced(['u1'], first), traced(['u2'], '00-5bf92f3577b34da6a3ce929d0e0e4736-10f067aa0ba902b7-01')]);
+    await traced(['u3']);
+    expect(subgraph.received.map((r) => r.headers.traceparent)).toEqual([first, undefined]);
+  });
+
   it('never merges fetches of different viewers: each answer is computed for its own viewer', async () => {
     const users = source();
     const [forAlice, forBob, forNobody] = await Promise.all([

@@ -37,7 +37,7 @@ function callerOf(context: Partial<GatewayContext> | undefined): SubgraphCaller 
   if (!context) return { viewer: '', requestId: '' };
   let caller = callers.get(context);
   if (!caller) {
-    caller = { viewer: encodeViewer(context.viewer ?? null), requestId: context.requestId ?? '' };
+    caller = { viewer: encodeViewer(context.viewer ?? null), requestId: context.requestId ?? '', traceparent: context.traceparent };
     callers.set(context, caller);
   }
   return caller;

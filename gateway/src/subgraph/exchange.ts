@@ -1,3 +1,4 @@
+import { tracing } from '@wavegraph/telemetry';
 import { GraphQLError } from 'graphql';
 import type { SubgraphHttp, SubgraphReply } from './http-client';
 import type { Signer } from './signer';
@@ -14,6 +15,12 @@ export interface SubgraphPayload {
 export interface SubgraphCaller {
   viewer: string;
   requestId: string;
+  /**
+   * The client's traceparent, sent on when this gateway does not trace (with tracing on, the
+   * gateway's own span is sent by the HTTP client's instrumentation instead). A merged fetch
+   * carries the first caller's.
+   */
+  traceparent?: string;
 }
 
 const isJson = (reply: SubgraphReply) => reply.contentType.startsWith('application/json') || reply.contentType.startsWith('application/graphql-response+json');
@@ -43,7 +50,8 @@ function failedResponse(url: string, reply: SubgraphReply): GraphQLError {
  */
 export async function exchange(http: SubgraphHttp, signer: Signer, url: string, caller: SubgraphCaller, body: string, signal?: AbortSignal): Promise<SubgraphReply> {
   // the envelope headers: viewer, request id, time, nonce and the signature over all of them and the body
-  const headers = { 'content-type': 'application/json', ...signer.request(caller.viewer, caller.requestId, body) };
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...signer.request(caller.viewer, caller.requestId, body) };
+  if (caller.traceparent && !tracing()) headers.traceparent = caller.traceparent;
   const reply = await http.post(url, headers, body, signal);
   if (reply.status < 200 || reply.status > 299) throw failedResponse(url, reply);
   if (!isJson(reply)) throw new Error(`Expected JSON response body, but received: ${reply.text}`);
