@@ -37,6 +37,8 @@ export interface GatewayConfig {
   planCache: PlanCacheSettings;
   /** How far the old generation grows past its live size before V8 collects it, in percent; 0 is V8's own rule (see heap.ts). Default 100. */
   heapGrowingPercent: number;
+  /** One JSON line per request (GATEWAY_ACCESS_LOG, see http/access-log.ts). Default on. */
+  accessLog: boolean;
   gatewaySecret: string;
   jwksUrl: string;
   jwtIssuer: string;
@@ -233,6 +235,7 @@ export function configFromEnv(): GatewayConfig {
     },
     dedupeSubgraphReads: flag('GATEWAY_SUBGRAPH_DEDUPE', true),
     heapGrowingPercent: Math.max(0, int('GATEWAY_HEAP_GROWING_PERCENT', 100)),
+    accessLog: flag('GATEWAY_ACCESS_LOG', true),
     entityCache: {
       enabled: flag('GATEWAY_ENTITY_CACHE', DEFAULT_ENTITY_CACHE.enabled),
       maxEntries: Math.max(1, int('GATEWAY_ENTITY_CACHE_MAX_ENTRIES', DEFAULT_ENTITY_CACHE.maxEntries)),

@@ -1,5 +1,12 @@
 import type { Viewer } from '@wavegraph/auth';
 
+/** What GraphQL adds to a request's access log line (filled in by its plugin, read when the response is sent; see http/access-log.ts). */
+export interface AccessRecord {
+  operationName?: string;
+  viewerId?: string;
+  errorCodes?: string[];
+}
+
 /** Per-request state of the gateway, handed to every subgraph fetch. */
 export interface GatewayContext {
   viewer: Viewer | null;
@@ -8,4 +15,6 @@ export interface GatewayContext {
   traceparent?: string;
   /** The caller's address (through trusted proxies only): the key of anonymous rate limits. Absent while completing a subscription event. */
   clientIp?: string;
+  /** What the request's access log line says of its GraphQL part (absent when it gets no line). */
+  access?: AccessRecord;
 }

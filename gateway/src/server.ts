@@ -18,6 +18,7 @@ import type { GatewayContext } from './context';
 import { formatError } from './errors';
 import { documentPolicy, trustedDocumentsGuard } from './documents';
 import { costModelOf, demandControlPlugin, type CostModel } from './cost';
+import { accessLog, accessRecordOf } from './http/access-log';
 import { graphqlPostHandler } from './http/graphql-post';
 import { requestIdOf, traceparentOf } from './http/request-id';
 import { queryLimitRules } from './limits';
@@ -88,7 +89,9 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   app.set('trust proxy', trustProxySetting(config.trustProxy));
   // GraphQL POSTs take the hot path once Apollo Server has started; everything else is Express's
   let graphqlPost: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+  const access = accessLog(log, config.accessLog);
   const httpServer = createServer((req, res) => {
+    access.begin(req, res);
     if (!graphqlPost?.(req, res)) app(req, res);
   });
   // every request asks Redis for its rate limit and its token's revocation: commands issued in the
@@ -154,6 +157,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
       wellFormedPlugin<GatewayContext>(),
       demandControlPlugin(() => costModel, config.cost.budgets),
       authAttemptsPlugin<GatewayContext>(rateLimits),
+      access.plugin,
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
@@ -199,6 +203,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
         requestId: res.locals.requestId as string,
         traceparent: traceparentOf(req.headers.traceparent),
         clientIp: req.ip ?? 'unknown',
+        access: accessRecordOf(req),
       }),
     }),
   );

@@ -9,6 +9,7 @@ import type { DocumentPolicy } from '../documents/trusted-documents';
 import { countOperation } from '../protection/operations';
 import type { RateLimits } from '../protection/rate-limits';
 import { bodyRefusal } from '../protection/well-formed';
+import { accessRecordOf } from './access-log';
 import { requestIdOf, traceparentOf } from './request-id';
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -120,7 +121,7 @@ export function graphqlPostHandler(options: GraphQLPostOptions): (req: IncomingM
     const question = url.indexOf('?');
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: 'POST', headers, search: question === -1 ? '' : url.slice(question), body: parsed.value },
-      context: async () => ({ viewer: await viewer, requestId, traceparent: traceparentOf(req.headers.traceparent), clientIp }),
+      context: async () => ({ viewer: await viewer, requestId, traceparent: traceparentOf(req.headers.traceparent), clientIp, access: accessRecordOf(req) }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
