@@ -23,7 +23,7 @@ describe('gateway readiness', () => {
     supergraph: () => ({ sdl: 'schema { query: Query }', loadedAt: new Date('2026-01-01T00:00:00Z') }),
     plannerBuilt: () => true,
     breakers: () => ({ identity: { state: 'closed' }, engagement: { state: 'open', since: '2026-01-01T00:01:00.000Z' } }),
-    redis: { status: 'ready' } as Redis,
+    redis: { status: 'ready', ping: async () => 'PONG' } as unknown as Redis,
     jwksCacheMs: 0,
     ...overrides,
   });
@@ -58,8 +58,21 @@ describe('gateway readiness', () => {
     expect(await readiness(sources({ redis: { status: 'reconnecting' } as Redis }))()).toMatchObject({ status: 'ready', redis: { reachable: false } });
   });
 
+  it('is not fooled by a connection that looks ready but does not answer PING', async () => {
+    const silent = { status: 'ready', ping: () => new Promise(() => undefined) } as unknown as Redis;
+    expect(await readiness(sources({ redis: silent }))()).toMatchObject({ status: 'ready', redis: { reachable: false } });
+  });
+
+  it('answers probes within a second from one report', async () => {
+    let built = 0;
+    const ready = readiness(sources({ plannerBuilt: () => (built += 1) > 0 }));
+    await Promise.all([ready(), ready()]);
+    await ready();
+    expect(built).toBe(1);
+  });
+
   it('asks identity for the JWKS at most once per cache period', async () => {
-    const ready = readiness(sources({ jwksCacheMs: 60_000 }));
+    const ready = readiness(sources({ jwksCacheMs: 60_000, reportCacheMs: 0 }));
     const before = jwksHits;
     await Promise.all([ready(), ready(), ready()]);
     await ready();

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse, GraphQLRequestListener } from '@apollo/server';
+import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { BoundedChildren } from './bounded-labels';
 import { metricOnce } from './registry';
@@ -33,6 +34,12 @@ interface OperationSeries {
   errors: BoundedChildren<{ inc(): void }>;
 }
 
+/** The name written in a document that failed before its operation was resolved (validation, say): only on that path. */
+function documentOperationName(document: DocumentNode | undefined): string | undefined {
+  const operations = document?.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION) ?? [];
+  return operations.length === 1 ? (operations[0] as OperationDefinitionNode).name?.value : undefined;
+}
+
 /** Where a request's start time is kept: Apollo's own per-request metrics object, so no object of ours per request. */
 interface Started {
   startHrTime?: [number, number];
@@ -55,7 +62,7 @@ export function graphqlMetricsPlugin<C extends object>(registry: Registry): Apol
   const listener: GraphQLRequestListener<C> = {
     async willSendResponse(requestContext: GraphQLRequestContextWillSendResponse<C>) {
       const started = (requestContext.metrics as Started).startHrTime;
-      const name = requestContext.operationName ?? requestContext.request.operationName ?? '(anonymous)';
+      const name = requestContext.operationName ?? requestContext.request.operationName ?? documentOperationName(requestContext.document) ?? '(anonymous)';
       const series = operations.get(name);
       if (started) {
         const [seconds, nanos] = process.hrtime(started);
