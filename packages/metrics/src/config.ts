@@ -4,8 +4,12 @@ export interface MetricsListen {
   host: string;
 }
 
-/** Added to a process's own port when `<NAME>_METRICS_PORT` is not set: gateway 4000 → 4100, catalog-worker 4012 → 4112. */
-export const DEFAULT_METRICS_PORT_OFFSET = 100;
+/**
+ * Added to a process's own port when `<NAME>_METRICS_PORT` is not set: gateway 4000 → 24000,
+ * catalog-worker 4012 → 24012. Far from the service ports on purpose: stacks moved by a small
+ * offset (benchmarks at +100…+1100, beside a dev stack) keep clear of each other's metrics.
+ */
+export const DEFAULT_METRICS_PORT_OFFSET = 20_000;
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -17,7 +21,7 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
 
 /**
  * The metrics port of process `name` (e.g. `gateway`, `catalog`, `media-worker`):
- * `<NAME>_METRICS_PORT`, else its own port plus `METRICS_PORT_OFFSET` (100). Bound to
+ * `<NAME>_METRICS_PORT`, else its own port plus `METRICS_PORT_OFFSET` (20000). Bound to
  * `METRICS_HOST` (127.0.0.1 by default: a scraper beside it, or a host set on purpose).
  * `METRICS=off` serves none.
  */

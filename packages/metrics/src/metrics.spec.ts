@@ -143,7 +143,7 @@ describe('metrics endpoint', () => {
   });
 
   it('takes its port from <NAME>_METRICS_PORT, else the service port plus METRICS_PORT_OFFSET, on 127.0.0.1 unless told', () => {
-    expect(metricsListenFromEnv('gateway', 4000, {})).toEqual({ port: 4100, host: '127.0.0.1' });
+    expect(metricsListenFromEnv('gateway', 4000, {})).toEqual({ port: 24000, host: '127.0.0.1' });
     expect(metricsListenFromEnv('media-worker', 4015, { MEDIA_WORKER_METRICS_PORT: '9115' })).toEqual({ port: 9115, host: '127.0.0.1' });
     expect(metricsListenFromEnv('catalog', 4002, { METRICS_PORT_OFFSET: '5000', METRICS_HOST: '0.0.0.0' })).toEqual({ port: 9002, host: '0.0.0.0' });
     expect(metricsListenFromEnv('catalog', 4002, { METRICS: 'off' })).toBeUndefined();
