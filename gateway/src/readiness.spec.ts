@@ -63,16 +63,19 @@ describe('gateway readiness', () => {
     expect(await readiness(sources({ redis: silent }))()).toMatchObject({ status: 'ready', redis: { reachable: false } });
   });
 
-  it('answers probes within a second from one report', async () => {
-    let built = 0;
-    const ready = readiness(sources({ plannerBuilt: () => (built += 1) > 0 }));
+  it('pings Redis at most once a second however often it is probed, and reads its own state live', async () => {
+    let pings = 0;
+    let open = false;
+    const redis = { status: 'ready', ping: async () => ((pings += 1), 'PONG') } as unknown as Redis;
+    const ready = readiness(sources({ redis, breakers: () => ({ identity: { state: open ? 'open' : 'closed' } }) }));
     await Promise.all([ready(), ready()]);
-    await ready();
-    expect(built).toBe(1);
+    open = true;
+    expect(await ready()).toMatchObject({ breakers: { identity: { state: 'open' } }, redis: { reachable: true } });
+    expect(pings).toBe(1);
   });
 
   it('asks identity for the JWKS at most once per cache period', async () => {
-    const ready = readiness(sources({ jwksCacheMs: 60_000, reportCacheMs: 0 }));
+    const ready = readiness(sources({ jwksCacheMs: 60_000 }));
     const before = jwksHits;
     await Promise.all([ready(), ready(), ready()]);
     await ready();

@@ -13,8 +13,8 @@ export interface ReadinessSources {
   /** JWKS answers are reused this long, so a probe every few seconds does not hit identity each time. Default 5000. */
   jwksCacheMs?: number;
   jwksTimeoutMs?: number;
-  /** A whole report answers every probe this long. Default 1000. */
-  reportCacheMs?: number;
+  /** A Redis PING answers every probe this long. Default 1000. */
+  redisCacheMs?: number;
 }
 
 export interface ReadinessReport {
@@ -54,13 +54,20 @@ export function readiness(sources: ReadinessSources): () => Promise<ReadinessRep
     if (!cached || now - cached.at > (sources.jwksCacheMs ?? 5_000)) cached = { at: now, value: probeJwks(sources.jwksUrl, sources.jwksTimeoutMs ?? 2_000) };
     return cached.value;
   };
-  const report = async (): Promise<ReadinessReport> => {
+  let pinged: { at: number; value: Promise<boolean> } | undefined;
+  const redisReachable = () => {
+    const now = Date.now();
+    if (!pinged || now - pinged.at >= (sources.redisCacheMs ?? 1_000)) pinged = { at: now, value: pingRedis(sources.redis) };
+    return pinged.value;
+  };
+  // the gateway's own state (supergraph, planner, breakers) is read live; only what asks another process is cached
+  return async (): Promise<ReadinessReport> => {
     const loaded = sources.supergraph();
     const supergraph: ReadinessReport['supergraph'] = loaded
       ? { loaded: true, hash: createHash('sha256').update(loaded.sdl).digest('hex').slice(0, 16), loadedAt: loaded.loadedAt.toISOString() }
       : { loaded: false };
     const planner = { built: sources.plannerBuilt() };
-    const [keys, redisReachable] = await Promise.all([jwks(), pingRedis(sources.redis)]);
+    const [keys, reachable] = await Promise.all([jwks(), redisReachable()]);
     const ready = supergraph.loaded && planner.built && keys.reachable;
     return {
       status: ready ? 'ready' : 'unavailable',
@@ -69,14 +76,8 @@ export function readiness(sources: ReadinessSources): () => Promise<ReadinessRep
       planner,
       jwks: keys,
       breakers: sources.breakers(),
-      redis: { reachable: redisReachable },
+      redis: { reachable },
     };
-  };
-  let last: { at: number; value: Promise<ReadinessReport> } | undefined;
-  return () => {
-    const now = Date.now();
-    if (!last || now - last.at >= (sources.reportCacheMs ?? 1_000)) last = { at: now, value: report() };
-    return last.value;
   };
 }
 
