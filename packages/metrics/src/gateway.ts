@@ -1,4 +1,5 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
+import { FastHistogram } from './fast-histogram';
 import { LATENCY_BUCKETS } from './graphql';
 import { metricOnce } from './registry';
 import { ScrapedGauges } from './scraped';
@@ -6,7 +7,7 @@ import { ScrapedGauges } from './scraped';
 /** What the gateway alone records: its calls to subgraphs, refusals before any plan runs, and live connections. */
 export function gatewayMetrics(registry: Registry) {
   return {
-    fetchDuration: metricOnce(registry, 'wavegraph_gateway_subgraph_fetch_duration_seconds', () => new Histogram({
+    fetchDuration: metricOnce(registry, 'wavegraph_gateway_subgraph_fetch_duration_seconds', () => new FastHistogram({
       name: 'wavegraph_gateway_subgraph_fetch_duration_seconds',
       help: 'HTTP fetches from the gateway to a subgraph (each attempt), by subgraph',
       labelNames: ['subgraph'] as const,

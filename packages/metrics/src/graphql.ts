@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse, GraphQLRequestListener } from '@apollo/server';
 import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import { BoundedChildren } from './bounded-labels';
+import { FastHistogram, type HistogramSeries } from './fast-histogram';
 import { metricOnce } from './registry';
 
 /** Seconds; from a cached read to a slow multi-subgraph plan. */
@@ -13,7 +14,7 @@ const MAX_CODES = 30;
 
 export function graphqlMetrics(registry: Registry) {
   return {
-    duration: metricOnce(registry, 'wavegraph_graphql_request_duration_seconds', () => new Histogram({
+    duration: metricOnce(registry, 'wavegraph_graphql_request_duration_seconds', () => new FastHistogram({
       name: 'wavegraph_graphql_request_duration_seconds',
       help: 'GraphQL requests served by Apollo Server, by operation name: latency and (as _count) rate',
       labelNames: ['operation'] as const,
@@ -30,7 +31,7 @@ export function graphqlMetrics(registry: Registry) {
 }
 
 interface OperationSeries {
-  duration: { observe(value: number): void };
+  duration: HistogramSeries;
   errors: BoundedChildren<{ inc(): void }>;
 }
 
@@ -42,13 +43,13 @@ function documentOperationName(document: DocumentNode | undefined): string | und
 
 /** Where a request's start time is kept: Apollo's own per-request metrics object, so no object of ours per request. */
 interface Started {
-  startHrTime?: [number, number];
+  wavegraphStartedAt?: number;
 }
 
 /**
  * Records every GraphQL request Apollo Server answers: its latency and each error's code, by
  * operation name. The listener is one shared object and label children are cached per
- * operation, so a request costs a clock read, a map lookup and an observe.
+ * operation, so a request costs two clock reads, a map lookup and an observe that allocates nothing.
  */
 export function graphqlMetricsPlugin<C extends object>(registry: Registry): ApolloServerPlugin<C> {
   const { duration, errors } = graphqlMetrics(registry);
@@ -61,13 +62,10 @@ export function graphqlMetricsPlugin<C extends object>(registry: Registry): Apol
   );
   const listener: GraphQLRequestListener<C> = {
     async willSendResponse(requestContext: GraphQLRequestContextWillSendResponse<C>) {
-      const started = (requestContext.metrics as Started).startHrTime;
+      const started = (requestContext.metrics as Started).wavegraphStartedAt;
       const name = requestContext.operationName ?? requestContext.request.operationName ?? documentOperationName(requestContext.document) ?? '(anonymous)';
       const series = operations.get(name);
-      if (started) {
-        const [seconds, nanos] = process.hrtime(started);
-        series.duration.observe(seconds + nanos / 1e9);
-      }
+      if (started !== undefined) series.duration.observe((performance.now() - started) / 1000);
       const body = requestContext.response.body;
       const failures = body.kind === 'single' ? body.singleResult.errors : undefined;
       if (!failures) return;
@@ -79,7 +77,7 @@ export function graphqlMetricsPlugin<C extends object>(registry: Registry): Apol
   };
   return {
     async requestDidStart(requestContext) {
-      (requestContext.metrics as Started).startHrTime = process.hrtime();
+      (requestContext.metrics as Started).wavegraphStartedAt = performance.now();
       return listener;
     },
   };

@@ -1,6 +1,7 @@
 export { Registry } from 'prom-client';
 export * from './registry';
 export * from './bounded-labels';
+export * from './fast-histogram';
 export * from './scraped';
 export * from './graphql';
 export * from './gateway';

@@ -17,7 +17,7 @@ export function createRegistry(service: string, options: { processMetrics?: bool
  * The metric of that name on this registry, made on first use: every part of a process asks
  * for the metrics it records without having to know which other part registered them first.
  */
-export function metricOnce<M extends Metric>(registry: Registry, name: string, make: () => M): M {
+export function metricOnce<M extends Metric | { name: string }>(registry: Registry, name: string, make: () => M): M {
   return (registry.getSingleMetric(name) as M | undefined) ?? make();
 }
 
