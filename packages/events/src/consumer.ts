@@ -93,7 +93,12 @@ export class EventConsumer {
     this.streams = [...options.producers.map((p) => streamOf(options.prefix, p)), retryStreamOf(options.prefix, options.group)];
     this.errorsKey = `${options.prefix}:events:errors:${options.group}`;
     const handled = options.metrics && eventCounters(options.metrics).handled;
-    this.outcomes = handled && (Object.fromEntries(OUTCOMES.map((outcome) => [outcome, handled.labels(options.group, outcome)])) as Record<Outcome, { inc(): void }>);
+    // every outcome shown at 0 from the start, so rate() and alerts see the series before the first event
+    this.outcomes = handled && (Object.fromEntries(OUTCOMES.map((outcome) => {
+      const child = handled.labels(options.group, outcome);
+      child.inc(0);
+      return [outcome, child];
+    })) as Record<Outcome, { inc(): void }>);
   }
 
   /** The group's position on each of its streams and its dead letters, as a scrape reads them. */

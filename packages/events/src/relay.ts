@@ -99,6 +99,8 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 100;
     this.backoff = options.backoff ?? { baseMs: 200, maxMs: 10_000 };
     this.relayed = options.metrics && eventCounters(options.metrics).relayed.labels(options.producer);
+    // shown at 0 from the start, so rate() and alerts see the series before the first event
+    this.relayed?.inc(0);
   }
 
   start(): void {
