@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -23,10 +23,22 @@ export interface PrivatePostgres {
   destroy(): Promise<void>;
 }
 
+/** The server tools: on the PATH, else where Debian's packages put them (/usr/lib/postgresql/<version>/bin). */
+function toolPath(tool: string): string {
+  const onPath = (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && existsSync(path.join(dir, tool)));
+  if (onPath) return tool;
+  const debian = '/usr/lib/postgresql';
+  const versions = existsSync(debian) ? readdirSync(debian).sort((a, b) => Number(b) - Number(a)) : [];
+  const found = versions.map((version) => path.join(debian, version, 'bin', tool)).find((candidate) => existsSync(candidate));
+  if (!found) throw new Error(`${tool} not found: a private Postgres needs the PostgreSQL server tools (initdb, pg_ctl)`);
+  return found;
+}
+
 /** Postgres refuses to run as root: as root, its tools run as the `postgres` user. */
 async function pg(tool: string, args: string[]): Promise<void> {
   const asRoot = process.getuid?.() === 0;
-  await run(asRoot ? 'runuser' : tool, asRoot ? ['-u', 'postgres', '--', tool, ...args] : args, { timeout: 60_000 });
+  const command = toolPath(tool);
+  await run(asRoot ? 'runuser' : command, asRoot ? ['-u', 'postgres', '--', command, ...args] : args, { timeout: 60_000 });
 }
 
 /**
