@@ -3,8 +3,6 @@ export type HealthCheck = () => Promise<void>;
 
 export interface ReadinessOptions {
   checks: Record<string, HealthCheck>;
-  /** Checks shown but not gating: the process still does useful work without them. */
-  informational?: readonly string[];
   /** Each check must settle within this, or it counts as failed. Default 2000. */
   timeoutMs?: number;
   /** An answer is reused this long, so frequent probes (several probers, several replicas) do not hammer the dependencies. Default 1000. */
@@ -33,20 +31,19 @@ async function run(check: HealthCheck, timeoutMs: number): Promise<string> {
 }
 
 /**
- * Runs every check at once, each within its timeout, and says whether the gating ones passed.
+ * Runs every check at once, each within its timeout, and says whether all of them passed.
  * Concurrent probes within `cacheMs` share one round of checks.
  */
 export function readinessOf(options: ReadinessOptions): () => Promise<ReadinessOutcome> {
   const timeoutMs = options.timeoutMs ?? 2_000;
   const cacheMs = options.cacheMs ?? 1_000;
-  const informational = new Set(options.informational ?? []);
   const names = Object.keys(options.checks);
   let last: { at: number; outcome: Promise<ReadinessOutcome> } | undefined;
   return () => {
     const now = Date.now();
     if (last && now - last.at < cacheMs) return last.outcome;
     const outcome = Promise.all(names.map((name) => run(options.checks[name], timeoutMs))).then((results) => ({
-      ready: names.every((name, i) => informational.has(name) || results[i] === 'ok'),
+      ready: results.every((result) => result === 'ok'),
       checks: Object.fromEntries(names.map((name, i) => [name, results[i]])),
     }));
     last = { at: now, outcome };
