@@ -19,7 +19,7 @@ module.exports = {
   transform: { '^.+\\.ts$': swc, '/(jose|@tus/[^/]+|srvx)/dist/.+\\.m?js$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(jose|@tus|srvx)/)'],
   moduleNameMapper: {
-    '^@wavegraph/(auth|streams|redis|telemetry|kit|events|testkit)$': '<rootDir>/packages/$1/src',
+    '^@wavegraph/(auth|streams|redis|telemetry|metrics|kit|events|testkit)$': '<rootDir>/packages/$1/src',
     '^@wavegraph/(identity|catalog|engagement|discovery|media|notifications)$': '<rootDir>/subgraphs/$1/src',
     '^@wavegraph/gateway$': '<rootDir>/gateway/src',
     '^@wavegraph/client$': '<rootDir>/clients/typescript/src',

@@ -10,6 +10,7 @@ import { configFromEnv, startGateway, type GatewayConfig, type RateLimitSettings
 import { identityModule, jwksUrl, type IdentityServices } from '@wavegraph/identity';
 import { notificationsModule } from '@wavegraph/notifications';
 import type { RunningSubgraph } from '@wavegraph/kit';
+import { createRegistry, type Registry } from '@wavegraph/metrics';
 import { dropRedisPrefix, freePort, freshRedisPrefix, startTestSubgraph, TEST_GATEWAY_SECRET, TEST_REDIS_URL, type TestDatabase } from '@wavegraph/testkit';
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
@@ -48,6 +49,8 @@ export interface TestSupergraph {
   origin: string;
   /** The Redis prefix all of them share (streams, queues, caches). */
   redisPrefix: string;
+  /** Each process's Prometheus registry, by its name in scripts/services.json. */
+  metrics: Record<SubgraphName | 'gateway' | 'catalog-worker' | 'media-worker', Registry>;
   client(accessToken?: string): WavegraphClient;
   /** A subgraph's database, e.g. for a second replica of it. */
   database(name: SubgraphName): TestDatabase;
@@ -83,7 +86,9 @@ export async function startTestSupergraph(
   const mediaDir = mkdtempSync(path.join(tmpdir(), 'wgtest-media-'));
   const mediaConfig = { ...mediaConfigFromEnv(), storage: 'filesystem' as const, dataDir: mediaDir, publicUrl: origin };
   const mediaHarness = await startTestSubgraph(createMediaModule({ config: () => mediaConfig }), { redisPrefix, redisUrl });
+  const workerMetrics = { 'catalog-worker': createRegistry('catalog-worker'), 'media-worker': createRegistry('media-worker') };
   const mediaWorker = await startMediaWorker({
+    metrics: workerMetrics['media-worker'],
     databaseUrl: mediaHarness.database.url,
     redisUrl,
     prefix: redisPrefix,
@@ -91,7 +96,7 @@ export async function startTestSupergraph(
     env: { MEDIA_STORAGE: 'filesystem', MEDIA_DIR: mediaDir, MEDIA_WORK_DIR: path.join(mediaDir, 'work') },
   });
   const [identity, catalog] = [identityHarness.running, catalogHarness.running];
-  const worker = await startPublishWorker({ databaseUrl: catalogHarness.database.url, redisUrl, prefix: redisPrefix });
+  const worker = await startPublishWorker({ databaseUrl: catalogHarness.database.url, redisUrl, prefix: redisPrefix, metrics: workerMetrics['catalog-worker'] });
   const direct: Record<SubgraphName, string> = {
     identity: identity.url,
     catalog: catalog.url,
@@ -136,6 +141,11 @@ export async function startTestSupergraph(
     mediaDir,
     origin,
     redisPrefix,
+    metrics: {
+      gateway: gateway.metrics,
+      ...(Object.fromEntries(Object.entries(subgraphs).map(([name, harness]) => [name, harness.running.metrics])) as Record<SubgraphName, Registry>),
+      ...workerMetrics,
+    },
     client: (accessToken) => createWavegraphClient(gateway.url, accessToken),
     database: (name) => subgraphs[name].database,
     stopSubgraph: (name) => subgraphs[name].running.stop(),

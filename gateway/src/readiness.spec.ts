@@ -23,7 +23,7 @@ describe('gateway readiness', () => {
     supergraph: () => ({ sdl: 'schema { query: Query }', loadedAt: new Date('2026-01-01T00:00:00Z') }),
     plannerBuilt: () => true,
     breakers: () => ({ identity: { state: 'closed' }, engagement: { state: 'open', since: '2026-01-01T00:01:00.000Z' } }),
-    redis: { status: 'ready' } as Redis,
+    redis: { status: 'ready', ping: async () => 'PONG' } as unknown as Redis,
     jwksCacheMs: 0,
     ...overrides,
   });
@@ -56,6 +56,22 @@ describe('gateway readiness', () => {
 
   it('stays ready without Redis (limits are then counted per replica), and says so', async () => {
     expect(await readiness(sources({ redis: { status: 'reconnecting' } as Redis }))()).toMatchObject({ status: 'ready', redis: { reachable: false } });
+  });
+
+  it('is not fooled by a connection that looks ready but does not answer PING', async () => {
+    const silent = { status: 'ready', ping: () => new Promise(() => undefined) } as unknown as Redis;
+    expect(await readiness(sources({ redis: silent }))()).toMatchObject({ status: 'ready', redis: { reachable: false } });
+  });
+
+  it('pings Redis at most once a second however often it is probed, and reads its own state live', async () => {
+    let pings = 0;
+    let open = false;
+    const redis = { status: 'ready', ping: async () => ((pings += 1), 'PONG') } as unknown as Redis;
+    const ready = readiness(sources({ redis, breakers: () => ({ identity: { state: open ? 'open' : 'closed' } }) }));
+    await Promise.all([ready(), ready()]);
+    open = true;
+    expect(await ready()).toMatchObject({ breakers: { identity: { state: 'open' } }, redis: { reachable: true } });
+    expect(pings).toBe(1);
   });
 
   it('asks identity for the JWKS at most once per cache period', async () => {

@@ -13,6 +13,8 @@ export interface ReadinessSources {
   /** JWKS answers are reused this long, so a probe every few seconds does not hit identity each time. Default 5000. */
   jwksCacheMs?: number;
   jwksTimeoutMs?: number;
+  /** A Redis PING answers every probe this long. Default 1000. */
+  redisCacheMs?: number;
 }
 
 export interface ReadinessReport {
@@ -52,13 +54,20 @@ export function readiness(sources: ReadinessSources): () => Promise<ReadinessRep
     if (!cached || now - cached.at > (sources.jwksCacheMs ?? 5_000)) cached = { at: now, value: probeJwks(sources.jwksUrl, sources.jwksTimeoutMs ?? 2_000) };
     return cached.value;
   };
-  return async () => {
+  let pinged: { at: number; value: Promise<boolean> } | undefined;
+  const redisReachable = () => {
+    const now = Date.now();
+    if (!pinged || now - pinged.at >= (sources.redisCacheMs ?? 1_000)) pinged = { at: now, value: pingRedis(sources.redis) };
+    return pinged.value;
+  };
+  // the gateway's own state (supergraph, planner, breakers) is read live; only what asks another process is cached
+  return async (): Promise<ReadinessReport> => {
     const loaded = sources.supergraph();
     const supergraph: ReadinessReport['supergraph'] = loaded
       ? { loaded: true, hash: createHash('sha256').update(loaded.sdl).digest('hex').slice(0, 16), loadedAt: loaded.loadedAt.toISOString() }
       : { loaded: false };
     const planner = { built: sources.plannerBuilt() };
-    const keys = await jwks();
+    const [keys, reachable] = await Promise.all([jwks(), redisReachable()]);
     const ready = supergraph.loaded && planner.built && keys.reachable;
     return {
       status: ready ? 'ready' : 'unavailable',
@@ -67,7 +76,20 @@ export function readiness(sources: ReadinessSources): () => Promise<ReadinessRep
       planner,
       jwks: keys,
       breakers: sources.breakers(),
-      redis: { reachable: sources.redis.status === 'ready' },
+      redis: { reachable },
     };
   };
+}
+
+/** A real PING, not just the connection's state: a half-open connection looks ready until a command times out. */
+async function pingRedis(redis: Redis): Promise<boolean> {
+  if (redis.status !== 'ready') return false;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([redis.ping().then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 500)))]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }

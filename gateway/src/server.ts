@@ -11,6 +11,7 @@ import express, { type ErrorRequestHandler, type NextFunction, type Request, typ
 import pino, { type Logger } from 'pino';
 import type { ServiceMap } from '@apollo/gateway';
 import type { Viewer } from '@wavegraph/auth';
+import { createRegistry, gatewayMetrics, graphqlMetricsPlugin, type Registry } from '@wavegraph/metrics';
 import { connectRedis, type Redis } from '@wavegraph/redis';
 import { createSessionVerifier, createTokenVerifier } from './auth';
 import type { GatewayConfig } from './config';
@@ -32,6 +33,8 @@ import { bodyErrors, wellFormedPlugin } from './protection/well-formed';
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewaySubscriptions, type GatewaySubscriptions } from './subscriptions/server';
 import { createGateway, subgraphSources } from './supergraph';
+import { SubgraphFetchMetrics } from './metrics/fetch-metrics';
+import { watchGatewayState } from './metrics/gateway-gauges';
 import { readiness } from './readiness';
 import { FastGateway } from './execution/executor';
 import { startEntityCache, type EntityCache } from './entity-cache';
@@ -49,6 +52,8 @@ export interface RunningGateway {
   breakers: SubgraphBreakers;
   /** The entity cache, when GATEWAY_ENTITY_CACHE is on (its stats say what it served). */
   entityCache?: EntityCache;
+  /** Its Prometheus metrics (main.ts serves them on the metrics port). */
+  metrics: Registry;
   stop(): Promise<void>;
 }
 
@@ -78,12 +83,18 @@ function trustProxySetting(value: string): boolean | number | string {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
+/** A counter child per rate limit, resolved when the limit is built. */
+function limitRefusals(metrics: Registry): (name: string) => { inc(): void } {
+  const { rateLimited } = gatewayMetrics(metrics);
+  return (name) => rateLimited.labels(name);
+}
+
 export function createGatewayLogger(): Logger {
   return pino({ name: 'gateway', level: process.env.LOG_LEVEL ?? (process.env.JEST_WORKER_ID ? 'silent' : 'info') });
 }
 
 /** The one public endpoint: GraphQL on /graphql over HTTP and graphql-ws, plus /health and /ready. No business logic. */
-export async function startGateway(config: GatewayConfig, log: Logger = createGatewayLogger()): Promise<RunningGateway> {
+export async function startGateway(config: GatewayConfig, log: Logger = createGatewayLogger(), metrics: Registry = createRegistry('gateway')): Promise<RunningGateway> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.trustProxy));
@@ -99,7 +110,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   const redis = connectRedis(config.redisUrl, 'failFast', { name: 'gateway', overrides: { enableAutoPipelining: true } });
   // without this listener ioredis reports every failed reconnect as an uncaught error
   redis.on('error', (error) => log.debug({ err: error }, 'gateway Redis connection error'));
-  const rateLimits = buildRateLimits(new LimitStore(redis, config.redisPrefix, log), config.rateLimits);
+  const rateLimits = buildRateLimits(new LimitStore(redis, config.redisPrefix, log, limitRefusals(metrics)), config.rateLimits);
   const revoked = revocationCheck(redis, config.redisPrefix, log);
   const verifySession = createSessionVerifier({ jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience, revoked });
   // the first requests would otherwise be counted locally while the connection is still opening
@@ -113,7 +124,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   const http = new SubgraphHttp(config.subgraphHttp);
   // followed from the event streams before the first request, so nothing cached misses a later purge
   const entityCache = config.entityCache.enabled ? await startEntityCache(config.entityCache, redis, config.redisUrl, config.redisPrefix, log) : undefined;
-  const fetching = { signer, breakers, http, entityCache: entityCache?.cache };
+  const fetching = { signer, breakers, http, entityCache: entityCache?.cache, metrics: new SubgraphFetchMetrics(metrics) };
   const gateway = createGateway(config, log, fetching);
   // subscriptions are planned over the very supergraph HTTP operations run on, reloads included
   let planner: SubscriptionPlanner | undefined;
@@ -154,6 +165,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
+      graphqlMetricsPlugin<GatewayContext>(metrics),
       wellFormedPlugin<GatewayContext>(),
       demandControlPlugin(() => costModel, config.cost.budgets),
       authAttemptsPlugin<GatewayContext>(rateLimits),
@@ -232,11 +244,14 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     log,
   });
 
+  const unwatch = watchGatewayState(metrics, breakers, subscriptions);
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, resolve);
   }).catch(async (error: unknown) => {
     // a port in use must not leave the gateway half started
+    unwatch();
     await subscriptions.close();
     await apollo.stop();
     await http.close();
@@ -257,7 +272,11 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     rateLimits,
     breakers,
     entityCache: entityCache?.cache,
+    metrics,
     // WebSockets first: open subscriptions would otherwise hold the HTTP drain
-    stop: () => (stopping ??= subscriptions.close().then(() => apollo.stop()).then(() => http.close()).then(() => entityCache?.stop()).finally(() => redis.disconnect())),
+    stop: () => (stopping ??= subscriptions.close().then(() => apollo.stop()).then(() => http.close()).then(() => entityCache?.stop()).finally(() => {
+      unwatch();
+      redis.disconnect();
+    })),
   };
 }

@@ -2,6 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { encodeViewer } from '@wavegraph/auth';
 import type { GatewayContext } from './context';
 import type { EntityCache } from './entity-cache/entity-cache';
+import type { SubgraphFetchSeries } from './metrics/fetch-metrics';
 import { CACHE_POLICY, cachePolicyOf, type WithCachePolicy } from './entity-cache/policy';
 import type { SubgraphBreakers } from './subgraph/breakers';
 import { EntityBatcher, representationsOf, type EntityBatchSettings } from './subgraph/entity-batcher';
@@ -25,6 +26,8 @@ export interface SubgraphSourceOptions {
   /** The entity cache shared by every data source, when GATEWAY_ENTITY_CACHE is on: reads' `_entities` fetches go through it. */
   entityCache?: EntityCache;
   onUnavailable?: (name: string, error: unknown) => void;
+  /** This subgraph's fetch latency and errors. */
+  metrics?: SubgraphFetchSeries;
 }
 
 /** Reads up to this size are shared with an identical one in flight. */
@@ -86,6 +89,7 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
       const cache = retryable ? this.options.entityCache : undefined;
       return await (cache ? cache.fetch(this.options.name, payload, batched) : batched(payload));
     } catch (error) {
+      this.options.metrics?.unavailable(error);
       this.options.onUnavailable?.(this.options.name, error);
       return unavailableResponse(this.options.name, request);
     }
@@ -99,7 +103,10 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     let reply = shared?.get(body);
     if (!reply) {
       const policies = this.options.breakers.policies(this.options.name, retryable);
-      reply = runFetch(policies, (signal) => exchange(this.options.http, this.options.signer, this.options.url, caller, body, signal));
+      const { http, signer, url, metrics } = this.options;
+      reply = runFetch(policies, metrics
+        ? (signal) => metrics.attempt(exchange(http, signer, url, caller, body, signal), signal)
+        : (signal) => exchange(http, signer, url, caller, body, signal));
       if (shared) {
         shared.set(body, reply);
         const forget = () => {

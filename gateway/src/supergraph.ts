@@ -3,6 +3,7 @@ import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
 import type { EntityCache } from './entity-cache';
+import type { SubgraphFetchMetrics } from './metrics/fetch-metrics';
 import { SubgraphSource } from './subgraph-source';
 import type { SubgraphBreakers } from './subgraph/breakers';
 import type { SubgraphHttp } from './subgraph/http-client';
@@ -15,6 +16,8 @@ export interface SubgraphFetching {
   http: SubgraphHttp;
   /** Present when GATEWAY_ENTITY_CACHE is on: one cache for every data source and reload. */
   entityCache?: EntityCache;
+  /** Fetch latency and errors per subgraph. */
+  metrics?: SubgraphFetchMetrics;
 }
 
 /**
@@ -44,6 +47,7 @@ export function subgraphSources(config: GatewayConfig, log: Logger, fetching: Su
       batching: config.entityBatching,
       dedupeReads: config.dedupeSubgraphReads,
       entityCache: fetching.entityCache,
+      metrics: fetching.metrics?.of(name),
       onUnavailable: (subgraph, error) => log.warn({ subgraph, err: error }, 'subgraph unavailable'),
     });
 }

@@ -34,6 +34,8 @@ export class LimitStore {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly log: Logger,
+    /** Counts the refusals of the limit of that name (resolved once per limit). */
+    private readonly refusals?: (name: string) => { inc(): void },
   ) {}
 
   /** Times a limit was answered by the local fallback since start. */
@@ -46,7 +48,7 @@ export class LimitStore {
     const settings: IRateLimiterOptions = { points: options.points, duration: options.durationSeconds, keyPrefix: `${this.prefix}:ratelimit:${options.name}` };
     const insurance = new FallbackLimiter(settings, () => this.fellBack(options.name));
     const limiter = new RateLimiterRedis({ ...settings, storeClient: this.redis, rejectIfRedisNotReady: true, insuranceLimiter: insurance });
-    return new Limit(limiter, options);
+    return new Limit(limiter, options, this.refusals?.(options.name));
   }
 
   private fellBack(name: string): void {
@@ -88,11 +90,13 @@ export class Limit {
   constructor(
     private readonly limiter: RateLimiterRedis,
     private readonly options: LimitOptions,
+    private readonly refusals?: { inc(): void },
   ) {
     this.policy = `${options.points};w=${options.durationSeconds}`;
   }
 
   private verdict(res: RateLimiterRes, allowed: boolean): Verdict {
+    if (!allowed) this.refusals?.inc();
     return { allowed, limit: this.options.points, remaining: Math.max(0, res.remainingPoints), resetSeconds: seconds(res.msBeforeNext), policy: this.policy };
   }
 

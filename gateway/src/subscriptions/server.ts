@@ -45,6 +45,8 @@ export interface GatewaySubscriptionsOptions {
 
 export interface GatewaySubscriptions {
   executor: SubscriptionExecutor;
+  /** Open client connections. */
+  connections(): number;
   /** Closes every client connection with 1001 (clients reconnect elsewhere), then the subgraph connections. */
   close(): Promise<void>;
 }
@@ -203,6 +205,7 @@ export function serveGatewaySubscriptions(httpServer: Server, options: GatewaySu
 
   return {
     executor,
+    connections: () => wss.clients.size,
     close: async () => {
       stopKeepAlive();
       await server.dispose();

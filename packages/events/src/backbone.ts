@@ -1,4 +1,5 @@
 import type { Logger } from '@wavegraph/kit';
+import type { Registry } from '@wavegraph/metrics';
 import Redis from 'ioredis';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { EventHandler } from './apply';
@@ -18,6 +19,8 @@ export interface BackboneOptions {
   consumes?: { group: string; producers: readonly Producer[]; handlers: readonly EventHandler[]; afterApply?: ConsumerOptions['afterApply'] };
   relay?: Partial<RelayOptions>;
   consumer?: Partial<ConsumerOptions>;
+  /** The subgraph's registry: outbox backlog, relayed events, consumer lag and dead letters. */
+  metrics?: Registry;
 }
 
 /**
@@ -35,12 +38,12 @@ export class EventBackbone {
     private readonly pool: DataSource,
     options: BackboneOptions,
   ) {
-    const { redisUrl, prefix, log } = options;
+    const { redisUrl, prefix, log, metrics } = options;
     if (options.produces) {
-      this.relay = new OutboxRelay({ dataSource: pool, redisUrl, prefix, log, producer: options.produces, ...options.relay });
+      this.relay = new OutboxRelay({ dataSource: pool, redisUrl, prefix, log, producer: options.produces, metrics, ...options.relay });
     }
     if (options.consumes) {
-      this.consumer = new EventConsumer({ dataSource: pool, redisUrl, prefix, log, ...options.consumes, ...options.consumer });
+      this.consumer = new EventConsumer({ dataSource: pool, redisUrl, prefix, log, metrics, ...options.consumes, ...options.consumer });
     }
     // readiness only; answers at once instead of queueing while Redis is away
     this.redis = new Redis(redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 2000 });

@@ -11,6 +11,7 @@ import { runEventsCli } from './cli.command';
 import { EventConsumer, type ConsumerOptions } from './consumer';
 import { EpisodeLiked, ShowFollowed } from './contracts';
 import { listDeadLetters } from './dead-letters';
+import { createRegistry } from '@wavegraph/metrics';
 import { streamOf } from './streams';
 import { effects, eventsFixture, likePayload, log, recordEffect, type EventsFixture } from './testing/fixture';
 
@@ -153,6 +154,34 @@ describe('EventConsumer', () => {
     expect(await listDeadLetters(redis, prefix, 'test')).toEqual([]);
     // replaying again finds nothing and changes nothing
     expect((await cli('replay', 'test', '--all')).output).toContain('0 dead letter(s)');
+  });
+
+  it('reports its lag, pending messages, dead letters and outcomes at each scrape', async () => {
+    const metrics = createRegistry('spec', { processMetrics: false });
+    const sample = async (name: string, labels: Record<string, string>) => {
+      const found = (await metrics.getMetricsAsJSON()).find((m) => m.name === name);
+      return found?.values.find((v) => Object.entries(labels).every(([key, value]) => v.labels[key] === value))?.value;
+    };
+    const stream = streamOf(prefix, 'engagement');
+    // two events wait before the consumer exists: the group starts from the beginning, behind by two
+    await like();
+    await like();
+    let held = true;
+    const holding = on(EpisodeLiked, async (event, tx) => {
+      while (held) await new Promise((resolve) => setTimeout(resolve, 20));
+      await tx.query('INSERT INTO effects (event_id, aggregate_id, position) VALUES ($1, $2, $3)', [event.id, event.aggregateId, event.position]);
+    });
+    await consumer({ handlers: [holding], metrics, batchSize: 1 });
+    // one delivered and held, one not yet delivered
+    await eventually(async () => (await sample('wavegraph_consumer_pending', { group: 'test', stream })) === 1, 5_000, 50);
+    expect(await sample('wavegraph_consumer_lag', { group: 'test', stream })).toBe(1);
+    expect(await sample('wavegraph_dead_letters', { group: 'test' })).toBe(0);
+    held = false;
+    await redis.xadd(stream, '*', 'type', 'engagement.EpisodeLiked@1', 'event', '{not json');
+    await eventually(async () => (await sample('wavegraph_dead_letters', { group: 'test' })) === 1, 5_000, 50);
+    await eventually(async () => (await sample('wavegraph_consumer_lag', { group: 'test', stream })) === 0 && (await sample('wavegraph_consumer_pending', { group: 'test', stream })) === 0, 5_000, 50);
+    expect(await sample('wavegraph_events_handled_total', { group: 'test', outcome: 'applied' })).toBe(2);
+    expect(await sample('wavegraph_events_handled_total', { group: 'test', outcome: 'dead_lettered' })).toBe(1);
   });
 
   it('gives a message to another consumer when its consumer dies mid-handler, and applies it once', async () => {

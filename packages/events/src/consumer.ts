@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { runWithTrace, type Logger } from '@wavegraph/kit';
+import { consumerGauges, eventCounters, type Registry } from '@wavegraph/metrics';
 import { inSpan } from '@wavegraph/telemetry';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -29,6 +30,23 @@ export interface ConsumerOptions {
   batchSize?: number;
   /** Called after events were applied and committed (e.g. to invalidate caches). */
   afterApply?: (events: EventEnvelope[]) => void | Promise<void>;
+  /** Where the group's lag, pending messages, dead letters and outcomes are reported. */
+  metrics?: Registry;
+}
+
+type Outcome = 'applied' | 'duplicate' | 'skipped' | 'failed' | 'dead_lettered';
+const OUTCOMES: readonly Outcome[] = ['applied', 'duplicate', 'skipped', 'failed', 'dead_lettered'];
+
+/** XINFO GROUPS replies flat field lists per group. */
+function groupInfo(reply: unknown, group: string): { pending: number; lag: number | null } | undefined {
+  for (const fields of reply as (string | number | null)[][]) {
+    const record = new Map<string, string | number | null>();
+    for (let i = 0; i + 1 < fields.length; i += 2) record.set(String(fields[i]), fields[i + 1]);
+    if (record.get('name') !== group) continue;
+    const lag = record.get('lag');
+    return { pending: Number(record.get('pending') ?? 0), lag: lag === null || lag === undefined ? null : Number(lag) };
+  }
+  return undefined;
 }
 
 type Entry = [id: string, fields: string[]];
@@ -63,6 +81,8 @@ export class EventConsumer {
   private readonly reclaimPause = new Sleeper();
   private running = false;
   private loops: Promise<void>[] = [];
+  private readonly outcomes: Record<Outcome, { inc(): void }> | undefined;
+  private unwatch: (() => void) | undefined;
 
   constructor(private readonly options: ConsumerOptions) {
     this.name = options.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -73,6 +93,29 @@ export class EventConsumer {
     this.handledTypes = new Set([...this.handlers.values()].flat().map((h) => h.contract.type));
     this.streams = [...options.producers.map((p) => streamOf(options.prefix, p)), retryStreamOf(options.prefix, options.group)];
     this.errorsKey = `${options.prefix}:events:errors:${options.group}`;
+    const handled = options.metrics && eventCounters(options.metrics).handled;
+    // every outcome shown at 0 from the start, so rate() and alerts see the series before the first event
+    this.outcomes = handled && (Object.fromEntries(OUTCOMES.map((outcome) => {
+      const child = handled.labels(options.group, outcome);
+      child.inc(0);
+      return [outcome, child];
+    })) as Record<Outcome, { inc(): void }>);
+  }
+
+  /** The group's position on each of its streams and its dead letters, as a scrape reads them. */
+  private watchGroup(metrics: Registry): () => void {
+    const group = this.options.group;
+    return consumerGauges(metrics).watch(async () => {
+      const samples = await Promise.all(
+        this.streams.map(async (stream) => {
+          const info = groupInfo(await this.redis.xinfo('GROUPS', stream), group);
+          // lag is null when Redis cannot tell (entries deleted mid-stream): then no lag series for it
+          return info ? [{ labels: { group, stream }, values: { pending: info.pending, ...(info.lag !== null && { lag: info.lag }) } }] : [];
+        }),
+      );
+      const dead = await this.redis.xlen(deadLetterStreamOf(this.options.prefix, group));
+      return [...samples.flat(), { labels: { group }, values: { deadLetters: dead } }];
+    });
   }
 
   async start(): Promise<void> {
@@ -80,6 +123,7 @@ export class EventConsumer {
     await Promise.all([this.reader.connect(), this.redis.connect()]);
     await this.ensureGroups();
     this.running = true;
+    this.unwatch = this.options.metrics && this.watchGroup(this.options.metrics);
     this.loops = [this.readLoop(), this.reclaimLoop()];
   }
 
@@ -92,6 +136,7 @@ export class EventConsumer {
 
   private async shutdown(): Promise<void> {
     this.running = false;
+    this.unwatch?.();
     this.readPause.stop();
     this.reclaimPause.stop();
     // a blocked XREADGROUP returns when its connection closes
@@ -200,6 +245,7 @@ export class EventConsumer {
     // events of types this context does not consume are simply passed over
     if (!this.handledTypes.has(type)) {
       await this.redis.xack(stream, this.options.group, id);
+      this.outcomes?.skipped.inc();
       return null;
     }
     let applied: EventEnvelope | null = null;
@@ -211,6 +257,7 @@ export class EventConsumer {
       const attributes = { 'messaging.system': 'redis', 'messaging.destination.name': stream, 'messaging.consumer.group.name': this.options.group, 'messaging.message.id': event.id };
       const fresh = await runWithTrace(event.trace, () => inSpan(`consume ${event.type}`, { kind: 'consumer', parent: event.trace, attributes }, () => applyOnce(this.options.dataSource, this.options.group, event, handlers)));
       if (fresh) applied = event;
+      (applied ? this.outcomes?.applied : this.outcomes?.duplicate)?.inc();
     } catch (error) {
       if (error instanceof PoisonMessage) {
         await this.deadLetter(stream, id, fields, error.message, 1);
@@ -221,6 +268,7 @@ export class EventConsumer {
         throw error;
       }
       // left pending: retried after reclaimIdleMs, by this or another consumer
+      this.outcomes?.failed.inc();
       const ttl = Math.ceil(((this.options.reclaimIdleMs ?? 30_000) * (this.options.maxDeliveries ?? 5) * 4) / 1000);
       await this.redis.set(this.errorKey(id), String((error as Error).message), 'EX', ttl).catch(() => undefined);
       this.options.log.warn({ err: error, stream, id, group: this.options.group }, 'event handler failed; will retry');
@@ -244,6 +292,7 @@ export class EventConsumer {
       .xack(stream, this.options.group, id)
       .del(this.errorKey(id))
       .exec();
+    this.outcomes?.dead_lettered.inc();
     this.options.log.error({ stream, id, group: this.options.group, reason }, 'event dead-lettered');
   }
 

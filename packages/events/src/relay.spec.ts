@@ -5,6 +5,7 @@ import { EpisodeLiked, ShowFollowed } from './contracts';
 import { decodeEnvelope, type EventEnvelope } from './envelope';
 import { recordEvent } from './outbox';
 import { OutboxRelay } from './relay';
+import { createRegistry } from '@wavegraph/metrics';
 import { streamOf } from './streams';
 import { eventsFixture, likePayload, log, type EventsFixture } from './testing/fixture';
 
@@ -169,5 +170,31 @@ describe('OutboxRelay', () => {
     expect(delays[0]).toBeLessThanOrEqual(1000);
     expect(delays[2]).toBeGreaterThan(1900);
     expect(delays[2]).toBeLessThanOrEqual(4000);
+  });
+});
+
+describe('relay metrics', () => {
+  it('reports the backlog and the oldest unsent age while Redis is away, and the events relayed once it is back', async () => {
+    const metrics = createRegistry('spec', { processMetrics: false });
+    const sample = async (name: string) => (await metrics.getMetricsAsJSON()).find((m) => m.name === name)?.values.find((v) => v.labels.context === 'engagement')?.value;
+    const privateRedis = await startPrivateRedis();
+    try {
+      await privateRedis.stop();
+      await like();
+      await like();
+      relay({ redisUrl: privateRedis.url, metrics, pollMs: 50, backoff: { baseMs: 50, maxMs: 100 } }).start();
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect(await sample('wavegraph_outbox_backlog')).toBe(2);
+      expect(await sample('wavegraph_outbox_oldest_unsent_age_seconds')).toBeGreaterThanOrEqual(1);
+      expect(await sample('wavegraph_events_relayed_total')).toBe(0);
+      await privateRedis.start();
+      await eventually(async () => (await sample('wavegraph_events_relayed_total')) === 2, 10_000, 100);
+      await new Promise((resolve) => setTimeout(resolve, 550));
+      expect(await sample('wavegraph_outbox_backlog')).toBe(0);
+      expect(await sample('wavegraph_outbox_oldest_unsent_age_seconds')).toBe(0);
+    } finally {
+      await Promise.all(relays.splice(0).map((r) => r.stop()));
+      await privateRedis.destroy();
+    }
   });
 });

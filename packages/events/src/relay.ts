@@ -1,5 +1,6 @@
 import type { Logger } from '@wavegraph/kit';
 import { openSpan } from '@wavegraph/telemetry';
+import { eventCounters, outboxGauges, type Registry } from '@wavegraph/metrics';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
@@ -21,6 +22,8 @@ export interface RelayOptions {
   backoff?: Backoff;
   /** Runs after the batch reached Redis and before it is marked sent (tests crash here). */
   afterPublish?: (events: EventEnvelope[]) => Promise<void>;
+  /** Where the relayed count and the outbox backlog are reported. */
+  metrics?: Registry;
 }
 
 interface OutboxRow {
@@ -56,6 +59,11 @@ const CLAIM = `
   )
   ORDER BY o.position`;
 
+/** What waits in the outbox: read at each scrape, never on the relay's own path. */
+const BACKLOG = `
+  SELECT count(*)::int AS backlog, COALESCE(EXTRACT(EPOCH FROM now() - min(occurred_at)), 0)::float8 AS age
+  FROM outbox WHERE published_at IS NULL`;
+
 const toEnvelope = (row: OutboxRow): EventEnvelope => ({
   id: row.event_id,
   type: row.type,
@@ -81,6 +89,8 @@ export class OutboxRelay {
   private loop: Promise<void> | undefined;
   private listener: Client | undefined;
   private running = false;
+  private readonly relayed: { inc(value: number): void } | undefined;
+  private unwatch: (() => void) | undefined;
 
   constructor(private readonly options: RelayOptions) {
     // fail fast while Redis is away: the outbox is the queue, not ioredis' offline buffer
@@ -89,11 +99,15 @@ export class OutboxRelay {
     this.stream = streamOf(options.prefix, options.producer);
     this.batchSize = options.batchSize ?? 100;
     this.backoff = options.backoff ?? { baseMs: 200, maxMs: 10_000 };
+    this.relayed = options.metrics && eventCounters(options.metrics).relayed.labels(options.producer);
+    // shown at 0 from the start, so rate() and alerts see the series before the first event
+    this.relayed?.inc(0);
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.unwatch = this.options.metrics && this.watchBacklog(this.options.metrics);
     this.loop = this.run();
     void this.listen();
   }
@@ -123,8 +137,17 @@ export class OutboxRelay {
     this.sleeper.wake();
   }
 
+  private watchBacklog(metrics: Registry): () => void {
+    const context = this.options.producer;
+    return outboxGauges(metrics).watch(async () => {
+      const [row] = (await this.options.dataSource.query(BACKLOG)) as { backlog: number; age: number }[];
+      return [{ labels: { context }, values: { backlog: row.backlog, oldestAge: row.age } }];
+    });
+  }
+
   async stop(): Promise<void> {
     this.running = false;
+    this.unwatch?.();
     this.sleeper.stop();
     await this.loop;
     await this.listener?.end().catch(() => undefined);
@@ -168,6 +191,7 @@ export class OutboxRelay {
     const failedAt = (results ?? []).findIndex(([error]) => error !== null);
     const sent = failedAt === -1 ? rows.length : failedAt;
     if (sent > 0) {
+      this.relayed?.inc(sent);
       await this.options.afterPublish?.(events.slice(0, sent));
       await runner.query('UPDATE outbox SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE position = ANY($1::bigint[])', [
         rows.slice(0, sent).map((row) => row.position),

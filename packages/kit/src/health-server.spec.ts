@@ -49,4 +49,15 @@ describe('health server', () => {
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ checks: { hung: 'no answer within 100 ms' } });
   });
+
+  it('answers probes within a second from one round of checks, then checks again', async () => {
+    let rounds = 0;
+    server = await startHealthServer({ name: 'spec-worker', port: 0, cacheMs: 300, log, checks: { counted: async () => void (rounds += 1) } });
+    await Promise.all([fetch(`${server.url}/ready`), fetch(`${server.url}/ready`)]);
+    await fetch(`${server.url}/ready`);
+    expect(rounds).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await fetch(`${server.url}/ready`);
+    expect(rounds).toBe(2);
+  });
 });

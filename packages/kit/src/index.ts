@@ -12,6 +12,7 @@ export * from './schema';
 export * from './pubsub';
 export * from './server';
 export * from './nonces';
+export * from './readiness';
 export * from './health-server';
 export * from './worker-health';
 export * from './validate';

@@ -1,4 +1,5 @@
 import { shutdownTelemetry } from '@wavegraph/telemetry';
+import { createRegistry, metricsListenFromEnv, startMetricsServer, type MetricsServer, type Registry } from '@wavegraph/metrics';
 import { defaultDatabaseUrl, envInt, envString, gatewaySecret, redisUrl } from './config';
 import { startHealthServer, type HealthCheck } from './health-server';
 import { createLogger, type Logger } from './logger';
@@ -29,8 +30,11 @@ export async function runSubgraph<S>(module: SubgraphModule<S>, defaultPort: num
   const log = createLogger(module.name);
   const prefix = module.name.toUpperCase();
   try {
+    const port = envInt(`${prefix}_PORT`, defaultPort);
+    // known before the subgraph starts: a metrics port in use stops the start early
+    const metricsAt = metricsListenFromEnv(module.name, port);
     const running = await startSubgraph(module, {
-      port: envInt(`${prefix}_PORT`, defaultPort),
+      port,
       host: envString('HOST', '127.0.0.1'),
       databaseUrl: defaultDatabaseUrl(module.name),
       redisUrl: redisUrl(),
@@ -38,11 +42,23 @@ export async function runSubgraph<S>(module: SubgraphModule<S>, defaultPort: num
       gatewaySecret: gatewaySecret(),
       logger: log,
     });
-    stopOnSignals(log, running.stop);
+    const metrics = await serveMetrics(running.metrics, metricsAt, log).catch(async (error: unknown) => {
+      await running.stop();
+      throw error;
+    });
+    stopOnSignals(log, () => running.stop().finally(() => metrics?.close()));
   } catch (error) {
     log.fatal({ err: error }, `${module.name} failed to start`);
     process.exit(1);
   }
+}
+
+/** Serves a process's registry on its own metrics port (none when METRICS=off). */
+async function serveMetrics(registry: Registry, at: ReturnType<typeof metricsListenFromEnv>, log: Logger): Promise<MetricsServer | undefined> {
+  if (!at) return undefined;
+  const server = await startMetricsServer(registry, at.port, at.host);
+  log.info({ url: server.url }, 'metrics');
+  return server;
 }
 
 /** What a worker process runs: its readiness checks and how it stops (running jobs finish first). */
@@ -53,22 +69,25 @@ export interface RunnableWorker {
 
 /**
  * A queue worker's main: starts it, serves its /health and /ready on `<NAME>_PORT` (the worker
- * serves no other HTTP), stops on SIGTERM/SIGINT. A start that fails, a health port in use
+ * serves no other HTTP) and its metrics on `<NAME>_METRICS_PORT`, stops on SIGTERM/SIGINT. A start that fails, a health port in use
  * included, exits 1: better than running unobservable.
  */
-export async function runWorker(name: string, defaultPort: number, start: (log: Logger) => Promise<RunnableWorker>): Promise<void> {
+export async function runWorker(name: string, defaultPort: number, start: (log: Logger, metrics: Registry) => Promise<RunnableWorker>): Promise<void> {
   const log = createLogger(name);
   try {
-    const worker = await start(log);
+    const port = envInt(`${name.toUpperCase().replace(/-/g, '_')}_PORT`, defaultPort);
+    const registry = createRegistry(name);
+    const worker = await start(log, registry);
+    const metrics = await serveMetrics(registry, metricsListenFromEnv(name, port), log);
     const health = await startHealthServer({
       name,
-      port: envInt(`${name.toUpperCase().replace(/-/g, '_')}_PORT`, defaultPort),
+      port,
       host: envString('HOST', '127.0.0.1'),
       checks: worker.checks,
       log,
     });
     log.info({ url: health.url }, `${name} ready`);
-    stopOnSignals(log, () => worker.close().finally(() => health.close()));
+    stopOnSignals(log, () => worker.close().finally(() => Promise.all([health.close(), metrics?.close()])));
   } catch (error) {
     log.fatal({ err: error }, `${name} failed to start`);
     process.exit(1);

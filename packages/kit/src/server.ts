@@ -6,6 +6,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { DEFAULT_MAX_SKEW_MS, verifyEnvelope, type Viewer } from '@wavegraph/auth';
+import { createRegistry, graphqlMetricsPlugin, type Registry } from '@wavegraph/metrics';
 import { connectRedis } from '@wavegraph/redis';
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
@@ -17,6 +18,7 @@ import { NonceGuard, nonceRedisReady } from './nonces';
 import { createRedisPubSub, type SubgraphPubSub } from './pubsub';
 import { buildFederatedSchema, type SubgraphSchemaDefinition } from './schema';
 import { serveSubscriptions } from './subscriptions';
+import { readinessOf } from './readiness';
 import { runWithTrace } from './trace';
 
 export interface ServiceDeps {
@@ -27,6 +29,8 @@ export interface ServiceDeps {
   redisPrefix: string;
   /** Subscription events, fanned out to every replica; publish after the transaction commits. */
   pubSub: SubgraphPubSub;
+  /** This subgraph's Prometheus registry: its event backbone and queues report there. */
+  metrics: Registry;
 }
 
 export interface SubgraphModule<S> extends SubgraphSchemaDefinition<S> {
@@ -48,6 +52,8 @@ export interface StartOptions {
   redisPrefix: string;
   gatewaySecret: string;
   logger?: Logger;
+  /** Where its metrics are recorded; a fresh registry labelled with the subgraph's name by default. */
+  metrics?: Registry;
 }
 
 export interface RunningSubgraph<S> {
@@ -57,6 +63,8 @@ export interface RunningSubgraph<S> {
   db: Database;
   /** Its subscription events (tests wait on `listeners` before causing one). */
   pubSub: SubgraphPubSub;
+  /** Its Prometheus metrics (runSubgraph serves them on the metrics port). */
+  metrics: Registry;
   stop(): Promise<void>;
 }
 
@@ -93,9 +101,10 @@ function requestLogging(log: Logger): ApolloServerPlugin<Context<unknown>> {
 /** Starts one subgraph: database + migrations, schema, HTTP with /graphql (and graphql-ws on it), /health and /ready. */
 export async function startSubgraph<S>(module: SubgraphModule<S>, options: StartOptions): Promise<RunningSubgraph<S>> {
   const log = options.logger ?? createLogger(module.name);
+  const metrics = options.metrics ?? createRegistry(module.name);
   const db = await openDatabase({ url: options.databaseUrl, entities: module.entities, migrations: module.migrations, logger: log });
   const pubSub = createRedisPubSub(options.redisUrl, options.redisPrefix, log);
-  const services = await module.createServices({ db, log, redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, pubSub });
+  const services = await module.createServices({ db, log, redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, pubSub, metrics });
   const schema = await buildFederatedSchema(module);
   // failFast: a nonce check never waits on Redis; while it cannot answer, the guard decides locally
   const nonceRedis = connectRedis(options.redisUrl, 'failFast', { name: `${module.name}:nonces` });
@@ -117,21 +126,31 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
     // our own signal handling stops the server, then the database and queues, in order
     stopOnTerminationSignals: false,
     formatError: maskErrors(log),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), requestLogging(log) as ApolloServerPlugin<Context<S>>],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), graphqlMetricsPlugin<Context<S>>(metrics), requestLogging(log) as ApolloServerPlugin<Context<S>>],
   });
   await apollo.start();
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: module.name });
   });
+  // each check within a short timeout, one round answering every probe for a second
+  const ready = readinessOf({
+    checks: {
+      database: async () => {
+        await db.dataSource.query('SELECT 1');
+      },
+      // failFast: answers at once while Redis is away instead of queueing the PING
+      redis: async () => {
+        await nonceRedis.ping();
+      },
+      ...(module.ready && { [module.name]: () => module.ready!(services) }),
+    },
+  });
   app.get('/ready', async (_req, res) => {
-    try {
-      await db.dataSource.query('SELECT 1');
-      await module.ready?.(services);
-      res.json({ status: 'ready', service: module.name, nonces: nonces.stats });
-    } catch (error) {
-      res.status(503).json({ status: 'unavailable', service: module.name, reason: (error as Error).message });
-    }
+    const outcome = await ready();
+    const body = { status: outcome.ready ? 'ready' : 'unavailable', service: module.name, checks: outcome.checks, nonces: nonces.stats };
+    if (!outcome.ready) log.warn({ checks: outcome.checks }, 'not ready');
+    res.status(outcome.ready ? 200 : 503).json(body);
   });
   module.routes?.(app, services);
 
@@ -193,5 +212,5 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
     })();
     return stopping;
   };
-  return { url, port, services, db, pubSub, stop };
+  return { url, port, services, db, pubSub, metrics, stop };
 }

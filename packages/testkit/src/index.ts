@@ -4,6 +4,7 @@ export * from './subgraph-client';
 export * from './subgraph';
 export * from './subscription-client';
 export * from './private-redis';
+export * from './private-postgres';
 export * from './eventually';
 export * from './ports';
 export * from './catalog-feed';

@@ -1,3 +1,4 @@
+import { eventually } from './eventually';
 import { freePort } from './ports';
 import { freshDatabase, type TestDatabase } from './database';
 import { dropRedisPrefix, freshRedisPrefix, TEST_REDIS_URL } from './redis';
@@ -19,12 +20,15 @@ export function describeWorkerHealth({ context, service, entry, portVariable }: 
   describe(`the ${service} process`, () => {
     let database: TestDatabase;
     let worker: WorkerProcess;
+    let metricsUrl: string;
     const prefix = freshRedisPrefix();
     beforeAll(async () => {
       database = await freshDatabase(`${context}_worker`);
-      const port = await freePort();
+      const [port, metricsPort] = [await freePort(), await freePort()];
+      metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
       worker = await startWorkerProcess(entry, port, {
         [`${context.toUpperCase()}_DATABASE_URL`]: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, [portVariable]: String(port),
+        [portVariable.replace(/_PORT$/, '_METRICS_PORT')]: String(metricsPort),
       });
     });
     afterAll(async () => {
@@ -38,10 +42,21 @@ export function describeWorkerHealth({ context, service, entry, portVariable }: 
       expect(await worker.get('/ready')).toEqual({ status: 200, body: { status: 'ready', service, checks: { redis: 'ok', postgres: 'ok', worker: 'ok' } } });
     });
 
+    it(`serves its metrics on ${portVariable.replace(/_PORT$/, '_METRICS_PORT')}: its queue's job counts and Node's own`, async () => {
+      const response = await fetch(metricsUrl);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text).toMatch(new RegExp(`wavegraph_queue_jobs\\{queue="[a-z-]+",state="waiting",service="${service}"\\} \\d+`));
+      expect(text).toContain(`nodejs_heap_size_used_bytes{service="${service}"}`);
+    });
+
     it('answers 503 naming Postgres once its database is gone, and exits cleanly on SIGTERM', async () => {
       await database.drop();
-      const ready = await worker.get('/ready');
-      expect(ready.status).toBe(503);
+      // one round of checks answers probes for a second: the drop shows at the next round
+      const ready = await eventually(async () => {
+        const probe = await worker.get('/ready');
+        return probe.status === 503 && probe;
+      }, 5_000, 100);
       expect(ready.body).toMatchObject({ status: 'unavailable', checks: { redis: 'ok', worker: 'ok' } });
       expect((ready.body.checks as Record<string, string>).postgres).not.toBe('ok');
       expect(await worker.stop()).toBe(0);

@@ -23,7 +23,7 @@ export interface DiscoveryServices {
 
 export type DiscoveryContext = Context<DiscoveryServices>;
 
-export async function createDiscoveryServices({ db, log, redisUrl, redisPrefix }: ServiceDeps): Promise<DiscoveryServices> {
+export async function createDiscoveryServices({ db, log, redisUrl, redisPrefix, metrics }: ServiceDeps): Promise<DiscoveryServices> {
   const { dataSource } = db;
   // fail fast rather than queue while Redis is away: the cache falls back to Postgres
   const redis = new Redis(redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 2000 });
@@ -32,6 +32,7 @@ export async function createDiscoveryServices({ db, log, redisUrl, redisPrefix }
   const cache = new QueryCache(redis, redisPrefix, log);
   const events = await EventBackbone.start({
     dataSource,
+    metrics,
     redisUrl,
     prefix: redisPrefix,
     log,

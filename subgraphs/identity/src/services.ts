@@ -22,7 +22,7 @@ export interface IdentityServices {
 export type IdentityContext = Context<IdentityServices>;
 
 /** Wires the identity use cases; creates the shared signing key on the very first start. */
-export async function createIdentityServices({ db, log, redisUrl, redisPrefix }: ServiceDeps): Promise<IdentityServices> {
+export async function createIdentityServices({ db, log, redisUrl, redisPrefix, metrics }: ServiceDeps): Promise<IdentityServices> {
   const settings = tokenSettings();
   const redis = connectRedis(redisUrl, 'command', { name: 'identity:revocations' });
   redis.on('error', (error) => log.warn({ err: error }, 'revocations Redis connection error'));
@@ -30,6 +30,6 @@ export async function createIdentityServices({ db, log, redisUrl, redisPrefix }:
   const users = new UserService(db.dataSource, revocations);
   const accessTokens = new AccessTokenIssuer(await loadOrCreateSigningKey(db.dataSource), settings);
   const sessions = new SessionService(users, accessTokens, new RefreshTokenStore(db.dataSource, settings.refreshTokenTtlSeconds), revocations);
-  const events = await EventBackbone.start({ dataSource: db.dataSource, redisUrl, prefix: redisPrefix, log, produces: 'identity' });
+  const events = await EventBackbone.start({ dataSource: db.dataSource, redisUrl, prefix: redisPrefix, log, produces: 'identity', metrics });
   return { users, sessions, dataSource: db.dataSource, events, redis };
 }

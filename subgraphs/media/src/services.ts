@@ -78,6 +78,7 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
   // relays UploadCompleted/MediaFailed from our outbox; learns episodes and their owners from catalog
   const events = await EventBackbone.start({
     dataSource,
+    metrics: deps.metrics,
     redisUrl: deps.redisUrl,
     prefix: deps.redisPrefix,
     log: deps.log,

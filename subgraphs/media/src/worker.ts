@@ -11,7 +11,7 @@ import { startMediaWorker } from './processing/processing.worker';
  * (MEDIA_STORAGE, MEDIA_DIR, MEDIA_S3_*) from the environment they inherit. On SIGTERM/SIGINT
  * running jobs finish first; a second signal exits at once (the job is picked up again).
  */
-void runWorker('media-worker', 4015, (logger) =>
+void runWorker('media-worker', 4015, (logger, metrics) =>
   startMediaWorker({
     databaseUrl: defaultDatabaseUrl('media'),
     redisUrl: redisUrl(),
@@ -20,5 +20,6 @@ void runWorker('media-worker', 4015, (logger) =>
     lockDurationMs: envInt('MEDIA_WORKER_LOCK_MS', 30_000),
     stalledIntervalMs: envInt('MEDIA_WORKER_STALLED_INTERVAL_MS', 30_000),
     logger,
+    metrics,
   }),
 );

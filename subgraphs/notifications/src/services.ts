@@ -31,11 +31,12 @@ async function announce(queries: NotificationQueries, pubSub: SubgraphPubSub, lo
   }
 }
 
-export async function createNotificationsServices({ db, log, redisUrl, redisPrefix, pubSub }: ServiceDeps): Promise<NotificationsServices> {
+export async function createNotificationsServices({ db, log, redisUrl, redisPrefix, pubSub, metrics }: ServiceDeps): Promise<NotificationsServices> {
   const { dataSource } = db;
   const queries = new NotificationQueries(dataSource);
   const events = await EventBackbone.start({
     dataSource,
+    metrics,
     redisUrl,
     prefix: redisPrefix,
     log,

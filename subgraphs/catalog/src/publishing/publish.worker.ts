@@ -1,6 +1,7 @@
-import { inSpan } from '@wavegraph/telemetry';
 import { createLogger, openDatabase, runWithTrace, workerHealthChecks, type HealthCheck, type Logger } from '@wavegraph/kit';
-import { Worker, type Job } from 'bullmq';
+import { instrumentQueue, type Registry } from '@wavegraph/metrics';
+import { inSpan } from '@wavegraph/telemetry';
+import { Queue, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { Episode } from '../episode/episode.entity';
@@ -16,6 +17,8 @@ export interface PublishWorkerOptions {
   prefix: string;
   concurrency?: number;
   logger?: Logger;
+  /** Where job durations, failures and the queue's counts are reported. */
+  metrics?: Registry;
 }
 
 export interface PublishWorker {
@@ -59,6 +62,9 @@ export async function startPublishWorker(options: PublishWorkerOptions): Promise
   worker.on('error', (error) => log.error({ err: error }, 'publish worker error'));
   await worker.waitUntilReady();
   const health = workerHealthChecks({ name: 'catalog-worker', redisUrl: options.redisUrl, dataSource, worker });
+  // job counts are read on the worker's own (non-blocking) connection
+  const queue = options.metrics && new Queue(PUBLISH_QUEUE, { connection, prefix: options.prefix });
+  const stopMetrics = options.metrics && queue && instrumentQueue(options.metrics, PUBLISH_QUEUE, worker, () => queue.getJobCounts());
 
   let closing: Promise<void> | undefined;
   return {
@@ -66,6 +72,8 @@ export async function startPublishWorker(options: PublishWorkerOptions): Promise
     close: () =>
       (closing ??= (async () => {
         await worker.close();
+        stopMetrics?.();
+        await queue?.close();
         health.close();
         await connection.quit();
         await owned?.destroy();

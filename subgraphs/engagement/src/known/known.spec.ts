@@ -72,6 +72,6 @@ describe('what engagement learns from catalog events', () => {
   it('reports ready while Redis answers', async () => {
     const res = await fetch(h.running.url.replace('/graphql', '/ready'));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ready', service: 'engagement', nonces: expect.objectContaining({ fallbacks: 0 }) });
+    expect(await res.json()).toEqual({ status: 'ready', service: 'engagement', checks: { database: 'ok', redis: 'ok', engagement: 'ok' }, nonces: expect.objectContaining({ fallbacks: 0 }) });
   });
 });

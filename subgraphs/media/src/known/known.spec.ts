@@ -45,6 +45,6 @@ describe('what media learns from catalog events', () => {
 
   it('reports ready while Redis answers', async () => {
     const res = await fetch(`${h.origin}/ready`);
-    expect([res.status, await res.json()]).toEqual([200, { status: 'ready', service: 'media', nonces: expect.objectContaining({ fallbacks: 0 }) }]);
+    expect([res.status, await res.json()]).toEqual([200, { status: 'ready', service: 'media', checks: { database: 'ok', redis: 'ok', media: 'ok' }, nonces: expect.objectContaining({ fallbacks: 0 }) }]);
   });
 });

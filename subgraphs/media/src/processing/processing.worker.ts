@@ -1,5 +1,6 @@
 import { createLogger, openDatabase, workerHealthChecks, type HealthCheck, type Logger } from '@wavegraph/kit';
-import { QueueEvents, Worker } from 'bullmq';
+import { instrumentQueue, type Registry } from '@wavegraph/metrics';
+import { Queue, QueueEvents, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -22,6 +23,8 @@ export interface MediaWorkerOptions {
   stalledIntervalMs?: number;
   /** Extra environment for the processors: storage settings (MEDIA_STORAGE, MEDIA_DIR, MEDIA_S3_*), MEDIA_WORK_DIR. */
   env?: Record<string, string>;
+  /** Where step durations, failed attempts and the queue's counts are reported. */
+  metrics?: Registry;
 }
 
 export interface MediaWorker {
@@ -89,6 +92,9 @@ export async function startMediaWorker(options: MediaWorkerOptions): Promise<Med
   });
   await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
   const health = workerHealthChecks({ name: 'media-worker', redisUrl: options.redisUrl, dataSource, worker });
+  // job counts are read on the worker's own (non-blocking) connection; each step is a job of its own name
+  const queue = options.metrics && new Queue(PROCESSING_QUEUE, { connection, prefix: options.prefix });
+  const stopMetrics = options.metrics && queue && instrumentQueue(options.metrics, PROCESSING_QUEUE, worker, () => queue.getJobCounts());
 
   let closing: Promise<void> | undefined;
   return {
@@ -97,6 +103,8 @@ export async function startMediaWorker(options: MediaWorkerOptions): Promise<Med
     close: () =>
       (closing ??= (async () => {
         await worker.close();
+        stopMetrics?.();
+        await queue?.close();
         health.close();
         await events.close();
         // quit waits for a pending publish; a publisher that is not connected has nothing to wait for

@@ -1,0 +1,12 @@
+export { Registry } from 'prom-client';
+export * from './registry';
+export * from './bounded-labels';
+export * from './fast-histogram';
+export * from './scraped';
+export * from './graphql';
+export * from './gateway';
+export * from './events';
+export * from './queues';
+export * from './server';
+export * from './config';
+export * from './catalogue';
