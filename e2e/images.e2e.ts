@@ -9,6 +9,8 @@ import { compose, dockerfileStages, processes, read, root, stageChain, type Stag
 
 const { stages, args } = dockerfileStages();
 const file = compose();
+/** What `--profile observability` adds: traces, metrics and dashboards. */
+const OBSERVABILITY = ['jaeger', 'prometheus', 'grafana'];
 
 const keyword = (stage: Stage, word: string) => stage.instructions.filter((i) => i.getKeyword() === word);
 const text = (chain: Stage[], word: string) => chain.flatMap((s) => keyword(s, word)).map((i) => i.getArgumentsContent() ?? '');
@@ -167,8 +169,19 @@ describe('docker-compose.yml', () => {
   });
 
   it('has no process that scripts/services.json does not know', () => {
-    const known = new Set(['postgres', 'redis', 'minio', ...processes.map((p) => p.name)]);
+    const known = new Set(['postgres', 'redis', 'minio', ...OBSERVABILITY, ...processes.map((p) => p.name)]);
     expect(Object.keys(file.services).filter((name) => !known.has(name))).toEqual([]);
+  });
+
+  it('brings traces, metrics and dashboards up only with the observability profile, on loopback', () => {
+    for (const name of OBSERVABILITY) {
+      expect(file.services[name].profiles).toEqual(['observability']);
+      for (const port of (file.services[name].ports ?? []) as string[]) expect(port.startsWith('127.0.0.1:')).toBe(true);
+    }
+    // the processes export traces only when told where, and serve metrics on the compose network
+    for (const { name } of processes) {
+      expect(file.services[name].environment).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: '${OTEL_EXPORTER_OTLP_ENDPOINT:-}', METRICS_HOST: '0.0.0.0' });
+    }
   });
 });
 
