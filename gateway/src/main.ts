@@ -1,8 +1,10 @@
 import { configFromEnv } from './config';
 import { applyHeapGrowing } from './heap';
+import { setRedisErrorLog } from '@wavegraph/redis';
 import { createGatewayLogger, startGateway } from './server';
 
 const log = createGatewayLogger();
+setRedisErrorLog(log);
 const config = configFromEnv();
 applyHeapGrowing(config.heapGrowingPercent);
 

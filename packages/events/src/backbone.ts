@@ -1,5 +1,4 @@
-import type { Logger } from '@wavegraph/kit';
-import Redis from 'ioredis';
+import type { Logger, Redis, RedisConnections } from '@wavegraph/kit';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { EventHandler } from './apply';
 import { EventConsumer, type ConsumerOptions } from './consumer';
@@ -9,7 +8,8 @@ import { OutboxRelay, type RelayOptions } from './relay';
 export interface BackboneOptions {
   /** The subgraph's own database; the backbone opens a small pool of its own beside it. */
   dataSource: DataSource;
-  redisUrl: string;
+  /** The subgraph's connections; it closes them after `stop()`. */
+  redis: RedisConnections;
   prefix: string;
   log: Logger;
   /** Set when the subgraph records events in its outbox: starts a relay to its stream. */
@@ -35,16 +35,15 @@ export class EventBackbone {
     private readonly pool: DataSource,
     options: BackboneOptions,
   ) {
-    const { redisUrl, prefix, log } = options;
+    const { redis, prefix, log } = options;
     if (options.produces) {
-      this.relay = new OutboxRelay({ dataSource: pool, redisUrl, prefix, log, producer: options.produces, ...options.relay });
+      this.relay = new OutboxRelay({ dataSource: pool, redis, prefix, log, producer: options.produces, ...options.relay });
     }
     if (options.consumes) {
-      this.consumer = new EventConsumer({ dataSource: pool, redisUrl, prefix, log, ...options.consumes, ...options.consumer });
+      this.consumer = new EventConsumer({ dataSource: pool, redis, prefix, log, ...options.consumes, ...options.consumer });
     }
     // readiness only; answers at once instead of queueing while Redis is away
-    this.redis = new Redis(redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 2000 });
-    this.redis.on('error', () => undefined);
+    this.redis = redis.open('failFast', 'events:ready', { lazyConnect: true });
   }
 
   static async start(options: BackboneOptions): Promise<EventBackbone> {
@@ -61,11 +60,10 @@ export class EventBackbone {
     await this.redis.ping();
   }
 
-  /** Lets the current relay round and handler finish, then closes everything; safe to call twice. */
+  /** Lets the current relay round and handler finish, then closes its pool (its owner closes the Redis connections); safe to call twice. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await Promise.all([this.relay?.stop(), this.consumer?.stop()]);
-      this.redis.disconnect();
       await this.pool.destroy();
     })();
     return this.stopping;

@@ -1,5 +1,4 @@
-import type { Logger } from '@wavegraph/kit';
-import Redis from 'ioredis';
+import type { Logger, Redis, RedisConnections } from '@wavegraph/kit';
 import { Client } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { backoffDelay, Sleeper, type Backoff } from './backoff';
@@ -10,7 +9,8 @@ import { streamOf } from './streams';
 
 export interface RelayOptions {
   dataSource: DataSource;
-  redisUrl: string;
+  /** Its owner's connections: the relay opens one and the owner closes it, after `stop()`. */
+  redis: RedisConnections;
   prefix: string;
   producer: Producer;
   log: Logger;
@@ -83,8 +83,7 @@ export class OutboxRelay {
 
   constructor(private readonly options: RelayOptions) {
     // fail fast while Redis is away: the outbox is the queue, not ioredis' offline buffer
-    this.redis = new Redis(options.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 2000 });
-    this.redis.on('error', () => undefined);
+    this.redis = options.redis.open('failFast', `relay:${options.producer}`, { lazyConnect: true });
     this.stream = streamOf(options.prefix, options.producer);
     this.batchSize = options.batchSize ?? 100;
     this.backoff = options.backoff ?? { baseMs: 200, maxMs: 10_000 };
@@ -127,7 +126,6 @@ export class OutboxRelay {
     this.sleeper.stop();
     await this.loop;
     await this.listener?.end().catch(() => undefined);
-    if (this.redis.status !== 'end') this.redis.disconnect();
   }
 
   /** One claim → publish → mark round; returns how many events reached Redis. */

@@ -20,3 +20,4 @@ export * from './unique';
 export * from './trace';
 export * from './visibility';
 export * from './cache-hints';
+export * from '@wavegraph/redis';

@@ -1,19 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { freePort, freshRedisPrefix, pubSubListeners, TEST_REDIS_URL } from '@wavegraph/testkit';
+import { createRedisConnections, type RedisConnections } from '@wavegraph/redis';
 import { createLogger } from './logger';
 import { createRedisPubSub, type SubgraphPubSub } from './pubsub';
 
 const log = createLogger('pubsub-spec');
 
 describe('Redis pubSub for Subscription fields', () => {
-  const opened: SubgraphPubSub[] = [];
+  const opened: { pubSub: SubgraphPubSub; redis: RedisConnections }[] = [];
   const open = (prefix: string, url = TEST_REDIS_URL) => {
-    const pubSub = createRedisPubSub(url, prefix, log);
-    opened.push(pubSub);
+    const redis = createRedisConnections(url, { owner: 'pubsub-spec', log });
+    const pubSub = createRedisPubSub(redis, prefix, log);
+    opened.push({ pubSub, redis });
     return pubSub;
   };
   afterAll(async () => {
-    await Promise.all(opened.map((pubSub) => pubSub.close()));
+    // the owner's order: the pub/sub first, then its connections
+    await Promise.all(opened.map(async ({ pubSub, redis }) => {
+      await pubSub.close();
+      await redis.close();
+    }));
   });
 
   it('is listening once subscribe resolves, even when called while still connecting', async () => {

@@ -33,7 +33,7 @@ export async function createEngagementServices(deps: ServiceDeps): Promise<Engag
   // relays what our transactions record; applies catalog's events to known_shows / known_episodes
   const events = await EventBackbone.start({
     dataSource,
-    redisUrl: deps.redisUrl,
+    redis: deps.redis,
     prefix: deps.redisPrefix,
     log: deps.log,
     produces: 'engagement',

@@ -31,12 +31,12 @@ async function announce(queries: NotificationQueries, pubSub: SubgraphPubSub, lo
   }
 }
 
-export async function createNotificationsServices({ db, log, redisUrl, redisPrefix, pubSub }: ServiceDeps): Promise<NotificationsServices> {
+export async function createNotificationsServices({ db, log, redis, redisPrefix, pubSub }: ServiceDeps): Promise<NotificationsServices> {
   const { dataSource } = db;
   const queries = new NotificationQueries(dataSource);
   const events = await EventBackbone.start({
     dataSource,
-    redisUrl,
+    redis,
     prefix: redisPrefix,
     log,
     consumes: {

@@ -1,6 +1,5 @@
-import { createLogger, openDatabase, workerHealthChecks, type HealthCheck, type Logger } from '@wavegraph/kit';
+import { createLogger, createRedisConnections, openDatabase, reportRedisError, workerHealthChecks, type HealthCheck, type Logger } from '@wavegraph/kit';
 import { Worker, type Job } from 'bullmq';
-import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { Episode } from '../episode/episode.entity';
 import { publishIfStillScheduled } from '../episode/episode.workflow';
@@ -44,16 +43,19 @@ export async function startPublishWorker(options: PublishWorkerOptions): Promise
     return { published };
   };
 
-  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  // the worker is its process's owner of Redis: it closes these after the worker stopped
+  const redis = createRedisConnections(options.redisUrl, { owner: 'catalog-worker', log });
+  // BullMQ's workers block on their connection and require maxRetriesPerRequest: null
+  const connection = redis.open('blocking', 'publish-worker');
   const worker = new Worker<PublishJobData>(PUBLISH_QUEUE, processJob, {
     connection,
     prefix: options.prefix,
     concurrency: options.concurrency ?? 4,
   });
   worker.on('failed', (job, error) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'publish job failed'));
-  worker.on('error', (error) => log.error({ err: error }, 'publish worker error'));
+  worker.on('error', (error) => reportRedisError('catalog-worker:publish-worker', error, log));
   await worker.waitUntilReady();
-  const health = workerHealthChecks({ name: 'catalog-worker', redisUrl: options.redisUrl, dataSource, worker });
+  const health = workerHealthChecks({ redis, dataSource, worker });
 
   let closing: Promise<void> | undefined;
   return {
@@ -61,8 +63,7 @@ export async function startPublishWorker(options: PublishWorkerOptions): Promise
     close: () =>
       (closing ??= (async () => {
         await worker.close();
-        health.close();
-        await connection.quit();
+        await redis.close();
         await owned?.destroy();
       })()),
   };
