@@ -46,9 +46,14 @@ export function createRedisConnections(url: string, options: RedisConnectionsOpt
  */
 export async function closeRedis(redis: Redis): Promise<void> {
   if (redis.status === 'end') return;
-  if (redis.status !== 'ready') {
+  if (redis.status === 'reconnecting') {
+    // waiting out its retry timer: dropping that leaves no socket, and ioredis emits no 'end' for it
     redis.disconnect();
     return;
   }
-  await redis.quit().catch(() => redis.disconnect());
+  const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
+  if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+  else redis.disconnect();
+  // a socket still connecting closes a moment later; nothing is left behind once it says so
+  await ended;
 }

@@ -66,6 +66,7 @@ export class RedisPubSub<T extends TopicMap = TopicMap> {
       await this.ready();
       await this.connections.subscriber.subscribe(channel);
     } catch (error) {
+      // the subscribe's own error is the one the caller needs
       await unsubscribe().catch(() => undefined);
       throw error;
     }
@@ -110,8 +111,14 @@ export class RedisPubSub<T extends TopicMap = TopicMap> {
     const set = this.listeners.get(channel);
     if (!set?.delete(listener) || set.size > 0) return;
     this.listeners.delete(channel);
+    if (this.disposed) return;
     // commands on one connection run in order, so a later SUBSCRIBE to the same channel still wins
-    if (!this.disposed) await this.connections.subscriber.unsubscribe(channel);
+    const { subscriber } = this.connections;
+    const done = subscriber.unsubscribe(channel);
+    // while reconnecting it waits in the offline queue and runs once Redis is back (or goes with the
+    // connection when that closes); the connection's own errors are reported by the factory
+    if (subscriber.status === 'ready') await done;
+    else done.catch(() => undefined);
   }
 
   /**
