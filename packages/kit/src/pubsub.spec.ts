@@ -69,4 +69,19 @@ describe('Redis pubSub for Subscription fields', () => {
     // publishing is best effort: it resolves and only logs
     await expect(pubSub.publish('T', 1)).resolves.toBeUndefined();
   });
+
+  it('on close ends every subscriber and lets go of Redis, leaving the connections to their owner', async () => {
+    const prefix = freshRedisPrefix();
+    const redis = createRedisConnections(TEST_REDIS_URL, { owner: 'pubsub-spec', log });
+    const pubSub = createRedisPubSub(redis, prefix, log);
+    const events = await pubSub.subscribe('CLOSING');
+    await pubSubListeners(prefix, 'CLOSING', 1);
+    await pubSub.close();
+    expect(await events.next()).toEqual({ value: undefined, done: true });
+    await pubSubListeners(prefix, 'CLOSING', 0);
+    expect(pubSub.listeners('CLOSING')).toBe(0);
+    // still the owner's to close
+    expect(await redis.open('command', 'after-close').ping()).toBe('PONG');
+    await redis.close();
+  });
 });
