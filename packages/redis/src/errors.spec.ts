@@ -50,6 +50,14 @@ describe('the Redis error registry', () => {
     expect(redisErrorCounts()).toHaveLength(3);
   });
 
+  it('counts an error once when BullMQ passes on the one its connection already reported', () => {
+    const error = refused();
+    reportRedisError('catalog:publish-queue', error, log);
+    reportRedisError('catalog:publish-queue', error, log);
+    reportRedisError('catalog:publish-queue', refused(), log);
+    expect(redisErrorCounts()).toEqual([{ connection: 'catalog:publish-queue', code: 'ECONNREFUSED', count: 2 }]);
+  });
+
   it('tells every listener about every error until it stops listening', () => {
     const heard: string[] = [];
     const stop = onRedisError(({ connection, code }) => heard.push(`${connection}/${code}`));

@@ -58,6 +58,8 @@ let windowMs = 10_000;
 const counts = new Map<string, Map<string, number>>();
 const states = new Map<string, ConnectionState>();
 const listeners = new Set<(event: RedisErrorEvent) => void>();
+/** BullMQ re-emits the very error its connection emitted: the second report of one error is ignored. */
+const reported = new WeakSet<Error>();
 
 /** Sets where Redis errors are logged (the process's pino logger), once at startup. */
 export function setRedisErrorLog(log: RedisErrorLog, options: RedisErrorLogOptions = {}): void {
@@ -76,6 +78,8 @@ export const redisErrorCode = (error: Error): string => {
  * error listener; BullMQ's queues and workers re-emit their connections' errors, and pass them here.
  */
 export function reportRedisError(connection: string, error: Error, log: RedisErrorLog = sink): void {
+  if (reported.has(error)) return;
+  reported.add(error);
   const code = redisErrorCode(error);
   const byCode = counts.get(connection) ?? new Map<string, number>();
   counts.set(connection, byCode.set(code, (byCode.get(code) ?? 0) + 1));
