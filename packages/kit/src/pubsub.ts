@@ -54,7 +54,9 @@ export function createRedisPubSub(redis: RedisConnections, redisPrefix: string, 
         onEnd: () => {
           ended = true;
           queues.delete(queue);
-          confirmed.get(topic)?.delete(queue);
+          const listening = confirmed.get(topic);
+          // topics come and go (one per asset, per episode): keep none that nobody listens on
+          if (listening?.delete(queue) && listening.size === 0) confirmed.delete(topic);
           stop?.().catch((err: unknown) => log.warn({ err, topic }, 'pubsub unsubscribe failed'));
         },
       });

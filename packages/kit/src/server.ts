@@ -22,8 +22,7 @@ import { runWithTrace } from './trace';
 export interface ServiceDeps {
   db: Database;
   log: Logger;
-  redisUrl: string;
-  /** Where services get their Redis connections; the kit closes them after `stopServices`. */
+  /** Where services get their Redis connections (never a URL of their own); the kit closes them after `stopServices`. */
   redis: RedisConnections;
   /** Prefix for every Redis key and queue of this instance (tests use a fresh one per run). */
   redisPrefix: string;
@@ -99,7 +98,7 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
   // every Redis connection of this subgraph, closed last of all Redis users on stop
   const redis = createRedisConnections(options.redisUrl, { owner: module.name, log });
   const pubSub = createRedisPubSub(redis, options.redisPrefix, log);
-  const services = await module.createServices({ db, log, redisUrl: options.redisUrl, redis, redisPrefix: options.redisPrefix, pubSub });
+  const services = await module.createServices({ db, log, redis, redisPrefix: options.redisPrefix, pubSub });
   const schema = await buildFederatedSchema(module);
   // failFast: a nonce check never waits on Redis; while it cannot answer, the guard decides locally
   const nonceRedis = redis.open('failFast', 'nonces');
