@@ -7,7 +7,7 @@ import { startGateway, type GatewayConfig, type RunningGateway } from '@wavegrap
 import { eventually, subscribeOverWebSocket } from '@wavegraph/testkit';
 import { print, type DocumentNode } from 'graphql';
 import { createClient, type FormattedExecutionResult } from 'graphql-ws';
-import Redis from 'ioredis';
+import { connectRedis } from '@wavegraph/kit';
 import WebSocket from 'ws';
 import { startCountingProxy, type CountingProxy } from './support/counting-proxy';
 import { errorCodes, postGraphQL, type RawResponse } from './support/graphql';
@@ -191,7 +191,7 @@ describe('trusted documents at the gateway', () => {
       const registered = await post(supergraph.url, { query: AD_HOC_QUERY, extensions: persisted(hash) });
       expect(registered.status).toBe(200);
       expect(registered.body.errors).toBeUndefined();
-      const redis = new Redis(supergraph.gatewayConfig.redisUrl);
+      const redis = connectRedis(supergraph.gatewayConfig.redisUrl, 'command', { name: 'e2e:trusted-documents' });
       try {
         await eventually(async () => (await redis.get(`${supergraph.redisPrefix}:apq:${hash}`)) === AD_HOC_QUERY);
         expect(await redis.ttl(`${supergraph.redisPrefix}:apq:${hash}`)).toBeGreaterThan(0);

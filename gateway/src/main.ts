@@ -4,9 +4,11 @@ startTelemetry('gateway');
 import { metricsListenFromEnv, startMetricsServer } from '@wavegraph/metrics';
 import { configFromEnv } from './config';
 import { applyHeapGrowing } from './heap';
+import { setRedisErrorLog } from '@wavegraph/redis';
 import { createGatewayLogger, startGateway } from './server';
 
 const log = createGatewayLogger();
+setRedisErrorLog(log);
 const config = configFromEnv();
 applyHeapGrowing(config.heapGrowingPercent);
 

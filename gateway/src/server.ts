@@ -12,7 +12,7 @@ import pino, { type Logger } from 'pino';
 import type { ServiceMap } from '@apollo/gateway';
 import type { Viewer } from '@wavegraph/auth';
 import { createRegistry, gatewayMetrics, graphqlMetricsPlugin, type Registry } from '@wavegraph/metrics';
-import { connectRedis, type Redis } from '@wavegraph/redis';
+import { createRedisConnections, type Redis } from '@wavegraph/redis';
 import { createSessionVerifier, createTokenVerifier } from './auth';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
@@ -107,9 +107,9 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   });
   // every request asks Redis for its rate limit and its token's revocation: commands issued in the
   // same turn of the event loop go out in one write
-  const redis = connectRedis(config.redisUrl, 'failFast', { name: 'gateway', overrides: { enableAutoPipelining: true } });
-  // without this listener ioredis reports every failed reconnect as an uncaught error
-  redis.on('error', (error) => log.debug({ err: error }, 'gateway Redis connection error'));
+  // all of the gateway's Redis connections; closed after everything that uses them stopped
+  const connections = createRedisConnections(config.redisUrl, { owner: 'gateway', log });
+  const redis = connections.open('failFast', 'commands', { overrides: { enableAutoPipelining: true } });
   const rateLimits = buildRateLimits(new LimitStore(redis, config.redisPrefix, log, limitRefusals(metrics)), config.rateLimits);
   const revoked = revocationCheck(redis, config.redisPrefix, log);
   const verifySession = createSessionVerifier({ jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience, revoked });
@@ -123,7 +123,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   const breakers = new SubgraphBreakers({ ...config.resilience, timeoutMs: config.subgraphTimeoutMs }, log);
   const http = new SubgraphHttp(config.subgraphHttp);
   // followed from the event streams before the first request, so nothing cached misses a later purge
-  const entityCache = config.entityCache.enabled ? await startEntityCache(config.entityCache, redis, config.redisUrl, config.redisPrefix, log) : undefined;
+  const entityCache = config.entityCache.enabled ? await startEntityCache(config.entityCache, redis, connections, config.redisPrefix, log) : undefined;
   const fetching = { signer, breakers, http, entityCache: entityCache?.cache, metrics: new SubgraphFetchMetrics(metrics) };
   const gateway = createGateway(config, log, fetching);
   // subscriptions are planned over the very supergraph HTTP operations run on, reloads included
@@ -256,7 +256,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     await apollo.stop();
     await http.close();
     await entityCache?.stop();
-    redis.disconnect();
+    await connections.close();
     throw error;
   });
   const port = (httpServer.address() as AddressInfo).port;
@@ -276,7 +276,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     // WebSockets first: open subscriptions would otherwise hold the HTTP drain
     stop: () => (stopping ??= subscriptions.close().then(() => apollo.stop()).then(() => http.close()).then(() => entityCache?.stop()).finally(() => {
       unwatch();
-      redis.disconnect();
+      return connections.close();
     })),
   };
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { connectRedis, type Redis } from '@wavegraph/redis';
+import type { Redis, RedisConnections } from '@wavegraph/redis';
 import { EntityCache } from './entity-cache';
 import { PurgeListener } from './purge-listener';
 import { RedisTier } from './redis-tier';
@@ -18,10 +18,10 @@ export interface RunningEntityCache {
  * read from the event streams on a connection of its own (a blocking XREAD would hold the shared
  * one). Resolves once the streams are being followed, so nothing cached can miss a later event.
  */
-export async function startEntityCache(settings: EntityCacheSettings, redis: Redis, redisUrl: string, prefix: string, log: Logger): Promise<RunningEntityCache> {
+export async function startEntityCache(settings: EntityCacheSettings, redis: Redis, connections: RedisConnections, prefix: string, log: Logger): Promise<RunningEntityCache> {
   const cache = new EntityCache(settings, settings.redis ? new RedisTier(redis, prefix, settings.redisTimeoutMs) : null);
-  const reader = connectRedis(redisUrl, 'blocking', { name: 'gateway:entity-cache-purges' });
-  reader.on('error', (error) => log.debug({ err: error }, 'entity cache stream connection error'));
+  // stop() drops it to end a blocked XREAD; the gateway closes its connections after that
+  const reader = connections.open('blocking', 'entity-cache-purges');
   const listener = new PurgeListener(reader, cache, prefix, log);
   await listener.start();
   return { cache, stop: () => listener.stop() };

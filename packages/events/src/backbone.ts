@@ -1,6 +1,5 @@
-import type { Logger } from '@wavegraph/kit';
+import type { Logger, Redis, RedisConnections } from '@wavegraph/kit';
 import type { Registry } from '@wavegraph/metrics';
-import Redis from 'ioredis';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { EventHandler } from './apply';
 import { EventConsumer, type ConsumerOptions } from './consumer';
@@ -10,7 +9,8 @@ import { OutboxRelay, type RelayOptions } from './relay';
 export interface BackboneOptions {
   /** The subgraph's own database; the backbone opens a small pool of its own beside it. */
   dataSource: DataSource;
-  redisUrl: string;
+  /** The subgraph's connections; it closes them after `stop()`. */
+  redis: RedisConnections;
   prefix: string;
   log: Logger;
   /** Set when the subgraph records events in its outbox: starts a relay to its stream. */
@@ -38,16 +38,15 @@ export class EventBackbone {
     private readonly pool: DataSource,
     options: BackboneOptions,
   ) {
-    const { redisUrl, prefix, log, metrics } = options;
+    const { redis, prefix, log, metrics } = options;
     if (options.produces) {
-      this.relay = new OutboxRelay({ dataSource: pool, redisUrl, prefix, log, producer: options.produces, metrics, ...options.relay });
+      this.relay = new OutboxRelay({ dataSource: pool, redis, prefix, log, producer: options.produces, metrics, ...options.relay });
     }
     if (options.consumes) {
-      this.consumer = new EventConsumer({ dataSource: pool, redisUrl, prefix, log, metrics, ...options.consumes, ...options.consumer });
+      this.consumer = new EventConsumer({ dataSource: pool, redis, prefix, log, metrics, ...options.consumes, ...options.consumer });
     }
     // readiness only; answers at once instead of queueing while Redis is away
-    this.redis = new Redis(redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 2000 });
-    this.redis.on('error', () => undefined);
+    this.redis = redis.open('failFast', 'events:ready', { lazyConnect: true });
   }
 
   static async start(options: BackboneOptions): Promise<EventBackbone> {
@@ -64,11 +63,10 @@ export class EventBackbone {
     await this.redis.ping();
   }
 
-  /** Lets the current relay round and handler finish, then closes everything; safe to call twice. */
+  /** Lets the current relay round and handler finish, then closes its pool (its owner closes the Redis connections); safe to call twice. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await Promise.all([this.relay?.stop(), this.consumer?.stop()]);
-      this.redis.disconnect();
       await this.pool.destroy();
     })();
     return this.stopping;

@@ -1,14 +1,13 @@
-import { envString, redisUrl } from '@wavegraph/kit';
-import Redis from 'ioredis';
+import { closeRedis, connectRedis, envString, redisUrl } from '@wavegraph/kit';
 import { runEventsCli } from './cli.command';
 
 /** `npm run events -- <command>`; see USAGE. Reads REDIS_URL and REDIS_PREFIX like the services. */
 async function main(): Promise<number> {
-  const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+  const redis = connectRedis(redisUrl(), 'command', { name: 'events-cli' });
   try {
     return await runEventsCli(process.argv.slice(2), { redis, prefix: envString('REDIS_PREFIX', 'wavegraph'), out: (line) => process.stdout.write(`${line}\n`) });
   } finally {
-    redis.disconnect();
+    await closeRedis(redis);
   }
 }
 

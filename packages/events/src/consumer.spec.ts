@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { dropRedisPrefix, eventually, freshRedisPrefix, TEST_REDIS_URL } from '@wavegraph/testkit';
-import Redis from 'ioredis';
+import { connectRedis, createRedisConnections, type Redis, type RedisConnections } from '@wavegraph/kit';
 import { DataSource } from 'typeorm';
 import { startPgProxy } from './testing/pg-proxy';
 import { appendEvent } from './append';
@@ -19,17 +19,21 @@ let fx: EventsFixture;
 let prefix: string;
 let redis: Redis;
 const consumers: EventConsumer[] = [];
+let connections: RedisConnections;
 
 beforeAll(async () => {
   fx = await eventsFixture();
-  redis = new Redis(TEST_REDIS_URL);
+  redis = connectRedis(TEST_REDIS_URL, 'command', { name: 'consumer-spec' });
 });
 beforeEach(async () => {
   prefix = freshRedisPrefix();
+  connections = createRedisConnections(TEST_REDIS_URL, { owner: 'consumer-spec', log });
   await fx.db.dataSource.query('TRUNCATE effects, inbox');
 });
 afterEach(async () => {
   await Promise.all(consumers.splice(0).map((c) => c.stop()));
+  // the owner closes the connections once its consumers stopped
+  await connections.close();
   await dropRedisPrefix(prefix);
 });
 afterAll(async () => {
@@ -40,7 +44,7 @@ afterAll(async () => {
 async function consumer(options: Partial<ConsumerOptions> = {}): Promise<EventConsumer> {
   const created = new EventConsumer({
     dataSource: fx.db.dataSource,
-    redisUrl: TEST_REDIS_URL,
+    redis: connections,
     prefix,
     group: 'test',
     producers: ['engagement'],

@@ -1,9 +1,8 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { runWithTrace, type Logger } from '@wavegraph/kit';
+import { runWithTrace, type Logger, type Redis, type RedisConnections } from '@wavegraph/kit';
 import { consumerGauges, eventCounters, type Registry } from '@wavegraph/metrics';
 import { inSpan } from '@wavegraph/telemetry';
-import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { applyOnce, handlersByType, type EventHandler } from './apply';
 import { Sleeper } from './backoff';
@@ -13,7 +12,11 @@ import { deadLetterStreamOf, retryStreamOf, streamOf } from './streams';
 
 export interface ConsumerOptions {
   dataSource: DataSource;
-  redisUrl: string;
+  /**
+   * Its owner's connections: the consumer opens a blocking reader and a command connection, and
+   * the owner closes them after `stop()` (which drops the reader itself, to end a blocked read).
+   */
+  redis: RedisConnections;
   prefix: string;
   /** The consuming context; one Redis consumer group per context, shared by its replicas. */
   group: string;
@@ -86,9 +89,8 @@ export class EventConsumer {
 
   constructor(private readonly options: ConsumerOptions) {
     this.name = options.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-    this.reader = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
-    this.redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    for (const client of [this.reader, this.redis]) client.on('error', () => undefined);
+    this.reader = options.redis.open('blocking', `consumer:${options.group}:reader`, { lazyConnect: true });
+    this.redis = options.redis.open('command', `consumer:${options.group}`, { lazyConnect: true });
     this.handlers = handlersByType(options.handlers);
     this.handledTypes = new Set([...this.handlers.values()].flat().map((h) => h.contract.type));
     this.streams = [...options.producers.map((p) => streamOf(options.prefix, p)), retryStreamOf(options.prefix, options.group)];
@@ -142,7 +144,6 @@ export class EventConsumer {
     // a blocked XREADGROUP returns when its connection closes
     this.reader.disconnect();
     await Promise.allSettled(this.loops);
-    this.redis.disconnect();
   }
 
   /** Creates the group on every stream, from the beginning: a new context catches up on history. */

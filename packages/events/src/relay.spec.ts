@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { dropRedisPrefix, eventually, freshRedisPrefix, startPrivateRedis, TEST_REDIS_URL } from '@wavegraph/testkit';
-import Redis from 'ioredis';
+import { connectRedis, createRedisConnections, type Redis, type RedisConnections } from '@wavegraph/kit';
 import { EpisodeLiked, ShowFollowed } from './contracts';
 import { decodeEnvelope, type EventEnvelope } from './envelope';
 import { recordEvent } from './outbox';
@@ -15,15 +15,23 @@ let redis: Redis;
 
 beforeAll(async () => {
   fx = await eventsFixture();
-  redis = new Redis(TEST_REDIS_URL);
+  redis = connectRedis(TEST_REDIS_URL, 'command', { name: 'relay-spec' });
 });
 beforeEach(async () => {
   prefix = freshRedisPrefix();
   await fx.db.dataSource.query('TRUNCATE outbox');
 });
 const relays: OutboxRelay[] = [];
+const owned: RedisConnections[] = [];
+/** The relays' connections, owned here as a subgraph owns its own: closed after the relays stop. */
+const connections = (url = TEST_REDIS_URL): RedisConnections => {
+  const created = createRedisConnections(url, { owner: 'relay-spec', log });
+  owned.push(created);
+  return created;
+};
 afterEach(async () => {
   await Promise.all(relays.splice(0).map((r) => r.stop()));
+  await Promise.all(owned.splice(0).map((c) => c.close()));
   await dropRedisPrefix(prefix);
 });
 afterAll(async () => {
@@ -35,7 +43,7 @@ const like = (episodeId = randomUUID()) =>
   fx.db.dataSource.transaction((tx) => recordEvent(tx, EpisodeLiked, episodeId, likePayload(episodeId, randomUUID())));
 
 const streamEvents = async (url = TEST_REDIS_URL, p = prefix): Promise<EventEnvelope[]> => {
-  const client = new Redis(url);
+  const client = connectRedis(url, 'command', { name: 'relay-spec:read' });
   try {
     const entries = (await client.xrange(streamOf(p, 'engagement'), '-', '+')) as [string, string[]][];
     return entries.map(([, fields]) => decodeEnvelope(fields));
@@ -47,7 +55,7 @@ const streamEvents = async (url = TEST_REDIS_URL, p = prefix): Promise<EventEnve
 const unpublished = async (): Promise<number> => Number((await fx.db.dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n);
 
 const relay = (options: Partial<ConstructorParameters<typeof OutboxRelay>[0]> = {}): OutboxRelay => {
-  const created = new OutboxRelay({ dataSource: fx.db.dataSource, redisUrl: TEST_REDIS_URL, prefix, producer: 'engagement', log, ...options });
+  const created = new OutboxRelay({ dataSource: fx.db.dataSource, redis: connections(), prefix, producer: 'engagement', log, ...options });
   relays.push(created);
   return created;
 };
@@ -119,7 +127,7 @@ describe('OutboxRelay', () => {
   it('waits with backoff while Redis is down and delivers every event once it is back', async () => {
     const server = await startPrivateRedis();
     try {
-      const running = relay({ redisUrl: server.url, pollMs: 20, backoff: { baseMs: 50, maxMs: 400 } });
+      const running = relay({ redis: connections(server.url), pollMs: 20, backoff: { baseMs: 50, maxMs: 400 } });
       running.start();
       await like();
       await server.stop();
@@ -156,7 +164,7 @@ describe('OutboxRelay', () => {
 
   it('grows the wait between attempts', async () => {
     await fx.db.dataSource.transaction((tx) => recordEvent(tx, ShowFollowed, 'show', { showId: randomUUID(), userId: randomUUID() }));
-    const down = relay({ redisUrl: 'redis://127.0.0.1:1', backoff: { baseMs: 1000, maxMs: 60_000 } });
+    const down = relay({ redis: connections('redis://127.0.0.1:1'), backoff: { baseMs: 1000, maxMs: 60_000 } });
     const delays: number[] = [];
     for (let attempt = 0; attempt < 3; attempt++) {
       await fx.db.dataSource.query('UPDATE outbox SET next_attempt_at = now() - interval \'1 second\'');
@@ -182,7 +190,7 @@ describe('relay metrics', () => {
       await privateRedis.stop();
       await like();
       await like();
-      relay({ redisUrl: privateRedis.url, metrics, pollMs: 50, backoff: { baseMs: 50, maxMs: 100 } }).start();
+      relay({ redis: connections(privateRedis.url), metrics, pollMs: 50, backoff: { baseMs: 50, maxMs: 100 } }).start();
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       expect(await sample('wavegraph_outbox_backlog')).toBe(2);
       expect(await sample('wavegraph_outbox_oldest_unsent_age_seconds')).toBeGreaterThanOrEqual(1);

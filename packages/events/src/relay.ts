@@ -1,7 +1,6 @@
-import type { Logger } from '@wavegraph/kit';
-import { openSpan } from '@wavegraph/telemetry';
+import type { Logger, Redis, RedisConnections } from '@wavegraph/kit';
 import { eventCounters, outboxGauges, type Registry } from '@wavegraph/metrics';
-import Redis from 'ioredis';
+import { openSpan } from '@wavegraph/telemetry';
 import { Client } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { backoffDelay, Sleeper, type Backoff } from './backoff';
@@ -12,7 +11,8 @@ import { streamOf } from './streams';
 
 export interface RelayOptions {
   dataSource: DataSource;
-  redisUrl: string;
+  /** Its owner's connections: the relay opens one and the owner closes it, after `stop()`. */
+  redis: RedisConnections;
   prefix: string;
   producer: Producer;
   log: Logger;
@@ -94,8 +94,7 @@ export class OutboxRelay {
 
   constructor(private readonly options: RelayOptions) {
     // fail fast while Redis is away: the outbox is the queue, not ioredis' offline buffer
-    this.redis = new Redis(options.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 2000 });
-    this.redis.on('error', () => undefined);
+    this.redis = options.redis.open('failFast', `relay:${options.producer}`, { lazyConnect: true });
     this.stream = streamOf(options.prefix, options.producer);
     this.batchSize = options.batchSize ?? 100;
     this.backoff = options.backoff ?? { baseMs: 200, maxMs: 10_000 };
@@ -151,7 +150,6 @@ export class OutboxRelay {
     this.sleeper.stop();
     await this.loop;
     await this.listener?.end().catch(() => undefined);
-    if (this.redis.status !== 'end') this.redis.disconnect();
   }
 
   /** One claim → publish → mark round; returns how many events reached Redis. */

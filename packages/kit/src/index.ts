@@ -21,3 +21,4 @@ export * from './unique';
 export * from './trace';
 export * from './visibility';
 export * from './cache-hints';
+export * from '@wavegraph/redis';

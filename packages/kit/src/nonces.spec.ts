@@ -35,7 +35,6 @@ describe('nonce guard', () => {
 
   it('falls back to its own memory while Redis cannot answer, still refusing replays, and counts it', async () => {
     const down = connectRedis('redis://127.0.0.1:1', 'failFast', { name: 'nonce-down', lazyConnect: true, overrides: { retryStrategy: () => null } });
-    down.on('error', () => undefined);
     const warn = jest.fn();
     const guard = new NonceGuard(down, { prefix, windowMs: 120_000, log: { warn } as unknown as typeof log });
     const started = Date.now();

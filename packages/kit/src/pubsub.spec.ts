@@ -1,19 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { freePort, freshRedisPrefix, pubSubListeners, TEST_REDIS_URL } from '@wavegraph/testkit';
+import { createRedisConnections, type RedisConnections } from '@wavegraph/redis';
 import { createLogger } from './logger';
 import { createRedisPubSub, type SubgraphPubSub } from './pubsub';
 
 const log = createLogger('pubsub-spec');
 
 describe('Redis pubSub for Subscription fields', () => {
-  const opened: SubgraphPubSub[] = [];
+  const opened: { pubSub: SubgraphPubSub; redis: RedisConnections }[] = [];
   const open = (prefix: string, url = TEST_REDIS_URL) => {
-    const pubSub = createRedisPubSub(url, prefix, log);
-    opened.push(pubSub);
+    const redis = createRedisConnections(url, { owner: 'pubsub-spec', log });
+    const pubSub = createRedisPubSub(redis, prefix, log);
+    opened.push({ pubSub, redis });
     return pubSub;
   };
   afterAll(async () => {
-    await Promise.all(opened.map((pubSub) => pubSub.close()));
+    // the owner's order: the pub/sub first, then its connections
+    await Promise.all(opened.map(async ({ pubSub, redis }) => {
+      await pubSub.close();
+      await redis.close();
+    }));
   });
 
   it('is listening once subscribe resolves, even when called while still connecting', async () => {
@@ -62,5 +68,20 @@ describe('Redis pubSub for Subscription fields', () => {
     await expect(pubSub.subscribe(randomUUID())).rejects.toThrow('live updates are unavailable');
     // publishing is best effort: it resolves and only logs
     await expect(pubSub.publish('T', 1)).resolves.toBeUndefined();
+  });
+
+  it('on close ends every subscriber and lets go of Redis, leaving the connections to their owner', async () => {
+    const prefix = freshRedisPrefix();
+    const redis = createRedisConnections(TEST_REDIS_URL, { owner: 'pubsub-spec', log });
+    const pubSub = createRedisPubSub(redis, prefix, log);
+    const events = await pubSub.subscribe('CLOSING');
+    await pubSubListeners(prefix, 'CLOSING', 1);
+    await pubSub.close();
+    expect(await events.next()).toEqual({ value: undefined, done: true });
+    await pubSubListeners(prefix, 'CLOSING', 0);
+    expect(pubSub.listeners('CLOSING')).toBe(0);
+    // still the owner's to close
+    expect(await redis.open('command', 'after-close').ping()).toBe('PONG');
+    await redis.close();
   });
 });

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import Redis from 'ioredis';
+import { RedisPubSub, type RedisConnections } from '@wavegraph/redis';
 import type { Context } from './context';
 import { Loaders } from './loaders';
 import type { Logger } from './logger';
@@ -24,94 +24,62 @@ export const pubSubChannel = (redisPrefix: string, topic: string): string => `${
 /** Events a subscriber has not taken yet; beyond this the oldest are dropped (and logged) rather than held. */
 export const SUBSCRIBER_BUFFER = 1000;
 
-const READY_TIMEOUT_MS = 5000;
-
 /**
- * One subscriber connection per process, each channel subscribed once however many local
- * subscribers listen on it; a message is parsed once and handed to each of them.
+ * The resolver side of Subscription fields over the Redis transport: each subscriber is a bounded
+ * queue, ended with a reason when this instance goes away. The connections come from `redis`,
+ * whose owner closes them after `close()`.
  */
-export function createRedisPubSub(redisUrl: string, redisPrefix: string, log: Logger): SubgraphPubSub {
-  // a connection in subscriber mode can run nothing but (un)subscribe, so publishing needs its own
-  // and gives up on a command after one retry: an event held until Redis returns would be stale
-  const publisher = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  const subscriber = new Redis(redisUrl);
-  for (const client of [publisher, subscriber]) client.on('error', (err) => log.warn({ err }, 'pubsub redis error'));
-  const listeners = new Map<string, Set<BoundedQueue<unknown>>>();
-  const confirmed = new WeakSet<BoundedQueue<unknown>>();
-  // A SUBSCRIBE sent while ioredis is still connecting can be acknowledged without the server
-  // ever registering it (seen under load): subscribe only on a ready connection. ioredis then
-  // subscribes again by itself after a reconnect.
-  const ready = () =>
-    subscriber.status === 'ready'
-      ? Promise.resolve()
-      : new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => {
-            subscriber.off('ready', onReady);
-            reject(new Error('live updates are unavailable: Redis is not reachable'));
-          }, READY_TIMEOUT_MS);
-          const onReady = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-          subscriber.once('ready', onReady);
-        });
-
-  subscriber.on('message', (channel: string, message: string) => {
-    const queues = listeners.get(channel);
-    if (!queues?.size) return;
-    let payload: unknown;
-    try {
-      payload = JSON.parse(message);
-    } catch (err) {
-      log.warn({ err, channel }, 'unreadable subscription event dropped');
-      return;
-    }
-    for (const queue of queues) queue.push(payload);
-  });
-
-  const leave = (channel: string, queue: BoundedQueue<unknown>) => {
-    const queues = listeners.get(channel);
-    if (!queues?.delete(queue) || queues.size > 0) return;
-    listeners.delete(channel);
-    // commands on one connection run in order, so a later SUBSCRIBE to the same channel still wins
-    subscriber.unsubscribe(channel).catch((err) => log.warn({ err, channel }, 'pubsub unsubscribe failed'));
-  };
+export function createRedisPubSub(redis: RedisConnections, redisPrefix: string, log: Logger): SubgraphPubSub {
+  const transport = new RedisPubSub<Record<string, unknown>>(
+    // publishing gives up after one retry: an event held until Redis returns would be stale
+    { publisher: redis.open('command', 'pubsub-publisher'), subscriber: redis.open('subscriber', 'pubsub-subscriber') },
+    { channelPrefix: `${redisPrefix}:pubsub`, onUnreadable: (channel, err) => log.warn({ err, channel }, 'unreadable subscription event dropped') },
+  );
+  const queues = new Set<BoundedQueue<unknown>>();
+  const confirmed = new Map<string, Set<BoundedQueue<unknown>>>();
 
   return {
     publish: async (topic, payload) => {
       try {
-        await publisher.publish(pubSubChannel(redisPrefix, topic), JSON.stringify(payload ?? null));
+        await transport.publish(topic, payload);
       } catch (err) {
         log.warn({ err, topic }, 'subscription event lost');
       }
     },
     subscribe: async (topic) => {
-      const channel = pubSubChannel(redisPrefix, topic);
-      const queue = new BoundedQueue<unknown>(SUBSCRIBER_BUFFER, {
-        onOverflow: (dropped) => log.warn({ channel, dropped }, 'slow subscriber: oldest events dropped'),
-        onEnd: () => leave(channel, queue),
+      let stop: (() => Promise<void>) | undefined;
+      let ended = false;
+      const queue: BoundedQueue<unknown> = new BoundedQueue<unknown>(SUBSCRIBER_BUFFER, {
+        onOverflow: (dropped) => log.warn({ topic, dropped }, 'slow subscriber: oldest events dropped'),
+        onEnd: () => {
+          ended = true;
+          queues.delete(queue);
+          const listening = confirmed.get(topic);
+          // topics come and go (one per asset, per episode): keep none that nobody listens on
+          if (listening?.delete(queue) && listening.size === 0) confirmed.delete(topic);
+          stop?.().catch((err: unknown) => log.warn({ err, topic }, 'pubsub unsubscribe failed'));
+        },
       });
-      const queues = listeners.get(channel) ?? new Set();
-      listeners.set(channel, queues.add(queue));
+      queues.add(queue);
       try {
-        await ready();
-        await subscriber.subscribe(channel);
-        confirmed.add(queue);
+        stop = await transport.subscribe(topic, (payload) => queue.push(payload));
       } catch (err) {
-        leave(channel, queue);
+        queues.delete(queue);
         throw err;
       }
+      // the subscriber left while Redis confirmed: nothing listens any more
+      if (ended) await stop();
+      else confirmed.set(topic, (confirmed.get(topic) ?? new Set()).add(queue));
       return queue;
     },
-    listeners: (topic) => [...(listeners.get(pubSubChannel(redisPrefix, topic)) ?? [])].filter((queue) => confirmed.has(queue)).length,
+    listeners: (topic) => confirmed.get(topic)?.size ?? 0,
     interrupt: () => {
       const goingAway = new GraphQLError('This service is shutting down; subscribe again', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
-      for (const queues of [...listeners.values()]) for (const queue of [...queues]) queue.end(goingAway);
+      for (const queue of [...queues]) queue.end(goingAway);
     },
     close: async () => {
-      for (const queues of [...listeners.values()]) for (const queue of [...queues]) queue.end();
-      // quit would wait for a connection that may never come back
-      await Promise.all([publisher, subscriber].map((client) => (client.status === 'ready' ? client.quit() : client.disconnect())));
+      for (const queue of [...queues]) queue.end();
+      await transport.dispose();
     },
   };
 }

@@ -4,6 +4,7 @@ import { defaultDatabaseUrl, envInt, envString, gatewaySecret, redisUrl } from '
 import { startHealthServer, type HealthCheck } from './health-server';
 import { createLogger, type Logger } from './logger';
 import { startSubgraph, type SubgraphModule } from './server';
+import { setRedisErrorLog } from '@wavegraph/redis';
 
 /** Stops `stop` once on SIGINT/SIGTERM, then exits; a second signal exits at once. */
 export function stopOnSignals(log: Logger, stop: () => Promise<void>): void {
@@ -28,6 +29,7 @@ export function stopOnSignals(log: Logger, stop: () => Promise<void>): void {
 /** A subgraph's main: configuration from the environment, graceful shutdown on signals. */
 export async function runSubgraph<S>(module: SubgraphModule<S>, defaultPort: number): Promise<void> {
   const log = createLogger(module.name);
+  setRedisErrorLog(log);
   const prefix = module.name.toUpperCase();
   try {
     const port = envInt(`${prefix}_PORT`, defaultPort);
@@ -74,6 +76,7 @@ export interface RunnableWorker {
  */
 export async function runWorker(name: string, defaultPort: number, start: (log: Logger, metrics: Registry) => Promise<RunnableWorker>): Promise<void> {
   const log = createLogger(name);
+  setRedisErrorLog(log);
   try {
     const port = envInt(`${name.toUpperCase().replace(/-/g, '_')}_PORT`, defaultPort);
     const registry = createRegistry(name);

@@ -7,7 +7,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { DEFAULT_MAX_SKEW_MS, verifyEnvelope, type Viewer } from '@wavegraph/auth';
 import { createRegistry, graphqlMetricsPlugin, type Registry } from '@wavegraph/metrics';
-import { connectRedis } from '@wavegraph/redis';
+import { createRedisConnections, type RedisConnections } from '@wavegraph/redis';
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from './context';
@@ -24,7 +24,8 @@ import { runWithTrace } from './trace';
 export interface ServiceDeps {
   db: Database;
   log: Logger;
-  redisUrl: string;
+  /** Where services get their Redis connections (never a URL of their own); the kit closes them after `stopServices`. */
+  redis: RedisConnections;
   /** Prefix for every Redis key and queue of this instance (tests use a fresh one per run). */
   redisPrefix: string;
   /** Subscription events, fanned out to every replica; publish after the transaction commits. */
@@ -103,12 +104,13 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
   const log = options.logger ?? createLogger(module.name);
   const metrics = options.metrics ?? createRegistry(module.name);
   const db = await openDatabase({ url: options.databaseUrl, entities: module.entities, migrations: module.migrations, logger: log });
-  const pubSub = createRedisPubSub(options.redisUrl, options.redisPrefix, log);
-  const services = await module.createServices({ db, log, redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, pubSub, metrics });
+  // every Redis connection of this subgraph, closed last of all Redis users on stop
+  const redis = createRedisConnections(options.redisUrl, { owner: module.name, log });
+  const pubSub = createRedisPubSub(redis, options.redisPrefix, log);
+  const services = await module.createServices({ db, log, redis, redisPrefix: options.redisPrefix, pubSub, metrics });
   const schema = await buildFederatedSchema(module);
   // failFast: a nonce check never waits on Redis; while it cannot answer, the guard decides locally
-  const nonceRedis = connectRedis(options.redisUrl, 'failFast', { name: `${module.name}:nonces` });
-  nonceRedis.on('error', (error) => log.debug({ err: error }, 'nonce Redis connection error'));
+  const nonceRedis = redis.open('failFast', 'nonces');
   // remembered as long as an envelope's timestamp can pass the skew check: ±skew around now
   const nonces = new NonceGuard(nonceRedis, { prefix: `${options.redisPrefix}:${module.name}`, windowMs: 2 * DEFAULT_MAX_SKEW_MS, log });
   if (!(await nonceRedisReady(nonceRedis, 2_000))) log.warn('Redis is not reachable: envelope nonces are checked by this replica alone until it is');
@@ -207,7 +209,7 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
       await apollo.stop();
       await module.stopServices?.(services);
       await pubSub.close();
-      nonceRedis.disconnect();
+      await redis.close();
       await db.dataSource.destroy();
     })();
     return stopping;

@@ -1,17 +1,23 @@
 import { freshDatabase, TEST_REDIS_URL, type TestDatabase } from '@wavegraph/testkit';
+import { createRedisConnections, type RedisConnections } from '@wavegraph/redis';
 import { DataSource } from 'typeorm';
 import { workerHealthChecks, type WorkerHealth } from './worker-health';
 
 describe('worker readiness checks', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
-  const healths: WorkerHealth[] = [];
+  const connections: RedisConnections[] = [];
+  const redis = (url: string) => {
+    const opened = createRedisConnections(url, { owner: 'worker-health-spec' });
+    connections.push(opened);
+    return opened;
+  };
   beforeAll(async () => {
     database = await freshDatabase('worker-health');
     dataSource = await new DataSource({ type: 'postgres', url: database.url }).initialize();
   });
   afterAll(async () => {
-    healths.forEach((health) => health.close());
+    await Promise.all(connections.map((opened) => opened.close()));
     await dataSource?.destroy();
     await database?.drop();
   });
@@ -20,8 +26,7 @@ describe('worker readiness checks', () => {
 
   it('passes with Redis and Postgres answering and the worker running, and fails when the worker stops', async () => {
     let running = true;
-    const health = workerHealthChecks({ name: 'spec', redisUrl: TEST_REDIS_URL, dataSource, worker: { isRunning: () => running } });
-    healths.push(health);
+    const health = workerHealthChecks({ redis: redis(TEST_REDIS_URL), dataSource, worker: { isRunning: () => running } });
     // failFast refuses commands until connected
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await outcomes(health)).toEqual({ redis: 'ok', postgres: 'ok', worker: 'ok' });
@@ -30,8 +35,7 @@ describe('worker readiness checks', () => {
   });
 
   it('fails the Redis check at once when Redis cannot be reached', async () => {
-    const health = workerHealthChecks({ name: 'spec-down', redisUrl: 'redis://127.0.0.1:1', dataSource, worker: { isRunning: () => true } });
-    healths.push(health);
+    const health = workerHealthChecks({ redis: redis('redis://127.0.0.1:1'), dataSource, worker: { isRunning: () => true } });
     const started = Date.now();
     const result = await outcomes(health);
     expect(Date.now() - started).toBeLessThan(1_000);

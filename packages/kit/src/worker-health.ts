@@ -1,11 +1,10 @@
-import { connectRedis } from '@wavegraph/redis';
+import type { RedisConnections } from '@wavegraph/redis';
 import type { DataSource } from 'typeorm';
 import type { HealthCheck } from './health-server';
 
 export interface WorkerHealthOptions {
-  /** Names the health connection in CLIENT LIST. */
-  name: string;
-  redisUrl: string;
+  /** Where the health connection comes from (closed with the worker's other connections). */
+  redis: RedisConnections;
   dataSource: DataSource;
   /** The queue worker (BullMQ's Worker has this). */
   worker: { isRunning(): boolean };
@@ -13,7 +12,6 @@ export interface WorkerHealthOptions {
 
 export interface WorkerHealth {
   checks: Record<string, HealthCheck>;
-  close(): void;
 }
 
 /**
@@ -22,8 +20,7 @@ export interface WorkerHealth {
  * block or wait for Redis, so a ping on them would hang rather than say it is down.
  */
 export function workerHealthChecks(options: WorkerHealthOptions): WorkerHealth {
-  const redis = connectRedis(options.redisUrl, 'failFast', { name: `${options.name}:health` });
-  redis.on('error', () => undefined);
+  const redis = options.redis.open('failFast', 'health');
   return {
     checks: {
       redis: async () => {
@@ -36,6 +33,5 @@ export function workerHealthChecks(options: WorkerHealthOptions): WorkerHealth {
         if (!options.worker.isRunning()) throw new Error('not running');
       },
     },
-    close: () => redis.disconnect(),
   };
 }

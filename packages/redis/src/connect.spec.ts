@@ -1,4 +1,5 @@
-import { connectRedis } from './connect';
+import { connectRedis, profileOptions } from './connect';
+import { redisErrorCounts, resetRedisErrors } from './errors';
 
 const URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -28,5 +29,38 @@ describe('connectRedis', () => {
     } finally {
       redis.disconnect();
     }
+  });
+
+  it('applies its profile, under the caller\'s overrides', () => {
+    const made = (['command', 'failFast', 'blocking', 'subscriber'] as const).map((profile) => {
+      const redis = connectRedis(URL, profile, { name: profile, lazyConnect: true });
+      const { maxRetriesPerRequest, enableOfflineQueue, commandTimeout, autoResubscribe } = redis.options;
+      redis.disconnect();
+      return { profile, maxRetriesPerRequest, enableOfflineQueue, commandTimeout, autoResubscribe };
+    });
+    expect(made).toEqual([
+      { profile: 'command', maxRetriesPerRequest: 1, enableOfflineQueue: true, commandTimeout: undefined, autoResubscribe: true },
+      { profile: 'failFast', maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: 2000, autoResubscribe: true },
+      { profile: 'blocking', maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined, autoResubscribe: true },
+      { profile: 'subscriber', maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined, autoResubscribe: true },
+    ]);
+    expect(profileOptions('failFast')).toEqual({ enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 2000 });
+    const overridden = connectRedis(URL, 'failFast', { name: 'overridden', lazyConnect: true, overrides: { commandTimeout: 50 } });
+    expect(overridden.options.commandTimeout).toBe(50);
+    overridden.disconnect();
+  });
+
+  it('logs a failing connection once per window, counts each failure, and needs no listener of the caller', async () => {
+    resetRedisErrors();
+    const log = { warn: jest.fn(), info: jest.fn() };
+    // a port of nothing, retried every 20 ms: many failures in little time
+    const redis = connectRedis('redis://127.0.0.1:7591', 'failFast', { name: 'refused-spec', log, overrides: { retryStrategy: () => 20 } });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    redis.disconnect();
+    const [refused] = redisErrorCounts().filter((row) => row.connection === 'refused-spec');
+    expect(refused).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(refused.count).toBeGreaterThanOrEqual(5);
+    expect(log.warn).toHaveBeenCalledTimes(1);
+    expect(log.warn.mock.calls[0][0]).toMatchObject({ redisConnection: 'refused-spec', code: 'ECONNREFUSED' });
   });
 });

@@ -1,4 +1,5 @@
 import Redis, { type RedisOptions } from 'ioredis';
+import { reportRedisError, reportRedisReady, type RedisErrorLog } from './errors';
 
 /**
  * How a connection behaves while Redis is away. Every connection in Wavegraph is made with one
@@ -41,16 +42,28 @@ export interface ConnectOptions {
   lazyConnect?: boolean;
   /** Anything a caller must set beyond its profile (a test's retry strategy, say); applied last. */
   overrides?: RedisOptions;
+  /** Where this connection's errors are logged; default: the process's (`setRedisErrorLog`). */
+  log?: RedisErrorLog;
 }
 
-/** Opens a connection to `url` that behaves as `profile` says. The caller owns it and quits it. */
+/** The options a profile stands for (what `connectRedis` applies before the name and overrides). */
+export const profileOptions = (profile: RedisProfile): RedisOptions => ({ ...PROFILES[profile] });
+
+/**
+ * Opens a connection to `url` that behaves as `profile` says. The caller owns it and quits it.
+ * Its one error listener counts and logs every error (rate-limited, see errors.ts): callers add
+ * none, and never swallow them.
+ */
 export function connectRedis(url: string, profile: RedisProfile, options: ConnectOptions): Redis {
-  return new Redis(url, {
+  const redis = new Redis(url, {
     ...PROFILES[profile],
     connectionName: `wavegraph:${options.name.replace(/[^A-Za-z0-9:._-]/g, '-')}`,
     lazyConnect: options.lazyConnect ?? false,
     ...options.overrides,
   });
+  redis.on('error', (error: Error) => reportRedisError(options.name, error, options.log));
+  redis.on('ready', () => reportRedisReady(options.name, options.log));
+  return redis;
 }
 
 export type { Redis };

@@ -1,1 +1,4 @@
 export * from './connect';
+export * from './connections';
+export * from './errors';
+export * from './pubsub';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   appendEvent, EpisodePublished, ShowCreated, type EventContract, type EventEnvelope, type PayloadOf,
 } from '@wavegraph/events';
-import Redis from 'ioredis';
+import { connectRedis } from '@wavegraph/kit';
 import { eventually } from './eventually';
 import { TEST_REDIS_URL } from './redis';
 
@@ -25,7 +25,7 @@ export interface KnownEpisodeData {
  * prefix and waits until the subgraph's consumer applied them (their id is in the inbox).
  */
 export class CatalogFeed {
-  private readonly redis = new Redis(TEST_REDIS_URL);
+  private readonly redis = connectRedis(TEST_REDIS_URL, 'command', { name: 'test:catalog-feed' });
 
   constructor(private readonly h: Applier) {}
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Redis from 'ioredis';
+import { connectRedis } from '@wavegraph/kit';
 import { freePort } from './ports';
 
 /** A Redis server of the test's own, which it may stop and start (the shared one must stay up). */
@@ -19,8 +19,8 @@ export interface PrivateRedis {
 async function waitForPing(url: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    redis.on('error', () => undefined);
+    // one attempt per probe: the loop retries, and the refusals until the server is up are counted like any other
+    const redis = connectRedis(url, 'failFast', { name: 'test:private-redis-probe', lazyConnect: true, overrides: { retryStrategy: () => null } });
     try {
       await redis.connect();
       await redis.ping();
@@ -34,8 +34,9 @@ async function waitForPing(url: string, timeoutMs = 5000): Promise<void> {
   }
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
+/** `port`: a fixed one (a test's own range); default: any free port. */
+export async function startPrivateRedis(fixedPort?: number): Promise<PrivateRedis> {
+  const port = fixedPort ?? (await freePort());
   const dir = mkdtempSync(path.join(tmpdir(), 'wgtest-redis-'));
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
+import { connectRedis } from '@wavegraph/kit';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -8,7 +8,7 @@ export const freshRedisPrefix = (): string => `wgtest-${randomBytes(4).toString(
 
 /** Deletes every key under a prefix. */
 export async function dropRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL);
+  const redis = connectRedis(TEST_REDIS_URL, 'command', { name: 'test:drop-prefix' });
   try {
     let cursor = '0';
     do {

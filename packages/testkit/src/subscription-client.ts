@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OPERATION_ENVELOPE_EXTENSION, operationBody, signEnvelope, type Viewer } from '@wavegraph/auth';
-import { pubSubChannel } from '@wavegraph/kit';
+import { connectRedis, pubSubChannel } from '@wavegraph/kit';
 import { createClient, type FormattedExecutionResult } from 'graphql-ws';
-import Redis from 'ioredis';
 import WebSocket from 'ws';
 import { eventually } from './eventually';
 import { TEST_REDIS_URL } from './redis';
@@ -102,7 +101,7 @@ export function subscribeOverWebSocket<T = Record<string, unknown>>(
 
 /** Waits until exactly `count` connections listen on a topic: events published before that would be missed. */
 export async function pubSubListeners(redisPrefix: string, topic: string, count = 1): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL);
+  const redis = connectRedis(TEST_REDIS_URL, 'command', { name: 'test:pubsub-listeners' });
   try {
     await eventually(async () => {
       const [, listening] = (await redis.pubsub('NUMSUB', pubSubChannel(redisPrefix, topic))) as [string, number];

@@ -15,10 +15,10 @@ export interface CatalogServices {
 
 export type CatalogContext = Context<CatalogServices>;
 
-export async function createCatalogServices({ db, log, redisUrl, redisPrefix, metrics }: ServiceDeps): Promise<CatalogServices> {
+export async function createCatalogServices({ db, log, redis, redisPrefix, metrics }: ServiceDeps): Promise<CatalogServices> {
   const shows = new ShowService(db.dataSource);
-  const publishing = new PublishQueue(redisUrl, redisPrefix);
-  const events = await EventBackbone.start({ dataSource: db.dataSource, redisUrl, prefix: redisPrefix, log, produces: 'catalog', metrics });
+  const publishing = new PublishQueue(redis, redisPrefix);
+  const events = await EventBackbone.start({ dataSource: db.dataSource, redis, prefix: redisPrefix, log, produces: 'catalog', metrics });
   return {
     events,
     shows,

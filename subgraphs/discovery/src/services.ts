@@ -1,6 +1,5 @@
 import { EventBackbone } from '@wavegraph/events';
-import type { Context, ServiceDeps } from '@wavegraph/kit';
-import Redis from 'ioredis';
+import type { Context, Redis, ServiceDeps } from '@wavegraph/kit';
 import { BrowseService } from './browse/browse.service';
 import { QueryCache } from './cache/query-cache';
 import { DISCOVERY_GROUP, DISCOVERY_PRODUCERS, discoveryHandlers, scopesOf } from './projection/projection';
@@ -23,17 +22,16 @@ export interface DiscoveryServices {
 
 export type DiscoveryContext = Context<DiscoveryServices>;
 
-export async function createDiscoveryServices({ db, log, redisUrl, redisPrefix, metrics }: ServiceDeps): Promise<DiscoveryServices> {
+export async function createDiscoveryServices({ db, log, redis: connections, redisPrefix, metrics }: ServiceDeps): Promise<DiscoveryServices> {
   const { dataSource } = db;
   // fail fast rather than queue while Redis is away: the cache falls back to Postgres
-  const redis = new Redis(redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 2000 });
-  redis.on('error', () => undefined);
+  const redis = connections.open('failFast', 'query-cache', { lazyConnect: true });
   await redis.connect();
   const cache = new QueryCache(redis, redisPrefix, log);
   const events = await EventBackbone.start({
     dataSource,
     metrics,
-    redisUrl,
+    redis: connections,
     prefix: redisPrefix,
     log,
     consumes: { group: DISCOVERY_GROUP, producers: DISCOVERY_PRODUCERS, handlers: discoveryHandlers, afterApply: (applied) => cache.invalidate(scopesOf(applied)) },
@@ -51,6 +49,6 @@ export async function createDiscoveryServices({ db, log, redisUrl, redisPrefix, 
 }
 
 export async function stopDiscoveryServices(services: DiscoveryServices): Promise<void> {
+  // the kit closes the Redis connections after this
   await services.events.stop();
-  await services.redis.quit().catch(() => services.redis.disconnect());
 }

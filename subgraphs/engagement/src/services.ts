@@ -34,7 +34,7 @@ export async function createEngagementServices(deps: ServiceDeps): Promise<Engag
   const events = await EventBackbone.start({
     dataSource,
     metrics: deps.metrics,
-    redisUrl: deps.redisUrl,
+    redis: deps.redis,
     prefix: deps.redisPrefix,
     log: deps.log,
     produces: 'engagement',

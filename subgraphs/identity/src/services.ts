@@ -1,7 +1,7 @@
 import { EventBackbone } from '@wavegraph/events';
 import type { Context, ServiceDeps } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
-import { connectRedis, type Redis } from '@wavegraph/redis';
+import type { Redis } from '@wavegraph/redis';
 import { RefreshTokenStore } from './session/refresh-tokens';
 import { Revocations } from './session/revocations';
 import { SessionService } from './session/session.service';
@@ -22,14 +22,13 @@ export interface IdentityServices {
 export type IdentityContext = Context<IdentityServices>;
 
 /** Wires the identity use cases; creates the shared signing key on the very first start. */
-export async function createIdentityServices({ db, log, redisUrl, redisPrefix, metrics }: ServiceDeps): Promise<IdentityServices> {
+export async function createIdentityServices({ db, log, redis: connections, redisPrefix, metrics }: ServiceDeps): Promise<IdentityServices> {
   const settings = tokenSettings();
-  const redis = connectRedis(redisUrl, 'command', { name: 'identity:revocations' });
-  redis.on('error', (error) => log.warn({ err: error }, 'revocations Redis connection error'));
+  const redis = connections.open('command', 'revocations');
   const revocations = new Revocations(redis, redisPrefix, settings.accessTokenTtlSeconds);
   const users = new UserService(db.dataSource, revocations);
   const accessTokens = new AccessTokenIssuer(await loadOrCreateSigningKey(db.dataSource), settings);
   const sessions = new SessionService(users, accessTokens, new RefreshTokenStore(db.dataSource, settings.refreshTokenTtlSeconds), revocations);
-  const events = await EventBackbone.start({ dataSource: db.dataSource, redisUrl, prefix: redisPrefix, log, produces: 'identity', metrics });
+  const events = await EventBackbone.start({ dataSource: db.dataSource, redis: connections, prefix: redisPrefix, log, produces: 'identity', metrics });
   return { users, sessions, dataSource: db.dataSource, events, redis };
 }

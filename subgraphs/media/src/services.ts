@@ -61,7 +61,7 @@ export type MediaContext = Context<MediaServices>;
 const DEFAULT_CLEANUP_SECONDS = 300;
 
 /** The real pipeline: a BullMQ flow per asset, run by the media worker process(es). */
-export const processingQueue: StarterFactory = (deps) => new ProcessingQueue(deps.redisUrl, deps.redisPrefix, deps.db.dataSource);
+export const processingQueue: StarterFactory = (deps) => new ProcessingQueue(deps.redis, deps.redisPrefix, deps.db.dataSource);
 
 export async function createMediaServices(deps: ServiceDeps, options: MediaOptions = {}): Promise<MediaServices> {
   const { dataSource } = deps.db;
@@ -69,7 +69,7 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
   const storage = createStorage(config);
   const starter = await (options.starter ?? processingQueue)(deps, { config, storage });
   // one lock per upload across all replicas, shared by tus and our own removals
-  const locker = await RedisLocker.start(deps.redisUrl, deps.redisPrefix, deps.log);
+  const locker = await RedisLocker.start(deps.redis, deps.redisPrefix, deps.log);
   // sha-256 of each upload as its bytes arrive, so the finish need not read the file again
   const files = new UploadFiles(createUploadStore(config), locker, deps.log, new UploadHashes(stagedReader(config)));
   const finisher = new UploadFinisher(dataSource, files, storage, starter, config, deps.pubSub, deps.log);
@@ -79,7 +79,7 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
   const events = await EventBackbone.start({
     dataSource,
     metrics: deps.metrics,
-    redisUrl: deps.redisUrl,
+    redis: deps.redis,
     prefix: deps.redisPrefix,
     log: deps.log,
     produces: 'media',

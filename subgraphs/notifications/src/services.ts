@@ -31,13 +31,13 @@ async function announce(queries: NotificationQueries, pubSub: SubgraphPubSub, lo
   }
 }
 
-export async function createNotificationsServices({ db, log, redisUrl, redisPrefix, pubSub, metrics }: ServiceDeps): Promise<NotificationsServices> {
+export async function createNotificationsServices({ db, log, redis, redisPrefix, pubSub, metrics }: ServiceDeps): Promise<NotificationsServices> {
   const { dataSource } = db;
   const queries = new NotificationQueries(dataSource);
   const events = await EventBackbone.start({
     dataSource,
     metrics,
-    redisUrl,
+    redis,
     prefix: redisPrefix,
     log,
     consumes: {

@@ -1,7 +1,7 @@
 // A consumer process whose handler is killed (SIGKILL) in the middle of its transaction,
 // after writing its effect and before committing. Runs the compiled package (npm test builds first).
 const { DataSource } = require('typeorm');
-const { createLogger } = require('@wavegraph/kit');
+const { createLogger, createRedisConnections } = require('@wavegraph/kit');
 const { EventConsumer, EpisodeLiked, on } = require('../../dist');
 
 async function main() {
@@ -9,7 +9,7 @@ async function main() {
   await dataSource.initialize();
   const consumer = new EventConsumer({
     dataSource,
-    redisUrl: process.env.REDIS_URL,
+    redis: createRedisConnections(process.env.REDIS_URL, { owner: 'crash-consumer' }),
     prefix: process.env.PREFIX,
     group: 'crash-test',
     consumerName: 'doomed',

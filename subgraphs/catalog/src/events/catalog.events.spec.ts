@@ -1,6 +1,6 @@
 import { readEvents, type EventEnvelope } from '@wavegraph/events';
 import { eventually, TEST_REDIS_URL } from '@wavegraph/testkit';
-import Redis from 'ioredis';
+import { connectRedis, type Redis } from '@wavegraph/kit';
 import { createEpisode, createShow, errorOf, startCatalog, transition, viewer, type CatalogHarness } from '../testing/harness';
 
 let h: CatalogHarness;
@@ -9,7 +9,7 @@ const owner = viewer();
 
 beforeAll(async () => {
   h = await startCatalog();
-  redis = new Redis(TEST_REDIS_URL);
+  redis = connectRedis(TEST_REDIS_URL, 'command', { name: 'catalog-events-spec' });
 });
 afterAll(async () => {
   redis.disconnect();

@@ -1,6 +1,6 @@
 import { carriedTrace, type TraceContext } from '@wavegraph/kit';
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
+import { reportRedisError, type Redis, type RedisConnections } from '@wavegraph/kit';
 import type { PublishScheduler } from '../episode/episode.workflow';
 
 export const PUBLISH_QUEUE = 'catalog-publish';
@@ -18,19 +18,18 @@ export interface PublishJobData {
 /** Same episode and time → same job id, so scheduling twice adds one job. */
 export const publishJobId = (episodeId: string, publishAt: Date): string => `publish-${episodeId}-${publishAt.getTime()}`;
 
-/** The producer side, owned by the catalog subgraph: one Redis connection, closed on stop. */
+/** The producer side, owned by the catalog subgraph: one Redis connection of its connections, which close it after `close()`. */
 export class PublishQueue implements PublishScheduler {
   readonly queue: Queue<PublishJobData>;
   private readonly connection: Redis;
 
-  constructor(redisUrl: string, prefix: string) {
-    // fail fast: a schedule that cannot reach Redis is rolled back, not left hanging
-    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  constructor(redis: RedisConnections, prefix: string) {
+    // a producer, not a blocking reader: a schedule that cannot reach Redis fails and is rolled
+    // back rather than left hanging
+    this.connection = redis.open('command', 'publish-queue');
     this.queue = new Queue<PublishJobData>(PUBLISH_QUEUE, { connection: this.connection, prefix });
-    // while Redis is away the connection retries on its own; readiness reports it, and a
-    // schedule fails with its own error, so the repeated connection errors need no handler
-    this.queue.on('error', () => undefined);
-    this.connection.on('error', () => undefined);
+    // BullMQ re-emits its connection's errors: counted and rate-limited with them
+    this.queue.on('error', (error) => reportRedisError('catalog:publish-queue', error));
   }
 
   async schedule(episodeId: string, publishAt: Date): Promise<void> {
@@ -54,6 +53,5 @@ export class PublishQueue implements PublishScheduler {
 
   async close(): Promise<void> {
     await this.queue.close();
-    await this.connection.quit();
   }
 }

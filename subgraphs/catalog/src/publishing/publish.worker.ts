@@ -1,8 +1,7 @@
-import { createLogger, openDatabase, runWithTrace, workerHealthChecks, type HealthCheck, type Logger } from '@wavegraph/kit';
+import { createLogger, createRedisConnections, openDatabase, reportRedisError, runWithTrace, workerHealthChecks, type HealthCheck, type Logger } from '@wavegraph/kit';
 import { instrumentQueue, type Registry } from '@wavegraph/metrics';
 import { inSpan } from '@wavegraph/telemetry';
 import { Queue, Worker, type Job } from 'bullmq';
-import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { Episode } from '../episode/episode.entity';
 import { publishIfStillScheduled } from '../episode/episode.workflow';
@@ -52,18 +51,22 @@ export async function startPublishWorker(options: PublishWorkerOptions): Promise
     return runWithTrace(job.data.trace ?? {}, () => inSpan('publish scheduled episode', { kind: 'consumer', parent: job.data.trace, attributes }, () => publish(job)));
   };
 
-  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  // the worker is its process's owner of Redis: it closes these after the worker stopped
+  const redis = createRedisConnections(options.redisUrl, { owner: 'catalog-worker', log });
+  // BullMQ's workers block on their connection and require maxRetriesPerRequest: null
+  const connection = redis.open('blocking', 'publish-worker');
   const worker = new Worker<PublishJobData>(PUBLISH_QUEUE, processJob, {
     connection,
     prefix: options.prefix,
     concurrency: options.concurrency ?? 4,
   });
   worker.on('failed', (job, error) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'publish job failed'));
-  worker.on('error', (error) => log.error({ err: error }, 'publish worker error'));
+  worker.on('error', (error) => reportRedisError('catalog-worker:publish-worker', error, log));
   await worker.waitUntilReady();
-  const health = workerHealthChecks({ name: 'catalog-worker', redisUrl: options.redisUrl, dataSource, worker });
-  // job counts are read on the worker's own (non-blocking) connection
-  const queue = options.metrics && new Queue(PUBLISH_QUEUE, { connection, prefix: options.prefix });
+  const health = workerHealthChecks({ redis, dataSource, worker });
+  // job counts are read on a command connection of their own: the worker's blocks
+  const queue = options.metrics && new Queue(PUBLISH_QUEUE, { connection: redis.open('command', 'publish-counts'), prefix: options.prefix });
+  queue?.on('error', (error) => reportRedisError('catalog-worker:publish-counts', error, log));
   const stopMetrics = options.metrics && queue && instrumentQueue(options.metrics, PUBLISH_QUEUE, worker, () => queue.getJobCounts());
 
   let closing: Promise<void> | undefined;
@@ -74,8 +77,7 @@ export async function startPublishWorker(options: PublishWorkerOptions): Promise
         await worker.close();
         stopMetrics?.();
         await queue?.close();
-        health.close();
-        await connection.quit();
+        await redis.close();
         await owned?.destroy();
       })()),
   };

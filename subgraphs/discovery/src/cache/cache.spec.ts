@@ -1,6 +1,5 @@
-import { createLogger } from '@wavegraph/kit';
+import { connectRedis, createLogger } from '@wavegraph/kit';
 import { TEST_REDIS_URL } from '@wavegraph/testkit';
-import Redis from 'ioredis';
 import { createShow, eventually, like, play, publishEpisode, settle, startDiscovery, type DiscoveryHarness } from '../testing/harness';
 import { QueryCache } from './query-cache';
 
@@ -58,7 +57,7 @@ describe('query cache', () => {
   });
 
   it('falls back to the database when Redis cannot answer', async () => {
-    const unreachable = new Redis(TEST_REDIS_URL, { lazyConnect: true, enableOfflineQueue: false });
+    const unreachable = connectRedis(TEST_REDIS_URL, 'failFast', { name: 'discovery-cache-spec:unreachable', lazyConnect: true });
     const cache = new QueryCache(unreachable, h.redisPrefix, createLogger('test'));
     let computed = 0;
     const compute = async () => ++computed;

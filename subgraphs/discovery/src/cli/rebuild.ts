@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { createLogger, defaultDatabaseUrl, envString, openDatabase, redisUrl } from '@wavegraph/kit';
-import Redis from 'ioredis';
+import { closeRedis, connectRedis, createLogger, defaultDatabaseUrl, envString, openDatabase, redisUrl, setRedisErrorLog } from '@wavegraph/kit';
 import { QueryCache } from '../cache/query-cache';
 import { discoveryModule } from '../discovery.module';
 import { rebuildProjections } from '../projection/rebuild';
@@ -12,6 +11,7 @@ import { rebuildProjections } from '../projection/rebuild';
  */
 async function main(): Promise<number> {
   const log = createLogger('discovery-rebuild');
+  setRedisErrorLog(log);
   const prefix = envString('REDIS_PREFIX', 'wavegraph');
   const db = await openDatabase({
     url: defaultDatabaseUrl('discovery'),
@@ -19,13 +19,13 @@ async function main(): Promise<number> {
     migrations: discoveryModule.migrations,
     logger: log,
   });
-  const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 3 });
+  const redis = connectRedis(redisUrl(), 'command', { name: 'discovery:rebuild' });
   try {
     const result = await rebuildProjections({ dataSource: db.dataSource, redis, prefix, log, cache: new QueryCache(redis, prefix, log) });
     process.stdout.write(`replayed ${result.replayed} events (${result.applied} applied, ${result.poison} skipped as invalid)\n`);
     return 0;
   } finally {
-    redis.disconnect();
+    await closeRedis(redis);
     await db.dataSource.destroy();
   }
 }

@@ -12,7 +12,7 @@ import {
   type PayloadOf,
 } from '@wavegraph/events';
 import { consumed, startTestSubgraph, TEST_REDIS_URL, type GraphQLResponse, type SubgraphHarness } from '@wavegraph/testkit';
-import Redis from 'ioredis';
+import { connectRedis, type Redis } from '@wavegraph/kit';
 import { discoveryModule } from '../discovery.module';
 import { DISCOVERY_GROUP, DISCOVERY_PRODUCERS, PROJECTION_TABLES } from '../projection/projection';
 import type { DiscoveryServices } from '../services';
@@ -30,7 +30,7 @@ export interface DiscoveryHarness extends SubgraphHarness<DiscoveryServices> {
 
 export async function startDiscovery(): Promise<DiscoveryHarness> {
   const h = await startTestSubgraph(discoveryModule);
-  const redis = new Redis(TEST_REDIS_URL);
+  const redis = connectRedis(TEST_REDIS_URL, 'command', { name: 'discovery-harness' });
   return {
     ...h,
     redis,

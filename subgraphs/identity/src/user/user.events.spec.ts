@@ -1,7 +1,7 @@
 import type { Viewer } from '@wavegraph/auth';
 import { readEvents } from '@wavegraph/events';
 import { eventually, TEST_REDIS_URL } from '@wavegraph/testkit';
-import Redis from 'ioredis';
+import { connectRedis, type Redis } from '@wavegraph/kit';
 import { randomUUID } from 'node:crypto';
 import { registerUser, startIdentity, viewerOf, type Harness } from '../testing/harness';
 
@@ -12,7 +12,7 @@ const SET_PLAN = 'mutation($id: ID!, $plan: Plan!) { setUserPlan(userId: $id, pl
 
 beforeAll(async () => {
   h = await startIdentity();
-  redis = new Redis(TEST_REDIS_URL);
+  redis = connectRedis(TEST_REDIS_URL, 'command', { name: 'identity-events-spec' });
 });
 afterAll(async () => {
   redis.disconnect();

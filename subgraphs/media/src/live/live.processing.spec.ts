@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eventually, TEST_REDIS_URL } from '@wavegraph/testkit';
+import { createRedisConnections } from '@wavegraph/kit';
 import { sourceKey } from '../asset/asset.outputs';
 import { STEPS } from '../processing/processing.port';
 import { ProcessingQueue } from '../processing/processing.queue';
@@ -26,6 +27,8 @@ describe('mediaProcessing follows a real processing run', () => {
   let h: MediaHarness;
   let worker: MediaWorker;
   let queue: ProcessingQueue;
+  // the queue's connection, owned by the spec: closed after the queue
+  const redis = createRedisConnections(TEST_REDIS_URL, { owner: 'live-processing-spec' });
   let dir: string;
 
   beforeAll(async () => {
@@ -39,12 +42,13 @@ describe('mediaProcessing follows a real processing run', () => {
       prefix: h.redisPrefix,
       env: { MEDIA_STORAGE: 'filesystem', MEDIA_DIR: dataDir, MEDIA_WORK_DIR: path.join(dataDir, 'work') },
     });
-    queue = new ProcessingQueue(TEST_REDIS_URL, h.redisPrefix, h.running.db.dataSource, { attempts: 1, backoffMs: 100 });
+    queue = new ProcessingQueue(redis, h.redisPrefix, h.running.db.dataSource, { attempts: 1, backoffMs: 100 });
   }, 60_000);
 
   afterAll(async () => {
     await worker?.close();
     await queue?.close();
+    await redis.close();
     await h?.stop();
     await rm(dir, { recursive: true, force: true });
   }, 60_000);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@wavegraph/auth';
 import { eventually, TEST_REDIS_URL } from '@wavegraph/testkit';
-import Redis from 'ioredis';
+import { connectRedis, type Redis } from '@wavegraph/kit';
 import { mediaProcessingTopic, publishProgress, type ProgressMessage } from '../processing/progress';
 import { seedAsset } from '../testing/fixtures';
 import { startMedia, viewer, type MediaHarness } from '../testing/harness';
@@ -22,7 +22,7 @@ describe('mediaProcessing subscription', () => {
   let redis: Redis;
   beforeAll(async () => {
     h = await startMedia();
-    redis = new Redis(TEST_REDIS_URL);
+    redis = connectRedis(TEST_REDIS_URL, 'command', { name: 'media-live-spec' });
   });
   afterAll(async () => {
     redis?.disconnect();

@@ -2,9 +2,8 @@
 import { startTelemetry } from '@wavegraph/telemetry';
 startTelemetry('media-processor');
 import 'reflect-metadata';
-import { createLogger, defaultDatabaseUrl, envString, openDatabase, redisUrl } from '@wavegraph/kit';
+import { connectRedis, createLogger, defaultDatabaseUrl, envString, openDatabase, redisUrl, setRedisErrorLog } from '@wavegraph/kit';
 import type { SandboxedJob } from 'bullmq';
-import Redis from 'ioredis';
 import { tmpdir } from 'node:os';
 import { mediaConfigFromEnv } from '../media.config';
 import { createStorage } from '../storage/storage.factory';
@@ -23,11 +22,11 @@ let deps: Promise<ProcessingDeps> | undefined;
 
 async function open(): Promise<ProcessingDeps> {
   const log = createLogger('media-processor');
+  setRedisErrorLog(log);
   // the subgraph owns the migrations; a processor only reads and writes rows
   const { dataSource } = await openDatabase({ url: defaultDatabaseUrl('media'), entities: [], migrations: [], logger: log, poolSize: 2 });
-  const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 3 });
-  // progress is best effort; the connection reconnects by itself
-  redis.on('error', () => undefined);
+  // progress is best effort: a command gives up after one retry, the connection reconnects by itself
+  const redis = connectRedis(redisUrl(), 'command', { name: `media-processor:${process.pid}` });
   const workRoot = process.env.MEDIA_WORK_DIR || tmpdir();
   await sweepWorkDirs(workRoot);
   return {

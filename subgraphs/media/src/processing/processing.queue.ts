@@ -1,6 +1,5 @@
 import { FlowProducer, type FlowJob, type JobsOptions } from 'bullmq';
-import { carriedTrace } from '@wavegraph/kit';
-import Redis from 'ioredis';
+import { carriedTrace, reportRedisError, type Redis, type RedisConnections } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
 import { FINALIZE, PROCESSING_QUEUE, processingJobId, type JobName, type ProcessingJobData } from './processing.jobs';
 import { STEPS, type ProcessingStarter } from './processing.port';
@@ -22,18 +21,17 @@ export class ProcessingQueue implements ProcessingStarter {
   private readonly connection: Redis;
 
   constructor(
-    redisUrl: string,
+    redis: RedisConnections,
     private readonly prefix: string,
     // the run number lives in the media database; job ids include it
     private readonly dataSource: DataSource,
     private readonly options: ProcessingQueueOptions = {},
   ) {
-    // fail fast: a start that cannot reach Redis fails its caller instead of hanging
-    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+    // a producer, not a blocking reader: a start that cannot reach Redis fails its caller instead of hanging
+    this.connection = redis.open('command', 'processing-queue');
     this.flows = new FlowProducer({ connection: this.connection, prefix });
-    // the connection retries on its own; readiness reports it and start() fails with its own error
-    this.flows.on('error', () => undefined);
-    this.connection.on('error', () => undefined);
+    // BullMQ re-emits its connection's errors: counted and rate-limited with them
+    this.flows.on('error', (error) => reportRedisError('media:processing-queue', error));
   }
 
   async start(assetId: string): Promise<void> {
@@ -76,7 +74,7 @@ export class ProcessingQueue implements ProcessingStarter {
   }
 
   async close(): Promise<void> {
+    // the connection is closed by its owner, after this
     await this.flows.close();
-    await this.connection.quit().catch(() => undefined);
   }
 }

@@ -1,6 +1,6 @@
 import { eventually, TEST_REDIS_URL } from '@wavegraph/testkit';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
-import Redis from 'ioredis';
+import { connectRedis, type Redis } from '@wavegraph/kit';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,13 +28,13 @@ describe('media processing', () => {
   beforeAll(async () => {
     h = await processingHarness();
     dir = await mkdtemp(path.join(tmpdir(), 'wavegraph-media-fixtures-'));
-    subscriber = new Redis(TEST_REDIS_URL);
+    subscriber = connectRedis(TEST_REDIS_URL, 'subscriber', { name: 'processing-spec:subscriber' });
     subscriber.on('pmessage', (_pattern, _channel, raw: string) => {
       const message = JSON.parse(raw) as ProgressMessage;
       progress.set(message.assetId, [...(progress.get(message.assetId) ?? []), message]);
     });
     await subscriber.psubscribe(progressChannel(h.prefix, '*'));
-    jobsConnection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    jobsConnection = connectRedis(TEST_REDIS_URL, 'blocking', { name: 'processing-spec:jobs' });
     jobs = new Queue(PROCESSING_QUEUE, { connection: jobsConnection, prefix: h.prefix });
     worker = await h.startWorker();
   }, 60_000);
@@ -261,7 +261,7 @@ describe('media processing', () => {
   it('records a failure that never reached the processor (a job that kept killing its workers)', async () => {
     await worker.worker.pause();
     // stands in for BullMQ's stalled-job check giving up on a job: it fails without our processor running
-    const rogueConnection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    const rogueConnection = connectRedis(TEST_REDIS_URL, 'blocking', { name: 'processing-spec:rogue' });
     const rogue = new Worker(PROCESSING_QUEUE, async () => Promise.reject(new UnrecoverableError('job stalled more than allowable limit')), { connection: rogueConnection, prefix: h.prefix });
     try {
       const id = await h.createAsset(await quietSine(dir, 3));

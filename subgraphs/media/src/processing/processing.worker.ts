@@ -1,7 +1,6 @@
-import { createLogger, openDatabase, workerHealthChecks, type HealthCheck, type Logger } from '@wavegraph/kit';
+import { createLogger, createRedisConnections, openDatabase, reportRedisError, workerHealthChecks, type HealthCheck, type Logger } from '@wavegraph/kit';
 import { instrumentQueue, type Registry } from '@wavegraph/metrics';
 import { Queue, QueueEvents, Worker } from 'bullmq';
-import Redis from 'ioredis';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { PROCESSING_QUEUE, parseProcessingJobId, type JobName } from './processing.jobs';
@@ -52,7 +51,10 @@ export async function startMediaWorker(options: MediaWorkerOptions): Promise<Med
     : (await openDatabase({ url: options.databaseUrl, entities: [], migrations: [], logger: log, poolSize: 2 })).dataSource;
   const dataSource = options.dataSource ?? (owned as DataSource);
 
-  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  // the worker owns its process's Redis connections and closes them after its BullMQ parts
+  const redis = createRedisConnections(options.redisUrl, { owner: 'media-worker', log });
+  // BullMQ's workers block on their connection and require maxRetriesPerRequest: null
+  const connection = redis.open('blocking', 'processing-worker');
   const worker = new Worker(PROCESSING_QUEUE, PROCESSOR_FILE, {
     connection,
     prefix: options.prefix,
@@ -66,17 +68,16 @@ export async function startMediaWorker(options: MediaWorkerOptions): Promise<Med
     },
   });
   worker.on('failed', (job, error) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'processing job failed'));
-  worker.on('error', (error) => log.error({ err: error }, 'processing worker error'));
+  worker.on('error', (error) => reportRedisError('media-worker:processing-worker', error, log));
 
   // The processor records a final failure itself. A job that failed without running its
   // processor (it stalled too often) is recorded here; for other failures this is a no-op.
-  const eventsConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const eventsConnection = redis.open('blocking', 'processing-events');
   // QueueEvents blocks its connection reading the stream, so telling subscribers needs another;
   // a live update held until Redis returns would be stale, hence one retry at most
-  const publisher = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
-  publisher.on('error', (error) => log.warn({ err: error }, 'progress publisher error'));
+  const publisher = redis.open('command', 'progress-publisher');
   const events = new QueueEvents(PROCESSING_QUEUE, { connection: eventsConnection, prefix: options.prefix });
-  events.on('error', (error) => log.error({ err: error }, 'processing events error'));
+  events.on('error', (error) => reportRedisError('media-worker:processing-events', error, log));
   events.on('failed', ({ jobId, failedReason }) => {
     const id = parseProcessingJobId(jobId);
     // a parent failing because its child failed says nothing new: the child's event carries the cause
@@ -91,9 +92,10 @@ export async function startMediaWorker(options: MediaWorkerOptions): Promise<Med
     );
   });
   await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
-  const health = workerHealthChecks({ name: 'media-worker', redisUrl: options.redisUrl, dataSource, worker });
-  // job counts are read on the worker's own (non-blocking) connection; each step is a job of its own name
-  const queue = options.metrics && new Queue(PROCESSING_QUEUE, { connection, prefix: options.prefix });
+  const health = workerHealthChecks({ redis, dataSource, worker });
+  // job counts are read on a command connection of their own (the worker's blocks); each step is a job of its own name
+  const queue = options.metrics && new Queue(PROCESSING_QUEUE, { connection: redis.open('command', 'processing-counts'), prefix: options.prefix });
+  queue?.on('error', (error) => reportRedisError('media-worker:processing-counts', error, log));
   const stopMetrics = options.metrics && queue && instrumentQueue(options.metrics, PROCESSING_QUEUE, worker, () => queue.getJobCounts());
 
   let closing: Promise<void> | undefined;
@@ -105,11 +107,9 @@ export async function startMediaWorker(options: MediaWorkerOptions): Promise<Med
         await worker.close();
         stopMetrics?.();
         await queue?.close();
-        health.close();
         await events.close();
-        // quit waits for a pending publish; a publisher that is not connected has nothing to wait for
-        const closePublisher = publisher.status === 'ready' ? publisher.quit() : Promise.resolve(publisher.disconnect());
-        await Promise.all([connection.quit(), eventsConnection.quit(), closePublisher]).catch(() => undefined);
+        // quit waits for a pending publish; a connection that is not ready is dropped
+        await redis.close();
         await owned?.destroy();
       })()),
   };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger } from '@wavegraph/kit';
+import { createLogger, createRedisConnections } from '@wavegraph/kit';
 import { dropRedisPrefix, freshRedisPrefix, TEST_REDIS_URL } from '@wavegraph/testkit';
 import { RedisLocker } from './redis.locker';
 
@@ -9,13 +9,15 @@ describe('RedisLocker', () => {
   // two lockers on one prefix: two media replicas
   let a: RedisLocker;
   let b: RedisLocker;
+  const redis = createRedisConnections(TEST_REDIS_URL, { owner: 'locker-spec', log });
   beforeAll(async () => {
-    a = await RedisLocker.start(TEST_REDIS_URL, prefix, log, { acquireTimeoutMs: 2000 });
-    b = await RedisLocker.start(TEST_REDIS_URL, prefix, log, { acquireTimeoutMs: 300 });
+    a = await RedisLocker.start(redis, prefix, log, { acquireTimeoutMs: 2000 });
+    b = await RedisLocker.start(redis, prefix, log, { acquireTimeoutMs: 300 });
   });
   afterAll(async () => {
     await a?.stop();
     await b?.stop();
+    await redis.close();
     await dropRedisPrefix(prefix);
   });
 
@@ -48,7 +50,7 @@ describe('RedisLocker', () => {
   });
 
   it('keeps a held lock alive past its TTL and frees a crashed holder after it', async () => {
-    const short = await RedisLocker.start(TEST_REDIS_URL, prefix, log, { ttlMs: 300, acquireTimeoutMs: 100 });
+    const short = await RedisLocker.start(redis, prefix, log, { ttlMs: 300, acquireTimeoutMs: 100 });
     try {
       const id = randomUUID();
       const held = short.newLock(id);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ERRORS, type Lock, type Locker, type RequestRelease } from '@tus/server';
-import type { Logger } from '@wavegraph/kit';
-import Redis from 'ioredis';
+import type { Logger, Redis, RedisConnections } from '@wavegraph/kit';
 
 export interface RedisLockerOptions {
   /** A held lock lives this long without renewal (a crashed holder frees it by then). */
@@ -40,10 +39,10 @@ export class RedisLocker implements Locker {
     subscriber.on('message', (_channel: string, id: string) => void this.holders.get(id)?.());
   }
 
-  static async start(redisUrl: string, prefix: string, log: Logger, options: RedisLockerOptions = {}): Promise<RedisLocker> {
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
-    const subscriber = new Redis(redisUrl);
-    for (const connection of [redis, subscriber]) connection.on('error', (error) => log.warn({ err: error }, 'upload lock connection error'));
+  /** Its two connections come from `connections`, whose owner closes them after `stop()`. */
+  static async start(connections: RedisConnections, prefix: string, log: Logger, options: RedisLockerOptions = {}): Promise<RedisLocker> {
+    const redis = connections.open('command', 'upload-lock');
+    const subscriber = connections.open('subscriber', 'upload-lock-releases');
     const locker = new RedisLocker(redis, subscriber, `${prefix}:media:upload-lock`, log, options);
     await subscriber.subscribe(locker.channel);
     return locker;
@@ -85,9 +84,10 @@ export class RedisLocker implements Locker {
     };
   }
 
+  /** Stops hearing release requests; its connections are closed by their owner after this. */
   async stop(): Promise<void> {
-    this.subscriber.disconnect();
-    this.redis.disconnect();
+    this.holders.clear();
+    if (this.subscriber.status === 'ready') await this.subscriber.unsubscribe(this.channel);
   }
 
   private async renew(key: string, token: string): Promise<void> {

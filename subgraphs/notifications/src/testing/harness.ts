@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@wavegraph/auth';
 import { appendEvent, type EventContract, type EventEnvelope } from '@wavegraph/events';
 import { consumed, startTestSubgraph, TEST_REDIS_URL, type SubgraphHarness } from '@wavegraph/testkit';
-import Redis from 'ioredis';
+import { connectRedis } from '@wavegraph/kit';
 import { notificationsModule } from '../notifications.module';
 import { NOTIFICATIONS_GROUP, NOTIFICATIONS_PRODUCERS, type NotificationsServices } from '../services';
 
@@ -16,7 +16,7 @@ export interface NotificationsHarness extends SubgraphHarness<NotificationsServi
 
 export async function startNotifications(): Promise<NotificationsHarness> {
   const h = await startTestSubgraph(notificationsModule);
-  const redis = new Redis(TEST_REDIS_URL);
+  const redis = connectRedis(TEST_REDIS_URL, 'command', { name: 'notifications-harness' });
   return {
     ...h,
     emit: (contract, aggregateId, payload, overrides = {}) => appendEvent(redis, h.redisPrefix, contract, aggregateId, payload, overrides),

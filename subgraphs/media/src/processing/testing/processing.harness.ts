@@ -1,4 +1,4 @@
-import { createLogger, openDatabase } from '@wavegraph/kit';
+import { createLogger, createRedisConnections, openDatabase } from '@wavegraph/kit';
 import { dropRedisPrefix, freshDatabase, freshRedisPrefix, TEST_REDIS_URL, type TestDatabase } from '@wavegraph/testkit';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -38,7 +38,9 @@ export async function processingHarness(queueOptions = { attempts: 3, backoffMs:
   const mediaDir = await mkdtemp(path.join(tmpdir(), 'wavegraph-media-test-'));
   const storageRoot = storageDir({ dataDir: mediaDir });
   const storage = new FilesystemStorage(storageRoot);
-  const queue = new ProcessingQueue(TEST_REDIS_URL, prefix, dataSource, queueOptions);
+  // the harness owns the queue's connection, as the subgraph does: closed after the queue
+  const redis = createRedisConnections(TEST_REDIS_URL, { owner: 'processing-harness' });
+  const queue = new ProcessingQueue(redis, prefix, dataSource, queueOptions);
   const workers: MediaWorker[] = [];
   const env = {
     MEDIA_DATABASE_URL: database.url,
@@ -85,6 +87,7 @@ export async function processingHarness(queueOptions = { attempts: 3, backoffMs:
     async stop() {
       await Promise.all(workers.map((worker) => worker.close()));
       await queue.close();
+      await redis.close();
       await dataSource.destroy();
       await database.drop();
       await dropRedisPrefix(prefix);
