@@ -3,6 +3,7 @@ import { consumerGauges, eventCounters, outboxGauges } from './events';
 import { gatewayGauges, gatewayMetrics } from './gateway';
 import { graphqlMetrics } from './graphql';
 import { jobMetrics, queueGauges } from './queues';
+import { redisErrorMetrics } from './redis';
 import { createRegistry } from './registry';
 
 /** Registers every metric Wavegraph defines on a registry (what dashboards and alerts may name). */
@@ -15,6 +16,7 @@ export function registerEveryMetric(registry: Registry): void {
   eventCounters(registry);
   queueGauges(registry);
   jobMetrics(registry);
+  redisErrorMetrics(registry);
 }
 
 /** Every series name a Wavegraph process can expose, histogram and summary parts included. */

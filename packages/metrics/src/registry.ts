@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Registry, type Metric } from 'prom-client';
+import { redisErrorMetrics } from './redis';
 
 let processMetrics: Metric[] | undefined;
 
@@ -25,7 +26,11 @@ function nodeMetrics(): Metric[] {
 export function createRegistry(service: string, options: { processMetrics?: boolean } = {}): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
-  if (options.processMetrics ?? true) for (const metric of nodeMetrics()) registry.registerMetric(metric);
+  if (options.processMetrics ?? true) {
+    for (const metric of nodeMetrics()) registry.registerMetric(metric);
+    // the process's Redis connection errors, as the connection factory counts them
+    redisErrorMetrics(registry);
+  }
   return registry;
 }
 
