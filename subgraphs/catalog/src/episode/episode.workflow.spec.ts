@@ -89,7 +89,8 @@ describe('publishing workflow', () => {
     const queue = h.running.services.publishing.queue;
     const jobs = (await queue.getJobs(['delayed'])).filter((job) => job.data.episodeId === id);
     expect(jobs.map((job) => job.id)).toEqual([publishJobId(id, new Date(at))]);
-    expect(jobs[0].data).toEqual({ episodeId: id, publishAt: at });
+    // the job carries the request that scheduled it, for its span and log lines
+    expect(jobs[0].data).toEqual({ episodeId: id, publishAt: at, trace: { requestId: expect.any(String) } });
     expect(jobs[0].opts).toMatchObject({ attempts: expect.any(Number), backoff: { type: 'exponential' } });
     expect(jobs[0].opts.delay).toBeGreaterThan(3_500_000);
   });
