@@ -1,6 +1,6 @@
 import type { SubgraphPayload } from '../subgraph/exchange';
 import type { GatewayGraphQLResponse } from '../subgraph/types';
-import { EntityCache, type SendEntities } from './entity-cache';
+import { EntityCache, UNCACHEABLE_RECHECK_MS, type SendEntities } from './entity-cache';
 import { entryKeyOf, selectionOf, tagOfRepresentation } from './keys';
 import { MemoryTier } from './memory-tier';
 import { CACHE_POLICY, cachePolicyOf, type CachePolicy, type WithCachePolicy } from './policy';
@@ -262,5 +262,42 @@ describe('entity cache shared level', () => {
     const fresh = subgraph(answering(PUBLIC_60));
     await b.fetch('engagement', payloadOf(episode('1')), fresh.send);
     expect(fresh.sent).toEqual([['1']]);
+  });
+});
+
+describe('selections that cannot be shared', () => {
+  it('go straight to the subgraph after an answer without a shareable policy, and are looked up again later', async () => {
+    let now = 1_000_000;
+    const lookups: number[] = [];
+    const shared = { getMany: async (slots: unknown[]) => (lookups.push(slots.length), slots.map(() => null)), set: () => undefined, purge: async () => undefined } as unknown as RedisTier;
+    const cache = new EntityCache({ ...DEFAULT_ENTITY_CACHE, enabled: true }, shared, () => now);
+    cache.setFollowing(true);
+    let policy: CachePolicy | null = null;
+    const { sent, send } = subgraph((representations) => answering(policy)(representations));
+    await cache.fetch('engagement', payloadOf(episode('1')), send);
+    expect(lookups).toEqual([1]);
+    // the same selection again: no lookup, the subgraph answers, nothing is stored
+    const second = await cache.fetch('engagement', payloadOf(episode('1'), episode('2')), send);
+    expect(lookups).toEqual([1]);
+    expect(entitiesOf(second)).toEqual([{ __typename: 'Episode', likeCount: 1 }, { __typename: 'Episode', likeCount: 2 }]);
+    expect(cache.stats.stored).toBe(0);
+    // once the recheck time passed, a subgraph that now sends hints is cached again
+    policy = PUBLIC_60;
+    now += UNCACHEABLE_RECHECK_MS + 1;
+    await cache.fetch('engagement', payloadOf(episode('1')), send);
+    expect(lookups).toEqual([1, 1]);
+    await cache.fetch('engagement', payloadOf(episode('1')), send);
+    expect(sent).toEqual([['1'], ['1', '2'], ['1']]);
+  });
+
+  it('are not remembered for a failure to reach the subgraph', async () => {
+    const cache = cacheOf();
+    let reachable = false;
+    const { sent, send } = subgraph((representations) => (reachable ? answering(PUBLIC_60)(representations) : { data: null, errors: [{ message: 'down' }] } as WithCachePolicy<GatewayGraphQLResponse>));
+    await cache.fetch('engagement', payloadOf(episode('1')), send);
+    reachable = true;
+    await cache.fetch('engagement', payloadOf(episode('1')), send);
+    await cache.fetch('engagement', payloadOf(episode('1')), send);
+    expect(sent).toEqual([['1'], ['1']]);
   });
 });

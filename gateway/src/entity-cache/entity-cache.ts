@@ -25,6 +25,17 @@ export interface EntityCacheStats {
   purged: number;
 }
 
+/**
+ * How long a selection whose last answer was not shareable (no hints, PRIVATE, maxAge 0) goes
+ * straight to its subgraph, without looking anything up: most selections of a subgraph without
+ * hints, or with a viewer's field in them, never can be cached, and a lookup in memory and Redis
+ * for each of their representations would cost more than the cache saves elsewhere. Skipping
+ * the cache is always correct; a subgraph that starts sending hints is cached again after this.
+ */
+export const UNCACHEABLE_RECHECK_MS = 30_000;
+/** Selections remembered as not shareable; past this the oldest is forgotten (and looked up again). */
+const MAX_UNCACHEABLE_SELECTIONS = 10_000;
+
 const entitiesOf = (response: GatewayGraphQLResponse): unknown[] | undefined => {
   const entities = (response.data as { _entities?: unknown } | null | undefined)?._entities;
   return Array.isArray(entities) ? entities : undefined;
@@ -52,6 +63,8 @@ export class EntityCache {
   private readonly purges: PurgeLog;
   /** Whether the event streams are being followed: while not, nothing is served or stored. */
   private following = false;
+  /** Selections whose last answer could not be shared, until when they skip the cache (see UNCACHEABLE_RECHECK_MS). */
+  private readonly uncacheable = new Map<string, number>();
 
   constructor(
     private readonly settings: EntityCacheSettings,
@@ -66,6 +79,11 @@ export class EntityCache {
     const representations = payload.variables?.representations;
     if (!Array.isArray(representations) || !this.following) return send(payload);
     const selection = selectionOf(subgraph, payload);
+    const skipUntil = this.uncacheable.get(selection);
+    if (skipUntil !== undefined) {
+      if (skipUntil > this.now()) return send(payload);
+      this.uncacheable.delete(selection);
+    }
     const slots = representations.map((representation): Slot | undefined => {
       const tag = tagOfRepresentation(representation);
       return tag ? { tag, key: entryKeyOf(selection, representation) } : undefined;
@@ -84,8 +102,13 @@ export class EntityCache {
     const whole = missing.length === representations.length;
     const sent = whole ? payload : { ...payload, variables: { ...payload.variables, representations: missing.map((index) => representations[index]) } };
     const response = await send(sent);
-    // stored before the response is handed on: the plan's execution merges into these objects
-    this.store(response, missing.map((index) => slots[index]), mark, fetchedAt);
+    if (!isShareable(response[CACHE_POLICY])) {
+      // an answer the subgraph gave (not a failure to reach it) that no one else may be given
+      if (entitiesOf(response)) this.rememberUncacheable(selection);
+    } else {
+      // stored before the response is handed on: the plan's execution merges into these objects
+      this.store(response, missing.map((index) => slots[index]), mark, fetchedAt);
+    }
     return whole ? response : mergeBack(response, found, missing);
   }
 
@@ -115,6 +138,11 @@ export class EntityCache {
       this.memory.clear();
     }
     this.following = following;
+  }
+
+  private rememberUncacheable(selection: string): void {
+    if (this.uncacheable.size >= MAX_UNCACHEABLE_SELECTIONS) this.uncacheable.delete(this.uncacheable.keys().next().value as string);
+    this.uncacheable.set(selection, this.now() + UNCACHEABLE_RECHECK_MS);
   }
 
   /** The cached JSON of each slot: memory first, then Redis (copied into memory for its remaining lifetime). */
