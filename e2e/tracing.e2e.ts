@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { subscribeOverWebSocket } from '@wavegraph/testkit';
 import { postGraphQL } from './support/graphql';
 import { startNpmStart, until, type NpmStart } from './support/npm-start';
 
@@ -193,6 +194,51 @@ describe('distributed tracing', () => {
     expect(spans.some((s) => s.name === 'ffprobe' && ancestors(s).includes(probe))).toBe(true);
     expect(spans.filter((s) => s.name === 'ffmpeg' && ancestors(s).includes(loudness)).length).toBeGreaterThanOrEqual(2);
   }, 150_000);
+
+  it('follows a subscription event through the gateway: its completion by the other subgraphs, their SQL, and the fan-out', async () => {
+    const { token, episodeId } = await creatorWithEpisode('streamer');
+    await call('mutation ($id: ID!) { publishEpisode(id: $id) { id } }', { id: episodeId }, token);
+    const live = subscribeOverWebSocket<{ commentAdded: { body: string; author: { handle: string }; episode: { title: string } } }>(
+      stack.gatewayUrl,
+      'subscription ($e: ID!) { commentAdded(episodeId: $e) { body author { handle } episode { title } } }',
+      { e: episodeId },
+    );
+    try {
+      // engagement accepts comments once it learned of the publication; the subscriber hears one of them
+      const received = await until(
+        'a comment to reach the subscriber',
+        async () => {
+          await postGraphQL(stack.gatewayUrl, 'mutation ($e: ID!, $b: String!) { postComment(episodeId: $e, body: $b) { id } }', { token, variables: { e: episodeId, b: 'traced live' } });
+          return live.results.length > 0 ? live.results : undefined;
+        },
+        30_000,
+      );
+      expect(received[0].data?.commentAdded).toEqual({ body: 'traced live', author: { handle: 'streamer' }, episode: { title: 'streamer live' } });
+      const event = await until(
+        "the gateway's event span and its fetches",
+        () => {
+          const found = receiver.spans.find((s) => s.service === 'gateway' && s.name === 'gateway.subscription.event');
+          return found && receiver.spans.some((s) => s.traceId === found.traceId && s.service === 'identity' && isSql(s)) ? found : undefined;
+        },
+        30_000,
+      );
+      const spans = receiver.spans.filter((s) => s.traceId === event.traceId);
+      const ancestors = tree(spans);
+      // a trace of its own, begun by the event
+      expect(event.parentSpanId).toBeUndefined();
+      expect(event.kind).toBe(CONSUMER);
+      expect(event.attributes['wavegraph.subscribers']).toBe(1);
+      // the author's handle and the episode's title are fetched from identity and catalog, under the event, with their SQL
+      for (const service of ['identity', 'catalog']) {
+        const server = spans.find((s) => s.service === service && s.kind === SERVER);
+        expect(server && ancestors(server)).toContain(event);
+        expect(spans.some((s) => s.service === service && isSql(s) && ancestors(s).includes(server!))).toBe(true);
+      }
+      expect(spans.find((s) => s.name === 'gateway.subscription.fanout')?.parentSpanId).toBe(event.spanId);
+    } finally {
+      await live.close();
+    }
+  }, 90_000);
 
   it('follows a publish from the client through the gateway, catalog and its SQL, the relay, and every consumer of the event', async () => {
     const { token, episodeId } = await creatorWithEpisode('tracer');

@@ -1,4 +1,5 @@
 import { BoundedQueue } from '@wavegraph/streams';
+import { inSpan, openSpan } from '@wavegraph/telemetry';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
 import type { EventCompleter, EventRequest } from './complete-event';
@@ -126,11 +127,16 @@ export class SharedSubscription {
     let final: ExecutionResult | undefined;
     try {
       for await (const event of this.events) {
-        const result = await this.options.completer.complete(event, this.options.request).catch((error: unknown): ExecutionResult => {
-          this.options.log.error({ err: error, subgraph: this.options.subgraph }, 'completing a subscription event failed');
-          return { errors: [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
+        // each event is a trace of its own: its completion (the other subgraphs' fetches) and its fan-out
+        await inSpan('gateway.subscription.event', { kind: 'consumer', root: true, attributes: { 'graphql.subgraph': this.options.subgraph, 'wavegraph.subscribers': this.members.size } }, async () => {
+          const result = await this.options.completer.complete(event, this.options.request).catch((error: unknown): ExecutionResult => {
+            this.options.log.error({ err: error, subgraph: this.options.subgraph }, 'completing a subscription event failed');
+            return { errors: [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
+          });
+          const fanOut = openSpan('gateway.subscription.fanout', { attributes: { 'wavegraph.subscribers': this.members.size } });
+          this.fanOut(result);
+          fanOut.end();
         });
-        this.fanOut(result);
       }
     } catch (error) {
       final = upstreamFailure(this.options.subgraph, error);

@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { tracing } from './start';
 
 const tracer = () => trace.getTracer('wavegraph');
@@ -21,7 +21,11 @@ export interface SpanOptions {
   attributes?: Attributes;
   /** The trace it continues, when it comes from another process (an event, a job). */
   parent?: { traceparent?: string; tracestate?: string };
+  /** Starts a trace of its own (work that no request of this process caused, like a subscription event). */
+  root?: boolean;
 }
+
+const parentOf = (options: SpanOptions): Context => (options.root ? ROOT_CONTEXT : options.parent ? contextFrom(options.parent) : context.active());
 
 const KINDS = { internal: SpanKind.INTERNAL, producer: SpanKind.PRODUCER, consumer: SpanKind.CONSUMER, client: SpanKind.CLIENT };
 
@@ -31,8 +35,7 @@ const KINDS = { internal: SpanKind.INTERNAL, producer: SpanKind.PRODUCER, consum
  */
 export function inSpan<T>(name: string, options: SpanOptions, fn: (span?: Span) => Promise<T>): Promise<T> {
   if (!tracing()) return fn();
-  const parent = options.parent ? contextFrom(options.parent) : context.active();
-  return tracer().startActiveSpan(name, { kind: KINDS[options.kind ?? 'internal'], attributes: options.attributes }, parent, async (span) => {
+  return tracer().startActiveSpan(name, { kind: KINDS[options.kind ?? 'internal'], attributes: options.attributes }, parentOf(options), async (span) => {
     try {
       return await fn(span);
     } catch (error) {
@@ -63,8 +66,7 @@ const NO_SPAN: OpenSpan = { setAttribute: () => undefined, end: () => undefined 
 /** Begins a span (a child of `options.parent`, or of the span running now); with tracing off, a no-op. */
 export function openSpan(name: string, options: SpanOptions = {}): OpenSpan {
   if (!tracing()) return NO_SPAN;
-  const parent = options.parent ? contextFrom(options.parent) : context.active();
-  const span = tracer().startSpan(name, { kind: KINDS[options.kind ?? 'internal'], attributes: options.attributes }, parent);
+  const span = tracer().startSpan(name, { kind: KINDS[options.kind ?? 'internal'], attributes: options.attributes }, parentOf(options));
   return {
     setAttribute: (key, value) => span.setAttribute(key, value),
     end: (error) => {
