@@ -1,18 +1,12 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
+import { logLines } from '@wavegraph/testkit';
 import pino from 'pino';
 import type { AccessRecord, GatewayContext } from '../context';
 import { accessLog, accessRecordOf } from './access-log';
 
 function captured() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { stream, lines } = logLines();
   // a production logger at warn: access lines are still written
   return { log: pino({ level: 'warn' }, stream), lines };
 }

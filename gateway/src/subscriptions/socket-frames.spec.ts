@@ -1,11 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { ExecutionResult } from 'graphql';
 import WebSocket, { WebSocketServer } from 'ws';
-import { createGatewayLogger } from '../server';
-import { SharedSubscription } from './shared-subscription';
 import { framesTo } from './socket-frames';
-import type { UpstreamEvent } from './upstream';
+import { sharedSubscriptionForSpec } from './testing/shared-subscription';
 
 interface Pair {
   server: WebSocket;
@@ -42,21 +39,8 @@ async function connectionPair(): Promise<Pair> {
 }
 
 function sharedSubscription() {
-  let upstream: { next(event: UpstreamEvent): void } | undefined;
-  const subscription = new SharedSubscription({
-    subgraph: 'engagement',
-    request: { query: 'subscription { x }', operationName: undefined, variables: {}, viewer: null, requestId: 'r' },
-    upstream: { query: 'subscription { x }', variables: {} },
-    completer: { complete: async (event) => event as ExecutionResult },
-    open: (_request, sink) => {
-      upstream = sink;
-      return () => undefined;
-    },
-    onClosed: () => undefined,
-    log: createGatewayLogger(),
-  });
-  subscription.start();
-  return { subscription, next: (n: number) => upstream?.next({ data: { n } }) };
+  const { subscription, upstream } = sharedSubscriptionForSpec();
+  return { subscription, next: (n: number) => upstream().next({ data: { n } }) };
 }
 
 /** Counts the writes (one syscall each) the socket makes, and the frames in them. */

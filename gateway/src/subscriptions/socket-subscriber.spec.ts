@@ -1,40 +1,11 @@
 import type { ExecutionResult } from 'graphql';
 import WebSocket from 'ws';
-import { createGatewayLogger } from '../server';
 import { PreparedEvent, textFrame } from './prepared-event';
-import { SharedSubscription } from './shared-subscription';
 import type { FrameSink } from './socket-subscriber';
+import { sharedSubscriptionForSpec } from './testing/shared-subscription';
 import type { UpstreamEvent } from './upstream';
 
-interface FakeUpstream {
-  next(event: UpstreamEvent): void;
-  error(error: unknown): void;
-}
-
-/** A shared subscription whose events complete as they are, counting how often a result is serialized. */
-function sharedSubscription() {
-  let upstream: FakeUpstream | undefined;
-  const serialized: ExecutionResult[] = [];
-  const stopped = jest.fn();
-  const subscription = new SharedSubscription({
-    subgraph: 'engagement',
-    request: { query: 'subscription { x }', operationName: undefined, variables: {}, viewer: null, requestId: 'r' },
-    upstream: { query: 'subscription { x }', variables: {} },
-    completer: { complete: async (event) => event as ExecutionResult },
-    open: (_request, sink) => {
-      upstream = sink;
-      return stopped;
-    },
-    onClosed: () => undefined,
-    serialize: (result) => {
-      serialized.push(result);
-      return JSON.stringify(result);
-    },
-    log: createGatewayLogger(),
-  });
-  subscription.start();
-  return { subscription, upstream: () => upstream as FakeUpstream, serialized, stopped };
-}
+const sharedSubscription = sharedSubscriptionForSpec;
 
 /**
  * A client's socket: records every frame. A fast one takes each frame at once; a slow one keeps

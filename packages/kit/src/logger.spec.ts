@@ -1,19 +1,13 @@
-import { Writable } from 'node:stream';
+import { logLines } from '@wavegraph/testkit';
 import { createLogger } from './logger';
 import { runWithTrace, traceIdOf } from './trace';
 
 /** A logger whose lines are kept, parsed. */
 function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { stream, lines } = logLines();
   const previous = process.env.LOG_LEVEL;
   process.env.LOG_LEVEL = 'info';
-  const log = createLogger('spec', destination);
+  const log = createLogger('spec', stream);
   process.env.LOG_LEVEL = previous;
   return { log, lines };
 }

@@ -12,3 +12,4 @@ export * from './tus';
 export * from './consumed';
 export * from './worker-process';
 export * from './worker-health.scenario';
+export * from './log-lines';
