@@ -194,7 +194,12 @@ describe('media processing', () => {
     expect(failed.failure_reason).toMatch(/ENOENT|no such file/);
     expect(failed.failure_reason).not.toContain(h.mediaDir);
     expect((await stepStates(h.dataSource, id)).probe).toMatchObject({ status: 'FAILED', attempts: 3 });
-    const job = await jobs.getJob(processingJobId(id, 0, 'probe'));
+    // the runner records the failure before BullMQ marks its last attempt: wait for BullMQ's side too
+    const job = await eventually(async () => {
+      const found = await jobs.getJob(processingJobId(id, 0, 'probe'));
+      expect(await found?.getState()).toBe('failed');
+      return found;
+    });
     expect(job?.attemptsMade).toBe(3);
 
     await h.storage.putFile(sourceKey(id), await quietSine(dir, 8));
