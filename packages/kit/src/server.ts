@@ -199,12 +199,14 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
   log.info({ url }, `${module.name} subgraph ready`);
 
   let stopping: Promise<void> | undefined;
+  // how long a stop waits for ended subscriptions to tell their subscribers why, before closing the sockets
+  const SUBSCRIPTIONS_SETTLE_MS = 1_000;
   const stop = () => {
     stopping ??= (async () => {
       // open subscriptions end first: their sockets would otherwise hold the HTTP drain
       // subscribers hear why their subscription ends, then the sockets close
       pubSub.interrupt();
-      await new Promise((resolve) => setImmediate(resolve));
+      await subscriptions.settled(SUBSCRIPTIONS_SETTLE_MS);
       await subscriptions.close();
       await apollo.stop();
       await module.stopServices?.(services);

@@ -20,9 +20,17 @@ export interface SubscriptionServerOptions<S> {
 }
 
 export interface SubscriptionServer {
+  /**
+   * Resolves once no connection has a subscription running (each ended subscription's last
+   * message, an `error` or `complete`, has been sent), or after `timeoutMs`.
+   */
+  settled(timeoutMs: number): Promise<void>;
   /** Closes every socket (1001 Going away), which ends their subscriptions, then the server. */
   close(): Promise<void>;
 }
+
+/** How often settled() looks whether the ended subscriptions have said their last word. */
+const SETTLE_POLL_MS = 5;
 
 interface Verified {
   viewer: Viewer | null;
@@ -56,6 +64,8 @@ function refused(reason: string): readonly GraphQLError[] {
 export function serveSubscriptions<S>(httpServer: Server, options: SubscriptionServerOptions<S>): SubscriptionServer {
   const wss = new WebSocketServer({ server: httpServer, path: options.path });
   const verified = new WeakMap<object, Verified>();
+  /** The open connections' contexts: graphql-ws keeps each running subscription in `subscriptions`. */
+  const open = new Set<{ subscriptions: Record<string, unknown> }>();
   const mask = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
 
   const server = useServer(
@@ -72,7 +82,11 @@ export function serveSubscriptions<S>(httpServer: Server, options: SubscriptionS
           return false;
         }
         verified.set(ctx, { viewer: verdict.viewer, encodedViewer: headers[ENVELOPE_HEADERS.viewer] ?? '', requestId: verdict.requestId });
+        open.add(ctx as unknown as { subscriptions: Record<string, unknown> });
         return true;
+      },
+      onClose: (ctx) => {
+        open.delete(ctx as unknown as { subscriptions: Record<string, unknown> });
       },
       onSubscribe: async (ctx, _id, payload) => {
         const caller = verified.get(ctx);
@@ -98,7 +112,12 @@ export function serveSubscriptions<S>(httpServer: Server, options: SubscriptionS
     },
     wss,
   );
+  const running = () => [...open].some((ctx) => Object.keys(ctx.subscriptions).length > 0);
   return {
+    settled: async (timeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      while (running() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    },
     close: async () => {
       await server.dispose();
     },
