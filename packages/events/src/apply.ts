@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventContract } from './contract';
-import type { EventEnvelope } from './envelope';
+import { producerOfType, type EventEnvelope } from './envelope';
+import { markSeen } from './positions';
 
 /**
  * What a consuming context does with one event type; runs inside the inbox transaction.
@@ -48,6 +49,8 @@ export async function applyInTransaction(
   event: EventEnvelope,
   handlers: readonly EventHandler[],
 ): Promise<boolean> {
+  // seen, whether applied now or before: the consumer's watermark moves over it
+  if (event.seq !== undefined) await markSeen(tx, consumer, [{ producer: producerOfType(event.type), seq: event.seq }]);
   const inserted: unknown[] = await tx.query(
     'INSERT INTO inbox (consumer, event_id, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id',
     [consumer, event.id, `${event.type}@${event.version}`],

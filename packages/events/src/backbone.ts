@@ -1,9 +1,11 @@
-import type { Logger, Redis, RedisConnections } from '@wavegraph/kit';
+import { gatewaySecret, type EventLogEndpoint, type Logger, type Redis, type RedisConnections } from '@wavegraph/kit';
 import type { Registry } from '@wavegraph/metrics';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { EventHandler } from './apply';
 import { EventConsumer, type ConsumerOptions } from './consumer';
 import type { Producer } from './contract';
+import { EVENT_LOG_PATH, serveLog } from './log';
+import { ProducerLogs } from './log-client';
 import { OutboxRelay, type RelayOptions } from './relay';
 
 export interface BackboneOptions {
@@ -21,6 +23,10 @@ export interface BackboneOptions {
   consumer?: Partial<ConsumerOptions>;
   /** The subgraph's registry: outbox backlog, relayed events, consumer lag and dead letters. */
   metrics?: Registry;
+  /** The key internal requests (reading a producer's log) are signed with. Default: WAVEGRAPH_GATEWAY_SECRET's. */
+  secret?: string;
+  /** Fixed addresses of producers' logs (otherwise EVENTS_LOG_<PRODUCER>_URL, otherwise what they advertise). */
+  logUrls?: Partial<Record<Producer, string>>;
 }
 
 /**
@@ -33,20 +39,29 @@ export class EventBackbone {
   readonly consumer: EventConsumer | undefined;
   private readonly redis: Redis;
   private stopping: Promise<void> | undefined;
+  /** This producer's log, as the kit serves it (undefined for a context that only consumes). */
+  readonly log: EventLogEndpoint | undefined;
+  /** The logs of the producers it consumes (recovery and rebuilds read them). */
+  readonly logs: ProducerLogs | undefined;
 
   private constructor(
     private readonly pool: DataSource,
     options: BackboneOptions,
   ) {
     const { redis, prefix, log, metrics } = options;
+    const secret = options.secret ?? gatewaySecret();
+    // readiness and log lookups; answers at once instead of queueing while Redis is away
+    this.redis = redis.open('failFast', 'events:ready', { lazyConnect: true });
     if (options.produces) {
-      this.relay = new OutboxRelay({ dataSource: pool, redis, prefix, log, producer: options.produces, metrics, ...options.relay });
+      const relay = new OutboxRelay({ dataSource: pool, redis, prefix, log, producer: options.produces, metrics, ...options.relay });
+      this.relay = relay;
+      this.log = { path: EVENT_LOG_PATH, handle: serveLog({ dataSource: pool, producer: options.produces, secret }), listening: (url) => relay.advertise(url) };
     }
     if (options.consumes) {
-      this.consumer = new EventConsumer({ dataSource: pool, redis, prefix, log, metrics, ...options.consumes, ...options.consumer });
+      const logs = new ProducerLogs({ redis: this.redis, prefix, secret, urls: options.logUrls });
+      this.logs = logs;
+      this.consumer = new EventConsumer({ dataSource: pool, redis, prefix, log, metrics, logs, ...options.consumes, ...options.consumer });
     }
-    // readiness only; answers at once instead of queueing while Redis is away
-    this.redis = redis.open('failFast', 'events:ready', { lazyConnect: true });
   }
 
   static async start(options: BackboneOptions): Promise<EventBackbone> {
@@ -58,9 +73,12 @@ export class EventBackbone {
     return backbone;
   }
 
-  async ping(): Promise<void> {
+  /** Readiness: Redis answers; notes which producers' events are being recovered from their logs. */
+  async ping(): Promise<void | string> {
     if (this.redis.status === 'wait' || this.redis.status === 'end') await this.redis.connect();
     await this.redis.ping();
+    const behind = this.consumer?.recovery?.behind() ?? [];
+    if (behind.length) return `recovering from the producers' logs: ${behind.map((b) => `${b.missing} ${b.producer} event(s)`).join(', ')}`;
   }
 
   /** Lets the current relay round and handler finish, then closes its pool (its owner closes the Redis connections); safe to call twice. */

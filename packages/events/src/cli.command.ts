@@ -1,13 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { listDeadLetters, replayDeadLetters } from './dead-letters';
-import { PRODUCERS } from './contract';
-import { streamOf } from './streams';
+import { PRODUCERS, type Producer } from './contract';
+import type { RecoveryRound } from './recovery';
+import { recoverRequestKey, streamOf } from './streams';
 
 export const USAGE = `usage:
   wavegraph-events dead-letters <group> [--limit N]   list a consuming context's dead letters
   wavegraph-events replay <group> --all               send all of them back to that context
   wavegraph-events replay <group> <id> [<id> ...]     send the given ones back
   wavegraph-events streams                            stream lengths and each group's backlog
+  wavegraph-events recover <group> [--from <producer>=<seq> ...] [--wait <seconds>]
+                                                      compare the context with the producers' logs now and
+                                                      apply what its transport lost (from <seq> on: read
+                                                      again from there; what was applied is skipped)
 `;
 
 export interface CliIo {
@@ -37,6 +43,7 @@ export async function runEventsCli(args: string[], { redis, prefix, out }: CliIo
     out(`${replayed.length} dead letter(s) sent back to ${group}`);
     return replayed.length || rest.includes('--all') ? 0 : 1;
   }
+  if (command === 'recover' && group) return recover(group, rest, { redis, prefix, out });
   if (command === 'streams') {
     for (const producer of PRODUCERS) {
       const stream = streamOf(prefix, producer);
@@ -53,4 +60,39 @@ export async function runEventsCli(args: string[], { redis, prefix, out }: CliIo
   }
   out(USAGE);
   return 2;
+}
+
+function optionValues(args: string[], name: string): string[] {
+  return args.flatMap((arg, i) => (arg === name && args[i + 1] !== undefined ? [args[i + 1]] : []));
+}
+
+/** Leaves the request for the group's consumers (any replica takes it) and waits for its answer. */
+async function recover(group: string, args: string[], { redis, prefix, out }: CliIo): Promise<number> {
+  const from: Partial<Record<Producer, number>> = {};
+  for (const spec of optionValues(args, '--from')) {
+    const [producer, seq] = spec.split('=');
+    if (!PRODUCERS.includes(producer as Producer) || !/^\d+$/.test(seq ?? '')) throw new Error(`--from takes <producer>=<seq> with a producer among ${PRODUCERS.join(', ')}`);
+    from[producer as Producer] = Number(seq);
+  }
+  const [waitText = '30'] = optionValues(args, '--wait');
+  const waitSeconds = Number(waitText);
+  if (!(waitSeconds > 0)) throw new Error('--wait takes a number of seconds');
+  const id = randomUUID();
+  const key = recoverRequestKey(prefix, group);
+  await redis.set(key, JSON.stringify({ id, from }), 'EX', Math.ceil(waitSeconds) + 60);
+  const deadline = Date.now() + waitSeconds * 1000;
+  while (Date.now() < deadline) {
+    const done = await redis.get(`${key}:done:${id}`);
+    if (done) {
+      for (const p of (JSON.parse(done) as RecoveryRound).producers) {
+        const lost = p.unrecoverable ? `, ${p.unrecoverable} older than the log keeps (lost)` : '';
+        out(`${p.producer}: ${p.recovered} applied from the log, seen through ${p.watermark} of ${p.head}${lost}${p.error ? `; log unreadable: ${p.error}` : ''}`);
+      }
+      return 0;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await redis.del(key);
+  out(`no consumer of ${group} answered within ${waitSeconds} s (is it running?)`);
+  return 1;
 }

@@ -7,8 +7,12 @@ import type { DataSource } from 'typeorm';
 import { applyOnce, handlersByType, type EventHandler } from './apply';
 import { Sleeper } from './backoff';
 import type { Producer } from './contract';
-import { decodeEnvelope, fieldsToRecord, PoisonMessage, type EventEnvelope } from './envelope';
-import { deadLetterStreamOf, retryStreamOf, streamOf } from './streams';
+import { decodeEnvelope, encodeEnvelope, fieldsToRecord, PoisonMessage, TYPE_FIELD, type EventEnvelope } from './envelope';
+import type { ProducerLogs } from './log-client';
+import { markSeen, type SeenPosition } from './positions';
+import { LogRecovery, type RecoveryOptions } from './recovery';
+import { deadLetterStreamOf, recoverRequestKey, retryStreamOf, streamOf } from './streams';
+import { trimAcknowledged } from './trim';
 
 export interface ConsumerOptions {
   dataSource: DataSource;
@@ -35,7 +39,39 @@ export interface ConsumerOptions {
   afterApply?: (events: EventEnvelope[]) => void | Promise<void>;
   /** Where the group's lag, pending messages, dead letters and outcomes are reported. */
   metrics?: Registry;
+  /**
+   * The producers' durable logs: when given, the consumer compares what it has seen with them
+   * and applies what its transport lost (see LogRecovery).
+   */
+  logs?: ProducerLogs;
+  /** How often it compares with the producers' logs. Default 5 s. */
+  recoverEveryMs?: number;
+  /** Grace periods of the comparison (see RecoveryOptions). */
+  recovery?: Partial<Pick<RecoveryOptions, 'gapGraceMs' | 'tailGraceMs' | 'maxPerRound'>>;
+  /** How long applied event ids stay in the inbox (no log keeps an event longer). Default 8 days. */
+  inboxRetentionMs?: number;
+  /** How long acknowledged entries of the group's retry stream stay. Default 15 minutes. */
+  streamRetentionMs?: number;
+  /** How often the inbox is pruned, the retry stream trimmed and dead consumers removed. Default 30 s. */
+  maintainEveryMs?: number;
+  /**
+   * A consumer of the group idle this long with nothing pending is gone and leaves the group.
+   * Default: the largest of a minute, 10 × blockMs and 2 × reclaimIdleMs.
+   */
+  deadConsumerIdleMs?: number;
 }
+
+/** The defaults of ConsumerOptions, resolved once. */
+export const CONSUMER_DEFAULTS = {
+  maxDeliveries: 5,
+  reclaimIdleMs: 30_000,
+  blockMs: 2_000,
+  batchSize: 50,
+  recoverEveryMs: 5_000,
+  inboxRetentionMs: 8 * 24 * 3600_000,
+  streamRetentionMs: 15 * 60_000,
+  maintainEveryMs: 30_000,
+} as const;
 
 type Outcome = 'applied' | 'duplicate' | 'skipped' | 'failed' | 'dead_lettered';
 const OUTCOMES: readonly Outcome[] = ['applied', 'duplicate', 'skipped', 'failed', 'dead_lettered'];
@@ -53,6 +89,11 @@ function groupInfo(reply: unknown, group: string): { pending: number; lag: numbe
 }
 
 type Entry = [id: string, fields: string[]];
+
+/** The log position an entry carries beside its type (entries written by tools have none). */
+function seenOf(type: string, seq: string | undefined): SeenPosition | null {
+  return seq && /^[1-9][0-9]*$/.test(seq) ? { producer: type.slice(0, type.indexOf('.')), seq: Number(seq) } : null;
+}
 type StreamReply = [stream: string, entries: Entry[]][];
 
 /** Connection-level failures (database down or restarting), as opposed to a handler's own error. */
@@ -82,6 +123,11 @@ export class EventConsumer {
   private readonly errorsKey: string;
   private readonly readPause = new Sleeper();
   private readonly reclaimPause = new Sleeper();
+  private readonly recoverPause = new Sleeper();
+  private readonly maintainPause = new Sleeper();
+  /** Compares with the producers' logs (when the consumer was given them). */
+  readonly recovery: LogRecovery | undefined;
+  private readonly recovered: ((producer: string) => { inc(value: number): void }) | undefined;
   private running = false;
   private loops: Promise<void>[] = [];
   private readonly outcomes: Record<Outcome, { inc(): void }> | undefined;
@@ -95,6 +141,20 @@ export class EventConsumer {
     this.handledTypes = new Set([...this.handlers.values()].flat().map((h) => h.contract.type));
     this.streams = [...options.producers.map((p) => streamOf(options.prefix, p)), retryStreamOf(options.prefix, options.group)];
     this.errorsKey = `${options.prefix}:events:errors:${options.group}`;
+    if (options.logs) {
+      this.recovery = new LogRecovery({
+        dataSource: options.dataSource, group: options.group, producers: options.producers, handlers: this.handlers, handledTypes: this.handledTypes,
+        logs: options.logs, log: options.log, afterApply: options.afterApply, ...options.recovery,
+        deadLetter: (event, reason) => this.deadLetterFromLog(event, reason),
+        drained: async (producer) => {
+          const info = groupInfo(await this.redis.xinfo('GROUPS', streamOf(options.prefix, producer)), options.group);
+          return info !== undefined && info.lag === 0 && info.pending === 0;
+        },
+      });
+    }
+    const counters = options.metrics && eventCounters(options.metrics);
+    this.recovered = counters && ((producer) => counters.recovered.labels(options.group, producer));
+    for (const producer of options.logs ? options.producers : []) this.recovered?.(producer).inc(0);
     const handled = options.metrics && eventCounters(options.metrics).handled;
     // every outcome shown at 0 from the start, so rate() and alerts see the series before the first event
     this.outcomes = handled && (Object.fromEntries(OUTCOMES.map((outcome) => {
@@ -116,7 +176,9 @@ export class EventConsumer {
         }),
       );
       const dead = await this.redis.xlen(deadLetterStreamOf(this.options.prefix, group));
-      return [...samples.flat(), { labels: { group }, values: { deadLetters: dead } }];
+      // what the last comparison with each producer's log found missing (0: caught up)
+      const behind = (this.recovery?.lastRound?.producers ?? []).map((p) => ({ labels: { group, producer: p.producer }, values: { missing: p.missing } }));
+      return [...samples.flat(), { labels: { group }, values: { deadLetters: dead } }, ...behind];
     });
   }
 
@@ -126,7 +188,7 @@ export class EventConsumer {
     await this.ensureGroups();
     this.running = true;
     this.unwatch = this.options.metrics && this.watchGroup(this.options.metrics);
-    this.loops = [this.readLoop(), this.reclaimLoop()];
+    this.loops = [this.readLoop(), this.reclaimLoop(), this.maintainLoop(), ...(this.recovery ? [this.recoverLoop()] : [])];
   }
 
   private stopping: Promise<void> | undefined;
@@ -141,6 +203,8 @@ export class EventConsumer {
     this.unwatch?.();
     this.readPause.stop();
     this.reclaimPause.stop();
+    this.recoverPause.stop();
+    this.maintainPause.stop();
     // a blocked XREADGROUP returns when its connection closes
     this.reader.disconnect();
     await Promise.allSettled(this.loops);
@@ -157,10 +221,102 @@ export class EventConsumer {
     }
   }
 
-  /** A Redis that came back without our groups (no persistence) gets them again. */
+  /**
+   * A Redis that came back without our groups (no persistence, a failover to a lagging replica)
+   * gets them again, and what it lost is applied from the producers' logs before reading on,
+   * so the events of one aggregate are applied in their order.
+   */
   private async recoverGroups(error: unknown): Promise<void> {
     if (!String((error as Error).message).includes('NOGROUP')) return;
+    this.options.log.warn({ group: this.options.group }, 'the transport lost this group: recreating it and reading what it lost from the producers\' logs');
     await this.ensureGroups().catch(() => undefined);
+    await this.recoverNow({ graceMs: 0 });
+  }
+
+  /** Compares with the producers' logs now and applies what is missing; reports what it did. */
+  async recoverNow(overrides: { graceMs?: number } = {}): Promise<void> {
+    if (!this.recovery) return;
+    const round = await this.recovery.check(overrides);
+    for (const p of round.producers) if (p.recovered) this.recovered?.(p.producer).inc(p.recovered);
+  }
+
+  private async recoverLoop(): Promise<void> {
+    const every = this.options.recoverEveryMs ?? CONSUMER_DEFAULTS.recoverEveryMs;
+    while (this.running) {
+      await this.recoverPause.sleep(every);
+      if (!this.running) return;
+      try {
+        await this.operatorRequest();
+        await this.recoverNow();
+      } catch (error) {
+        this.options.log.error({ err: error, group: this.options.group }, 'comparing with the producers\' logs failed');
+      }
+    }
+  }
+
+  /**
+   * `wavegraph-events recover <group>` leaves a request in Redis: read again from the given
+   * numbers (or only what is missing), without waiting out the grace periods, and say what was done.
+   */
+  private async operatorRequest(): Promise<void> {
+    const key = recoverRequestKey(this.options.prefix, this.options.group);
+    const raw = await this.redis.getdel(key);
+    if (!raw) return;
+    const request = JSON.parse(raw) as { id: string; from?: Partial<Record<Producer, number>> };
+    for (const [producer, from] of Object.entries(request.from ?? {})) {
+      if (this.options.producers.includes(producer as Producer) && typeof from === 'number') await this.recovery?.rewind(producer as Producer, from);
+    }
+    const round = await this.recovery!.check({ graceMs: 0 });
+    for (const p of round.producers) if (p.recovered) this.recovered?.(p.producer).inc(p.recovered);
+    await this.redis.set(`${key}:done:${request.id}`, JSON.stringify(round), 'EX', 600);
+  }
+
+  /** Inbox rows past their retention go; so do the group's acknowledged retries and consumers that died. */
+  async maintainOnce(): Promise<{ pruned: number; trimmed: number; removedConsumers: string[] }> {
+    const retention = this.options.inboxRetentionMs ?? CONSUMER_DEFAULTS.inboxRetentionMs;
+    const result = (await this.options.dataSource.query(
+      `DELETE FROM inbox WHERE (consumer, event_id) IN (
+         SELECT consumer, event_id FROM inbox WHERE consumer = $1 AND processed_at < now() - make_interval(secs => $2::float8 / 1000) LIMIT 10000)`,
+      [this.options.group, retention],
+    )) as [unknown, number];
+    const retry = retryStreamOf(this.options.prefix, this.options.group);
+    const trimmed = await trimAcknowledged(this.redis, retry, this.options.streamRetentionMs ?? CONSUMER_DEFAULTS.streamRetentionMs, Date.now(), [this.options.group]);
+    return { pruned: Number(result[1] ?? 0), trimmed, removedConsumers: await this.removeDeadConsumers() };
+  }
+
+  /**
+   * A consumer that has not read for a long while and holds nothing pending is gone (a replica
+   * that was killed or scaled away; its pending entries were claimed by the living): it leaves
+   * the group. A live one blocks on a read every `blockMs`, so its idle time stays small.
+   */
+  private async removeDeadConsumers(): Promise<string[]> {
+    const idleLimit = this.options.deadConsumerIdleMs ?? Math.max(60_000, 10 * (this.options.blockMs ?? CONSUMER_DEFAULTS.blockMs), 2 * (this.options.reclaimIdleMs ?? CONSUMER_DEFAULTS.reclaimIdleMs));
+    const removed: string[] = [];
+    for (const stream of this.streams) {
+      let consumers: unknown[][];
+      try {
+        consumers = (await this.redis.xinfo('CONSUMERS', stream, this.options.group)) as unknown[][];
+      } catch {
+        continue;
+      }
+      for (const info of consumers) {
+        const fields = fieldsToRecord(info.map(String));
+        if (fields.name === this.name || Number(fields.pending) > 0 || Number(fields.idle) < idleLimit) continue;
+        await this.redis.xgroup('DELCONSUMER', stream, this.options.group, fields.name);
+        removed.push(fields.name);
+      }
+    }
+    if (removed.length) this.options.log.info({ group: this.options.group, removed: [...new Set(removed)] }, 'consumers that stopped reading left the group');
+    return [...new Set(removed)];
+  }
+
+  private async maintainLoop(): Promise<void> {
+    const every = this.options.maintainEveryMs ?? CONSUMER_DEFAULTS.maintainEveryMs;
+    while (this.running) {
+      await this.maintainPause.sleep(every);
+      if (!this.running) return;
+      await this.maintainOnce().catch((error: unknown) => this.options.log.warn({ err: error, group: this.options.group }, 'pruning the inbox or the retry stream failed; will retry'));
+    }
   }
 
   /** Reads new messages once and handles them; returns how many it saw. */
@@ -223,30 +379,42 @@ export class EventConsumer {
 
   private async handleEntries(stream: string, entries: Entry[]): Promise<void> {
     const applied: EventEnvelope[] = [];
+    // entries of types this context does not consume: passed over together, seen and acknowledged at once
+    const passed: { id: string; seen: SeenPosition | null }[] = [];
     try {
       for (const [id, fields] of entries) {
         // what is not handled stays pending and is picked up after a restart
         if (!this.running) return;
-        const event = await this.handleEntry(stream, id, fields);
+        const record = fieldsToRecord(fields);
+        const type = TYPE_FIELD.exec(record.type ?? '') ? record.type.split('@')[0] : undefined;
+        if (type !== undefined && !this.handledTypes.has(type)) {
+          passed.push({ id, seen: seenOf(type, record.seq) });
+          continue;
+        }
+        const event = await this.handleEntry(stream, id, fields, type);
         if (event) applied.push(event);
       }
     } finally {
+      if (passed.length) await this.passOver(stream, passed);
       // whatever was committed is reported, even when a later entry stopped the batch
       if (applied.length) await this.options.afterApply?.(applied);
     }
+  }
+
+  private async passOver(stream: string, passed: { id: string; seen: SeenPosition | null }[]): Promise<void> {
+    await markSeen(this.options.dataSource, this.options.group, passed.flatMap((p) => (p.seen ? [p.seen] : [])));
+    await this.redis.xack(stream, this.options.group, ...passed.map((p) => p.id));
+    for (const _ of passed) this.outcomes?.skipped.inc();
   }
 
   private errorKey(id: string): string {
     return `${this.errorsKey}:${id}`;
   }
 
-  private async handleEntry(stream: string, id: string, fields: string[]): Promise<EventEnvelope | null> {
-    const typeAndVersion = fieldsToRecord(fields).type ?? '';
-    const type = typeAndVersion.split('@')[0];
-    // events of types this context does not consume are simply passed over
-    if (!this.handledTypes.has(type)) {
-      await this.redis.xack(stream, this.options.group, id);
-      this.outcomes?.skipped.inc();
+  private async handleEntry(stream: string, id: string, fields: string[], type: string | undefined): Promise<EventEnvelope | null> {
+    if (type === undefined) {
+      // no readable type: not an event any producer wrote; an operator looks at it
+      await this.deadLetter(stream, id, fields, `entry has no valid "type" field (got ${JSON.stringify(fieldsToRecord(fields).type ?? null)})`, 1);
       return null;
     }
     let applied: EventEnvelope | null = null;
@@ -286,6 +454,10 @@ export class EventConsumer {
   }
 
   private async deadLetter(stream: string, id: string, fields: string[], reason: string, deliveries: number): Promise<void> {
+    const record = fieldsToRecord(fields);
+    const seen = TYPE_FIELD.exec(record.type ?? '') ? seenOf(record.type.split('@')[0], record.seq) : null;
+    // seen: the comparison with the producer's log does not bring it back; the operator replays it
+    if (seen) await markSeen(this.options.dataSource, this.options.group, [seen]);
     await this.redis
       .multi()
       .xadd(deadLetterStreamOf(this.options.prefix, this.options.group), '*',
@@ -295,6 +467,15 @@ export class EventConsumer {
       .exec();
     this.outcomes?.dead_lettered.inc();
     this.options.log.error({ stream, id, group: this.options.group, reason }, 'event dead-lettered');
+  }
+
+  /** An event from a producer's log this context cannot read goes where the live consumer would put it. */
+  private async deadLetterFromLog(event: EventEnvelope, reason: string): Promise<void> {
+    const source = streamOf(this.options.prefix, event.type.split('.')[0]);
+    await this.redis.xadd(deadLetterStreamOf(this.options.prefix, this.options.group), '*',
+      'source', `${source} (log)`, 'sourceId', String(event.seq ?? ''), 'reason', reason, 'deliveries', '1', 'failedAt', new Date().toISOString(), ...encodeEnvelope(event));
+    this.outcomes?.dead_lettered.inc();
+    this.options.log.error({ group: this.options.group, seq: event.seq, type: event.type, reason }, 'event from the producer\'s log dead-lettered');
   }
 
   private async readLoop(): Promise<void> {

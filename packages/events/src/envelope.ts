@@ -18,6 +18,12 @@ export interface EventEnvelope<P = unknown> {
    * aggregate, and consumers keep the newest snapshot by comparing it.
    */
   position: number;
+  /**
+   * The event's number in its producer's log: 1, 2, 3… in the order events reached the
+   * transport, without gaps, so a consumer can tell which ones it never saw. Absent on events
+   * that did not come through an outbox (tools and tests playing a producer).
+   */
+  seq?: number;
   trace: TraceContext;
   payload: P;
 }
@@ -29,6 +35,7 @@ const Envelope = z.object({
   occurredAt: z.iso.datetime({ offset: true }),
   aggregateId: z.string().min(1),
   position: z.number().int().nonnegative(),
+  seq: z.number().int().positive().optional(),
   trace: z.object({ requestId: z.string().optional(), traceparent: z.string().optional() }),
   payload: z.unknown(),
 });
@@ -44,9 +51,17 @@ export class PoisonMessage extends Error {
 /** Stream entries carry the envelope as one JSON field, so nothing is lost in translation. */
 export const EVENT_FIELD = 'event';
 
+/** `type` and `seq` ride beside the JSON so a consumer can pass over what it does not handle without parsing it. */
 export function encodeEnvelope(event: EventEnvelope): string[] {
-  return ['type', `${event.type}@${event.version}`, EVENT_FIELD, JSON.stringify(event)];
+  const seq = event.seq === undefined ? [] : ['seq', String(event.seq)];
+  return ['type', `${event.type}@${event.version}`, ...seq, EVENT_FIELD, JSON.stringify(event)];
 }
+
+/** The producing context of an event type (`catalog.EpisodePublished` → `catalog`). */
+export const producerOfType = (type: string): string => type.slice(0, type.indexOf('.'));
+
+/** A well-formed `type@version` field, as the relay writes it. */
+export const TYPE_FIELD = /^([a-z]+)\.[A-Z][A-Za-z]+@[1-9][0-9]*$/;
 
 export function fieldsToRecord(fields: string[]): Record<string, string> {
   const record: Record<string, string> = {};

@@ -1,6 +1,8 @@
 import type Redis from 'ioredis';
 import type { Producer } from './contract';
-import { decodeEnvelope, PoisonMessage, type EventEnvelope } from './envelope';
+import { decodeEnvelope, encodeEnvelope, PoisonMessage, type EventEnvelope } from './envelope';
+import type { LoggedEvent } from './log';
+import type { ProducerLogs } from './log-client';
 import { streamOf } from './streams';
 
 type Entry = [id: string, fields: string[]];
@@ -45,6 +47,51 @@ export async function replayHistory(
     } catch (error) {
       if (!(error instanceof PoisonMessage)) throw error;
       onPoison(id, error.message);
+    }
+  }
+}
+
+/**
+ * Every event the producers' durable logs hold, merged by the time each reached the transport
+ * (as the streams order them), for rebuilding a projection from scratch without Redis holding
+ * the history. Each producer serves its own log; pages are fetched ahead while events are applied.
+ */
+export async function replayLogs(
+  logs: ProducerLogs,
+  producers: readonly Producer[],
+  onEvent: (event: EventEnvelope) => Promise<void>,
+  onPoison: (id: string, reason: string) => void = () => undefined,
+  pageSize = 2_000,
+): Promise<number> {
+  interface Cursor { producer: Producer; after: number; buffer: LoggedEvent[]; at: number; done: boolean; next?: Promise<LoggedEvent[]> }
+  const fetchPage = (cursor: Cursor) => logs.page(cursor.producer, cursor.after, pageSize).then((page) => page.events);
+  const cursors: Cursor[] = producers.map((producer) => ({ producer, after: 0, buffer: [], at: 0, done: false }));
+  const refill = async (cursor: Cursor) => {
+    if (cursor.at < cursor.buffer.length || cursor.done) return;
+    cursor.buffer = await (cursor.next ?? fetchPage(cursor));
+    cursor.at = 0;
+    cursor.next = undefined;
+    if (cursor.buffer.length < pageSize) cursor.done = true;
+    if (cursor.buffer.length) cursor.after = cursor.buffer[cursor.buffer.length - 1].seq;
+    // the next page is on its way while this one is applied
+    if (!cursor.done) cursor.next = fetchPage(cursor);
+  };
+  let replayed = 0;
+  for (;;) {
+    await Promise.all(cursors.map(refill));
+    let next: Cursor | undefined;
+    for (const cursor of cursors) {
+      if (cursor.at >= cursor.buffer.length) continue;
+      if (!next || cursor.buffer[cursor.at].publishedAt < next.buffer[next.at].publishedAt) next = cursor;
+    }
+    if (!next) return replayed;
+    const { publishedAt: _sent, ...raw } = next.buffer[next.at++];
+    try {
+      await onEvent(decodeEnvelope(encodeEnvelope(raw)));
+      replayed += 1;
+    } catch (error) {
+      if (!(error instanceof PoisonMessage)) throw error;
+      onPoison(`${next.producer}#${raw.seq}`, error.message);
     }
   }
 }

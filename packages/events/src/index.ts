@@ -15,3 +15,8 @@ export * from './backbone';
 export * from './projections/known-catalog';
 export * from './projections/known-catalog.entity';
 export * from './projections/episode-visibility';
+export * from './log';
+export * from './log-client';
+export * from './positions';
+export * from './recovery';
+export * from './trim';

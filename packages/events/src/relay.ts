@@ -6,8 +6,10 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { backoffDelay, Sleeper, type Backoff } from './backoff';
 import type { Producer } from './contract';
 import { encodeEnvelope, type EventEnvelope } from './envelope';
+import { advertiseLog } from './log-client';
 import { OUTBOX_CHANNEL } from './outbox';
 import { streamOf } from './streams';
+import { trimAcknowledged } from './trim';
 
 export interface RelayOptions {
   dataSource: DataSource;
@@ -24,7 +26,22 @@ export interface RelayOptions {
   afterPublish?: (events: EventEnvelope[]) => Promise<void>;
   /** Where the relayed count and the outbox backlog are reported. */
   metrics?: Registry;
+  /** How long sent events stay in the durable log (the outbox) for consumers to recover from. Default 7 days. */
+  logRetentionMs?: number;
+  /** How long acknowledged entries stay in the stream before they are trimmed. Default 15 minutes. */
+  streamRetentionMs?: number;
+  /** How often the stream is trimmed, the log pruned and its address advertised again. Default 10 s. */
+  maintainEveryMs?: number;
 }
+
+/** The defaults of RelayOptions, resolved once. */
+export const RELAY_DEFAULTS = {
+  batchSize: 100,
+  pollMs: 100,
+  logRetentionMs: 7 * 24 * 3600_000,
+  streamRetentionMs: 15 * 60_000,
+  maintainEveryMs: 10_000,
+} as const;
 
 interface OutboxRow {
   position: string;
@@ -64,13 +81,28 @@ const BACKLOG = `
   SELECT count(*)::int AS backlog, COALESCE(EXTRACT(EPOCH FROM now() - min(occurred_at)), 0)::float8 AS age
   FROM outbox WHERE published_at IS NULL`;
 
-const toEnvelope = (row: OutboxRow): EventEnvelope => ({
+/*
+ * One relay at a time numbers and sends a producer's events, so the stream holds them in `seq`
+ * order without gaps; another replica's relay finds the lock taken and tries again at its next poll.
+ */
+const TAKE_TURN = `SELECT pg_try_advisory_xact_lock(hashtext('wavegraph_outbox_relay')) AS taken`;
+const LAST_SEQ = 'SELECT COALESCE(max(seq), 0)::text AS seq FROM outbox WHERE seq IS NOT NULL';
+/* Sent rows past the retention, a batch at a time; the newest sent row always stays, so numbering goes on from it. */
+const PRUNE = `
+  DELETE FROM outbox WHERE position IN (
+    SELECT position FROM outbox
+    WHERE published_at < now() - make_interval(secs => $1::float8 / 1000)
+      AND seq < (SELECT max(seq) FROM outbox WHERE seq IS NOT NULL)
+    ORDER BY position LIMIT 10000)`;
+
+const toEnvelope = (row: OutboxRow, seq: number): EventEnvelope => ({
   id: row.event_id,
   type: row.type,
   version: row.version,
   occurredAt: row.occurred_at.toISOString(),
   aggregateId: row.aggregate_id,
   position: Number(row.position),
+  seq,
   trace: row.trace,
   payload: row.payload,
 });
@@ -79,10 +111,13 @@ const toEnvelope = (row: OutboxRow): EventEnvelope => ({
  * Moves outbox rows to the producer's Redis stream. Publish-then-mark inside one
  * transaction: a crash in between sends the batch again (consumers drop the duplicates),
  * never loses it. When Redis refuses, the row waits with exponential backoff and jitter.
+ * Sent rows keep their `seq` and stay as the producer's durable log for `logRetentionMs`;
+ * the stream only holds what some group still needs, for `streamRetentionMs` at least.
  */
 export class OutboxRelay {
   private readonly redis: Redis;
   private readonly sleeper = new Sleeper();
+  private readonly listenPause = new Sleeper();
   private readonly stream: string;
   private readonly batchSize: number;
   private readonly backoff: Backoff;
@@ -91,12 +126,15 @@ export class OutboxRelay {
   private running = false;
   private readonly relayed: { inc(value: number): void } | undefined;
   private unwatch: (() => void) | undefined;
+  private maintaining: Promise<void> | undefined;
+  private readonly maintainPause = new Sleeper();
+  private advertised: string | undefined;
 
   constructor(private readonly options: RelayOptions) {
     // fail fast while Redis is away: the outbox is the queue, not ioredis' offline buffer
     this.redis = options.redis.open('failFast', `relay:${options.producer}`, { lazyConnect: true });
     this.stream = streamOf(options.prefix, options.producer);
-    this.batchSize = options.batchSize ?? 100;
+    this.batchSize = options.batchSize ?? RELAY_DEFAULTS.batchSize;
     this.backoff = options.backoff ?? { baseMs: 200, maxMs: 10_000 };
     this.relayed = options.metrics && eventCounters(options.metrics).relayed.labels(options.producer);
     // shown at 0 from the start, so rate() and alerts see the series before the first event
@@ -108,27 +146,78 @@ export class OutboxRelay {
     this.running = true;
     this.unwatch = this.options.metrics && this.watchBacklog(this.options.metrics);
     this.loop = this.run();
+    this.maintaining = this.maintainLoop();
     void this.listen();
+  }
+
+  /** Where consumers find this producer's log (this replica's base URL); kept fresh in Redis. */
+  advertise(baseUrl: string): Promise<void> {
+    this.advertised = baseUrl;
+    return this.connect().then(() => advertiseLog(this.redis, this.options.prefix, this.options.producer, baseUrl, this.advertiseTtl()));
+  }
+
+  private advertiseTtl(): number {
+    return Math.max(5, Math.ceil((3 * (this.options.maintainEveryMs ?? RELAY_DEFAULTS.maintainEveryMs)) / 1000));
+  }
+
+  /** Trims what every group acknowledged past the stream's retention; prunes the log past its own. */
+  async maintainOnce(): Promise<{ trimmed: number; pruned: number }> {
+    await this.connect();
+    const trimmed = await trimAcknowledged(this.redis, this.stream, this.options.streamRetentionMs ?? RELAY_DEFAULTS.streamRetentionMs);
+    const result = (await this.options.dataSource.query(PRUNE, [this.options.logRetentionMs ?? RELAY_DEFAULTS.logRetentionMs])) as [unknown, number];
+    if (this.advertised) await advertiseLog(this.redis, this.options.prefix, this.options.producer, this.advertised, this.advertiseTtl());
+    return { trimmed, pruned: Number(result[1] ?? 0) };
+  }
+
+  private async maintainLoop(): Promise<void> {
+    const every = this.options.maintainEveryMs ?? RELAY_DEFAULTS.maintainEveryMs;
+    while (this.running) {
+      await this.maintainPause.sleep(every);
+      if (!this.running) return;
+      await this.maintainOnce().catch((error: unknown) => this.options.log.warn({ err: error, stream: this.stream }, 'trimming the stream or pruning the log failed; will retry'));
+    }
   }
 
   /**
    * LISTENs for commits that recorded events, so they go out at once rather than at the next
-   * poll. Polling stays as the safety net: without the listener we are only slower.
+   * poll. Polling stays as the safety net: without the listener we are only slower. A lost
+   * connection (Postgres restarted) is opened again with backoff for as long as the relay runs.
    */
   private async listen(): Promise<void> {
     const url = (this.options.dataSource.options as { url?: string }).url;
     if (!url) return;
-    const client = new Client({ connectionString: url });
-    client.on('error', (error) => this.options.log.warn({ err: error }, 'outbox listener lost; polling only'));
-    client.on('notification', () => this.sleeper.wake());
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      if (!this.running) throw new Error('stopped');
-      this.listener = client;
-    } catch {
+    let failures = 0;
+    while (this.running) {
+      const client = new Client({ connectionString: url });
+      const lost = new Promise<void>((resolve) => {
+        client.on('error', (error) => {
+          this.options.log.warn({ err: error }, 'outbox listener lost; polling until it is back');
+          resolve();
+        });
+        client.on('end', () => resolve());
+      });
+      client.on('notification', () => this.sleeper.wake());
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+        if (!this.running) throw new Error('stopped');
+        this.listener = client;
+        failures = 0;
+        // rows committed while the listener was away are picked up at once
+        this.sleeper.wake();
+        await lost;
+      } catch {
+        failures += 1;
+      }
+      this.listener = undefined;
       await client.end().catch(() => undefined);
+      if (this.running) await this.listenPause.sleep(backoffDelay(Math.max(1, failures), this.backoff));
     }
+  }
+
+  /** Whether commits reach the relay at once (the LISTEN connection is up). */
+  get listening(): boolean {
+    return this.listener !== undefined;
   }
 
   /** Look for rows now instead of at the next poll. */
@@ -148,7 +237,9 @@ export class OutboxRelay {
     this.running = false;
     this.unwatch?.();
     this.sleeper.stop();
-    await this.loop;
+    this.listenPause.stop();
+    this.maintainPause.stop();
+    await Promise.all([this.loop, this.maintaining]);
     await this.listener?.end().catch(() => undefined);
   }
 
@@ -159,12 +250,14 @@ export class OutboxRelay {
     await runner.connect();
     try {
       await runner.startTransaction();
-      const rows: OutboxRow[] = await runner.query(CLAIM, [this.batchSize]);
+      const [turn] = (await runner.query(TAKE_TURN)) as { taken: boolean }[];
+      const rows: OutboxRow[] = turn.taken ? await runner.query(CLAIM, [this.batchSize]) : [];
       if (!rows.length) {
         await runner.commitTransaction();
         return 0;
       }
-      const sent = await this.publish(runner, rows);
+      const [last] = (await runner.query(LAST_SEQ)) as { seq: string }[];
+      const sent = await this.publish(runner, rows, Number(last.seq));
       await runner.commitTransaction();
       return sent;
     } catch (error) {
@@ -175,8 +268,8 @@ export class OutboxRelay {
     }
   }
 
-  private async publish(runner: QueryRunner, rows: OutboxRow[]): Promise<number> {
-    const events = rows.map(toEnvelope);
+  private async publish(runner: QueryRunner, rows: OutboxRow[], lastSeq: number): Promise<number> {
+    const events = rows.map((row, i) => toEnvelope(row, lastSeq + 1 + i));
     const pipeline = this.redis.pipeline();
     for (const event of events) pipeline.xadd(this.stream, '*', ...encodeEnvelope(event));
     // one producer span per event, in the trace of the request that wrote it
@@ -191,9 +284,11 @@ export class OutboxRelay {
     if (sent > 0) {
       this.relayed?.inc(sent);
       await this.options.afterPublish?.(events.slice(0, sent));
-      await runner.query('UPDATE outbox SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE position = ANY($1::bigint[])', [
-        rows.slice(0, sent).map((row) => row.position),
-      ]);
+      await runner.query(
+        `UPDATE outbox SET published_at = now(), seq = d.seq, attempts = attempts + 1, last_error = NULL
+         FROM unnest($1::bigint[], $2::bigint[]) AS d(position, seq) WHERE outbox.position = d.position`,
+        [rows.slice(0, sent).map((row) => row.position), events.slice(0, sent).map((event) => event.seq)],
+      );
     }
     if (sent < rows.length) {
       const reason = String((results?.[sent]?.[0] as Error | undefined)?.message ?? 'no reply from Redis');
@@ -213,7 +308,7 @@ export class OutboxRelay {
   }
 
   private async run(): Promise<void> {
-    const pollMs = this.options.pollMs ?? 100;
+    const pollMs = this.options.pollMs ?? RELAY_DEFAULTS.pollMs;
     let failures = 0;
     while (this.running) {
       try {

@@ -43,3 +43,50 @@ export async function createInboxTable(runner: QueryRunner): Promise<void> {
 export async function dropInboxTable(runner: QueryRunner): Promise<void> {
   await runner.query('DROP TABLE IF EXISTS inbox');
 }
+
+/**
+ * Makes the outbox the producer's durable event log: `seq` numbers the events in the order
+ * they reached the transport, without gaps, so a consumer can tell what it has not seen. Sent
+ * rows stay for the log's retention (the relay prunes older ones).
+ */
+export async function addOutboxLog(runner: QueryRunner): Promise<void> {
+  await runner.query('ALTER TABLE outbox ADD COLUMN seq bigint');
+  await runner.query('CREATE UNIQUE INDEX outbox_seq_idx ON outbox (seq) WHERE seq IS NOT NULL');
+  await runner.query('CREATE INDEX outbox_published_idx ON outbox (published_at) WHERE published_at IS NOT NULL');
+}
+
+export async function dropOutboxLog(runner: QueryRunner): Promise<void> {
+  await runner.query('DROP INDEX IF EXISTS outbox_published_idx');
+  await runner.query('DROP INDEX IF EXISTS outbox_seq_idx');
+  await runner.query('ALTER TABLE outbox DROP COLUMN IF EXISTS seq');
+}
+
+/**
+ * What a consumer has seen of each producer's log: `event_watermarks` is the sequence number up
+ * to which it has seen everything, `event_positions` the numbers it has seen above it. A number
+ * missing between them is an event the transport lost, fetched again from the producer's log.
+ */
+export async function createPositionTables(runner: QueryRunner): Promise<void> {
+  await runner.query(`
+    CREATE TABLE event_watermarks (
+      consumer text NOT NULL,
+      producer text NOT NULL,
+      seq bigint NOT NULL,
+      updated_at timestamptz(3) NOT NULL DEFAULT now(),
+      PRIMARY KEY (consumer, producer)
+    )`);
+  await runner.query(`
+    CREATE TABLE event_positions (
+      consumer text NOT NULL,
+      producer text NOT NULL,
+      seq bigint NOT NULL,
+      PRIMARY KEY (consumer, producer, seq)
+    )`);
+  await runner.query('CREATE INDEX inbox_processed_idx ON inbox (processed_at)');
+}
+
+export async function dropPositionTables(runner: QueryRunner): Promise<void> {
+  await runner.query('DROP INDEX IF EXISTS inbox_processed_idx');
+  await runner.query('DROP TABLE IF EXISTS event_positions');
+  await runner.query('DROP TABLE IF EXISTS event_watermarks');
+}

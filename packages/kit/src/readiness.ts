@@ -1,5 +1,9 @@
-/** One readiness check: resolves when the part is usable, rejects (with the reason) when not. */
-export type HealthCheck = () => Promise<void>;
+/**
+ * One readiness check: resolves when the part is usable, rejects (with the reason) when not.
+ * It may resolve with a note (e.g. "recovering: 40 catalog events") that is shown instead of
+ * `ok` while the part stays usable.
+ */
+export type HealthCheck = () => Promise<void | string>;
 
 export interface ReadinessOptions {
   checks: Record<string, HealthCheck>;
@@ -11,20 +15,20 @@ export interface ReadinessOptions {
 
 export interface ReadinessOutcome {
   ready: boolean;
-  /** `ok` or why the check failed, per check. */
+  /** `ok` (or the check's note) or why the check failed, per check. */
   checks: Record<string, string>;
 }
 
-async function run(check: HealthCheck, timeoutMs: number): Promise<string> {
+async function run(check: HealthCheck, timeoutMs: number): Promise<{ ok: boolean; text: string }> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    await Promise.race([check(), deadline]);
-    return 'ok';
+    const note = await Promise.race([check(), deadline]);
+    return { ok: true, text: typeof note === 'string' && note ? note : 'ok' };
   } catch (error) {
-    return (error as Error).message || 'failed';
+    return { ok: false, text: (error as Error).message || 'failed' };
   } finally {
     clearTimeout(timer);
   }
@@ -43,8 +47,8 @@ export function readinessOf(options: ReadinessOptions): () => Promise<ReadinessO
     const now = Date.now();
     if (last && now - last.at < cacheMs) return last.outcome;
     const outcome = Promise.all(names.map((name) => run(options.checks[name], timeoutMs))).then((results) => ({
-      ready: results.every((result) => result === 'ok'),
-      checks: Object.fromEntries(names.map((name, i) => [name, results[i]])),
+      ready: results.every((result) => result.ok),
+      checks: Object.fromEntries(names.map((name, i) => [name, results[i].text])),
     }));
     last = { at: now, outcome };
     return outcome;

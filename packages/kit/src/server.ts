@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -40,9 +40,19 @@ export interface SubgraphModule<S> extends SubgraphSchemaDefinition<S> {
   createServices(deps: ServiceDeps): S | Promise<S>;
   /** Extra HTTP routes served beside /graphql (e.g. identity's JWKS). */
   routes?(app: Express, services: S): void;
-  /** Readiness checks beyond the database (e.g. Redis). */
-  ready?(services: S): Promise<void>;
+  /** Readiness checks beyond the database (e.g. Redis); may resolve with a note shown in /ready. */
+  ready?(services: S): Promise<void | string>;
+  /** A producer's durable event log, served to consumers beside /graphql (see @wavegraph/events). */
+  eventLog?(services: S): EventLogEndpoint;
   stopServices?(services: S): Promise<void>;
+}
+
+/** How a subgraph serves its event log: the kit mounts it and tells it where it listens. */
+export interface EventLogEndpoint {
+  path: string;
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Called once the subgraph listens, with its base URL (where consumers reach the log). */
+  listening(baseUrl: string): Promise<void>;
 }
 
 export interface StartOptions {
@@ -98,6 +108,9 @@ function requestLogging(log: Logger): ApolloServerPlugin<Context<unknown>> {
     },
   };
 }
+
+/** A host others can reach: a wildcard bind is advertised as loopback (set EVENTS_LOG_ADVERTISE_URL when that is wrong). */
+const advertisedHost = (host = '127.0.0.1'): string => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
 
 /** Starts one subgraph: database + migrations, schema, HTTP with /graphql (and graphql-ws on it), /health and /ready. */
 export async function startSubgraph<S>(module: SubgraphModule<S>, options: StartOptions): Promise<RunningSubgraph<S>> {
@@ -155,6 +168,8 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
     res.status(outcome.ready ? 200 : 503).json(body);
   });
   module.routes?.(app, services);
+  const eventLog = module.eventLog?.(services);
+  if (eventLog) app.get(eventLog.path, (req, res) => eventLog.handle(req, res));
 
   app.use(
     '/graphql',
@@ -197,6 +212,8 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}/graphql`;
   log.info({ url }, `${module.name} subgraph ready`);
+  // consumers find the log at the address this replica is reached at (EVENTS_LOG_ADVERTISE_URL behind a proxy or in a cluster)
+  await eventLog?.listening(process.env.EVENTS_LOG_ADVERTISE_URL || `http://${advertisedHost(options.host)}:${port}`).catch((error: unknown) => log.warn({ err: error }, 'the event log could not be advertised yet; retried in the background'));
 
   let stopping: Promise<void> | undefined;
   // how long a stop waits for ended subscriptions to tell their subscribers why, before closing the sockets

@@ -20,6 +20,7 @@ export function consumerGauges(registry: Registry) {
     lag: { name: 'wavegraph_consumer_lag', help: 'Stream entries not yet delivered to the consumer group (XINFO GROUPS lag)', labelNames: ['group', 'stream'] },
     pending: { name: 'wavegraph_consumer_pending', help: 'Entries delivered to the group and not yet acknowledged', labelNames: ['group', 'stream'] },
     deadLetters: { name: 'wavegraph_dead_letters', help: 'Messages in the group\'s dead-letter stream, waiting for an operator', labelNames: ['group'] },
+    missing: { name: 'wavegraph_consumer_missing_events', help: 'Events of the producer\'s durable log the group had not seen at its last comparison (above 0 for longer than the grace period: recovering)', labelNames: ['group', 'producer'] },
   });
 }
 
@@ -35,6 +36,12 @@ export function eventCounters(registry: Registry) {
       name: 'wavegraph_events_handled_total',
       help: 'Events a consumer group took from its streams, by outcome: applied, duplicate, skipped, failed, dead_lettered',
       labelNames: ['group', 'outcome'] as const,
+      registers: [registry],
+    })),
+    recovered: metricOnce(registry, 'wavegraph_events_recovered_total', () => new Counter({
+      name: 'wavegraph_events_recovered_total',
+      help: 'Events the transport lost that a consumer group applied from the producer\'s durable log',
+      labelNames: ['group', 'producer'] as const,
       registers: [registry],
     })),
   };

@@ -4,6 +4,7 @@ import { resolveEpisodeReferences } from './episode/episode.loader';
 import { EpisodeResolver } from './episode/episode.resolver';
 import { CreateCatalog1763700000000 } from './migrations/1763700000000-CreateCatalog';
 import { CreateCatalogOutbox1763800000000 } from './migrations/1763800000000-CreateCatalogOutbox';
+import { EventLog1765000000000 } from './migrations/1765000000000-EventLog';
 import { createCatalogServices, type CatalogServices } from './services';
 import { Show } from './show/show.entity';
 import { loadShow } from './show/show.loader';
@@ -16,7 +17,7 @@ export const catalogModule: SubgraphModule<CatalogServices> = {
   name: 'catalog',
   resolvers: [ShowResolver, EpisodeResolver, UserResolver],
   entities: [Show, Episode],
-  migrations: [CreateCatalog1763700000000, CreateCatalogOutbox1763800000000],
+  migrations: [CreateCatalog1763700000000, CreateCatalogOutbox1763800000000, EventLog1765000000000],
   createServices: createCatalogServices,
   references: {
     Show: (ids, ctx) => Promise.all(ids.map((id) => loadShow(ctx, id))),
@@ -28,9 +29,10 @@ export const catalogModule: SubgraphModule<CatalogServices> = {
   viewerDependent: {
     Episode: (episode) => (episode as Episode).status !== EpisodeStatus.PUBLISHED,
   },
+  eventLog: (services) => services.events.log!,
   ready: async (services) => {
     await services.publishing.ping();
-    await services.events.ping();
+    return services.events.ping();
   },
   stopServices: async (services) => {
     await services.events.stop();

@@ -3,6 +3,7 @@ import { BrowseResolver } from './browse/browse.resolver';
 import { episodeRef } from './episode/episode.type';
 import { LikePosition1763900000000 } from './migrations/1763900000000-LikePosition';
 import { CreateDiscovery1763800000000 } from './migrations/1763800000000-CreateDiscovery';
+import { EventLog1765000000000 } from './migrations/1765000000000-EventLog';
 import { SearchResolver } from './search/search.resolver';
 import { createDiscoveryServices, stopDiscoveryServices, type DiscoveryServices } from './services';
 import { showRef } from './show/show.type';
@@ -18,7 +19,7 @@ export const discoveryModule: SubgraphModule<DiscoveryServices> = {
   name: 'discovery',
   resolvers: [SearchResolver, TrendingResolver, BrowseResolver, SimilarResolver],
   entities: [],
-  migrations: [CreateDiscovery1763800000000, LikePosition1763900000000],
+  migrations: [CreateDiscovery1763800000000, LikePosition1763900000000, EventLog1765000000000],
   createServices: createDiscoveryServices,
   references: {
     // catalog owns both; discovery contributes no fields, a reference is just the id
@@ -27,6 +28,7 @@ export const discoveryModule: SubgraphModule<DiscoveryServices> = {
   },
   ready: async (services) => {
     await services.redis.ping();
+    return services.events.ping();
   },
   stopServices: stopDiscoveryServices,
 };

@@ -17,7 +17,8 @@ export interface DiscoveryServices {
   events: EventBackbone;
   redis: Redis;
   /** Rebuilds every projection by replaying the streams (the CLI does the same without a server). */
-  rebuild(): Promise<RebuildResult>;
+  /** From the producers' durable logs by default; `streams` replays what Redis still holds. */
+  rebuild(from?: 'logs' | 'streams'): Promise<RebuildResult>;
 }
 
 export type DiscoveryContext = Context<DiscoveryServices>;
@@ -44,7 +45,7 @@ export async function createDiscoveryServices({ db, log, redis: connections, red
     cache,
     events,
     redis,
-    rebuild: () => rebuildProjections({ dataSource, redis, prefix: redisPrefix, log, cache }),
+    rebuild: (from = 'logs') => rebuildProjections({ dataSource, redis, prefix: redisPrefix, log, cache, from: from === 'streams' ? 'streams' : { logs: events.logs! } }),
   };
 }
 

@@ -16,6 +16,7 @@ import { Playlist, PlaylistItem } from './playlist/playlist.entity';
 import { resolvePlaylistReferences } from './playlist/playlist.loader';
 import { PlaylistResolver, UserPlaylistsResolver } from './playlist/playlist.resolver';
 import { CreateEngagement1763800000000 } from './migrations/1763800000000-CreateEngagement';
+import { EventLog1765000000000 } from './migrations/1765000000000-EventLog';
 import { createEngagementServices, type EngagementServices } from './services';
 import { ShowStats } from './show/show-stats.entity';
 import { Show, showRef } from './show/show.type';
@@ -31,7 +32,7 @@ export const engagementModule: SubgraphModule<EngagementServices> = {
   // reachable only through _entities, so not found by walking Query and Mutation
   orphanedTypes: [User, Show],
   entities: [KnownEpisode, KnownShow, EpisodeStats, Like, Comment, PlayProgress, Follow, ShowStats, Playlist, PlaylistItem],
-  migrations: [CreateEngagement1763800000000],
+  migrations: [CreateEngagement1763800000000, EventLog1765000000000],
   createServices: createEngagementServices,
   references: {
     Comment: resolveCommentReferences,
@@ -47,6 +48,7 @@ export const engagementModule: SubgraphModule<EngagementServices> = {
     Episode: { rule: episodeVisibility },
     Comment: { rule: episodeVisibility, subjectOf: (comment) => comment.episodeId as string },
   },
+  eventLog: (services) => services.events.log!,
   ready: (services) => services.events.ping(),
   stopServices: (services) => services.events.stop(),
 };

@@ -19,6 +19,7 @@ export const identityModule: SubgraphModule<IdentityServices> = {
     User: async (ids, ctx) => byKeys(ids, await ctx.services.users.findByIds(ids), (user) => user.id),
   },
   routes: (app, services) => serveJwks(app, services.dataSource),
+  eventLog: (services) => services.events.log!,
   ready: (services) => services.events.ping(),
   stopServices: async (services) => {
     await services.events.stop();

@@ -8,6 +8,7 @@ import { episodeRef } from './episode/episode.type';
 import { KnownEpisode } from '@wavegraph/events';
 import { CreateMedia1764000000000 } from './migrations/1764000000000-CreateMedia';
 import { UploadQuotas1764600000000 } from './migrations/1764600000000-UploadQuotas';
+import { EventLog1765000000000 } from './migrations/1765000000000-EventLog';
 import { playbackRoutes } from './playback/playback.routes';
 import { QuotaResolver } from './quota/quota.resolver';
 import { createMediaServices, type MediaOptions, type MediaServices } from './services';
@@ -22,7 +23,7 @@ export function createMediaModule(options: MediaOptions = {}): SubgraphModule<Me
     name: 'media',
     resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver, QuotaResolver, MediaProcessingResolver],
     entities: [KnownEpisode, MediaAsset, MediaStepRow, MediaUpload],
-    migrations: [CreateMedia1764000000000, UploadQuotas1764600000000],
+    migrations: [CreateMedia1764000000000, UploadQuotas1764600000000, EventLog1765000000000],
     createServices: (deps) => createMediaServices(deps, options),
     references: {
       MediaAsset: resolveAssetReferences,
@@ -40,6 +41,7 @@ export function createMediaModule(options: MediaOptions = {}): SubgraphModule<Me
       app.use('/uploads', uploadRoutes(services));
       app.use('/media', playbackRoutes(services));
     },
+    eventLog: (services) => services.events.log!,
     ready: (services) => services.events.ping(),
     stopServices: (services) => services.stop(),
   };

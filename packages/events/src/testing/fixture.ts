@@ -4,14 +4,16 @@ import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { on } from '../apply';
 import { EpisodeLiked } from '../contracts';
 import type { EventEnvelope } from '../envelope';
-import { createInboxTable, createOutboxTable } from '../schema';
+import { addOutboxLog, createInboxTable, createOutboxTable, createPositionTables } from '../schema';
 
 /** An outbox, an inbox and an `effects` table where the test handler writes one row per application. */
 class EventsTestSchema1700000000000 implements MigrationInterface {
   name = 'EventsTestSchema1700000000000';
   async up(runner: QueryRunner): Promise<void> {
     await createOutboxTable(runner);
+    await addOutboxLog(runner);
     await createInboxTable(runner);
+    await createPositionTables(runner);
     await runner.query('CREATE TABLE effects (id serial PRIMARY KEY, event_id uuid NOT NULL, aggregate_id text NOT NULL, position bigint NOT NULL, consumer text)');
   }
   async down(): Promise<void> {}
@@ -25,8 +27,9 @@ export interface EventsFixture {
   stop(): Promise<void>;
 }
 
-export async function eventsFixture(): Promise<EventsFixture> {
-  const database = await freshDatabase('events');
+/** The events tables on a fresh database of the shared server, or on `url` (a private server's). */
+export async function eventsFixture(url?: string): Promise<EventsFixture> {
+  const database: TestDatabase = url ? { name: new URL(url).pathname.slice(1), url, drop: async () => undefined } : await freshDatabase('events');
   const db = await openDatabase({ url: database.url, entities: [], migrations: [EventsTestSchema1700000000000], logger: log, poolSize: 20 });
   return {
     database,

@@ -1,13 +1,16 @@
 import 'reflect-metadata';
-import { closeRedis, connectRedis, createLogger, defaultDatabaseUrl, envString, openDatabase, redisUrl, setRedisErrorLog } from '@wavegraph/kit';
+import { ProducerLogs } from '@wavegraph/events';
+import { closeRedis, connectRedis, createLogger, defaultDatabaseUrl, envString, gatewaySecret, openDatabase, redisUrl, setRedisErrorLog } from '@wavegraph/kit';
 import { QueryCache } from '../cache/query-cache';
 import { discoveryModule } from '../discovery.module';
 import { rebuildProjections } from '../projection/rebuild';
 
 /**
- * Usage: node dist/cli/rebuild.js
- * Rebuilds discovery's projections from the event streams (DISCOVERY_DATABASE_URL, REDIS_URL,
- * REDIS_PREFIX). Safe while the subgraph runs: its consumer waits and then carries on.
+ * Usage: node dist/cli/rebuild.js [--from-streams]
+ * Rebuilds discovery's projections from the producers' durable logs (each producer serves its
+ * own; EVENTS_LOG_<PRODUCER>_URL or the address it advertises in Redis), or with
+ * --from-streams from what the Redis streams still hold (DISCOVERY_DATABASE_URL, REDIS_URL,
+ * REDIS_PREFIX, WAVEGRAPH_GATEWAY_SECRET). Safe while the subgraph runs: its consumer waits and then carries on.
  */
 async function main(): Promise<number> {
   const log = createLogger('discovery-rebuild');
@@ -21,7 +24,8 @@ async function main(): Promise<number> {
   });
   const redis = connectRedis(redisUrl(), 'command', { name: 'discovery:rebuild' });
   try {
-    const result = await rebuildProjections({ dataSource: db.dataSource, redis, prefix, log, cache: new QueryCache(redis, prefix, log) });
+    const from = process.argv.includes('--from-streams') ? 'streams' : { logs: new ProducerLogs({ redis, prefix, secret: gatewaySecret() }) };
+    const result = await rebuildProjections({ dataSource: db.dataSource, redis, prefix, log, cache: new QueryCache(redis, prefix, log), from });
     process.stdout.write(`replayed ${result.replayed} events (${result.applied} applied, ${result.poison} skipped as invalid)\n`);
     return 0;
   } finally {

@@ -42,7 +42,7 @@ describe('rebuilding the projections by replay', () => {
     const incremental = await dumpProjections(h);
     expect(incremental.episode_docs).toHaveLength(6);
     expect(incremental.listener_affinity.length).toBeGreaterThan(0);
-    const result = await h.running.services.rebuild();
+    const result = await h.running.services.rebuild('streams');
     expect(result).toEqual({ replayed: expect.any(Number), applied: expect.any(Number), poison: 1 });
     expect(result.replayed).toBeGreaterThan(result.applied);
     expect(await dumpProjections(h)).toEqual(incremental);
@@ -68,9 +68,9 @@ describe('rebuilding the projections by replay', () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
-    const rebuilds = [await h.running.services.rebuild()];
+    const rebuilds = [await h.running.services.rebuild('streams')];
     await new Promise((resolve) => setTimeout(resolve, 20));
-    rebuilds.push(await h.running.services.rebuild());
+    rebuilds.push(await h.running.services.rebuild('streams'));
     await feeding;
     await settle(h);
     // the first rebuild ran while the feed was still going: the streams hold more than it replayed
@@ -78,7 +78,7 @@ describe('rebuilding the projections by replay', () => {
     expect(rebuilds[0].replayed).toBeLessThan(streamed);
     expect(await plays()).toBe(before + total);
     const live = await dumpProjections(h);
-    await h.running.services.rebuild();
+    await h.running.services.rebuild('streams');
     expect(await dumpProjections(h)).toEqual(live);
   });
   it('is one command an operator runs beside the live subgraph', async () => {
@@ -87,7 +87,7 @@ describe('rebuilding the projections by replay', () => {
     await settle(h);
     const before = await dumpProjections(h);
     // the compiled command, as an operator runs it (npm test builds before the tests run)
-    const cli = spawnSync(process.execPath, [path.resolve(__dirname, '../../dist/cli/rebuild.js')], {
+    const cli = spawnSync(process.execPath, [path.resolve(__dirname, '../../dist/cli/rebuild.js'), '--from-streams'], {
       env: { ...process.env, DISCOVERY_DATABASE_URL: h.database.url, REDIS_PREFIX: h.redisPrefix, LOG_LEVEL: 'silent' },
       encoding: 'utf8',
     });

@@ -1,4 +1,4 @@
-import { applyInTransaction, handlersByType, replayHistory } from '@wavegraph/events';
+import { applyInTransaction, handlersByType, replayHistory, replayLogs, type EventEnvelope, type ProducerLogs } from '@wavegraph/events';
 import type { Logger } from '@wavegraph/kit';
 import type Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -12,6 +12,11 @@ export interface RebuildOptions {
   log: Logger;
   /** Invalidated after the commit, when the subgraph's cache is reachable. */
   cache?: QueryCache;
+  /**
+   * Where the history comes from: the producers' durable logs (the default, and the only source
+   * once streams are trimmed), or what the Redis streams still hold (`streams`).
+   */
+  from: { logs: ProducerLogs } | 'streams';
 }
 
 export interface RebuildResult {
@@ -24,7 +29,7 @@ export interface RebuildResult {
 }
 
 /**
- * Rebuilds every projection from scratch by replaying the producers' streams through the same
+ * Rebuilds every projection from scratch by replaying the producers' logs through the same
  * handlers as the live consumer, in ONE transaction: readers see the old tables until the
  * commit, never a half-built one.
  *
@@ -41,20 +46,18 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     await tx.query('LOCK TABLE inbox IN EXCLUSIVE MODE');
     await tx.query(`TRUNCATE ${PROJECTION_TABLES.join(', ')}`);
     await tx.query('DELETE FROM inbox WHERE consumer = $1', [DISCOVERY_GROUP]);
-    result.replayed = await replayHistory(
-      options.redis,
-      options.prefix,
-      DISCOVERY_PRODUCERS,
-      async (event) => {
-        // types discovery does not consume, and versions it cannot read, change nothing live either
-        const handlers = byType.get(`${event.type}@${event.version}`);
-        if (handlers && (await applyInTransaction(tx, DISCOVERY_GROUP, event, handlers))) result.applied += 1;
-      },
-      (id, reason) => {
-        result.poison += 1;
-        options.log.warn({ id, reason }, 'rebuild skipped an entry that is not a valid event');
-      },
-    );
+    const apply = async (event: EventEnvelope) => {
+      // types discovery does not consume, and versions it cannot read, change nothing live either
+      const handlers = byType.get(`${event.type}@${event.version}`);
+      if (handlers && (await applyInTransaction(tx, DISCOVERY_GROUP, event, handlers))) result.applied += 1;
+    };
+    const poison = (id: string, reason: string) => {
+      result.poison += 1;
+      options.log.warn({ id, reason }, 'rebuild skipped an entry that is not a valid event');
+    };
+    result.replayed = options.from === 'streams'
+      ? await replayHistory(options.redis, options.prefix, DISCOVERY_PRODUCERS, apply, poison)
+      : await replayLogs(options.from.logs, DISCOVERY_PRODUCERS, apply, poison);
   });
   await options.cache?.invalidate(['docs', 'activity']);
   options.log.info(result, 'discovery projections rebuilt');
