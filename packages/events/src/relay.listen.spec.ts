@@ -38,14 +38,14 @@ it('listens again after Postgres restarts, so commits go out at once and not at 
   const relay = new OutboxRelay({ dataSource: fx.db.dataSource, redis: connections, prefix, producer: 'engagement', log, pollMs: 60_000, backoff: { baseMs: 100, maxMs: 500 } });
   relay.start();
   try {
-    await eventually(() => relay.listening, 5_000, 20);
+    await eventually(async () => relay.listening, 5_000, 20);
     await like();
     await eventually(async () => (await streamLength()) === 1, 3_000, 20);
 
     await pg.stop();
-    await eventually(() => !relay.listening, 5_000, 20);
+    await eventually(async () => !relay.listening, 5_000, 20);
     await pg.start();
-    await eventually(() => relay.listening, 15_000, 50);
+    await eventually(async () => relay.listening, 15_000, 50);
     // the pool reconnects on its own; the listener had to be opened again by the relay
     await eventually(async () => (await like()) !== undefined, 10_000, 100);
     const sentAt = Date.now();
