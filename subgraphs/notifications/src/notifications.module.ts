@@ -5,6 +5,7 @@ import { episodeRef } from './episode/episode.type';
 import { episodeVisibility } from './episode/episode.visibility';
 import { CreateNotifications1764100000000 } from './migrations/1764100000000-CreateNotifications';
 import { KnownEpisodes1764200000000 } from './migrations/1764200000000-KnownEpisodes';
+import { FollowsAndPublications1765000000000 } from './migrations/1765000000000-FollowsAndPublications';
 import { Notification } from './notification/notification.entity';
 import { NotificationResolver, UserNotificationsResolver } from './notification/notification.resolver';
 import { createNotificationsServices, type NotificationsServices } from './services';
@@ -20,7 +21,7 @@ export const notificationsModule: SubgraphModule<NotificationsServices> = {
   name: 'notifications',
   resolvers: [NotificationResolver, UserNotificationsResolver],
   entities: [Notification, KnownEpisode],
-  migrations: [CreateNotifications1764100000000, KnownEpisodes1764200000000],
+  migrations: [CreateNotifications1764100000000, KnownEpisodes1764200000000, FollowsAndPublications1765000000000],
   createServices: createNotificationsServices,
   references: {
     // a notification is visible to its own user only
