@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { EpisodePublished, ShowFollowed, ShowUnfollowed, type EventEnvelope } from '@wavegraph/events';
+import { applyInTransaction, EpisodePublished, handlersByType, ShowFollowed, ShowUnfollowed, type EventEnvelope } from '@wavegraph/events';
 import { eventOf, eventually, everyOrder } from '@wavegraph/testkit';
 import { inboxOf, startNotifications, viewer, type NotificationsHarness } from '../testing/harness';
 import { notificationAddedTopic } from '../notification/notification.service';
+import { NOTIFICATIONS_GROUP, NOTIFICATIONS_HANDLERS } from '../services';
 
 /*
  * engagement's follows × catalog's publications → NEW_EPISODE. Each story is a set of facts with
@@ -110,6 +111,23 @@ describe('NEW_EPISODE is the same whichever of follow and publication is applied
     await h.apply([...follows.slice(15)]);
     const counts: { user_id: string }[] = await h.running.db.dataSource.query("SELECT user_id FROM notifications WHERE show_id = $1 AND kind = 'NEW_EPISODE'", [cast.showId]);
     expect(counts.map((r) => r.user_id).sort()).toEqual([...followers].sort());
+  });
+
+  it('notifies when two replicas apply the follow and the publication at the same moment', async () => {
+    const cast: Cast = { showId: randomUUID(), episodeId: randomUUID(), owner: randomUUID(), fan: randomUUID() };
+    const byType = handlersByType(NOTIFICATIONS_HANDLERS);
+    const handlersOf = (event: EventEnvelope) => byType.get(`${event.type}@${event.version}`) ?? [];
+    const [followed, published] = [follow(1, 1)(cast), publish(2)(cast)];
+    const { dataSource } = h.running.db;
+    let followApplied: Promise<unknown> | undefined;
+    // one replica is inside its publication's transaction when the other applies the follow
+    await dataSource.transaction(async (tx) => {
+      await applyInTransaction(tx, NOTIFICATIONS_GROUP, published, handlersOf(published));
+      followApplied = dataSource.transaction((other) => applyInTransaction(other, NOTIFICATIONS_GROUP, followed, handlersOf(followed)));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    await followApplied;
+    expect((await newEpisodes(cast.fan)).notifications.map((n) => n.message)).toEqual(['New episode: Pilot']);
   });
 
   it('pushes the notification live to a follower whose follow is applied after the publication (a backlog, stream by stream)', async () => {

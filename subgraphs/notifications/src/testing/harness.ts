@@ -47,6 +47,7 @@ export interface InboxNode {
   message: string;
   read: boolean;
   readAt: string | null;
+  createdAt: string;
   assetId: string | null;
   episode: { id: string } | null;
   show: { id: string } | null;
