@@ -5,6 +5,8 @@ import { markSeen } from './positions';
 
 /**
  * What a consuming context does with one event type; runs inside the inbox transaction.
+ * Events of different producers arrive in any order: a handler whose effect combines them
+ * follows packages/events/ORDERING.md.
  * The payload type is erased here so handlers of different events fit in one list; `on`
  * keeps it typed for the code that writes the handler.
  */

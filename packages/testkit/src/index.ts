@@ -13,3 +13,4 @@ export * from './consumed';
 export * from './worker-process';
 export * from './worker-health.scenario';
 export * from './log-lines';
+export * from './event-orders';

@@ -6,6 +6,7 @@ import { episodeVisibility } from './episode/episode.visibility';
 import { CreateNotifications1764100000000 } from './migrations/1764100000000-CreateNotifications';
 import { KnownEpisodes1764200000000 } from './migrations/1764200000000-KnownEpisodes';
 import { EventLog1765000000000 } from './migrations/1765000000000-EventLog';
+import { FollowsAndPublications1765100000000 } from './migrations/1765100000000-FollowsAndPublications';
 import { Notification } from './notification/notification.entity';
 import { NotificationResolver, UserNotificationsResolver } from './notification/notification.resolver';
 import { createNotificationsServices, type NotificationsServices } from './services';
@@ -21,7 +22,7 @@ export const notificationsModule: SubgraphModule<NotificationsServices> = {
   name: 'notifications',
   resolvers: [NotificationResolver, UserNotificationsResolver],
   entities: [Notification, KnownEpisode],
-  migrations: [CreateNotifications1764100000000, KnownEpisodes1764200000000, EventLog1765000000000],
+  migrations: [CreateNotifications1764100000000, KnownEpisodes1764200000000, EventLog1765000000000, FollowsAndPublications1765100000000],
   createServices: createNotificationsServices,
   references: {
     // a notification is visible to its own user only

@@ -1,12 +1,14 @@
-import { EventBackbone, KnownEpisodeReader, knownEpisodeHandlers, type EventEnvelope, type Producer } from '@wavegraph/events';
+import { EventBackbone, KnownEpisodeReader, knownEpisodeHandlers, type EventEnvelope, type EventHandler, type Producer } from '@wavegraph/events';
 import type { Context, Logger, ServiceDeps, SubgraphPubSub } from '@wavegraph/kit';
-import { followerHandlers } from './follower/follower.handlers';
+import { newEpisodeHandlers } from './new-episode/new-episode.handlers';
 import { notificationHandlers } from './notification/notification.handlers';
 import { NotificationQueries } from './notification/notification.queries';
 import { notificationAddedTopic, NotificationService, type NotificationAddedEvent } from './notification/notification.service';
 
 export const NOTIFICATIONS_GROUP = 'notifications';
 export const NOTIFICATIONS_PRODUCERS: readonly Producer[] = ['identity', 'catalog', 'engagement', 'media'];
+/** known_episodes is written in the same transaction as the NEW_EPISODE fan-out of the same event. */
+export const NOTIFICATIONS_HANDLERS: readonly EventHandler[] = [...knownEpisodeHandlers, ...newEpisodeHandlers, ...notificationHandlers];
 
 export interface NotificationsServices {
   notifications: NotificationService;
@@ -43,8 +45,7 @@ export async function createNotificationsServices({ db, log, redis, redisPrefix,
     consumes: {
       group: NOTIFICATIONS_GROUP,
       producers: NOTIFICATIONS_PRODUCERS,
-      // known_episodes is written in the same transaction as the NEW_EPISODE fan-out of the same event
-      handlers: [...knownEpisodeHandlers, ...followerHandlers, ...notificationHandlers],
+      handlers: NOTIFICATIONS_HANDLERS,
       afterApply: (applied) => announce(queries, pubSub, log, applied),
     },
   });

@@ -11,10 +11,10 @@ import {
   type EventEnvelope,
   type PayloadOf,
 } from '@wavegraph/events';
-import { consumed, startTestSubgraph, TEST_REDIS_URL, type GraphQLResponse, type SubgraphHarness } from '@wavegraph/testkit';
+import { applyInOrder, consumed, startTestSubgraph, TEST_REDIS_URL, type GraphQLResponse, type SubgraphHarness } from '@wavegraph/testkit';
 import { connectRedis, type Redis } from '@wavegraph/kit';
 import { discoveryModule } from '../discovery.module';
-import { DISCOVERY_GROUP, DISCOVERY_PRODUCERS, PROJECTION_TABLES } from '../projection/projection';
+import { DISCOVERY_GROUP, DISCOVERY_PRODUCERS, discoveryHandlers, PROJECTION_TABLES, scopesOf } from '../projection/projection';
 import type { DiscoveryServices } from '../services';
 import { eventually } from '@wavegraph/testkit';
 
@@ -102,6 +102,16 @@ export const unlike = (h: DiscoveryHarness, episodeId: string, userId: string, o
 export async function settle(h: DiscoveryHarness, timeoutMs = 10_000): Promise<void> {
   await consumed(h.redis, h.redisPrefix, DISCOVERY_GROUP, DISCOVERY_PRODUCERS, timeoutMs);
   await new Promise((resolve) => setTimeout(resolve, 30));
+}
+
+/**
+ * Applies events in exactly this order with the consumer's handlers (inbox included), bypassing
+ * the streams, then invalidates the cache as the consumer does after a batch.
+ */
+export async function applyEvents(h: DiscoveryHarness, events: readonly EventEnvelope[]): Promise<number> {
+  const applied = await applyInOrder(h.running.db.dataSource, DISCOVERY_GROUP, discoveryHandlers, events);
+  await h.running.services.cache.invalidate(scopesOf(events));
+  return applied;
 }
 
 /** Every projection row, in a fixed order, to compare a rebuilt read model with the incremental one. */

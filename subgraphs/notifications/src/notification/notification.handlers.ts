@@ -1,4 +1,4 @@
-import { CommentPosted, EpisodePublished, MediaFailed, MediaReady, on, UserRegistered, type EventEnvelope } from '@wavegraph/events';
+import { CommentPosted, MediaFailed, MediaReady, on, UserRegistered, type EventEnvelope } from '@wavegraph/events';
 import type { EntityManager } from 'typeorm';
 import { NotificationKind } from './notification.kind';
 
@@ -22,22 +22,6 @@ async function notify(tx: EntityManager, event: EventEnvelope, n: NewNotificatio
     n.userId, n.kind, n.key, event.id, n.message, n.episodeId ?? null, n.showId ?? null, n.commentId ?? null, n.actorId ?? null, n.assetId ?? null, event.occurredAt,
   ]);
 }
-
-/**
- * Every follower of the show, in one statement however many there are; once per (user, episode),
- * so publishing again after an unpublish tells nobody twice. The owner is left out even when they
- * follow their own show: they published it themselves, and their inbox is for what others did.
- */
-const newEpisode = on(EpisodePublished, async (event, tx) => {
-  const { episodeId, showId, ownerId, title } = event.payload;
-  await tx.query(
-    `INSERT INTO notifications (${COLUMNS})
-     SELECT user_id, $1, $2, $3, $4, $5, $6, NULL, NULL, NULL, $7 FROM show_followers
-     WHERE show_id = $6 AND following AND user_id <> $8
-     ON CONFLICT (user_id, dedupe_key) DO NOTHING`,
-    [NotificationKind.NEW_EPISODE, `NEW_EPISODE:${episodeId}`, event.id, `New episode: ${title}`, episodeId, showId, event.occurredAt, ownerId],
-  );
-});
 
 /** The author of the comment replied to, unless they replied to themselves. */
 const reply = on(CommentPosted, async (event, tx) => {
@@ -68,4 +52,5 @@ const welcome = on(UserRegistered, async (event, tx) => {
   await notify(tx, event, { userId, kind: NotificationKind.WELCOME, key: 'WELCOME', message: `Welcome to Wavegraph, ${displayName}!` });
 });
 
-export const notificationHandlers = [newEpisode, reply, mediaReady, mediaFailed, welcome];
+// NEW_EPISODE combines two contexts' events: see new-episode/
+export const notificationHandlers = [reply, mediaReady, mediaFailed, welcome];

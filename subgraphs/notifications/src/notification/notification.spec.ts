@@ -18,7 +18,7 @@ describe('notifications inbox, fed by events', () => {
   const episode = (showId: string, ownerId: string, title = 'Pilot'): Episode => ({
     episodeId: randomUUID(), showId, ownerId, title, description: '', seasonNumber: null, episodeNumber: null, status: 'PUBLISHED', publishedAt: new Date().toISOString(),
   });
-  const follow = (showId: string, userId: string, position: number) => h.emit(ShowFollowed, showId, { showId, userId }, { position });
+  const follow = (showId: string, userId: string, position: number, occurredAt = new Date().toISOString()) => h.emit(ShowFollowed, showId, { showId, userId }, { position, occurredAt });
   const kinds = async (user = viewer()) => (await inboxOf(h, user)).notifications.edges.map((e) => e.node.kind);
 
   it('welcomes a new user once, even when the event is delivered again', async () => {
@@ -138,7 +138,8 @@ describe('notifications inbox, fed by events', () => {
     const reader = viewer();
     const showId = randomUUID();
     beforeAll(async () => {
-      await follow(showId, reader.id, 1);
+      // followed before the first of the episodes below was published
+      await follow(showId, reader.id, 1, new Date(Date.now() - 60_000).toISOString());
       await h.settle();
       for (let i = 0; i < 25; i += 1) {
         const next = episode(showId, randomUUID(), `Episode ${i}`);

@@ -2,16 +2,18 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@wavegraph/auth';
 import { appendEvent, type EventContract, type EventEnvelope } from '@wavegraph/events';
-import { consumed, startTestSubgraph, TEST_REDIS_URL, type SubgraphHarness } from '@wavegraph/testkit';
+import { applyInOrder, consumed, startTestSubgraph, TEST_REDIS_URL, type SubgraphHarness } from '@wavegraph/testkit';
 import { connectRedis } from '@wavegraph/kit';
 import { notificationsModule } from '../notifications.module';
-import { NOTIFICATIONS_GROUP, NOTIFICATIONS_PRODUCERS, type NotificationsServices } from '../services';
+import { NOTIFICATIONS_GROUP, NOTIFICATIONS_HANDLERS, NOTIFICATIONS_PRODUCERS, type NotificationsServices } from '../services';
 
 /** The notifications subgraph on a fresh database and Redis prefix, plus a Redis client to play the producers. */
 export interface NotificationsHarness extends SubgraphHarness<NotificationsServices> {
   emit<P>(contract: EventContract<P>, aggregateId: string, payload: P, overrides?: Partial<Pick<EventEnvelope, 'id' | 'position' | 'occurredAt'>>): Promise<EventEnvelope<P>>;
   /** Waits until every event emitted so far has been applied (or skipped). */
   settle(): Promise<void>;
+  /** Applies events in exactly this order with the consumer's handlers (inbox included), bypassing the streams. */
+  apply(events: readonly EventEnvelope[]): Promise<number>;
 }
 
 export async function startNotifications(): Promise<NotificationsHarness> {
@@ -21,6 +23,7 @@ export async function startNotifications(): Promise<NotificationsHarness> {
     ...h,
     emit: (contract, aggregateId, payload, overrides = {}) => appendEvent(redis, h.redisPrefix, contract, aggregateId, payload, overrides),
     settle: () => consumed(redis, h.redisPrefix, NOTIFICATIONS_GROUP, NOTIFICATIONS_PRODUCERS),
+    apply: (events) => applyInOrder(h.running.db.dataSource, NOTIFICATIONS_GROUP, NOTIFICATIONS_HANDLERS, events),
     stop: async () => {
       redis.disconnect();
       await h.stop();
@@ -44,6 +47,7 @@ export interface InboxNode {
   message: string;
   read: boolean;
   readAt: string | null;
+  createdAt: string;
   assetId: string | null;
   episode: { id: string } | null;
   show: { id: string } | null;
