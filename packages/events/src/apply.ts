@@ -1,7 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventContract } from './contract';
 import { producerOfType, type EventEnvelope } from './envelope';
-import { markSeen } from './positions';
 
 /**
  * What a consuming context does with one event type; runs inside the inbox transaction.
@@ -51,11 +50,14 @@ export async function applyInTransaction(
   event: EventEnvelope,
   handlers: readonly EventHandler[],
 ): Promise<boolean> {
-  // seen, whether applied now or before: the consumer's watermark moves over it
-  if (event.seq !== undefined) await markSeen(tx, consumer, [{ producer: producerOfType(event.type), seq: event.seq }]);
+  // seen, whether applied now or before: the consumer's watermark moves over it (one round trip with the inbox row)
+  const seen = event.seq === undefined ? null : producerOfType(event.type);
   const inserted: unknown[] = await tx.query(
-    'INSERT INTO inbox (consumer, event_id, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id',
-    [consumer, event.id, `${event.type}@${event.version}`],
+    `WITH seen AS (
+       INSERT INTO event_positions (consumer, producer, seq) SELECT $1, $4, $5 WHERE $4::text IS NOT NULL ON CONFLICT DO NOTHING
+     )
+     INSERT INTO inbox (consumer, event_id, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id`,
+    [consumer, event.id, `${event.type}@${event.version}`, seen, event.seq ?? null],
   );
   if (!inserted.length) return false;
   for (const handler of handlers) await handler.apply(event, tx);
