@@ -1,4 +1,4 @@
-import { gatewaySecret, type EventLogEndpoint, type Logger, type Redis, type RedisConnections } from '@wavegraph/kit';
+import { envInt, gatewaySecret, type EventLogEndpoint, type Logger, type Redis, type RedisConnections } from '@wavegraph/kit';
 import type { Registry } from '@wavegraph/metrics';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { EventHandler } from './apply';
@@ -29,6 +29,15 @@ export interface BackboneOptions {
   logUrls?: Partial<Record<Producer, string>>;
 }
 
+/** EVENTS_LOG_RETENTION_HOURS (default 168: a week) and EVENTS_STREAM_RETENTION_MINUTES (default 15). */
+function retentionFromEnv(): { logRetentionMs: number; streamRetentionMs: number } {
+  const hours = envInt('EVENTS_LOG_RETENTION_HOURS', 168);
+  const minutes = envInt('EVENTS_STREAM_RETENTION_MINUTES', 15);
+  if (hours < 1) throw new Error('EVENTS_LOG_RETENTION_HOURS must be at least 1');
+  if (minutes < 0) throw new Error('EVENTS_STREAM_RETENTION_MINUTES cannot be negative');
+  return { logRetentionMs: hours * 3600_000, streamRetentionMs: minutes * 60_000 };
+}
+
 /**
  * A subgraph's place on the event backbone: its relay and/or consumer, on a pool of their own
  * so background work neither competes with requests for connections nor shows up in their
@@ -52,15 +61,18 @@ export class EventBackbone {
     const secret = options.secret ?? gatewaySecret();
     // readiness and log lookups; answers at once instead of queueing while Redis is away
     this.redis = redis.open('failFast', 'events:ready', { lazyConnect: true });
+    const retention = retentionFromEnv();
     if (options.produces) {
-      const relay = new OutboxRelay({ dataSource: pool, redis, prefix, log, producer: options.produces, metrics, ...options.relay });
+      const relay = new OutboxRelay({ dataSource: pool, redis, prefix, log, producer: options.produces, metrics, ...retention, ...options.relay });
       this.relay = relay;
       this.log = { path: EVENT_LOG_PATH, handle: serveLog({ dataSource: pool, producer: options.produces, secret }), listening: (url) => relay.advertise(url) };
     }
     if (options.consumes) {
       const logs = new ProducerLogs({ redis: this.redis, prefix, secret, urls: options.logUrls });
       this.logs = logs;
-      this.consumer = new EventConsumer({ dataSource: pool, redis, prefix, log, metrics, logs, ...options.consumes, ...options.consumer });
+      // an inbox row outlives the log that could send its event again, by a day
+      const inbox = { inboxRetentionMs: retention.logRetentionMs + 24 * 3600_000, streamRetentionMs: retention.streamRetentionMs };
+      this.consumer = new EventConsumer({ dataSource: pool, redis, prefix, log, metrics, logs, ...inbox, ...options.consumes, ...options.consumer });
     }
   }
 
