@@ -258,6 +258,8 @@ describe('recovery from lost transport state', () => {
     const c = consumers[0];
     await eventually(async () => (c.recovery?.behind() ?? []).length > 0, 5_000, 50);
     expect(c.recovery?.behind()).toEqual([{ producer: 'engagement', missing: 3 }]);
+    // the handler keeps failing: they stay missing, in the gauge alerts watch
+    await eventually(async () => c.recovery?.lastRound?.producers[0].missing === 3, 5_000, 50);
     const missing = (await metrics.getMetricsAsJSON()).find((m) => m.name === 'wavegraph_consumer_missing_events');
     expect(missing?.values.find((v) => v.labels.producer === 'engagement')?.value).toBe(3);
     failing = false;

@@ -41,7 +41,7 @@ export interface ProducerRecovery {
   watermark: number;
   /** The newest number in the producer's log at the check. */
   head: number;
-  /** Numbers the transport had not delivered when checked (some may only be in flight). */
+  /** Events past their grace period the transport had not delivered and that could not be applied from the log either (0 when caught up; the last round's while the log cannot be read). */
   missing: number;
   /** Events past their grace period the transport had not delivered, found in this round. */
   overdue: number;
@@ -75,9 +75,9 @@ export class LogRecovery {
     return this.last;
   }
 
-  /** Producers whose log held events the transport had not delivered in time at the last round, with how many it had not seen (empty when none). */
+  /** Producers whose log held events the transport had not delivered in time at the last round, with how many (empty when none). */
   behind(): { producer: Producer; missing: number }[] {
-    return (this.last?.producers ?? []).filter((p) => p.overdue > 0).map(({ producer, missing }) => ({ producer, missing }));
+    return (this.last?.producers ?? []).filter((p) => p.overdue > 0).map(({ producer, overdue }) => ({ producer, missing: overdue }));
   }
 
   /** One round over every producer; concurrent calls share it. `graceMs: 0` once the transport is known to have lost state. */
@@ -111,6 +111,7 @@ export class LogRecovery {
       if (tailGrace > gapGrace && (await this.options.drained?.(producer).catch(() => false))) tailGrace = gapGrace;
       let mark = await advanceWatermark(dataSource, group, producer);
       let fetched = 0;
+      let failed = false;
       let cursor = mark.through;
       for (;;) {
         const page = await this.options.logs.page(producer, cursor, 1_000);
@@ -137,17 +138,23 @@ export class LogRecovery {
             continue;
           }
           report.overdue += 1;
-          const outcome = await this.apply(producer, event);
-          if (outcome === 'failed') return this.finish(report, dataSource, producer);
+          // after a failure the rest are only counted: applied next round, in order
+          const outcome = failed ? 'failed' : await this.apply(producer, event);
+          if (outcome === 'failed') {
+            failed = true;
+            report.missing += 1;
+          }
           if (outcome === 'applied') report.recovered += 1;
         }
         fetched += page.events.length;
-        if (!page.events.length || page.events[page.events.length - 1].seq >= page.head || fetched >= maxPerRound || waiting) break;
+        if (failed || !page.events.length || page.events[page.events.length - 1].seq >= page.head || fetched >= maxPerRound || waiting) break;
         cursor = page.events[page.events.length - 1].seq;
       }
       return await this.finish(report, dataSource, producer);
     } catch (error) {
       report.error = (error as Error).message;
+      // unknown while the log cannot be read: what was missing stays missing
+      report.missing = this.last?.producers.find((p) => p.producer === producer)?.missing ?? 0;
       this.options.log.warn({ err: error, group, producer }, 'cannot compare with the producer\'s log; will retry');
       return report;
     }
@@ -156,7 +163,6 @@ export class LogRecovery {
   private async finish(report: ProducerRecovery, dataSource: DataSource, producer: Producer): Promise<ProducerRecovery> {
     const mark = await advanceWatermark(dataSource, this.options.group, producer);
     report.watermark = mark.through;
-    report.missing = Math.max(0, report.head - mark.through - mark.above.filter((seq) => seq <= report.head).length);
     if (report.recovered) this.options.log.warn({ group: this.options.group, producer, recovered: report.recovered, watermark: mark.through }, 'events the transport lost were applied from the producer\'s log');
     return report;
   }

@@ -20,7 +20,7 @@ export function consumerGauges(registry: Registry) {
     lag: { name: 'wavegraph_consumer_lag', help: 'Stream entries not yet delivered to the consumer group (XINFO GROUPS lag)', labelNames: ['group', 'stream'] },
     pending: { name: 'wavegraph_consumer_pending', help: 'Entries delivered to the group and not yet acknowledged', labelNames: ['group', 'stream'] },
     deadLetters: { name: 'wavegraph_dead_letters', help: 'Messages in the group\'s dead-letter stream, waiting for an operator', labelNames: ['group'] },
-    missing: { name: 'wavegraph_consumer_missing_events', help: 'Events of the producer\'s durable log the group had not seen at its last comparison (above 0 for longer than the grace period: recovering)', labelNames: ['group', 'producer'] },
+    missing: { name: 'wavegraph_consumer_missing_events', help: 'Events of the producer\'s durable log past their grace period that the group had neither received nor could apply from the log at its last comparison (0 when caught up)', labelNames: ['group', 'producer'] },
   });
 }
 
