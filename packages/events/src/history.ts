@@ -96,7 +96,7 @@ export async function replayLogs(
   }
 }
 
-/** Everything on one producer's stream, decoded (for tools and tests; streams are not trimmed). */
+/** What one producer's stream still holds, decoded (for tools and tests; streams are trimmed once acknowledged). */
 export async function readEvents(redis: Redis, prefix: string, producer: Producer): Promise<EventEnvelope[]> {
   const entries = (await redis.xrange(streamOf(prefix, producer), '-', '+')) as Entry[];
   return entries.map(([, fields]) => decodeEnvelope(fields));

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { Producer } from './contract';
 import type { EventEnvelope } from './envelope';
+import { envelopeOfRow, type OutboxRow } from './outbox';
 
 /**
  * A producer's durable event log: its outbox rows that reached the transport, numbered by
@@ -29,17 +30,9 @@ export interface LogPage {
   events: LoggedEvent[];
 }
 
-interface LogRow {
+interface LogRow extends OutboxRow {
   seq: string;
-  position: string;
-  event_id: string;
-  type: string;
-  version: number;
-  aggregate_id: string;
-  occurred_at: Date;
   published_at: Date;
-  payload: unknown;
-  trace: Record<string, string>;
 }
 
 export async function readLog(dataSource: DataSource, producer: Producer | string, after: number, limit: number): Promise<LogPage> {
@@ -55,18 +48,7 @@ export async function readLog(dataSource: DataSource, producer: Producer | strin
     producer,
     head: Number(bounds.head),
     tail: Number(bounds.tail),
-    events: rows.map((row) => ({
-      id: row.event_id,
-      type: row.type,
-      version: row.version,
-      occurredAt: row.occurred_at.toISOString(),
-      aggregateId: row.aggregate_id,
-      position: Number(row.position),
-      seq: Number(row.seq),
-      trace: row.trace,
-      payload: row.payload,
-      publishedAt: row.published_at.toISOString(),
-    })),
+    events: rows.map((row) => ({ ...envelopeOfRow(row, Number(row.seq)), seq: Number(row.seq), publishedAt: row.published_at.toISOString() })),
   };
 }
 

@@ -3,6 +3,7 @@ import { carriedTrace } from '@wavegraph/kit';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { EventContract } from './contract';
+import type { EventEnvelope } from './envelope';
 
 /** The Postgres channel a commit with new outbox rows notifies. */
 export const OUTBOX_CHANNEL = 'wavegraph_outbox';
@@ -27,3 +28,28 @@ export async function recordEvent<P>(tx: EntityManager, contract: EventContract<
   return id;
 }
 
+
+/** An outbox row as the relay claims it and the log serves it. */
+export interface OutboxRow {
+  position: string;
+  event_id: string;
+  type: string;
+  version: number;
+  aggregate_id: string;
+  occurred_at: Date;
+  payload: unknown;
+  trace: Record<string, string>;
+}
+
+/** The envelope an outbox row travels in, numbered `seq` in its producer's log. */
+export const envelopeOfRow = (row: OutboxRow, seq: number): EventEnvelope => ({
+  id: row.event_id,
+  type: row.type,
+  version: row.version,
+  occurredAt: row.occurred_at.toISOString(),
+  aggregateId: row.aggregate_id,
+  position: Number(row.position),
+  seq,
+  trace: row.trace,
+  payload: row.payload,
+});

@@ -1,4 +1,4 @@
-import type { QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The outbox of a producing subgraph. `position` orders events; the partial index keeps the
@@ -89,4 +89,25 @@ export async function dropPositionTables(runner: QueryRunner): Promise<void> {
   await runner.query('DROP INDEX IF EXISTS inbox_processed_idx');
   await runner.query('DROP TABLE IF EXISTS event_positions');
   await runner.query('DROP TABLE IF EXISTS event_watermarks');
+}
+
+/**
+ * The migration that brings a subgraph's event tables to recovery from lost transport state:
+ * a producer's outbox becomes its durable, numbered log; a consumer records what it has seen
+ * of each producer's log. One class per subgraph, named alike (each runs in its own database).
+ */
+export function eventLogMigration(roles: { produces: boolean; consumes: boolean }): new () => MigrationInterface {
+  return class EventLog1765000000000 implements MigrationInterface {
+    name = 'EventLog1765000000000';
+
+    async up(runner: QueryRunner): Promise<void> {
+      if (roles.produces) await addOutboxLog(runner);
+      if (roles.consumes) await createPositionTables(runner);
+    }
+
+    async down(runner: QueryRunner): Promise<void> {
+      if (roles.consumes) await dropPositionTables(runner);
+      if (roles.produces) await dropOutboxLog(runner);
+    }
+  };
 }

@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { applyOnce, handlersByType, type EventContract, type EventEnvelope, type EventHandler } from '@wavegraph/events';
+import { applyOnce, envelopeOf, handlersByType, type EventContract, type EventEnvelope, type EventHandler } from '@wavegraph/events';
 
 /** The database the events are applied to (a consumer's own). */
 type DataSource = Parameters<typeof applyOnce>[0];
-
-let nextPosition = 1;
 
 /** An event as a producer would have sent it, checked against its contract; `occurredAt` and `position` may be set to tell a story. */
 export function eventOf<P>(
@@ -13,17 +10,7 @@ export function eventOf<P>(
   payload: P,
   overrides: Partial<Pick<EventEnvelope<P>, 'id' | 'position' | 'occurredAt'>> = {},
 ): EventEnvelope<P> {
-  return {
-    id: randomUUID(),
-    type: contract.type,
-    version: contract.version,
-    occurredAt: new Date().toISOString(),
-    aggregateId,
-    position: nextPosition++,
-    trace: {},
-    payload: contract.payload.parse(payload),
-    ...overrides,
-  };
+  return envelopeOf(contract, aggregateId, payload, overrides);
 }
 
 /**

@@ -1,15 +1,4 @@
-import { createPositionTables, dropPositionTables } from '@wavegraph/events';
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { eventLogMigration } from '@wavegraph/events';
 
-/** Recovery from lost transport state: what this context has seen of each producer's log, so lost events are noticed and fetched again. */
-export class EventLog1765000000000 implements MigrationInterface {
-  name = 'EventLog1765000000000';
-
-  async up(runner: QueryRunner): Promise<void> {
-    await createPositionTables(runner);
-  }
-
-  async down(runner: QueryRunner): Promise<void> {
-    await dropPositionTables(runner);
-  }
-}
+/** Recovery from lost transport state: it records what it has seen of each producer's log. */
+export const EventLog1765000000000 = eventLogMigration({ produces: false, consumes: true });
