@@ -136,4 +136,11 @@ describe('idempotent mutations and no phantom writes', () => {
     const { body } = await postGraphQL(supergraph.url, 'query($id: ID!) { episode(id: $id) { playCount } }', { token: bea, variables: { id: episodeId } });
     expect(body.data?.episode).toEqual({ playCount: 0 });
   });
+
+  it('counts what became of the keyed mutations on the gateway\'s metrics', async () => {
+    const counter = supergraph.metrics.gateway.getSingleMetric('wavegraph_gateway_idempotency_total');
+    const values = Object.fromEntries(((await counter?.get())?.values ?? []).map((v) => [v.labels.outcome, v.value]));
+    // comment-1, comment-2, bea's comment-1, like-1 stored; comment-1, comment-2, like-1 replayed; the timed-out like freed its key
+    expect(values).toEqual({ stored: 4, replayed: 3, reused: 1, released: 1 });
+  });
 });

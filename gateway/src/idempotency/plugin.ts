@@ -42,20 +42,24 @@ export interface IdempotencyPluginOptions {
 }
 
 /**
- * Idempotent mutations through the `Idempotency-Key` request header (see README "Idempotent
- * mutations"):
- * - only mutations: a key on a query or on a mutation of `skipFields` is ignored (queries are
- *   safe to repeat, so clients may send a key with every request);
+ * Idempotent mutations through the `Idempotency-Key` request header. What a client can rely on:
+ * - only mutations: a key on a query is ignored (queries are safe to repeat, so clients may send
+ *   a key with every request), and so is a key on a mutation selecting a root field of
+ *   skipFields (GATEWAY_IDEMPOTENCY_SKIP_FIELDS, default register,login,refreshSession: their
+ *   answers carry session tokens, which are kept nowhere in clear);
  * - the key is 1–255 visible ASCII characters (quotes around it are dropped); anything else is
  *   refused with 400 IDEMPOTENCY_KEY_INVALID before anything runs;
  * - keys are scoped to the signed-in viewer, or to the client address when anonymous;
- * - the first request with a key runs and its answer is kept for ttlSeconds, unless it failed
+ * - the first request with a key runs and its answer is kept for ttlSeconds
+ *   (GATEWAY_IDEMPOTENCY_TTL_SECONDS, default 24 h), unless it failed
  *   retryably (SUBGRAPH_UNAVAILABLE, DEADLINE_EXCEEDED, RATE_LIMITED, a 5xx) with nothing done:
  *   then the key is freed and a retry runs;
  * - a retry with the same key and the same operation, operation name and variables gets the
  *   stored answer, byte for byte and with its status, plus `Idempotent-Replayed: true`;
- * - a retry while the first request still runs waits for it up to waitMs, then gets a retryable
- *   409 IDEMPOTENCY_KEY_IN_USE with Retry-After;
+ * - a retry while the first request still runs waits for it up to waitMs
+ *   (GATEWAY_IDEMPOTENCY_WAIT_MS, default 10 s), then gets a retryable 409 IDEMPOTENCY_KEY_IN_USE
+ *   with Retry-After; a first request that never answers (its replica died) holds its key for
+ *   lockMs (GATEWAY_IDEMPOTENCY_LOCK_MS, default 60 s);
  * - the same key with another operation or other variables gets 422 IDEMPOTENCY_KEY_REUSED;
  * - while Redis cannot be reached, a mutation with a key is refused (503 SERVICE_UNAVAILABLE,
  *   retryable) rather than run without the protection it asked for.
