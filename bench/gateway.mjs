@@ -15,7 +15,7 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 async function direct(url, query, variables) {
   const body = JSON.stringify({ query, variables });
-  const headers = signEnvelope(BENCH_SECRET, { viewer: null, requestId: randomUUID(), timestamp: Date.now(), body });
+  const headers = signEnvelope(BENCH_SECRET, { viewer: null, requestId: randomUUID(), timestamp: Date.now(), body, deadline: Date.now() + 10_000 });
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const json = await res.json();
   if (json.errors) throw new Error(JSON.stringify(json.errors));

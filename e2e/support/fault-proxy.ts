@@ -6,7 +6,9 @@ export type Fault =
   /** Forward it and answer 503 without forwarding: the subgraph is overloaded. */
   | 'unavailable'
   /** Forward it, let the subgraph run it, then lose the answer (502): the dangerous case for retries. */
-  | 'lose-answer';
+  | 'lose-answer'
+  /** Keep it, unanswered, until `release()` forwards it: a stalled network or a subgraph that stopped reading. */
+  | 'hold';
 
 export interface CapturedRequest {
   headers: Record<string, string>;
@@ -24,6 +26,8 @@ export interface FaultProxy {
   last?: CapturedRequest;
   /** Faults for the next requests, in order, replacing any still pending; then requests are forwarded again. */
   failNext(...faults: Fault[]): void;
+  /** Forwards the held requests now, however long their callers have waited; resolves to the subgraph's status for each. */
+  release(): Promise<number[]>;
   stop(): Promise<void>;
 }
 
@@ -41,11 +45,13 @@ function forwardable(headers: IncomingHttpHeaders): Record<string, string> {
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const faults: Fault[] = [];
   const sockets = new Set<Socket>();
+  const held: (() => Promise<number>)[] = [];
   const proxy: FaultProxy = {
     url: '',
     requests: 0,
     connections: 0,
     failNext: (...next) => void faults.splice(0, faults.length, ...next),
+    release: () => Promise.all(held.splice(0).map((forward) => forward())),
     stop: async () => undefined,
   };
   const server: Server = createServer((req, res) => {
@@ -59,6 +65,16 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const fault = faults.shift();
       if (fault === 'unavailable') {
         res.writeHead(503, { 'content-type': 'text/plain' }).end('overloaded');
+        return;
+      }
+      if (fault === 'hold') {
+        // the answer goes back if the caller still listens (a caller that gave up has closed the socket)
+        held.push(async () => {
+          const answer = await fetch(target, { method: req.method, headers, body });
+          const payload = Buffer.from(await answer.arrayBuffer());
+          if (!res.destroyed) res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(payload);
+          return answer.status;
+        });
         return;
       }
       fetch(target, { method: req.method, headers, body: req.method === 'GET' ? undefined : body })

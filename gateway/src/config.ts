@@ -2,6 +2,7 @@ import path from 'node:path';
 import { secretFromEnv } from '@wavegraph/auth';
 import { DEFAULT_ENTITY_CACHE, type EntityCacheSettings } from './entity-cache/settings';
 import type { PlanCacheSettings } from './execution/executor';
+import type { IdempotencySettings } from './idempotency/store';
 import type { EntityBatchSettings } from './subgraph/entity-batcher';
 import type { SubgraphHttpSettings } from './subgraph/http-client';
 import type { ResilienceSettings } from './subgraph/policies';
@@ -62,6 +63,8 @@ export interface GatewayConfig {
   trustProxy: string;
   rateLimits: RateLimitSettings;
   trustedDocuments: TrustedDocumentsSettings;
+  /** Mutations with an `Idempotency-Key` header (see idempotency/plugin.ts), kept in the shared Redis. */
+  idempotency: IdempotencySettings;
 }
 
 /** Which operations run (see documents/trusted-documents.ts), and the persisted-query cache shared in Redis. */
@@ -278,6 +281,13 @@ export function configFromEnv(): GatewayConfig {
     trustProxy: env('GATEWAY_TRUST_PROXY', 'loopback'),
     rateLimits: rateLimitsFromEnv(),
     trustedDocuments: trustedDocumentsFromEnv(production),
+    idempotency: {
+      ttlSeconds: Math.max(1, int('GATEWAY_IDEMPOTENCY_TTL_SECONDS', 86_400)),
+      waitMs: int('GATEWAY_IDEMPOTENCY_WAIT_MS', 10_000),
+      lockMs: Math.max(1_000, int('GATEWAY_IDEMPOTENCY_LOCK_MS', 60_000)),
+      // their answers carry session tokens, which are kept nowhere in clear
+      skipFields: env('GATEWAY_IDEMPOTENCY_SKIP_FIELDS', 'register,login,refreshSession').split(',').map((f) => f.trim()).filter(Boolean),
+    },
     passThrough: parseSubgraphList(env('GATEWAY_PASS_THROUGH', '/uploads=media,/media=media')).map(({ name, url }) => ({ prefix: name, subgraph: url })),
   };
 }

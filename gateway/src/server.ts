@@ -37,6 +37,7 @@ import { SubgraphFetchMetrics } from './metrics/fetch-metrics';
 import { watchGatewayState } from './metrics/gateway-gauges';
 import { readiness } from './readiness';
 import { FastGateway } from './execution/executor';
+import { idempotencyPlugin, IdempotencyStore, REPLAYED_HEADER } from './idempotency';
 import { startEntityCache, type EntityCache } from './entity-cache';
 import { SubgraphBreakers } from './subgraph/breakers';
 import { SubgraphHttp } from './subgraph/http-client';
@@ -118,6 +119,14 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   // persisted queries registered through any replica live in the same Redis
   const documents = documentPolicy(config.trustedDocuments, redis, config.redisPrefix, log);
   const verifyToken = createTokenVerifier(verifySession);
+  // a retried mutation with the same Idempotency-Key gets the first answer, whichever replica ran it
+  const { idempotency: idempotencyCount } = gatewayMetrics(metrics);
+  const idempotent = idempotencyPlugin({
+    store: new IdempotencyStore(redis, config.redisPrefix, config.idempotency),
+    skipFields: new Set(config.idempotency.skipFields),
+    log,
+    count: (outcome) => idempotencyCount.labels(outcome).inc(),
+  });
   // one signer for HTTP fetches and subgraph WebSockets; one breaker per subgraph for every data source
   const signer = createSigner(config.gatewaySecret);
   const breakers = new SubgraphBreakers({ ...config.resilience, timeoutMs: config.subgraphTimeoutMs }, log);
@@ -170,6 +179,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
       demandControlPlugin(() => costModel, config.cost.budgets),
       authAttemptsPlugin<GatewayContext>(rateLimits),
       access.plugin,
+      // last: every refusal (cost, limits, documents) comes before a key is claimed
+      idempotent,
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
@@ -190,7 +201,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     res.status(report.status === 'ready' ? 200 : 503).json(report);
   });
   mountPassThrough(app, config, log);
-  const allowOrigins = cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 });
+  // browsers may send any request header (cors reflects what a preflight asks for, Idempotency-Key included) and read whether an answer was replayed
+  const allowOrigins = cors({ origin: config.corsOrigins, credentials: true, maxAge: 600, exposedHeaders: [REPLAYED_HEADER] });
   const clientIp = (request: IncomingMessage) => proxyAddr(request, app.get('trust proxy fn'));
   graphqlPost = graphqlPostHandler({ apollo, cors: allowOrigins, verifyToken, rateLimits, documents, clientIp, maxBodyBytes: MAX_BODY_BYTES, log });
   app.use(

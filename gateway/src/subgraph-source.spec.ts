@@ -116,6 +116,15 @@ describe('a subgraph data source', () => {
     expect(third.data).toEqual({ _entities: [{ handle: 'u1 seen by alice' }] });
   });
 
+  it('signs each fetch with the moment the gateway stops waiting for it: its timeout from now', async () => {
+    const started = Date.now();
+    const answer = await source().process(rootFetch(alice, 'mutation'));
+    expect(answer.data).toEqual({ me: { handle: 'alice' } });
+    const deadline = Number(subgraph.received[0].headers['x-wavegraph-deadline']);
+    expect(deadline).toBeGreaterThanOrEqual(started + 2_000);
+    expect(deadline).toBeLessThanOrEqual(Date.now() + 2_000);
+  });
+
   it("passes the client's traceparent on (this gateway does not trace), the first caller's for a merged fetch", async () => {
     const users = source();
     const traced = (ids: string[], traceparent?: string) => {

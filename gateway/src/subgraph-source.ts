@@ -105,8 +105,8 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
       const policies = this.options.breakers.policies(this.options.name, retryable);
       const { http, signer, url, metrics } = this.options;
       reply = runFetch(policies, metrics
-        ? (signal) => metrics.attempt(exchange(http, signer, url, caller, body, signal), signal)
-        : (signal) => exchange(http, signer, url, caller, body, signal));
+        ? (signal, deadline) => metrics.attempt(exchange(http, signer, url, caller, body, signal, deadline), signal)
+        : (signal, deadline) => exchange(http, signer, url, caller, body, signal, deadline));
       if (shared) {
         shared.set(body, reply);
         const forget = () => {

@@ -43,7 +43,7 @@ export class SubgraphBreakers {
   /** The policies for one fetch from `subgraph`; `retryable` says whether it may be sent again. */
   policies(subgraph: string, retryable: boolean): FetchPolicies {
     const entry = this.entry(subgraph);
-    return { deadline: this.deadline, retry: retryable ? entry.retry : null, breaker: entry.breaker };
+    return { deadline: this.deadline, timeoutMs: this.settings.timeoutMs, retry: retryable ? entry.retry : null, breaker: entry.breaker };
   }
 
   /** Every subgraph's breaker as /ready shows it. */

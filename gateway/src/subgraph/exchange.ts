@@ -45,12 +45,15 @@ function failedResponse(url: string, reply: SubgraphReply): GraphQLError {
 
 /**
  * One attempt of one subgraph request: signed at the last moment over the exact bytes sent
- * (each retry is a fresh envelope with its own nonce) and posted on the subgraph's pool. Throws
- * on a non-2xx answer or one that is not JSON, so retries and breakers see the failure.
+ * (each retry is a fresh envelope with its own nonce, and the fetch's one deadline) and posted on
+ * the subgraph's pool. Throws on a non-2xx answer or one that is not JSON, so retries and
+ * breakers see the failure.
  */
-export async function exchange(http: SubgraphHttp, signer: Signer, url: string, caller: SubgraphCaller, body: string, signal?: AbortSignal): Promise<SubgraphReply> {
-  // the envelope headers: viewer, request id, time, nonce and the signature over all of them and the body
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...signer.request(caller.viewer, caller.requestId, body) };
+export async function exchange(
+  http: SubgraphHttp, signer: Signer, url: string, caller: SubgraphCaller, body: string, signal?: AbortSignal, deadline?: number,
+): Promise<SubgraphReply> {
+  // the envelope headers: viewer, request id, time, nonce, deadline and the signature over all of them and the body
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...signer.request(caller.viewer, caller.requestId, body, deadline) };
   if (caller.traceparent && !tracing()) headers.traceparent = caller.traceparent;
   const reply = await http.post(url, headers, body, signal);
   if (reply.status < 200 || reply.status > 299) throw failedResponse(url, reply);

@@ -29,6 +29,23 @@ describe('subgraph fetch policies', () => {
     expect(attempt).toHaveBeenCalledTimes(2);
   });
 
+  it('gives every attempt of one fetch the same deadline: when the whole budget ends', async () => {
+    const breakers = new SubgraphBreakers(settings, log);
+    const deadlines: number[] = [];
+    let failures = 1;
+    const started = Date.now();
+    const answer = await runFetch(breakers.policies('catalog', true), async (_signal, deadline) => {
+      deadlines.push(deadline);
+      if (failures-- > 0) throw refused();
+      return 'answer';
+    });
+    expect(answer).toBe('answer');
+    expect(deadlines).toHaveLength(2);
+    expect(deadlines[1]).toBe(deadlines[0]);
+    expect(deadlines[0]).toBeGreaterThanOrEqual(started + settings.timeoutMs);
+    expect(deadlines[0]).toBeLessThanOrEqual(Date.now() + settings.timeoutMs);
+  });
+
   it('gives up on a read after the configured retries', async () => {
     const breakers = new SubgraphBreakers({ ...settings, breakerThreshold: 10 }, log);
     const attempt = attempts(refused(), refused(), refused(), refused());

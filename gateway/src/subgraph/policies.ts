@@ -65,6 +65,8 @@ export function createDeadline(settings: ResilienceSettings): IPolicy {
 
 export interface FetchPolicies {
   deadline: IPolicy;
+  /** The deadline policy's budget: what each attempt's envelope states as the moment the gateway stops waiting. */
+  timeoutMs: number;
   /** null: this fetch is not retried (a mutation, or retries off). */
   retry: RetryPolicy | null;
   breaker: CircuitBreakerPolicy;
@@ -74,14 +76,17 @@ export interface FetchPolicies {
  * Runs one subgraph fetch through deadline → (retry →) breaker → attempt. Each attempt goes
  * through the breaker, so it counts towards opening it, and an open breaker fails the attempt
  * at once (BrokenCircuitError, not retried, no network). An attempt that would start after the
- * deadline does not reach the network either.
+ * deadline does not reach the network either. Every attempt is given the fetch's deadline (epoch
+ * ms) to sign: a subgraph that only reads it later (held, paused) refuses to run it.
  */
-export function runFetch<T>(policies: FetchPolicies, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export function runFetch<T>(policies: FetchPolicies, attempt: (signal: AbortSignal, deadline: number) => Promise<T>): Promise<T> {
   return policies.deadline.execute(({ signal }) => {
+    // the deadline policy's timer started just now
+    const deadline = Date.now() + policies.timeoutMs;
     const once = (outer: AbortSignal) =>
       policies.breaker.execute(({ signal: inner }) => {
         if (inner.aborted) throw new DeadlineExceeded('subgraph deadline exceeded');
-        return attempt(inner);
+        return attempt(inner, deadline);
       }, outer);
     return policies.retry ? policies.retry.execute(({ signal: outer }) => once(outer), signal) : once(signal);
   });

@@ -16,6 +16,14 @@ describe('the gateway signer', () => {
     expect(first[ENVELOPE_HEADERS.nonce]).not.toBe(again[ENVELOPE_HEADERS.nonce]);
   });
 
+  it('signs the deadline it is given into an HTTP envelope; a request read after it is refused', () => {
+    const body = JSON.stringify({ query: 'mutation { like }' });
+    const deadline = Date.now() + 5_000;
+    const signed = signer.request(encodeViewer(viewer), 'r2', body, deadline);
+    expect(verifyEnvelope(secret, signed, body, deadline - 1)).toMatchObject({ ok: true, deadline });
+    expect(verifyEnvelope(secret, signed, body, deadline + 1)).toEqual({ ok: false, reason: 'gateway deadline passed', expired: true });
+  });
+
   it('signs a handshake over no operation, and a subscribe message over its query and variables only', () => {
     expect(verifyEnvelope(secret, signer.handshake(viewer), '')).toMatchObject({ ok: true, viewer });
     const query = 'subscription($c: String!) { pinged(channel: $c) { text } }';

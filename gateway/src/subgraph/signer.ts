@@ -7,8 +7,11 @@ import { encodeViewer, OPERATION_ENVELOPE_EXTENSION, operationBody, signEncodedE
  * reconnect) is a new envelope a subgraph accepts once.
  */
 export interface Signer {
-  /** Envelope headers for an HTTP request, over the exact bytes of its body. */
-  request(encodedViewer: string, requestId: string, body: string | Buffer): Record<string, string>;
+  /**
+   * Envelope headers for an HTTP request, over the exact bytes of its body. `deadline` (epoch ms)
+   * is when the gateway stops waiting for the answer: the subgraph refuses to run it after that.
+   */
+  request(encodedViewer: string, requestId: string, body: string | Buffer, deadline?: number): Record<string, string>;
   /** graphql-ws connection_init params: who the caller is, no operation. */
   handshake(viewer: Viewer | null): Record<string, string>;
   /** The `extensions` of a subscribe message, binding it to this operation and viewer. */
@@ -16,7 +19,9 @@ export interface Signer {
 }
 
 export function createSigner(secret: string, now: () => number = Date.now): Signer {
-  const request: Signer['request'] = (encodedViewer, requestId, body) => signEncodedEnvelope(secret, encodedViewer, requestId, now(), body);
+  const request: Signer['request'] = (encodedViewer, requestId, body, deadline) =>
+    signEncodedEnvelope(secret, encodedViewer, requestId, now(), body, undefined, deadline);
+  // graphql-ws envelopes carry no deadline: a subscription has no answer the gateway stops waiting for
   return {
     request,
     handshake: (viewer) => request(encodeViewer(viewer), randomUUID(), ''),

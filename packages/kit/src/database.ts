@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { DataSource, type EntitySchema, type MixedList, type Logger as OrmLogger } from 'typeorm';
+import { DeadlineGuard } from './deadline';
 import type { Logger } from './logger';
 
 /** Creates the database named in `url` when it does not exist yet (the server must be reachable). */
@@ -86,6 +87,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     url: options.url,
     entities: options.entities,
     migrations: options.migrations,
+    // a request's transaction does not commit after the gateway's deadline for it
+    subscribers: [DeadlineGuard],
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: true,

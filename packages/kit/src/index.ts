@@ -2,6 +2,7 @@ import 'reflect-metadata';
 export * from './config';
 export * from './context';
 export * from './database';
+export * from './deadline';
 export * from './errors';
 export * from './loaders';
 export * from './logger';

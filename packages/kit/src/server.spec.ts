@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { signEnvelope } from '@wavegraph/auth';
 import { callSubgraph, freshDatabase, freshRedisPrefix, TEST_GATEWAY_SECRET, type TestDatabase } from '@wavegraph/testkit';
-import { Arg, Ctx, Directive, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
-import { Column, Entity, In, PrimaryColumn, type MigrationInterface, type QueryRunner, type Repository } from 'typeorm';
+import { Arg, Ctx, Directive, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Column, Entity, In, PrimaryColumn, type DataSource, type MigrationInterface, type QueryRunner, type Repository } from 'typeorm';
 import type { Context } from './context';
 import { notFound } from './errors';
 import { byKeys } from './loaders';
@@ -31,7 +31,7 @@ class CreateGadget1700000000000 implements MigrationInterface {
   }
 }
 
-type Services = { gadgets: Repository<Gadget> };
+type Services = { gadgets: Repository<Gadget>; dataSource: DataSource };
 
 @Resolver(() => Gadget)
 class GadgetResolver {
@@ -47,6 +47,16 @@ class GadgetResolver {
     return ctx.viewer?.id ?? null;
   }
 
+  /** Renames a gadget in a transaction that takes `ms` before it commits (a slow lock, a stall). */
+  @Mutation(() => Gadget)
+  async renameSlowly(@Arg('id', () => ID) id: string, @Arg('name') name: string, @Arg('ms', () => Int) ms: number, @Ctx() ctx: Context<Services>): Promise<Gadget> {
+    return ctx.services.dataSource.transaction(async (tx) => {
+      await tx.update(Gadget, { id }, { name });
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return tx.findOneByOrFail(Gadget, { id });
+    });
+  }
+
   @Query(() => String)
   explode(): string {
     throw new Error('database password is hunter2');
@@ -58,7 +68,7 @@ const gadgets: SubgraphModule<Services> = {
   resolvers: [GadgetResolver],
   entities: [Gadget],
   migrations: [CreateGadget1700000000000],
-  createServices: ({ db }) => ({ gadgets: db.dataSource.getRepository(Gadget) }),
+  createServices: ({ db }) => ({ gadgets: db.dataSource.getRepository(Gadget), dataSource: db.dataSource }),
   references: {
     Gadget: async (ids, ctx) => byKeys(ids, await ctx.services.gadgets.findBy({ id: In([...ids]) }), (g) => g.id),
   },
@@ -113,7 +123,7 @@ describe('subgraph kit', () => {
 
   it('refuses a captured signed request sent a second time (replay), before it runs', async () => {
     const body = JSON.stringify({ query: '{ whoami }' });
-    const signed = signEnvelope(TEST_GATEWAY_SECRET, { viewer: { id: 'u-8', role: 'ADMIN', plan: 'FREE' }, requestId: 'r-replay', timestamp: Date.now(), body });
+    const signed = signEnvelope(TEST_GATEWAY_SECRET, { viewer: { id: 'u-8', role: 'ADMIN', plan: 'FREE' }, requestId: 'r-replay', timestamp: Date.now(), body, deadline: Date.now() + 10_000 });
     const send = () => fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body });
     const first = await send();
     expect(first.status).toBe(200);
@@ -162,9 +172,48 @@ describe('subgraph kit', () => {
     const base = running.url.replace('/graphql', '');
     const before = ((await (await fetch(`${base}/ready`)).json()) as { nonces: { accepted: number; replaysRefused: number; fallbacks: number } }).nonces;
     const body = JSON.stringify({ query: '{ whoami }' });
-    const signed = signEnvelope(TEST_GATEWAY_SECRET, { viewer: null, requestId: 'r-count', timestamp: Date.now(), body });
+    const signed = signEnvelope(TEST_GATEWAY_SECRET, { viewer: null, requestId: 'r-count', timestamp: Date.now(), body, deadline: Date.now() + 10_000 });
     for (let i = 0; i < 2; i += 1) await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body });
     const after = ((await (await fetch(`${base}/ready`)).json()) as { nonces: typeof before }).nonces;
     expect(after).toEqual({ accepted: before.accepted + 1, replaysRefused: before.replaysRefused + 1, fallbacks: before.fallbacks });
+  });
+
+  describe('the gateway deadline', () => {
+    const post = (query: string, deadline: number | undefined) => {
+      const body = JSON.stringify({ query });
+      const signed = signEnvelope(TEST_GATEWAY_SECRET, { viewer: null, requestId: 'r-deadline', timestamp: Date.now(), body, deadline });
+      return fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body });
+    };
+    const nameOf = async (id: string) => (await running.services.gadgets.findOneByOrFail({ id })).name;
+
+    it('refuses, unrun, a request read after the deadline it was signed with', async () => {
+      running.db.queries.reset();
+      const res = await post('mutation { renameSlowly(id: "g3", name: "late", ms: 0) { name } }', Date.now() - 1);
+      expect(res.status).toBe(504);
+      expect(await res.json()).toEqual({
+        errors: [{ message: 'The gateway stopped waiting for this request before it could run', extensions: { code: 'DEADLINE_EXCEEDED' } }],
+      });
+      expect(running.db.queries.count()).toBe(0);
+      expect(await nameOf('g3')).toBe('three');
+    });
+
+    it('refuses an HTTP request signed without a deadline', async () => {
+      const res = await post('{ whoami }', undefined);
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { errors: { message: string }[] }).errors[0].message).toBe('Requests must come through the gateway (missing gateway deadline)');
+    });
+
+    it('rolls back a transaction still running when the deadline passes, and commits one that ends in time', async () => {
+      const late = await post('mutation { renameSlowly(id: "g2", name: "renamed late", ms: 800) { name } }', Date.now() + 300);
+      expect(late.status).toBe(200);
+      const answer = (await late.json()) as { data: unknown; errors: { path: string[]; extensions: { code: string } }[] };
+      expect(answer.data).toBeNull();
+      expect(answer.errors).toEqual([expect.objectContaining({ path: ['renameSlowly'], extensions: { code: 'DEADLINE_EXCEEDED' } })]);
+      expect(await nameOf('g2')).toBe('two');
+
+      const timely = await post('mutation { renameSlowly(id: "g2", name: "renamed", ms: 10) { name } }', Date.now() + 5_000);
+      expect(await timely.json()).toEqual({ data: { renameSlowly: { name: 'renamed' } } });
+      expect(await nameOf('g2')).toBe('renamed');
+    });
   });
 });

@@ -5,7 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
-import { DEFAULT_MAX_SKEW_MS, verifyEnvelope, type Viewer } from '@wavegraph/auth';
+import { DEFAULT_MAX_SKEW_MS, ENVELOPE_HEADERS, verifyEnvelope, type Viewer } from '@wavegraph/auth';
 import { createRegistry, graphqlMetricsPlugin, type Registry } from '@wavegraph/metrics';
 import { createRedisConnections, type RedisConnections } from '@wavegraph/redis';
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
@@ -18,6 +18,7 @@ import { NonceGuard, nonceRedisReady } from './nonces';
 import { createRedisPubSub, type SubgraphPubSub } from './pubsub';
 import { buildFederatedSchema, type SubgraphSchemaDefinition } from './schema';
 import { serveSubscriptions } from './subscriptions';
+import { DEADLINE_EXCEEDED, runWithDeadline } from './deadline';
 import { readinessOf } from './readiness';
 import { runWithTrace } from './trace';
 
@@ -82,7 +83,7 @@ export interface RunningSubgraph<S> {
 const EXPECTED_CODES = new Set([
   'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'QUOTA_EXCEEDED',
   'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', DEADLINE_EXCEEDED,
 ]);
 
 /** Known errors pass through; anything unexpected is logged and reaches the client as a bare code. */
@@ -182,8 +183,17 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
     async (req: Request, res: Response, next: NextFunction) => {
       const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const verdict = verifyEnvelope(options.gatewaySecret, req.headers, body);
-      // a valid signature seen before is a replay of a captured request
-      const reason = !verdict.ok ? verdict.reason : (await nonces.claim(verdict.nonce)) ? null : 'replayed gateway signature';
+      if (!verdict.ok && verdict.expired) {
+        // genuine, but read after the gateway gave up on it (a stall, a queue, a slow proxy): it must not run now
+        const late = Number(req.headers[ENVELOPE_HEADERS.deadline]);
+        log.warn({ requestId: req.headers[ENVELOPE_HEADERS.requestId], lateMs: Date.now() - late }, 'refused a request read after the gateway deadline');
+        res.status(504).json({ errors: [{ message: 'The gateway stopped waiting for this request before it could run', extensions: { code: DEADLINE_EXCEEDED } }] });
+        return;
+      }
+      // a valid signature seen before is a replay of a captured request; every HTTP request the gateway sends has a deadline
+      const reason = !verdict.ok ? verdict.reason
+        : verdict.deadline === null ? 'missing gateway deadline'
+        : (await nonces.claim(verdict.nonce)) ? null : 'replayed gateway signature';
       if (!verdict.ok || reason) {
         res.status(401).json({ errors: [{ message: `Requests must come through the gateway (${reason})`, extensions: { code: 'UNAUTHENTICATED' } }] });
         return;
@@ -198,7 +208,8 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
       }
       // events recorded while serving this request carry its id
       const traceparent = typeof req.headers.traceparent === 'string' ? req.headers.traceparent : undefined;
-      runWithTrace({ requestId: verdict.requestId, traceparent }, next);
+      // and its transactions commit only while the gateway still waits for the answer
+      runWithTrace({ requestId: verdict.requestId, traceparent }, () => runWithDeadline(verdict.deadline, next));
     },
     expressMiddleware(apollo, {
       context: async ({ res }) => contextFor(res.locals.viewer ?? null, res.locals.requestId ?? ''),

@@ -20,6 +20,12 @@ export function gatewayMetrics(registry: Registry) {
       labelNames: ['subgraph', 'reason'] as const,
       registers: [registry],
     })),
+    idempotency: metricOnce(registry, 'wavegraph_gateway_idempotency_total', () => new Counter({
+      name: 'wavegraph_gateway_idempotency_total',
+      help: 'Mutations sent with an Idempotency-Key, by outcome (stored, replayed, released, in_use, reused, invalid, unavailable)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    })),
     rateLimited: metricOnce(registry, 'wavegraph_gateway_rate_limited_total', () => new Counter({
       name: 'wavegraph_gateway_rate_limited_total',
       help: 'Requests and subscriptions refused with RATE_LIMITED, by the limit that refused them',

@@ -9,7 +9,10 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   errors?: Array<{ message: string; path?: (string | number)[]; extensions?: { code?: string; [key: string]: unknown } }>;
 }
 
-/** Calls a subgraph the way the gateway does: a signed envelope carrying the viewer. */
+/** How long a test call's envelope lets the subgraph take before it must not run it (the gateway's default timeout). */
+const CALL_DEADLINE_MS = 10_000;
+
+/** Calls a subgraph the way the gateway does: a signed envelope carrying the viewer and a deadline. */
 export async function callSubgraph<T = Record<string, unknown>>(
   url: string,
   query: string,
@@ -18,7 +21,8 @@ export async function callSubgraph<T = Record<string, unknown>>(
   secret: string = TEST_GATEWAY_SECRET,
 ): Promise<GraphQLResponse<T>> {
   const body = JSON.stringify({ query, variables });
-  const headers = signEnvelope(secret, { viewer, requestId: randomUUID(), timestamp: Date.now(), body });
+  const now = Date.now();
+  const headers = signEnvelope(secret, { viewer, requestId: randomUUID(), timestamp: now, body, deadline: now + CALL_DEADLINE_MS });
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const json = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
   return { status: response.status, ...json };

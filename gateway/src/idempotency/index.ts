@@ -1,0 +1,3 @@
+export * from './key';
+export * from './store';
+export * from './plugin';
