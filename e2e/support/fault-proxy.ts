@@ -24,6 +24,12 @@ export interface FaultProxy {
   last?: CapturedRequest;
   /** Faults for the next requests, in order, replacing any still pending; then requests are forwarded again. */
   failNext(...faults: Fault[]): void;
+  /**
+   * Until called again with null, every request gets no answer: 'hang' holds it open (a subgraph
+   * too slow for the gateway's deadline), 'drop' resets its connection (a subgraph that is gone).
+   * Clearing it lets held requests go (their connections are closed) and forwards again.
+   */
+  outage(mode: 'hang' | 'drop' | null): void;
   stop(): Promise<void>;
 }
 
@@ -41,11 +47,19 @@ function forwardable(headers: IncomingHttpHeaders): Record<string, string> {
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const faults: Fault[] = [];
   const sockets = new Set<Socket>();
+  const held = new Set<Socket>();
+  let outage: 'hang' | 'drop' | null = null;
   const proxy: FaultProxy = {
     url: '',
     requests: 0,
     connections: 0,
     failNext: (...next) => void faults.splice(0, faults.length, ...next),
+    outage: (mode) => {
+      outage = mode;
+      if (mode) return;
+      for (const socket of held) socket.destroy();
+      held.clear();
+    },
     stop: async () => undefined,
   };
   const server: Server = createServer((req, res) => {
@@ -56,6 +70,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const headers = forwardable(req.headers);
       const body = Buffer.concat(chunks);
       proxy.last = { headers, body };
+      if (outage === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      if (outage === 'hang') {
+        held.add(req.socket);
+        return;
+      }
       const fault = faults.shift();
       if (fault === 'unavailable') {
         res.writeHead(503, { 'content-type': 'text/plain' }).end('overloaded');
