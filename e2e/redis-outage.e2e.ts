@@ -13,7 +13,7 @@ const SCHEDULE = 'mutation ($id: ID!, $at: DateTimeISO!) { scheduleEpisode(id: $
 const LOGOUT = 'mutation ($refreshToken: String!) { logout(refreshToken: $refreshToken) }';
 
 const unavailable = (path: string, serviceName: string) => ({
-  message: 'This service is briefly unavailable; retry in 5 s',
+  message: 'This service is temporarily unavailable; retry in 5 s',
   path: [path],
   extensions: { code: 'SERVICE_UNAVAILABLE', serviceName, retryAfter: 5 },
 });
@@ -121,7 +121,7 @@ describe('while Redis is away', () => {
       const res = await tusRequest(upload.uploadUrl, method, upload.token, method === 'PATCH' ? { offset: 0, body: Buffer.alloc(10, 1) } : {});
       expect({ method, status: res.status, retryAfter: res.headers.get('retry-after') }).toEqual({ method, status: 503, retryAfter: '5' });
       expect(res.headers.get('tus-resumable')).toBe('1.0.0');
-      if (method === 'PATCH') expect(await res.text()).toBe('Uploads are briefly unavailable; retry shortly\n');
+      if (method === 'PATCH') expect(await res.text()).toBe('Uploads are temporarily unavailable; retry shortly\n');
     }
   });
 

@@ -27,4 +27,4 @@ export const conflict = (message: string, field?: string): GraphQLError =>
 
 /** A dependency (Redis) is away for now: retryable, with `retryAfter` seconds (the gateway answers 503 with Retry-After). */
 export const serviceUnavailable = (retryAfter = REDIS_RETRY_AFTER_SECONDS): GraphQLError =>
-  appError('SERVICE_UNAVAILABLE', `This service is briefly unavailable; retry in ${retryAfter} s`, { retryAfter });
+  appError('SERVICE_UNAVAILABLE', `This service is temporarily unavailable; retry in ${retryAfter} s`, { retryAfter });

@@ -34,7 +34,7 @@ export function createTusServer(files: UploadFiles, finisher: UploadFinisher, co
 }
 
 /** What a tus client gets while Redis (the upload lock, the processing queue) is away: a 503 to retry after `RETRY_AFTER`. */
-export const UNAVAILABLE = { status_code: 503, body: 'Uploads are briefly unavailable; retry shortly\n' } as const;
+export const UNAVAILABLE = { status_code: 503, body: 'Uploads are temporarily unavailable; retry shortly\n' } as const;
 export const RETRY_AFTER = { 'Retry-After': String(REDIS_RETRY_AFTER_SECONDS) } as const;
 
 /**
