@@ -42,7 +42,7 @@ describe('publishing an episode through the gateway (typed client)', () => {
     // and back the other way: identity's User gains catalog's shows
     const { userByHandle } = await anonymous.UserByHandle({ handle: 'ada' });
     expect(userByHandle?.email).toBeNull();
-    expect(userByHandle?.shows.edges.map((e) => e.node.slug)).toEqual(['night-shift']);
+    expect(userByHandle?.shows?.edges.map((e) => e.node.slug)).toEqual(['night-shift']);
   });
 
   it('denies writes by other listeners and anonymous callers, allows editors', async () => {

@@ -158,7 +158,7 @@ describe('per-subgraph breakers and retries', () => {
         expect(res.body.errors).toEqual([
           {
             message: 'The engagement service is unavailable',
-            path: ['episodes', 'edges', 0, 'node'],
+            path: ['episodes', 'edges', 0, 'node', 'likeCount'],
             extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'engagement' },
           },
         ]);

@@ -27,11 +27,11 @@ describe('a subgraph that is down', () => {
     ]);
   });
 
-  it('locates the error on each entity it could not fetch', async () => {
+  it('locates the error at the field of each entity it could not fetch', async () => {
     const res = await postGraphQL(supergraph.url, '{ episodes(first: 5) { edges { node { title show { title owner { handle } } } } } }');
     expect(res.status).toBe(200);
     expect(res.body.errors?.[0]).toMatchObject({
-      path: ['episodes', 'edges', 0, 'node', 'show', 'owner'],
+      path: ['episodes', 'edges', 0, 'node', 'show', 'owner', 'handle'],
       extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
     });
     expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|stack/);

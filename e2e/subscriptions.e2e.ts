@@ -114,7 +114,7 @@ describe('subscriptions through the gateway (graphql-ws on ws://…/graphql)', (
     });
     // the inbox has both, newest first
     const { me } = await fan.MyNotifications({});
-    expect(me?.notifications.edges.map((e) => e.node.kind)).toEqual(['NEW_EPISODE', 'WELCOME']);
+    expect(me?.notifications?.edges.map((e) => e.node.kind)).toEqual(['NEW_EPISODE', 'WELCOME']);
     expect(me?.unreadNotificationCount).toBe(2);
     expect((await fan.MarkNotificationsRead({ all: true })).markNotificationsRead).toBe(2);
   });

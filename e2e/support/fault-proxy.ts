@@ -28,6 +28,12 @@ export interface FaultProxy {
   failNext(...faults: Fault[]): void;
   /** Forwards the held requests now, however long their callers have waited; resolves to the subgraph's status for each. */
   release(): Promise<number[]>;
+  /**
+   * Until called again with null, every request gets no answer: 'hang' holds it open (a subgraph
+   * too slow for the gateway's deadline), 'drop' resets its connection (a subgraph that is gone).
+   * Clearing it lets held requests go (their connections are closed) and forwards again.
+   */
+  outage(mode: 'hang' | 'drop' | null): void;
   stop(): Promise<void>;
 }
 
@@ -46,12 +52,20 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const faults: Fault[] = [];
   const sockets = new Set<Socket>();
   const held: (() => Promise<number>)[] = [];
+  const hung = new Set<Socket>();
+  let outage: 'hang' | 'drop' | null = null;
   const proxy: FaultProxy = {
     url: '',
     requests: 0,
     connections: 0,
     failNext: (...next) => void faults.splice(0, faults.length, ...next),
     release: () => Promise.all(held.splice(0).map((forward) => forward())),
+    outage: (mode) => {
+      outage = mode;
+      if (mode) return;
+      for (const socket of hung) socket.destroy();
+      hung.clear();
+    },
     stop: async () => undefined,
   };
   const server: Server = createServer((req, res) => {
@@ -62,6 +76,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const headers = forwardable(req.headers);
       const body = Buffer.concat(chunks);
       proxy.last = { headers, body };
+      if (outage === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      if (outage === 'hang') {
+        hung.add(req.socket);
+        return;
+      }
       const fault = faults.shift();
       if (fault === 'unavailable') {
         res.writeHead(503, { 'content-type': 'text/plain' }).end('overloaded');

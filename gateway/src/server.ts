@@ -30,6 +30,7 @@ import { limitOperations } from './protection/operations';
 import { buildRateLimits, type RateLimits } from './protection/rate-limits';
 import { revocationCheck } from './protection/revocation';
 import { bodyErrors, wellFormedPlugin } from './protection/well-formed';
+import { serviceUnavailablePlugin } from './http/service-unavailable';
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewaySubscriptions, type GatewaySubscriptions } from './subscriptions/server';
 import { createGateway, subgraphSources } from './supergraph';
@@ -176,6 +177,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
       ApolloServerPluginInlineTraceDisabled(),
       graphqlMetricsPlugin<GatewayContext>(metrics),
       wellFormedPlugin<GatewayContext>(),
+      serviceUnavailablePlugin<GatewayContext>(),
       demandControlPlugin(() => costModel, config.cost.budgets),
       authAttemptsPlugin<GatewayContext>(rateLimits),
       access.plugin,

@@ -212,9 +212,9 @@ describe('a subgraph data source', () => {
     subgraph.server = createServer().listen(0); // closed again in afterEach
     const [first, second] = await Promise.all([users.process(entityFetch(alice, ['u1', 'u2'])), users.process(entityFetch(alice, ['u3']))]);
     expect(first.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
-      [['_entities', 0], 'SUBGRAPH_UNAVAILABLE'],
-      [['_entities', 1], 'SUBGRAPH_UNAVAILABLE'],
+      [['_entities', 0, 'handle'], 'SUBGRAPH_UNAVAILABLE'],
+      [['_entities', 1, 'handle'], 'SUBGRAPH_UNAVAILABLE'],
     ]);
-    expect(second.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['_entities', 0], 'SUBGRAPH_UNAVAILABLE']]);
+    expect(second.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['_entities', 0, 'handle'], 'SUBGRAPH_UNAVAILABLE']]);
   });
 });

@@ -91,7 +91,7 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     } catch (error) {
       this.options.metrics?.unavailable(error);
       this.options.onUnavailable?.(this.options.name, error);
-      return unavailableResponse(this.options.name, request);
+      return unavailableResponse(this.options.name, request, 'document' in options ? options.document : undefined);
     }
   }
 

@@ -237,7 +237,7 @@ export type SearchQueryVariables = Exact<{
 }>;
 
 
-export type SearchQuery = { search: { edges: Array<{ cursor: string, node: { kind: SearchKind, score: number, highlight: string | null, episode: { id: string, title: string, publishedAt: string | null, likeCount: number | null, show: { id: string, title: string } } | null, show: { id: string, title: string, slug: string, category: string, language: string, followerCount: number } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type SearchQuery = { search: { edges: Array<{ cursor: string, node: { kind: SearchKind, score: number, highlight: string | null, episode: { id: string, title: string, publishedAt: string | null, likeCount: number | null, show: { id: string, title: string } } | null, show: { id: string, title: string, slug: string, category: string, language: string, followerCount: number | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type TrendingQueryVariables = Exact<{
   window?: TrendingWindow | null | undefined;
@@ -278,7 +278,7 @@ export type EpisodeWithEngagementQueryVariables = Exact<{
 }>;
 
 
-export type EpisodeWithEngagementQuery = { episode: { title: string, id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, show: { id: string, title: string, followerCount: number, viewerFollows: boolean }, comments: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, replies: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } } }> }, author: { id: string, handle: string, displayName: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } | null };
+export type EpisodeWithEngagementQuery = { episode: { title: string, id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, show: { id: string, title: string, followerCount: number | null, viewerFollows: boolean | null }, comments: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, replies: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } } }> }, author: { id: string, handle: string, displayName: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } | null };
 
 export type LikeEpisodeMutationVariables = Exact<{
   episodeId: string;
@@ -332,14 +332,14 @@ export type FollowShowMutationVariables = Exact<{
 }>;
 
 
-export type FollowShowMutation = { followShow: { id: string, title: string, followerCount: number, viewerFollows: boolean } };
+export type FollowShowMutation = { followShow: { id: string, title: string, followerCount: number | null, viewerFollows: boolean | null } };
 
 export type UnfollowShowMutationVariables = Exact<{
   showId: string;
 }>;
 
 
-export type UnfollowShowMutation = { unfollowShow: { id: string, title: string, followerCount: number, viewerFollows: boolean } };
+export type UnfollowShowMutation = { unfollowShow: { id: string, title: string, followerCount: number | null, viewerFollows: boolean | null } };
 
 export type CreatePlaylistMutationVariables = Exact<{
   name: string;
@@ -401,7 +401,7 @@ export type MyLibraryQueryVariables = Exact<{
 }>;
 
 
-export type MyLibraryQuery = { me: { id: string, likedEpisodes: { edges: Array<{ node: { id: string, title: string } }> }, following: { edges: Array<{ node: { id: string, title: string } }> }, history: { edges: Array<{ node: { positionSeconds: number, completed: boolean, episode: { id: string, title: string, show: { title: string } } } }> } | null, playlists: { edges: Array<{ node: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } }> } } | null };
+export type MyLibraryQuery = { me: { id: string, likedEpisodes: { edges: Array<{ node: { id: string, title: string } }> } | null, following: { edges: Array<{ node: { id: string, title: string } }> } | null, history: { edges: Array<{ node: { positionSeconds: number, completed: boolean, episode: { id: string, title: string, show: { title: string } } } }> } | null, playlists: { edges: Array<{ node: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } }> } | null } | null };
 
 export type ViewerFieldsFragment = { id: string, handle: string, displayName: string, email: string | null, role: Role | null, plan: Plan | null };
 
@@ -445,7 +445,7 @@ export type UserByHandleQueryVariables = Exact<{
 }>;
 
 
-export type UserByHandleQuery = { userByHandle: { id: string, handle: string, displayName: string, email: string | null, shows: { edges: Array<{ node: { id: string, slug: string, title: string } }> } } | null };
+export type UserByHandleQuery = { userByHandle: { id: string, handle: string, displayName: string, email: string | null, shows: { edges: Array<{ node: { id: string, slug: string, title: string } }> } | null } | null };
 
 export type UpdateProfileMutationVariables = Exact<{
   input: UpdateProfileInput;
@@ -534,7 +534,7 @@ export type MyNotificationsQueryVariables = Exact<{
 }>;
 
 
-export type MyNotificationsQuery = { me: { id: string, unreadNotificationCount: number, notifications: { edges: Array<{ cursor: string, node: { id: string, kind: NotificationKind, message: string, read: boolean, readAt: string | null, createdAt: string, assetId: string | null, episode: { id: string, title: string } | null, show: { id: string, title: string } | null, comment: { id: string, body: string | null } | null, actor: { id: string, handle: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type MyNotificationsQuery = { me: { id: string, unreadNotificationCount: number | null, notifications: { edges: Array<{ cursor: string, node: { id: string, kind: NotificationKind, message: string, read: boolean, readAt: string | null, createdAt: string, assetId: string | null, episode: { id: string, title: string } | null, show: { id: string, title: string } | null, comment: { id: string, body: string | null } | null, actor: { id: string, handle: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type MarkNotificationsReadMutationVariables = Exact<{
   ids?: Array<string> | string | null | undefined;

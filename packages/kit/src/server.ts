@@ -7,10 +7,11 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { DEFAULT_MAX_SKEW_MS, ENVELOPE_HEADERS, verifyEnvelope, type Viewer } from '@wavegraph/auth';
 import { createRegistry, graphqlMetricsPlugin, type Registry } from '@wavegraph/metrics';
-import { createRedisConnections, type RedisConnections } from '@wavegraph/redis';
+import { createRedisConnections, isRedisUnavailable, type RedisConnections } from '@wavegraph/redis';
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from './context';
+import { serviceUnavailable } from './errors';
 import { openDatabase, type Database } from './database';
 import { createLogger, type Logger } from './logger';
 import { Loaders } from './loaders';
@@ -81,17 +82,26 @@ export interface RunningSubgraph<S> {
 }
 
 const EXPECTED_CODES = new Set([
-  'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'QUOTA_EXCEEDED',
+  'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'QUOTA_EXCEEDED', 'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', DEADLINE_EXCEEDED,
 ]);
 
-/** Known errors pass through; anything unexpected is logged and reaches the client as a bare code. */
+/**
+ * Known errors pass through; Redis being away is a retryable SERVICE_UNAVAILABLE (with
+ * `retryAfter`), not a bug; anything else unexpected is logged and reaches the client as a bare code.
+ */
 function maskErrors(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && EXPECTED_CODES.has(code)) return formatted;
-    log.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error');
+    const cause = unwrapResolverError(error);
+    if (isRedisUnavailable(cause)) {
+      log.warn({ err: cause, path: formatted.path }, 'Redis is unavailable: answered SERVICE_UNAVAILABLE');
+      const unavailable = serviceUnavailable();
+      return { message: unavailable.message, path: formatted.path, locations: formatted.locations, extensions: unavailable.extensions };
+    }
+    log.error({ err: cause, path: formatted.path }, 'unexpected error');
     return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

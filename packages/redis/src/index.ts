@@ -2,3 +2,4 @@ export * from './connect';
 export * from './connections';
 export * from './errors';
 export * from './pubsub';
+export * from './unavailable';

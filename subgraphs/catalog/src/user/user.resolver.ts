@@ -9,7 +9,7 @@ import { User } from './user.type';
 @Resolver(() => User)
 export class UserResolver {
   @Directive(PAGED_CONNECTION)
-  @FieldResolver(() => ShowConnection, { description: 'Shows this user owns, newest first' })
+  @FieldResolver(() => ShowConnection, { nullable: true, description: 'Shows this user owns, newest first' })
   async shows(@Root() user: User, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: CatalogContext): Promise<Page<Show>> {
     const size = pageSize(first);
     const cursor = readTimeCursor(after);

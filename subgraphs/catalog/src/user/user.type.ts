@@ -1,7 +1,10 @@
 import { publicFor } from '@wavegraph/kit';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
-/** Identity owns users; catalog only adds `User.shows` and answers references with the id. */
+/**
+ * Identity owns users; catalog only adds `User.shows` and answers references with the id.
+ * What it adds is nullable: while catalog is away the field is null (with its error), not the user.
+ */
 @ObjectType('User')
 @Directive('@key(fields: "id")')
 @Directive(publicFor(60))

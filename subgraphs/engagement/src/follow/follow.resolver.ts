@@ -20,13 +20,13 @@ export class ShowFollowsResolver {
     return showRef(await ctx.services.follows.unfollow(ctx.viewer, showId));
   }
 
-  @FieldResolver(() => Int)
+  @FieldResolver(() => Int, { nullable: true })
   async followerCount(@Root() show: Show, @Ctx() ctx: EngagementContext): Promise<number> {
     return (await loadShowStats(ctx, show.id))?.followerCount ?? 0;
   }
 
   @Directive(VIEWER_DEPENDENT)
-  @FieldResolver(() => Boolean, { description: 'False when signed out' })
+  @FieldResolver(() => Boolean, { nullable: true, description: 'False when signed out' })
   viewerFollows(@Root() show: Show, @Ctx() ctx: EngagementContext): Promise<boolean> | boolean {
     return ctx.viewer ? loadViewerFollows(ctx, ctx.viewer.id, show.id) : false;
   }
@@ -36,7 +36,7 @@ export class ShowFollowsResolver {
 export class UserFollowsResolver {
   @Directive(PAGED_CONNECTION)
   @Directive(NOT_CACHED)
-  @FieldResolver(() => FollowedShowConnection, { description: 'Shows this user follows, most recent first' })
+  @FieldResolver(() => FollowedShowConnection, { nullable: true, description: 'Shows this user follows, most recent first' })
   async following(@Root() user: User, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: EngagementContext): Promise<Page<Show>> {
     return mapNodes(await loadFollowing(ctx, user.id, first, after), (follow) => showRef(follow.showId));
   }

@@ -51,7 +51,7 @@ export class EpisodeLikesResolver {
 export class UserLikesResolver {
   @Directive(PAGED_CONNECTION)
   @Directive(NOT_CACHED)
-  @FieldResolver(() => LikedEpisodeConnection, { description: 'Published episodes this user liked, most recent like first' })
+  @FieldResolver(() => LikedEpisodeConnection, { nullable: true, description: 'Published episodes this user liked, most recent like first' })
   async likedEpisodes(@Root() user: User, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: EngagementContext): Promise<Page<Episode>> {
     return mapNodes(await loadUserLikes(ctx, user.id, first, after), (like) => episodeRef(like.episodeId));
   }

@@ -87,7 +87,7 @@ export class PlaylistResolver {
 export class UserPlaylistsResolver {
   @Directive(PAGED_CONNECTION)
   @Directive(VIEWER_DEPENDENT)
-  @FieldResolver(() => PlaylistConnection, { description: 'Newest first; all of them for their owner, public ones for everybody else' })
+  @FieldResolver(() => PlaylistConnection, { nullable: true, description: 'Newest first; all of them for their owner, public ones for everybody else' })
   playlists(@Root() user: User, @Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: EngagementContext): Promise<Page<Playlist>> {
     return loadUserPlaylists(ctx, user.id, first, after);
   }

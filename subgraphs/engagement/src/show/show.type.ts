@@ -1,7 +1,10 @@
 import { publicFor } from '@wavegraph/kit';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
-/** Catalog owns shows; engagement adds followers and answers references with the id. */
+/**
+ * Catalog owns shows; engagement adds followers and answers references with the id.
+ * Every field added here is nullable: while engagement is away the field is null (with its error), not the show.
+ */
 @ObjectType('Show')
 @Directive('@key(fields: "id")')
 @Directive(publicFor(30))

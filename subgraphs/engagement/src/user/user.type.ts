@@ -1,6 +1,9 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
-/** Identity owns users; engagement adds what a user liked, follows, played and collected. */
+/**
+ * Identity owns users; engagement adds what a user liked, follows, played and collected.
+ * Every field added here is nullable: while engagement is away the field is null (with its error), not the user.
+ */
 @ObjectType('User')
 @Directive('@key(fields: "id")')
 export class User {

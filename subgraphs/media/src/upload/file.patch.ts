@@ -4,7 +4,7 @@ import type { Logger } from '@wavegraph/kit';
 import type { UploadFiles } from './upload.files';
 import type { UploadFinisher } from './upload.finisher';
 import { header, invalidTusHeaders } from './tus.headers';
-import { tusErrorAnswer } from './tus.server';
+import { RETRY_AFTER, tusErrorAnswer, UNAVAILABLE } from './tus.server';
 
 /** How long a PATCH holding the lock may go on once another request asks for it (@tus/server's lockDrainTimeout default). */
 export const LOCK_DRAIN_MS = 3000;
@@ -79,6 +79,7 @@ export function filePatch(files: UploadFiles, finisher: UploadFinisher, maxSize:
     } catch (error) {
       context.abort();
       const { status_code, body } = tusErrorAnswer(error, log);
+      if (status_code === UNAVAILABLE.status_code) Object.assign(headers, RETRY_AFTER);
       send(status_code, body);
     }
   };

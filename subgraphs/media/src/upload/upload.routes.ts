@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isUuid, type Logger, type SubgraphPubSub } from '@wavegraph/kit';
+import { isRedisUnavailable, isUuid, type Logger, type SubgraphPubSub } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
 import type { MediaConfig } from '../media.config';
 import { terminateUpload } from './upload.cleanup';
@@ -7,7 +7,7 @@ import type { UploadFiles } from './upload.files';
 import { isTusRefusal, type UploadFinisher } from './upload.finisher';
 import { checkUploadToken } from './upload.token';
 import type { FilePatch } from './file.patch';
-import type { TusServer } from './tus.server';
+import { handleTus, RETRY_AFTER, UNAVAILABLE, type TusServer } from './tus.server';
 
 export const UPLOAD_TOKEN_HEADER = 'x-upload-token';
 
@@ -58,7 +58,7 @@ export function uploadRoutes({ dataSource, files, finisher, tus, filePatch, conf
     try {
       const path = (req.url ?? '/').split('?')[0];
       const id = path.replace(/^\/+|\/+$/g, '');
-      if (req.method === 'OPTIONS') return await tus.handle(req, res);
+      if (req.method === 'OPTIONS') return await handleTus(tus, req, res);
       if (!id) return answer(res, 405, 'Create uploads with the createUpload mutation\n', { Allow: 'OPTIONS' });
       if (!isUuid(id)) return answer(res, 404, 'Unknown upload\n');
       if (req.method !== 'HEAD' && req.method !== 'PATCH' && req.method !== 'DELETE') {
@@ -89,9 +89,13 @@ export function uploadRoutes({ dataSource, files, finisher, tus, filePatch, conf
       }
       if (req.method === 'HEAD' && (await finishStalled(id.toLowerCase()))) return answer(res, 200, '', done);
       if (req.method === 'PATCH' && filePatch) return await filePatch(req, res, id);
-      return await tus.handle(req, res);
+      return await handleTus(tus, req, res);
     } catch (error) {
       if (isTusRefusal(error)) return answer(res, error.status_code, error.body);
+      if (isRedisUnavailable(error) && !res.headersSent) {
+        log.warn({ err: error, url: req.url, method: req.method }, 'upload request refused while Redis is unavailable');
+        return answer(res, UNAVAILABLE.status_code, UNAVAILABLE.body, RETRY_AFTER);
+      }
       log.error({ err: error, url: req.url, method: req.method }, 'upload request failed');
       if (!res.headersSent) answer(res, 500, 'Something went wrong with that request\n');
       else res.destroy();

@@ -67,7 +67,7 @@ export class NotificationResolver {
 @Resolver(() => User)
 export class UserNotificationsResolver {
   @Directive(PAGED_CONNECTION)
-  @FieldResolver(() => NotificationConnection, { description: 'Your inbox, newest first; FORBIDDEN for anyone else' })
+  @FieldResolver(() => NotificationConnection, { nullable: true, description: 'Your inbox, newest first; FORBIDDEN for anyone else' })
   notifications(
     @Root() user: User,
     @Args(() => InboxArgs) { first, after, unreadOnly }: InboxArgs,
@@ -77,7 +77,7 @@ export class UserNotificationsResolver {
     return loadInbox(ctx, user.id, first, after, unreadOnly === true);
   }
 
-  @FieldResolver(() => Int, { description: 'Your unread notifications; FORBIDDEN for anyone else' })
+  @FieldResolver(() => Int, { nullable: true, description: 'Your unread notifications; FORBIDDEN for anyone else' })
   unreadNotificationCount(@Root() user: User, @Ctx() ctx: NotificationsContext): Promise<number> {
     requireOwnInbox(ctx, user);
     return loadUnreadCount(ctx, user.id);

@@ -198,14 +198,14 @@ describe('notifications inbox, fed by events', () => {
 
     it('needs a signed-in caller to mark, and keeps inboxes private', async () => {
       expect((await h.call(MARK, { all: true }, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-      // each field on its own: both are guarded
+      // each field on its own: both are guarded, and (nullable) a refused one is null on the user, not the user
       const r = [{ __typename: 'User', id: reader.id }];
-      for (const field of ['unreadNotificationCount', 'notifications { edges { node { id } } }']) {
+      for (const [name, field] of [['unreadNotificationCount', 'unreadNotificationCount'], ['notifications', 'notifications { edges { node { id } } }']]) {
         const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { ${field} } } }`;
         for (const [caller, code] of [[viewer(), 'FORBIDDEN'], [null, 'UNAUTHENTICATED']] as const) {
           const res = await h.call(query, { r }, caller);
-          expect(res.errors?.map((e) => e.extensions?.code)).toEqual([code]);
-          expect(res.data).toEqual({ _entities: [null] });
+          expect(res.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([[code, ['_entities', 0, name]]]);
+          expect(res.data).toEqual({ _entities: [{ [name]: null }] });
         }
       }
     });

@@ -1,6 +1,9 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
-/** Identity owns users; notifications adds each user's inbox. */
+/**
+ * Identity owns users; notifications adds each user's inbox.
+ * Every field added here is nullable: while notifications is away the field is null (with its error), not the user.
+ */
 @ObjectType('User')
 @Directive('@key(fields: "id")')
 export class User {
