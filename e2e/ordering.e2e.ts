@@ -22,7 +22,7 @@ describe('a backlog applied in another order than things happened (notifications
     return supergraph.client(register.accessToken);
   }
   const newEpisodes = async (client: WavegraphClient): Promise<string[]> =>
-    ((await client.MyNotifications({})).me?.notifications.edges ?? []).filter((e) => e.node.kind === 'NEW_EPISODE').map((e) => e.node.message);
+    ((await client.MyNotifications({})).me?.notifications?.edges ?? []).filter((e) => e.node.kind === 'NEW_EPISODE').map((e) => e.node.message);
   const onStream = async (producer: 'catalog' | 'engagement', type: string, count: number) =>
     eventually(async () => (await readEvents(redis, supergraph.redisPrefix, producer)).filter((e) => e.type === type).length >= count, 15_000);
 
