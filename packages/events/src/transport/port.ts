@@ -114,9 +114,11 @@ export interface ConsumerTransport {
 /** Both sides, as the backbone picks them from configuration. */
 export interface EventTransport {
   readonly kind: 'redis' | 'nats';
-  readonly relay: RelayTransport;
-  readonly consumer: ConsumerTransport;
-  /** Readiness: the transport answers. */
+  /** Absent: the relay's default (Redis Streams on its own connection). */
+  readonly relay?: RelayTransport;
+  /** Absent: the consumer's default (Redis Streams on its own connections). */
+  readonly consumer?: ConsumerTransport;
+  /** Readiness: the transport answers (Redis is pinged by the backbone whatever the transport). */
   ping(): Promise<void>;
   /** Closes what the transport opened itself (not the owner's Redis connections). */
   close(): Promise<void>;
