@@ -164,7 +164,7 @@ describe.each([redisAdapter(), jetStreamAdapter()])('the event transport contrac
     await fx.stop();
   });
 
-  const like = (episodeId = randomUUID()) => fx.db.dataSource.transaction((tx) => recordEvent(tx, EpisodeLiked, episodeId, likePayload(episodeId, randomUUID())));
+  const like = (episodeId: string = randomUUID()) => fx.db.dataSource.transaction((tx) => recordEvent(tx, EpisodeLiked, episodeId, likePayload(episodeId, randomUUID())));
   const likes = async (n: number, aggregates?: string[]): Promise<string[]> => {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) ids.push(await like(aggregates?.[i % aggregates.length]));
