@@ -110,8 +110,15 @@ export class JetStreamContext {
     }
   }
 
-  async ping(): Promise<void> {
-    await this.jsm.getAccountInfo();
+  /** Readiness: JetStream answers within a bound (requests wait for a connection that is away). */
+  async ping(timeoutMs = 2_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`NATS JetStream did not answer within ${timeoutMs} ms`)), timeoutMs)));
+    try {
+      await Promise.race([this.jsm.getAccountInfo(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async close(): Promise<void> {
