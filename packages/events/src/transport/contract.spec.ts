@@ -51,6 +51,8 @@ interface Adapter {
   /** What the crash consumer process needs to read this transport. */
   childEnv(): Record<string, string>;
   redisUrl(): string;
+  /** What the operator's CLI reads the transport with (nothing beyond Redis for Redis Streams). */
+  jetstream(): JetStreamContext | undefined;
 }
 
 function redisAdapter(): Adapter {
@@ -79,6 +81,7 @@ function redisAdapter(): Adapter {
     },
     childEnv: () => ({}),
     redisUrl: () => server.url,
+    jetstream: () => undefined,
   };
 }
 
@@ -123,6 +126,7 @@ function jetStreamAdapter(): Adapter {
     wipe: () => nats.wipe(),
     childEnv: () => ({ TRANSPORT: 'nats', NATS_URL: nats.url, NATS_PARTITIONS: String(PARTITIONS) }),
     redisUrl: () => redisServer.url,
+    jetstream: () => context,
   };
 }
 
@@ -330,6 +334,20 @@ describe.each([redisAdapter(), jetStreamAdapter()])('the event transport contrac
     expect(stored).toEqual(adapter.dedupesResends ? ids : [...ids, ...ids]);
     await consumer();
     await appliedOnce(ids);
+  });
+
+  it('shows the operator each producer\'s events and each group\'s backlog', async () => {
+    const idle = await consumer({ group: 'idle' });
+    await idle.stop();
+    relay();
+    await likes(3, [randomUUID(), randomUUID(), randomUUID()]);
+    await relayedAll();
+    const lines: string[] = [];
+    expect(await runEventsCli(['streams'], { redis, jetstream: adapter.jetstream(), prefix, out: (line) => lines.push(line) })).toBe(0);
+    expect(lines).toEqual([expect.stringMatching(/engagement: 3 event\(s\)$/), expect.stringMatching(/^ {4}group idle: \d+ pending, \d+ not yet read$/)]);
+    // a pull still open when the consumer stopped may have taken one and given it back: pending until redelivered
+    const [pending, unread] = (lines[1].match(/\d+/g) ?? []).map(Number);
+    expect(pending + unread).toBe(3);
   });
 
   it('applies from the producers\' logs what the transport lost before the consumer read it, each once', async () => {

@@ -69,9 +69,12 @@ export class JetStreamContext {
     readonly prefix: string,
   ) {}
 
-  /** Connects (waiting for the server at first, then reconnecting for as long as the process runs). */
-  static async connect(settings: JetStreamSettings, prefix: string, name = 'wavegraph-events'): Promise<JetStreamContext> {
-    const nc = await connect({ servers: settings.servers.split(',').map((s) => s.trim()), name, waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+  /**
+   * Connects, then reconnects for as long as the process runs. A service waits for the server at
+   * first (`waitForServer`); a tool fails at once when it is not there.
+   */
+  static async connect(settings: JetStreamSettings, prefix: string, name = 'wavegraph-events', waitForServer = true): Promise<JetStreamContext> {
+    const nc = await connect({ servers: settings.servers.split(',').map((s) => s.trim()), name, waitOnFirstConnect: waitForServer, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
     try {
       return new JetStreamContext(nc, jetstream(nc, { timeout: settings.publishTimeoutMs }), await jetstreamManager(nc), settings, prefix);
     } catch (error) {
