@@ -17,6 +17,8 @@ import { ProducerLogs } from '../log-client';
 import { recordEvent } from '../outbox';
 import { OutboxRelay, type RelayOptions } from '../relay';
 import { streamOf } from '../streams';
+import { startPgProxy } from '../testing/pg-proxy';
+import { DataSource } from 'typeorm';
 import { effects, eventsFixture, likePayload, log, recordEffect, type EventsFixture } from '../testing/fixture';
 import { JetStreamContext, JetStreamRelay, JetStreamTransport, jetStreamOf, partitionOf, subjectOf } from './jetstream';
 import type { ConsumerTransport, RelayTransport } from './port';
@@ -48,6 +50,9 @@ interface Adapter {
   inject(prefix: string, aggregateId: string, type: string | undefined, body: string): Promise<void>;
   /** The transport comes back without any state. */
   wipe(): Promise<void>;
+  /** The server goes away, keeping what it stored, and comes back. */
+  goAway(): Promise<void>;
+  comeBack(): Promise<void>;
   /** What the crash consumer process needs to read this transport. */
   childEnv(): Record<string, string>;
   redisUrl(): string;
@@ -79,6 +84,8 @@ function redisAdapter(): Adapter {
     wipe: async () => {
       await client.flushall();
     },
+    goAway: () => server.stop(),
+    comeBack: () => server.start(),
     childEnv: () => ({}),
     redisUrl: () => server.url,
     jetstream: () => undefined,
@@ -89,7 +96,7 @@ function jetStreamAdapter(): Adapter {
   let nats: PrivateNats;
   let redisServer: PrivateRedis;
   let context: JetStreamContext | undefined;
-  const settings = () => ({ ...DEFAULT_JETSTREAM, servers: nats.url, partitions: PARTITIONS });
+  const settings = () => ({ ...DEFAULT_JETSTREAM, servers: nats.url, partitions: PARTITIONS, publishTimeoutMs: 1_000 });
   return {
     name: 'NATS JetStream',
     orderedAcrossReplicas: true,
@@ -124,6 +131,8 @@ function jetStreamAdapter(): Adapter {
       await context!.js.publish(subjectOf(prefix, 'engagement', partitionOf(aggregateId, PARTITIONS)), body, { headers: h });
     },
     wipe: () => nats.wipe(),
+    goAway: () => nats.stop(),
+    comeBack: () => nats.start(),
     childEnv: () => ({ TRANSPORT: 'nats', NATS_URL: nats.url, NATS_PARTITIONS: String(PARTITIONS) }),
     redisUrl: () => redisServer.url,
     jetstream: () => context,
@@ -335,6 +344,53 @@ describe.each([redisAdapter(), jetStreamAdapter()])('the event transport contrac
     await consumer();
     await appliedOnce(ids);
   });
+
+  it('waits with backoff while the transport is down, then relays and applies every event once', async () => {
+    await consumer();
+    relay({ backoff: { baseMs: 50, maxMs: 400 } });
+    const first = await likes(2);
+    await appliedOnce(first);
+    await adapter.goAway();
+    let whileDown: string[];
+    try {
+      whileDown = await likes(5);
+      // nothing reaches the transport: the rows wait in the outbox with their error, attempt after attempt
+      await eventually(async () => {
+        const waiting = (await fx.db.dataSource.query('SELECT attempts, last_error FROM outbox WHERE seq IS NULL')) as { attempts: number; last_error: string | null }[];
+        return waiting.length === 5 && waiting.every((row) => row.attempts >= 1 && row.last_error);
+      }, 20_000, 100);
+      expect(await unsent()).toBe(5);
+    } finally {
+      await adapter.comeBack();
+    }
+    await relayedAll();
+    await appliedOnce([...first, ...whileDown], 30_000);
+  }, 60_000);
+
+  it('waits out a database outage without using up deliveries, then applies every event once', async () => {
+    const proxy = await startPgProxy();
+    const url = new URL(fx.database.url);
+    url.port = String(proxy.port);
+    const viaProxy = new DataSource({ type: 'postgres', url: url.toString(), extra: { max: 2, connectionTimeoutMillis: 500 } });
+    await viaProxy.initialize();
+    try {
+      await consumer({ dataSource: viaProxy, reclaimIdleMs: 300, maxDeliveries: 2 });
+      proxy.down();
+      relay();
+      const ids = await likes(5, [randomUUID(), randomUUID()]);
+      await relayedAll();
+      // several ack windows pass while the database is unreachable
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(await effects(fx.db)).toEqual([]);
+      proxy.up();
+      await appliedOnce(ids, 20_000);
+      expect(await listDeadLetters(redis, prefix, 'contract')).toEqual([]);
+    } finally {
+      await Promise.all(consumers.splice(0).map((c) => c.stop()));
+      await viaProxy.destroy();
+      await proxy.close();
+    }
+  }, 60_000);
 
   it('shows the operator each producer\'s events and each group\'s backlog', async () => {
     const idle = await consumer({ group: 'idle' });

@@ -76,7 +76,7 @@ export class JetStreamContext {
   static async connect(settings: JetStreamSettings, prefix: string, name = 'wavegraph-events', waitForServer = true): Promise<JetStreamContext> {
     const nc = await connect({ servers: settings.servers.split(',').map((s) => s.trim()), name, waitOnFirstConnect: waitForServer, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
     try {
-      return new JetStreamContext(nc, jetstream(nc, { timeout: settings.publishTimeoutMs }), await jetstreamManager(nc), settings, prefix);
+      return new JetStreamContext(nc, jetstream(nc, { timeout: settings.publishTimeoutMs }), await jetstreamManager(nc, { timeout: settings.publishTimeoutMs }), settings, prefix);
     } catch (error) {
       await nc.close();
       throw error;

@@ -21,7 +21,7 @@ export interface JetStreamSettings {
   replicas: number;
   /** Within this many ms a message re-sent with the same event id is dropped by the server (EVENTS_NATS_DUPLICATE_WINDOW_MS). Default 2 minutes. */
   duplicateWindowMs: number;
-  /** Longest wait for the server to confirm a publish, in ms (EVENTS_NATS_PUBLISH_TIMEOUT_MS). Default 5000. */
+  /** Longest wait for the server to confirm a publish or answer a management request, in ms (EVENTS_NATS_PUBLISH_TIMEOUT_MS). Default 5000. */
   publishTimeoutMs: number;
 }
 
