@@ -47,7 +47,7 @@ describe('the supergraph with its events on NATS JetStream', () => {
     const creator = await signUp(supergraph, 'hopper');
     const { createShow } = await creator.client.CreateShow({ input: { slug: 'compilers', title: 'Compilers', category: 'TECHNOLOGY', language: 'en' } });
     const listener = await signUp(supergraph, 'backus');
-    await listener.client.FollowShow({ showId: createShow.id });
+    await eventually(() => listener.client.FollowShow({ showId: createShow.id }), 15_000, 100);
     await eventually(async () => Number((await supergraph.notifications.db.dataSource.query('SELECT count(*)::int AS n FROM show_followers WHERE following'))[0].n) === 1, 15_000, 50);
     const { createEpisode } = await creator.client.CreateEpisode({ input: { showId: createShow.id, title: 'The first compiler', description: 'A-0 for the UNIVAC' } });
     await creator.client.PublishEpisode({ id: createEpisode.id });
@@ -80,11 +80,31 @@ describe('the supergraph with its events on NATS JetStream', () => {
     }
   }, 60_000);
 
+  it('is unready while NATS is away, naming the subgraph\'s events, and ready again once it is back', async () => {
+    const ready = async () => {
+      const response = await fetch(supergraph.catalog.url.replace(/\/graphql$/, '/ready'));
+      return { status: response.status, checks: ((await response.json()) as { checks: Record<string, string> }).checks };
+    };
+    expect(await ready()).toEqual({ status: 200, checks: { database: 'ok', redis: 'ok', catalog: 'ok' } });
+    await nats.stop();
+    try {
+      const down = await eventually(async () => {
+        const probe = await ready();
+        return probe.status === 503 && probe;
+      }, 15_000, 200);
+      expect(down.checks).toMatchObject({ database: 'ok', redis: 'ok', catalog: expect.stringMatching(/NATS JetStream did not answer/) });
+    } finally {
+      await nats.start();
+    }
+    await eventually(async () => (await ready()).status === 200, 30_000, 250);
+  }, 60_000);
+
   it('loses no notification when NATS comes back with an empty store: the producers\' logs fill in', async () => {
     const creator = await signUp(supergraph, 'lamarr');
     const { createShow } = await creator.client.CreateShow({ input: { slug: 'spread-spectrum', title: 'Spread Spectrum', category: 'TECHNOLOGY', language: 'en' } });
     const listener = await signUp(supergraph, 'antheil');
-    await listener.client.FollowShow({ showId: createShow.id });
+    // engagement learns about the show from catalog's event, within a bounded lag
+    await eventually(() => listener.client.FollowShow({ showId: createShow.id }), 15_000, 100);
     await eventually(async () => Number((await supergraph.notifications.db.dataSource.query('SELECT count(*)::int AS n FROM show_followers WHERE following'))[0].n) === 2, 15_000, 50);
 
     const port = supergraph.notifications.port;

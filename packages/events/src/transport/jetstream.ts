@@ -114,7 +114,7 @@ export class JetStreamContext {
   }
 
   /** Readiness: JetStream answers within a bound (requests wait for a connection that is away). */
-  async ping(timeoutMs = 2_000): Promise<void> {
+  async ping(timeoutMs = 1_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`NATS JetStream did not answer within ${timeoutMs} ms`)), timeoutMs)));
     try {
