@@ -53,6 +53,26 @@ export function ensureFfmpeg() {
   process.exit(1);
 }
 
+const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
+
+/**
+ * The event transport's JetStream specs start nats-servers of their own (testkit's
+ * startPrivateNats). Where the binary is missing and we may install Debian packages, we do.
+ */
+export function ensureNatsServer() {
+  const present = () => spawnSync(NATS_SERVER, ['--version'], { stdio: 'ignore' }).status === 0;
+  if (present()) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0) {
+    console.log('nats-server is missing: installing it with apt-get…');
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', 'nats-server'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (present()) return;
+  }
+  console.error(`✖ nats-server is needed for the JetStream transport's tests (e.g. \`sudo apt-get install nats-server\`, or NATS_SERVER_BIN=<path>).`);
+  process.exit(1);
+}
+
 export function installAndBuild() {
   pnpm(['install', '--frozen-lockfile', '--prefer-offline', '--reporter=append-only']);
   run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b']);

@@ -3,10 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkServices, ensureFfmpeg, installAndBuild, root, run, typecheckTests } from './setup.mjs';
+import { checkServices, ensureFfmpeg, ensureNatsServer, installAndBuild, root, run, typecheckTests } from './setup.mjs';
 
 checkServices();
 ensureFfmpeg();
+ensureNatsServer();
 installAndBuild();
 typecheckTests();
 run(process.execPath, ['scripts/compose.mjs', '--check']);

@@ -140,6 +140,13 @@ export const DEFAULT_TRUSTED_DOCUMENTS_PATH = path.resolve(__dirname, '../../cli
 
 export const DEFAULT_SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
+/** The subgraphs' event transport (EVENTS_TRANSPORT), as @wavegraph/events reads it. */
+function eventsTransport(value: string): 'redis' | 'nats' {
+  const kind = value.trim().toLowerCase() || 'redis';
+  if (kind !== 'redis' && kind !== 'nats') throw new Error(`EVENTS_TRANSPORT must be redis or nats (got ${JSON.stringify(value)})`);
+  return kind;
+}
+
 function env(name: string, fallback: string): string {
   const value = process.env[name];
   return value === undefined || value === '' ? fallback : value;
@@ -246,6 +253,8 @@ export function configFromEnv(): GatewayConfig {
       redis: flag('GATEWAY_ENTITY_CACHE_REDIS', DEFAULT_ENTITY_CACHE.redis),
       redisTimeoutMs: Math.max(1, int('GATEWAY_ENTITY_CACHE_REDIS_TIMEOUT_MS', DEFAULT_ENTITY_CACHE.redisTimeoutMs)),
       maxPurges: Math.max(1, int('GATEWAY_ENTITY_CACHE_MAX_PURGES', DEFAULT_ENTITY_CACHE.maxPurges)),
+      eventsTransport: eventsTransport(env('EVENTS_TRANSPORT', DEFAULT_ENTITY_CACHE.eventsTransport)),
+      natsUrl: env('NATS_URL', DEFAULT_ENTITY_CACHE.natsUrl),
     },
     executor: executorFromEnv(),
     planCache: { maxOperations: Math.max(1, int('GATEWAY_PLAN_CACHE_OPERATIONS', 1_000)) },

@@ -12,6 +12,10 @@ export interface EntityCacheSettings {
   redisTimeoutMs: number;
   /** Purge records kept per instance to refuse values fetched before a purge (GATEWAY_ENTITY_CACHE_MAX_PURGES). Default 100000. */
   maxPurges: number;
+  /** Where the purging events are read: the transport the subgraphs' events travel on, `redis` or `nats` (EVENTS_TRANSPORT). Default redis. */
+  eventsTransport: 'redis' | 'nats';
+  /** The NATS servers when the events travel on JetStream (NATS_URL). Default nats://127.0.0.1:4222. */
+  natsUrl: string;
 }
 
 export const DEFAULT_ENTITY_CACHE: EntityCacheSettings = {
@@ -21,4 +25,6 @@ export const DEFAULT_ENTITY_CACHE: EntityCacheSettings = {
   redis: true,
   redisTimeoutMs: 50,
   maxPurges: 100_000,
+  eventsTransport: 'redis',
+  natsUrl: 'nats://127.0.0.1:4222',
 };

@@ -7,6 +7,8 @@ import type { Producer } from './contract';
 import { EVENT_LOG_PATH, serveLog } from './log';
 import { ProducerLogs } from './log-client';
 import { OutboxRelay, type RelayOptions } from './relay';
+import { openEventTransport, type EventTransport } from './transport';
+import { eventTransportFromEnv, type EventTransportSettings } from './transport/settings';
 
 export interface BackboneOptions {
   /** The subgraph's own database; the backbone opens a small pool of its own beside it. */
@@ -27,6 +29,8 @@ export interface BackboneOptions {
   secret?: string;
   /** Fixed addresses of producers' logs (otherwise EVENTS_LOG_<PRODUCER>_URL, otherwise what they advertise). */
   logUrls?: Partial<Record<Producer, string>>;
+  /** How events travel: Redis Streams or NATS JetStream. Default: from the environment (EVENTS_TRANSPORT, NATS_URL, EVENTS_NATS_*; see transport/settings.ts). */
+  transport?: EventTransportSettings;
 }
 
 /** EVENTS_LOG_RETENTION_HOURS (default 168: a week) and EVENTS_STREAM_RETENTION_MINUTES (default 15). */
@@ -56,6 +60,8 @@ export class EventBackbone {
   private constructor(
     private readonly pool: DataSource,
     options: BackboneOptions,
+    /** The transport configuration chose (Redis Streams unless EVENTS_TRANSPORT=nats). */
+    readonly transport: EventTransport,
   ) {
     const { redis, prefix, log, metrics } = options;
     const secret = options.secret ?? gatewaySecret();
@@ -63,7 +69,7 @@ export class EventBackbone {
     this.redis = redis.open('failFast', 'events:ready', { lazyConnect: true });
     const retention = retentionFromEnv();
     if (options.produces) {
-      const relay = new OutboxRelay({ dataSource: pool, redis, prefix, log, producer: options.produces, metrics, ...retention, ...options.relay });
+      const relay = new OutboxRelay({ dataSource: pool, redis, prefix, log, producer: options.produces, metrics, transport: transport.relay, ...retention, ...options.relay });
       this.relay = relay;
       this.log = { path: EVENT_LOG_PATH, handle: serveLog({ dataSource: pool, producer: options.produces, secret }), listening: (url) => relay.advertise(url) };
     }
@@ -72,32 +78,38 @@ export class EventBackbone {
       this.logs = logs;
       // an inbox row outlives the log that could send its event again, by a day
       const inbox = { inboxRetentionMs: retention.logRetentionMs + 24 * 3600_000, streamRetentionMs: retention.streamRetentionMs };
-      this.consumer = new EventConsumer({ dataSource: pool, redis, prefix, log, metrics, logs, ...inbox, ...options.consumes, ...options.consumer });
+      this.consumer = new EventConsumer({ dataSource: pool, redis, prefix, log, metrics, logs, transport: transport.consumer, ...inbox, ...options.consumes, ...options.consumer });
     }
   }
 
   static async start(options: BackboneOptions): Promise<EventBackbone> {
     const pool = new DataSource({ ...options.dataSource.options, entities: [], migrations: [], migrationsRun: false, logging: false, logger: undefined, extra: { max: 4 } } as DataSourceOptions);
-    await pool.initialize();
-    const backbone = new EventBackbone(pool, options);
+    const transport = await openEventTransport(options.transport ?? eventTransportFromEnv(), options.redis, options.prefix);
+    try {
+      await pool.initialize();
+    } catch (error) {
+      await transport.close();
+      throw error;
+    }
+    const backbone = new EventBackbone(pool, options, transport);
     await backbone.consumer?.start();
     backbone.relay?.start();
     return backbone;
   }
 
-  /** Readiness: Redis answers; notes which producers' events are being recovered from their logs. */
+  /** Readiness: Redis and the transport answer; notes which producers' events are being recovered from their logs. */
   async ping(): Promise<void | string> {
     if (this.redis.status === 'wait' || this.redis.status === 'end') await this.redis.connect();
-    await this.redis.ping();
+    await Promise.all([this.redis.ping(), this.transport.ping()]);
     const behind = this.consumer?.recovery?.behind() ?? [];
     if (behind.length) return `recovering from the producers' logs: ${behind.map((b) => `${b.missing} ${b.producer} event(s)`).join(', ')}`;
   }
 
-  /** Lets the current relay round and handler finish, then closes its pool (its owner closes the Redis connections); safe to call twice. */
+  /** Lets the current relay round and handler finish, then closes its pool and the transport's own connection (its owner closes the Redis connections); safe to call twice. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await Promise.all([this.relay?.stop(), this.consumer?.stop()]);
-      await this.pool.destroy();
+      await Promise.all([this.pool.destroy(), this.transport.close()]);
     })();
     return this.stopping;
   }

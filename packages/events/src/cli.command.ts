@@ -4,6 +4,8 @@ import { listDeadLetters, replayDeadLetters } from './dead-letters';
 import { PRODUCERS, type Producer } from './contract';
 import type { RecoveryRound } from './recovery';
 import { recoverRequestKey, streamOf } from './streams';
+import type { JetStreamContext } from './transport/jetstream';
+import { jetStreamOf } from './transport/jetstream';
 
 export const USAGE = `usage:
   wavegraph-events dead-letters <group> [--limit N]   list a consuming context's dead letters
@@ -17,13 +19,16 @@ export const USAGE = `usage:
 `;
 
 export interface CliIo {
+  /** Dead letters, replays and recovery requests are in Redis whatever the transport. */
   redis: Redis;
+  /** When the events travel on NATS JetStream (EVENTS_TRANSPORT=nats): `streams` reads them there. */
+  jetstream?: JetStreamContext;
   prefix: string;
   out: (line: string) => void;
 }
 
 /** The operator's commands over the event backbone; returns the process exit code. */
-export async function runEventsCli(args: string[], { redis, prefix, out }: CliIo): Promise<number> {
+export async function runEventsCli(args: string[], { redis, jetstream, prefix, out }: CliIo): Promise<number> {
   const [command, group, ...rest] = args;
   if (command === 'dead-letters' && group) {
     const limitAt = rest.indexOf('--limit');
@@ -44,6 +49,7 @@ export async function runEventsCli(args: string[], { redis, prefix, out }: CliIo
     return replayed.length || rest.includes('--all') ? 0 : 1;
   }
   if (command === 'recover' && group) return recover(group, rest, { redis, prefix, out });
+  if (command === 'streams' && jetstream) return jetStreams(jetstream, prefix, out);
   if (command === 'streams') {
     for (const producer of PRODUCERS) {
       const stream = streamOf(prefix, producer);
@@ -60,6 +66,31 @@ export async function runEventsCli(args: string[], { redis, prefix, out }: CliIo
   }
   out(USAGE);
   return 2;
+}
+
+/** Each producer's JetStream stream and each group's backlog, summed over its partitions' consumers (named `<group>_<partition>`). */
+async function jetStreams(context: JetStreamContext, prefix: string, out: (line: string) => void): Promise<number> {
+  for (const producer of PRODUCERS) {
+    const name = jetStreamOf(prefix, producer);
+    let messages: number;
+    try {
+      messages = (await context.jsm.streams.info(name)).state.messages;
+    } catch {
+      continue;
+    }
+    if (!messages) continue;
+    out(`${name}: ${messages} event(s)`);
+    const groups = new Map<string, { pending: number; unread: number }>();
+    for await (const info of context.jsm.consumers.list(name)) {
+      const group = info.name.replace(/_\d+$/, '');
+      const sum = groups.get(group) ?? { pending: 0, unread: 0 };
+      sum.pending += info.num_ack_pending;
+      sum.unread += info.num_pending;
+      groups.set(group, sum);
+    }
+    for (const [group, { pending, unread }] of groups) out(`    group ${group}: ${pending} pending, ${unread} not yet read`);
+  }
+  return 0;
 }
 
 function optionValues(args: string[], name: string): string[] {

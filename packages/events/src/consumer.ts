@@ -11,8 +11,9 @@ import { decodeEnvelope, encodeEnvelope, fieldsToRecord, PoisonMessage, TYPE_FIE
 import type { ProducerLogs } from './log-client';
 import { markSeen, type SeenPosition } from './positions';
 import { LogRecovery, type RecoveryOptions } from './recovery';
-import { deadLetterStreamOf, recoverRequestKey, retryStreamOf, streamOf } from './streams';
-import { trimAcknowledged } from './trim';
+import { deadLetterStreamOf, recoverRequestKey, streamOf } from './streams';
+import type { ConsumerTransport, Delivery, Lane, Subscription } from './transport/port';
+import { RedisStreamsTransport } from './transport/redis-streams';
 
 export interface ConsumerOptions {
   dataSource: DataSource;
@@ -22,7 +23,7 @@ export interface ConsumerOptions {
    */
   redis: RedisConnections;
   prefix: string;
-  /** The consuming context; one Redis consumer group per context, shared by its replicas. */
+  /** The consuming context; one consumer group (Redis) or set of durable consumers (JetStream) per context, shared by its replicas. */
   group: string;
   producers: readonly Producer[];
   handlers: readonly EventHandler[];
@@ -59,6 +60,11 @@ export interface ConsumerOptions {
    * Default: the largest of a minute, 10 × blockMs and 2 × reclaimIdleMs.
    */
   deadConsumerIdleMs?: number;
+  /**
+   * Where the events come from. Default: Redis Streams on `redis` (see transport/). Dead letters,
+   * operator requests and handler errors stay in Redis whatever the transport.
+   */
+  transport?: ConsumerTransport;
 }
 
 /** The defaults of ConsumerOptions, resolved once. */
@@ -76,25 +82,10 @@ export const CONSUMER_DEFAULTS = {
 type Outcome = 'applied' | 'duplicate' | 'skipped' | 'failed' | 'dead_lettered';
 const OUTCOMES: readonly Outcome[] = ['applied', 'duplicate', 'skipped', 'failed', 'dead_lettered'];
 
-/** XINFO GROUPS replies flat field lists per group. */
-function groupInfo(reply: unknown, group: string): { pending: number; lag: number | null } | undefined {
-  for (const fields of reply as (string | number | null)[][]) {
-    const record = new Map<string, string | number | null>();
-    for (let i = 0; i + 1 < fields.length; i += 2) record.set(String(fields[i]), fields[i + 1]);
-    if (record.get('name') !== group) continue;
-    const lag = record.get('lag');
-    return { pending: Number(record.get('pending') ?? 0), lag: lag === null || lag === undefined ? null : Number(lag) };
-  }
-  return undefined;
-}
-
-type Entry = [id: string, fields: string[]];
-
 /** The log position an entry carries beside its type (entries written by tools have none). */
 function seenOf(type: string, seq: string | undefined): SeenPosition | null {
   return seq && /^[1-9][0-9]*$/.test(seq) ? { producer: type.slice(0, type.indexOf('.')), seq: Number(seq) } : null;
 }
-type StreamReply = [stream: string, entries: Entry[]][];
 
 /** Connection-level failures (database down or restarting), as opposed to a handler's own error. */
 export function isTransient(error: unknown): boolean {
@@ -109,19 +100,21 @@ export function isTransient(error: unknown): boolean {
 }
 
 /**
- * Reads the producers' streams as a consumer group and applies each event once. Failed
- * messages stay pending and are retried by whichever consumer reclaims them; after
- * `maxDeliveries` they go to the dead-letter stream with their last error.
+ * Reads the producers' events as a consumer group and applies each event once. A failed
+ * message is delivered again after `reclaimIdleMs` (to whichever replica takes it); after
+ * `maxDeliveries` it goes to the group's dead letters with its last error. What moves the
+ * messages is the transport (Redis Streams by default, see transport/); what is decided about
+ * them is here.
  */
 export class EventConsumer {
   readonly name: string;
-  private readonly reader: Redis;
   private readonly redis: Redis;
+  private readonly subscription: Subscription;
   private readonly handlers: Map<string, EventHandler[]>;
   private readonly handledTypes: Set<string>;
-  private readonly streams: string[];
   private readonly errorsKey: string;
-  private readonly readPause = new Sleeper();
+  /** One per lane's read loop: each waits on its own. */
+  private readonly readPauses: Sleeper[] = [];
   private readonly reclaimPause = new Sleeper();
   private readonly recoverPause = new Sleeper();
   private readonly maintainPause = new Sleeper();
@@ -132,24 +125,31 @@ export class EventConsumer {
   private loops: Promise<void>[] = [];
   private readonly outcomes: Record<Outcome, { inc(): void }> | undefined;
   private unwatch: (() => void) | undefined;
+  private resetting: Promise<void> | undefined;
 
   constructor(private readonly options: ConsumerOptions) {
     this.name = options.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-    this.reader = options.redis.open('blocking', `consumer:${options.group}:reader`, { lazyConnect: true });
     this.redis = options.redis.open('command', `consumer:${options.group}`, { lazyConnect: true });
     this.handlers = handlersByType(options.handlers);
     this.handledTypes = new Set([...this.handlers.values()].flat().map((h) => h.contract.type));
-    this.streams = [...options.producers.map((p) => streamOf(options.prefix, p)), retryStreamOf(options.prefix, options.group)];
     this.errorsKey = `${options.prefix}:events:errors:${options.group}`;
+    const transport = options.transport ?? new RedisStreamsTransport({ redis: options.redis, prefix: options.prefix, command: this.redis });
+    const reclaimIdleMs = options.reclaimIdleMs ?? CONSUMER_DEFAULTS.reclaimIdleMs;
+    this.subscription = transport.subscribe({
+      group: options.group,
+      producers: options.producers,
+      consumerName: this.name,
+      reclaimIdleMs,
+      maxDeliveries: options.maxDeliveries ?? CONSUMER_DEFAULTS.maxDeliveries,
+      streamRetentionMs: options.streamRetentionMs ?? CONSUMER_DEFAULTS.streamRetentionMs,
+      deadConsumerIdleMs: options.deadConsumerIdleMs ?? Math.max(60_000, 10 * (options.blockMs ?? CONSUMER_DEFAULTS.blockMs), 2 * reclaimIdleMs),
+    });
     if (options.logs) {
       this.recovery = new LogRecovery({
         dataSource: options.dataSource, group: options.group, producers: options.producers, handlers: this.handlers, handledTypes: this.handledTypes,
         logs: options.logs, log: options.log, afterApply: options.afterApply, ...options.recovery,
         deadLetter: (event, reason) => this.deadLetterFromLog(event, reason),
-        drained: async (producer) => {
-          const info = groupInfo(await this.redis.xinfo('GROUPS', streamOf(options.prefix, producer)), options.group);
-          return info !== undefined && info.lag === 0 && info.pending === 0;
-        },
+        drained: (producer) => this.subscription.drained(producer),
       });
     }
     const counters = options.metrics && eventCounters(options.metrics);
@@ -164,31 +164,35 @@ export class EventConsumer {
     })) as Record<Outcome, { inc(): void }>);
   }
 
-  /** The group's position on each of its streams and its dead letters, as a scrape reads them. */
+  private get maxDeliveries(): number {
+    return this.options.maxDeliveries ?? CONSUMER_DEFAULTS.maxDeliveries;
+  }
+
+  private get reclaimIdleMs(): number {
+    return this.options.reclaimIdleMs ?? CONSUMER_DEFAULTS.reclaimIdleMs;
+  }
+
+  /** The group's position on each of its sources and its dead letters, as a scrape reads them. */
   private watchGroup(metrics: Registry): () => void {
     const group = this.options.group;
     return consumerGauges(metrics).watch(async () => {
-      const samples = await Promise.all(
-        this.streams.map(async (stream) => {
-          const info = groupInfo(await this.redis.xinfo('GROUPS', stream), group);
-          // lag is null when Redis cannot tell (entries deleted mid-stream): then no lag series for it
-          return info ? [{ labels: { group, stream }, values: { pending: info.pending, ...(info.lag !== null && { lag: info.lag }) } }] : [];
-        }),
-      );
+      // lag is null when the transport cannot tell (Redis: entries deleted mid-stream): then no lag series for it
+      const samples = (await this.subscription.positions()).map(({ stream, pending, lag }) => ({ labels: { group, stream }, values: { pending, ...(lag !== null && { lag }) } }));
       const dead = await this.redis.xlen(deadLetterStreamOf(this.options.prefix, group));
       // what the last comparison with each producer's log found missing (0: caught up)
       const behind = (this.recovery?.lastRound?.producers ?? []).map((p) => ({ labels: { group, producer: p.producer }, values: { missing: p.missing } }));
-      return [...samples.flat(), { labels: { group }, values: { deadLetters: dead } }, ...behind];
+      return [...samples, { labels: { group }, values: { deadLetters: dead } }, ...behind];
     });
   }
 
   async start(): Promise<void> {
     if (this.running) return;
-    await Promise.all([this.reader.connect(), this.redis.connect()]);
-    await this.ensureGroups();
+    await this.redis.connect();
+    await this.subscription.open();
     this.running = true;
     this.unwatch = this.options.metrics && this.watchGroup(this.options.metrics);
-    this.loops = [this.readLoop(), this.reclaimLoop(), this.maintainLoop(), ...(this.recovery ? [this.recoverLoop()] : [])];
+    const lanes = this.subscription.lanes();
+    this.loops = [...lanes.map((lane) => this.readLoop(lane)), ...(lanes.some((lane) => lane.reclaim) ? [this.reclaimLoop()] : []), this.maintainLoop(), ...(this.recovery ? [this.recoverLoop()] : [])];
   }
 
   private stopping: Promise<void> | undefined;
@@ -201,36 +205,32 @@ export class EventConsumer {
   private async shutdown(): Promise<void> {
     this.running = false;
     this.unwatch?.();
-    this.readPause.stop();
+    for (const pause of this.readPauses) pause.stop();
     this.reclaimPause.stop();
     this.recoverPause.stop();
     this.maintainPause.stop();
-    // a blocked XREADGROUP returns when its connection closes
-    this.reader.disconnect();
+    this.subscription.interrupt();
     await Promise.allSettled(this.loops);
-  }
-
-  /** Creates the group on every stream, from the beginning: a new context catches up on history. */
-  private async ensureGroups(): Promise<void> {
-    for (const stream of this.streams) {
-      try {
-        await this.redis.xgroup('CREATE', stream, this.options.group, '0', 'MKSTREAM');
-      } catch (error) {
-        if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
-      }
-    }
+    await this.subscription.close();
   }
 
   /**
-   * A Redis that came back without our groups (no persistence, a failover to a lagging replica)
-   * gets them again, and what it lost is applied from the producers' logs before reading on,
-   * so the events of one aggregate are applied in their order.
+   * A transport that came back without our group's state (Redis without persistence or after a
+   * failover to a lagging replica, a JetStream server with an empty store) gets it again, and
+   * what it lost is applied from the producers' logs before reading on, so the events of one
+   * aggregate are applied in their order. Lanes that notice at once share one reset.
    */
-  private async recoverGroups(error: unknown): Promise<void> {
-    if (!String((error as Error).message).includes('NOGROUP')) return;
-    this.options.log.warn({ group: this.options.group }, 'the transport lost this group: recreating it and reading what it lost from the producers\' logs');
-    await this.ensureGroups().catch(() => undefined);
-    await this.recoverNow({ graceMs: 0 });
+  private async recoverGroups(error?: unknown): Promise<void> {
+    if (this.resetting) return this.resetting;
+    if (!(await this.subscription.lost(error).catch(() => false))) return;
+    this.resetting ??= (async () => {
+      this.options.log.warn({ group: this.options.group }, 'the transport lost this group: recreating it and reading what it lost from the producers\' logs');
+      await this.subscription.reset().catch((e: unknown) => this.options.log.warn({ err: e, group: this.options.group }, 'recreating the group failed; will retry'));
+      await this.recoverNow({ graceMs: 0 });
+    })().finally(() => {
+      this.resetting = undefined;
+    });
+    return this.resetting;
   }
 
   /** Compares with the producers' logs now and applies what is missing; reports what it did. */
@@ -246,6 +246,8 @@ export class EventConsumer {
       await this.recoverPause.sleep(every);
       if (!this.running) return;
       try {
+        // a transport that reports no error when it lost the group's state is asked
+        await this.recoverGroups();
         await this.operatorRequest();
         await this.recoverNow();
       } catch (error) {
@@ -271,7 +273,7 @@ export class EventConsumer {
     await this.redis.set(`${key}:done:${request.id}`, JSON.stringify(round), 'EX', 600);
   }
 
-  /** Inbox rows past their retention go; so do the group's acknowledged retries and consumers that died. */
+  /** Inbox rows past their retention go; so does the transport's own leftover (Redis: acknowledged retries, consumers that died). */
   async maintainOnce(): Promise<{ pruned: number; trimmed: number; removedConsumers: string[] }> {
     const retention = this.options.inboxRetentionMs ?? CONSUMER_DEFAULTS.inboxRetentionMs;
     const result = (await this.options.dataSource.query(
@@ -279,35 +281,9 @@ export class EventConsumer {
          SELECT consumer, event_id FROM inbox WHERE consumer = $1 AND processed_at < now() - make_interval(secs => $2::float8 / 1000) LIMIT 10000)`,
       [this.options.group, retention],
     )) as [unknown, number];
-    const retry = retryStreamOf(this.options.prefix, this.options.group);
-    const trimmed = await trimAcknowledged(this.redis, retry, this.options.streamRetentionMs ?? CONSUMER_DEFAULTS.streamRetentionMs, Date.now(), [this.options.group]);
-    return { pruned: Number(result[1] ?? 0), trimmed, removedConsumers: await this.removeDeadConsumers() };
-  }
-
-  /**
-   * A consumer that has not read for a long while and holds nothing pending is gone (a replica
-   * that was killed or scaled away; its pending entries were claimed by the living): it leaves
-   * the group. A live one blocks on a read every `blockMs`, so its idle time stays small.
-   */
-  private async removeDeadConsumers(): Promise<string[]> {
-    const idleLimit = this.options.deadConsumerIdleMs ?? Math.max(60_000, 10 * (this.options.blockMs ?? CONSUMER_DEFAULTS.blockMs), 2 * (this.options.reclaimIdleMs ?? CONSUMER_DEFAULTS.reclaimIdleMs));
-    const removed: string[] = [];
-    for (const stream of this.streams) {
-      let consumers: unknown[][];
-      try {
-        consumers = (await this.redis.xinfo('CONSUMERS', stream, this.options.group)) as unknown[][];
-      } catch {
-        continue;
-      }
-      for (const info of consumers) {
-        const fields = fieldsToRecord(info.map(String));
-        if (fields.name === this.name || Number(fields.pending) > 0 || Number(fields.idle) < idleLimit) continue;
-        await this.redis.xgroup('DELCONSUMER', stream, this.options.group, fields.name);
-        removed.push(fields.name);
-      }
-    }
-    if (removed.length) this.options.log.info({ group: this.options.group, removed: [...new Set(removed)] }, 'consumers that stopped reading left the group');
-    return [...new Set(removed)];
+    const { trimmed, removedConsumers } = (await this.subscription.maintain?.()) ?? { trimmed: 0, removedConsumers: [] };
+    if (removedConsumers.length) this.options.log.info({ group: this.options.group, removed: removedConsumers }, 'consumers that stopped reading left the group');
+    return { pruned: Number(result[1] ?? 0), trimmed, removedConsumers };
   }
 
   private async maintainLoop(): Promise<void> {
@@ -319,53 +295,45 @@ export class EventConsumer {
     }
   }
 
-  /** Reads new messages once and handles them; returns how many it saw. */
-  async readOnce(blockMs = this.options.blockMs ?? 2000): Promise<number> {
-    const reply = (await this.reader.xreadgroup(
-      'GROUP', this.options.group, this.name,
-      'COUNT', this.options.batchSize ?? 50,
-      'BLOCK', blockMs,
-      'STREAMS', ...this.streams, ...this.streams.map(() => '>'),
-    )) as StreamReply | null;
-    if (!reply) return 0;
-    let seen = 0;
-    for (const [stream, entries] of reply) {
-      await this.handleEntries(stream, entries);
-      seen += entries.length;
-    }
-    return seen;
+  /** Reads new messages once on every lane and handles them; returns how many it saw. */
+  async readOnce(blockMs = this.options.blockMs ?? CONSUMER_DEFAULTS.blockMs): Promise<number> {
+    const seen = await Promise.all(this.subscription.lanes().map((lane) => this.readLane(lane, blockMs)));
+    return seen.reduce((a, b) => a + b, 0);
   }
 
-  /** Takes over messages idle longer than `reclaimIdleMs`; dead-letters those failed too often. */
+  private async readLane(lane: Lane, blockMs: number): Promise<number> {
+    const deliveries = await lane.next(blockMs, this.options.batchSize ?? CONSUMER_DEFAULTS.batchSize);
+    // one source at a time, in the order the transport gave them
+    const bySource = new Map<string, Delivery[]>();
+    for (const d of deliveries) bySource.set(d.source, [...(bySource.get(d.source) ?? []), d]);
+    for (const batch of bySource.values()) await this.handleDeliveries(lane, batch);
+    return deliveries.length;
+  }
+
+  /** Takes over messages idle longer than `reclaimIdleMs` where the transport does not redeliver them itself; dead-letters those failed too often. */
   async reclaimOnce(): Promise<number> {
-    const idle = this.options.reclaimIdleMs ?? 30_000;
-    const max = this.options.maxDeliveries ?? 5;
     // while our database is away nothing could be applied: retrying now would only use up deliveries
     if (!(await this.databaseUp())) return 0;
     let reclaimed = 0;
-    for (const stream of this.streams) {
-      const pending = (await this.redis.xpending(stream, this.options.group, 'IDLE', idle, '-', '+', 100)) as [string, string, number, number][];
-      for (const [id, , , deliveries] of pending) {
-        if (!this.running) return reclaimed;
-        // claiming first makes this consumer the only one acting on it (another may have just claimed it)
-        const claimed = (await this.redis.xclaim(stream, this.options.group, this.name, idle, id)) as [string, string[] | null][];
-        if (!claimed.length) continue;
-        const fields = claimed[0][1];
-        if (fields === null) {
-          // trimmed from the stream (older Redis reports it this way): nothing left to apply
-          await this.redis.multi().xack(stream, this.options.group, id).del(this.errorKey(id)).exec();
-          continue;
+    for (const lane of this.subscription.lanes()) {
+      if (!lane.reclaim) continue;
+      for await (const delivery of lane.reclaim(this.reclaimIdleMs, () => this.running)) {
+        if (!(await this.exhausted(lane, delivery))) {
+          await this.handleDeliveries(lane, [delivery]);
+          reclaimed += 1;
         }
-        if (deliveries >= max) {
-          const lastError = (await this.redis.get(this.errorKey(id))) ?? 'no error recorded';
-          await this.deadLetter(stream, id, fields, `failed ${deliveries} deliveries; last error: ${lastError}`, deliveries);
-          continue;
-        }
-        await this.handleEntries(stream, [[id, fields]]);
-        reclaimed += 1;
       }
     }
     return reclaimed;
+  }
+
+  /** A delivery past `maxDeliveries` goes to the dead letters with its last error instead of its handlers. */
+  private async exhausted(lane: Lane, delivery: Delivery): Promise<boolean> {
+    if (delivery.deliveries <= this.maxDeliveries) return false;
+    const failed = delivery.deliveries - 1;
+    const lastError = (await this.redis.get(this.errorKey(delivery))) ?? 'no error recorded';
+    await this.deadLetter(lane, delivery, `failed ${failed} deliveries; last error: ${lastError}`, failed);
+    return true;
   }
 
   private async databaseUp(): Promise<boolean> {
@@ -377,44 +345,52 @@ export class EventConsumer {
     }
   }
 
-  private async handleEntries(stream: string, entries: Entry[]): Promise<void> {
+  private async handleDeliveries(lane: Lane, deliveries: Delivery[]): Promise<void> {
     const applied: EventEnvelope[] = [];
     // entries of types this context does not consume: passed over together, seen and acknowledged at once
-    const passed: { id: string; seen: SeenPosition | null }[] = [];
+    const passed: { delivery: Delivery; seen: SeenPosition | null }[] = [];
     try {
-      for (const [id, fields] of entries) {
-        // what is not handled stays pending and is picked up after a restart
+      for (const delivery of deliveries) {
+        // what is not handled stays unacknowledged and is delivered again after a restart
         if (!this.running) return;
-        const record = fieldsToRecord(fields);
+        const record = fieldsToRecord(delivery.fields);
         const type = TYPE_FIELD.exec(record.type ?? '') ? record.type.split('@')[0] : undefined;
         if (type !== undefined && !this.handledTypes.has(type)) {
-          passed.push({ id, seen: seenOf(type, record.seq) });
+          passed.push({ delivery, seen: seenOf(type, record.seq) });
           continue;
         }
-        const event = await this.handleEntry(stream, id, fields, type);
+        if (await this.exhausted(lane, delivery)) continue;
+        const event = await this.handleEntry(lane, delivery, type);
         if (event) applied.push(event);
       }
     } finally {
-      if (passed.length) await this.passOver(stream, passed);
+      if (passed.length) await this.passOver(lane, passed);
       // whatever was committed is reported, even when a later entry stopped the batch
       if (applied.length) await this.options.afterApply?.(applied);
     }
   }
 
-  private async passOver(stream: string, passed: { id: string; seen: SeenPosition | null }[]): Promise<void> {
+  private async passOver(lane: Lane, passed: { delivery: Delivery; seen: SeenPosition | null }[]): Promise<void> {
     await markSeen(this.options.dataSource, this.options.group, passed.flatMap((p) => (p.seen ? [p.seen] : [])));
-    await this.redis.xack(stream, this.options.group, ...passed.map((p) => p.id));
+    await lane.ack(passed.map((p) => p.delivery));
     for (const _ of passed) this.outcomes?.skipped.inc();
   }
 
-  private errorKey(id: string): string {
-    return `${this.errorsKey}:${id}`;
+  private errorKey(delivery: Delivery): string {
+    // Redis entry ids are unique per stream already; a JetStream sequence is unique per stream, its source names the subject
+    return this.subscription.system === 'redis' ? `${this.errorsKey}:${delivery.id}` : `${this.errorsKey}:${delivery.source}:${delivery.id}`;
   }
 
-  private async handleEntry(stream: string, id: string, fields: string[], type: string | undefined): Promise<EventEnvelope | null> {
+  /** Only a redelivery can have an error recorded: a first delivery skips the round trip. */
+  private forgetError(delivery: Delivery): Promise<unknown> {
+    return delivery.deliveries > 1 ? this.redis.del(this.errorKey(delivery)) : Promise.resolve();
+  }
+
+  private async handleEntry(lane: Lane, delivery: Delivery, type: string | undefined): Promise<EventEnvelope | null> {
+    const { source, id, fields } = delivery;
     if (type === undefined) {
       // no readable type: not an event any producer wrote; an operator looks at it
-      await this.deadLetter(stream, id, fields, `entry has no valid "type" field (got ${JSON.stringify(fieldsToRecord(fields).type ?? null)})`, 1);
+      await this.deadLetter(lane, delivery, `entry has no valid "type" field (got ${JSON.stringify(fieldsToRecord(fields).type ?? null)})`, 1);
       return null;
     }
     let applied: EventEnvelope | null = null;
@@ -423,50 +399,45 @@ export class EventConsumer {
       const handlers = this.handlers.get(`${event.type}@${event.version}`);
       if (!handlers) throw new PoisonMessage(`${this.options.group} has no handler for ${event.type} version ${event.version}`);
       // the handler's work (its SQL, the events it records) is a child of the span that wrote the event
-      const attributes = { 'messaging.system': 'redis', 'messaging.destination.name': stream, 'messaging.consumer.group.name': this.options.group, 'messaging.message.id': event.id };
+      const attributes = { 'messaging.system': this.subscription.system, 'messaging.destination.name': source, 'messaging.consumer.group.name': this.options.group, 'messaging.message.id': event.id };
       const fresh = await runWithTrace(event.trace, () => inSpan(`consume ${event.type}`, { kind: 'consumer', parent: event.trace, attributes }, () => applyOnce(this.options.dataSource, this.options.group, event, handlers)));
       if (fresh) applied = event;
       (applied ? this.outcomes?.applied : this.outcomes?.duplicate)?.inc();
     } catch (error) {
       if (error instanceof PoisonMessage) {
-        await this.deadLetter(stream, id, fields, error.message, 1);
+        await this.deadLetter(lane, delivery, error.message, delivery.deliveries);
         return null;
       }
       if (isTransient(error)) {
-        // the database is away: not this message's fault; stop the batch and let the loop back off
+        // the database is away: not this message's fault; given back at once, the loop waits for the database before reading on
+        await lane.retryLater(delivery, 1_000).catch(() => undefined);
         throw error;
       }
-      // left pending: retried after reclaimIdleMs, by this or another consumer
+      // delivered again after reclaimIdleMs, to this or another consumer
       this.outcomes?.failed.inc();
-      const ttl = Math.ceil(((this.options.reclaimIdleMs ?? 30_000) * (this.options.maxDeliveries ?? 5) * 4) / 1000);
-      await this.redis.set(this.errorKey(id), String((error as Error).message), 'EX', ttl).catch(() => undefined);
-      this.options.log.warn({ err: error, stream, id, group: this.options.group }, 'event handler failed; will retry');
+      const ttl = Math.ceil((this.reclaimIdleMs * this.maxDeliveries * 4) / 1000);
+      await this.redis.set(this.errorKey(delivery), String((error as Error).message), 'EX', ttl).catch(() => undefined);
+      await lane.retryLater(delivery, this.reclaimIdleMs).catch(() => undefined);
+      this.options.log.warn({ err: error, stream: source, id, group: this.options.group }, 'event handler failed; will retry');
       return null;
     }
     // committed: a failed acknowledgement only means a redelivery, which the inbox skips
-    await this.redis
-      .multi()
-      .xack(stream, this.options.group, id)
-      .del(this.errorKey(id))
-      .exec()
-      .catch((error: unknown) => this.options.log.warn({ err: error, stream, id }, 'acknowledgement failed; the event will be skipped when redelivered'));
+    await Promise.all([lane.ack([delivery]), this.forgetError(delivery)]).catch((error: unknown) =>
+      this.options.log.warn({ err: error, stream: source, id }, 'acknowledgement failed; the event will be skipped when redelivered'),
+    );
     return applied;
   }
 
-  private async deadLetter(stream: string, id: string, fields: string[], reason: string, deliveries: number): Promise<void> {
+  private async deadLetter(lane: Lane, delivery: Delivery, reason: string, deliveries: number): Promise<void> {
+    const { source, id, fields } = delivery;
     const record = fieldsToRecord(fields);
     const seen = TYPE_FIELD.exec(record.type ?? '') ? seenOf(record.type.split('@')[0], record.seq) : null;
     // seen: the comparison with the producer's log does not bring it back; the operator replays it
     if (seen) await markSeen(this.options.dataSource, this.options.group, [seen]);
-    await this.redis
-      .multi()
-      .xadd(deadLetterStreamOf(this.options.prefix, this.options.group), '*',
-        'source', stream, 'sourceId', id, 'reason', reason, 'deliveries', String(deliveries), 'failedAt', new Date().toISOString(), ...fields)
-      .xack(stream, this.options.group, id)
-      .del(this.errorKey(id))
-      .exec();
+    await lane.deadLetter(delivery, ['source', source, 'sourceId', id, 'reason', reason, 'deliveries', String(deliveries), 'failedAt', new Date().toISOString(), ...fields]);
+    await this.forgetError(delivery);
     this.outcomes?.dead_lettered.inc();
-    this.options.log.error({ stream, id, group: this.options.group, reason }, 'event dead-lettered');
+    this.options.log.error({ stream: source, id, group: this.options.group, reason }, 'event dead-lettered');
   }
 
   /** An event from a producer's log this context cannot read goes where the live consumer would put it. */
@@ -478,23 +449,26 @@ export class EventConsumer {
     this.options.log.error({ group: this.options.group, seq: event.seq, type: event.type, reason }, 'event from the producer\'s log dead-lettered');
   }
 
-  private async readLoop(): Promise<void> {
+  private async readLoop(lane: Lane): Promise<void> {
+    const blockMs = this.options.blockMs ?? CONSUMER_DEFAULTS.blockMs;
+    const pause = new Sleeper();
+    this.readPauses.push(pause);
     while (this.running) {
       try {
-        await this.readOnce();
+        await this.readLane(lane, blockMs);
       } catch (error) {
         if (!this.running) return;
         this.options.log.error({ err: error, group: this.options.group }, 'reading events failed');
-        await this.readPause.sleep(1000);
-        await this.recoverGroups(error);
+        await pause.sleep(1000);
+        await this.recoverGroups(error).catch(() => undefined);
         // read nothing more until the database is back: what was read stays pending, undamaged
-        while (isTransient(error) && this.running && !(await this.databaseUp())) await this.readPause.sleep(1000);
+        while (isTransient(error) && this.running && !(await this.databaseUp())) await pause.sleep(1000);
       }
     }
   }
 
   private async reclaimLoop(): Promise<void> {
-    const every = Math.max(50, Math.min(5000, Math.floor((this.options.reclaimIdleMs ?? 30_000) / 2)));
+    const every = Math.max(50, Math.min(5000, Math.floor(this.reclaimIdleMs / 2)));
     while (this.running) {
       await this.reclaimPause.sleep(every);
       if (!this.running) return;
@@ -502,7 +476,7 @@ export class EventConsumer {
         await this.reclaimOnce();
       } catch (error) {
         this.options.log.error({ err: error, group: this.options.group }, 'reclaiming events failed');
-        await this.recoverGroups(error);
+        await this.recoverGroups(error).catch(() => undefined);
       }
     }
   }

@@ -20,3 +20,4 @@ export * from './log-client';
 export * from './positions';
 export * from './recovery';
 export * from './trim';
+export * from './transport';

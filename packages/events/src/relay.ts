@@ -5,11 +5,11 @@ import { Client } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { backoffDelay, Sleeper, type Backoff } from './backoff';
 import type { Producer } from './contract';
-import { encodeEnvelope, type EventEnvelope } from './envelope';
+import type { EventEnvelope } from './envelope';
 import { advertiseLog } from './log-client';
 import { OUTBOX_CHANNEL } from './outbox';
-import { streamOf } from './streams';
-import { trimAcknowledged } from './trim';
+import type { RelayTransport } from './transport/port';
+import { RedisStreamsRelay } from './transport/redis-streams';
 
 export interface RelayOptions {
   dataSource: DataSource;
@@ -22,7 +22,7 @@ export interface RelayOptions {
   /** How often an idle relay looks for new rows. */
   pollMs?: number;
   backoff?: Backoff;
-  /** Runs after the batch reached Redis and before it is marked sent (tests crash here). */
+  /** Runs after the batch reached the transport and before it is marked sent (tests crash here). */
   afterPublish?: (events: EventEnvelope[]) => Promise<void>;
   /** Where the relayed count and the outbox backlog are reported. */
   metrics?: Registry;
@@ -32,6 +32,11 @@ export interface RelayOptions {
   streamRetentionMs?: number;
   /** How often the stream is trimmed, the log pruned and its address advertised again. Default 10 s. */
   maintainEveryMs?: number;
+  /**
+   * Where the events go. Default: the producer's Redis stream on `redis` (see transport/); the
+   * log's address is advertised in Redis whatever the transport.
+   */
+  transport?: RelayTransport;
 }
 
 /** The defaults of RelayOptions, resolved once. */
@@ -119,6 +124,7 @@ export class OutboxRelay {
   private readonly sleeper = new Sleeper();
   private readonly listenPause = new Sleeper();
   private readonly stream: string;
+  private readonly transport: RelayTransport;
   private readonly batchSize: number;
   private readonly backoff: Backoff;
   private loop: Promise<void> | undefined;
@@ -133,7 +139,8 @@ export class OutboxRelay {
   constructor(private readonly options: RelayOptions) {
     // fail fast while Redis is away: the outbox is the queue, not ioredis' offline buffer
     this.redis = options.redis.open('failFast', `relay:${options.producer}`, { lazyConnect: true });
-    this.stream = streamOf(options.prefix, options.producer);
+    this.transport = options.transport ?? new RedisStreamsRelay(this.redis, options.prefix);
+    this.stream = this.transport.destinationOf(options.producer);
     this.batchSize = options.batchSize ?? RELAY_DEFAULTS.batchSize;
     this.backoff = options.backoff ?? { baseMs: 200, maxMs: 10_000 };
     this.relayed = options.metrics && eventCounters(options.metrics).relayed.labels(options.producer);
@@ -163,7 +170,8 @@ export class OutboxRelay {
   /** Trims what every group acknowledged past the stream's retention; prunes the log past its own. */
   async maintainOnce(): Promise<{ trimmed: number; pruned: number }> {
     await this.connect();
-    const trimmed = await trimAcknowledged(this.redis, this.stream, this.options.streamRetentionMs ?? RELAY_DEFAULTS.streamRetentionMs);
+    const retention = this.options.streamRetentionMs ?? RELAY_DEFAULTS.streamRetentionMs;
+    const { trimmed } = (await this.transport.maintain?.(this.options.producer, retention)) ?? { trimmed: 0 };
     const result = (await this.options.dataSource.query(PRUNE, [this.options.logRetentionMs ?? RELAY_DEFAULTS.logRetentionMs])) as [unknown, number];
     if (this.advertised) await advertiseLog(this.redis, this.options.prefix, this.options.producer, this.advertised, this.advertiseTtl());
     return { trimmed, pruned: Number(result[1] ?? 0) };
@@ -243,7 +251,7 @@ export class OutboxRelay {
     await this.listener?.end().catch(() => undefined);
   }
 
-  /** One claim → publish → mark round; returns how many events reached Redis. */
+  /** One claim → publish → mark round; returns how many events reached the transport. */
   async relayOnce(): Promise<number> {
     await this.connect();
     const runner = this.options.dataSource.createQueryRunner();
@@ -270,17 +278,14 @@ export class OutboxRelay {
 
   private async publish(runner: QueryRunner, rows: OutboxRow[], lastSeq: number): Promise<number> {
     const events = rows.map((row, i) => toEnvelope(row, lastSeq + 1 + i));
-    const pipeline = this.redis.pipeline();
-    for (const event of events) pipeline.xadd(this.stream, '*', ...encodeEnvelope(event));
     // one producer span per event, in the trace of the request that wrote it
     const spans = events.map((event) =>
-      openSpan(`relay ${event.type}`, { kind: 'producer', parent: event.trace, attributes: { 'messaging.system': 'redis', 'messaging.destination.name': this.stream, 'messaging.message.id': event.id } }),
+      openSpan(`relay ${event.type}`, { kind: 'producer', parent: event.trace, attributes: { 'messaging.system': this.transport.system, 'messaging.destination.name': this.stream, 'messaging.message.id': event.id } }),
     );
-    const results = await pipeline.exec().catch((error: Error) => rows.map(() => [error, null] as [Error, null]));
-    spans.forEach((span, i) => span.end(results?.[i]?.[0] ?? undefined));
-    // Redis applies a pipeline in order: everything before the first failure is in the stream
-    const failedAt = (results ?? []).findIndex(([error]) => error !== null);
-    const sent = failedAt === -1 ? rows.length : failedAt;
+    const outcome = await this.transport.publish(this.options.producer, events).catch((error: Error) => ({ sent: 0, error }));
+    // the transport holds a prefix of the batch: those are sent, the rest waits
+    const { sent } = outcome;
+    spans.forEach((span, i) => span.end(i < sent ? undefined : (outcome.error ?? new Error('not sent'))));
     if (sent > 0) {
       this.relayed?.inc(sent);
       await this.options.afterPublish?.(events.slice(0, sent));
@@ -291,7 +296,7 @@ export class OutboxRelay {
       );
     }
     if (sent < rows.length) {
-      const reason = String((results?.[sent]?.[0] as Error | undefined)?.message ?? 'no reply from Redis');
+      const reason = String(outcome.error?.message ?? 'no reply from the transport');
       const waiting = rows.slice(sent);
       await runner.query(
         `UPDATE outbox SET attempts = attempts + 1, last_error = $3, next_attempt_at = now() + make_interval(secs => d.ms / 1000)

@@ -14,3 +14,4 @@ export * from './worker-process';
 export * from './worker-health.scenario';
 export * from './log-lines';
 export * from './event-orders';
+export * from './private-nats';
