@@ -7,7 +7,7 @@ import { backoffDelay, Sleeper, type Backoff } from './backoff';
 import type { Producer } from './contract';
 import type { EventEnvelope } from './envelope';
 import { advertiseLog } from './log-client';
-import { OUTBOX_CHANNEL } from './outbox';
+import { envelopeOfRow, OUTBOX_CHANNEL, type OutboxRow } from './outbox';
 import type { RelayTransport } from './transport/port';
 import { RedisStreamsRelay } from './transport/redis-streams';
 
@@ -48,15 +48,7 @@ export const RELAY_DEFAULTS = {
   maintainEveryMs: 10_000,
 } as const;
 
-interface OutboxRow {
-  position: string;
-  event_id: string;
-  type: string;
-  version: number;
-  aggregate_id: string;
-  occurred_at: Date;
-  payload: unknown;
-  trace: Record<string, string>;
+interface ClaimedRow extends OutboxRow {
   attempts: number;
 }
 
@@ -99,18 +91,6 @@ const PRUNE = `
     WHERE published_at < now() - make_interval(secs => $1::float8 / 1000)
       AND seq < (SELECT max(seq) FROM outbox WHERE seq IS NOT NULL)
     ORDER BY position LIMIT 10000)`;
-
-const toEnvelope = (row: OutboxRow, seq: number): EventEnvelope => ({
-  id: row.event_id,
-  type: row.type,
-  version: row.version,
-  occurredAt: row.occurred_at.toISOString(),
-  aggregateId: row.aggregate_id,
-  position: Number(row.position),
-  seq,
-  trace: row.trace,
-  payload: row.payload,
-});
 
 /**
  * Moves outbox rows to the producer's Redis stream. Publish-then-mark inside one
@@ -259,7 +239,7 @@ export class OutboxRelay {
     try {
       await runner.startTransaction();
       const [turn] = (await runner.query(TAKE_TURN)) as { taken: boolean }[];
-      const rows: OutboxRow[] = turn.taken ? await runner.query(CLAIM, [this.batchSize]) : [];
+      const rows: ClaimedRow[] = turn.taken ? await runner.query(CLAIM, [this.batchSize]) : [];
       if (!rows.length) {
         await runner.commitTransaction();
         return 0;
@@ -276,8 +256,8 @@ export class OutboxRelay {
     }
   }
 
-  private async publish(runner: QueryRunner, rows: OutboxRow[], lastSeq: number): Promise<number> {
-    const events = rows.map((row, i) => toEnvelope(row, lastSeq + 1 + i));
+  private async publish(runner: QueryRunner, rows: ClaimedRow[], lastSeq: number): Promise<number> {
+    const events = rows.map((row, i) => envelopeOfRow(row, lastSeq + 1 + i));
     // one producer span per event, in the trace of the request that wrote it
     const spans = events.map((event) =>
       openSpan(`relay ${event.type}`, { kind: 'producer', parent: event.trace, attributes: { 'messaging.system': this.transport.system, 'messaging.destination.name': this.stream, 'messaging.message.id': event.id } }),
