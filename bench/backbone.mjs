@@ -103,17 +103,22 @@ async function privateRedis() {
 
 const likePayload = (episodeId) => ({ episodeId, userId: randomUUID(), likedAt: new Date().toISOString() });
 
-/** A producer/consumer pair on `transport`, with `handlers` recording when each event was applied. */
-async function backbonePair({ redisUrl, producerDb, consumerDb, prefix, relayOptions = {}, consumerOptions = {} }) {
+/** A producer/consumer pair on `transport` (redis or nats), with `applied` recording when each event was applied. */
+async function backbonePair({ redisUrl, natsUrl, transport = 'redis', producerDb, consumerDb, prefix, relayOptions = {}, consumerOptions = {} }) {
   const connections = kit.createRedisConnections(redisUrl, { owner: 'bench', log });
+  const opened = await events.openEventTransport(
+    { kind: transport, nats: { ...events.DEFAULT_JETSTREAM, servers: natsUrl ?? events.DEFAULT_JETSTREAM.servers } },
+    connections,
+    prefix,
+  );
   const applied = new Map();
   const handler = events.on(events.EpisodeLiked, async (event, tx) => {
     await tx.query('INSERT INTO effects (event_id) VALUES ($1) ON CONFLICT DO NOTHING', [event.id]);
   });
-  const relay = new events.OutboxRelay({ dataSource: producerDb.dataSource, redis: connections, prefix, producer: 'engagement', log, ...relayOptions });
+  const relay = new events.OutboxRelay({ dataSource: producerDb.dataSource, redis: connections, prefix, producer: 'engagement', log, transport: opened.relay, ...relayOptions });
   const consumer = new events.EventConsumer({
     dataSource: consumerDb.dataSource, redis: connections, prefix, group: 'bench', producers: ['engagement'], handlers: [handler], log,
-    batchSize: 200, afterApply: (list) => {
+    transport: opened.consumer, batchSize: 200, afterApply: (list) => {
       const now = performance.now();
       for (const event of list) applied.set(event.id, now);
     },
@@ -126,6 +131,7 @@ async function backbonePair({ redisUrl, producerDb, consumerDb, prefix, relayOpt
     stop: async () => {
       await relay.stop();
       await consumer.stop();
+      await opened.close();
       await connections.close();
     },
   };
@@ -169,7 +175,7 @@ async function untilApplied(applied, count, timeoutMs = 300_000) {
   }
 }
 
-async function throughputAndLag(env) {
+async function throughputAndLag(env, transport) {
   await resetTables(env.producerDb, env.consumerDb);
   // the backlog is written first (not measured), then the relay and consumer start on it
   await env.producerDb.dataSource.query(
@@ -179,7 +185,7 @@ async function throughputAndLag(env) {
     [THROUGHPUT_EVENTS],
   );
   const startedAt = performance.now();
-  const pair = await backbonePair({ ...env, prefix: `bench-t-${process.pid}-${Date.now()}` });
+  const pair = await backbonePair({ ...env, transport, prefix: `bench-t-${process.pid}-${Date.now()}` });
   await untilApplied(pair.applied, THROUGHPUT_EVENTS);
   const eventsPerSecond = THROUGHPUT_EVENTS / ((performance.now() - startedAt) / 1000);
   pair.applied.clear();
@@ -320,13 +326,15 @@ async function main() {
   const producerDb = await openTables(await freshDb('producer'));
   const consumerDb = await openTables(await freshDb('consumer'));
   const redis = await privateRedis();
-  const env = { redisUrl: redis.url, producerDb, consumerDb };
+  // JetStream on a server of this run's own, as Redis is
+  const nats = await testkit.startPrivateNats();
+  const env = { redisUrl: redis.url, natsUrl: nats.url, producerDb, consumerDb };
   try {
     const rows = [];
-    const transports = (process.env.BENCH_TRANSPORTS ?? 'redis').split(',');
+    const transports = (process.env.BENCH_TRANSPORTS ?? 'redis,nats').split(',');
     for (const transport of transports) {
-      if (transport !== 'redis') throw new Error(`unknown transport ${transport}`);
-      rows.push({ transport, ...(await throughputAndLag(env)) });
+      if (!['redis', 'nats'].includes(transport)) throw new Error(`unknown transport ${transport}`);
+      rows.push({ transport: transport === 'redis' ? 'Redis Streams' : `NATS JetStream (${events.DEFAULT_JETSTREAM.partitions} partitions)`, ...(await throughputAndLag(env, transport)) });
     }
     const base = rows[0];
     console.log(`\n## Event backbone: throughput and publish→apply lag (${THROUGHPUT_EVENTS} events backlog; ${LAG_RATE} events/s offered for ${LAG_SECONDS} s)\n`);
@@ -357,6 +365,7 @@ async function main() {
       console.log(`\nBoth rebuilds give ${r.fromLogs.docs} searchable episodes; holding this history in Redis took ${mb(r.streamMemory)}.`);
     }
   } finally {
+    await nats.destroy();
     await redis.stop();
     await producerDb.dataSource.destroy();
     await consumerDb.dataSource.destroy();

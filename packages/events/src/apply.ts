@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { EventContract } from './contract';
 import { producerOfType, type EventEnvelope } from './envelope';
 
@@ -62,4 +62,54 @@ export async function applyInTransaction(
   if (!inserted.length) return false;
   for (const handler of handlers) await handler.apply(event, tx);
   return true;
+}
+
+/**
+ * Applies a batch of events in ONE transaction, each behind its own savepoint: one commit (one
+ * WAL flush) for the whole batch instead of one per event, while a failing event is rolled back
+ * alone and the others stay. Nothing is applied until `commit()`; `rollback()` drops it all.
+ */
+export class BatchTransaction {
+  private constructor(private readonly runner: QueryRunner) {}
+
+  static async open(dataSource: DataSource): Promise<BatchTransaction> {
+    const runner = dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+    } catch (error) {
+      await runner.release();
+      throw error;
+    }
+    return new BatchTransaction(runner);
+  }
+
+  /** As applyInTransaction; a failure leaves the batch as it was before this event, and is rethrown. */
+  async apply(consumer: string, event: EventEnvelope, handlers: readonly EventHandler[]): Promise<boolean> {
+    await this.runner.query('SAVEPOINT wavegraph_event');
+    try {
+      const fresh = await applyInTransaction(this.runner.manager, consumer, event, handlers);
+      await this.runner.query('RELEASE SAVEPOINT wavegraph_event');
+      return fresh;
+    } catch (error) {
+      await this.runner.query('ROLLBACK TO SAVEPOINT wavegraph_event').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async commit(): Promise<void> {
+    try {
+      await this.runner.commitTransaction();
+    } finally {
+      await this.runner.release();
+    }
+  }
+
+  async rollback(): Promise<void> {
+    try {
+      if (this.runner.isTransactionActive) await this.runner.rollbackTransaction();
+    } finally {
+      await this.runner.release();
+    }
+  }
 }

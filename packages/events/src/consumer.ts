@@ -4,7 +4,7 @@ import { runWithTrace, type Logger, type Redis, type RedisConnections } from '@w
 import { consumerGauges, eventCounters, type Registry } from '@wavegraph/metrics';
 import { inSpan } from '@wavegraph/telemetry';
 import type { DataSource } from 'typeorm';
-import { applyOnce, handlersByType, type EventHandler } from './apply';
+import { BatchTransaction, handlersByType, type EventHandler } from './apply';
 import { Sleeper } from './backoff';
 import type { Producer } from './contract';
 import { decodeEnvelope, encodeEnvelope, fieldsToRecord, PoisonMessage, TYPE_FIELD, type EventEnvelope } from './envelope';
@@ -80,6 +80,12 @@ export const CONSUMER_DEFAULTS = {
 } as const;
 
 type Outcome = 'applied' | 'duplicate' | 'skipped' | 'failed' | 'dead_lettered';
+
+/** What one batch applied so far, in its transaction (opened by the first event that needs it). */
+interface Batch {
+  tx?: BatchTransaction;
+  done: { delivery: Delivery; event: EventEnvelope; fresh: boolean }[];
+}
 const OUTCOMES: readonly Outcome[] = ['applied', 'duplicate', 'skipped', 'failed', 'dead_lettered'];
 
 /** The log position an entry carries beside its type (entries written by tools have none). */
@@ -345,14 +351,20 @@ export class EventConsumer {
     }
   }
 
+  /**
+   * Handles a batch from one source in order. What handlers apply goes into one transaction
+   * (a savepoint per event) committed at the end, then acknowledged at once: one commit and one
+   * acknowledgement per batch. Nothing is acknowledged before it committed.
+   */
   private async handleDeliveries(lane: Lane, deliveries: Delivery[]): Promise<void> {
-    const applied: EventEnvelope[] = [];
+    const batch: Batch = { done: [] };
     // entries of types this context does not consume: passed over together, seen and acknowledged at once
     const passed: { delivery: Delivery; seen: SeenPosition | null }[] = [];
+    let failure: unknown;
     try {
       for (const delivery of deliveries) {
         // what is not handled stays unacknowledged and is delivered again after a restart
-        if (!this.running) return;
+        if (!this.running) break;
         const record = fieldsToRecord(delivery.fields);
         const type = TYPE_FIELD.exec(record.type ?? '') ? record.type.split('@')[0] : undefined;
         if (type !== undefined && !this.handledTypes.has(type)) {
@@ -360,14 +372,35 @@ export class EventConsumer {
           continue;
         }
         if (await this.exhausted(lane, delivery)) continue;
-        const event = await this.handleEntry(lane, delivery, type);
-        if (event) applied.push(event);
+        await this.handleEntry(lane, delivery, type, batch);
       }
-    } finally {
-      if (passed.length) await this.passOver(lane, passed);
-      // whatever was committed is reported, even when a later entry stopped the batch
-      if (applied.length) await this.options.afterApply?.(applied);
+    } catch (error) {
+      failure = error;
     }
+    const committed = await this.settle(lane, batch, failure === undefined);
+    if (passed.length) await this.passOver(lane, passed);
+    // whatever was committed is reported, even when a later entry stopped the batch
+    const applied = committed.flatMap((d) => (d.fresh ? [d.event] : []));
+    if (applied.length) await this.options.afterApply?.(applied);
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Commits the batch's transaction (or drops it after a failure), then acknowledges what it committed. */
+  private async settle(lane: Lane, batch: Batch, commit: boolean): Promise<Batch['done']> {
+    if (!batch.tx) return [];
+    if (!commit) {
+      // the database failed: nothing of this batch is applied; all of it is delivered again
+      await batch.tx.rollback().catch(() => undefined);
+      return [];
+    }
+    await batch.tx.commit();
+    for (const d of batch.done) (d.fresh ? this.outcomes?.applied : this.outcomes?.duplicate)?.inc();
+    // committed: a failed acknowledgement only means a redelivery, which the inbox skips
+    const deliveries = batch.done.map((d) => d.delivery);
+    await Promise.all([lane.ack(deliveries), ...deliveries.map((d) => this.forgetError(d))]).catch((error: unknown) =>
+      this.options.log.warn({ err: error, group: this.options.group, count: deliveries.length }, 'acknowledgement failed; the events will be skipped when redelivered'),
+    );
+    return batch.done;
   }
 
   private async passOver(lane: Lane, passed: { delivery: Delivery; seen: SeenPosition | null }[]): Promise<void> {
@@ -386,27 +419,28 @@ export class EventConsumer {
     return delivery.deliveries > 1 ? this.redis.del(this.errorKey(delivery)) : Promise.resolve();
   }
 
-  private async handleEntry(lane: Lane, delivery: Delivery, type: string | undefined): Promise<EventEnvelope | null> {
+  /** Applies one delivery inside the batch's transaction; a failure of its own is rolled back alone and retried later. */
+  private async handleEntry(lane: Lane, delivery: Delivery, type: string | undefined, batch: Batch): Promise<void> {
     const { source, id, fields } = delivery;
     if (type === undefined) {
       // no readable type: not an event any producer wrote; an operator looks at it
       await this.deadLetter(lane, delivery, `entry has no valid "type" field (got ${JSON.stringify(fieldsToRecord(fields).type ?? null)})`, 1);
-      return null;
+      return;
     }
-    let applied: EventEnvelope | null = null;
     try {
       const event = decodeEnvelope(fields);
       const handlers = this.handlers.get(`${event.type}@${event.version}`);
       if (!handlers) throw new PoisonMessage(`${this.options.group} has no handler for ${event.type} version ${event.version}`);
+      batch.tx ??= await BatchTransaction.open(this.options.dataSource);
+      const tx = batch.tx;
       // the handler's work (its SQL, the events it records) is a child of the span that wrote the event
       const attributes = { 'messaging.system': this.subscription.system, 'messaging.destination.name': source, 'messaging.consumer.group.name': this.options.group, 'messaging.message.id': event.id };
-      const fresh = await runWithTrace(event.trace, () => inSpan(`consume ${event.type}`, { kind: 'consumer', parent: event.trace, attributes }, () => applyOnce(this.options.dataSource, this.options.group, event, handlers)));
-      if (fresh) applied = event;
-      (applied ? this.outcomes?.applied : this.outcomes?.duplicate)?.inc();
+      const fresh = await runWithTrace(event.trace, () => inSpan(`consume ${event.type}`, { kind: 'consumer', parent: event.trace, attributes }, () => tx.apply(this.options.group, event, handlers)));
+      batch.done.push({ delivery, event, fresh });
     } catch (error) {
       if (error instanceof PoisonMessage) {
         await this.deadLetter(lane, delivery, error.message, delivery.deliveries);
-        return null;
+        return;
       }
       if (isTransient(error)) {
         // the database is away: not this message's fault; given back at once, the loop waits for the database before reading on
@@ -419,13 +453,7 @@ export class EventConsumer {
       await this.redis.set(this.errorKey(delivery), String((error as Error).message), 'EX', ttl).catch(() => undefined);
       await lane.retryLater(delivery, this.reclaimIdleMs).catch(() => undefined);
       this.options.log.warn({ err: error, stream: source, id, group: this.options.group }, 'event handler failed; will retry');
-      return null;
     }
-    // committed: a failed acknowledgement only means a redelivery, which the inbox skips
-    await Promise.all([lane.ack([delivery]), this.forgetError(delivery)]).catch((error: unknown) =>
-      this.options.log.warn({ err: error, stream: source, id }, 'acknowledgement failed; the event will be skipped when redelivered'),
-    );
-    return applied;
   }
 
   private async deadLetter(lane: Lane, delivery: Delivery, reason: string, deliveries: number): Promise<void> {
