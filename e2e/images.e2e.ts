@@ -169,8 +169,16 @@ describe('docker-compose.yml', () => {
   });
 
   it('has no process that scripts/services.json does not know', () => {
-    const known = new Set(['postgres', 'redis', 'minio', ...OBSERVABILITY, ...processes.map((p) => p.name)]);
+    const known = new Set(['postgres', 'redis', 'minio', 'nats', ...OBSERVABILITY, ...processes.map((p) => p.name)]);
     expect(Object.keys(file.services).filter((name) => !known.has(name))).toEqual([]);
+  });
+
+  it('runs NATS only with its profile, and every process finds it when EVENTS_TRANSPORT=nats', () => {
+    expect(file.services.nats.profiles).toEqual(['nats']);
+    expect(file.services.nats.ports).toBeUndefined();
+    for (const { name } of processes) {
+      expect(file.services[name].environment).toMatchObject({ EVENTS_TRANSPORT: '${EVENTS_TRANSPORT:-redis}', NATS_URL: 'nats://nats:4222' });
+    }
   });
 
   it('brings traces, metrics and dashboards up only with the observability profile, on loopback', () => {
