@@ -59,7 +59,7 @@ describe('events between contexts, through the gateway (typed client)', () => {
       viewerProgress: { positionSeconds: 120, completed: false },
       show: { id: creator.showId, title: 'Radiant Science' },
     });
-    expect(episode?.comments?.edges.map((e) => e.node.author.handle)).toEqual(['pierre']);
+    expect(episode?.comments?.edges.map((e) => e.node.author?.handle)).toEqual(['pierre']);
 
     // discovery built its read model from catalog's and engagement's events
     const anonymous = supergraph.client();
@@ -72,7 +72,7 @@ describe('events between contexts, through the gateway (typed client)', () => {
     expect(await searchIds(anonymous, 'polonim')).toEqual([episodeId]);
     const trending = await eventually(async () => {
       const { trending } = await anonymous.Trending({ window: 'DAY' });
-      expect(trending.map((t) => t.episode.id)).toContain(episodeId);
+      expect(trending.map((t) => t.episode?.id)).toContain(episodeId);
       return trending;
     });
     expect(trending[0]).toMatchObject({ episode: { id: episodeId, playCount: 1, likeCount: 1 }, score: expect.any(Number) });
@@ -81,7 +81,7 @@ describe('events between contexts, through the gateway (typed client)', () => {
     await creator.client.UnpublishEpisode({ id: episodeId });
     await eventually(async () => {
       expect(await searchIds(anonymous, 'polonium')).toEqual([]);
-      expect((await anonymous.Trending({ window: 'DAY' })).trending.map((t) => t.episode.id)).not.toContain(episodeId);
+      expect((await anonymous.Trending({ window: 'DAY' })).trending.map((t) => t.episode?.id)).not.toContain(episodeId);
     });
     await eventually(async () => expect(await errorCodes(listener.client.PostComment({ episodeId, body: 'still there?' }))).toEqual(['NOT_FOUND']));
   });
@@ -131,7 +131,7 @@ describe('a Redis outage', () => {
     const anonymous = supergraph.client();
     await eventually(async () => {
       const { browse } = await anonymous.Browse({ first: 10 });
-      expect(browse.edges.map((e) => e.node.id).sort()).toEqual([...published].sort());
+      expect(browse.edges.map((e) => e.node?.id).sort()).toEqual([...published].sort());
     }, 30_000);
     // each applied once: discovery's inbox holds every catalog event exactly one time
     const inbox = await supergraph.discovery.db.dataSource.query("SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS distinct_n FROM inbox WHERE type LIKE 'catalog.%'");

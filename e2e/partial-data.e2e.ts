@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { configFromEnv } from '@wavegraph/gateway';
 import { eventually, TEST_REDIS_URL } from '@wavegraph/testkit';
-import { buildASTSchema, isNonNullType, isObjectType, parse } from 'graphql';
+import { buildASTSchema, getNamedType, isListType, isNonNullType, isObjectType, Kind, parse, type GraphQLObjectType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { postGraphQL, type RawResponse } from './support/graphql';
 import { startTestSupergraph, type SubgraphName, type TestSupergraph } from './support/supergraph';
@@ -10,6 +10,9 @@ import { startTestSupergraph, type SubgraphName, type TestSupergraph } from './s
 // Honest partial data: a field one subgraph contributes to another context's entity is nullable,
 // so when that subgraph is away (gone, or slower than the gateway's deadline) only the field is
 // null, with a SUBGRAPH_UNAVAILABLE error located at it; the list holding the entity still answers.
+// Likewise a reference to an entity another subgraph completes (`Show.owner: User`, a connection's
+// `node: Episode`) is nullable: when that subgraph is away the reference is null, with an error at
+// each field it could not get, instead of a non-null field of it nulling the list or the answer.
 
 /** Who owns each entity (DESIGN.md's bounded contexts); every other subgraph that declares it contributes to it. */
 const OWNERS: Record<string, SubgraphName> = {
@@ -25,22 +28,40 @@ const OWNERS: Record<string, SubgraphName> = {
 const SUBGRAPHS: SubgraphName[] = ['identity', 'catalog', 'engagement', 'discovery', 'media', 'notifications'];
 
 interface Seeded {
+  /** A listener's comment on the first episode, answered by the show's owner. */
   commentId: string;
+  playlistId: string;
+  uploadId: string;
+  episodeId: string;
+}
+
+type Path = (string | number)[];
+
+/** Where to look in the answer: at each item `at` reaches ('*' for every element of a list), these fields. */
+interface Target {
+  at: Path;
+  fields: string[];
 }
 
 /**
- * One contribution scenario: a list owned by another subgraph, and at each of its items (`at`,
- * '*' for every element of a list) the fields `subgraph` contributes there. To prove a new
- * contribution, add a row (the first test fails until every contributed field has one).
+ * One scenario: a query, the subgraph made unreachable, and what it must null. A contribution row
+ * names at each item (`at`) the fields `subgraph` contributes there: each is null with an error at
+ * it. A reference row (`references`) names reference fields to entities `subgraph` completes: each
+ * that pointed somewhere is null, with an error at each field the query asked of it. To prove a new
+ * contribution or reference, add a row (the first test fails until every one has a row).
  */
 interface Row {
   subgraph: SubgraphName;
-  /** The contributed fields this row proves, as `Type.field`. */
+  /** The contributed fields (`Type.field`, of `subgraph`) or references (`subgraph:Type.field`, of the subgraph declaring them) it proves. */
   covers: string[];
   query: string;
   variables?: (seeded: Seeded) => Record<string, unknown>;
-  at: (string | number)[];
-  fields: string[];
+  /** Whose token asks (default: the show's owner). */
+  as?: 'owner' | 'listener';
+  /** Contributed fields: each is asked of `subgraph` at every item, so each is null with its error. */
+  targets?: Target[];
+  /** References to an entity `subgraph` completes: those that were not null become null, errors at their fields. */
+  references?: Target[];
 }
 
 const PAGE = 'first: 5';
@@ -50,15 +71,13 @@ const ROWS: Row[] = [
     covers: ['Episode.likeCount', 'Episode.playCount', 'Episode.commentCount', 'Episode.viewerHasLiked', 'Episode.comments', 'Episode.viewerProgress'],
     query: `{ episodes(${PAGE}) { edges { node { title likeCount playCount commentCount viewerHasLiked
       comments(${PAGE}) { edges { node { body } } } viewerProgress { positionSeconds } } } } }`,
-    at: ['episodes', 'edges', '*', 'node'],
-    fields: ['likeCount', 'playCount', 'commentCount', 'viewerHasLiked', 'comments', 'viewerProgress'],
+    targets: [{ at: ['episodes', 'edges', '*', 'node'], fields: ['likeCount', 'playCount', 'commentCount', 'viewerHasLiked', 'comments', 'viewerProgress'] }],
   },
   {
     subgraph: 'engagement',
     covers: ['Show.followerCount', 'Show.viewerFollows'],
     query: `{ shows(${PAGE}) { edges { node { title followerCount viewerFollows } } } }`,
-    at: ['shows', 'edges', '*', 'node'],
-    fields: ['followerCount', 'viewerFollows'],
+    targets: [{ at: ['shows', 'edges', '*', 'node'], fields: ['followerCount', 'viewerFollows'] }],
   },
   {
     subgraph: 'engagement',
@@ -66,53 +85,199 @@ const ROWS: Row[] = [
     query: `{ shows(${PAGE}) { edges { node { title owner { handle
       following(${PAGE}) { edges { node { id } } } likedEpisodes(${PAGE}) { edges { node { id } } } playlists(${PAGE}) { edges { node { name } } }
       history(${PAGE}) { edges { node { positionSeconds } } } recentlyPlayed(${PAGE}) { edges { node { positionSeconds } } } } } } } }`,
-    at: ['shows', 'edges', '*', 'node', 'owner'],
-    fields: ['following', 'likedEpisodes', 'playlists', 'history', 'recentlyPlayed'],
+    targets: [{ at: ['shows', 'edges', '*', 'node', 'owner'], fields: ['following', 'likedEpisodes', 'playlists', 'history', 'recentlyPlayed'] }],
   },
   {
     subgraph: 'catalog',
     covers: ['User.shows'],
     query: `query ($id: ID!) { comment(id: $id) { body replies(${PAGE}) { edges { node { body author { handle shows(${PAGE}) { edges { node { title } } } } } } } } }`,
     variables: (seeded) => ({ id: seeded.commentId }),
-    at: ['comment', 'replies', 'edges', '*', 'node', 'author'],
-    fields: ['shows'],
+    targets: [{ at: ['comment', 'replies', 'edges', '*', 'node', 'author'], fields: ['shows'] }],
   },
   {
     subgraph: 'media',
     covers: ['Episode.media'],
     query: `{ browse(${PAGE}) { edges { node { title media { status } } } } }`,
-    at: ['browse', 'edges', '*', 'node'],
-    fields: ['media'],
+    targets: [{ at: ['browse', 'edges', '*', 'node'], fields: ['media'] }],
   },
   {
     subgraph: 'notifications',
     covers: ['User.notifications', 'User.unreadNotificationCount'],
     query: `{ shows(${PAGE}) { edges { node { title owner { handle unreadNotificationCount notifications(${PAGE}) { edges { node { kind } } } } } } } }`,
-    at: ['shows', 'edges', '*', 'node', 'owner'],
-    fields: ['unreadNotificationCount', 'notifications'],
+    targets: [{ at: ['shows', 'edges', '*', 'node', 'owner'], fields: ['unreadNotificationCount', 'notifications'] }],
+  },
+  // references: the owning subgraph away nulls the reference only
+  {
+    subgraph: 'identity',
+    covers: ['catalog:Show.owner'],
+    query: `{ shows(${PAGE}) { edges { node { title owner { handle displayName } } } } }`,
+    references: [{ at: ['shows', 'edges', '*', 'node'], fields: ['owner'] }],
+  },
+  {
+    subgraph: 'identity',
+    covers: ['engagement:Comment.author', 'engagement:Playlist.owner', 'notifications:Notification.actor'],
+    // the listener's inbox through the comment's author, a path that needs no identity field
+    query: `query ($comment: ID!, $playlist: ID!) {
+      comment(id: $comment) { body author { notifications(${PAGE}) { edges { node { kind actor { handle } } } } } replies(${PAGE}) { edges { node { body author { handle } } } } }
+      playlist(id: $playlist) { name owner { handle displayName } } }`,
+    variables: (seeded) => ({ comment: seeded.commentId, playlist: seeded.playlistId }),
+    as: 'listener',
+    references: [
+      { at: ['comment', 'replies', 'edges', '*', 'node'], fields: ['author'] },
+      { at: ['playlist'], fields: ['owner'] },
+      { at: ['comment', 'author', 'notifications', 'edges', '*', 'node'], fields: ['actor'] },
+    ],
+  },
+  {
+    subgraph: 'catalog',
+    covers: ['engagement:Comment.episode', 'engagement:PlaylistEpisodeEdge.node'],
+    query: `query ($comment: ID!, $playlist: ID!) {
+      comment(id: $comment) { body episode { title } }
+      playlist(id: $playlist) { name episodes(${PAGE}) { edges { cursor node { title status } } } } }`,
+    variables: (seeded) => ({ comment: seeded.commentId, playlist: seeded.playlistId }),
+    references: [
+      { at: ['comment'], fields: ['episode'] },
+      { at: ['playlist', 'episodes', 'edges', '*'], fields: ['node'] },
+    ],
+  },
+  {
+    subgraph: 'catalog',
+    covers: ['engagement:LikedEpisodeEdge.node', 'engagement:FollowedShowEdge.node', 'engagement:PlayProgress.episode'],
+    query: `{ me { handle likedEpisodes(${PAGE}) { edges { cursor node { title } } } following(${PAGE}) { edges { cursor node { title } } }
+      history(${PAGE}) { edges { node { positionSeconds episode { title } } } } recentlyPlayed(${PAGE}) { edges { node { positionSeconds episode { title } } } } } }`,
+    references: [
+      { at: ['me', 'likedEpisodes', 'edges', '*'], fields: ['node'] },
+      { at: ['me', 'following', 'edges', '*'], fields: ['node'] },
+      { at: ['me', 'history', 'edges', '*', 'node'], fields: ['episode'] },
+      { at: ['me', 'recentlyPlayed', 'edges', '*', 'node'], fields: ['episode'] },
+    ],
+  },
+  {
+    subgraph: 'catalog',
+    // idempotent, so the healthy answer, the one during the outage and the one after are comparable
+    covers: ['engagement:Mutation.likeEpisode'],
+    query: `mutation ($episode: ID!) { likeEpisode(episodeId: $episode) { title } }`,
+    variables: (seeded) => ({ episode: seeded.episodeId }),
+    references: [{ at: [], fields: ['likeEpisode'] }],
+  },
+  {
+    subgraph: 'catalog',
+    covers: ['discovery:BrowseEdge.node', 'discovery:SearchHit.episode', 'discovery:SearchHit.show', 'discovery:TrendingEpisode.episode', 'discovery:SimilarEpisode.episode'],
+    query: `query ($episode: ID!) { browse(${PAGE}) { edges { cursor node { title } } }
+      episodes: search(query: "half", filter: { kind: EPISODE }) { edges { node { kind episode { title } } } }
+      shows: search(query: "halves", filter: { kind: SHOW }) { edges { node { kind show { title } } } }
+      trending(${PAGE}) { episode { title } } similarEpisodes(episodeId: $episode) { sharedListeners episode { title } } }`,
+    variables: (seeded) => ({ episode: seeded.episodeId }),
+    references: [
+      { at: ['browse', 'edges', '*'], fields: ['node'] },
+      { at: ['episodes', 'edges', '*', 'node'], fields: ['episode'] },
+      { at: ['shows', 'edges', '*', 'node'], fields: ['show'] },
+      { at: ['trending', '*'], fields: ['episode'] },
+      { at: ['similarEpisodes', '*'], fields: ['episode'] },
+    ],
+  },
+  {
+    subgraph: 'catalog',
+    covers: ['notifications:Notification.episode', 'notifications:Notification.show'],
+    query: `{ me { handle notifications(${PAGE}) { edges { node { kind episode { title } show { title } } } } } }`,
+    as: 'listener',
+    references: [{ at: ['me', 'notifications', 'edges', '*', 'node'], fields: ['episode', 'show'] }],
+  },
+  {
+    subgraph: 'catalog',
+    covers: ['media:Upload.episode', 'media:MediaAsset.episode'],
+    query: `query ($upload: ID!) { upload(id: $upload) { filename episode { title } asset { status episode { title } } } }`,
+    variables: (seeded) => ({ upload: seeded.uploadId }),
+    references: [
+      { at: ['upload'], fields: ['episode'] },
+      { at: ['upload', 'asset'], fields: ['episode'] },
+    ],
+  },
+  {
+    subgraph: 'engagement',
+    covers: ['notifications:Notification.comment'],
+    query: `{ me { handle notifications(${PAGE}) { edges { node { kind comment { body deleted } } } } } }`,
+    as: 'listener',
+    references: [{ at: ['me', 'notifications', 'edges', '*', 'node'], fields: ['comment'] }],
   },
 ];
 
+function committedSchema(subgraph: SubgraphName): GraphQLSchema {
+  const sdl = readFileSync(path.resolve(__dirname, '../schema', `${subgraph}.graphql`), 'utf8');
+  return buildASTSchema(parse(sdl), { assumeValid: true, assumeValidSDL: true });
+}
+const SCHEMAS = new Map(SUBGRAPHS.map((subgraph) => [subgraph, committedSchema(subgraph)]));
+
+const hasDirective = (node: { directives?: readonly { name: { value: string } }[] } | null | undefined, name: string): boolean =>
+  node?.directives?.some((d) => d.name.value === name) ?? false;
+
+/** An entity's key fields, as its `@key(fields: "...")` directives name them. */
+function keyFields(type: GraphQLObjectType): Set<string> {
+  const keys = new Set<string>();
+  for (const directive of type.astNode?.directives ?? []) {
+    if (directive.name.value !== 'key') continue;
+    const fields = directive.arguments?.find((a) => a.name.value === 'fields')?.value;
+    if (fields?.kind === Kind.STRING) for (const name of fields.value.split(/[\s{}]+/)) if (name) keys.add(name);
+  }
+  return keys;
+}
+
 /** Every field a subgraph's committed SDL adds to an entity it does not own: `Type.field` → nullable? */
 function contributions(subgraph: SubgraphName): Map<string, boolean> {
-  const sdl = readFileSync(path.resolve(__dirname, '../schema', `${subgraph}.graphql`), 'utf8');
-  const schema = buildASTSchema(parse(sdl), { assumeValid: true, assumeValidSDL: true });
+  const schema = SCHEMAS.get(subgraph)!;
   const found = new Map<string, boolean>();
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || !type.astNode?.directives?.some((d) => d.name.value === 'key')) continue;
+    if (!isObjectType(type) || !hasDirective(type.astNode, 'key')) continue;
     const owner = OWNERS[type.name];
     if (!owner) throw new Error(`${subgraph} declares the entity ${type.name}: add its owner to OWNERS`);
     if (owner === subgraph) continue;
     for (const field of Object.values(type.getFields())) {
-      if (field.name === 'id' || field.astNode?.directives?.some((d) => d.name.value === 'external')) continue;
+      if (field.name === 'id' || hasDirective(field.astNode, 'external')) continue;
       found.set(`${type.name}.${field.name}`, !isNonNullType(field.type));
     }
   }
   return found;
 }
 
+/** The subgraphs other than `subgraph` that resolve a non-null field of the entity `typename` (an outage of any of them nulls such a field). */
+function completers(typename: string, subgraph: SubgraphName): SubgraphName[] {
+  return SUBGRAPHS.filter((other) => {
+    if (other === subgraph) return false;
+    const type = SCHEMAS.get(other)!.getType(typename);
+    if (!isObjectType(type) || !hasDirective(type.astNode, 'key')) return false;
+    const keys = keyFields(type);
+    return Object.values(type.getFields()).some((field) => !keys.has(field.name) && !hasDirective(field.astNode, 'external') && isNonNullType(field.type));
+  });
+}
+
+/** Whether `type` and, for a list, each of its items (at any depth) may be null. */
+function nullableThroughout(type: GraphQLOutputType): boolean {
+  if (isNonNullType(type)) return false;
+  return isListType(type) ? nullableThroughout(type.ofType) : true;
+}
+
+/**
+ * Every field of a subgraph's committed SDL whose type is (a list of) an entity another subgraph
+ * completes with a non-null field: `subgraph:Type.field` → is it, and each item, nullable? A
+ * connection's `node` is such a field of its edge type.
+ */
+function references(subgraph: SubgraphName): Map<string, boolean> {
+  const schema = SCHEMAS.get(subgraph)!;
+  const found = new Map<string, boolean>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (hasDirective(field.astNode, 'external')) continue;
+      const target = getNamedType(field.type);
+      if (!isObjectType(target) || !hasDirective(target.astNode, 'key') || completers(target.name, subgraph).length === 0) continue;
+      found.set(`${subgraph}:${type.name}.${field.name}`, nullableThroughout(field.type));
+    }
+  }
+  return found;
+}
+
 /** The concrete paths `at` reaches in `data` ('*' expanded to each index). */
-function itemPaths(data: unknown, at: (string | number)[], prefix: (string | number)[] = []): (string | number)[][] {
+function itemPaths(data: unknown, at: Path, prefix: Path = []): Path[] {
   if (at.length === 0) return [prefix];
   const [head, ...rest] = at;
   if (head === '*') return Array.isArray(data) ? data.flatMap((item, index) => itemPaths(item, rest, [...prefix, index])) : [];
@@ -120,20 +285,64 @@ function itemPaths(data: unknown, at: (string | number)[], prefix: (string | num
   return next === undefined || next === null ? [] : itemPaths(next, rest, [...prefix, head]);
 }
 
-function valueAt(data: unknown, at: (string | number)[]): Record<string, unknown> {
+function valueAt(data: unknown, at: Path): Record<string, unknown> {
   return at.reduce<unknown>((value, key) => (value as Record<string | number, unknown>)[key], data) as Record<string, unknown>;
 }
 
-/** The healthy answer with the contributed fields nulled: what an outage must answer, nothing more missing. */
-function withFieldsNulled(data: unknown, paths: (string | number)[][], fields: string[]): unknown {
+/** What an outage of the row's subgraph must null in the healthy answer: each path and field, and where its errors are. */
+function missing(row: Row, data: unknown): { at: Path; field: string; errorPaths: Path[] }[] {
+  const contributed = (row.targets ?? []).flatMap((target) =>
+    itemPaths(data, target.at).flatMap((at) => target.fields.map((field) => ({ at, field, errorPaths: [[...at, field]] }))),
+  );
+  // a reference that is null asks nothing of its subgraph; one that is not loses each field asked of it
+  const referenced = (row.references ?? []).flatMap((target) =>
+    itemPaths(data, target.at).flatMap((at) =>
+      target.fields
+        .filter((field) => valueAt(data, at)[field] != null)
+        .map((field) => ({ at, field, errorPaths: Object.keys(valueAt(data, at)[field] as object).map((key) => [...at, field, key]) })),
+    ),
+  );
+  return [...contributed, ...referenced];
+}
+
+/** Whether the healthy answer shows every case the row proves: each contributed field with a value, each reference set somewhere. */
+function seededFor(row: Row, data: unknown): boolean {
+  const contributed = (row.targets ?? []).every((target) => {
+    const paths = itemPaths(data, target.at);
+    return paths.length > 0 && paths.every((at) => target.fields.every((field) => valueAt(data, at)[field] != null));
+  });
+  const referenced = (row.references ?? []).every((target) =>
+    target.fields.every((field) => itemPaths(data, target.at).some((at) => valueAt(data, at)[field] != null)),
+  );
+  return contributed && referenced;
+}
+
+/** The healthy answer with the missing fields nulled: what an outage must answer, nothing more missing. */
+function withFieldsNulled(data: unknown, nulled: { at: Path; field: string }[]): unknown {
   const copy = structuredClone(data);
-  for (const at of paths) for (const field of fields) valueAt(copy, at)[field] = null;
+  for (const { at, field } of nulled) valueAt(copy, at)[field] = null;
   return copy;
+}
+
+/**
+ * References a root mutation or subscription returns are nullable like the others, but need no row
+ * each: the likeEpisode row shows how one answers (the others run through the same plan), and a
+ * subscription's event is completed by the same plan execution (subscriptions.e2e.ts).
+ */
+const ROOT_RESULT = /:(Mutation|Subscription)\./;
+
+/** The entity a reference (`subgraph:Type.field`) points at. */
+function referencedEntity(reference: string): string {
+  const [subgraph, coordinate] = reference.split(':') as [SubgraphName, string];
+  const [typename, name] = coordinate.split('.');
+  const type = SCHEMAS.get(subgraph)!.getType(typename);
+  if (!isObjectType(type)) throw new Error(`${reference} is not a field of an object type`);
+  return getNamedType(type.getFields()[name]!.type).name;
 }
 
 describe('honest partial data', () => {
   it('every field a subgraph contributes to another context’s entity is nullable and proved below', () => {
-    const covered = new Set(ROWS.flatMap((row) => row.covers.map((field) => `${row.subgraph}:${field}`)));
+    const covered = new Set(ROWS.filter((row) => row.targets).flatMap((row) => row.covers.map((field) => `${row.subgraph}:${field}`)));
     const contributed: string[] = [];
     for (const subgraph of SUBGRAPHS) {
       for (const [field, nullable] of contributions(subgraph)) {
@@ -144,17 +353,40 @@ describe('honest partial data', () => {
     expect(contributed.filter((field) => !covered.has(field))).toEqual([]);
     // and no row claims a field nobody contributes (a renamed or moved field)
     expect([...covered].filter((field) => !contributed.includes(field))).toEqual([]);
-    expect(new Set(ROWS.map((row) => row.subgraph))).toEqual(new Set(['engagement', 'catalog', 'media', 'notifications']));
+    expect(new Set(ROWS.filter((row) => row.targets).map((row) => row.subgraph))).toEqual(new Set(['engagement', 'catalog', 'media', 'notifications']));
   });
 
-  describe('while a contributing subgraph is away', () => {
+  it('every reference to an entity another subgraph completes is nullable, list items included, and proved below', () => {
+    const rowsFor = new Map<string, Row[]>();
+    for (const row of ROWS) if (row.references) for (const field of row.covers) rowsFor.set(field, [...(rowsFor.get(field) ?? []), row]);
+    const found: string[] = [];
+    for (const subgraph of SUBGRAPHS) {
+      for (const [field, nullable] of references(subgraph)) {
+        expect({ field, nullable }).toEqual({ field, nullable: true });
+        found.push(field);
+      }
+    }
+    expect(found.filter((field) => !rowsFor.has(field) && !ROOT_RESULT.test(field))).toEqual([]);
+    // and no row claims a reference that is not one (renamed, moved, or to an entity its own subgraph completes)
+    expect([...rowsFor.keys()].filter((field) => !found.includes(field))).toEqual([]);
+    // each row makes unreachable a subgraph that completes what it covers
+    for (const [field, rows] of rowsFor) {
+      const subgraph = field.split(':')[0] as SubgraphName;
+      for (const row of rows) expect({ field, completers: completers(referencedEntity(field), subgraph) }).toEqual({ field, completers: expect.arrayContaining([row.subgraph]) });
+    }
+    // and every subgraph that completes what others point at is made unreachable by some row
+    const owners = new Set(found.flatMap((field) => completers(referencedEntity(field), field.split(':')[0] as SubgraphName)));
+    expect(new Set(ROWS.filter((row) => row.references).map((row) => row.subgraph))).toEqual(owners);
+  });
+
+  describe('while a subgraph is away', () => {
     const TIMEOUT_MS = 3_000;
     const proxies: Partial<Record<SubgraphName, FaultProxy>> = {};
     let supergraph: TestSupergraph;
-    let token: string;
-    const seeded: Seeded = { commentId: '' };
+    const tokens = { owner: '', listener: '' };
+    const seeded: Seeded = { commentId: '', playlistId: '', uploadId: '', episodeId: '' };
 
-    const ask = (row: Row): Promise<RawResponse> => postGraphQL(supergraph.url, row.query, { token, variables: row.variables?.(seeded) });
+    const ask = (row: Row): Promise<RawResponse> => postGraphQL(supergraph.url, row.query, { token: tokens[row.as ?? 'owner'], variables: row.variables?.(seeded) });
 
     beforeAll(async () => {
       const front = (name: SubgraphName) => async (url: string) => (proxies[name] = await startFaultProxy(url)).url;
@@ -167,13 +399,18 @@ describe('honest partial data', () => {
           resilience: { breakerThreshold: 1_000, breakerHalfOpenMs: 10_000, retryAttempts: 2, retryBaseDelayMs: 20, retryMaxDelayMs: 100 },
         },
         TEST_REDIS_URL,
-        { front: { engagement: front('engagement'), catalog: front('catalog'), media: front('media'), notifications: front('notifications') } },
+        {
+          front: {
+            identity: front('identity'), engagement: front('engagement'), catalog: front('catalog'), media: front('media'), notifications: front('notifications'),
+          },
+        },
       );
-      const { register } = await supergraph.client().Register({
-        input: { email: 'partial@example.com', handle: 'partial', displayName: 'Partial', password: 'partial data pass' },
-      });
-      token = register.accessToken;
-      const owner = supergraph.client(token);
+      const register = async (handle: string) =>
+        (await supergraph.client().Register({ input: { email: `${handle}@example.com`, handle, displayName: handle, password: 'partial data pass' } })).register.accessToken;
+      tokens.owner = await register('partial');
+      tokens.listener = await register('listener');
+      const owner = supergraph.client(tokens.owner);
+      const listener = supergraph.client(tokens.listener);
       const { createShow } = await owner.CreateShow({ input: { slug: 'halves', title: 'Halves', category: 'NEWS', language: 'en' } });
       const { createEpisode } = await owner.CreateEpisode({ input: { showId: createShow.id, title: 'Half full' } });
       const episodeId = createEpisode.id;
@@ -182,19 +419,32 @@ describe('honest partial data', () => {
       await eventually(async () => (await owner.LikeEpisode({ episodeId }).then(() => true, () => false)), 15_000);
       await owner.RecordPlay({ episodeId, positionSeconds: 42 });
       await owner.FollowShow({ showId: createShow.id });
+      await listener.FollowShow({ showId: createShow.id });
+      await listener.LikeEpisode({ episodeId });
       const { createPlaylist } = await owner.CreatePlaylist({ name: 'Keep', isPublic: true });
       await owner.AddToPlaylist({ playlistId: createPlaylist.id, episodeId });
-      const { postComment } = await owner.PostComment({ episodeId, body: 'A question' });
+      // the owner answers the listener: a COMMENT_REPLY (episode, comment, actor) in the listener's inbox
+      const { postComment } = await listener.PostComment({ episodeId, body: 'A question' });
       await owner.PostComment({ episodeId, body: 'An answer', parentId: postComment.id });
-      seeded.commentId = postComment.id;
-      await owner.CreateUpload({ input: { episodeId, filename: 'half.mp3', sizeBytes: 1024, mimeType: 'audio/mpeg' } });
-      // every row's healthy answer has a value in each contributed field (browse and the inbox are fed by events)
+      // a second episode of the show the listener follows: a NEW_EPISODE (episode, show), and one they also like (similar episodes)
+      const second = (await owner.CreateEpisode({ input: { showId: createShow.id, title: 'Half empty' } })).createEpisode.id;
+      await owner.PublishEpisode({ id: second });
+      await eventually(async () => (await listener.LikeEpisode({ episodeId: second }).then(() => true, () => false)), 15_000);
+      // the contribution rows see a value of every field on each episode
+      await owner.RecordPlay({ episodeId: second, positionSeconds: 7 });
+      const { createUpload } = await owner.CreateUpload({ input: { episodeId, filename: 'half.mp3', sizeBytes: 1024, mimeType: 'audio/mpeg' } });
+      await owner.CreateUpload({ input: { episodeId: second, filename: 'empty.mp3', sizeBytes: 1024, mimeType: 'audio/mpeg' } });
+      Object.assign(seeded, { commentId: postComment.id, playlistId: createPlaylist.id, uploadId: createUpload.upload.id, episodeId });
+      // every row's healthy answer shows what it proves (browse, search, trending and the inboxes are fed by events)
       for (const row of ROWS) {
+        let last: unknown;
         await eventually(async () => {
           const { body } = await ask(row);
-          const paths = itemPaths(body.data, row.at);
-          return !body.errors && paths.length > 0 && paths.every((at) => row.fields.every((field) => valueAt(body.data, at)[field] != null));
-        }, 15_000);
+          last = body;
+          return !body.errors && seededFor(row, body.data);
+        }, 20_000).catch((error: Error) => {
+          throw new Error(`${error.message}: ${row.covers.join(', ')} answered ${JSON.stringify(last)}`);
+        });
       }
     }, 120_000);
 
@@ -208,12 +458,12 @@ describe('honest partial data', () => {
       ['slower than the gateway’s deadline', 'hang'],
     ] as const)('%s', (_how, mode) => {
       it.each(ROWS.map((row) => [`${row.subgraph}: ${row.covers.join(', ')}`, row] as const))(
-        'answers the list with %s null on each item, each error located at its field',
+        'answers with %s null where it is missing, nothing else, each error located at the missing field',
         async (_name, row) => {
           const healthy = await ask(row);
           expect(healthy.body.errors).toBeUndefined();
-          const paths = itemPaths(healthy.body.data, row.at);
-          expect(paths.length).toBeGreaterThan(0);
+          const nulled = missing(row, healthy.body.data);
+          expect(nulled.length).toBeGreaterThan(0);
 
           proxies[row.subgraph]!.outage(mode);
           try {
@@ -221,11 +471,11 @@ describe('honest partial data', () => {
             const res = await ask(row);
             expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 2_000);
             expect(res.status).toBe(200);
-            expect(res.body.data).toEqual(withFieldsNulled(healthy.body.data, paths, row.fields));
-            const expected = paths.flatMap((at) =>
-              row.fields.map((field) => ({
+            expect(res.body.data).toEqual(withFieldsNulled(healthy.body.data, nulled));
+            const expected = nulled.flatMap(({ errorPaths }) =>
+              errorPaths.map((at) => ({
                 message: `The ${row.subgraph} service is unavailable`,
-                path: [...at, field],
+                path: at,
                 extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: row.subgraph },
               })),
             );

@@ -85,7 +85,7 @@ describe('Redis coming back empty, with a consumer behind', () => {
 
   it('rebuilds discovery from the producers\' logs, by service call and by the operator\'s command, to the same read model', async () => {
     const anonymous = supergraph.client();
-    const browse = async () => (await anonymous.Browse({ first: 50 })).browse.edges.map((e) => e.node.id).sort();
+    const browse = async () => (await anonymous.Browse({ first: 50 })).browse.edges.map((e) => e.node?.id).sort();
     const before = await eventually(async () => {
       const ids = await browse();
       return ids.length === 1 && ids;

@@ -143,7 +143,7 @@ export type CreateShowMutationVariables = Exact<{
 }>;
 
 
-export type CreateShowMutation = { createShow: { id: string, slug: string, title: string, description: string, category: string, language: string, artworkUrl: string | null, owner: { id: string, handle: string } } };
+export type CreateShowMutation = { createShow: { id: string, slug: string, title: string, description: string, category: string, language: string, artworkUrl: string | null, owner: { id: string, handle: string } | null } };
 
 export type UpdateShowMutationVariables = Exact<{
   id: string;
@@ -202,7 +202,7 @@ export type ShowQueryVariables = Exact<{
 }>;
 
 
-export type ShowQuery = { show: { id: string, slug: string, title: string, description: string, category: string, language: string, artworkUrl: string | null, owner: { id: string, handle: string, displayName: string }, episodes: { edges: Array<{ node: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null } }> } } | null };
+export type ShowQuery = { show: { id: string, slug: string, title: string, description: string, category: string, language: string, artworkUrl: string | null, owner: { id: string, handle: string, displayName: string } | null, episodes: { edges: Array<{ node: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null } }> } } | null };
 
 export type EpisodeQueryVariables = Exact<{
   id: string;
@@ -217,7 +217,7 @@ export type LatestEpisodesQueryVariables = Exact<{
 }>;
 
 
-export type LatestEpisodesQuery = { episodes: { edges: Array<{ cursor: string, node: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, show: { id: string, title: string, slug: string, owner: { id: string, handle: string, displayName: string } } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type LatestEpisodesQuery = { episodes: { edges: Array<{ cursor: string, node: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, show: { id: string, title: string, slug: string, owner: { id: string, handle: string, displayName: string } | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ShowsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -227,7 +227,7 @@ export type ShowsQueryVariables = Exact<{
 }>;
 
 
-export type ShowsQuery = { shows: { edges: Array<{ cursor: string, node: { id: string, slug: string, title: string, description: string, category: string, language: string, artworkUrl: string | null, owner: { handle: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ShowsQuery = { shows: { edges: Array<{ cursor: string, node: { id: string, slug: string, title: string, description: string, category: string, language: string, artworkUrl: string | null, owner: { handle: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type SearchQueryVariables = Exact<{
   query: string;
@@ -245,7 +245,7 @@ export type TrendingQueryVariables = Exact<{
 }>;
 
 
-export type TrendingQuery = { trending: Array<{ score: number, episode: { id: string, title: string, likeCount: number | null, playCount: number | null, show: { id: string, title: string } } }> };
+export type TrendingQuery = { trending: Array<{ score: number, episode: { id: string, title: string, likeCount: number | null, playCount: number | null, show: { id: string, title: string } } | null }> };
 
 export type BrowseQueryVariables = Exact<{
   category?: string | null | undefined;
@@ -255,7 +255,7 @@ export type BrowseQueryVariables = Exact<{
 }>;
 
 
-export type BrowseQuery = { browse: { edges: Array<{ cursor: string, node: { id: string, title: string, publishedAt: string | null, show: { id: string, title: string, category: string, language: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type BrowseQuery = { browse: { edges: Array<{ cursor: string, node: { id: string, title: string, publishedAt: string | null, show: { id: string, title: string, category: string, language: string } } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type SimilarEpisodesQueryVariables = Exact<{
   episodeId: string;
@@ -263,13 +263,13 @@ export type SimilarEpisodesQueryVariables = Exact<{
 }>;
 
 
-export type SimilarEpisodesQuery = { similarEpisodes: Array<{ sharedListeners: number, episode: { id: string, title: string, show: { title: string } } }> };
+export type SimilarEpisodesQuery = { similarEpisodes: Array<{ sharedListeners: number, episode: { id: string, title: string, show: { title: string } } | null }> };
 
-export type CommentFieldsFragment = { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } };
+export type CommentFieldsFragment = { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } | null };
 
 export type EpisodeEngagementFragment = { id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null };
 
-export type PlaylistFieldsFragment = { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } };
+export type PlaylistFieldsFragment = { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } | null }> } };
 
 export type EpisodeWithEngagementQueryVariables = Exact<{
   id: string;
@@ -278,21 +278,21 @@ export type EpisodeWithEngagementQueryVariables = Exact<{
 }>;
 
 
-export type EpisodeWithEngagementQuery = { episode: { title: string, id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, show: { id: string, title: string, followerCount: number | null, viewerFollows: boolean | null }, comments: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, replies: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } } }> }, author: { id: string, handle: string, displayName: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } | null };
+export type EpisodeWithEngagementQuery = { episode: { title: string, id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, show: { id: string, title: string, followerCount: number | null, viewerFollows: boolean | null }, comments: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, replies: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } | null } }> }, author: { id: string, handle: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } | null };
 
 export type LikeEpisodeMutationVariables = Exact<{
   episodeId: string;
 }>;
 
 
-export type LikeEpisodeMutation = { likeEpisode: { id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } };
+export type LikeEpisodeMutation = { likeEpisode: { id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } | null };
 
 export type UnlikeEpisodeMutationVariables = Exact<{
   episodeId: string;
 }>;
 
 
-export type UnlikeEpisodeMutation = { unlikeEpisode: { id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } };
+export type UnlikeEpisodeMutation = { unlikeEpisode: { id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } | null };
 
 export type PostCommentMutationVariables = Exact<{
   episodeId: string;
@@ -301,7 +301,7 @@ export type PostCommentMutationVariables = Exact<{
 }>;
 
 
-export type PostCommentMutation = { postComment: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, episode: { id: string, title: string }, author: { id: string, handle: string, displayName: string } } };
+export type PostCommentMutation = { postComment: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, episode: { id: string, title: string } | null, author: { id: string, handle: string, displayName: string } | null } };
 
 export type EditCommentMutationVariables = Exact<{
   id: string;
@@ -309,14 +309,14 @@ export type EditCommentMutationVariables = Exact<{
 }>;
 
 
-export type EditCommentMutation = { editComment: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } } };
+export type EditCommentMutation = { editComment: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } | null } };
 
 export type DeleteCommentMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type DeleteCommentMutation = { deleteComment: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } } };
+export type DeleteCommentMutation = { deleteComment: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } | null } };
 
 export type RecordPlayMutationVariables = Exact<{
   episodeId: string;
@@ -325,21 +325,21 @@ export type RecordPlayMutationVariables = Exact<{
 }>;
 
 
-export type RecordPlayMutation = { recordPlay: { positionSeconds: number, completed: boolean, updatedAt: string, episode: { id: string, title: string, playCount: number | null } } };
+export type RecordPlayMutation = { recordPlay: { positionSeconds: number, completed: boolean, updatedAt: string, episode: { id: string, title: string, playCount: number | null } | null } };
 
 export type FollowShowMutationVariables = Exact<{
   showId: string;
 }>;
 
 
-export type FollowShowMutation = { followShow: { id: string, title: string, followerCount: number | null, viewerFollows: boolean | null } };
+export type FollowShowMutation = { followShow: { id: string, title: string, followerCount: number | null, viewerFollows: boolean | null } | null };
 
 export type UnfollowShowMutationVariables = Exact<{
   showId: string;
 }>;
 
 
-export type UnfollowShowMutation = { unfollowShow: { id: string, title: string, followerCount: number | null, viewerFollows: boolean | null } };
+export type UnfollowShowMutation = { unfollowShow: { id: string, title: string, followerCount: number | null, viewerFollows: boolean | null } | null };
 
 export type CreatePlaylistMutationVariables = Exact<{
   name: string;
@@ -347,7 +347,7 @@ export type CreatePlaylistMutationVariables = Exact<{
 }>;
 
 
-export type CreatePlaylistMutation = { createPlaylist: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } };
+export type CreatePlaylistMutation = { createPlaylist: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } | null }> } } };
 
 export type RenamePlaylistMutationVariables = Exact<{
   id: string;
@@ -355,7 +355,7 @@ export type RenamePlaylistMutationVariables = Exact<{
 }>;
 
 
-export type RenamePlaylistMutation = { renamePlaylist: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } };
+export type RenamePlaylistMutation = { renamePlaylist: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } | null }> } } };
 
 export type SetPlaylistVisibilityMutationVariables = Exact<{
   id: string;
@@ -363,7 +363,7 @@ export type SetPlaylistVisibilityMutationVariables = Exact<{
 }>;
 
 
-export type SetPlaylistVisibilityMutation = { setPlaylistVisibility: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } };
+export type SetPlaylistVisibilityMutation = { setPlaylistVisibility: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } | null }> } } };
 
 export type AddToPlaylistMutationVariables = Exact<{
   playlistId: string;
@@ -371,7 +371,7 @@ export type AddToPlaylistMutationVariables = Exact<{
 }>;
 
 
-export type AddToPlaylistMutation = { addToPlaylist: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } };
+export type AddToPlaylistMutation = { addToPlaylist: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } | null }> } } };
 
 export type RemoveFromPlaylistMutationVariables = Exact<{
   playlistId: string;
@@ -379,7 +379,7 @@ export type RemoveFromPlaylistMutationVariables = Exact<{
 }>;
 
 
-export type RemoveFromPlaylistMutation = { removeFromPlaylist: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } };
+export type RemoveFromPlaylistMutation = { removeFromPlaylist: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } | null }> } } };
 
 export type ReorderPlaylistMutationVariables = Exact<{
   playlistId: string;
@@ -387,7 +387,7 @@ export type ReorderPlaylistMutationVariables = Exact<{
 }>;
 
 
-export type ReorderPlaylistMutation = { reorderPlaylist: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } };
+export type ReorderPlaylistMutation = { reorderPlaylist: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } | null }> } } };
 
 export type DeletePlaylistMutationVariables = Exact<{
   id: string;
@@ -401,7 +401,7 @@ export type MyLibraryQueryVariables = Exact<{
 }>;
 
 
-export type MyLibraryQuery = { me: { id: string, likedEpisodes: { edges: Array<{ node: { id: string, title: string } }> } | null, following: { edges: Array<{ node: { id: string, title: string } }> } | null, history: { edges: Array<{ node: { positionSeconds: number, completed: boolean, episode: { id: string, title: string, show: { title: string } } } }> } | null, playlists: { edges: Array<{ node: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } }> } } }> } | null } | null };
+export type MyLibraryQuery = { me: { id: string, likedEpisodes: { edges: Array<{ node: { id: string, title: string } | null }> } | null, following: { edges: Array<{ node: { id: string, title: string } | null }> } | null, history: { edges: Array<{ node: { positionSeconds: number, completed: boolean, episode: { id: string, title: string, show: { title: string } } | null } }> } | null, playlists: { edges: Array<{ node: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } | null }> } } }> } | null } | null };
 
 export type ViewerFieldsFragment = { id: string, handle: string, displayName: string, email: string | null, role: Role | null, plan: Plan | null };
 
@@ -491,7 +491,7 @@ export type MediaAssetQueryVariables = Exact<{
 }>;
 
 
-export type MediaAssetQuery = { mediaAsset: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, failedStep: string | null, failureReason: string | null, episode: { id: string, title: string }, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null } | null };
+export type MediaAssetQuery = { mediaAsset: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, failedStep: string | null, failureReason: string | null, episode: { id: string, title: string } | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null } | null };
 
 export type EpisodeMediaQueryVariables = Exact<{
   id: string;
@@ -520,7 +520,7 @@ export type FailedMediaJobsQueryVariables = Exact<{
 }>;
 
 
-export type FailedMediaJobsQuery = { failedMediaJobs: { edges: Array<{ node: { id: string, failedStep: string | null, failureReason: string | null, updatedAt: string, episode: { id: string, title: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type FailedMediaJobsQuery = { failedMediaJobs: { edges: Array<{ node: { id: string, failedStep: string | null, failureReason: string | null, updatedAt: string, episode: { id: string, title: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type MyUploadQuotaQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -549,14 +549,14 @@ export type CommentAddedSubscriptionVariables = Exact<{
 }>;
 
 
-export type CommentAddedSubscription = { commentAdded: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, episode: { id: string, title: string }, author: { id: string, handle: string, displayName: string } } };
+export type CommentAddedSubscription = { commentAdded: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, episode: { id: string, title: string } | null, author: { id: string, handle: string, displayName: string } | null } };
 
 export type EpisodeLikeCountChangedSubscriptionVariables = Exact<{
   episodeId: string;
 }>;
 
 
-export type EpisodeLikeCountChangedSubscription = { episodeLikeCountChanged: { id: string, likeCount: number | null } };
+export type EpisodeLikeCountChangedSubscription = { episodeLikeCountChanged: { id: string, likeCount: number | null } | null };
 
 export type NotificationAddedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 

@@ -6,7 +6,7 @@ const away = (retryAfter?: number) => new GraphQLError('Redis is away', { extens
 
 const typeDefs = `
   type Query { ok: String! fine: String away: String! maybe: String later: String! broken: String! }
-  type Mutation { done: Boolean! notDone: Boolean! }
+  type Mutation { done: Boolean! notDone: Boolean! mightDo: Boolean }
 `;
 const resolvers = {
   Query: {
@@ -17,7 +17,7 @@ const resolvers = {
     later: () => Promise.reject(away(12)),
     broken: () => Promise.reject(new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })),
   },
-  Mutation: { done: () => true, notDone: () => Promise.reject(away()) },
+  Mutation: { done: () => true, notDone: () => Promise.reject(away()), mightDo: () => Promise.reject(away()) },
 };
 
 /** Refuses, before execution, an operation named "Unpriced" (as the gateway's cost plugin does while it has no model). */
@@ -55,6 +55,8 @@ describe('the HTTP status of an operation a dependency kept from running', () =>
 
   it('is 503 with Retry-After when each mutation of the operation failed SERVICE_UNAVAILABLE itself', async () => {
     expect(await post('mutation { notDone }')).toMatchObject({ status: 503, retryAfter: '5', body: { data: null } });
+    // a nullable result (a reference to another context's entity) is null itself, data is not
+    expect(await post('mutation { mightDo }')).toMatchObject({ status: 503, retryAfter: '5', body: { data: { mightDo: null } } });
   });
 
   it('is 503 with Retry-After when the operation was refused SERVICE_UNAVAILABLE before it ran', async () => {
@@ -64,6 +66,7 @@ describe('the HTTP status of an operation a dependency kept from running', () =>
   it('stays 200 when something was done: partial data, or a mutation that ran although null emptied data', async () => {
     expect(await post('{ fine maybe }')).toMatchObject({ status: 200, retryAfter: undefined, body: { data: { fine: 'fine', maybe: null } } });
     expect(await post('mutation { done notDone }')).toMatchObject({ status: 200, retryAfter: undefined, body: { data: null } });
+    expect(await post('mutation { done mightDo }')).toMatchObject({ status: 200, retryAfter: undefined, body: { data: { done: true, mightDo: null } } });
   });
 
   it('stays as it is when another error is among them', async () => {

@@ -30,10 +30,13 @@ function rootKeys(operation: OperationDefinitionNode): string[] {
 function nothingDone(data: unknown, errors: readonly GraphQLFormattedError[] | undefined, operation: OperationDefinitionNode | undefined): boolean {
   if (!errors?.length || !errors.every((error) => error.extensions?.code === 'SERVICE_UNAVAILABLE')) return false;
   if (data === undefined) return true;
-  if (data !== null || !operation) return false;
-  if (operation.operation !== 'mutation') return true;
+  if (!operation) return false;
+  if (operation.operation !== 'mutation') return data === null;
+  const keys = rootKeys(operation);
+  // a mutation returning a reference (likeEpisode: Episode) is nullable: its failure leaves its key null, not data
+  if (data !== null && !keys.every((key) => (data as Record<string, unknown>)[key] === null)) return false;
   const failed = new Set(errors.map((error) => (error.path?.length === 1 ? error.path[0] : undefined)));
-  return rootKeys(operation).every((key) => failed.has(key));
+  return keys.every((key) => failed.has(key));
 }
 
 /**

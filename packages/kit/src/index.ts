@@ -7,6 +7,7 @@ export * from './errors';
 export * from './loaders';
 export * from './logger';
 export * from './pagination';
+export * from './reference';
 export * from './cost';
 export * from './run';
 export * from './schema';

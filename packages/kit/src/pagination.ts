@@ -1,6 +1,7 @@
 import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { INHERIT_CACHE } from './cache-hints';
 import { badInput } from './errors';
+import { REFERENCE } from './reference';
 import { isUuid } from './validate';
 
 // connections, edges and page information add no cache policy of their own: a page is cached as
@@ -33,15 +34,20 @@ export interface Page<T> {
   totalCount?: number;
 }
 
+export interface ConnectionOptions {
+  /** The nodes are references to an entity another subgraph completes: `node` is nullable (see REFERENCE). */
+  referenceNodes?: boolean;
+}
+
 /** Builds the `<Name>Edge` and `<Name>Connection` object types for a node type. */
-export function connectionOf<T extends object>(node: ClassType<T>, name: string): ClassType<Page<T>> {
+export function connectionOf<T extends object>(node: ClassType<T>, name: string, options: ConnectionOptions = {}): ClassType<Page<T>> {
   @ObjectType(`${name}Edge`)
   @Directive(INHERIT_CACHE)
   class EdgeType {
     @Field()
     cursor: string;
 
-    @Field(() => node)
+    @Field(() => node, options.referenceNodes ? REFERENCE : {})
     node: T;
   }
 

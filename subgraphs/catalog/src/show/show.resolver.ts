@@ -1,4 +1,4 @@
-import { pageSize, toPage, type Page, PageArgs, readTimeCursor, PAGED_CONNECTION, VIEWER_DEPENDENT } from '@wavegraph/kit';
+import { pageSize, toPage, type Page, PageArgs, readTimeCursor, PAGED_CONNECTION, VIEWER_DEPENDENT, REFERENCE } from '@wavegraph/kit';
 import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 
 import { canManage } from '@wavegraph/auth';
@@ -54,7 +54,7 @@ export class ShowResolver {
     return ctx.services.shows.update(ctx.viewer, id, input);
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, REFERENCE)
   owner(@Root() show: Show): User {
     return userRef(show.ownerId);
   }

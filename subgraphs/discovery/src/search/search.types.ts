@@ -1,4 +1,4 @@
-import { connectionOf } from '@wavegraph/kit';
+import { connectionOf, REFERENCE } from '@wavegraph/kit';
 import { Field, Float, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Episode } from '../episode/episode.type';
 import { Show } from '../show/show.type';
@@ -36,10 +36,10 @@ export class SearchHit {
   })
   highlight: string | null;
 
-  @Field(() => Episode, { nullable: true })
+  @Field(() => Episode, REFERENCE)
   episode: Episode | null;
 
-  @Field(() => Show, { nullable: true })
+  @Field(() => Show, REFERENCE)
   show: Show | null;
 }
 

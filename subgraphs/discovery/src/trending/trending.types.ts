@@ -1,3 +1,4 @@
+import { REFERENCE } from '@wavegraph/kit';
 import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
 import { Episode } from '../episode/episode.type';
 
@@ -17,7 +18,7 @@ export const WINDOWS: Record<TrendingWindow, { hours: number; halfLifeHours: num
 
 @ObjectType()
 export class TrendingEpisode {
-  @Field(() => Episode)
+  @Field(() => Episode, REFERENCE)
   episode: Episode;
 
   @Field(() => Float, { description: 'Σ (plays + 3 × likes) × 2^(−age / half-life) over the window' })

@@ -1,4 +1,4 @@
-import { notFound, type Page, PageArgs, requireUuid, subscribeTopic, PAGED_CONNECTION, SUBSCRIPTION_COST, INHERIT_CACHE } from '@wavegraph/kit';
+import { notFound, type Page, PageArgs, requireUuid, subscribeTopic, PAGED_CONNECTION, SUBSCRIPTION_COST, INHERIT_CACHE, REFERENCE } from '@wavegraph/kit';
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 
 import { loadEpisodeStats } from '../episode/episode.loader';
@@ -66,12 +66,12 @@ export class CommentResolver {
   }
 
   @Directive(INHERIT_CACHE)
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, REFERENCE)
   author(@Root() comment: Comment): User {
     return userRef(comment.authorId);
   }
 
-  @FieldResolver(() => Episode)
+  @FieldResolver(() => Episode, REFERENCE)
   episode(@Root() comment: Comment): Episode {
     return episodeRef(comment.episodeId);
   }

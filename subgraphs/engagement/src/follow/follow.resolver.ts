@@ -1,4 +1,4 @@
-import { type Page, PageArgs, PAGED_CONNECTION, VIEWER_DEPENDENT, NOT_CACHED } from '@wavegraph/kit';
+import { type Page, PageArgs, PAGED_CONNECTION, VIEWER_DEPENDENT, NOT_CACHED, REFERENCE } from '@wavegraph/kit';
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { mapNodes } from '../common/page';
 
@@ -10,12 +10,12 @@ import { FollowedShowConnection } from './follow.types';
 
 @Resolver(() => Show)
 export class ShowFollowsResolver {
-  @Mutation(() => Show, { description: 'Idempotent; NOT_FOUND for a show catalog never announced' })
+  @Mutation(() => Show, { ...REFERENCE, description: 'Idempotent; NOT_FOUND for a show catalog never announced' })
   async followShow(@Arg('showId', () => ID) showId: string, @Ctx() ctx: EngagementContext): Promise<Show> {
     return showRef(await ctx.services.follows.follow(ctx.viewer, showId));
   }
 
-  @Mutation(() => Show, { description: 'Idempotent' })
+  @Mutation(() => Show, { ...REFERENCE, description: 'Idempotent' })
   async unfollowShow(@Arg('showId', () => ID) showId: string, @Ctx() ctx: EngagementContext): Promise<Show> {
     return showRef(await ctx.services.follows.unfollow(ctx.viewer, showId));
   }

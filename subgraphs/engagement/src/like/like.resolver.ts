@@ -1,4 +1,4 @@
-import { type Page, PageArgs, requireUuid, subscribeTopic, PAGED_CONNECTION, SUBSCRIPTION_COST, VIEWER_DEPENDENT, NOT_CACHED } from '@wavegraph/kit';
+import { type Page, PageArgs, requireUuid, subscribeTopic, PAGED_CONNECTION, SUBSCRIPTION_COST, VIEWER_DEPENDENT, NOT_CACHED, REFERENCE } from '@wavegraph/kit';
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import { mapNodes } from '../common/page';
 
@@ -12,18 +12,19 @@ import { likeCountTopic, type LikeCountChangedEvent } from './like.service';
 
 @Resolver(() => Episode)
 export class EpisodeLikesResolver {
-  @Mutation(() => Episode, { description: 'Idempotent; only published episodes (else NOT_FOUND)' })
+  @Mutation(() => Episode, { ...REFERENCE, description: 'Idempotent; only published episodes (else NOT_FOUND)' })
   async likeEpisode(@Arg('episodeId', () => ID) episodeId: string, @Ctx() ctx: EngagementContext): Promise<Episode> {
     return episodeRef(await ctx.services.likes.like(ctx.viewer, episodeId));
   }
 
-  @Mutation(() => Episode, { description: 'Idempotent; works after the episode was unpublished' })
+  @Mutation(() => Episode, { ...REFERENCE, description: 'Idempotent; works after the episode was unpublished' })
   async unlikeEpisode(@Arg('episodeId', () => ID) episodeId: string, @Ctx() ctx: EngagementContext): Promise<Episode> {
     return episodeRef(await ctx.services.likes.unlike(ctx.viewer, episodeId));
   }
 
   @Directive(SUBSCRIPTION_COST)
   @Subscription(() => Episode, {
+    ...REFERENCE,
     description: 'The episode each time its like count changes (select likeCount); episodeId: BAD_USER_INPUT when malformed',
     subscribe: subscribeTopic((args: { episodeId: string }) => likeCountTopic(requireUuid('episodeId', args.episodeId))),
   })

@@ -1,4 +1,4 @@
-import { forbidden, requireViewer, type Page, PageArgs, PAGED_CONNECTION, VIEWER_DEPENDENT } from '@wavegraph/kit';
+import { forbidden, requireViewer, type Page, PageArgs, PAGED_CONNECTION, VIEWER_DEPENDENT, REFERENCE } from '@wavegraph/kit';
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 
 import { loadEpisodeStats } from '../episode/episode.loader';
@@ -21,7 +21,7 @@ export class PlayResolver {
     return ctx.services.plays.record(ctx.viewer, { episodeId, positionSeconds, completed });
   }
 
-  @FieldResolver(() => Episode)
+  @FieldResolver(() => Episode, REFERENCE)
   episode(@Root() progress: PlayProgress): Episode {
     return episodeRef(progress.episodeId);
   }

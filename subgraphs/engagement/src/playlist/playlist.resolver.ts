@@ -1,4 +1,4 @@
-import { type Page, PageArgs, PAGED_CONNECTION, VIEWER_DEPENDENT } from '@wavegraph/kit';
+import { type Page, PageArgs, PAGED_CONNECTION, VIEWER_DEPENDENT, REFERENCE } from '@wavegraph/kit';
 import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { mapNodes } from '../common/page';
 
@@ -66,7 +66,7 @@ export class PlaylistResolver {
     return ctx.services.playlists.delete(ctx.viewer, id);
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, REFERENCE)
   owner(@Root() playlist: Playlist): User {
     return userRef(playlist.ownerId);
   }

@@ -1,4 +1,4 @@
-import { forbidden, type Page, PageArgs, pageSize, readTimeCursor, requireViewer, toPage, PAGED_CONNECTION, smallList } from '@wavegraph/kit';
+import { forbidden, type Page, PageArgs, pageSize, readTimeCursor, requireViewer, toPage, PAGED_CONNECTION, smallList, REFERENCE } from '@wavegraph/kit';
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { isStaff } from '@wavegraph/auth';
 import { Episode, episodeRef } from '../episode/episode.type';
@@ -85,7 +85,7 @@ export class AssetResolver {
     return signed(ctx, asset, asset.outputs.thumbnailKey);
   }
 
-  @FieldResolver(() => Episode)
+  @FieldResolver(() => Episode, REFERENCE)
   episode(@Root() asset: MediaAsset): Episode {
     return episodeRef(asset.episodeId);
   }

@@ -1,4 +1,4 @@
-import { byKeys, isUuid } from '@wavegraph/kit';
+import { byKeys, isUuid, REFERENCE } from '@wavegraph/kit';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { MediaAsset } from '../asset/asset.entity';
 import { loadAsset } from '../asset/asset.loader';
@@ -28,7 +28,7 @@ export class UploadResolver {
     return loadAsset(ctx, upload.assetId);
   }
 
-  @FieldResolver(() => Episode)
+  @FieldResolver(() => Episode, REFERENCE)
   episode(@Root() upload: MediaUpload): Episode {
     return episodeRef(upload.episodeId);
   }

@@ -1,4 +1,4 @@
-import { forbidden, notFound, requireViewer, subscribeTopic, type Page, PAGED_CONNECTION, SUBSCRIPTION_COST } from '@wavegraph/kit';
+import { forbidden, notFound, requireViewer, subscribeTopic, type Page, PAGED_CONNECTION, SUBSCRIPTION_COST, REFERENCE } from '@wavegraph/kit';
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import { Comment, commentRef } from '../comment/comment.type';
 import { Episode, episodeRef } from '../episode/episode.type';
@@ -43,22 +43,22 @@ export class NotificationResolver {
     return notification.readAt !== null;
   }
 
-  @FieldResolver(() => Episode, { nullable: true })
+  @FieldResolver(() => Episode, REFERENCE)
   episode(@Root() notification: Notification): Episode | null {
     return notification.episodeId ? episodeRef(notification.episodeId) : null;
   }
 
-  @FieldResolver(() => Show, { nullable: true })
+  @FieldResolver(() => Show, REFERENCE)
   show(@Root() notification: Notification): Show | null {
     return notification.showId ? showRef(notification.showId) : null;
   }
 
-  @FieldResolver(() => Comment, { nullable: true, description: 'The reply, for COMMENT_REPLY' })
+  @FieldResolver(() => Comment, { ...REFERENCE, description: 'The reply, for COMMENT_REPLY' })
   comment(@Root() notification: Notification): Comment | null {
     return notification.commentId ? commentRef(notification.commentId) : null;
   }
 
-  @FieldResolver(() => User, { nullable: true, description: 'Who replied, for COMMENT_REPLY' })
+  @FieldResolver(() => User, { ...REFERENCE, description: 'Who replied, for COMMENT_REPLY' })
   actor(@Root() notification: Notification): User | null {
     return notification.actorId ? userRef(notification.actorId) : null;
   }
