@@ -47,7 +47,8 @@ try {
 
   const directRun = await load('subgraphs directly', async () => {
     const data = await direct(catalogUrl, catalogQuery, {});
-    const owners = [...new Set(data.episodes.edges.map((e) => e.node.show.owner.id))];
+    // catalog answers every owner reference (nullable only for when identity cannot complete it)
+    const owners = [...new Set(data.episodes.edges.map((e) => e.node.show.owner?.id).filter(Boolean))];
     await direct(identityUrl, identityQuery, { r: owners.map((id) => ({ __typename: 'User', id })) });
   }, { concurrency, seconds });
   const gatewayRun = await load('through the gateway', () => post(gateway, viaGateway), { concurrency, seconds });
