@@ -1,6 +1,6 @@
 import { createRegistry, type Registry } from '@wavegraph/metrics';
 import pino from 'pino';
-import { startReconciler, type ReconcileCounts } from './reconciler';
+import { ReconcileFailures, startReconciler, type ReconcileCounts } from './reconciler';
 import { workerLockOptions } from './job-locks';
 
 const log = pino({ level: 'silent' });
@@ -67,6 +67,24 @@ describe('startReconciler', () => {
       fail = false;
       await reconciler.runNow();
       expect(await reconciler.check()).toBe('ok');
+    } finally {
+      await reconciler.stop();
+    }
+  });
+
+  it('counts what a round restored even when some items failed, and names the failures in readiness', async () => {
+    const metrics = createRegistry('spec', { processMetrics: false });
+    const reconciler = startReconciler({
+      queue: 'spec-queue', kinds: ['requeued'], intervalMs: 60_000, log, metrics,
+      round: async () => {
+        throw new ReconcileFailures({ requeued: 3 }, [new Error('no media asset 42'), new Error('other')]);
+      },
+    });
+    try {
+      // the round the start began
+      expect(await reconciler.runNow()).toEqual({ requeued: 3 });
+      expect(await reconciler.check()).toBe('last round failed: 2 could not be reconciled (first: no media asset 42); recovering: requeued 3');
+      expect(await counted(metrics, 'requeued')).toBe(3);
     } finally {
       await reconciler.stop();
     }

@@ -5,6 +5,20 @@ import type { Logger } from './logger';
 /** What one round restored, per kind (`requeued`, `published`, ...); kinds with nothing restored may be left out. */
 export type ReconcileCounts = Record<string, number>;
 
+/**
+ * What a round throws when some items could not be reconciled (one bad row must not stop the
+ * others): what it did restore is still counted, and readiness names the failures.
+ */
+export class ReconcileFailures extends Error {
+  constructor(
+    readonly counts: ReconcileCounts,
+    readonly failures: unknown[],
+  ) {
+    super(`${failures.length} could not be reconciled (first: ${failures[0] instanceof Error ? failures[0].message : String(failures[0])})`);
+    this.name = 'ReconcileFailures';
+  }
+}
+
 export interface ReconcilerOptions {
   /** The queue whose delayed work is reconciled: the metric's `queue` label and the log lines' `queue`. */
   queue: string;
@@ -49,10 +63,13 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
 
   const round = async (): Promise<ReconcileCounts> => {
     const started = Date.now();
+    const record = (counts: ReconcileCounts) => {
+      for (const [kind, n] of Object.entries(counts)) if (n > 0) counter?.labels(options.queue, kind).inc(n);
+      return total(counts);
+    };
     try {
       const counts = await options.round();
-      for (const [kind, n] of Object.entries(counts)) if (n > 0) counter?.labels(options.queue, kind).inc(n);
-      const restored = total(counts);
+      const restored = record(counts);
       if (restored > 0) {
         note = `recovering: ${describe(counts)} (round at ${new Date(started).toISOString()})`;
         options.log.warn({ queue: options.queue, reconciled: counts, ms: Date.now() - started }, `reconciled ${restored} jobs missing from Redis`);
@@ -63,9 +80,11 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
       return counts;
     } catch (error) {
       // Redis or Postgres away: their own checks fail; the next round tries again
-      note = `last round failed: ${(error as Error).message}`;
-      options.log.warn({ queue: options.queue, err: error }, 'reconcile round failed');
-      return {};
+      const partial = error instanceof ReconcileFailures ? error.counts : {};
+      const restored = record(partial);
+      note = `last round failed: ${(error as Error).message}${restored > 0 ? `; recovering: ${describe(partial)}` : ''}`;
+      options.log.warn({ queue: options.queue, err: error, reconciled: partial }, 'reconcile round failed');
+      return partial;
     }
   };
   const runNow = (): Promise<ReconcileCounts> =>

@@ -1,4 +1,4 @@
-import type { Logger, ReconcileCounts } from '@wavegraph/kit';
+import { ReconcileFailures, type Logger, type ReconcileCounts } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
 import { publishIfStillScheduled } from '../episode/episode.workflow';
 import { publishJobId, type PublishQueue } from './publish.queue';
@@ -27,6 +27,7 @@ interface Scheduled {
  */
 export async function reconcileScheduledPublishing(dataSource: DataSource, publishing: PublishQueue, log: Logger): Promise<ReconcileCounts> {
   const counts = { requeued: 0, published: 0 };
+  const failures: unknown[] = [];
   let after: Scheduled | undefined;
   for (;;) {
     const rows: Scheduled[] = await dataSource.query(
@@ -37,14 +38,23 @@ export async function reconcileScheduledPublishing(dataSource: DataSource, publi
     );
     await Promise.all(
       rows.map(async (row) => {
-        const kind = await reconcileEpisode(dataSource, publishing, row.id, new Date(row.scheduled_at));
-        if (kind) {
+        const publishAt = new Date(row.scheduled_at);
+        try {
+          const kind = await reconcileEpisode(dataSource, publishing, row.id, publishAt);
+          if (!kind) return;
           counts[kind] += 1;
-          log.info({ episodeId: row.id, publishAt: new Date(row.scheduled_at).toISOString(), kind }, 'scheduled publish missing from Redis, restored');
+          log.info({ episodeId: row.id, publishAt: publishAt.toISOString(), kind }, 'scheduled publish missing from Redis, restored');
+        } catch (error) {
+          // one episode that cannot be published must not keep the others waiting
+          failures.push(error);
+          log.warn({ episodeId: row.id, publishAt: publishAt.toISOString(), err: error }, 'scheduled publish could not be reconciled');
         }
       }),
     );
-    if (rows.length < BATCH) return counts;
+    if (rows.length < BATCH) {
+      if (failures.length) throw new ReconcileFailures(counts, failures);
+      return counts;
+    }
     after = rows[rows.length - 1];
   }
 }

@@ -1,4 +1,4 @@
-import type { Logger, ReconcileCounts } from '@wavegraph/kit';
+import { ReconcileFailures, type Logger, type ReconcileCounts } from '@wavegraph/kit';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { FINALIZE, processingJobId } from './processing.jobs';
@@ -35,6 +35,7 @@ export async function reconcileProcessing(
   options: ProcessingReconcileOptions,
 ): Promise<ReconcileCounts> {
   const counts = { requeued: 0 };
+  const failures: unknown[] = [];
   let after: string | null = null;
   for (;;) {
     const rows: { id: string; run: number }[] = await dataSource.query(
@@ -46,13 +47,22 @@ export async function reconcileProcessing(
     );
     await Promise.all(
       rows.map(async ({ id, run }) => {
-        if ((await jobs.getJobState(processingJobId(id, run, FINALIZE))) !== 'unknown') return;
-        await starter.start(id);
-        counts.requeued += 1;
-        log.info({ assetId: id, run }, 'processing flow missing from Redis, queued again');
+        try {
+          if ((await jobs.getJobState(processingJobId(id, run, FINALIZE))) !== 'unknown') return;
+          await starter.start(id);
+          counts.requeued += 1;
+          log.info({ assetId: id, run }, 'processing flow missing from Redis, queued again');
+        } catch (error) {
+          // one asset that cannot be queued must not keep the others waiting
+          failures.push(error);
+          log.warn({ assetId: id, run, err: error }, 'processing flow could not be reconciled');
+        }
       }),
     );
-    if (rows.length < BATCH) return counts;
+    if (rows.length < BATCH) {
+      if (failures.length) throw new ReconcileFailures(counts, failures);
+      return counts;
+    }
     after = rows[rows.length - 1].id;
   }
 }
