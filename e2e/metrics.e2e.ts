@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { connectRedis } from '@wavegraph/kit';
 import { eventually, TEST_REDIS_URL } from '@wavegraph/testkit';
 import { postGraphQL } from './support/graphql';
 import { has, metricsEndpoints, total, type Sample } from './support/scrape';
@@ -60,7 +60,7 @@ describe('metrics of every process move with traffic', () => {
     const { createEpisode: later } = await ada.CreateEpisode({ input: { showId: createShow.id, title: 'Later' } });
     await ada.ScheduleEpisode({ id: later.id, publishAt: new Date(Date.now() + 500).toISOString() });
     // a job the media processor cannot run (a step it does not know) fails, and is counted as such
-    const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    const connection = connectRedis(TEST_REDIS_URL, 'command', { name: 'e2e:metrics-queue' });
     const queue = new Queue('media-processing', { connection, prefix: supergraph.redisPrefix });
     await queue.add('no-such-step', {}, { jobId: `metrics-${randomUUID()}`, attempts: 1 });
 
@@ -121,6 +121,10 @@ describe('metrics of every process move with traffic', () => {
       expect(has(after['catalog-worker'], 'wavegraph_queue_jobs', { queue: 'catalog-publish', state: 'waiting' })).toBe(true);
       expect(moved('media-worker', 'wavegraph_jobs_failed_total', { queue: 'media-processing', step: 'no-such-step' })).toBe(1);
       expect(has(after['media-worker'], 'wavegraph_queue_jobs', { queue: 'media-processing', state: 'failed' })).toBe(true);
+      // nothing was lost from Redis: reconciliation's series exist, at 0
+      expect(total(after['catalog-worker'], 'wavegraph_reconciled_jobs_total', { queue: 'catalog-publish' })).toBe(0);
+      expect(has(after['catalog-worker'], 'wavegraph_reconciled_jobs_total', { queue: 'catalog-publish', kind: 'published' })).toBe(true);
+      expect(has(after['media-worker'], 'wavegraph_reconciled_jobs_total', { queue: 'media-processing', kind: 'requeued' })).toBe(true);
     } finally {
       unsubscribe();
       await ws.dispose();

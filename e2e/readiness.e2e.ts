@@ -63,12 +63,14 @@ describe('readiness follows Redis and Postgres going away and coming back', () =
   };
 
   it('is ready with both up', async () => {
-    const [sub, work] = await eventually(both, 10_000, 200).then((probes) => {
-      if (probes.some((p) => p.status !== 200)) throw new Error(JSON.stringify(probes));
+    const [sub, work] = await eventually(async () => {
+      const probes = await both();
+      // reconciliation's first round (at start) found nothing missing
+      if (probes.some((p) => p.status !== 200) || probes[1].checks.reconcile !== 'ok') throw new Error(JSON.stringify(probes));
       return probes;
-    });
+    }, 10_000, 200);
     expect(sub.checks).toEqual({ database: 'ok', redis: 'ok', catalog: 'ok' });
-    expect(work.checks).toEqual({ redis: 'ok', postgres: 'ok', worker: 'ok' });
+    expect(work.checks).toEqual({ redis: 'ok', postgres: 'ok', worker: 'ok', reconcile: 'ok' });
   });
 
   it('is unready without Redis, naming it, and ready again once it is back', async () => {

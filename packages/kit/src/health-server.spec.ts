@@ -41,6 +41,13 @@ describe('health server', () => {
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   });
 
+  it('stays ready on a check that passes with a note, and shows the note in place of ok', async () => {
+    server = await startHealthServer({ name: 'spec-worker', port: 0, log, checks: { postgres: () => Promise.resolve(), reconcile: async () => 'recovering: requeued 2' } });
+    const ready = await fetch(`${server.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', service: 'spec-worker', checks: { postgres: 'ok', reconcile: 'recovering: requeued 2' } });
+  });
+
   it('counts a check that hangs as failed, within its timeout', async () => {
     server = await startHealthServer({ name: 'spec-worker', port: 0, checkTimeoutMs: 100, log, checks: { hung: () => new Promise(() => undefined) } });
     const started = Date.now();

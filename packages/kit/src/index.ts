@@ -17,6 +17,8 @@ export * from './nonces';
 export * from './readiness';
 export * from './health-server';
 export * from './worker-health';
+export * from './job-locks';
+export * from './reconciler';
 export * from './validate';
 export * from './compose';
 export * from './unique';

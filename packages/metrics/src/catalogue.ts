@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client';
 import { consumerGauges, eventCounters, outboxGauges } from './events';
 import { gatewayGauges, gatewayMetrics } from './gateway';
 import { graphqlMetrics } from './graphql';
-import { jobMetrics, queueGauges } from './queues';
+import { jobMetrics, queueGauges, reconcileMetrics } from './queues';
 import { redisErrorMetrics } from './redis';
 import { createRegistry } from './registry';
 
@@ -16,6 +16,7 @@ export function registerEveryMetric(registry: Registry): void {
   eventCounters(registry);
   queueGauges(registry);
   jobMetrics(registry);
+  reconcileMetrics(registry);
   redisErrorMetrics(registry);
 }
 

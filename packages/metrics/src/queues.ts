@@ -30,6 +30,21 @@ export function jobMetrics(registry: Registry) {
   };
 }
 
+/**
+ * Work a reconciler found missing from Redis (or given up there) and restored from the
+ * database, its source of truth: per queue and kind (`requeued`: its job was added again;
+ * `published`: a scheduled publish that was already due ran at once). Any increase means Redis
+ * lost jobs (a failover to a lagging replica, a wiped volume) and the workers recovered them.
+ */
+export function reconcileMetrics(registry: Registry) {
+  return metricOnce(registry, 'wavegraph_reconciled_jobs_total', () => new Counter({
+    name: 'wavegraph_reconciled_jobs_total',
+    help: 'Delayed work found missing from Redis and restored from the database, per queue and kind',
+    labelNames: ['queue', 'kind'] as const,
+    registers: [registry],
+  }));
+}
+
 /** The part of a BullMQ job these metrics read. */
 interface FinishedJob {
   name: string;

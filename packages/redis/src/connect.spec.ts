@@ -1,4 +1,5 @@
 import { connectRedis, profileOptions } from './connect';
+import { closeRedis } from './connections';
 import { redisErrorCounts, resetRedisErrors } from './errors';
 
 const URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -62,5 +63,40 @@ describe('connectRedis', () => {
     expect(refused.count).toBeGreaterThanOrEqual(5);
     expect(log.warn).toHaveBeenCalledTimes(1);
     expect(log.warn.mock.calls[0][0]).toMatchObject({ redisConnection: 'refused-spec', code: 'ECONNREFUSED' });
+  });
+
+  it('makes its copies (BullMQ duplicates the connection of a worker) with its profile, its error listener and a name of their own', () => {
+    resetRedisErrors();
+    const log = { warn: jest.fn(), info: jest.fn() };
+    const redis = connectRedis(URL, 'blocking', { name: 'copied-spec', log, lazyConnect: true });
+    // as BullMQ asks: its own connection name, which its getWorkers() reads from CLIENT LIST
+    const copy = redis.duplicate({ connectionName: 'bull:cXVldWU=:w:spec' });
+    const second = redis.duplicate();
+    try {
+      expect(copy.options).toMatchObject({ maxRetriesPerRequest: null, connectionName: 'bull:cXVldWU=:w:spec', lazyConnect: true });
+      expect(second.options.connectionName).toBe('wavegraph:copied-spec-2');
+      // what a copy's socket would emit: without a listener, an 'error' event throws
+      const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      expect(() => copy.emit('error', refused)).not.toThrow();
+      expect(() => second.emit('error', new Error('boom'))).not.toThrow();
+      expect(redisErrorCounts()).toEqual([
+        { connection: 'copied-spec~1', code: 'ECONNREFUSED', count: 1 },
+        { connection: 'copied-spec~2', code: 'Error', count: 1 },
+      ]);
+      expect(log.warn.mock.calls.map(([fields]) => (fields as { redisConnection: string }).redisConnection)).toEqual(['copied-spec~1', 'copied-spec~2']);
+    } finally {
+      for (const connection of [redis, copy, second]) connection.disconnect();
+    }
+  });
+
+  it('gives a copy the commands of the original, on a connection of its own', async () => {
+    const redis = connectRedis(URL, 'command', { name: 'copy-probe' });
+    const copy = redis.duplicate();
+    try {
+      expect(await copy.client('GETNAME')).toBe('wavegraph:copy-probe-1');
+      expect(await copy.client('ID')).not.toBe(await redis.client('ID'));
+    } finally {
+      await Promise.all([redis, copy].map(closeRedis));
+    }
   });
 });

@@ -53,6 +53,12 @@ export const profileOptions = (profile: RedisProfile): RedisOptions => ({ ...PRO
  * Opens a connection to `url` that behaves as `profile` says. The caller owns it and quits it.
  * Its one error listener counts and logs every error (rate-limited, see errors.ts): callers add
  * none, and never swallow them.
+ *
+ * Its copies are made here too: BullMQ's workers and QueueEvents take the connection they are
+ * given and `duplicate()` it for their blocking reads, and ioredis' own duplicate would carry
+ * neither this profile's error listener nor a name of ours. A copy is named `<name>~<n>`, keeps
+ * the profile, and takes the caller's overrides (BullMQ's own `connectionName`, which its
+ * `getWorkers()` reads from CLIENT LIST); whoever asked for it closes it (BullMQ does).
  */
 export function connectRedis(url: string, profile: RedisProfile, options: ConnectOptions): Redis {
   const redis = new Redis(url, {
@@ -63,6 +69,9 @@ export function connectRedis(url: string, profile: RedisProfile, options: Connec
   });
   redis.on('error', (error: Error) => reportRedisError(options.name, error, options.log));
   redis.on('ready', () => reportRedisReady(options.name, options.log));
+  let copies = 0;
+  redis.duplicate = (override?: Partial<RedisOptions>) =>
+    connectRedis(url, profile, { ...options, name: `${options.name}~${++copies}`, overrides: { ...options.overrides, ...override } });
   return redis;
 }
 

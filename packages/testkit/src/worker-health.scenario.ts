@@ -1,3 +1,4 @@
+import { createLogger, openDatabase, type DatabaseOptions } from '@wavegraph/kit';
 import { eventually } from './eventually';
 import { freePort } from './ports';
 import { freshDatabase, type TestDatabase } from './database';
@@ -13,10 +14,12 @@ export interface WorkerHealthScenario {
   entry: string;
   /** The variable naming its health port, e.g. `CATALOG_WORKER_PORT`. */
   portVariable: string;
+  /** The subgraph's migrations: the subgraph creates the tables its worker reads (and reconciles). */
+  migrations: DatabaseOptions['migrations'];
 }
 
 /** The behaviour every BullMQ worker process shares: /health, a /ready that names what failed, a clean SIGTERM. */
-export function describeWorkerHealth({ context, service, entry, portVariable }: WorkerHealthScenario): void {
+export function describeWorkerHealth({ context, service, entry, portVariable, migrations }: WorkerHealthScenario): void {
   describe(`the ${service} process`, () => {
     let database: TestDatabase;
     let worker: WorkerProcess;
@@ -24,6 +27,8 @@ export function describeWorkerHealth({ context, service, entry, portVariable }: 
     const prefix = freshRedisPrefix();
     beforeAll(async () => {
       database = await freshDatabase(`${context}_worker`);
+      const { dataSource } = await openDatabase({ url: database.url, entities: [], migrations, logger: createLogger(`${service}-scenario`) });
+      await dataSource.destroy();
       const [port, metricsPort] = [await freePort(), await freePort()];
       metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
       worker = await startWorkerProcess(entry, port, {
@@ -39,7 +44,13 @@ export function describeWorkerHealth({ context, service, entry, portVariable }: 
 
     it(`serves /health and /ready on ${portVariable}, ready with Redis, Postgres and the worker running`, async () => {
       expect(await worker.get('/health')).toEqual({ status: 200, body: { status: 'ok', service } });
-      expect(await worker.get('/ready')).toEqual({ status: 200, body: { status: 'ready', service, checks: { redis: 'ok', postgres: 'ok', worker: 'ok' } } });
+      // reconciliation's first round runs as the worker starts: ready all along, ok once it found nothing missing
+      expect(await worker.get('/ready')).toMatchObject({ status: 200, body: { status: 'ready', service, checks: { redis: 'ok', postgres: 'ok', worker: 'ok' } } });
+      const ready = await eventually(async () => {
+        const probe = await worker.get('/ready');
+        return (probe.body.checks as Record<string, string>).reconcile === 'ok' && probe;
+      }, 5_000, 100);
+      expect(ready).toEqual({ status: 200, body: { status: 'ready', service, checks: { redis: 'ok', postgres: 'ok', worker: 'ok', reconcile: 'ok' } } });
     });
 
     it(`serves its metrics on ${portVariable.replace(/_PORT$/, '_METRICS_PORT')}: its queue's job counts and Node's own`, async () => {

@@ -5,6 +5,7 @@ import { EpisodeResolver } from './episode/episode.resolver';
 import { CreateCatalog1763700000000 } from './migrations/1763700000000-CreateCatalog';
 import { CreateCatalogOutbox1763800000000 } from './migrations/1763800000000-CreateCatalogOutbox';
 import { EventLog1765000000000 } from './migrations/1765000000000-EventLog';
+import { ScheduledIndex1765200000000 } from './migrations/1765200000000-ScheduledIndex';
 import { createCatalogServices, type CatalogServices } from './services';
 import { Show } from './show/show.entity';
 import { loadShow } from './show/show.loader';
@@ -17,7 +18,7 @@ export const catalogModule: SubgraphModule<CatalogServices> = {
   name: 'catalog',
   resolvers: [ShowResolver, EpisodeResolver, UserResolver],
   entities: [Show, Episode],
-  migrations: [CreateCatalog1763700000000, CreateCatalogOutbox1763800000000, EventLog1765000000000],
+  migrations: [CreateCatalog1763700000000, CreateCatalogOutbox1763800000000, EventLog1765000000000, ScheduledIndex1765200000000],
   createServices: createCatalogServices,
   references: {
     Show: (ids, ctx) => Promise.all(ids.map((id) => loadShow(ctx, id))),

@@ -2,7 +2,7 @@
 import { startTelemetry } from '@wavegraph/telemetry';
 startTelemetry('media-worker');
 import 'reflect-metadata';
-import { defaultDatabaseUrl, envInt, envString, redisUrl, runWorker } from '@wavegraph/kit';
+import { defaultDatabaseUrl, envInt, envString, jobLocksFromEnv, redisUrl, runWorker } from '@wavegraph/kit';
 import { startMediaWorker } from './processing/processing.worker';
 
 /**
@@ -17,8 +17,10 @@ void runWorker('media-worker', 4015, (logger, metrics) =>
     redisUrl: redisUrl(),
     prefix: envString('REDIS_PREFIX', 'wavegraph'),
     concurrency: envInt('MEDIA_WORKER_CONCURRENCY', 1),
-    lockDurationMs: envInt('MEDIA_WORKER_LOCK_MS', 30_000),
-    stalledIntervalMs: envInt('MEDIA_WORKER_STALLED_INTERVAL_MS', 30_000),
+    // MEDIA_WORKER_LOCK_MS, _LOCK_RENEW_MS, _STALLED_INTERVAL_MS, _MAX_STALLED_COUNT
+    locks: jobLocksFromEnv('MEDIA_WORKER'),
+    reconcileIntervalMs: envInt('MEDIA_WORKER_RECONCILE_SECONDS', 30) * 1000,
+    reconcileGraceMs: envInt('MEDIA_WORKER_RECONCILE_GRACE_SECONDS', 30) * 1000,
     logger,
     metrics,
   }),

@@ -90,8 +90,11 @@ function eventOf(before: EpisodeStatus, after: EpisodeStatus) {
 }
 
 /**
- * What the publish job does: publish only if the episode is still SCHEDULED for exactly this time.
- * A job left behind by a reschedule, unpublish or archive matches nothing and does nothing.
+ * What the publish job does, and what reconciliation does for a due episode whose job Redis
+ * lost: publish only if the episode is still SCHEDULED for exactly this time. The row is locked,
+ * so of two callers at once (a job and a reconciler, two replicas) one publishes and records the
+ * event, the other then finds it PUBLISHED and does nothing. A job left behind by a reschedule,
+ * unpublish or archive matches nothing and does nothing.
  */
 export function publishIfStillScheduled(dataSource: DataSource, episodeId: string, scheduledAt: Date): Promise<boolean> {
   return dataSource.transaction(async (tx) => {

@@ -1,12 +1,26 @@
-import { createLogger, createRedisConnections, openDatabase, reportRedisError, runWithTrace, workerHealthChecks, type HealthCheck, type Logger } from '@wavegraph/kit';
+import {
+  createLogger,
+  createRedisConnections,
+  openDatabase,
+  reportRedisError,
+  runWithTrace,
+  startReconciler,
+  workerHealthChecks,
+  workerLockOptions,
+  type HealthCheck,
+  type JobLockOptions,
+  type Logger,
+  type Reconciler,
+} from '@wavegraph/kit';
 import { instrumentQueue, type Registry } from '@wavegraph/metrics';
 import { inSpan } from '@wavegraph/telemetry';
-import { Queue, Worker, type Job } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { Episode } from '../episode/episode.entity';
 import { publishIfStillScheduled } from '../episode/episode.workflow';
 import { Show } from '../show/show.entity';
-import { PUBLISH_QUEUE, type PublishJobData } from './publish.queue';
+import { PUBLISH_QUEUE, PublishQueue, type PublishJobData } from './publish.queue';
+import { PUBLISH_RECONCILE_KINDS, reconcileScheduledPublishing } from './publish.reconcile';
 
 export interface PublishWorkerOptions {
   /** Reuse an open DataSource, or give a URL and the worker opens (and closes) its own. */
@@ -16,19 +30,30 @@ export interface PublishWorkerOptions {
   prefix: string;
   concurrency?: number;
   logger?: Logger;
-  /** Where job durations, failures and the queue's counts are reported. */
+  /** Where job durations, failures, the queue's counts and reconciled jobs are reported. */
   metrics?: Registry;
+  /** How long a killed worker's job waits before another worker runs it (see JobLockOptions for each default). */
+  locks?: JobLockOptions;
+  /**
+   * Pause between reconciliation rounds, which give every SCHEDULED episode whose job Redis
+   * lost its job back (or publish it when due). One round runs at start. Default 30000 ms.
+   */
+  reconcileIntervalMs?: number;
 }
 
 export interface PublishWorker {
-  /** Readiness: Redis and Postgres answer, the worker takes jobs (served by worker.ts on CATALOG_WORKER_PORT). */
+  /** Readiness: Redis and Postgres answer, the worker takes jobs, what reconciliation last restored (served by worker.ts on CATALOG_WORKER_PORT). */
   readonly checks: Record<string, HealthCheck>;
+  readonly reconciler: Reconciler;
   close(): Promise<void>;
 }
 
 /**
  * Runs scheduled publishing. Jobs live in Redis, so jobs that fell due while no worker ran
- * are picked up when one starts; failures retry with the job's exponential backoff.
+ * are picked up when one starts; failures retry with the job's exponential backoff. Redis is
+ * not trusted to keep them: the reconciler restores jobs it lost from the episodes table.
+ * Reconciling here rather than in the subgraph: this process owns the queue's consumption
+ * and reports on it (/ready, metrics), and needs no request to run.
  */
 export async function startPublishWorker(options: PublishWorkerOptions): Promise<PublishWorker> {
   const log = options.logger ?? createLogger('catalog-publisher');
@@ -59,24 +84,34 @@ export async function startPublishWorker(options: PublishWorkerOptions): Promise
     connection,
     prefix: options.prefix,
     concurrency: options.concurrency ?? 4,
+    ...workerLockOptions(options.locks),
   });
   worker.on('failed', (job, error) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'publish job failed'));
   worker.on('error', (error) => reportRedisError('catalog-worker:publish-worker', error, log));
   await worker.waitUntilReady();
   const health = workerHealthChecks({ redis, dataSource, worker });
-  // job counts are read on a command connection of their own: the worker's blocks
-  const queue = options.metrics && new Queue(PUBLISH_QUEUE, { connection: redis.open('command', 'publish-counts'), prefix: options.prefix });
-  queue?.on('error', (error) => reportRedisError('catalog-worker:publish-counts', error, log));
-  const stopMetrics = options.metrics && queue && instrumentQueue(options.metrics, PUBLISH_QUEUE, worker, () => queue.getJobCounts());
+  // the producer side on a command connection of its own (the worker's blocks): reconciliation adds jobs, the metrics read counts
+  const publishing = new PublishQueue(redis, options.prefix);
+  const stopMetrics = options.metrics && instrumentQueue(options.metrics, PUBLISH_QUEUE, worker, () => publishing.queue.getJobCounts());
+  const reconciler = startReconciler({
+    queue: PUBLISH_QUEUE,
+    kinds: PUBLISH_RECONCILE_KINDS,
+    intervalMs: options.reconcileIntervalMs ?? 30_000,
+    round: () => reconcileScheduledPublishing(dataSource, publishing, log),
+    log,
+    metrics: options.metrics,
+  });
 
   let closing: Promise<void> | undefined;
   return {
-    checks: health.checks,
+    checks: { ...health.checks, reconcile: reconciler.check },
+    reconciler,
     close: () =>
       (closing ??= (async () => {
+        await reconciler.stop();
         await worker.close();
         stopMetrics?.();
-        await queue?.close();
+        await publishing.close();
         await redis.close();
         await owned?.destroy();
       })()),

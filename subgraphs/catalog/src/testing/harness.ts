@@ -1,14 +1,14 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { Role, Viewer } from '@wavegraph/auth';
-import { startTestSubgraph, type GraphQLResponse, type SubgraphHarness } from '@wavegraph/testkit';
+import { startTestSubgraph, type GraphQLResponse, type HarnessOptions, type SubgraphHarness } from '@wavegraph/testkit';
 import { catalogModule } from '../catalog.module';
 import type { CatalogServices } from '../services';
 
 /** A catalog subgraph on a fresh database and Redis prefix, started in-process for one spec file. */
 export type CatalogHarness = SubgraphHarness<CatalogServices>;
 
-export const startCatalog = (): Promise<CatalogHarness> => startTestSubgraph(catalogModule);
+export const startCatalog = (options: HarnessOptions = {}): Promise<CatalogHarness> => startTestSubgraph(catalogModule, options);
 
 export const viewer = (role: Role = 'USER'): Viewer => ({ id: randomUUID(), role, plan: 'FREE' });
 

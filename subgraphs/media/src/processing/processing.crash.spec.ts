@@ -10,10 +10,8 @@ import { followHls, waitForAsset } from './testing/expectations';
 import { filesBelow, longProgramme } from './testing/media.fixtures';
 import { assetState, outboxEvents, processingHarness, stepStates, type ProcessingHarness } from './testing/processing.harness';
 
-/** The worker process main, as deployed (built before Jest runs). */
+/** The worker process main, as deployed (built before Jest runs), with its default job locks. */
 const WORKER_MAIN = path.resolve(__dirname, '..', '..', 'dist', 'worker.js');
-/** Short locks so a dead worker's job is taken over within seconds instead of 30 s. */
-const FAST_LOCKS = { MEDIA_WORKER_LOCK_MS: '2000', MEDIA_WORKER_STALLED_INTERVAL_MS: '1000' };
 
 /** Processes (the sandboxed processors and their ffmpeg) that carry this test's Redis prefix in their environment. */
 async function processesOf(prefix: string): Promise<number[]> {
@@ -45,7 +43,7 @@ describe('media worker processes', () => {
   }, 60_000);
 
   function spawnWorker(): ChildProcess {
-    const child = spawn(process.execPath, [WORKER_MAIN], { env: { ...process.env, ...h.env, ...FAST_LOCKS, MEDIA_WORKER_CONCURRENCY: '1' }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [WORKER_MAIN], { env: { ...process.env, ...h.env, MEDIA_WORKER_CONCURRENCY: '1' }, stdio: 'ignore' });
     children.push(child);
     return child;
   }
@@ -61,26 +59,38 @@ describe('media worker processes', () => {
     return seen;
   }
 
-  it('a worker SIGKILLed mid-transcode: another completes the job, with no duplicated or partial outputs', async () => {
+  it('a worker SIGKILLed mid-transcode: another takes the job over within 10 s and completes it, with no duplicated or partial outputs', async () => {
     const id = await h.createAsset(source, 'audio/flac');
     const doomed = spawnWorker();
     await h.queue.start(id);
 
     // past the first of the two AAC encodes, before anything of the step is committed
     const seen = await runningPast(id, 'renditions', 55);
+    // the worker, its processor and their ffmpeg: the only processes of this prefix so far
+    const doomedProcesses = await processesOf(h.prefix);
+    const killedAt = Date.now();
     doomed.kill('SIGKILL');
     await once(doomed, 'exit');
     expect(seen.length).toBeGreaterThan(1);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
 
-    // nothing of the interrupted step is visible, and its processor and ffmpeg went down with it
+    // nothing of the interrupted step is visible
     const interrupted = await assetState(h.dataSource, id);
     expect(interrupted.status).toBe('PROCESSING');
     expect(interrupted.outputs.renditions).toBeUndefined();
     expect((await h.storage.list(assetPrefix(id))).some((key) => key.includes('/renditions/'))).toBe(false);
-    await eventually(async () => (await processesOf(h.prefix)).length === 0, 10_000, 100);
+    // another worker with the default locks, as a deployed replica would be
+    const successor = await h.startWorker();
+    // the dead worker's processor and ffmpeg went down with it
+    await eventually(async () => (await processesOf(h.prefix)).every((pid) => !doomedProcesses.includes(pid)), 10_000, 100);
 
-    const successor = await h.startWorker({ lockDurationMs: 2000, stalledIntervalMs: 1000 });
+    // the second attempt started (BullMQ found the lock gone and handed the job on) well within 10 s of the kill
+    const [{ started_at: retakenAt }] = await eventually(async () => {
+      const rows: { started_at: Date }[] = await h.dataSource.query("SELECT started_at FROM media_steps WHERE asset_id = $1 AND step = 'renditions' AND attempts = 2", [id]);
+      return rows.length > 0 && rows;
+    }, 30_000, 50);
+    expect(retakenAt.getTime() - killedAt).toBeLessThan(10_000);
+
     const asset = await waitForAsset(h.dataSource, id, 'READY', 120_000);
     await successor.close();
 

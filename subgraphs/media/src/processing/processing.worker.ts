@@ -1,10 +1,24 @@
-import { createLogger, createRedisConnections, openDatabase, reportRedisError, workerHealthChecks, type HealthCheck, type Logger } from '@wavegraph/kit';
+import {
+  createLogger,
+  createRedisConnections,
+  openDatabase,
+  reportRedisError,
+  startReconciler,
+  workerHealthChecks,
+  workerLockOptions,
+  type HealthCheck,
+  type JobLockOptions,
+  type Logger,
+  type Reconciler,
+} from '@wavegraph/kit';
 import { instrumentQueue, type Registry } from '@wavegraph/metrics';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { PROCESSING_QUEUE, parseProcessingJobId, type JobName } from './processing.jobs';
 import { failAsset, failedMessage } from './processing.outcome';
+import { ProcessingQueue, type ProcessingQueueOptions } from './processing.queue';
+import { PROCESSING_RECONCILE_KINDS, reconcileProcessing } from './processing.reconcile';
 import { publishProgress } from './progress';
 
 export interface MediaWorkerOptions {
@@ -17,9 +31,20 @@ export interface MediaWorkerOptions {
   /** Jobs processed at once, each in its own child process; ffmpeg is CPU-bound, so about one per core. */
   concurrency?: number;
   logger?: Logger;
-  /** How long a job's lock lasts without renewal: after a crash, the job is picked up again after about this long. */
-  lockDurationMs?: number;
-  stalledIntervalMs?: number;
+  /**
+   * How a job of a killed worker is taken over (after about lock + stalled interval, 5 s by
+   * default); a running step's lock is renewed for as long as it runs. See JobLockOptions for each default.
+   */
+  locks?: JobLockOptions;
+  /**
+   * Pause between reconciliation rounds, which queue again the flow of every PROCESSING asset
+   * whose flow Redis lost. One round runs at start. Default 30000 ms.
+   */
+  reconcileIntervalMs?: number;
+  /** Assets changed more recently than this are left to the next round (the API queues them itself). Default 30000 ms. */
+  reconcileGraceMs?: number;
+  /** Attempts and backoff of the flows reconciliation queues again: the same as the subgraph's (default: ProcessingQueue's). */
+  queue?: ProcessingQueueOptions;
   /** Extra environment for the processors: storage settings (MEDIA_STORAGE, MEDIA_DIR, MEDIA_S3_*), MEDIA_WORK_DIR. */
   env?: Record<string, string>;
   /** Where step durations, failed attempts and the queue's counts are reported. */
@@ -28,8 +53,9 @@ export interface MediaWorkerOptions {
 
 export interface MediaWorker {
   readonly worker: Worker;
-  /** Readiness: Redis and Postgres answer, the worker takes jobs (served by worker.ts on MEDIA_WORKER_PORT). */
+  /** Readiness: Redis and Postgres answer, the worker takes jobs, what reconciliation last restored (served by worker.ts on MEDIA_WORKER_PORT). */
   readonly checks: Record<string, HealthCheck>;
+  readonly reconciler: Reconciler;
   close(): Promise<void>;
 }
 
@@ -42,7 +68,9 @@ export const PROCESSOR_FILE = path.resolve(__dirname, '..', '..', 'dist', 'proce
 /**
  * Runs processing flows. CPU-heavy work happens in sandboxed child processes (a crash there
  * fails one attempt, not the worker); close() lets running jobs finish. A job whose worker
- * was killed keeps its lock until lockDuration passes, then any worker takes it again.
+ * was killed keeps its lock until it expires (4 s), then any worker takes it again. Flows Redis
+ * lost are queued again from the database by the reconciler, here because this process owns
+ * the queue's consumption and reports on it (/ready, metrics), and the subgraph may scale to zero load.
  */
 export async function startMediaWorker(options: MediaWorkerOptions): Promise<MediaWorker> {
   const log = options.logger ?? createLogger('media-worker');
@@ -59,10 +87,8 @@ export async function startMediaWorker(options: MediaWorkerOptions): Promise<Med
     connection,
     prefix: options.prefix,
     concurrency: options.concurrency ?? 1,
-    lockDuration: options.lockDurationMs ?? 30_000,
-    stalledInterval: options.stalledIntervalMs ?? 30_000,
-    // one crash of the whole worker is not the job's fault; a job that keeps killing workers is
-    maxStalledCount: 2,
+    // one crash of the whole worker is not the job's fault (maxStalledCount 2); a job that keeps killing workers is
+    ...workerLockOptions(options.locks),
     workerForkOptions: {
       env: { ...process.env, ...options.env, MEDIA_DATABASE_URL: options.databaseUrl, REDIS_URL: options.redisUrl, REDIS_PREFIX: options.prefix },
     },
@@ -93,20 +119,32 @@ export async function startMediaWorker(options: MediaWorkerOptions): Promise<Med
   });
   await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
   const health = workerHealthChecks({ redis, dataSource, worker });
-  // job counts are read on a command connection of their own (the worker's blocks); each step is a job of its own name
-  const queue = options.metrics && new Queue(PROCESSING_QUEUE, { connection: redis.open('command', 'processing-counts'), prefix: options.prefix });
-  queue?.on('error', (error) => reportRedisError('media-worker:processing-counts', error, log));
-  const stopMetrics = options.metrics && queue && instrumentQueue(options.metrics, PROCESSING_QUEUE, worker, () => queue.getJobCounts());
+  // job states and counts are read on a command connection of their own (the worker's blocks); each step is a job of its own name
+  const jobs = new Queue(PROCESSING_QUEUE, { connection: redis.open('command', 'processing-jobs'), prefix: options.prefix });
+  jobs.on('error', (error) => reportRedisError('media-worker:processing-jobs', error, log));
+  const stopMetrics = options.metrics && instrumentQueue(options.metrics, PROCESSING_QUEUE, worker, () => jobs.getJobCounts());
+  const starter = new ProcessingQueue(redis, options.prefix, dataSource, options.queue);
+  const reconciler = startReconciler({
+    queue: PROCESSING_QUEUE,
+    kinds: PROCESSING_RECONCILE_KINDS,
+    intervalMs: options.reconcileIntervalMs ?? 30_000,
+    round: () => reconcileProcessing(dataSource, jobs, starter, log, { graceMs: options.reconcileGraceMs ?? 30_000 }),
+    log,
+    metrics: options.metrics,
+  });
 
   let closing: Promise<void> | undefined;
   return {
     worker,
-    checks: health.checks,
+    checks: { ...health.checks, reconcile: reconciler.check },
+    reconciler,
     close: () =>
       (closing ??= (async () => {
+        await reconciler.stop();
         await worker.close();
         stopMetrics?.();
-        await queue?.close();
+        await starter.close();
+        await jobs.close();
         await events.close();
         // quit waits for a pending publish; a connection that is not ready is dropped
         await redis.close();

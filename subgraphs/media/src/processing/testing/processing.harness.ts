@@ -31,7 +31,8 @@ export interface ProcessingHarness {
   stop(): Promise<void>;
 }
 
-export async function processingHarness(queueOptions = { attempts: 3, backoffMs: 200 }): Promise<ProcessingHarness> {
+/** `redisUrl`: another Redis than the shared test one (a private one the test wipes). */
+export async function processingHarness(queueOptions = { attempts: 3, backoffMs: 200 }, redisUrl = TEST_REDIS_URL): Promise<ProcessingHarness> {
   const database = await freshDatabase('media');
   const { dataSource } = await openDatabase({ url: database.url, entities: [], migrations: [CreateMedia1764000000000], logger: createLogger('media-test'), poolSize: 4 });
   const prefix = freshRedisPrefix();
@@ -39,12 +40,12 @@ export async function processingHarness(queueOptions = { attempts: 3, backoffMs:
   const storageRoot = storageDir({ dataDir: mediaDir });
   const storage = new FilesystemStorage(storageRoot);
   // the harness owns the queue's connection, as the subgraph does: closed after the queue
-  const redis = createRedisConnections(TEST_REDIS_URL, { owner: 'processing-harness' });
+  const redis = createRedisConnections(redisUrl, { owner: 'processing-harness' });
   const queue = new ProcessingQueue(redis, prefix, dataSource, queueOptions);
   const workers: MediaWorker[] = [];
   const env = {
     MEDIA_DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
+    REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
     MEDIA_STORAGE: 'filesystem',
     MEDIA_DIR: mediaDir,
@@ -64,9 +65,11 @@ export async function processingHarness(queueOptions = { attempts: 3, backoffMs:
       const worker = await startMediaWorker({
         databaseUrl: database.url,
         dataSource,
-        redisUrl: TEST_REDIS_URL,
+        redisUrl,
         prefix,
         concurrency: 2,
+        // flows queued again by reconciliation get the harness's attempts and backoff
+        queue: queueOptions,
         env: { MEDIA_STORAGE: env.MEDIA_STORAGE, MEDIA_DIR: env.MEDIA_DIR, MEDIA_WORK_DIR: env.MEDIA_WORK_DIR },
         ...options,
       });

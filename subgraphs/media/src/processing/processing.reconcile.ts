@@ -1,0 +1,68 @@
+import { ReconcileFailures, type Logger, type ReconcileCounts } from '@wavegraph/kit';
+import type { Queue } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import { FINALIZE, processingJobId } from './processing.jobs';
+import type { ProcessingStarter } from './processing.port';
+
+/** What a round can restore: the processing flow of a PROCESSING asset added again. */
+export const PROCESSING_RECONCILE_KINDS = ['requeued'] as const;
+
+/** Assets read (and their flows looked up, concurrently) per batch. */
+const BATCH = 200;
+
+export interface ProcessingReconcileOptions {
+  /**
+   * An asset changed this recently is left for the next round: the API starts a flow just after
+   * its transaction commits, and a round must not count that moment as a lost flow.
+   */
+  graceMs: number;
+}
+
+/**
+ * One reconciliation round for media processing. The database is the source of truth: every
+ * PROCESSING asset must have the flow of its current run in Redis, whose top job (`finalize`)
+ * exists from the moment the flow is added until it is removed days after the run ended. An
+ * asset whose finalize job Redis does not know has lost its flow (Redis came back empty), or
+ * never got one (the API died between committing a finished upload and queueing it): its flow
+ * is added again. Job ids are deterministic (asset, run, step), so a flow added twice, by two
+ * replicas or by the API at the same moment, is one flow; the steps skip what is already done.
+ */
+export async function reconcileProcessing(
+  dataSource: DataSource,
+  jobs: Pick<Queue, 'getJobState'>,
+  starter: ProcessingStarter,
+  log: Logger,
+  options: ProcessingReconcileOptions,
+): Promise<ReconcileCounts> {
+  const counts = { requeued: 0 };
+  const failures: unknown[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const rows: { id: string; run: number }[] = await dataSource.query(
+      `SELECT id, run FROM media_assets
+        WHERE status = 'PROCESSING' AND updated_at < now() - make_interval(secs => $1::double precision / 1000)
+          AND ($2::uuid IS NULL OR id > $2::uuid)
+        ORDER BY id LIMIT ${BATCH}`,
+      [options.graceMs, after],
+    );
+    await Promise.all(
+      rows.map(async ({ id, run }) => {
+        try {
+          if ((await jobs.getJobState(processingJobId(id, run, FINALIZE))) !== 'unknown') return;
+          await starter.start(id);
+          counts.requeued += 1;
+          log.info({ assetId: id, run }, 'processing flow missing from Redis, queued again');
+        } catch (error) {
+          // one asset that cannot be queued must not keep the others waiting
+          failures.push(error);
+          log.warn({ assetId: id, run, err: error }, 'processing flow could not be reconciled');
+        }
+      }),
+    );
+    if (rows.length < BATCH) {
+      if (failures.length) throw new ReconcileFailures(counts, failures);
+      return counts;
+    }
+    after = rows[rows.length - 1].id;
+  }
+}
