@@ -3,6 +3,7 @@ import { eventually } from '@wavegraph/testkit';
 import { startCountingProxy, type CountingProxy } from './support/counting-proxy';
 import { postGraphQL } from './support/graphql';
 import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
+import { signUp as signUpAs } from './support/users';
 
 /**
  * How stale a purged value may be seen: the outbox relay polls every 100 ms, the gateway reads
@@ -34,10 +35,7 @@ describe('the entity cache through the whole stack (GATEWAY_ENTITY_CACHE=on)', (
     return response.body.data!;
   };
 
-  async function signUp(handle: string) {
-    const { register } = await supergraph.client().Register({ input: { email: `${handle}@example.com`, handle, displayName: handle, password: `${handle} has a long password` } });
-    return { token: register.accessToken };
-  }
+  const signUp = (handle: string) => signUpAs(supergraph, handle);
 
   beforeAll(async () => {
     supergraph = await startTestSupergraph({ entityCache: { ...DEFAULT_ENTITY_CACHE, enabled: true } }, undefined, { front: { catalog: front('catalog'), engagement: front('engagement') } });

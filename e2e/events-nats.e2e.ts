@@ -1,20 +1,15 @@
-import type { WavegraphClient } from '@wavegraph/client';
 import { DEFAULT_JETSTREAM, JetStreamContext, jetStreamOf, streamOf, type EventBackbone } from '@wavegraph/events';
 import { connectRedis, startSubgraph, type RunningSubgraph } from '@wavegraph/kit';
 import { notificationsModule } from '@wavegraph/notifications';
 import { eventually, startPrivateNats, TEST_GATEWAY_SECRET, TEST_REDIS_URL, type PrivateNats } from '@wavegraph/testkit';
 import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
+import { signUp } from './support/users';
 
 /*
  * The whole supergraph with its events on NATS JetStream (EVENTS_TRANSPORT=nats, NATS_URL):
  * configuration only, no code of a subgraph changes. The in-process subgraphs read the
  * transport from the environment when their backbone starts.
  */
-
-async function signUp(supergraph: TestSupergraph, handle: string): Promise<{ client: WavegraphClient; userId: string }> {
-  const { register } = await supergraph.client().Register({ input: { email: `${handle}@example.com`, handle, displayName: handle, password: `${handle} has a long password` } });
-  return { client: supergraph.client(register.accessToken), userId: register.user.id };
-}
 
 async function allRelayed(supergraph: TestSupergraph): Promise<void> {
   for (const name of ['identity', 'catalog', 'engagement', 'media'] as const) {

@@ -3,15 +3,11 @@ import type { WavegraphClient } from '@wavegraph/client';
 import { eventually, startPrivateRedis, type PrivateRedis } from '@wavegraph/testkit';
 import { errorCodes } from './support/graphql';
 import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
+import { signUp } from './support/users';
 
 interface Creator {
   client: WavegraphClient;
   showId: string;
-}
-
-async function signUp(supergraph: TestSupergraph, handle: string): Promise<{ client: WavegraphClient; userId: string }> {
-  const { register } = await supergraph.client().Register({ input: { email: `${handle}@example.com`, handle, displayName: handle, password: `${handle} has a long password` } });
-  return { client: supergraph.client(register.accessToken), userId: register.user.id };
 }
 
 async function creatorWithShow(supergraph: TestSupergraph, handle: string, title: string): Promise<Creator> {

@@ -2,6 +2,7 @@ import { eventually } from '@wavegraph/testkit';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { postGraphQL, type RawResponse } from './support/graphql';
 import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
+import { signUp as signUpAs } from './support/users';
 
 /** The gateway's budget for one subgraph fetch in this scenario: a held request outlives it. */
 const TIMEOUT_MS = 2_000;
@@ -33,10 +34,7 @@ describe('idempotent mutations and no phantom writes', () => {
     const [row] = (await supergraph.engagement.db.dataSource.query(`SELECT count(*)::int AS n FROM ${table} WHERE episode_id = $1`, [episodeId])) as { n: number }[];
     return row.n;
   };
-  async function signUp(handle: string): Promise<string> {
-    const { register } = await supergraph.client().Register({ input: { email: `${handle}@example.com`, handle, displayName: handle, password: `${handle} has a long password` } });
-    return register.accessToken;
-  }
+  const signUp = async (handle: string): Promise<string> => (await signUpAs(supergraph, handle)).token;
 
   beforeAll(async () => {
     supergraph = await startTestSupergraph({ subgraphTimeoutMs: TIMEOUT_MS }, undefined, {

@@ -4,6 +4,7 @@ import { connectRedis, startSubgraph, type RunningSubgraph } from '@wavegraph/ki
 import { notificationsModule } from '@wavegraph/notifications';
 import { eventually, TEST_GATEWAY_SECRET, TEST_REDIS_URL } from '@wavegraph/testkit';
 import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
+import { signUp as signUpAs } from './support/users';
 
 /*
  * The issue as it was seen from outside: notifications is down for a while, a listener follows a
@@ -17,10 +18,7 @@ describe('a backlog applied in another order than things happened (notifications
   let restarted: RunningSubgraph<unknown> | undefined;
   const redis = connectRedis(TEST_REDIS_URL, 'command', { name: 'ordering-e2e' });
 
-  async function signUp(handle: string): Promise<WavegraphClient> {
-    const { register } = await supergraph.client().Register({ input: { email: `${handle}@example.com`, handle, displayName: handle, password: `${handle} has a long password` } });
-    return supergraph.client(register.accessToken);
-  }
+  const signUp = async (handle: string): Promise<WavegraphClient> => (await signUpAs(supergraph, handle)).client;
   const newEpisodes = async (client: WavegraphClient): Promise<string[]> =>
     ((await client.MyNotifications({})).me?.notifications?.edges ?? []).filter((e) => e.node.kind === 'NEW_EPISODE').map((e) => e.node.message);
   const onStream = async (producer: 'catalog' | 'engagement', type: string, count: number) =>

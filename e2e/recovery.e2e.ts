@@ -1,18 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
-import type { WavegraphClient } from '@wavegraph/client';
 import type { EventBackbone } from '@wavegraph/events';
 import { startSubgraph, type RunningSubgraph } from '@wavegraph/kit';
 import { notificationsModule } from '@wavegraph/notifications';
 import { eventually, startPrivateRedis, TEST_GATEWAY_SECRET, type PrivateRedis } from '@wavegraph/testkit';
 import { connectRedis } from '@wavegraph/kit';
 import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
-
-async function signUp(supergraph: TestSupergraph, handle: string): Promise<{ client: WavegraphClient; userId: string }> {
-  const { register } = await supergraph.client().Register({ input: { email: `${handle}@example.com`, handle, displayName: handle, password: `${handle} has a long password` } });
-  return { client: supergraph.client(register.accessToken), userId: register.user.id };
-}
+import { signUp } from './support/users';
 
 /** Every producer's outbox has reached Redis: what happens next is what Redis keeps or loses. */
 async function allRelayed(supergraph: TestSupergraph): Promise<void> {
