@@ -5,7 +5,8 @@
 //      trimmed (the same load in the same run: the baseline);
 //   3. rebuilding discovery's read model from the producers' durable logs vs from Redis streams
 //      holding the same history (BENCH_REBUILD_EVENTS, default 1,000,000).
-// Transports: BENCH_TRANSPORTS (default every one the events package offers).
+// Transports: BENCH_TRANSPORTS (default every one the events package offers); parts: BENCH_PARTS
+// (default throughput,memory,rebuild).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -35,6 +36,7 @@ const MEMORY_RATE = Number(process.env.BENCH_MEMORY_RATE ?? 400);
 const RETENTION_MS = Number(process.env.BENCH_RETENTION_MS ?? 10_000);
 const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
 const REBUILD_EVENTS = Number(process.env.BENCH_REBUILD_EVENTS ?? 1_000_000);
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'throughput,memory,rebuild').split(','));
 const SECRET = randomBytes(32).toString('hex');
 const log = kit.createLogger('bench-backbone');
 log.level = 'error';
@@ -330,40 +332,9 @@ async function main() {
   const nats = await testkit.startPrivateNats();
   const env = { redisUrl: redis.url, natsUrl: nats.url, producerDb, consumerDb };
   try {
-    const rows = [];
-    const transports = (process.env.BENCH_TRANSPORTS ?? 'redis,nats').split(',');
-    for (const transport of transports) {
-      if (!['redis', 'nats'].includes(transport)) throw new Error(`unknown transport ${transport}`);
-      rows.push({ transport: transport === 'redis' ? 'Redis Streams' : `NATS JetStream (${events.DEFAULT_JETSTREAM.partitions} partitions)`, ...(await throughputAndLag(env, transport)) });
-    }
-    const base = rows[0];
-    console.log(`\n## Event backbone: throughput and publish→apply lag (${THROUGHPUT_EVENTS} events backlog; ${LAG_RATE} events/s offered for ${LAG_SECONDS} s)\n`);
-    console.log('| transport | events/s (backlog) | lag p50 ms | lag p99 ms | events/s vs first row | p99 vs first row |');
-    console.log('|---|---:|---:|---:|---:|---:|');
-    for (const r of rows) console.log(`| ${r.transport} | ${r.eventsPerSecond.toFixed(0)} | ${r.lagP50.toFixed(1)} | ${r.lagP99.toFixed(1)} | ${(r.eventsPerSecond / base.eventsPerSecond).toFixed(2)}x | ${(r.lagP99 / base.lagP99).toFixed(2)}x |`);
-
-    const untrimmed = await memoryUnderLoad(env, false);
-    const trimmed = await memoryUnderLoad(env, true);
-    console.log(`\n## Redis memory: ${MEMORY_RATE} events/s for ${MEMORY_SECONDS} s, stream retention ${RETENTION_MS / 1000} s\n`);
-    console.log('| streams | stream entries at the end | memory at the end | growth over the second half | memory vs untrimmed |');
-    console.log('|---|---:|---:|---:|---:|');
-    for (const [name, m] of [['not trimmed (baseline)', untrimmed], ['trimmed once acknowledged and past retention', trimmed]]) {
-      console.log(`| ${name} | ${m.final.entries} | ${mb(m.final.bytes)} | ${mb(m.slope)}/s | ${(m.final.bytes / untrimmed.final.bytes).toFixed(2)}x |`);
-    }
-    console.log(`\nsamples (s: MB) trimmed: ${trimmed.samples.map((s) => `${s.at.toFixed(0)}: ${(s.bytes / 1048576).toFixed(1)}`).join(', ')}`);
-    console.log(`samples (s: MB) not trimmed: ${untrimmed.samples.map((s) => `${s.at.toFixed(0)}: ${(s.bytes / 1048576).toFixed(1)}`).join(', ')}`);
-
-    if (REBUILD_EVENTS > 0) {
-      const r = await rebuilds();
-      console.log(`\n## Rebuilding discovery over ${REBUILD_EVENTS} events\n`);
-      console.log('| source | events replayed | applied | seconds | events/s | vs Redis streams |');
-      console.log('|---|---:|---:|---:|---:|---:|');
-      for (const [name, x] of [['Redis streams (baseline)', r.fromStreams], ["producers' durable logs", r.fromLogs]]) {
-        console.log(`| ${name} | ${x.replayed} | ${x.applied} | ${x.seconds.toFixed(1)} | ${x.eventsPerSecond.toFixed(0)} | ${(x.eventsPerSecond / r.fromStreams.eventsPerSecond).toFixed(2)}x |`);
-      }
-      if (r.fromLogs.docs !== r.fromStreams.docs) throw new Error(`the two rebuilds disagree: ${r.fromLogs.docs} vs ${r.fromStreams.docs} episode docs`);
-      console.log(`\nBoth rebuilds give ${r.fromLogs.docs} searchable episodes; holding this history in Redis took ${mb(r.streamMemory)}.`);
-    }
+    if (PARTS.has('throughput')) await throughputPart(env);
+    if (PARTS.has('memory')) await memoryPart(env);
+    if (PARTS.has('rebuild') && REBUILD_EVENTS > 0) await rebuildPart();
   } finally {
     await nats.destroy();
     await redis.stop();
@@ -371,6 +342,45 @@ async function main() {
     await consumerDb.dataSource.destroy();
     await dropDbs();
   }
+}
+
+async function throughputPart(env) {
+  const rows = [];
+  const transports = (process.env.BENCH_TRANSPORTS ?? 'redis,nats').split(',');
+  for (const transport of transports) {
+    if (!['redis', 'nats'].includes(transport)) throw new Error(`unknown transport ${transport}`);
+    rows.push({ transport: transport === 'redis' ? 'Redis Streams' : `NATS JetStream (${events.DEFAULT_JETSTREAM.partitions} partitions)`, ...(await throughputAndLag(env, transport)) });
+  }
+  const base = rows[0];
+  console.log(`\n## Event backbone: throughput and publish→apply lag (${THROUGHPUT_EVENTS} events backlog; ${LAG_RATE} events/s offered for ${LAG_SECONDS} s)\n`);
+  console.log('| transport | events/s (backlog) | lag p50 ms | lag p99 ms | events/s vs first row | p99 vs first row |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const r of rows) console.log(`| ${r.transport} | ${r.eventsPerSecond.toFixed(0)} | ${r.lagP50.toFixed(1)} | ${r.lagP99.toFixed(1)} | ${(r.eventsPerSecond / base.eventsPerSecond).toFixed(2)}x | ${(r.lagP99 / base.lagP99).toFixed(2)}x |`);
+}
+
+async function memoryPart(env) {
+  const untrimmed = await memoryUnderLoad(env, false);
+  const trimmed = await memoryUnderLoad(env, true);
+  console.log(`\n## Redis memory: ${MEMORY_RATE} events/s for ${MEMORY_SECONDS} s, stream retention ${RETENTION_MS / 1000} s\n`);
+  console.log('| streams | stream entries at the end | memory at the end | growth over the second half | memory vs untrimmed |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const [name, m] of [['not trimmed (baseline)', untrimmed], ['trimmed once acknowledged and past retention', trimmed]]) {
+    console.log(`| ${name} | ${m.final.entries} | ${mb(m.final.bytes)} | ${mb(m.slope)}/s | ${(m.final.bytes / untrimmed.final.bytes).toFixed(2)}x |`);
+  }
+  console.log(`\nsamples (s: MB) trimmed: ${trimmed.samples.map((s) => `${s.at.toFixed(0)}: ${(s.bytes / 1048576).toFixed(1)}`).join(', ')}`);
+  console.log(`samples (s: MB) not trimmed: ${untrimmed.samples.map((s) => `${s.at.toFixed(0)}: ${(s.bytes / 1048576).toFixed(1)}`).join(', ')}`);
+}
+
+async function rebuildPart() {
+  const r = await rebuilds();
+  console.log(`\n## Rebuilding discovery over ${REBUILD_EVENTS} events\n`);
+  console.log('| source | events replayed | applied | seconds | events/s | vs Redis streams |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [name, x] of [['Redis streams (baseline)', r.fromStreams], ["producers' durable logs", r.fromLogs]]) {
+    console.log(`| ${name} | ${x.replayed} | ${x.applied} | ${x.seconds.toFixed(1)} | ${x.eventsPerSecond.toFixed(0)} | ${(x.eventsPerSecond / r.fromStreams.eventsPerSecond).toFixed(2)}x |`);
+  }
+  if (r.fromLogs.docs !== r.fromStreams.docs) throw new Error(`the two rebuilds disagree: ${r.fromLogs.docs} vs ${r.fromStreams.docs} episode docs`);
+  console.log(`\nBoth rebuilds give ${r.fromLogs.docs} searchable episodes; holding this history in Redis took ${mb(r.streamMemory)}.`);
 }
 
 await main();

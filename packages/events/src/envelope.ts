@@ -79,6 +79,11 @@ export function decodeEnvelope(fields: string[], contracts: ReadonlyMap<string, 
   } catch {
     throw new PoisonMessage('event is not valid JSON');
   }
+  return checkEnvelope(json, contracts);
+}
+
+/** An envelope already parsed (a producer's log serves them as JSON), checked as a stream entry's is. */
+export function checkEnvelope(json: unknown, contracts: ReadonlyMap<string, EventContract<unknown>> = CONTRACTS): EventEnvelope {
   const envelope = Envelope.safeParse(json);
   if (!envelope.success) throw new PoisonMessage(`invalid envelope: ${z.prettifyError(envelope.error)}`);
   const { type, version } = envelope.data;

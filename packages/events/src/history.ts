@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { Producer } from './contract';
-import { decodeEnvelope, encodeEnvelope, PoisonMessage, type EventEnvelope } from './envelope';
+import { checkEnvelope, decodeEnvelope, PoisonMessage, type EventEnvelope } from './envelope';
 import type { LoggedEvent } from './log';
 import type { ProducerLogs } from './log-client';
 import { streamOf } from './streams';
@@ -87,7 +87,7 @@ export async function replayLogs(
     if (!next) return replayed;
     const { publishedAt: _sent, ...raw } = next.buffer[next.at++];
     try {
-      await onEvent(decodeEnvelope(encodeEnvelope(raw)));
+      await onEvent(checkEnvelope(raw));
       replayed += 1;
     } catch (error) {
       if (!(error instanceof PoisonMessage)) throw error;

@@ -2,7 +2,7 @@ import type { Logger } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
 import { applyOnce, type EventHandler } from './apply';
 import type { Producer } from './contract';
-import { decodeEnvelope, encodeEnvelope, PoisonMessage, type EventEnvelope } from './envelope';
+import { checkEnvelope, PoisonMessage, type EventEnvelope } from './envelope';
 import type { LoggedEvent } from './log';
 import type { ProducerLogs } from './log-client';
 import { advanceWatermark, markSeen, setWatermark } from './positions';
@@ -178,7 +178,7 @@ export class LogRecovery {
     }
     let event: EventEnvelope;
     try {
-      event = decodeEnvelope(encodeEnvelope(raw));
+      event = checkEnvelope(raw);
       if (!this.options.handlers.has(`${event.type}@${event.version}`)) throw new PoisonMessage(`${group} has no handler for ${event.type} version ${event.version}`);
     } catch (error) {
       if (!(error instanceof PoisonMessage)) throw error;
