@@ -177,9 +177,13 @@ describe('media processing', () => {
     expect(steps.loudness).toMatchObject({ status: 'PENDING', attempts: 0 });
     // published once the row says FAILED, with the reason creators read
     await eventually(async () => expect(progress.get(id)?.at(-1)).toEqual({ assetId: id, step: 'probe', progress: 0, status: 'FAILED', reason: asset.failure_reason }));
-    const probeJob = await jobs.getJob(processingJobId(id, 0, 'probe'));
+    // the runner records the failure before BullMQ marks the attempt: wait for BullMQ's side too
+    const probeJob = await eventually(async () => {
+      const found = await jobs.getJob(processingJobId(id, 0, 'probe'));
+      expect(await found?.getState()).toBe('failed');
+      return found;
+    });
     expect(probeJob?.attemptsMade).toBe(1);
-    expect(await probeJob?.getState()).toBe('failed');
     expect(await outboxEvents(h.dataSource, id)).toEqual([
       { type: 'media.MediaFailed', payload: expect.objectContaining({ assetId: id, step: 'probe', reason: asset.failure_reason }) },
     ]);
