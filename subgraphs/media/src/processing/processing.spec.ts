@@ -183,7 +183,8 @@ describe('media processing', () => {
       expect(await found?.getState()).toBe('failed');
       return found;
     });
-    expect(probeJob?.attemptsMade).toBe(1);
+    // started once and never again: BullMQ's count of starts is written before the step runs
+    expect(probeJob?.attemptsStarted).toBe(1);
     expect(await outboxEvents(h.dataSource, id)).toEqual([
       { type: 'media.MediaFailed', payload: expect.objectContaining({ assetId: id, step: 'probe', reason: asset.failure_reason }) },
     ]);
