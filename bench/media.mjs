@@ -15,7 +15,7 @@ import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkServices, ensureFfmpeg, installAndBuild, root } from '../scripts/setup.mjs';
+import { checkServices, ensureSystemTools, installAndBuild, root } from '../scripts/setup.mjs';
 import { BENCH_SECRET, createEpisode, creator, graphql, percentile, startBenchStack, withPg } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -487,7 +487,7 @@ if (!process.argv.includes('--no-build')) {
   installAndBuild();
 }
 // also with --no-build (bench/run.mjs builds once, then runs each bench with it)
-ensureFfmpeg();
+ensureSystemTools(['ffmpeg']);
 const stack = await startBenchStack({ name: stackName, portOffset, secret: BENCH_SECRET });
 try {
   const user = await mediaCreator(stack.url('gateway'));

@@ -1,5 +1,6 @@
 // Installs the workspace (pnpm through npx: nothing global needed) and builds it with tsc.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,44 +35,51 @@ export function checkServices() {
   reachable('Redis', tcp(6379));
 }
 
-const has = (command) => spawnSync(command, ['-version'], { stdio: 'ignore' }).status === 0;
+const runs = (command, args) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
 
 /**
- * The media pipeline runs the system's ffmpeg and ffprobe. Where they are missing and we may
- * install Debian packages (root with apt-get), we do; otherwise we say what to install.
+ * The system tools Wavegraph runs, each with how to tell it is there and the Debian package
+ * that brings it: ffmpeg and ffprobe for media processing, pocketsphinx (and its US English
+ * model) for transcripts, flite and espeak-ng for text-to-speech, nats-server for the
+ * JetStream transport's tests (which start servers of their own).
  */
-export function ensureFfmpeg() {
-  if (has('ffmpeg') && has('ffprobe')) return;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isRoot && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0) {
-    console.log('ffmpeg is missing: installing it with apt-get…');
-    run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', 'ffmpeg'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (has('ffmpeg') && has('ffprobe')) return;
-  }
-  console.error('✖ ffmpeg and ffprobe are needed for media processing (e.g. `sudo apt-get install ffmpeg`).');
-  process.exit(1);
-}
-
 const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
+export const SYSTEM_TOOLS = {
+  ffmpeg: { present: () => runs('ffmpeg', ['-version']) && runs('ffprobe', ['-version']), packages: ['ffmpeg'] },
+  pocketsphinx: {
+    present: () => runs('pocketsphinx', ['help']) && existsSync('/usr/share/pocketsphinx/model/en-us/en-us'),
+    packages: ['pocketsphinx', 'pocketsphinx-en-us'],
+  },
+  flite: { present: () => runs('flite', ['-lv']), packages: ['flite'] },
+  'espeak-ng': { present: () => runs('espeak-ng', ['--version']), packages: ['espeak-ng'] },
+  'nats-server': { present: () => runs(NATS_SERVER, ['--version']), packages: ['nats-server'], hint: 'or NATS_SERVER_BIN=<path>' },
+};
 
 /**
- * The event transport's JetStream specs start nats-servers of their own (testkit's
- * startPrivateNats). Where the binary is missing and we may install Debian packages, we do.
+ * Installs what of `names` is missing, in one apt-get run, where we may (root with apt-get);
+ * otherwise says what to install and stops.
  */
-export function ensureNatsServer() {
-  const present = () => spawnSync(NATS_SERVER, ['--version'], { stdio: 'ignore' }).status === 0;
-  if (present()) return;
+export function ensureSystemTools(names) {
+  const missing = names.filter((name) => !SYSTEM_TOOLS[name].present());
+  if (missing.length === 0) return;
+  const packages = missing.flatMap((name) => SYSTEM_TOOLS[name].packages);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isRoot && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0) {
-    console.log('nats-server is missing: installing it with apt-get…');
+  if (isRoot && runs('apt-get', ['--version'])) {
+    console.log(`${missing.join(', ')} missing: installing ${packages.join(' ')} with apt-get…`);
     run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', 'nats-server'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (present()) return;
+    run('apt-get', ['install', '-y', '-qq', ...packages], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   }
-  console.error(`✖ nats-server is needed for the JetStream transport's tests (e.g. \`sudo apt-get install nats-server\`, or NATS_SERVER_BIN=<path>).`);
+  const still = missing.filter((name) => !SYSTEM_TOOLS[name].present());
+  if (still.length === 0) return;
+  for (const name of still) {
+    const { packages: needed, hint } = SYSTEM_TOOLS[name];
+    console.error(`✖ ${name} is needed (e.g. \`sudo apt-get install ${needed.join(' ')}\`${hint ? `, ${hint}` : ''}).`);
+  }
   process.exit(1);
 }
+
+/** What the running platform needs: media processing, transcripts and text-to-speech. */
+export const RUNTIME_TOOLS = ['ffmpeg', 'pocketsphinx', 'flite', 'espeak-ng'];
 
 export function installAndBuild() {
   pnpm(['install', '--frozen-lockfile', '--prefer-offline', '--reporter=append-only']);

@@ -3,11 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkServices, ensureFfmpeg, ensureNatsServer, installAndBuild, root, run, typecheckTests } from './setup.mjs';
+import { checkServices, ensureSystemTools, installAndBuild, root, run, RUNTIME_TOOLS, typecheckTests } from './setup.mjs';
 
 checkServices();
-ensureFfmpeg();
-ensureNatsServer();
+ensureSystemTools([...RUNTIME_TOOLS, 'nats-server']);
 installAndBuild();
 typecheckTests();
 run(process.execPath, ['scripts/compose.mjs', '--check']);

@@ -2,7 +2,7 @@
 // dies is started again with backoff (scripts/supervisor.mjs) while the rest keeps serving.
 //   --no-install        skip install and build (the workspace is built already)
 //   WAVEGRAPH_PORT_OFFSET  move every port by this much (a second stack beside a running one)
-import { checkServices, ensureFfmpeg, installAndBuild } from './setup.mjs';
+import { checkServices, ensureSystemTools, installAndBuild, RUNTIME_TOOLS } from './setup.mjs';
 import { startStack } from './processes.mjs';
 import { GATEWAY, SUBGRAPHS } from './services.mjs';
 
@@ -16,7 +16,7 @@ if (!Number.isInteger(portOffset) || portOffset < 0) {
 }
 
 checkServices();
-ensureFfmpeg();
+ensureSystemTools(RUNTIME_TOOLS);
 if (!process.argv.includes('--no-install')) installAndBuild();
 
 let stopping = false;

@@ -32,3 +32,28 @@ export const MediaFailed = defineEvent(
   1,
   z.object({ assetId: id(), episodeId: id(), ownerId: id(), step: z.string(), reason: z.string() }),
 );
+
+/**
+ * Aggregate: the episode (one transcript per episode). A transcript was produced, replaced
+ * by an upload or edited: the whole text with its timings, so readers (discovery's index)
+ * never need media's database. `revision` grows with every change; a reader keeps the
+ * highest it saw, so redelivered or reordered events cannot bring back an older text. No
+ * segments means the episode has no transcript any more.
+ */
+export const TranscriptPublished = defineEvent(
+  'media',
+  'TranscriptPublished',
+  1,
+  z.object({
+    episodeId: id(),
+    ownerId: id(),
+    revision: z.number().int().positive(),
+    /** BCP 47, e.g. en-US */
+    language: z.string().min(2).max(35),
+    /** Which engine produced it: pocketsphinx, script (text-to-speech), upload, edited… */
+    engine: z.string().min(1).max(64),
+    segments: z
+      .array(z.object({ startSeconds: z.number().nonnegative(), endSeconds: z.number().nonnegative(), text: z.string().max(10_000) }))
+      .max(20_000),
+  }),
+);
