@@ -36,6 +36,7 @@ export function checkServices() {
 }
 
 const runs = (command, args) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+const onPath = (command) => (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && existsSync(path.join(dir, command)));
 
 /**
  * The system tools Wavegraph runs, each with how to tell it is there and the Debian package
@@ -47,7 +48,8 @@ const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 export const SYSTEM_TOOLS = {
   ffmpeg: { present: () => runs('ffmpeg', ['-version']) && runs('ffprobe', ['-version']), packages: ['ffmpeg'] },
   pocketsphinx: {
-    present: () => runs('pocketsphinx', ['help']) && existsSync('/usr/share/pocketsphinx/model/en-us/en-us'),
+    // it has no version flag; run without arguments it prints its usage and exits 1, so only its presence is checked
+    present: () => onPath('pocketsphinx_continuous') && existsSync('/usr/share/pocketsphinx/model/en-us/en-us/mdef'),
     packages: ['pocketsphinx', 'pocketsphinx-en-us'],
   },
   flite: { present: () => runs('flite', ['-lv']), packages: ['flite'] },
