@@ -38,10 +38,13 @@ describe('the Dockerfile', () => {
     ]);
   });
 
-  it('bakes ffmpeg and ffprobe into the media image only', () => {
+  it('bakes the media tools (ffmpeg, speech recognition, speech synthesis) into the media image only', () => {
     const installs = (target: string) => text(stageChain(stages, target), 'RUN').join('\n');
-    expect(installs('media')).toMatch(/apt-get install -y --no-install-recommends ffmpeg[\s\S]*ffprobe -version/);
-    expect(installs('app')).not.toMatch(/ffmpeg/);
+    const packages = [...installs('media').matchAll(/apt-get install -y --no-install-recommends ([^\\&\n]+)/g)].map((m) => m[1].trim().split(/\s+/));
+    // the same Debian packages scripts/setup.mjs installs for the runtime (SYSTEM_TOOLS)
+    expect(packages).toEqual([['tini'], ['ffmpeg', 'pocketsphinx', 'pocketsphinx-en-us', 'flite', 'espeak-ng']]);
+    expect(installs('media')).toMatch(/ffprobe -version[\s\S]*pocketsphinx_continuous[\s\S]*flite -lv[\s\S]*espeak-ng --version/);
+    expect(installs('app')).not.toMatch(/ffmpeg|pocketsphinx|flite|espeak/);
   });
 
   it('starts from a pinned Debian Node image matching the engines the workspace declares', () => {
