@@ -41,7 +41,20 @@ export class ProcessingQueue implements ProcessingStarter {
     await this.flows.add(this.flowOf(assetId, run));
   }
 
-  /** finalize ← thumbnail ← waveform ← hls ← renditions ← loudness ← probe */
+  /**
+   * One `transcribe` job outside any flow, for an asset that stays READY: no finalize follows,
+   * and its failure can only ever fail the transcript (see the step). Each call is a new job.
+   */
+  async transcribe(assetId: string): Promise<void> {
+    const rows: { run: number }[] = await this.dataSource.query('SELECT run FROM media_assets WHERE id = $1', [assetId]);
+    const run = rows[0]?.run;
+    if (run === undefined) throw new Error(`no media asset ${assetId}`);
+    const data: ProcessingJobData = { assetId, run, trace: carriedTrace() };
+    const opts = this.jobOptions(assetId, run, 'transcribe');
+    await this.flows.add({ name: 'transcribe', queueName: PROCESSING_QUEUE, prefix: this.prefix, data, opts: { ...opts, jobId: `${opts.jobId}-${Date.now().toString(36)}` } });
+  }
+
+  /** finalize ← transcribe ← thumbnail ← waveform ← hls ← renditions ← loudness ← probe */
   private flowOf(assetId: string, run: number): FlowJob {
     const data: ProcessingJobData = { assetId, run, trace: carriedTrace() };
     const node = (name: JobName, child?: FlowJob): FlowJob => ({

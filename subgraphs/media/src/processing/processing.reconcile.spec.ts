@@ -95,7 +95,7 @@ describe('media processing reconciled from the database', () => {
     await h.dataSource.query("UPDATE media_assets SET updated_at = now() - interval '1 hour' WHERE id = $1", [queued]);
     await h.queue.start(queued);
     const started: string[] = [];
-    const counts = await reconcileProcessing(h.dataSource, jobs, { start: async (assetId) => void started.push(assetId) }, createLogger('processing-reconcile-spec'), { graceMs: 30_000 });
+    const counts = await reconcileProcessing(h.dataSource, jobs, { start: async (assetId) => void started.push(assetId), transcribe: async () => undefined }, createLogger('processing-reconcile-spec'), { graceMs: 30_000 });
     expect(counts).toEqual({ requeued: 0 });
     expect(started).toEqual([]);
     expect(await finalizeState(fresh)).toBe('unknown');
