@@ -18,12 +18,13 @@ import { MediaUpload } from './upload/upload.entity';
 import { resolveUploadReferences, UploadResolver } from './upload/upload.resolver';
 import { uploadRoutes } from './upload/upload.routes';
 import { episodeVisibility } from './episode/episode.visibility';
+import { EpisodeTranscriptResolver, TranscriptResolver } from './transcript/transcript.resolver';
 
 /** The media subgraph: resumable uploads, processing state, signed playback, and `Episode.media`. */
 export function createMediaModule(options: MediaOptions = {}): SubgraphModule<MediaServices> {
   return {
     name: 'media',
-    resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver, QuotaResolver, MediaProcessingResolver],
+    resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver, QuotaResolver, MediaProcessingResolver, TranscriptResolver, EpisodeTranscriptResolver],
     entities: [KnownEpisode, MediaAsset, MediaStepRow, MediaUpload],
     migrations: [CreateMedia1764000000000, UploadQuotas1764600000000, EventLog1765000000000, ProcessingIndex1765200000000, Transcripts1766100000000],
     createServices: (deps) => createMediaServices(deps, options),

@@ -4,7 +4,10 @@ import path from 'node:path';
 import { WebVTTParser } from 'webvtt-parser';
 import { assetPrefix } from '../asset/asset.outputs';
 import { waitForAsset } from '../processing/testing/expectations';
-import { processingHarness, stepStates, type ProcessingHarness } from '../processing/testing/processing.harness';
+import { assetState, processingHarness, stepStates, type ProcessingHarness } from '../processing/testing/processing.harness';
+import { createLogger } from '@wavegraph/kit';
+import { eventually } from '@wavegraph/testkit';
+import { TranscriptService } from './transcript.service';
 import type { MediaWorker } from '../processing/processing.worker';
 import { parseTranscriptFile } from './transcript.formats';
 import { speechInParts } from './testing.speech';
@@ -137,5 +140,30 @@ describe('transcribe step', () => {
     // the first attempt was retried; the second, the last, recorded the failure
     expect((await stepStates(h.dataSource, id)).transcribe).toMatchObject({ status: 'DONE', attempts: 2 });
     expect(await published(await episodeOf(id))).toEqual([expect.objectContaining({ engine: 'command', segments: [] })]);
+  }, 180_000);
+
+  it('transcribes READY media again in a new language, with the asset READY throughout and no second MediaReady', async () => {
+    const speech = await speechInParts(dir, 'relanguage', ['Good morning and welcome.']);
+    worker = await h.startWorker();
+    const id = await h.createAsset(speech.file, 'audio/wav');
+    await h.queue.start(id);
+    await waitForAsset(h.dataSource, id, 'READY', 120_000);
+    const first = await transcript(id);
+    expect(first).toMatchObject({ status: 'READY', revision: 1 });
+    const [{ owner_id: ownerId }] = await h.dataSource.query('SELECT owner_id FROM media_assets WHERE id = $1', [id]);
+
+    const service = new TranscriptService(h.dataSource, h.storage, h.queue, createLogger('transcript-spec'));
+    const pending = await service.setLanguage({ id: ownerId, role: 'USER', plan: 'FREE' }, await episodeOf(id), 'fr-FR');
+    expect(pending).toMatchObject({ status: 'PENDING', language: 'fr-FR', revision: 1 });
+    await eventually(async () => expect((await transcript(id)).status).toBe('UNSUPPORTED'), 60_000);
+    expect(await transcript(id)).toMatchObject({ language: 'fr-FR', revision: 2, vtt_key: null });
+    const asset = await assetState(h.dataSource, id);
+    expect(asset.status).toBe('READY');
+    expect(asset.outputs.transcript).toEqual({ status: 'UNSUPPORTED' });
+    // the files of the English transcript went once nothing pointed at them
+    expect(await h.storage.list(`${assetPrefix(id)}transcript/`)).toEqual([]);
+    expect((await stepStates(h.dataSource, id)).transcribe).toMatchObject({ status: 'DONE', attempts: 2 });
+    expect((await h.dataSource.query("SELECT type FROM outbox WHERE aggregate_id = $1", [id])).map((e: { type: string }) => e.type)).toEqual(['media.MediaReady']);
+    expect((await published(await episodeOf(id))).map((e: { revision: number }) => e.revision)).toEqual([1, 2]);
   }, 180_000);
 });
