@@ -32,7 +32,7 @@ export function speechEngineFromEnv(env: NodeJS.ProcessEnv = process.env): Speec
     }
     const languages = (env.MEDIA_TRANSCRIPT_LANGUAGES ?? '').split(',').map((tag) => tag.trim()).filter(Boolean);
     if (!languages.length) throw new Error('MEDIA_TRANSCRIPT_LANGUAGES must name the languages the command handles');
-    return new CommandEngine({ argv: argv as string[], languages, name: env.MEDIA_TRANSCRIPT_ENGINE_NAME || 'command' });
+    return new CommandEngine({ argv: argv as string[], languages, name: (env.MEDIA_TRANSCRIPT_ENGINE_NAME || 'command').slice(0, 64) });
   }
   throw new Error(`MEDIA_TRANSCRIPT_ENGINE must be pocketsphinx or command (got ${kind})`);
 }

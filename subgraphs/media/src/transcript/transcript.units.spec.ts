@@ -1,4 +1,7 @@
-import { parseCommandOutput } from './command.engine';
+import { CommandEngine, parseCommandOutput } from './command.engine';
+import { supports } from './engine.port';
+import { speechEngineFromEnv } from './engine.factory';
+import { PocketsphinxEngine } from './pocketsphinx.engine';
 import { chunkBounds } from './pocketsphinx.engine';
 import { parsePocketsphinx } from './pocketsphinx.output';
 import { segmentWords, spreadWords } from './segmenting';
@@ -100,5 +103,23 @@ describe('command engine output', () => {
     ]);
     expect(() => parseCommandOutput('not json')).toThrow('printed no JSON');
     expect(() => parseCommandOutput('{"words":[{"text":"x"}]}')).toThrow('unexpected JSON');
+  });
+});
+
+describe('engine configuration', () => {
+  it('is pocketsphinx (en-US) by default, or a command of the operator with its languages', () => {
+    const pocketsphinx = speechEngineFromEnv({});
+    expect(pocketsphinx).toBeInstanceOf(PocketsphinxEngine);
+    expect([supports(pocketsphinx, 'en-us'), supports(pocketsphinx, 'fr-FR')]).toEqual([true, false]);
+    const command = speechEngineFromEnv({ MEDIA_TRANSCRIPT_ENGINE: 'command', MEDIA_TRANSCRIPT_COMMAND: '["asr","{input}"]', MEDIA_TRANSCRIPT_LANGUAGES: 'de-DE, fr-FR', MEDIA_TRANSCRIPT_ENGINE_NAME: 'whisper' });
+    expect(command).toBeInstanceOf(CommandEngine);
+    expect([command.name, command.languages]).toEqual(['whisper', ['de-DE', 'fr-FR']]);
+  });
+
+  it('refuses settings it cannot run', () => {
+    expect(() => speechEngineFromEnv({ MEDIA_TRANSCRIPT_ENGINE: 'vosk' })).toThrow('MEDIA_TRANSCRIPT_ENGINE must be pocketsphinx or command');
+    expect(() => speechEngineFromEnv({ MEDIA_TRANSCRIPT_ENGINE: 'command', MEDIA_TRANSCRIPT_COMMAND: 'asr {input}', MEDIA_TRANSCRIPT_LANGUAGES: 'en-US' })).toThrow('JSON array');
+    expect(() => speechEngineFromEnv({ MEDIA_TRANSCRIPT_ENGINE: 'command', MEDIA_TRANSCRIPT_COMMAND: '["asr"]' })).toThrow('MEDIA_TRANSCRIPT_LANGUAGES');
+    expect(() => speechEngineFromEnv({ MEDIA_TRANSCRIPT_CHUNK_SECONDS: '1' })).toThrow('MEDIA_TRANSCRIPT_CHUNK_SECONDS');
   });
 });

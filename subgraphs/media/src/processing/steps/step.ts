@@ -17,7 +17,7 @@ export interface StepContext {
   fetch(key: string): Promise<string>;
   /** The media database, for a step that reads settings of its own (a transcript's language). */
   dataSource?: DataSource;
-  /** No retry follows if this attempt fails: a step whose failure must not fail the asset records it instead. */
+  /** No retry follows if this attempt fails: a step whose failure must not fail the asset records it instead (unset: a retry may follow). */
   finalAttempt?: boolean;
 }
 

@@ -29,7 +29,14 @@ async function transcribe(context: StepContext): Promise<Outcome> {
   }
   if (!dataSource) throw new Error('the transcribe step needs the media database');
   const language = await episodeLanguage(dataSource, asset.episode_id);
-  const recogniser = currentEngine();
+  // a setting the worker's start did not check (the processor reads it again): an engine failure like any other
+  let recogniser: SpeechEngine;
+  try {
+    recogniser = currentEngine();
+  } catch (error) {
+    if (!finalAttempt) throw error;
+    return { language, engine: (process.env.MEDIA_TRANSCRIPT_ENGINE || 'pocketsphinx').slice(0, 64), status: 'FAILED', reason: publicReason(String((error as Error).message)), segments: [] };
+  }
   if (!supports(recogniser, language)) {
     return { language, engine: recogniser.name, status: 'UNSUPPORTED', reason: `${recogniser.name} does not transcribe ${language} (it knows ${recogniser.languages.join(', ')})`, segments: [] };
   }
@@ -40,7 +47,7 @@ async function transcribe(context: StepContext): Promise<Outcome> {
     return { language, engine: recogniser.name, status: 'READY', segments };
   } catch (error) {
     // earlier attempts retry; the last one records the failure and lets the episode play without a transcript
-    if (signal?.aborted || finalAttempt === false) throw error;
+    if (signal?.aborted || !finalAttempt) throw error;
     return { language, engine: recogniser.name, status: 'FAILED', reason: publicReason(error instanceof Error ? error.message : String(error)), segments: [] };
   }
 }
