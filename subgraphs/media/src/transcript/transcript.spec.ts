@@ -215,6 +215,15 @@ describe('Episode.transcript and its changes', () => {
     for (const who of [owner, viewer('ADMIN')]) expect((await read(who)).data?._entities[0].transcript?.language).toBe('fr-FR');
   });
 
+  it('on deletion of the media, tells readers the episode has no transcript any more', async () => {
+    const before = (await events()).length;
+    expect((await h.call('mutation($id: ID!) { deleteAsset(assetId: $id) }', { id: assetId }, owner)).errors).toBeUndefined();
+    const published = await events();
+    expect(published).toHaveLength(before + 1);
+    expect(published.at(-1)).toMatchObject({ revision: 4, segments: [] });
+    expect((await read(owner)).data?._entities[0].transcript).toBeNull();
+  });
+
   it('resolves the transcripts and segment pages of 3 or 12 episodes with the same number of queries', async () => {
     const many: string[] = [];
     for (let i = 0; i < 12; i += 1) {

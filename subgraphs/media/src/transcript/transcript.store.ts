@@ -151,3 +151,30 @@ export async function allSegments(db: Db, assetId: string): Promise<TranscriptSe
   const rows = await segmentsOf(db, assetId, -1, 2 ** 31 - 1);
   return rows.map((r) => ({ start: r.start_seconds, end: r.end_seconds, text: r.text, speaker: r.speaker, words: r.words }));
 }
+
+/**
+ * After media was deleted: the episode's transcript is now that of its newest READY media
+ * (or none), and TranscriptPublished says so, so no reader keeps words nobody can play.
+ * Does nothing when the deleted media had no transcript.
+ */
+export async function republishAfterDeletion(tx: EntityManager, deletedAssetId: string): Promise<void> {
+  const deleted = await transcriptOf(tx, deletedAssetId);
+  if (!deleted) return;
+  const [current] = (await tx.query(
+    `SELECT t.asset_id, t.language, t.engine, t.status, a.owner_id FROM media_transcripts t JOIN media_assets a ON a.id = t.asset_id
+      WHERE t.episode_id = $1 AND a.status = 'READY' ORDER BY a.created_at DESC, a.id DESC LIMIT 1`,
+    [deleted.episode_id],
+  )) as { asset_id: string; language: string; engine: string; status: TranscriptStatus; owner_id: string }[];
+  const [asset] = (await tx.query('SELECT owner_id FROM media_assets WHERE id = $1', [deletedAssetId])) as { owner_id: string }[];
+  const revision = await nextRevision(tx, deleted.episode_id);
+  const segments = current?.status === 'READY' ? await allSegments(tx, current.asset_id) : [];
+  if (current) await tx.query('UPDATE media_transcripts SET revision = $2 WHERE asset_id = $1', [current.asset_id, revision]);
+  await recordEvent(tx, TranscriptPublished, deleted.episode_id, {
+    episodeId: deleted.episode_id,
+    ownerId: current?.owner_id ?? asset.owner_id,
+    revision,
+    language: current?.language ?? deleted.language,
+    engine: current?.engine ?? deleted.engine,
+    segments: segments.map((s) => ({ startSeconds: s.start, endSeconds: s.end, text: s.text })),
+  });
+}
