@@ -166,4 +166,23 @@ describe('transcribe step', () => {
     expect((await h.dataSource.query("SELECT type FROM outbox WHERE aggregate_id = $1", [id])).map((e: { type: string }) => e.type)).toEqual(['media.MediaReady']);
     expect((await published(await episodeOf(id))).map((e: { revision: number }) => e.revision)).toEqual([1, 2]);
   }, 180_000);
+
+  it('queues again from the database a transcription Redis never got (the queue was down when the language changed)', async () => {
+    const speech = await speechInParts(dir, 'lost', ['See you next week.']);
+    worker = await h.startWorker({ reconcileGraceMs: 0, reconcileIntervalMs: 600_000 });
+    const id = await h.createAsset(speech.file, 'audio/wav');
+    await h.queue.start(id);
+    await waitForAsset(h.dataSource, id, 'READY', 120_000);
+    const [{ owner_id: ownerId }] = await h.dataSource.query('SELECT owner_id FROM media_assets WHERE id = $1', [id]);
+    const down = { start: async () => undefined, transcribe: async () => Promise.reject(new Error('Redis is away')) };
+    const service = new TranscriptService(h.dataSource, h.storage, down, createLogger('transcript-spec'));
+    await expect(service.setLanguage({ id: ownerId, role: 'USER', plan: 'FREE' }, await episodeOf(id), 'de-DE')).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    expect((await transcript(id)).status).toBe('PENDING');
+
+    expect(await worker.reconciler.runNow()).toEqual({ requeued: 0, retranscribed: 1 });
+    await eventually(async () => expect((await transcript(id)).status).toBe('UNSUPPORTED'), 60_000);
+    expect(await transcript(id)).toMatchObject({ language: 'de-DE', revision: 2 });
+    // done: nothing left to restore
+    expect(await worker.reconciler.runNow()).toEqual({ requeued: 0 });
+  }, 180_000);
 });
