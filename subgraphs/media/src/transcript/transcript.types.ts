@@ -51,8 +51,8 @@ export class TranscriptSegmentType {
   @Field(() => String, { nullable: true })
   speaker: string | null;
 
-  // a segment lasts at most 12 s when recognised; a long uploaded cue can hold more words
-  @Directive(smallList(64))
+  // a recognised segment lasts at most 12 s (about 36 words); the cost estimate assumes a little more
+  @Directive(smallList(40))
   @Field(() => [TranscriptWordType])
   words: TranscriptWordType[];
 }
