@@ -65,7 +65,7 @@ export function parseTranscriptFile(text: string, format: TranscriptFormat): Tra
   }
   const { cues, errors } = new WebVTTParser(CUE_ENTITIES).parse(input, 'subtitles');
   const first = [...errors].sort((a, b) => a.line - b.line)[0];
-  if (first) throw new TranscriptFileError(first.message, Math.max(1, first.line - shift));
+  if (first) throw new TranscriptFileError(first.message, Math.max(1, lineAtFault(input, first) - shift));
   if (!cues.length) throw new TranscriptFileError('the file has no cues', Math.max(1, source.split('\n').length));
   let previous = 0;
   const segments = cues.map((cue) => {
@@ -107,6 +107,15 @@ function plainText(tree: Tree): { text: string; speaker: string | null } {
       .join('');
   const text = walk(tree.children).replace(/\s+/g, ' ').trim();
   return { text, speaker };
+}
+
+/**
+ * A mistyped timing line (`00:00:01.000 -> 00:00:02.000`) reads as a cue identifier, and the
+ * parser then faults the line after it for not being a timing line: the mistake is the one before.
+ */
+function lineAtFault(input: string, error: { message: string; line: number }): number {
+  const previous = input.split('\n')[error.line - 2] ?? '';
+  return error.message.startsWith('Cue identifier needs to be followed by timestamp') && /\d+:\d{2}/.test(previous) ? error.line - 1 : error.line;
 }
 
 /** The line of the timing line of the first cue starting at `start` (for errors the parser does not make itself). */

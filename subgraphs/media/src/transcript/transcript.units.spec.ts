@@ -86,6 +86,10 @@ describe('transcript files', () => {
     expect(() => parseTranscriptFile('00:00:01.000 --> 00:00:02.000\nno header\n', 'VTT')).toThrow(/^line 1:/);
   });
 
+  it('faults a mistyped timing line itself, not the text after it', () => {
+    expect(() => parseTranscriptFile('WEBVTT\n\n00:00:01.000 -> 00:00:02.000\nbroken\n', 'VTT')).toThrow(/^line 3:/);
+  });
+
   it('refuses a malformed SRT file with the line of the uploaded file', () => {
     const srt = '1\n00:00:01,000 --> 00:00:02,000\nfine\n\n2\n00:00:03,000 -> 00:00:04,000\nbroken\n';
     expect(() => parseTranscriptFile(srt, 'SRT')).toThrow(/^line 6:/);
