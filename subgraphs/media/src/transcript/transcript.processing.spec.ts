@@ -126,6 +126,19 @@ describe('transcribe step', () => {
     expect(rows[1].words.at(-1)!.end).toBeCloseTo(speech.duration, 2);
   }, 180_000);
 
+  it('script timings that cannot be read leave the transcript FAILED, not the asset', async () => {
+    const speech = await speechInParts(dir, 'bad-script', ['A short line.']);
+    worker = await h.startWorker();
+    const id = await h.createAsset(speech.file, 'audio/wav');
+    const key = `${assetPrefix(id)}script-timings.json`;
+    await h.storage.put(key, Buffer.from(JSON.stringify({ language: 'en-US', segments: [{ startSeconds: -1, text: 'no end' }] })));
+    await h.dataSource.query("UPDATE media_assets SET outputs = jsonb_build_object('scriptTimingsKey', $2::text) WHERE id = $1", [id, key]);
+    await h.queue.start(id);
+    const asset = await waitForAsset(h.dataSource, id, 'READY', 120_000);
+    expect(await transcript(id)).toMatchObject({ status: 'FAILED', engine: 'script', reason: expect.stringContaining('script timings are not valid') });
+    expect(asset.outputs.transcript).toEqual({ status: 'FAILED' });
+  }, 180_000);
+
   it('a recogniser failing on every attempt leaves the transcript FAILED with its reason and the asset READY', async () => {
     const speech = await speechInParts(dir, 'failing', ['This will not be heard.']);
     worker = await h.startWorker({

@@ -20,22 +20,32 @@ interface Outcome {
   segments: TranscriptSegment[];
 }
 
+const reasonOf = (error: unknown): string => publicReason(error instanceof Error ? error.message : String(error));
+const missingDatabase = (): never => {
+  throw new Error('the transcribe step needs the media database');
+};
+
 /** What the transcript says: the script when the audio was made from one, else what the engine heard. */
 async function transcribe(context: StepContext): Promise<Outcome> {
   const { asset, fetch, progress, signal, finalAttempt, dataSource } = context;
   if (asset.outputs.scriptTimingsKey) {
-    const script = await readScriptTimings(await fetch(asset.outputs.scriptTimingsKey));
-    return { language: script.language, engine: 'script', status: 'READY', segments: script.segments };
+    try {
+      const script = await readScriptTimings(await fetch(asset.outputs.scriptTimingsKey));
+      return { language: script.language, engine: 'script', status: 'READY', segments: script.segments };
+    } catch (error) {
+      // the audio is fine whatever its timings say: the episode plays, without a transcript
+      if (signal?.aborted || !finalAttempt) throw error;
+      return { language: await episodeLanguage(dataSource ?? missingDatabase(), asset.episode_id), engine: 'script', status: 'FAILED', reason: reasonOf(error), segments: [] };
+    }
   }
-  if (!dataSource) throw new Error('the transcribe step needs the media database');
-  const language = await episodeLanguage(dataSource, asset.episode_id);
+  const language = await episodeLanguage(dataSource ?? missingDatabase(), asset.episode_id);
   // a setting the worker's start did not check (the processor reads it again): an engine failure like any other
   let recogniser: SpeechEngine;
   try {
     recogniser = currentEngine();
   } catch (error) {
     if (!finalAttempt) throw error;
-    return { language, engine: (process.env.MEDIA_TRANSCRIPT_ENGINE || 'pocketsphinx').slice(0, 64), status: 'FAILED', reason: publicReason(String((error as Error).message)), segments: [] };
+    return { language, engine: (process.env.MEDIA_TRANSCRIPT_ENGINE || 'pocketsphinx').slice(0, 64), status: 'FAILED', reason: reasonOf(error), segments: [] };
   }
   if (!supports(recogniser, language)) {
     return { language, engine: recogniser.name, status: 'UNSUPPORTED', reason: `${recogniser.name} does not transcribe ${language} (it knows ${recogniser.languages.join(', ')})`, segments: [] };
@@ -48,7 +58,7 @@ async function transcribe(context: StepContext): Promise<Outcome> {
   } catch (error) {
     // earlier attempts retry; the last one records the failure and lets the episode play without a transcript
     if (signal?.aborted || !finalAttempt) throw error;
-    return { language, engine: recogniser.name, status: 'FAILED', reason: publicReason(error instanceof Error ? error.message : String(error)), segments: [] };
+    return { language, engine: recogniser.name, status: 'FAILED', reason: reasonOf(error), segments: [] };
   }
 }
 
