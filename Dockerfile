@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1.7
 # Wavegraph's production images, from one Dockerfile with a target per process kind:
 #   app    the gateway, every subgraph but media, and catalog-worker
-#   media  the media subgraph and media-worker, with ffmpeg, ffprobe and pocketsphinx (en-US model) from Debian baked in
+#   media  the media subgraph and media-worker, with ffmpeg and ffprobe from Debian baked in
 # Build: docker build --target app -t wavegraph/app .   (docker-compose.yml builds both)
 # Each process is chosen by its command (scripts/services.json lists them); the image's default
 # is the gateway (app) and the media subgraph (media). e2e/images.e2e.ts keeps this file,
@@ -48,10 +48,9 @@ CMD ["node", "gateway/dist/main.js"]
 
 FROM os AS media-os
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg pocketsphinx pocketsphinx-en-us \
+ && apt-get install -y --no-install-recommends ffmpeg \
  && rm -rf /var/lib/apt/lists/* \
- && ffmpeg -version >/dev/null && ffprobe -version >/dev/null \
- && command -v pocketsphinx_continuous >/dev/null && test -d /usr/share/pocketsphinx/model/en-us/en-us
+ && ffmpeg -version >/dev/null && ffprobe -version >/dev/null
 
 FROM media-os AS media
 ENV NODE_ENV=production \

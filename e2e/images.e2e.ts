@@ -42,9 +42,6 @@ describe('the Dockerfile', () => {
     const installs = (target: string) => text(stageChain(stages, target), 'RUN').join('\n');
     expect(installs('media')).toMatch(/apt-get install -y --no-install-recommends ffmpeg[\s\S]*ffprobe -version/);
     expect(installs('app')).not.toMatch(/ffmpeg/);
-    // and pocketsphinx with its US English model, for transcripts
-    expect(installs('media')).toMatch(/pocketsphinx pocketsphinx-en-us[\s\S]*command -v pocketsphinx_continuous/);
-    expect(installs('app')).not.toMatch(/pocketsphinx/);
   });
 
   it('starts from a pinned Debian Node image matching the engines the workspace declares', () => {

@@ -47,8 +47,7 @@ const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 export const SYSTEM_TOOLS = {
   ffmpeg: { present: () => runs('ffmpeg', ['-version']) && runs('ffprobe', ['-version']), packages: ['ffmpeg'] },
   pocketsphinx: {
-    // the recogniser media runs (Debian's 0.8 has no subcommand that exits 0, so it is looked up on PATH)
-    present: () => runs('sh', ['-c', `command -v "${process.env.MEDIA_POCKETSPHINX_COMMAND || 'pocketsphinx_continuous'}"`]) && existsSync('/usr/share/pocketsphinx/model/en-us/en-us'),
+    present: () => runs('pocketsphinx', ['help']) && existsSync('/usr/share/pocketsphinx/model/en-us/en-us'),
     packages: ['pocketsphinx', 'pocketsphinx-en-us'],
   },
   flite: { present: () => runs('flite', ['-lv']), packages: ['flite'] },
