@@ -13,10 +13,10 @@ const PUBLIC_CODES = new Set([
 
 /**
  * Extensions a client may see besides the code: the argument at fault, the subgraph, what an
- * operation cost against its budget, when to retry, and which quota a request would exceed
- * (its limit, what is used and what was asked for).
+ * operation cost against its budget, when to retry, which quota a request would exceed
+ * (its limit, what is used and what was asked for), and the line at fault in an uploaded file.
  */
-const PUBLIC_EXTENSIONS = ['field', 'serviceName', 'cost', 'budget', 'retryAfter', 'quota', 'limit', 'used', 'requested'] as const;
+const PUBLIC_EXTENSIONS = ['field', 'serviceName', 'cost', 'budget', 'retryAfter', 'quota', 'limit', 'used', 'requested', 'line'] as const;
 
 /**
  * Apollo Server reports parse and validation failures as GRAPHQL_PARSE_FAILED and

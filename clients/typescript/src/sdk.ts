@@ -101,6 +101,26 @@ export type SearchKind =
   | 'EPISODE'
   | 'SHOW';
 
+/** WebVTT or SubRip */
+export type TranscriptFileFormat =
+  | 'SRT'
+  | 'VTT';
+
+/** What changes in one segment; omitted fields stay as they are */
+export type TranscriptSegmentEdit = {
+  endSeconds?: number | null | undefined;
+  position: number;
+  startSeconds?: number | null | undefined;
+  text?: string | null | undefined;
+};
+
+/** PENDING while (re)made; READY; FAILED when the engine gave up (reason says why); UNSUPPORTED when the engine does not know the language */
+export type TranscriptStatus =
+  | 'FAILED'
+  | 'PENDING'
+  | 'READY'
+  | 'UNSUPPORTED';
+
 /** How far back activity counts */
 export type TrendingWindow =
   | 'DAY'
@@ -563,6 +583,54 @@ export type NotificationAddedSubscriptionVariables = Exact<{ [key: string]: neve
 
 export type NotificationAddedSubscription = { notificationAdded: { id: string, kind: NotificationKind, message: string, read: boolean, createdAt: string } };
 
+export type TranscriptFieldsFragment = { language: string, engine: string, status: TranscriptStatus, reason: string | null, revision: number, updatedAt: string, vttUrl: string | null, srtUrl: string | null, jsonUrl: string | null };
+
+export type TranscriptSegmentFieldsFragment = { position: number, startSeconds: number, endSeconds: number, text: string, speaker: string | null };
+
+export type EpisodeTranscriptQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type EpisodeTranscriptQuery = { episode: { id: string, transcript: { language: string, engine: string, status: TranscriptStatus, reason: string | null, revision: number, updatedAt: string, vttUrl: string | null, srtUrl: string | null, jsonUrl: string | null, segments: { edges: Array<{ cursor: string, node: { position: number, startSeconds: number, endSeconds: number, text: string, speaker: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null } | null };
+
+export type EpisodeTranscriptWordsQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type EpisodeTranscriptWordsQuery = { episode: { id: string, transcript: { revision: number, segments: { edges: Array<{ cursor: string, node: { position: number, startSeconds: number, endSeconds: number, text: string, speaker: string | null, words: Array<{ text: string, startSeconds: number, endSeconds: number, confidence: number }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null } | null };
+
+export type ReplaceTranscriptMutationVariables = Exact<{
+  episodeId: string;
+  format: TranscriptFileFormat;
+  content: string;
+  language?: string | null | undefined;
+}>;
+
+
+export type ReplaceTranscriptMutation = { replaceTranscript: { language: string, engine: string, status: TranscriptStatus, reason: string | null, revision: number, updatedAt: string, vttUrl: string | null, srtUrl: string | null, jsonUrl: string | null } };
+
+export type EditTranscriptSegmentsMutationVariables = Exact<{
+  episodeId: string;
+  edits: Array<TranscriptSegmentEdit> | TranscriptSegmentEdit;
+}>;
+
+
+export type EditTranscriptSegmentsMutation = { editTranscriptSegments: { language: string, engine: string, status: TranscriptStatus, reason: string | null, revision: number, updatedAt: string, vttUrl: string | null, srtUrl: string | null, jsonUrl: string | null } };
+
+export type SetTranscriptLanguageMutationVariables = Exact<{
+  episodeId: string;
+  language: string;
+}>;
+
+
+export type SetTranscriptLanguageMutation = { setTranscriptLanguage: { language: string, engine: string, status: TranscriptStatus, reason: string | null, revision: number, updatedAt: string, vttUrl: string | null, srtUrl: string | null, jsonUrl: string | null } | null };
+
 export const EpisodeFieldsFragmentDoc = gql`
     fragment EpisodeFields on Episode {
   id
@@ -687,6 +755,28 @@ export const MediaAssetFieldsFragmentDoc = gql`
   thumbnailUrl
   failedStep
   failureReason
+}
+    `;
+export const TranscriptFieldsFragmentDoc = gql`
+    fragment TranscriptFields on Transcript {
+  language
+  engine
+  status
+  reason
+  revision
+  updatedAt
+  vttUrl
+  srtUrl
+  jsonUrl
+}
+    `;
+export const TranscriptSegmentFieldsFragmentDoc = gql`
+    fragment TranscriptSegmentFields on TranscriptSegment {
+  position
+  startSeconds
+  endSeconds
+  text
+  speaker
 }
     `;
 export const CreateShowDocument = gql`
@@ -1382,6 +1472,83 @@ export const NotificationAddedDocument = gql`
   }
 }
     `;
+export const EpisodeTranscriptDocument = gql`
+    query EpisodeTranscript($id: ID!, $first: Int = 100, $after: String) {
+  episode(id: $id) {
+    id
+    transcript {
+      ...TranscriptFields
+      segments(first: $first, after: $after) {
+        edges {
+          cursor
+          node {
+            ...TranscriptSegmentFields
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+}
+    ${TranscriptFieldsFragmentDoc}
+${TranscriptSegmentFieldsFragmentDoc}`;
+export const EpisodeTranscriptWordsDocument = gql`
+    query EpisodeTranscriptWords($id: ID!, $first: Int = 20, $after: String) {
+  episode(id: $id) {
+    id
+    transcript {
+      revision
+      segments(first: $first, after: $after) {
+        edges {
+          cursor
+          node {
+            ...TranscriptSegmentFields
+            words {
+              text
+              startSeconds
+              endSeconds
+              confidence
+            }
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+}
+    ${TranscriptSegmentFieldsFragmentDoc}`;
+export const ReplaceTranscriptDocument = gql`
+    mutation ReplaceTranscript($episodeId: ID!, $format: TranscriptFileFormat!, $content: String!, $language: String) {
+  replaceTranscript(
+    episodeId: $episodeId
+    format: $format
+    content: $content
+    language: $language
+  ) {
+    ...TranscriptFields
+  }
+}
+    ${TranscriptFieldsFragmentDoc}`;
+export const EditTranscriptSegmentsDocument = gql`
+    mutation EditTranscriptSegments($episodeId: ID!, $edits: [TranscriptSegmentEdit!]!) {
+  editTranscriptSegments(episodeId: $episodeId, edits: $edits) {
+    ...TranscriptFields
+  }
+}
+    ${TranscriptFieldsFragmentDoc}`;
+export const SetTranscriptLanguageDocument = gql`
+    mutation SetTranscriptLanguage($episodeId: ID!, $language: String!) {
+  setTranscriptLanguage(episodeId: $episodeId, language: $language) {
+    ...TranscriptFields
+  }
+}
+    ${TranscriptFieldsFragmentDoc}`;
 
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
@@ -1554,6 +1721,21 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     NotificationAdded(variables?: NotificationAddedSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<NotificationAddedSubscription> {
       return withWrapper((wrappedRequestHeaders) => client.request<NotificationAddedSubscription>({ document: NotificationAddedDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'NotificationAdded', 'subscription', variables);
+    },
+    EpisodeTranscript(variables: EpisodeTranscriptQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<EpisodeTranscriptQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<EpisodeTranscriptQuery>({ document: EpisodeTranscriptDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EpisodeTranscript', 'query', variables);
+    },
+    EpisodeTranscriptWords(variables: EpisodeTranscriptWordsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<EpisodeTranscriptWordsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<EpisodeTranscriptWordsQuery>({ document: EpisodeTranscriptWordsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EpisodeTranscriptWords', 'query', variables);
+    },
+    ReplaceTranscript(variables: ReplaceTranscriptMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ReplaceTranscriptMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ReplaceTranscriptMutation>({ document: ReplaceTranscriptDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ReplaceTranscript', 'mutation', variables);
+    },
+    EditTranscriptSegments(variables: EditTranscriptSegmentsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<EditTranscriptSegmentsMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<EditTranscriptSegmentsMutation>({ document: EditTranscriptSegmentsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EditTranscriptSegments', 'mutation', variables);
+    },
+    SetTranscriptLanguage(variables: SetTranscriptLanguageMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SetTranscriptLanguageMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SetTranscriptLanguageMutation>({ document: SetTranscriptLanguageDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SetTranscriptLanguage', 'mutation', variables);
     }
   };
 }

@@ -10,6 +10,7 @@ import { CreateMedia1764000000000 } from './migrations/1764000000000-CreateMedia
 import { UploadQuotas1764600000000 } from './migrations/1764600000000-UploadQuotas';
 import { EventLog1765000000000 } from './migrations/1765000000000-EventLog';
 import { ProcessingIndex1765200000000 } from './migrations/1765200000000-ProcessingIndex';
+import { Transcripts1766100000000 } from './migrations/1766100000000-Transcripts';
 import { playbackRoutes } from './playback/playback.routes';
 import { QuotaResolver } from './quota/quota.resolver';
 import { createMediaServices, type MediaOptions, type MediaServices } from './services';
@@ -17,14 +18,15 @@ import { MediaUpload } from './upload/upload.entity';
 import { resolveUploadReferences, UploadResolver } from './upload/upload.resolver';
 import { uploadRoutes } from './upload/upload.routes';
 import { episodeVisibility } from './episode/episode.visibility';
+import { EpisodeTranscriptResolver, TranscriptResolver } from './transcript/transcript.resolver';
 
 /** The media subgraph: resumable uploads, processing state, signed playback, and `Episode.media`. */
 export function createMediaModule(options: MediaOptions = {}): SubgraphModule<MediaServices> {
   return {
     name: 'media',
-    resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver, QuotaResolver, MediaProcessingResolver],
+    resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver, QuotaResolver, MediaProcessingResolver, TranscriptResolver, EpisodeTranscriptResolver],
     entities: [KnownEpisode, MediaAsset, MediaStepRow, MediaUpload],
-    migrations: [CreateMedia1764000000000, UploadQuotas1764600000000, EventLog1765000000000, ProcessingIndex1765200000000],
+    migrations: [CreateMedia1764000000000, UploadQuotas1764600000000, EventLog1765000000000, ProcessingIndex1765200000000, Transcripts1766100000000],
     createServices: (deps) => createMediaServices(deps, options),
     references: {
       MediaAsset: resolveAssetReferences,

@@ -18,6 +18,7 @@ import { UploadFiles } from './upload/upload.files';
 import { UploadFinisher } from './upload/upload.finisher';
 import { UploadHashes } from './upload/upload.hashes';
 import { UploadService } from './upload/upload.service';
+import { TranscriptService } from './transcript/transcript.service';
 
 /** A ProcessingStarter, with whatever it must close on shutdown (a queue connection). */
 export type ManagedStarter = ProcessingStarter & { close?(): Promise<void> };
@@ -47,6 +48,7 @@ export interface MediaServices {
   filePatch: FilePatch | null;
   assets: AssetService;
   assetQueries: AssetQueries;
+  transcripts: TranscriptService;
   signer: PlaybackSigner;
   starter: ManagedStarter;
   events: EventBackbone;
@@ -100,6 +102,7 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
     filePatch: config.storage === 'filesystem' ? filePatch(files, finisher, config.maxUploadBytes, deps.log) : null,
     assets: new AssetService(dataSource, storage, starter, uploads, deps.pubSub, deps.log),
     assetQueries: new AssetQueries(dataSource),
+    transcripts: new TranscriptService(dataSource, storage, starter, deps.log),
     signer: new PlaybackSigner(config),
     starter,
     events,

@@ -4,15 +4,20 @@ startTelemetry('media-worker');
 import 'reflect-metadata';
 import { defaultDatabaseUrl, envInt, envString, jobLocksFromEnv, redisUrl, runWorker } from '@wavegraph/kit';
 import { startMediaWorker } from './processing/processing.worker';
+import { speechEngineFromEnv } from './transcript/engine.factory';
 
 /**
  * The media processing worker process (run beside the media subgraph, as many as the CPUs
  * allow); health on MEDIA_WORKER_PORT. Its sandboxed processors read storage settings
  * (MEDIA_STORAGE, MEDIA_DIR, MEDIA_S3_*) from the environment they inherit. On SIGTERM/SIGINT
  * running jobs finish first; a second signal exits at once (the job is picked up again).
+ * The speech engine (MEDIA_TRANSCRIPT_*) is checked here, so a wrong setting stops the worker
+ * at start rather than leaving every episode without a transcript.
  */
-void runWorker('media-worker', 4015, (logger, metrics) =>
-  startMediaWorker({
+void runWorker('media-worker', 4015, (logger, metrics) => {
+  const engine = speechEngineFromEnv();
+  logger.info({ engine: engine.name, languages: engine.languages }, 'speech engine');
+  return startMediaWorker({
     databaseUrl: defaultDatabaseUrl('media'),
     redisUrl: redisUrl(),
     prefix: envString('REDIS_PREFIX', 'wavegraph'),
@@ -23,5 +28,5 @@ void runWorker('media-worker', 4015, (logger, metrics) =>
     reconcileGraceMs: envInt('MEDIA_WORKER_RECONCILE_GRACE_SECONDS', 30) * 1000,
     logger,
     metrics,
-  }),
-);
+  });
+});

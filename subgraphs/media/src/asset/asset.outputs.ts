@@ -8,6 +8,13 @@ export interface AssetOutputs {
   waveformKey?: string;
   /** JPEG, video sources only. */
   thumbnailKey?: string;
+  /** What the transcribe step (or a later edit) made; the files exist when status is READY. */
+  transcript?: { status: 'PENDING' | 'READY' | 'FAILED' | 'UNSUPPORTED'; vttKey?: string; srtKey?: string; jsonKey?: string };
+  /**
+   * Audio made from a script: JSON `{ language, segments: [{ startSeconds, endSeconds, text }] }`,
+   * the sentences with their times in the audio. The transcribe step uses it instead of recognition.
+   */
+  scriptTimingsKey?: string;
 }
 
 export interface Rendition {

@@ -11,6 +11,7 @@ import { MediaAsset } from './asset.entity';
 import { MediaStatus } from './asset.enums';
 import { assetPrefix } from './asset.outputs';
 import { startProcessing } from './asset.starting';
+import { republishAfterDeletion } from '../transcript/transcript.store';
 
 /** Drops the staged bytes of uploads that will never complete (implemented by the upload side). */
 export interface UploadDiscarder {
@@ -52,6 +53,7 @@ export class AssetService {
     const { deleted, discarded } = await this.dataSource.transaction(async (tx) => {
       await this.managed(tx, viewer, assetId);
       const rows = await modifyReturning(tx, `UPDATE media_assets SET status = 'DELETED', updated_at = now() WHERE id = $1 AND status <> 'DELETED' RETURNING id`, [assetId]);
+      if (rows.length > 0) await republishAfterDeletion(tx, assetId);
       return { deleted: rows.length > 0, discarded: await this.uploads.discardPending(tx, assetId) };
     });
     // whoever follows its processing stops waiting for an end that will not come

@@ -58,12 +58,17 @@ export function ffprobe(args: string[], options: RunOptions = {}): Promise<RunRe
   return run(FFPROBE, ['-hide_banner', ...args], options);
 }
 
-/** One run of a tool, as a span of the step that runs it. */
-function run(tool: string, args: string[], options: RunOptions): Promise<RunResult> {
-  return inSpan(path.basename(tool), { kind: 'internal', attributes: { 'process.command': path.basename(tool), 'process.command_args': args.join(' ') } }, () => spawnTool(tool, args, options));
+/** Another command-line tool (a speech recogniser), run, traced and killed like ffmpeg; stdout is collected unless onStdout takes it. */
+export function runTool(command: string, args: string[], options: Omit<RunOptions, 'onProgress' | 'durationSeconds'> = {}): Promise<RunResult> {
+  return run(command, args, options, path.basename(command));
 }
 
-function spawnTool(tool: string, args: string[], options: RunOptions): Promise<RunResult> {
+/** One run of a tool, as a span of the step that runs it. */
+function run(tool: string, args: string[], options: RunOptions, name = tool === FFPROBE ? 'ffprobe' : 'ffmpeg'): Promise<RunResult> {
+  return inSpan(path.basename(tool), { kind: 'internal', attributes: { 'process.command': path.basename(tool), 'process.command_args': args.join(' ') } }, () => spawnTool(tool, name, args, options));
+}
+
+function spawnTool(tool: string, name: string, args: string[], options: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     options.signal?.throwIfAborted();
     const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -100,7 +105,7 @@ function spawnTool(tool: string, args: string[], options: RunOptions): Promise<R
       running.delete(child);
       options.signal?.removeEventListener('abort', onAbort);
       if (code === 0) resolve({ stdout, stderr });
-      else reject(new ToolError(tool === FFPROBE ? 'ffprobe' : 'ffmpeg', code, stderr));
+      else reject(new ToolError(name, code, stderr));
     });
   });
 }

@@ -104,7 +104,10 @@ describe('media worker processes', () => {
       expect(Math.abs(variant.seconds - 90)).toBeLessThan(0.1);
     }
     expect(await h.storage.list(assetPrefix(id))).toEqual(
-      [sourceKey(id), asset.outputs.normalizedKey, ...(asset.outputs.renditions ?? []).map((r) => r.key), ...hls.keys, asset.outputs.waveformKey].sort(),
+      [
+        sourceKey(id), asset.outputs.normalizedKey, ...(asset.outputs.renditions ?? []).map((r) => r.key), ...hls.keys, asset.outputs.waveformKey,
+        asset.outputs.transcript?.vttKey, asset.outputs.transcript?.srtKey, asset.outputs.transcript?.jsonKey,
+      ].sort(),
     );
     // no temporary object of any attempt left in storage, no work dir of the dead processor left on disk
     expect((await filesBelow(h.storageRoot)).filter((file) => file.includes('.tmp-'))).toEqual([]);
@@ -129,7 +132,7 @@ describe('media worker processes', () => {
 
     const worker = await h.startWorker();
     await waitForAsset(h.dataSource, id, 'READY', 120_000);
-    expect(Object.values(await stepStates(h.dataSource, id)).map((s) => s.attempts)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(Object.values(await stepStates(h.dataSource, id)).map((s) => s.attempts)).toEqual([1, 1, 1, 1, 1, 1, 1]);
     await worker.close();
   }, 240_000);
 });

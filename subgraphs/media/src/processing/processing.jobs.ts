@@ -34,3 +34,10 @@ export interface ProcessingJobResult {
   name: JobName;
   skipped?: 'done-before' | 'stale-run' | 'not-applicable';
 }
+
+/**
+ * A lone `transcribe` job of a READY asset (a new language): named by when its transcript was
+ * marked PENDING, so the API and reconciliation adding it at the same moment add one job, and
+ * a later change of language is a new job.
+ */
+export const lateTranscribeJobId = (assetId: string, run: number, pendingSince: Date): string => `${processingJobId(assetId, run, 'transcribe')}-${pendingSince.getTime()}`;

@@ -1,7 +1,7 @@
 import { FlowProducer, type FlowJob, type JobsOptions } from 'bullmq';
 import { carriedTrace, reportRedisError, type Redis, type RedisConnections } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
-import { FINALIZE, PROCESSING_QUEUE, processingJobId, type JobName, type ProcessingJobData } from './processing.jobs';
+import { FINALIZE, PROCESSING_QUEUE, lateTranscribeJobId, processingJobId, type JobName, type ProcessingJobData } from './processing.jobs';
 import { STEPS, type ProcessingStarter } from './processing.port';
 
 export interface ProcessingQueueOptions {
@@ -41,7 +41,23 @@ export class ProcessingQueue implements ProcessingStarter {
     await this.flows.add(this.flowOf(assetId, run));
   }
 
-  /** finalize ← thumbnail ← waveform ← hls ← renditions ← loudness ← probe */
+  /**
+   * One `transcribe` job outside any flow, for an asset that stays READY: no finalize follows,
+   * and its failure can only ever fail the transcript (see the step).
+   */
+  async transcribe(assetId: string): Promise<void> {
+    const rows: { run: number; pending_since: Date | null }[] = await this.dataSource.query(
+      `SELECT a.run, t.updated_at AS pending_since FROM media_assets a LEFT JOIN media_transcripts t ON t.asset_id = a.id AND t.status = 'PENDING' WHERE a.id = $1`,
+      [assetId],
+    );
+    const row = rows[0];
+    if (!row) throw new Error(`no media asset ${assetId}`);
+    const data: ProcessingJobData = { assetId, run: row.run, trace: carriedTrace() };
+    const opts = { ...this.jobOptions(assetId, row.run, 'transcribe'), jobId: lateTranscribeJobId(assetId, row.run, row.pending_since ?? new Date()) };
+    await this.flows.add({ name: 'transcribe', queueName: PROCESSING_QUEUE, prefix: this.prefix, data, opts });
+  }
+
+  /** finalize ← transcribe ← thumbnail ← waveform ← hls ← renditions ← loudness ← probe */
   private flowOf(assetId: string, run: number): FlowJob {
     const data: ProcessingJobData = { assetId, run, trace: carriedTrace() };
     const node = (name: JobName, child?: FlowJob): FlowJob => ({

@@ -61,7 +61,7 @@ describe('media processing reconciled from the database', () => {
     await Promise.all([waitForAsset(h.dataSource, lost, 'READY'), waitForAsset(h.dataSource, neverQueued, 'READY')]);
     for (const id of [lost, neverQueued]) {
       expect((await outboxEvents(h.dataSource, id)).map((e) => e.type)).toEqual(['media.MediaReady']);
-      expect(Object.values(await stepStates(h.dataSource, id)).map((s) => s.attempts)).toEqual([1, 1, 1, 1, 1, 1]);
+      expect(Object.values(await stepStates(h.dataSource, id)).map((s) => s.attempts)).toEqual([1, 1, 1, 1, 1, 1, 1]);
     }
     expect(await reconciled(metrics)).toBe(2);
     expect(await worker.checks.reconcile()).toMatch(/^recovering: requeued 2 \(round at /);
@@ -95,7 +95,7 @@ describe('media processing reconciled from the database', () => {
     await h.dataSource.query("UPDATE media_assets SET updated_at = now() - interval '1 hour' WHERE id = $1", [queued]);
     await h.queue.start(queued);
     const started: string[] = [];
-    const counts = await reconcileProcessing(h.dataSource, jobs, { start: async (assetId) => void started.push(assetId) }, createLogger('processing-reconcile-spec'), { graceMs: 30_000 });
+    const counts = await reconcileProcessing(h.dataSource, jobs, { start: async (assetId) => void started.push(assetId), transcribe: async () => undefined }, createLogger('processing-reconcile-spec'), { graceMs: 30_000 });
     expect(counts).toEqual({ requeued: 0 });
     expect(started).toEqual([]);
     expect(await finalizeState(fresh)).toBe('unknown');

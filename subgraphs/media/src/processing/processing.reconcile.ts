@@ -1,11 +1,11 @@
 import { ReconcileFailures, type Logger, type ReconcileCounts } from '@wavegraph/kit';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { FINALIZE, processingJobId } from './processing.jobs';
+import { FINALIZE, lateTranscribeJobId, processingJobId } from './processing.jobs';
 import type { ProcessingStarter } from './processing.port';
 
-/** What a round can restore: the processing flow of a PROCESSING asset added again. */
-export const PROCESSING_RECONCILE_KINDS = ['requeued'] as const;
+/** What a round can restore: the processing flow of a PROCESSING asset, the lone transcribe job of a READY one, added again. */
+export const PROCESSING_RECONCILE_KINDS = ['requeued', 'retranscribed'] as const;
 
 /** Assets read (and their flows looked up, concurrently) per batch. */
 const BATCH = 200;
@@ -34,8 +34,11 @@ export async function reconcileProcessing(
   log: Logger,
   options: ProcessingReconcileOptions,
 ): Promise<ReconcileCounts> {
-  const counts = { requeued: 0 };
+  const counts: ReconcileCounts & { requeued: number } = { requeued: 0 };
   const failures: unknown[] = [];
+  const retranscribed = await reconcileTranscriptions(dataSource, jobs, starter, log, options, failures);
+  // a kind with nothing restored is left out
+  if (retranscribed) counts.retranscribed = retranscribed;
   let after: string | null = null;
   for (;;) {
     const rows: { id: string; run: number }[] = await dataSource.query(
@@ -65,4 +68,37 @@ export async function reconcileProcessing(
     }
     after = rows[rows.length - 1].id;
   }
+}
+
+/**
+ * READY assets whose transcript waits (PENDING: its language changed) must have their lone
+ * transcribe job; one Redis lost is added again under the same id.
+ */
+async function reconcileTranscriptions(
+  dataSource: DataSource,
+  jobs: Pick<Queue, 'getJobState'>,
+  starter: ProcessingStarter,
+  log: Logger,
+  options: ProcessingReconcileOptions,
+  failures: unknown[],
+): Promise<number> {
+  let retranscribed = 0;
+  const rows: { id: string; run: number; pending_since: Date }[] = await dataSource.query(
+    `SELECT a.id, a.run, t.updated_at AS pending_since FROM media_transcripts t JOIN media_assets a ON a.id = t.asset_id
+      WHERE t.status = 'PENDING' AND a.status = 'READY' AND t.updated_at < now() - make_interval(secs => $1::double precision / 1000)
+      ORDER BY t.updated_at LIMIT ${BATCH}`,
+    [options.graceMs],
+  );
+  for (const { id, run, pending_since } of rows) {
+    try {
+      if ((await jobs.getJobState(lateTranscribeJobId(id, run, pending_since))) !== 'unknown') continue;
+      await starter.transcribe(id);
+      retranscribed += 1;
+      log.info({ assetId: id, run }, 'transcribe job missing from Redis, queued again');
+    } catch (error) {
+      failures.push(error);
+      log.warn({ assetId: id, run, err: error }, 'transcribe job could not be reconciled');
+    }
+  }
+  return retranscribed;
 }

@@ -106,6 +106,8 @@ async function runStep(deps: ProcessingDeps, job: ProcessingJob, step: StepName,
       workDir,
       signal,
       progress: (fraction) => reporter.update(fraction),
+      dataSource,
+      finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
       fetch: (key) => {
         if (!fetched.has(key)) fetched.set(key, mkdtemp(path.join(workDir, 'in-')).then((dir) => storage.download(key, dir)));
         return fetched.get(key) as Promise<string>;
@@ -113,6 +115,7 @@ async function runStep(deps: ProcessingDeps, job: ProcessingJob, step: StepName,
     });
     await commitFiles(storage, output);
     if (!(await completeStep(dataSource, assetId, run, step, output))) return { name: step, skipped: 'stale-run' };
+    await output.afterCommit?.().catch((error: unknown) => deps.log.warn({ err: error, assetId, step }, 'tidying after a step failed'));
     await reporter.finish(output.skipped ? 'SKIPPED' : 'DONE');
     deps.log.info({ assetId, run, step, ms: Date.now() - started }, 'processing step done');
     return { name: step, ...(output.skipped ? { skipped: 'not-applicable' as const } : {}) };

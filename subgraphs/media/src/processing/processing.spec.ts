@@ -100,8 +100,11 @@ describe('media processing', () => {
     expect(Math.min(...waveform.peaks.slice(1, -1))).toBeGreaterThan(0.1);
 
     expect(outputs.thumbnailKey).toBeUndefined();
+    // a tone has no words, yet its (empty or nearly empty) transcript is made and filed like any other
+    expect(outputs.transcript?.status).toBe('READY');
+    const transcriptKeys = [outputs.transcript?.vttKey, outputs.transcript?.srtKey, outputs.transcript?.jsonKey];
     expect(await h.storage.list(assetPrefix(id))).toEqual(
-      [sourceKey(id), outputs.normalizedKey, ...(outputs.renditions ?? []).map((r) => r.key), ...hls.keys, outputs.waveformKey].sort(),
+      [sourceKey(id), outputs.normalizedKey, ...(outputs.renditions ?? []).map((r) => r.key), ...hls.keys, outputs.waveformKey, ...transcriptKeys].sort(),
     );
 
     const steps = await stepStates(h.dataSource, id);
@@ -112,6 +115,7 @@ describe('media processing', () => {
       hls: ['DONE', 100, 1],
       waveform: ['DONE', 100, 1],
       thumbnail: ['SKIPPED', 100, 1],
+      transcribe: ['DONE', 100, 1],
     });
     expect(await outboxEvents(h.dataSource, id)).toEqual([
       {
@@ -256,10 +260,14 @@ describe('media processing', () => {
     // the first run's objects go right after READY is committed
     await eventually(async () =>
       expect(await h.storage.list(assetPrefix(id))).toEqual(
-        [sourceKey(id), second.outputs.normalizedKey, ...(second.outputs.renditions ?? []).map((r) => r.key), ...hls.keys, second.outputs.waveformKey].sort(),
+        [
+          sourceKey(id), second.outputs.normalizedKey, ...(second.outputs.renditions ?? []).map((r) => r.key), ...hls.keys, second.outputs.waveformKey,
+          // the first run's transcript files went when the second one replaced them
+          second.outputs.transcript?.vttKey, second.outputs.transcript?.srtKey, second.outputs.transcript?.jsonKey,
+        ].sort(),
       ),
     );
-    expect(Object.values(await stepStates(h.dataSource, id)).map((s) => s.attempts)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(Object.values(await stepStates(h.dataSource, id)).map((s) => s.attempts)).toEqual([2, 2, 2, 2, 2, 2, 2]);
     expect((await outboxEvents(h.dataSource, id)).map((e) => [e.type, e.payload.hasVideo])).toEqual([['media.MediaReady', true], ['media.MediaReady', false]]);
 
     // a late write of an old run is garbage; a newer run's folder is not

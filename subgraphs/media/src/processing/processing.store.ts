@@ -91,10 +91,12 @@ export async function completeStep(
   assetId: string,
   run: number,
   step: StepName,
-  result: { outputs?: AssetOutputs; columns?: AssetColumns; skipped?: boolean },
+  result: { outputs?: AssetOutputs; columns?: AssetColumns; skipped?: boolean; commit?(tx: EntityManager, asset: AssetRow): Promise<void> },
 ): Promise<boolean> {
   return dataSource.transaction(async (tx) => {
-    if (!isCurrentRun(await loadAsset(tx, assetId, true), run)) return false;
+    const asset = await loadAsset(tx, assetId, true);
+    if (!isCurrentRun(asset, run)) return false;
+    await result.commit?.(tx, asset);
     const columns = COLUMN_NAMES.filter((name) => result.columns?.[name] !== undefined);
     const sets = columns.map((name, i) => `, ${name} = $${i + 3}`).join('');
     await tx.query(`UPDATE media_assets SET outputs = outputs || $2::jsonb, updated_at = now()${sets} WHERE id = $1`, [

@@ -3,10 +3,16 @@ import type { ManagedStarter } from '../services';
 /** Stands in for the processing queue: records which assets were started, or fails on demand. */
 export class RecordingStarter implements ManagedStarter {
   readonly started: string[] = [];
+  readonly transcribed: string[] = [];
   failing = false;
 
   async start(assetId: string): Promise<void> {
     if (this.failing) throw new Error('queue unavailable (test)');
     this.started.push(assetId);
+  }
+
+  async transcribe(assetId: string): Promise<void> {
+    if (this.failing) throw new Error('queue unavailable (test)');
+    this.transcribed.push(assetId);
   }
 }

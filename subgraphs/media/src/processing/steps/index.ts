@@ -5,6 +5,7 @@ import { probeStep } from './probe.step';
 import { renditionsStep } from './renditions.step';
 import type { StepDefinition } from './step';
 import { thumbnailStep } from './thumbnail.step';
+import { transcribeStep } from './transcribe.step';
 import { waveformStep } from './waveform.step';
 
 export const STEP_DEFINITIONS: Record<StepName, StepDefinition> = {
@@ -14,4 +15,5 @@ export const STEP_DEFINITIONS: Record<StepName, StepDefinition> = {
   hls: hlsStep,
   waveform: waveformStep,
   thumbnail: thumbnailStep,
+  transcribe: transcribeStep,
 };

@@ -1,3 +1,4 @@
+import type { DataSource, EntityManager } from 'typeorm';
 import type { AssetOutputs } from '../../asset/asset.outputs';
 import { assetPrefix } from '../../asset/asset.outputs';
 import type { MediaStorage } from '../../storage/storage.port';
@@ -14,6 +15,10 @@ export interface StepContext {
   signal?: AbortSignal;
   /** Copies an object into workDir (once per attempt) and returns the local path. */
   fetch(key: string): Promise<string>;
+  /** The media database, for a step that reads settings of its own (a transcript's language). */
+  dataSource?: DataSource;
+  /** No retry follows if this attempt fails: a step whose failure must not fail the asset records it instead (unset: a retry may follow). */
+  finalAttempt?: boolean;
 }
 
 export interface StepFile {
@@ -33,6 +38,10 @@ export interface StepOutput {
   columns?: AssetColumns;
   /** The step does not apply to this asset (no picture for a thumbnail). */
   skipped?: boolean;
+  /** Rows of the step's own (a transcript and its event), written in the transaction that completes the step. */
+  commit?(tx: EntityManager, asset: AssetRow): Promise<void>;
+  /** Once that transaction committed: best-effort tidying (files of what the commit replaced). */
+  afterCommit?(): Promise<void>;
 }
 
 export interface StepDefinition {
