@@ -6,10 +6,8 @@ import { MediaProcessingResolver } from './live/live.resolver';
 import { MediaStepRow } from './asset/step.entity';
 import { episodeRef } from './episode/episode.type';
 import { KnownEpisode } from '@wavegraph/events';
-import { CreateMedia1764000000000 } from './migrations/1764000000000-CreateMedia';
-import { UploadQuotas1764600000000 } from './migrations/1764600000000-UploadQuotas';
-import { EventLog1765000000000 } from './migrations/1765000000000-EventLog';
-import { ProcessingIndex1765200000000 } from './migrations/1765200000000-ProcessingIndex';
+import { MEDIA_MIGRATIONS } from './migrations';
+import { ChapterResolver } from './chapter/chapter.resolver';
 import { playbackRoutes } from './playback/playback.routes';
 import { QuotaResolver } from './quota/quota.resolver';
 import { createMediaServices, type MediaOptions, type MediaServices } from './services';
@@ -22,9 +20,9 @@ import { episodeVisibility } from './episode/episode.visibility';
 export function createMediaModule(options: MediaOptions = {}): SubgraphModule<MediaServices> {
   return {
     name: 'media',
-    resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver, QuotaResolver, MediaProcessingResolver],
+    resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver, QuotaResolver, MediaProcessingResolver, ChapterResolver],
     entities: [KnownEpisode, MediaAsset, MediaStepRow, MediaUpload],
-    migrations: [CreateMedia1764000000000, UploadQuotas1764600000000, EventLog1765000000000, ProcessingIndex1765200000000],
+    migrations: MEDIA_MIGRATIONS,
     createServices: (deps) => createMediaServices(deps, options),
     references: {
       MediaAsset: resolveAssetReferences,

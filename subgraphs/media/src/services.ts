@@ -5,7 +5,8 @@ import { AssetQueries } from './asset/asset.queries';
 import { AssetService } from './asset/asset.service';
 import { mediaConfigFromEnv, type MediaConfig } from './media.config';
 import { PlaybackSigner } from './playback/playback.signer';
-import type { ProcessingStarter } from './processing/processing.port';
+import type { ChaptersEmbedder, ProcessingStarter } from './processing/processing.port';
+import { ChapterService } from './chapter/chapter.service';
 import { ProcessingQueue } from './processing/processing.queue';
 import { QuotaService } from './quota/quota.service';
 import { createStorage, createUploadStore, stagedReader } from './storage/storage.factory';
@@ -20,7 +21,7 @@ import { UploadHashes } from './upload/upload.hashes';
 import { UploadService } from './upload/upload.service';
 
 /** A ProcessingStarter, with whatever it must close on shutdown (a queue connection). */
-export type ManagedStarter = ProcessingStarter & { close?(): Promise<void> };
+export type ManagedStarter = ProcessingStarter & ChaptersEmbedder & { close?(): Promise<void> };
 
 /** Builds the starter once storage and configuration exist; tests pass one that records calls. */
 export type StarterFactory = (deps: ServiceDeps, media: { config: MediaConfig; storage: MediaStorage }) => ManagedStarter | Promise<ManagedStarter>;
@@ -47,6 +48,7 @@ export interface MediaServices {
   filePatch: FilePatch | null;
   assets: AssetService;
   assetQueries: AssetQueries;
+  chapters: ChapterService;
   signer: PlaybackSigner;
   starter: ManagedStarter;
   events: EventBackbone;
@@ -100,6 +102,7 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
     filePatch: config.storage === 'filesystem' ? filePatch(files, finisher, config.maxUploadBytes, deps.log) : null,
     assets: new AssetService(dataSource, storage, starter, uploads, deps.pubSub, deps.log),
     assetQueries: new AssetQueries(dataSource),
+    chapters: new ChapterService(dataSource, starter, deps.log),
     signer: new PlaybackSigner(config),
     starter,
     events,

@@ -8,6 +8,8 @@ export interface AssetOutputs {
   waveformKey?: string;
   /** JPEG, video sources only. */
   thumbnailKey?: string;
+  /** The revision of the episode's chapters the renditions carry as chapter marks (absent: none were set when they were made). */
+  chaptersRevision?: number;
 }
 
 export interface Rendition {

@@ -7,3 +7,9 @@ export interface ProcessingStarter {
 /** The steps of a flow, in order. `thumbnail` is SKIPPED for audio-only sources. */
 export const STEPS = ['probe', 'loudness', 'renditions', 'hls', 'waveform', 'thumbnail'] as const;
 export type StepName = (typeof STEPS)[number];
+
+/** What setting chapters needs from processing: re-mux an asset's renditions with the episode's current chapter marks. */
+export interface ChaptersEmbedder {
+  /** Queues the (small, re-encode-free) job; it does nothing once the renditions carry the current chapters. */
+  embedChapters(assetId: string): Promise<void>;
+}

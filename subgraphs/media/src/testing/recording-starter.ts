@@ -3,10 +3,17 @@ import type { ManagedStarter } from '../services';
 /** Stands in for the processing queue: records which assets were started, or fails on demand. */
 export class RecordingStarter implements ManagedStarter {
   readonly started: string[] = [];
+  /** Assets whose renditions were to be re-muxed with new chapter marks. */
+  readonly chaptered: string[] = [];
   failing = false;
 
   async start(assetId: string): Promise<void> {
     if (this.failing) throw new Error('queue unavailable (test)');
     this.started.push(assetId);
+  }
+
+  async embedChapters(assetId: string): Promise<void> {
+    if (this.failing) throw new Error('queue unavailable (test)');
+    this.chaptered.push(assetId);
   }
 }

@@ -1,5 +1,6 @@
 import type { AssetOutputs } from '../../asset/asset.outputs';
 import { assetPrefix } from '../../asset/asset.outputs';
+import type { ChapterSet } from '../../chapter/chapter.store';
 import type { MediaStorage } from '../../storage/storage.port';
 import type { AssetColumns, AssetRow } from '../processing.store';
 
@@ -14,6 +15,13 @@ export interface StepContext {
   signal?: AbortSignal;
   /** Copies an object into workDir (once per attempt) and returns the local path. */
   fetch(key: string): Promise<string>;
+  reads: StepReads;
+}
+
+/** What a step may read besides the asset row; the runner answers from the database. */
+export interface StepReads {
+  /** The chapters of the asset's episode as they are now (null: none were ever set). */
+  chapters(): Promise<ChapterSet | null>;
 }
 
 export interface StepFile {
