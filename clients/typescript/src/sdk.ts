@@ -553,6 +553,20 @@ export type EpisodeChaptersQueryVariables = Exact<{
 
 export type EpisodeChaptersQuery = { episode: { id: string, chaptersUrl: string | null, chapters: Array<{ startSeconds: number, endSeconds: number | null, title: string, url: string | null, imageUrl: string | null }> | null } | null };
 
+export type TtsVoicesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type TtsVoicesQuery = { ttsVoices: Array<{ id: string, name: string, language: string, engine: string }> };
+
+export type CreateEpisodeAudioFromScriptMutationVariables = Exact<{
+  episodeId: string;
+  script: string;
+  voice: string;
+}>;
+
+
+export type CreateEpisodeAudioFromScriptMutation = { createEpisodeAudioFromScript: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null } };
+
 export type MyNotificationsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -1361,6 +1375,27 @@ export const EpisodeChaptersDocument = gql`
   }
 }
     `;
+export const TtsVoicesDocument = gql`
+    query TtsVoices {
+  ttsVoices {
+    id
+    name
+    language
+    engine
+  }
+}
+    `;
+export const CreateEpisodeAudioFromScriptDocument = gql`
+    mutation CreateEpisodeAudioFromScript($episodeId: ID!, $script: String!, $voice: ID!) {
+  createEpisodeAudioFromScript(
+    episodeId: $episodeId
+    script: $script
+    voice: $voice
+  ) {
+    ...MediaAssetFields
+  }
+}
+    ${MediaAssetFieldsFragmentDoc}`;
 export const MyNotificationsDocument = gql`
     query MyNotifications($first: Int, $after: String, $unreadOnly: Boolean) {
   me {
@@ -1601,6 +1636,12 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     EpisodeChapters(variables: EpisodeChaptersQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<EpisodeChaptersQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<EpisodeChaptersQuery>({ document: EpisodeChaptersDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EpisodeChapters', 'query', variables);
+    },
+    TtsVoices(variables?: TtsVoicesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TtsVoicesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<TtsVoicesQuery>({ document: TtsVoicesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TtsVoices', 'query', variables);
+    },
+    CreateEpisodeAudioFromScript(variables: CreateEpisodeAudioFromScriptMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateEpisodeAudioFromScriptMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CreateEpisodeAudioFromScriptMutation>({ document: CreateEpisodeAudioFromScriptDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateEpisodeAudioFromScript', 'mutation', variables);
     },
     MyNotifications(variables?: MyNotificationsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MyNotificationsQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<MyNotificationsQuery>({ document: MyNotificationsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyNotifications', 'query', variables);

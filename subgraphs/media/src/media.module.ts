@@ -8,6 +8,7 @@ import { episodeRef } from './episode/episode.type';
 import { KnownEpisode } from '@wavegraph/events';
 import { MEDIA_MIGRATIONS } from './migrations';
 import { ChapterResolver } from './chapter/chapter.resolver';
+import { TtsResolver } from './tts/tts.resolver';
 import { playbackRoutes } from './playback/playback.routes';
 import { QuotaResolver } from './quota/quota.resolver';
 import { createMediaServices, type MediaOptions, type MediaServices } from './services';
@@ -20,7 +21,7 @@ import { episodeVisibility } from './episode/episode.visibility';
 export function createMediaModule(options: MediaOptions = {}): SubgraphModule<MediaServices> {
   return {
     name: 'media',
-    resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver, QuotaResolver, MediaProcessingResolver, ChapterResolver],
+    resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver, QuotaResolver, MediaProcessingResolver, ChapterResolver, TtsResolver],
     entities: [KnownEpisode, MediaAsset, MediaStepRow, MediaUpload],
     migrations: MEDIA_MIGRATIONS,
     createServices: (deps) => createMediaServices(deps, options),

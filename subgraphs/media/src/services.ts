@@ -7,6 +7,8 @@ import { mediaConfigFromEnv, type MediaConfig } from './media.config';
 import { PlaybackSigner } from './playback/playback.signer';
 import type { ChaptersEmbedder, ProcessingStarter } from './processing/processing.port';
 import { ChapterService } from './chapter/chapter.service';
+import { ttsEnginesFromEnv } from './tts/tts.engines';
+import { TtsService } from './tts/tts.service';
 import { ProcessingQueue } from './processing/processing.queue';
 import { QuotaService } from './quota/quota.service';
 import { createStorage, createUploadStore, stagedReader } from './storage/storage.factory';
@@ -49,6 +51,7 @@ export interface MediaServices {
   assets: AssetService;
   assetQueries: AssetQueries;
   chapters: ChapterService;
+  tts: TtsService;
   signer: PlaybackSigner;
   starter: ManagedStarter;
   events: EventBackbone;
@@ -103,6 +106,7 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
     assets: new AssetService(dataSource, storage, starter, uploads, deps.pubSub, deps.log),
     assetQueries: new AssetQueries(dataSource),
     chapters: new ChapterService(dataSource, starter, deps.log),
+    tts: new TtsService(dataSource, ttsEnginesFromEnv(), starter, deps.pubSub, deps.log),
     signer: new PlaybackSigner(config),
     starter,
     events,

@@ -10,6 +10,8 @@ export interface AssetOutputs {
   thumbnailKey?: string;
   /** The revision of the episode's chapters the renditions carry as chapter marks (absent: none were set when they were made). */
   chaptersRevision?: number;
+  /** JSON { language, segments: [{ startSeconds, endSeconds, text }] }: the sentences of a script-made asset and where they are spoken. */
+  scriptTimingsKey?: string;
 }
 
 export interface Rendition {
@@ -24,3 +26,5 @@ export interface Rendition {
 /** Where an asset's objects live; every key of an asset starts with assetPrefix(id). */
 export const assetPrefix = (assetId: string): string => `assets/${assetId}/`;
 export const sourceKey = (assetId: string): string => `${assetPrefix(assetId)}source`;
+/** Beside the source it describes (not in a run folder: it lives as long as the source). */
+export const scriptTimingsKey = (assetId: string): string => `${assetPrefix(assetId)}script-timings.json`;

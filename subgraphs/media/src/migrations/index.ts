@@ -3,6 +3,7 @@ import { UploadQuotas1764600000000 } from './1764600000000-UploadQuotas';
 import { EventLog1765000000000 } from './1765000000000-EventLog';
 import { ProcessingIndex1765200000000 } from './1765200000000-ProcessingIndex';
 import { EpisodeChapters1766200000000 } from './1766200000000-EpisodeChapters';
+import { EpisodeScripts1766300000000 } from './1766300000000-EpisodeScripts';
 
 /** Every migration of the media database, oldest first (the subgraph runs them; specs of the worker too). */
 export const MEDIA_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MEDIA_MIGRATIONS = [
   EventLog1765000000000,
   ProcessingIndex1765200000000,
   EpisodeChapters1766200000000,
+  EpisodeScripts1766300000000,
 ];

@@ -58,6 +58,11 @@ export function ffprobe(args: string[], options: RunOptions = {}): Promise<RunRe
   return run(FFPROBE, ['-hide_banner', ...args], options);
 }
 
+/** Any other command-line tool a step runs (a speech synthesiser), with the same span, kill-on-exit and errors. */
+export function runTool(tool: string, args: string[], options: Pick<RunOptions, 'signal'> = {}): Promise<RunResult> {
+  return run(tool, args, options);
+}
+
 /** One run of a tool, as a span of the step that runs it. */
 function run(tool: string, args: string[], options: RunOptions): Promise<RunResult> {
   return inSpan(path.basename(tool), { kind: 'internal', attributes: { 'process.command': path.basename(tool), 'process.command_args': args.join(' ') } }, () => spawnTool(tool, args, options));
@@ -100,7 +105,7 @@ function spawnTool(tool: string, args: string[], options: RunOptions): Promise<R
       running.delete(child);
       options.signal?.removeEventListener('abort', onAbort);
       if (code === 0) resolve({ stdout, stderr });
-      else reject(new ToolError(tool === FFPROBE ? 'ffprobe' : 'ffmpeg', code, stderr));
+      else reject(new ToolError(tool === FFPROBE ? 'ffprobe' : tool === FFMPEG ? 'ffmpeg' : path.basename(tool), code, stderr));
     });
   });
 }

@@ -4,8 +4,11 @@ export interface ProcessingStarter {
   start(assetId: string): Promise<void>;
 }
 
-/** The steps of a flow, in order. `thumbnail` is SKIPPED for audio-only sources. */
-export const STEPS = ['probe', 'loudness', 'renditions', 'hls', 'waveform', 'thumbnail'] as const;
+/**
+ * The steps of a flow, in order. `synthesize` is SKIPPED for uploaded sources (it makes the
+ * source of an asset created from a script); `thumbnail` is SKIPPED for audio-only sources.
+ */
+export const STEPS = ['synthesize', 'probe', 'loudness', 'renditions', 'hls', 'waveform', 'thumbnail'] as const;
 export type StepName = (typeof STEPS)[number];
 
 /** What setting chapters needs from processing: re-mux an asset's renditions with the episode's current chapter marks. */

@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import type { MediaStorage } from '../storage/storage.port';
 import { removeUnreferenced } from './cleanup';
 import { chapterSetOf } from '../chapter/chapter.store';
+import { scriptOf } from '../tts/script.store';
 import { embedChapters } from './chapters.job';
 import { EMBED_CHAPTERS, FINALIZE, type JobName, type ProcessingJobData, type ProcessingJobResult } from './processing.jobs';
 import { failAsset, failedMessage, finalizeAsset, publicReason } from './processing.outcome';
@@ -112,6 +113,7 @@ async function runStep(deps: ProcessingDeps, job: ProcessingJob, step: StepName,
       progress: (fraction) => reporter.update(fraction),
       reads: {
         chapters: () => chapterSetOf(dataSource, asset.episode_id),
+        script: () => scriptOf(dataSource, asset.id),
       },
       fetch: (key) => {
         if (!fetched.has(key)) fetched.set(key, mkdtemp(path.join(workDir, 'in-')).then((dir) => storage.download(key, dir)));

@@ -2,6 +2,7 @@ import type { AssetOutputs } from '../../asset/asset.outputs';
 import { assetPrefix } from '../../asset/asset.outputs';
 import type { ChapterSet } from '../../chapter/chapter.store';
 import type { MediaStorage } from '../../storage/storage.port';
+import type { StoredScript } from '../../tts/script.store';
 import type { AssetColumns, AssetRow } from '../processing.store';
 
 /** What a step gets: the asset as the database has it, a private temp dir, and where to report. */
@@ -22,6 +23,8 @@ export interface StepContext {
 export interface StepReads {
   /** The chapters of the asset's episode as they are now (null: none were ever set). */
   chapters(): Promise<ChapterSet | null>;
+  /** The script the asset is made from (null: its source was uploaded). */
+  script(): Promise<StoredScript | null>;
 }
 
 export interface StepFile {
