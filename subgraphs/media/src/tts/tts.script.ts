@@ -30,19 +30,31 @@ export function validScript(script: string): string {
 }
 
 /**
+ * Abbreviations after which Unicode's sentence rules (Intl.Segmenter, ICU) break although the
+ * sentence goes on. Our own short list: the libraries that know more (sbd) bring an HTML
+ * sanitiser with them, and ICU's own suppressions (`-u-ss-standard`) are not in Node's ICU.
+ */
+const ABBREVIATION = /(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|St|Mt|Jr|Sr|vs|etc|e\.g|i\.e|a\.m|p\.m|Fig|approx|z\.B|bzw|Mme|Sra?)\.$/;
+
+/**
  * Paragraphs are separated by blank lines; a paragraph's lines are one text. Sentences come from
- * the platform's Unicode sentence segmentation (Intl.Segmenter, ICU) in the voice's language;
- * pieces with nothing to say (a lone "…") are left out.
+ * the platform's Unicode sentence segmentation in the voice's language, a break after one of the
+ * abbreviations above undone; pieces with nothing to say (a lone "…") are left out.
  */
 export function scriptSentences(script: string, language: string): ScriptSentence[] {
   const segmenter = new Intl.Segmenter(language, { granularity: 'sentence' });
   const paragraphs = script.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ').trim()).filter(Boolean);
   const sentences: ScriptSentence[] = [];
   for (const [paragraph, text] of paragraphs.entries()) {
+    let pending = '';
     for (const { segment } of segmenter.segment(text)) {
-      const sentence = segment.trim();
+      pending += segment;
+      const sentence = pending.trim();
+      if (ABBREVIATION.test(sentence)) continue;
+      pending = '';
       if (SPEAKABLE.test(sentence)) sentences.push({ text: sentence, paragraph });
     }
+    if (SPEAKABLE.test(pending)) sentences.push({ text: pending.trim(), paragraph });
   }
   return sentences;
 }
