@@ -1,4 +1,6 @@
-import { eventually } from '@wavegraph/testkit';
+import { connectRedis, createLogger, type Redis } from '@wavegraph/kit';
+import { eventually, TEST_REDIS_URL } from '@wavegraph/testkit';
+import { Queue } from 'bullmq';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +11,8 @@ import { replaceChapters } from '../chapter/chapter.store';
 import { followHls, waitForAsset } from './testing/expectations';
 import { quietSine } from './testing/media.fixtures';
 import { assetState, processingHarness, type ProcessingHarness } from './testing/processing.harness';
+import { PROCESSING_QUEUE } from './processing.jobs';
+import { reconcileChapters } from './processing.reconcile';
 import type { MediaWorker } from './processing.worker';
 
 const run = promisify(execFile);
@@ -31,13 +35,19 @@ describe('chapter marks in renditions', () => {
   let h: ProcessingHarness;
   let dir: string;
   let worker: MediaWorker;
+  let connection: Redis;
+  let jobs: Queue;
 
   beforeAll(async () => {
     h = await processingHarness();
+    connection = connectRedis(TEST_REDIS_URL, 'blocking', { name: 'chapters-spec:jobs' });
+    jobs = new Queue(PROCESSING_QUEUE, { connection, prefix: h.prefix });
     dir = await mkdtemp(path.join(tmpdir(), 'wavegraph-chapters-'));
     worker = await h.startWorker();
   }, 60_000);
   afterAll(async () => {
+    await jobs?.close();
+    connection?.disconnect();
     await worker?.close();
     await h?.stop();
     await rm(dir, { recursive: true, force: true });
@@ -108,4 +118,29 @@ describe('chapter marks in renditions', () => {
     }, 60_000, 100);
     for (const rendition of cleared.outputs.renditions ?? []) expect(await chaptersOf(await local(rendition.key))).toEqual([]);
   }, 180_000);
+
+  it('reconciles marks left behind: an edit whose job was never queued gets it from the database, once', async () => {
+    const id = await h.createAsset(await quietSine(dir, 4), 'audio/wav');
+    const episodeId = await episodeOf(id);
+    await replaceChapters(h.dataSource, episodeId, [{ startSeconds: 0, title: 'One', url: null, imageUrl: null }], randomUUID());
+    await h.queue.start(id);
+    expect((await waitForAsset(h.dataSource, id, 'READY')).outputs.chaptersRevision).toBe(1);
+    const log = createLogger('chapters-spec');
+
+    // the edit is committed, then nothing queued its job (the API died, or Redis lost it)
+    await replaceChapters(h.dataSource, episodeId, [{ startSeconds: 0, title: 'One', url: null, imageUrl: null }, { startSeconds: 2, title: 'Two', url: null, imageUrl: null }], randomUUID());
+    // a fresh edit is the API's to queue
+    expect(await reconcileChapters(h.dataSource, jobs, h.queue, log, { graceMs: 60_000 })).toEqual({ chapters: 0 });
+    expect(await reconcileChapters(h.dataSource, jobs, h.queue, log, { graceMs: 0 })).toEqual({ chapters: 1 });
+    // queued already: not again
+    expect(await reconcileChapters(h.dataSource, jobs, h.queue, log, { graceMs: 0 })).toEqual({ chapters: 0 });
+    const after = await eventually(async () => {
+      const asset = await assetState(h.dataSource, id);
+      return asset.outputs.chaptersRevision === 2 && asset;
+    }, 60_000, 100);
+    for (const rendition of after.outputs.renditions ?? []) {
+      expect((await chaptersOf(await local(rendition.key))).map(([start, , title]) => [start, title])).toEqual([[0, 'One'], [2, 'Two']]);
+    }
+    expect(await reconcileChapters(h.dataSource, jobs, h.queue, log, { graceMs: 0 })).toEqual({ chapters: 0 });
+  }, 120_000);
 });

@@ -25,8 +25,13 @@ export interface ProcessingJobData {
  */
 export const processingJobId = (assetId: string, run: number, name: JobName): string => `${assetId}.${run}.${name}`;
 
-/** One chapters job per asset run and chapters revision: a later edit queues a job of its own. */
-export const chaptersJobId = (assetId: string, run: number, revision: number): string => `${assetId}.${run}.${EMBED_CHAPTERS}-${revision}`;
+/**
+ * One chapters job per asset run and change of marks: from the revision the renditions carry to
+ * the episode's current one. A later edit, or renditions made meanwhile with an older revision,
+ * is another change and gets a job of its own; the same change queued twice is one job.
+ */
+export const chaptersJobId = (assetId: string, run: number, revision: number, carried: number): string =>
+  `${assetId}.${run}.${EMBED_CHAPTERS}-${revision}-from-${carried}`;
 export const isChaptersJob = (name: string): boolean => name === EMBED_CHAPTERS || name.startsWith(`${EMBED_CHAPTERS}-`);
 
 export function parseProcessingJobId(jobId: string): { assetId: string; run: number; name: string } | null {

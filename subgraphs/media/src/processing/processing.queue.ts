@@ -41,16 +41,17 @@ export class ProcessingQueue implements ProcessingStarter, ChaptersEmbedder {
     await this.flows.add(this.flowOf(assetId, run));
   }
 
-  /** A single job (no flow around it) for the asset's run and the episode's current chapters revision. */
+  /** A single job (no flow around it) for the asset's run and the change of chapter marks it has to make. */
   async embedChapters(assetId: string): Promise<void> {
-    const rows: { run: number; revision: number | null }[] = await this.dataSource.query(
-      'SELECT a.run, c.revision FROM media_assets a LEFT JOIN episode_chapters c ON c.episode_id = a.episode_id WHERE a.id = $1',
+    const rows: { run: number; revision: number | null; carried: number | null }[] = await this.dataSource.query(
+      `SELECT a.run, c.revision, (a.outputs->>'chaptersRevision')::int AS carried
+         FROM media_assets a LEFT JOIN episode_chapters c ON c.episode_id = a.episode_id WHERE a.id = $1`,
       [assetId],
     );
     const [row] = rows;
     if (!row) throw new Error(`no media asset ${assetId}`);
     const data: ProcessingJobData = { assetId, run: row.run, trace: carriedTrace() };
-    const opts = { ...this.jobOptions(assetId, row.run, EMBED_CHAPTERS), jobId: chaptersJobId(assetId, row.run, row.revision ?? 0), failParentOnFailure: false };
+    const opts = { ...this.jobOptions(assetId, row.run, EMBED_CHAPTERS), jobId: chaptersJobId(assetId, row.run, row.revision ?? 0, row.carried ?? 0), failParentOnFailure: false };
     await this.flows.add({ name: EMBED_CHAPTERS, queueName: PROCESSING_QUEUE, prefix: this.prefix, data, opts });
   }
 

@@ -67,7 +67,7 @@ describe('media processing reconciled from the database', () => {
     expect(await worker.checks.reconcile()).toMatch(/^recovering: requeued 2 \(round at /);
 
     // a round that finds every PROCESSING asset with its flow (here: none left) restores nothing and says ok
-    expect(await worker.reconciler.runNow()).toEqual({ requeued: 0 });
+    expect(await worker.reconciler.runNow()).toEqual({ requeued: 0, chapters: 0 });
     expect(await worker.checks.reconcile()).toBe('ok');
     expect(await reconciled(metrics)).toBe(2);
     await worker.close();
@@ -81,7 +81,7 @@ describe('media processing reconciled from the database', () => {
     await eventually(async () => (await stepStates(h.dataSource, id)).renditions?.status === 'DONE', 60_000, 20);
     // the running step's job, and every later one, vanish under the worker
     await admin.flushall();
-    expect(await worker.reconciler.runNow()).toEqual({ requeued: 1 });
+    expect(await worker.reconciler.runNow()).toEqual({ requeued: 1, chapters: 0 });
     await waitForAsset(h.dataSource, id, 'READY');
     const steps = await stepStates(h.dataSource, id);
     expect([steps.probe.attempts, steps.loudness.attempts, steps.renditions.attempts]).toEqual([1, 1, 1]);

@@ -18,7 +18,7 @@ import type { DataSource } from 'typeorm';
 import { isChaptersJob, PROCESSING_QUEUE, parseProcessingJobId, type JobName } from './processing.jobs';
 import { failAsset, failedMessage } from './processing.outcome';
 import { ProcessingQueue, type ProcessingQueueOptions } from './processing.queue';
-import { PROCESSING_RECONCILE_KINDS, reconcileProcessing } from './processing.reconcile';
+import { PROCESSING_RECONCILE_KINDS, reconcileChapters, reconcileProcessing } from './processing.reconcile';
 import { publishProgress } from './progress';
 
 export interface MediaWorkerOptions {
@@ -130,7 +130,10 @@ export async function startMediaWorker(options: MediaWorkerOptions): Promise<Med
     queue: PROCESSING_QUEUE,
     kinds: PROCESSING_RECONCILE_KINDS,
     intervalMs: options.reconcileIntervalMs ?? 30_000,
-    round: () => reconcileProcessing(dataSource, jobs, starter, log, { graceMs: options.reconcileGraceMs ?? 30_000 }),
+    round: async () => {
+      const graceMs = options.reconcileGraceMs ?? 30_000;
+      return { ...(await reconcileProcessing(dataSource, jobs, starter, log, { graceMs })), ...(await reconcileChapters(dataSource, jobs, starter, log, { graceMs })) };
+    },
     log,
     metrics: options.metrics,
   });
