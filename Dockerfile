@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1.7
 # Wavegraph's production images, from one Dockerfile with a target per process kind:
 #   app    the gateway, every subgraph but media, and catalog-worker
-#   media  the media subgraph and media-worker, with ffmpeg and ffprobe from Debian baked in
+#   media  the media subgraph and media-worker, with ffmpeg, ffprobe, flite and espeak-ng from Debian baked in
 # Build: docker build --target app -t wavegraph/app .   (docker-compose.yml builds both)
 # Each process is chosen by its command (scripts/services.json lists them); the image's default
 # is the gateway (app) and the media subgraph (media). e2e/images.e2e.ts keeps this file,
@@ -47,10 +47,11 @@ EXPOSE 4000 4001 4002 4003 4004 4006 4012
 CMD ["node", "gateway/dist/main.js"]
 
 FROM os AS media-os
+# flite and espeak-ng: the text-to-speech engines of the synthesize step (MEDIA_TTS_ENGINES)
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg \
+ && apt-get install -y --no-install-recommends ffmpeg flite espeak-ng \
  && rm -rf /var/lib/apt/lists/* \
- && ffmpeg -version >/dev/null && ffprobe -version >/dev/null
+ && ffmpeg -version >/dev/null && ffprobe -version >/dev/null && flite -lv >/dev/null && espeak-ng --version >/dev/null
 
 FROM media-os AS media
 ENV NODE_ENV=production \

@@ -42,6 +42,9 @@ describe('the Dockerfile', () => {
     const installs = (target: string) => text(stageChain(stages, target), 'RUN').join('\n');
     expect(installs('media')).toMatch(/apt-get install -y --no-install-recommends ffmpeg[\s\S]*ffprobe -version/);
     expect(installs('app')).not.toMatch(/ffmpeg/);
+    // and the text-to-speech engines the synthesize step runs
+    expect(installs('media')).toMatch(/--no-install-recommends ffmpeg flite espeak-ng[\s\S]*flite -lv[\s\S]*espeak-ng --version/);
+    expect(installs('app')).not.toMatch(/flite|espeak/);
   });
 
   it('starts from a pinned Debian Node image matching the engines the workspace declares', () => {

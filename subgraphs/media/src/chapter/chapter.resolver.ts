@@ -1,7 +1,6 @@
 import { smallList } from '@wavegraph/kit';
 import { Arg, Ctx, Directive, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import { loadEpisodeMedia } from '../asset/asset.loader';
-import { MediaStatus } from '../asset/asset.enums';
+import { loadEpisodeReadyMedia } from '../asset/asset.loader';
 import { Episode, episodeRef } from '../episode/episode.type';
 import type { MediaContext } from '../services';
 import { chaptersKey } from './chapter.formats';
@@ -9,11 +8,9 @@ import { loadChapterSet } from './chapter.loader';
 import { MAX_CHAPTERS } from './chapter.rules';
 import { Chapter, ChapterInput } from './chapter.types';
 
-/** The episode's READY media as the viewer sees it, or null (chapter ends and the JSON need it). */
-async function readyMedia(ctx: MediaContext, episodeId: string) {
-  const media = await loadEpisodeMedia(ctx, episodeId);
-  return media?.status === MediaStatus.READY ? media : null;
-}
+// The media chapters describe is the episode's newest READY asset, the one listeners play (its
+// owner sees the same while a replacement is processed): its duration ends the last chapter, and
+// the chapters JSON is served under it.
 
 @Resolver(() => Episode)
 export class ChapterResolver {
@@ -34,7 +31,7 @@ export class ChapterResolver {
   async chapters(@Root() episode: Episode, @Ctx() ctx: MediaContext): Promise<Chapter[]> {
     const set = await loadChapterSet(ctx, episode.id);
     if (!set?.chapters.length) return [];
-    const media = await readyMedia(ctx, episode.id);
+    const media = await loadEpisodeReadyMedia(ctx, episode.id);
     return set.chapters.map((chapter, i) => ({ ...chapter, endSeconds: set.chapters[i + 1]?.startSeconds ?? media?.durationSeconds ?? null }));
   }
 
@@ -44,7 +41,7 @@ export class ChapterResolver {
   })
   async chaptersUrl(@Root() episode: Episode, @Ctx() ctx: MediaContext): Promise<string | null> {
     const set = await loadChapterSet(ctx, episode.id);
-    const media = set?.chapters.length ? await readyMedia(ctx, episode.id) : null;
+    const media = set?.chapters.length ? await loadEpisodeReadyMedia(ctx, episode.id) : null;
     if (!media) return null;
     const { signer } = ctx.services;
     return signer.url(media.id, chaptersKey(media.id), signer.expiry());

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@wavegraph/auth';
 import { seedAsset, seedKnownEpisode } from '../testing/fixtures';
+import { replaceChapters } from './chapter.store';
 import { errorOf, startMedia, viewer, type MediaHarness } from '../testing/harness';
 
 const SET = `mutation($episodeId: ID!, $chapters: [ChapterInput!]!) { setEpisodeChapters(episodeId: $episodeId, chapters: $chapters) {
@@ -138,5 +139,40 @@ describe('episode chapters', () => {
     expect(hidden.data?._entities[0]).toMatchObject({ chapters: null, chaptersUrl: null });
     expect(hidden.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND', 'NOT_FOUND']);
     expect((await read(episodeId, owner)).data?._entities[0]?.chapters?.map((c) => c.title)).toEqual(['Secret']);
+  });
+
+  it('describes the READY media listeners play, also to the owner while a replacement is processed', async () => {
+    const owner = viewer();
+    const { episodeId, assetId } = await episodeWithMedia(owner);
+    await seedAsset(h, { episodeId, ownerId: owner.id, status: 'PROCESSING', ageSeconds: -5 });
+    expect((await set(episodeId, [{ startSeconds: 10, title: 'Only' }], owner)).errors).toBeUndefined();
+    for (const who of [owner, viewer()]) {
+      const seen = (await read(episodeId, who)).data?._entities[0];
+      expect(seen?.chapters).toEqual([{ startSeconds: 10, endSeconds: 61.5, title: 'Only', url: null, imageUrl: null }]);
+      expect(seen?.chaptersUrl?.startsWith(`${h.origin}/media/${assetId}/chapters.json?`)).toBe(true);
+    }
+  });
+
+  it('resolves the chapters of 5 or 30 episodes with the same number of queries', async () => {
+    const owner = viewer();
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      const { episodeId } = await episodeWithMedia(owner);
+      await replaceChapters(h.running.db.dataSource, episodeId, [{ startSeconds: 0, title: `Part ${i}`, url: null, imageUrl: null }], owner.id);
+      ids.push(episodeId);
+    }
+    const resolve = async (some: string[]) => {
+      h.running.db.queries.reset();
+      const res = await h.call<{ _entities: EpisodeOut[] }>(READ, { r: some.map((id) => ({ __typename: 'Episode', id })) }, viewer());
+      expect(res.errors).toBeUndefined();
+      return { rows: res.data!._entities, queries: h.running.db.queries.count() };
+    };
+    const small = await resolve(ids.slice(0, 5));
+    const large = await resolve(ids);
+    expect(large.rows.map((row) => row.chapters?.[0].title)).toEqual(ids.map((_, i) => `Part ${i}`));
+    expect(large.rows.every((row) => row.chaptersUrl !== null && row.chapters?.[0].endSeconds === 61.5)).toBe(true);
+    // the episodes' visibility, their chapters, their READY media
+    expect(large.queries).toBe(3);
+    expect(small.queries).toBe(3);
   });
 });
