@@ -341,6 +341,8 @@ async function runStepsInProcess(source, dir) {
         storage,
         workDir,
         progress: () => undefined,
+        // an uploaded file: no chapters, no script
+        reads: { chapters: async () => null, script: async () => null },
         fetch: async (key) => {
           if (!files.has(key)) throw new Error(`${step} wants ${key}, which no earlier step wrote`);
           return files.get(key);

@@ -77,9 +77,10 @@ describe('media through the gateway: upload with tus, process with ffmpeg, play 
     const events = live.results.map((r) => r.data?.mediaProcessing);
     expect(events[0]).toMatchObject({ status: 'AWAITING_UPLOAD', step: null, done: false, asset: { id: assetId, episode: { title: 'Tuning fork' } } });
     expect(events.at(-1)).toMatchObject({ status: 'READY', step: 'finalize', done: true, progress: 100, asset: { status: 'READY', episode: { title: 'Tuning fork' } } });
-    expect(new Set(events.map((e) => e?.step).filter(Boolean))).toEqual(new Set(['probe', 'loudness', 'renditions', 'hls', 'waveform', 'thumbnail', 'transcribe', 'finalize']));
+    expect(new Set(events.map((e) => e?.step).filter(Boolean))).toEqual(new Set(['synthesize', 'probe', 'loudness', 'renditions', 'hls', 'waveform', 'thumbnail', 'transcribe', 'finalize']));
     expect(events.filter((e) => e?.done)).toHaveLength(1);
     expect(media.steps.map((s) => [s.name, s.status])).toEqual([
+      ['synthesize', 'SKIPPED'],
       ['probe', 'DONE'],
       ['loudness', 'DONE'],
       ['renditions', 'DONE'],

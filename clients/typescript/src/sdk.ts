@@ -6,6 +6,17 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import { type GraphQLClient, type RequestOptions } from 'graphql-request';
 import gql from 'graphql-tag';
 type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
+export type ChapterInput = {
+  /** An image for the chapter: http or https */
+  imageUrl?: string | null | undefined;
+  /** Seconds from the start of the episode; each chapter starts later than the one before (the first may start after 0) */
+  startSeconds: number;
+  /** 1 to 200 characters (trimmed) */
+  title: string;
+  /** A link about the chapter: http or https, at most 2000 characters */
+  url?: string | null | undefined;
+};
+
 export type CreateEpisodeInput = {
   description?: string | null | undefined;
   episodeNumber?: number | null | undefined;
@@ -546,6 +557,35 @@ export type MyUploadQuotaQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MyUploadQuotaQuery = { myUploadQuota: { plan: Plan, pendingUploads: number, pendingBytes: number, storedBytes: number, largestUploadBytes: number, limits: { pendingUploads: number | null, pendingBytes: number | null, storedBytes: number | null } } };
+
+export type SetEpisodeChaptersMutationVariables = Exact<{
+  episodeId: string;
+  chapters: Array<ChapterInput> | ChapterInput;
+}>;
+
+
+export type SetEpisodeChaptersMutation = { setEpisodeChapters: { id: string, chaptersUrl: string | null, chapters: Array<{ startSeconds: number, endSeconds: number | null, title: string, url: string | null, imageUrl: string | null }> | null } };
+
+export type EpisodeChaptersQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type EpisodeChaptersQuery = { episode: { id: string, chaptersUrl: string | null, chapters: Array<{ startSeconds: number, endSeconds: number | null, title: string, url: string | null, imageUrl: string | null }> | null } | null };
+
+export type TtsVoicesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type TtsVoicesQuery = { ttsVoices: Array<{ id: string, name: string, language: string, engine: string }> };
+
+export type CreateEpisodeAudioFromScriptMutationVariables = Exact<{
+  episodeId: string;
+  script: string;
+  voice: string;
+}>;
+
+
+export type CreateEpisodeAudioFromScriptMutation = { createEpisodeAudioFromScript: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null } };
 
 export type MyNotificationsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -1395,6 +1435,57 @@ export const MyUploadQuotaDocument = gql`
   }
 }
     `;
+export const SetEpisodeChaptersDocument = gql`
+    mutation SetEpisodeChapters($episodeId: ID!, $chapters: [ChapterInput!]!) {
+  setEpisodeChapters(episodeId: $episodeId, chapters: $chapters) {
+    id
+    chapters {
+      startSeconds
+      endSeconds
+      title
+      url
+      imageUrl
+    }
+    chaptersUrl
+  }
+}
+    `;
+export const EpisodeChaptersDocument = gql`
+    query EpisodeChapters($id: ID!) {
+  episode(id: $id) {
+    id
+    chapters {
+      startSeconds
+      endSeconds
+      title
+      url
+      imageUrl
+    }
+    chaptersUrl
+  }
+}
+    `;
+export const TtsVoicesDocument = gql`
+    query TtsVoices {
+  ttsVoices {
+    id
+    name
+    language
+    engine
+  }
+}
+    `;
+export const CreateEpisodeAudioFromScriptDocument = gql`
+    mutation CreateEpisodeAudioFromScript($episodeId: ID!, $script: String!, $voice: ID!) {
+  createEpisodeAudioFromScript(
+    episodeId: $episodeId
+    script: $script
+    voice: $voice
+  ) {
+    ...MediaAssetFields
+  }
+}
+    ${MediaAssetFieldsFragmentDoc}`;
 export const MyNotificationsDocument = gql`
     query MyNotifications($first: Int, $after: String, $unreadOnly: Boolean) {
   me {
@@ -1706,6 +1797,18 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     MyUploadQuota(variables?: MyUploadQuotaQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MyUploadQuotaQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<MyUploadQuotaQuery>({ document: MyUploadQuotaDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyUploadQuota', 'query', variables);
+    },
+    SetEpisodeChapters(variables: SetEpisodeChaptersMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SetEpisodeChaptersMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SetEpisodeChaptersMutation>({ document: SetEpisodeChaptersDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SetEpisodeChapters', 'mutation', variables);
+    },
+    EpisodeChapters(variables: EpisodeChaptersQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<EpisodeChaptersQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<EpisodeChaptersQuery>({ document: EpisodeChaptersDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EpisodeChapters', 'query', variables);
+    },
+    TtsVoices(variables?: TtsVoicesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TtsVoicesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<TtsVoicesQuery>({ document: TtsVoicesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TtsVoices', 'query', variables);
+    },
+    CreateEpisodeAudioFromScript(variables: CreateEpisodeAudioFromScriptMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateEpisodeAudioFromScriptMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CreateEpisodeAudioFromScriptMutation>({ document: CreateEpisodeAudioFromScriptDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateEpisodeAudioFromScript', 'mutation', variables);
     },
     MyNotifications(variables?: MyNotificationsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MyNotificationsQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<MyNotificationsQuery>({ document: MyNotificationsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyNotifications', 'query', variables);

@@ -6,11 +6,9 @@ import { MediaProcessingResolver } from './live/live.resolver';
 import { MediaStepRow } from './asset/step.entity';
 import { episodeRef } from './episode/episode.type';
 import { KnownEpisode } from '@wavegraph/events';
-import { CreateMedia1764000000000 } from './migrations/1764000000000-CreateMedia';
-import { UploadQuotas1764600000000 } from './migrations/1764600000000-UploadQuotas';
-import { EventLog1765000000000 } from './migrations/1765000000000-EventLog';
-import { ProcessingIndex1765200000000 } from './migrations/1765200000000-ProcessingIndex';
-import { Transcripts1766100000000 } from './migrations/1766100000000-Transcripts';
+import { MEDIA_MIGRATIONS } from './migrations';
+import { ChapterResolver } from './chapter/chapter.resolver';
+import { TtsResolver } from './tts/tts.resolver';
 import { playbackRoutes } from './playback/playback.routes';
 import { QuotaResolver } from './quota/quota.resolver';
 import { createMediaServices, type MediaOptions, type MediaServices } from './services';
@@ -24,9 +22,9 @@ import { EpisodeTranscriptResolver, TranscriptResolver } from './transcript/tran
 export function createMediaModule(options: MediaOptions = {}): SubgraphModule<MediaServices> {
   return {
     name: 'media',
-    resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver, QuotaResolver, MediaProcessingResolver, TranscriptResolver, EpisodeTranscriptResolver],
+    resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver, QuotaResolver, MediaProcessingResolver, TranscriptResolver, EpisodeTranscriptResolver, ChapterResolver, TtsResolver],
     entities: [KnownEpisode, MediaAsset, MediaStepRow, MediaUpload],
-    migrations: [CreateMedia1764000000000, UploadQuotas1764600000000, EventLog1765000000000, ProcessingIndex1765200000000, Transcripts1766100000000],
+    migrations: MEDIA_MIGRATIONS,
     createServices: (deps) => createMediaServices(deps, options),
     references: {
       MediaAsset: resolveAssetReferences,

@@ -5,7 +5,10 @@ import { AssetQueries } from './asset/asset.queries';
 import { AssetService } from './asset/asset.service';
 import { mediaConfigFromEnv, type MediaConfig } from './media.config';
 import { PlaybackSigner } from './playback/playback.signer';
-import type { ProcessingStarter } from './processing/processing.port';
+import type { ChaptersEmbedder, ProcessingStarter } from './processing/processing.port';
+import { ChapterService } from './chapter/chapter.service';
+import { ttsEnginesFromEnv } from './tts/tts.engines';
+import { TtsService } from './tts/tts.service';
 import { ProcessingQueue } from './processing/processing.queue';
 import { QuotaService } from './quota/quota.service';
 import { createStorage, createUploadStore, stagedReader } from './storage/storage.factory';
@@ -21,7 +24,7 @@ import { UploadService } from './upload/upload.service';
 import { TranscriptService } from './transcript/transcript.service';
 
 /** A ProcessingStarter, with whatever it must close on shutdown (a queue connection). */
-export type ManagedStarter = ProcessingStarter & { close?(): Promise<void> };
+export type ManagedStarter = ProcessingStarter & ChaptersEmbedder & { close?(): Promise<void> };
 
 /** Builds the starter once storage and configuration exist; tests pass one that records calls. */
 export type StarterFactory = (deps: ServiceDeps, media: { config: MediaConfig; storage: MediaStorage }) => ManagedStarter | Promise<ManagedStarter>;
@@ -49,6 +52,8 @@ export interface MediaServices {
   assets: AssetService;
   assetQueries: AssetQueries;
   transcripts: TranscriptService;
+  chapters: ChapterService;
+  tts: TtsService;
   signer: PlaybackSigner;
   starter: ManagedStarter;
   events: EventBackbone;
@@ -103,6 +108,8 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
     assets: new AssetService(dataSource, storage, starter, uploads, deps.pubSub, deps.log),
     assetQueries: new AssetQueries(dataSource),
     transcripts: new TranscriptService(dataSource, storage, starter, deps.log),
+    chapters: new ChapterService(dataSource, starter, deps.log),
+    tts: new TtsService(dataSource, ttsEnginesFromEnv(), starter, deps.pubSub, deps.log),
     signer: new PlaybackSigner(config),
     starter,
     events,

@@ -40,3 +40,13 @@ export function loadEpisodeMedia(ctx: MediaContext, episodeId: string): Promise<
 export async function loadProgress(ctx: MediaContext, asset: MediaAsset): Promise<number> {
   return asset.status === MediaStatus.READY ? 100 : overallProgress(asset.status, await loadSteps(ctx, asset.id));
 }
+
+/** The newest READY media of every episode in the response (what listeners get, whoever asks), one query. */
+export function loadEpisodeReadyMedia(ctx: MediaContext, episodeId: string): Promise<MediaAsset | null> {
+  return ctx.loaders
+    .get<string, MediaAsset | null>('episode:readyMedia', async (ids) =>
+      // no viewer: READY assets only
+      byKeys(ids, await ctx.services.assetQueries.newestForEpisodes(ids, null), (asset) => asset.episodeId),
+    )
+    .load(episodeId.toLowerCase());
+}

@@ -12,6 +12,7 @@ import { MediaStatus } from './asset.enums';
 import { assetPrefix } from './asset.outputs';
 import { startProcessing } from './asset.starting';
 import { republishAfterDeletion } from '../transcript/transcript.store';
+import { scriptOf } from '../tts/script.store';
 
 /** Drops the staged bytes of uploads that will never complete (implemented by the upload side). */
 export interface UploadDiscarder {
@@ -36,7 +37,9 @@ export class AssetService {
     await this.dataSource.transaction(async (tx) => {
       const asset = await this.managed(tx, viewer, assetId);
       if (asset.status !== MediaStatus.FAILED) throw conflict(`Only a FAILED asset can be retried (this one is ${asset.status})`, 'assetId');
-      if (asset.failedStep === 'upload' || !asset.sourceKey) throw badInput('The upload itself was rejected; upload the file again', 'assetId');
+      // a script-made asset gets its source from synthesize, which the retry runs again if needed
+      const fromScript = !asset.sourceKey && (await scriptOf(tx, assetId)) !== null;
+      if (asset.failedStep === 'upload' || (!asset.sourceKey && !fromScript)) throw badInput('The upload itself was rejected; upload the file again', 'assetId');
       await prepareRerun(tx, assetId, 'failed');
     });
     await startProcessing(this.dataSource, this.starter, this.pubSub, this.log, assetId);

@@ -33,7 +33,7 @@ describe('media assets', () => {
       loudness: { inputLufs: -20.1, integratedLufs: -16, truePeakDbtp: -1.2 }, episode: { id: episodeId }, failedStep: null,
     });
     expect((res.data?.mediaAsset.steps as { name: string; status: string }[]).map((s) => `${s.name}:${s.status}`)).toEqual([
-      'probe:DONE', 'loudness:DONE', 'renditions:DONE', 'hls:DONE', 'waveform:DONE', 'thumbnail:DONE', 'transcribe:DONE',
+      'synthesize:DONE', 'probe:DONE', 'loudness:DONE', 'renditions:DONE', 'hls:DONE', 'waveform:DONE', 'thumbnail:DONE', 'transcribe:DONE',
     ]);
   });
 
@@ -41,11 +41,11 @@ describe('media assets', () => {
     const owner = viewer();
     const id = await seedAsset(h, {
       ownerId: owner.id, status: 'PROCESSING',
-      steps: { probe: { status: 'DONE' }, loudness: { status: 'DONE' }, renditions: { status: 'RUNNING', progress: 50 }, thumbnail: { status: 'SKIPPED', reason: 'audio only' } },
+      steps: { synthesize: { status: 'SKIPPED' }, probe: { status: 'DONE' }, loudness: { status: 'DONE' }, renditions: { status: 'RUNNING', progress: 50 }, thumbnail: { status: 'SKIPPED', reason: 'audio only' } },
     });
     const own = await h.call<{ mediaAsset: { status: string; progress: number; steps: { name: string; reason: string | null }[] } }>(ASSET, { id }, owner);
-    // (100 + 100 + 50 + 0 + 0 + 100 + 0) / 7
-    expect(own.data?.mediaAsset).toMatchObject({ status: 'PROCESSING', progress: 50 });
+    // (100 + 100 + 100 + 50 + 0 + 0 + 100 + 0) / 8
+    expect(own.data?.mediaAsset).toMatchObject({ status: 'PROCESSING', progress: 56 });
     expect(own.data?.mediaAsset.steps.find((s) => s.name === 'thumbnail')?.reason).toBe('audio only');
     for (const staff of [viewer('EDITOR'), viewer('ADMIN')]) expect((await h.call(ASSET, { id }, staff)).errors).toBeUndefined();
     expect(errorOf(await h.call(ASSET, { id }, viewer()))).toEqual({ code: 'NOT_FOUND', field: 'id' });
@@ -62,13 +62,13 @@ describe('media assets', () => {
       const owner = viewer();
       const id = await seedAsset(h, {
         ownerId: owner.id, status: 'FAILED', failedStep: 'renditions', failureReason: 'ffmpeg exited with 1',
-        steps: { probe: { status: 'DONE' }, loudness: { status: 'DONE' }, renditions: { status: 'FAILED', reason: 'ffmpeg exited with 1' } },
+        steps: { synthesize: { status: 'SKIPPED' }, probe: { status: 'DONE' }, loudness: { status: 'DONE' }, renditions: { status: 'FAILED', reason: 'ffmpeg exited with 1' } },
       });
       const run = await runOf(id);
       const res = await h.call<{ retryProcessing: { status: string; failedStep: string | null; steps: { name: string; status: string }[] } }>(RETRY, { id }, owner);
       expect(res.errors).toBeUndefined();
       expect(res.data?.retryProcessing).toMatchObject({ status: 'PROCESSING', failedStep: null });
-      expect(res.data?.retryProcessing.steps.slice(0, 3).map((s) => s.status)).toEqual(['DONE', 'DONE', 'PENDING']);
+      expect(res.data?.retryProcessing.steps.slice(0, 4).map((s) => s.status)).toEqual(['SKIPPED', 'DONE', 'DONE', 'PENDING']);
       expect(await runOf(id)).toBe(run + 1);
       expect(h.starter.started).toContain(id);
     });

@@ -11,7 +11,7 @@ export class MediaStepRow {
   assetId: string;
 
   @PrimaryColumn('text', { name: 'step' })
-  @Field({ description: 'probe, loudness, renditions, hls, waveform, thumbnail or transcribe' })
+  @Field({ description: 'synthesize, probe, loudness, renditions, hls, waveform, thumbnail or transcribe' })
   name: string;
 
   @Column('text')

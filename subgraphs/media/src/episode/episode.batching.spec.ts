@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { STEPS } from '../processing/processing.port';
 import { seedAsset, seedKnownEpisode } from '../testing/fixtures';
 import { startMedia, viewer, type MediaHarness } from '../testing/harness';
 
@@ -59,7 +60,7 @@ describe('Episode.media', () => {
   it('resolves 5 or 30 episodes with the same number of queries', async () => {
     const small = await resolve(episodes.slice(0, 5).map((e) => e.id), owner);
     const large = await resolve(episodes.map((e) => e.id), owner);
-    expect(large.rows.every((row) => row.media?.steps.length === 7)).toBe(true);
+    expect(large.rows.every((row) => row.media?.steps.length === STEPS.length)).toBe(true);
     expect(large.queries).toBe(small.queries);
     // the episodes' visibility (known_episodes, shared by the assets' guard), the assets, then their steps
     expect(large.queries).toBe(3);

@@ -4,6 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { isUuid, type Logger } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
 import { assetPrefix } from '../asset/asset.outputs';
+import { CHAPTERS_FILE, podcastChapters } from '../chapter/chapter.formats';
+import { chapterSetOf } from '../chapter/chapter.store';
 import { unixNow } from '../common/hmac';
 import type { MediaStorage } from '../storage/storage.port';
 import { rewritePlaylist } from './playback.hls';
@@ -49,6 +51,27 @@ async function readAll(stream: Readable): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+interface AssetFacts {
+  status: string;
+  has_video: boolean | null;
+  episode_id: string;
+  duration_seconds: number | null;
+}
+
+/** The episode's chapters as they are now (Podcasting 2.0 JSON), under a URL signed like any file of the asset. */
+async function serveChapters(dataSource: DataSource, asset: AssetFacts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const set = await chapterSetOf(dataSource, asset.episode_id);
+  if (!set?.chapters.length) return refuse(res, 404, 'Not found');
+  const body = Buffer.from(JSON.stringify(podcastChapters(set.chapters, asset.duration_seconds)));
+  res.writeHead(200, {
+    'Content-Type': 'application/json+chapters',
+    'Content-Length': String(body.length),
+    // built per request: an edit shows at once; the URL bounds how long anyone may ask
+    'Cache-Control': 'private, no-cache',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
 /**
  * GET/HEAD `/media/...`: signed playback of a READY asset's objects. The signature and expiry
  * are checked before anything is looked up (403); objects are streamed from storage with
@@ -69,8 +92,9 @@ export function playbackRoutes({ dataSource, storage, signer, log }: Deps): (req
       if (verdict === 'invalid') return refuse(res, 403, 'Invalid signature');
       if (verdict === 'expired') return refuse(res, 403, 'This URL has expired');
 
-      const [asset] = (await dataSource.query('SELECT status, has_video FROM media_assets WHERE id = $1', [assetId])) as { status: string; has_video: boolean | null }[];
+      const [asset] = (await dataSource.query('SELECT status, has_video, episode_id, duration_seconds FROM media_assets WHERE id = $1', [assetId])) as AssetFacts[];
       if (asset?.status !== 'READY') return refuse(res, 404, 'Not found');
+      if (relative === CHAPTERS_FILE) return await serveChapters(dataSource, asset, req, res);
       const key = `${assetPrefix(assetId)}${relative}`;
       const info = await storage.stat(key);
       if (!info) return refuse(res, 404, 'Not found');

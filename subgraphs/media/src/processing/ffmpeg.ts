@@ -58,7 +58,7 @@ export function ffprobe(args: string[], options: RunOptions = {}): Promise<RunRe
   return run(FFPROBE, ['-hide_banner', ...args], options);
 }
 
-/** Another command-line tool (a speech recogniser), run, traced and killed like ffmpeg; stdout is collected unless onStdout takes it. */
+/** Another command-line tool (a speech recogniser or synthesiser), run, traced and killed like ffmpeg; stdout is collected unless onStdout takes it. */
 export function runTool(command: string, args: string[], options: Omit<RunOptions, 'onProgress' | 'durationSeconds'> = {}): Promise<RunResult> {
   return run(command, args, options, path.basename(command));
 }

@@ -6,7 +6,9 @@ export const PROCESSING_QUEUE = 'media-processing';
 
 /** The top of each flow: runs once every step below it has completed. */
 export const FINALIZE = 'finalize';
-export type JobName = StepName | typeof FINALIZE;
+/** Outside the flows: re-muxes an asset's renditions with its episode's current chapter marks. */
+export const EMBED_CHAPTERS = 'chapters';
+export type JobName = StepName | typeof FINALIZE | typeof EMBED_CHAPTERS;
 
 /** Job data carries ids only: the processor reads the asset from the database, secrets from its environment. */
 export interface ProcessingJobData {
@@ -22,6 +24,15 @@ export interface ProcessingJobData {
  * Lua scripts read a job id as the part of a key after its last ':', so ids use '.' instead.
  */
 export const processingJobId = (assetId: string, run: number, name: JobName): string => `${assetId}.${run}.${name}`;
+
+/**
+ * One chapters job per asset run and change of marks: from the revision the renditions carry to
+ * the episode's current one. A later edit, or renditions made meanwhile with an older revision,
+ * is another change and gets a job of its own; the same change queued twice is one job.
+ */
+export const chaptersJobId = (assetId: string, run: number, revision: number, carried: number): string =>
+  `${assetId}.${run}.${EMBED_CHAPTERS}-${revision}-from-${carried}`;
+export const isChaptersJob = (name: string): boolean => name === EMBED_CHAPTERS || name.startsWith(`${EMBED_CHAPTERS}-`);
 
 export function parseProcessingJobId(jobId: string): { assetId: string; run: number; name: string } | null {
   const [assetId, run, name, ...rest] = jobId.split('.');

@@ -7,8 +7,15 @@ export interface ProcessingStarter {
 }
 
 /**
- * The steps of a flow, in order. `thumbnail` is SKIPPED for audio-only sources; `transcribe`
- * never fails the asset (a transcript that could not be made is recorded as such).
+ * The steps of a flow, in order. `synthesize` is SKIPPED for uploaded sources (it makes the
+ * source of an asset created from a script); `thumbnail` is SKIPPED for audio-only sources;
+ * `transcribe` never fails the asset (a transcript that could not be made is recorded as such).
  */
-export const STEPS = ['probe', 'loudness', 'renditions', 'hls', 'waveform', 'thumbnail', 'transcribe'] as const;
+export const STEPS = ['synthesize', 'probe', 'loudness', 'renditions', 'hls', 'waveform', 'thumbnail', 'transcribe'] as const;
 export type StepName = (typeof STEPS)[number];
+
+/** What setting chapters needs from processing: re-mux an asset's renditions with the episode's current chapter marks. */
+export interface ChaptersEmbedder {
+  /** Queues the (small, re-encode-free) job; it does nothing once the renditions carry the current chapters. */
+  embedChapters(assetId: string): Promise<void>;
+}

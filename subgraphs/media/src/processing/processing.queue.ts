@@ -1,8 +1,8 @@
 import { FlowProducer, type FlowJob, type JobsOptions } from 'bullmq';
 import { carriedTrace, reportRedisError, type Redis, type RedisConnections } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
-import { FINALIZE, PROCESSING_QUEUE, lateTranscribeJobId, processingJobId, type JobName, type ProcessingJobData } from './processing.jobs';
-import { STEPS, type ProcessingStarter } from './processing.port';
+import { chaptersJobId, EMBED_CHAPTERS, FINALIZE, PROCESSING_QUEUE, lateTranscribeJobId, processingJobId, type JobName, type ProcessingJobData } from './processing.jobs';
+import { STEPS, type ChaptersEmbedder, type ProcessingStarter } from './processing.port';
 
 export interface ProcessingQueueOptions {
   /** Tries per step before the asset is FAILED (a permanent error fails at once). */
@@ -16,7 +16,7 @@ export interface ProcessingQueueOptions {
  * is the only child of the next, so BullMQ runs probe first and finalize last, and a step
  * that fails for good fails every step above it (`failParentOnFailure`).
  */
-export class ProcessingQueue implements ProcessingStarter {
+export class ProcessingQueue implements ProcessingStarter, ChaptersEmbedder {
   readonly flows: FlowProducer;
   private readonly connection: Redis;
 
@@ -41,6 +41,21 @@ export class ProcessingQueue implements ProcessingStarter {
     await this.flows.add(this.flowOf(assetId, run));
   }
 
+  /** A single job (no flow around it) for the asset's run and the change of chapter marks it has to make. */
+  async embedChapters(assetId: string): Promise<void> {
+    const rows: { run: number; revision: number | null; carried: number | null }[] = await this.dataSource.query(
+      `SELECT a.run, c.revision, (a.outputs->>'chaptersRevision')::int AS carried
+         FROM media_assets a LEFT JOIN episode_chapters c ON c.episode_id = a.episode_id WHERE a.id = $1`,
+      [assetId],
+    );
+    const [row] = rows;
+    if (!row) throw new Error(`no media asset ${assetId}`);
+    const data: ProcessingJobData = { assetId, run: row.run, trace: carriedTrace() };
+    const opts = { ...this.jobOptions(assetId, row.run, EMBED_CHAPTERS), jobId: chaptersJobId(assetId, row.run, row.revision ?? 0, row.carried ?? 0), failParentOnFailure: false };
+    await this.flows.add({ name: EMBED_CHAPTERS, queueName: PROCESSING_QUEUE, prefix: this.prefix, data, opts });
+  }
+
+
   /**
    * One `transcribe` job outside any flow, for an asset that stays READY: no finalize follows,
    * and its failure can only ever fail the transcript (see the step).
@@ -57,7 +72,7 @@ export class ProcessingQueue implements ProcessingStarter {
     await this.flows.add({ name: 'transcribe', queueName: PROCESSING_QUEUE, prefix: this.prefix, data, opts });
   }
 
-  /** finalize ← transcribe ← thumbnail ← waveform ← hls ← renditions ← loudness ← probe */
+  /** finalize ← transcribe ← thumbnail ← waveform ← hls ← renditions ← loudness ← probe ← synthesize */
   private flowOf(assetId: string, run: number): FlowJob {
     const data: ProcessingJobData = { assetId, run, trace: carriedTrace() };
     const node = (name: JobName, child?: FlowJob): FlowJob => ({

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FINALIZE, PROCESSING_QUEUE, processingJobId } from './processing.jobs';
 import { reconcileProcessing } from './processing.reconcile';
+import { STEPS } from './processing.port';
 import { waitForAsset } from './testing/expectations';
 import { quietSine } from './testing/media.fixtures';
 import { outboxEvents, processingHarness, stepStates, type ProcessingHarness } from './testing/processing.harness';
@@ -61,13 +62,13 @@ describe('media processing reconciled from the database', () => {
     await Promise.all([waitForAsset(h.dataSource, lost, 'READY'), waitForAsset(h.dataSource, neverQueued, 'READY')]);
     for (const id of [lost, neverQueued]) {
       expect((await outboxEvents(h.dataSource, id)).map((e) => e.type)).toEqual(['media.MediaReady']);
-      expect(Object.values(await stepStates(h.dataSource, id)).map((s) => s.attempts)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+      expect(Object.values(await stepStates(h.dataSource, id)).map((s) => s.attempts)).toEqual(STEPS.map(() => 1));
     }
     expect(await reconciled(metrics)).toBe(2);
     expect(await worker.checks.reconcile()).toMatch(/^recovering: requeued 2 \(round at /);
 
     // a round that finds every PROCESSING asset with its flow (here: none left) restores nothing and says ok
-    expect(await worker.reconciler.runNow()).toEqual({ requeued: 0 });
+    expect(await worker.reconciler.runNow()).toEqual({ requeued: 0, retranscribed: 0, chapters: 0 });
     expect(await worker.checks.reconcile()).toBe('ok');
     expect(await reconciled(metrics)).toBe(2);
     await worker.close();
@@ -81,7 +82,7 @@ describe('media processing reconciled from the database', () => {
     await eventually(async () => (await stepStates(h.dataSource, id)).renditions?.status === 'DONE', 60_000, 20);
     // the running step's job, and every later one, vanish under the worker
     await admin.flushall();
-    expect(await worker.reconciler.runNow()).toEqual({ requeued: 1 });
+    expect(await worker.reconciler.runNow()).toEqual({ requeued: 1, retranscribed: 0, chapters: 0 });
     await waitForAsset(h.dataSource, id, 'READY');
     const steps = await stepStates(h.dataSource, id);
     expect([steps.probe.attempts, steps.loudness.attempts, steps.renditions.attempts]).toEqual([1, 1, 1]);
@@ -96,7 +97,7 @@ describe('media processing reconciled from the database', () => {
     await h.queue.start(queued);
     const started: string[] = [];
     const counts = await reconcileProcessing(h.dataSource, jobs, { start: async (assetId) => void started.push(assetId), transcribe: async () => undefined }, createLogger('processing-reconcile-spec'), { graceMs: 30_000 });
-    expect(counts).toEqual({ requeued: 0 });
+    expect(counts).toEqual({ requeued: 0, retranscribed: 0 });
     expect(started).toEqual([]);
     expect(await finalizeState(fresh)).toBe('unknown');
   });

@@ -1,11 +1,14 @@
 import { ReconcileFailures, type Logger, type ReconcileCounts } from '@wavegraph/kit';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { FINALIZE, lateTranscribeJobId, processingJobId } from './processing.jobs';
-import type { ProcessingStarter } from './processing.port';
+import { chaptersJobId, FINALIZE, lateTranscribeJobId, processingJobId } from './processing.jobs';
+import type { ChaptersEmbedder, ProcessingStarter } from './processing.port';
 
-/** What a round can restore: the processing flow of a PROCESSING asset, the lone transcribe job of a READY one, added again. */
-export const PROCESSING_RECONCILE_KINDS = ['requeued', 'retranscribed'] as const;
+/**
+ * What a round can restore: the processing flow of a PROCESSING asset, the lone transcribe job
+ * of a READY one, and a chapters job whose asset's marks are behind, each added again.
+ */
+export const PROCESSING_RECONCILE_KINDS = ['requeued', 'retranscribed', 'chapters'] as const;
 
 /** Assets read (and their flows looked up, concurrently) per batch. */
 const BATCH = 200;
@@ -34,11 +37,9 @@ export async function reconcileProcessing(
   log: Logger,
   options: ProcessingReconcileOptions,
 ): Promise<ReconcileCounts> {
-  const counts: ReconcileCounts & { requeued: number } = { requeued: 0 };
   const failures: unknown[] = [];
-  const retranscribed = await reconcileTranscriptions(dataSource, jobs, starter, log, options, failures);
-  // a kind with nothing restored is left out
-  if (retranscribed) counts.retranscribed = retranscribed;
+  // every kind is reported, restored or not, as reconcileChapters reports its own
+  const counts: ReconcileCounts & { requeued: number } = { requeued: 0, retranscribed: await reconcileTranscriptions(dataSource, jobs, starter, log, options, failures) };
   let after: string | null = null;
   for (;;) {
     const rows: { id: string; run: number }[] = await dataSource.query(
@@ -101,4 +102,48 @@ async function reconcileTranscriptions(
     }
   }
   return retranscribed;
+}
+
+/**
+ * Chapter marks behind the episode's chapters (the job could not be queued after an edit, Redis
+ * lost it, or renditions were encoded with the revision before): each such asset whose job for that
+ * change Redis does not know gets it (again). The job id names the change: never added twice.
+ */
+export async function reconcileChapters(
+  dataSource: DataSource,
+  jobs: Pick<Queue, 'getJobState'>,
+  embedder: ChaptersEmbedder,
+  log: Logger,
+  options: ProcessingReconcileOptions,
+): Promise<ReconcileCounts> {
+  const counts = { chapters: 0 };
+  const failures: unknown[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const rows: { id: string; run: number; revision: number; carried: number }[] = await dataSource.query(
+      `SELECT a.id, a.run, c.revision, COALESCE((a.outputs->>'chaptersRevision')::int, 0) AS carried FROM media_assets a JOIN episode_chapters c ON c.episode_id = a.episode_id
+        WHERE a.status IN ('READY', 'PROCESSING') AND a.outputs ? 'renditions'
+          AND COALESCE((a.outputs->>'chaptersRevision')::int, 0) < c.revision
+          AND c.updated_at < now() - make_interval(secs => $1::double precision / 1000)
+          AND ($2::uuid IS NULL OR a.id > $2::uuid)
+        ORDER BY a.id LIMIT ${BATCH}`,
+      [options.graceMs, after],
+    );
+    for (const { id, run, revision, carried } of rows) {
+      try {
+        // queued, running, or given up on (its failure is logged): nothing lost to restore
+        if ((await jobs.getJobState(chaptersJobId(id, run, revision, carried))) !== 'unknown') continue;
+        await embedder.embedChapters(id);
+        counts.chapters += 1;
+      } catch (error) {
+        failures.push(error);
+        log.warn({ assetId: id, err: error }, 'chapter marks could not be reconciled');
+      }
+    }
+    if (rows.length < BATCH) {
+      if (failures.length) throw new ReconcileFailures(counts, failures);
+      return counts;
+    }
+    after = rows[rows.length - 1].id;
+  }
 }

@@ -7,7 +7,10 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { MediaStorage } from '../storage/storage.port';
 import { removeUnreferenced } from './cleanup';
-import { FINALIZE, type JobName, type ProcessingJobData, type ProcessingJobResult } from './processing.jobs';
+import { chapterSetOf } from '../chapter/chapter.store';
+import { scriptOf } from '../tts/script.store';
+import { embedChapters } from './chapters.job';
+import { EMBED_CHAPTERS, FINALIZE, type JobName, type ProcessingJobData, type ProcessingJobResult } from './processing.jobs';
 import { failAsset, failedMessage, finalizeAsset, publicReason } from './processing.outcome';
 import { STEPS, type StepName } from './processing.port';
 import { completeStep, isCurrentRun, loadAsset, loadSteps, markRetrying, markRunning, saveProgress } from './processing.store';
@@ -48,6 +51,8 @@ export function runProcessingJob(deps: ProcessingDeps, job: ProcessingJob, signa
 async function runJob(deps: ProcessingDeps, job: ProcessingJob, signal?: AbortSignal): Promise<ProcessingJobResult> {
   const { assetId, run } = job.data;
   const name = job.name;
+  // not a step of the flow: a failure leaves the asset as it is (BullMQ retries it, the old marks stay)
+  if (name === EMBED_CHAPTERS) return embedChapters(deps, job, signal);
   if (name !== FINALIZE && !(STEPS as readonly string[]).includes(name)) throw new UnrecoverableError(`unknown processing job ${name}`);
   try {
     if (name === FINALIZE) return await finalize(deps, assetId, run);
@@ -108,6 +113,10 @@ async function runStep(deps: ProcessingDeps, job: ProcessingJob, step: StepName,
       progress: (fraction) => reporter.update(fraction),
       dataSource,
       finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+      reads: {
+        chapters: () => chapterSetOf(dataSource, asset.episode_id),
+        script: () => scriptOf(dataSource, asset.id),
+      },
       fetch: (key) => {
         if (!fetched.has(key)) fetched.set(key, mkdtemp(path.join(workDir, 'in-')).then((dir) => storage.download(key, dir)));
         return fetched.get(key) as Promise<string>;

@@ -109,6 +109,8 @@ describe('media processing', () => {
 
     const steps = await stepStates(h.dataSource, id);
     expect(Object.fromEntries(Object.entries(steps).map(([step, s]) => [step, [s.status, s.progress, s.attempts]]))).toEqual({
+      // an uploaded source: nothing to synthesise
+      synthesize: ['SKIPPED', 100, 1],
       probe: ['DONE', 100, 1],
       loudness: ['DONE', 100, 1],
       renditions: ['DONE', 100, 1],
@@ -267,7 +269,7 @@ describe('media processing', () => {
         ].sort(),
       ),
     );
-    expect(Object.values(await stepStates(h.dataSource, id)).map((s) => s.attempts)).toEqual([2, 2, 2, 2, 2, 2, 2]);
+    expect(Object.values(await stepStates(h.dataSource, id)).map((s) => s.attempts)).toEqual(STEPS.map(() => 2));
     expect((await outboxEvents(h.dataSource, id)).map((e) => [e.type, e.payload.hasVideo])).toEqual([['media.MediaReady', true], ['media.MediaReady', false]]);
 
     // a late write of an old run is garbage; a newer run's folder is not
@@ -284,16 +286,17 @@ describe('media processing', () => {
     try {
       const id = await h.createAsset(await quietSine(dir, 3));
       await h.queue.start(id);
+      // the flow's first job fails, whichever step it is
       const asset = await waitForAsset(h.dataSource, id, 'FAILED', 20_000);
-      expect(asset).toMatchObject({ failed_step: 'probe', failure_reason: 'job stalled more than allowable limit' });
-      expect((await stepStates(h.dataSource, id)).probe).toMatchObject({ status: 'FAILED', reason: 'job stalled more than allowable limit' });
+      expect(asset).toMatchObject({ failed_step: 'synthesize', failure_reason: 'job stalled more than allowable limit' });
+      expect((await stepStates(h.dataSource, id)).synthesize).toMatchObject({ status: 'FAILED', reason: 'job stalled more than allowable limit' });
       // the worker's listener tells subscribers too: no processor ran to do it
       await eventually(async () =>
-        expect(progress.get(id)).toEqual([{ assetId: id, step: 'probe', progress: 0, status: 'FAILED', reason: 'job stalled more than allowable limit' }]),
+        expect(progress.get(id)).toEqual([{ assetId: id, step: 'synthesize', progress: 0, status: 'FAILED', reason: 'job stalled more than allowable limit' }]),
       );
       // the parents failing after it do not overwrite the cause or add events
       await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(await outboxEvents(h.dataSource, id)).toEqual([{ type: 'media.MediaFailed', payload: expect.objectContaining({ step: 'probe' }) }]);
+      expect(await outboxEvents(h.dataSource, id)).toEqual([{ type: 'media.MediaFailed', payload: expect.objectContaining({ step: 'synthesize' }) }]);
     } finally {
       await rogue.close();
       rogueConnection.disconnect();

@@ -32,6 +32,9 @@ export interface StepRow {
 
 /** Columns a step may set on its asset; names are fixed here, never taken from input. */
 export interface AssetColumns {
+  source_key?: string;
+  source_sha256?: string;
+  source_size?: number;
   duration_seconds?: number;
   codec?: string;
   channels?: number;
@@ -41,7 +44,7 @@ export interface AssetColumns {
   integrated_lufs?: number;
   true_peak_dbtp?: number;
 }
-const COLUMN_NAMES: readonly (keyof AssetColumns)[] = ['duration_seconds', 'codec', 'channels', 'sample_rate', 'has_video', 'input_lufs', 'integrated_lufs', 'true_peak_dbtp'];
+const COLUMN_NAMES: readonly (keyof AssetColumns)[] = ['source_key', 'source_sha256', 'source_size', 'duration_seconds', 'codec', 'channels', 'sample_rate', 'has_video', 'input_lufs', 'integrated_lufs', 'true_peak_dbtp'];
 
 export async function loadAsset(db: Db, assetId: string, lock = false): Promise<AssetRow | null> {
   const rows: AssetRow[] = await db.query(

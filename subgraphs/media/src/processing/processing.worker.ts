@@ -15,10 +15,10 @@ import { instrumentQueue, type Registry } from '@wavegraph/metrics';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { PROCESSING_QUEUE, parseProcessingJobId, type JobName } from './processing.jobs';
+import { isChaptersJob, PROCESSING_QUEUE, parseProcessingJobId, type JobName } from './processing.jobs';
 import { failAsset, failedMessage } from './processing.outcome';
 import { ProcessingQueue, type ProcessingQueueOptions } from './processing.queue';
-import { PROCESSING_RECONCILE_KINDS, reconcileProcessing } from './processing.reconcile';
+import { PROCESSING_RECONCILE_KINDS, reconcileChapters, reconcileProcessing } from './processing.reconcile';
 import { publishProgress } from './progress';
 
 export interface MediaWorkerOptions {
@@ -108,6 +108,8 @@ export async function startMediaWorker(options: MediaWorkerOptions): Promise<Med
     const id = parseProcessingJobId(jobId);
     // a parent failing because its child failed says nothing new: the child's event carries the cause
     if (!id || failedReason.startsWith('child ')) return;
+    // re-muxing chapter marks is not part of processing: its failure leaves the asset as it was
+    if (isChaptersJob(id.name)) return;
     failAsset(dataSource, id.assetId, id.run, id.name, failedReason).then(
       async (failed) => {
         if (!failed) return;
@@ -128,7 +130,10 @@ export async function startMediaWorker(options: MediaWorkerOptions): Promise<Med
     queue: PROCESSING_QUEUE,
     kinds: PROCESSING_RECONCILE_KINDS,
     intervalMs: options.reconcileIntervalMs ?? 30_000,
-    round: () => reconcileProcessing(dataSource, jobs, starter, log, { graceMs: options.reconcileGraceMs ?? 30_000 }),
+    round: async () => {
+      const graceMs = options.reconcileGraceMs ?? 30_000;
+      return { ...(await reconcileProcessing(dataSource, jobs, starter, log, { graceMs })), ...(await reconcileChapters(dataSource, jobs, starter, log, { graceMs })) };
+    },
     log,
     metrics: options.metrics,
   });

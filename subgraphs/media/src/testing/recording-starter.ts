@@ -4,6 +4,8 @@ import type { ManagedStarter } from '../services';
 export class RecordingStarter implements ManagedStarter {
   readonly started: string[] = [];
   readonly transcribed: string[] = [];
+  /** Assets whose renditions were to be re-muxed with new chapter marks. */
+  readonly chaptered: string[] = [];
   failing = false;
 
   async start(assetId: string): Promise<void> {
@@ -14,5 +16,10 @@ export class RecordingStarter implements ManagedStarter {
   async transcribe(assetId: string): Promise<void> {
     if (this.failing) throw new Error('queue unavailable (test)');
     this.transcribed.push(assetId);
+  }
+
+  async embedChapters(assetId: string): Promise<void> {
+    if (this.failing) throw new Error('queue unavailable (test)');
+    this.chaptered.push(assetId);
   }
 }

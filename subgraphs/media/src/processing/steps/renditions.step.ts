@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Rendition } from '../../asset/asset.outputs';
+import { chapterMapping, writeChapterMarks } from '../../chapter/chapter.marks';
 import { ffmpeg } from '../ffmpeg';
 import { allExist, outputKeys, type StepDefinition } from './step';
 
@@ -32,8 +33,12 @@ export function normalizedOf(outputs: { normalizedKey?: string }): string {
  * podcast feed, and podcast players play audio.
  */
 export const renditionsStep: StepDefinition = {
-  async run({ asset, fetch, progress, signal, workDir }) {
+  async run({ asset, fetch, progress, reads, signal, workDir }) {
     const master = await fetch(normalizedOf(asset.outputs));
+    // the episode's chapters become chapter marks; once any were set, an empty list means none
+    const chapters = await reads.chapters();
+    const marks = chapters ? await writeChapterMarks(workDir, chapters.chapters, asset.duration_seconds ?? 0) : null;
+    const chapterArgs = chapters ? [...(marks ? ['-i', marks] : []), ...chapterMapping(marks, 1)] : [];
     const files = [];
     const renditions: Rendition[] = [];
     for (const [i, kbps] of BITRATES_KBPS.entries()) {
@@ -44,7 +49,7 @@ export const renditionsStep: StepDefinition = {
       // reports the same range again; the reporter never goes backwards)
       const share = (from: number, to: number) => (f: number) => progress((i + from + f * (to - from)) / BITRATES_KBPS.length);
       const encode = (gain: string[]) =>
-        ffmpeg(['-i', master, '-map', '0:a:0', ...gain, '-c:a', 'aac', '-b:a', `${kbps}k`, '-movflags', '+faststart', file], {
+        ffmpeg(['-i', master, ...chapterArgs, '-map', '0:a:0', ...gain, '-c:a', 'aac', '-b:a', `${kbps}k`, '-movflags', '+faststart', file], {
           onProgress: share(0, 0.8),
           durationSeconds: duration,
           signal,
@@ -64,7 +69,7 @@ export const renditionsStep: StepDefinition = {
       files.push({ key, path: file, contentType: 'audio/mp4' });
       renditions.push({ name, bitrateKbps: kbps, mimeType: 'audio/mp4', key, sizeBytes: (await stat(file)).size });
     }
-    return { files, outputs: { renditions } };
+    return { files, outputs: { renditions, ...(chapters ? { chaptersRevision: chapters.revision } : {}) } };
   },
   outputsExist: (asset, storage) => allExist(storage, (asset.outputs.renditions ?? []).map((r) => r.key)),
 };

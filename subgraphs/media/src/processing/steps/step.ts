@@ -1,7 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AssetOutputs } from '../../asset/asset.outputs';
 import { assetPrefix } from '../../asset/asset.outputs';
+import type { ChapterSet } from '../../chapter/chapter.store';
 import type { MediaStorage } from '../../storage/storage.port';
+import type { StoredScript } from '../../tts/script.store';
 import type { AssetColumns, AssetRow } from '../processing.store';
 
 /** What a step gets: the asset as the database has it, a private temp dir, and where to report. */
@@ -19,6 +21,15 @@ export interface StepContext {
   dataSource?: DataSource;
   /** No retry follows if this attempt fails: a step whose failure must not fail the asset records it instead (unset: a retry may follow). */
   finalAttempt?: boolean;
+  reads: StepReads;
+}
+
+/** What a step may read besides the asset row; the runner answers from the database. */
+export interface StepReads {
+  /** The chapters of the asset's episode as they are now (null: none were ever set). */
+  chapters(): Promise<ChapterSet | null>;
+  /** The script the asset is made from (null: its source was uploaded). */
+  script(): Promise<StoredScript | null>;
 }
 
 export interface StepFile {

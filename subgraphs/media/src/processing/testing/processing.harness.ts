@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { sourceKey, type AssetOutputs } from '../../asset/asset.outputs';
-import { CreateMedia1764000000000 } from '../../migrations/1764000000000-CreateMedia';
-import { Transcripts1766100000000 } from '../../migrations/1766100000000-Transcripts';
+import { MEDIA_MIGRATIONS } from '../../migrations';
 import { FilesystemStorage } from '../../storage/filesystem.storage';
 import { storageDir } from '../../storage/storage.factory';
 import { STEPS } from '../processing.port';
@@ -35,7 +34,7 @@ export interface ProcessingHarness {
 /** `redisUrl`: another Redis than the shared test one (a private one the test wipes). */
 export async function processingHarness(queueOptions = { attempts: 3, backoffMs: 200 }, redisUrl = TEST_REDIS_URL): Promise<ProcessingHarness> {
   const database = await freshDatabase('media');
-  const { dataSource } = await openDatabase({ url: database.url, entities: [], migrations: [CreateMedia1764000000000, Transcripts1766100000000], logger: createLogger('media-test'), poolSize: 4 });
+  const { dataSource } = await openDatabase({ url: database.url, entities: [], migrations: MEDIA_MIGRATIONS, logger: createLogger('media-test'), poolSize: 4 });
   const prefix = freshRedisPrefix();
   const mediaDir = await mkdtemp(path.join(tmpdir(), 'wavegraph-media-test-'));
   const storageRoot = storageDir({ dataDir: mediaDir });
