@@ -4,8 +4,8 @@ import type { DocFilter } from '../common/filters';
 import { episodeRef } from '../episode/episode.type';
 import { showRef } from '../show/show.type';
 import { HEADLINE_OPTIONS, toHighlightHtml } from './search.highlight';
-import { encodeOffsetCursor, toPrefixTsQuery } from './search.query';
-import { SearchKind, type SearchHit } from './search.types';
+import { encodeOffsetCursor, toAnyWordTsQuery, toPrefixTsQuery } from './search.query';
+import { MAX_MATCHES_PER_HIT, SearchKind, type SearchHit } from './search.types';
 
 export interface SearchRequest extends DocFilter {
   text: string;
@@ -14,28 +14,58 @@ export interface SearchRequest extends DocFilter {
   offset: number;
 }
 
+interface MatchRow {
+  startSeconds: number;
+  endSeconds: number;
+  headline: string;
+}
+
 interface HitRow {
   kind: SearchKind;
   id: string;
   score: number;
   headline: string | null;
+  /** Null for shows. */
+  matches: MatchRow[] | null;
 }
+
+/**
+ * What a transcript adds to an episode's score at most: below one description match of a word
+ * (0.4) and far below a title match (1), however long the transcript and however often the
+ * word is spoken in it.
+ */
+export const TRANSCRIPT_SCORE_WEIGHT = 0.3;
 
 /*
  * One statement per search. A document matches when the full-text query matches (every word,
  * the last as a prefix) or when the text is a near word of the title (pg_trgm `<%`, which is
- * what finds "Python" for "pythn"). Rank = ts_rank_cd (title weight A, description B) plus
- * title word similarity, so a title match beats a description match. Episodes count only
- * when PUBLISHED and their show is known; their category and language come from the show at
- * query time, so a show update applies to its episodes at once. Headlines, the costly part,
- * are computed for the page only.
+ * what finds "Python" for "pythn"). An episode's text is its title (weight A), description (B)
+ * and transcript (C), so the words may be spread over them. Rank = ts_rank_cd of title and
+ * description plus title word similarity, so a title match beats a description match, plus at
+ * most TRANSCRIPT_SCORE_WEIGHT for the words spoken. Candidate episodes come from the indexes:
+ * an episode whose title and description do not hold every word has one of them in its
+ * transcript. Episodes count only when PUBLISHED and their show is known; their category and
+ * language come from the show at query time, so a show update applies to its episodes at once.
+ * Headlines and transcript matches, the costly part, are computed for the page only: the best
+ * matching segments of each episode of the page (any of the words), then put in time order.
  */
 const SEARCH = `
-  WITH q AS (SELECT to_tsquery('simple', $1) AS tsq, $2::text AS raw),
-  hits AS (
-    SELECT 'EPISODE' AS kind, e.episode_id AS id, ts_rank_cd(e.search, q.tsq) + word_similarity(q.raw, e.title) AS score
-    FROM q, episode_docs e JOIN show_docs s ON s.show_id = e.show_id
+  WITH q AS (SELECT to_tsquery('simple', $1) AS tsq, to_tsquery('simple', $9) AS anyq, $2::text AS raw),
+  candidates AS (
+    SELECT e.episode_id FROM q, episode_docs e
     WHERE e.status = 'PUBLISHED' AND (e.search @@ q.tsq OR q.raw <% e.title)
+    UNION
+    SELECT t.episode_id FROM q, episode_transcripts t WHERE t.segment_count > 0 AND t.search @@ q.anyq
+  ),
+  hits AS (
+    SELECT 'EPISODE' AS kind, e.episode_id AS id,
+      ts_rank_cd(e.search, q.tsq) + word_similarity(q.raw, e.title)
+        + $11::float8 * COALESCE(ts_rank_cd(t.search, q.anyq, 32), 0) AS score
+    FROM q, candidates c
+      JOIN episode_docs e ON e.episode_id = c.episode_id
+      JOIN show_docs s ON s.show_id = e.show_id
+      LEFT JOIN episode_transcripts t ON t.episode_id = e.episode_id
+    WHERE e.status = 'PUBLISHED' AND ((e.search || COALESCE(t.search, ''::tsvector)) @@ q.tsq OR q.raw <% e.title)
       AND ($3::text IS NULL OR s.category = $3) AND ($4::text IS NULL OR s.language = $4)
       AND $5::text IS DISTINCT FROM 'SHOW'
     UNION ALL
@@ -56,21 +86,34 @@ const SEARCH = `
     CASE
       WHEN to_tsvector('simple', d.description) @@ q.tsq THEN ts_headline('simple', d.description, q.tsq, $8)
       WHEN to_tsvector('simple', d.title) @@ q.tsq THEN ts_headline('simple', d.title, q.tsq, $8)
-    END AS headline
-  FROM docs d, q
+    END AS headline,
+    CASE WHEN d.kind = 'EPISODE' THEN COALESCE(m.matches, '[]'::json) END AS matches
+  FROM docs d CROSS JOIN q
+  LEFT JOIN LATERAL (
+    SELECT json_agg(json_build_object(
+      'startSeconds', b.start_seconds, 'endSeconds', b.end_seconds, 'headline', ts_headline('simple', b.text, q.anyq, $8)
+    ) ORDER BY b.start_seconds, b.seq) AS matches
+    FROM (
+      SELECT g.seq, g.start_seconds, g.end_seconds, g.text FROM transcript_segments g
+      WHERE d.kind = 'EPISODE' AND g.episode_id = d.id AND g.search @@ q.anyq
+      ORDER BY ts_rank_cd(g.search, q.anyq) DESC, g.seq
+      LIMIT $10
+    ) b
+  ) m ON true
   ORDER BY d.score DESC, d.kind, d.id`;
 
-/** Full-text search over published episodes and shows. */
+/** Full-text search over published episodes (their transcripts included) and shows. */
 export class SearchService {
   constructor(private readonly dataSource: DataSource) {}
 
   async search(request: SearchRequest): Promise<Page<SearchHit>> {
     const tsquery = toPrefixTsQuery(request.text);
+    const anyWord = toAnyWordTsQuery(request.text);
     // nothing but punctuation: nothing can match
-    if (tsquery === null) return toPage([], request.size, () => '', request.offset > 0);
+    if (tsquery === null || anyWord === null) return toPage([], request.size, () => '', request.offset > 0);
     const rows: HitRow[] = await this.dataSource.query(SEARCH, [
       tsquery, request.text, request.category, request.language, request.kind,
-      request.size + 1, request.offset, HEADLINE_OPTIONS,
+      request.size + 1, request.offset, HEADLINE_OPTIONS, anyWord, MAX_MATCHES_PER_HIT, TRANSCRIPT_SCORE_WEIGHT,
     ]);
     const hits = rows.map((row, index) => ({ hit: toHit(row), after: request.offset + index + 1 }));
     const page = toPage(hits, request.size, (h) => encodeOffsetCursor(h.after), request.offset > 0);
@@ -83,6 +126,7 @@ function toHit(row: HitRow): SearchHit {
     kind: row.kind,
     score: Number(row.score),
     highlight: toHighlightHtml(row.headline),
+    matches: row.matches?.map((m) => ({ startSeconds: m.startSeconds, endSeconds: m.endSeconds, text: toHighlightHtml(m.headline) ?? '' })) ?? null,
     episode: row.kind === SearchKind.EPISODE ? episodeRef(row.id) : null,
     show: row.kind === SearchKind.SHOW ? showRef(row.id) : null,
   };

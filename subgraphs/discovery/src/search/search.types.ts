@@ -2,6 +2,10 @@ import { connectionOf, REFERENCE } from '@wavegraph/kit';
 import { Field, Float, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Episode } from '../episode/episode.type';
 import { Show } from '../show/show.type';
+import { TranscriptMatch } from '../transcript/transcript-match.type';
+
+/** How many transcript segments a hit shows at most. */
+export const MAX_MATCHES_PER_HIT = 3;
 
 export enum SearchKind {
   EPISODE = 'EPISODE',
@@ -35,6 +39,12 @@ export class SearchHit {
     description: 'Matching words of the description (or else the title) wrapped in <mark>…</mark>; null for a typo-only match',
   })
   highlight: string | null;
+
+  @Field(() => [TranscriptMatch], {
+    nullable: true,
+    description: `Where in the episode the words were spoken: its best matching transcript segments (at most ${MAX_MATCHES_PER_HIT}), in time order; empty when none of the words is in its transcript (or it has none); null for a show`,
+  })
+  matches: TranscriptMatch[] | null;
 
   @Field(() => Episode, REFERENCE)
   episode: Episode | null;
