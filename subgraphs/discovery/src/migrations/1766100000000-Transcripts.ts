@@ -6,11 +6,31 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * and its timed segments. `search` is the whole text with weight C (title is A, description B);
  * each segment has its own vector to say where in the episode the words were spoken.
  * Like every projection here, both tables can be dropped and rebuilt by replay.
+ *
+ * A tsvector holds at most 1 MB. The first 200,000 characters (about four hours of speech) are
+ * indexed with positions, so ts_rank_cd can rank them; the rest without (strip), which finds an
+ * episode by any word of a realistic transcript of any length. Should even that overflow (a text
+ * of hundreds of thousands of distinct words), only the first part is indexed (50,000
+ * characters in the very worst case): the event is still applied, and every segment stored.
  */
 export class Transcripts1766100000000 implements MigrationInterface {
   name = 'Transcripts1766100000000';
 
   async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`
+      CREATE FUNCTION transcript_search_vector(body text) RETURNS tsvector
+      LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+      BEGIN
+        RETURN setweight(to_tsvector('simple', left(body, 200000)), 'C')
+          || CASE WHEN length(body) > 200000 THEN strip(to_tsvector('simple', substr(body, 200001))) ELSE ''::tsvector END;
+      EXCEPTION WHEN program_limit_exceeded THEN
+        BEGIN
+          RETURN setweight(to_tsvector('simple', left(body, 200000)), 'C');
+        EXCEPTION WHEN program_limit_exceeded THEN
+          RETURN setweight(to_tsvector('simple', left(body, 50000)), 'C');
+        END;
+      END
+      $$`);
     await runner.query(`
       CREATE TABLE episode_transcripts (
         episode_id uuid PRIMARY KEY,
@@ -39,5 +59,6 @@ export class Transcripts1766100000000 implements MigrationInterface {
   async down(runner: QueryRunner): Promise<void> {
     await runner.query('DROP TABLE transcript_segments');
     await runner.query('DROP TABLE episode_transcripts');
+    await runner.query('DROP FUNCTION transcript_search_vector(text)');
   }
 }

@@ -31,7 +31,7 @@ export class SearchHit {
   @Field(() => SearchKind)
   kind: SearchKind;
 
-  @Field(() => Float, { description: 'Relevance: text rank plus title similarity; higher is better' })
+  @Field(() => Float, { description: 'Relevance: text rank (a title counts most, then the description, then the transcript) plus title similarity; higher is better' })
   score: number;
 
   @Field(() => String, {

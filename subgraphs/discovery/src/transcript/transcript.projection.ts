@@ -4,25 +4,19 @@ import type { EntityManager } from 'typeorm';
 type Transcript = PayloadOf<typeof TranscriptPublished>;
 
 /**
- * How much of a transcript's text its episode is found by: about four hours of speech. The
- * whole text must fit one tsvector (at most 1 MB, which distinct words of a text far longer
- * than this would exceed); every segment is still stored and shown as a match.
- */
-export const MAX_INDEXED_CHARACTERS = 200_000;
-
-/**
  * Keeps the highest revision of each episode's transcript: the row is written only when the
  * incoming revision is higher (an older or redelivered event changes nothing), and its segments
  * are replaced in the same transaction. The row's lock orders two revisions applied at once.
  * No segments means the transcript was removed: the row stays, with its revision, so an older
  * event arriving later cannot bring the text back. Stored for any episode id, known or not:
- * search joins it with `episode_docs` when it answers.
+ * search joins it with `episode_docs` when it answers. The whole text's vector comes from
+ * `transcript_search_vector` (migration 1766100000000), which bounds it to what a tsvector holds.
  */
 export async function storeTranscript(event: EventEnvelope<Transcript>, tx: EntityManager): Promise<void> {
   const t = event.payload;
   const written: unknown[] = await tx.query(
     `INSERT INTO episode_transcripts AS d (episode_id, revision, language, engine, segment_count, search, updated_at)
-     VALUES ($1, $2, $3, $4, $5, setweight(to_tsvector('simple', left($6, ${MAX_INDEXED_CHARACTERS})), 'C'), $7)
+     VALUES ($1, $2, $3, $4, $5, transcript_search_vector($6), $7)
      ON CONFLICT (episode_id) DO UPDATE SET
        revision = EXCLUDED.revision, language = EXCLUDED.language, engine = EXCLUDED.engine,
        segment_count = EXCLUDED.segment_count, search = EXCLUDED.search, updated_at = EXCLUDED.updated_at

@@ -169,6 +169,35 @@ describe('transcripts in search', () => {
     expect(await idsOf(w)).toEqual([]);
   });
 
+  it('finds a word spoken after hours of speech, and says where', async () => {
+    const { episodeId } = await publishedEpisode();
+    const [early, late] = [word(), word()];
+    // 1,600 segments of about 130 characters: past the 200,000 characters indexed with positions
+    const texts = Array.from({ length: 1_600 }, (_, i) => `segment ${i} the quick brown fox jumps over the lazy dog and keeps talking about the weather for a while now`);
+    texts[3] += ` ${early}`;
+    texts[1_590] += ` ${late}`;
+    await applyEvents(h, [transcribed(episodeId, 1, segmentsOf(texts))]);
+    expect((await hits(early))[0]).toMatchObject({ episode: { id: episodeId }, matches: [expect.objectContaining({ startSeconds: 12 })] });
+    expect((await hits(late))[0]).toMatchObject({ episode: { id: episodeId }, matches: [expect.objectContaining({ startSeconds: 1_590 * 4 })] });
+  });
+
+  it('applies a transcript too large to index whole, indexing its beginning and storing every segment', async () => {
+    const { episodeId } = await publishedEpisode();
+    const [early, late] = [word(), word()];
+    // 12,000 segments of ten distinct words each: far more distinct words than one tsvector holds
+    const texts = Array.from({ length: 12_000 }, () => Array.from({ length: 10 }, () => randomUUID().slice(0, 12)).join(' '));
+    texts[0] += ` ${early}`;
+    texts[11_000] += ` ${late}`;
+    expect(await applyEvents(h, [transcribed(episodeId, 1, segmentsOf(texts, 2))])).toBe(1);
+    const [row] = await h.running.db.dataSource.query(
+      'SELECT t.segment_count, (SELECT count(*)::int FROM transcript_segments s WHERE s.episode_id = t.episode_id) AS stored FROM episode_transcripts t WHERE episode_id = $1',
+      [episodeId],
+    );
+    expect(row).toEqual({ segment_count: 12_000, stored: 12_000 });
+    expect((await hits(early))[0]).toMatchObject({ episode: { id: episodeId }, matches: [expect.objectContaining({ startSeconds: 0 })] });
+    expect(await idsOf(late)).toEqual([]);
+  });
+
   it('answers a page of hits with their matches in one SQL query', async () => {
     const w = word();
     for (let i = 0; i < 12; i += 1) {
