@@ -36,7 +36,7 @@ export class SearchHit {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Matching words of the description (or else the title) wrapped in <mark>…</mark>; null for a typo-only match',
+    description: 'Matching words of the description (or else the title) wrapped in <mark>…</mark>; null when neither holds every word (a typo-only match, or words spoken in the episode: see matches)',
   })
   highlight: string | null;
 
