@@ -1,6 +1,6 @@
 import { encodeCursor } from '@wavegraph/kit';
 import { toHighlightHtml, MARK_END, MARK_START } from './search.highlight';
-import { encodeOffsetCursor, MAX_OFFSET, readOffsetCursor, toAnyWordTsQuery, toPrefixTsQuery, validQuery } from './search.query';
+import { encodeOffsetCursor, MAX_OFFSET, queryTerms, readOffsetCursor, toAnyWordTsQuery, toPrefixTsQuery, validQuery } from './search.query';
 
 describe('search text handling', () => {
   it('turns free text into an AND query whose last word is a prefix', () => {
@@ -18,6 +18,8 @@ describe('search text handling', () => {
     expect(toAnyWordTsQuery('  deep   learning in pytho ')).toBe("'deep' | 'learning' | 'in' | 'pytho':*");
     expect(toAnyWordTsQuery("a' | b:* & !c")).toBe("'a' | 'b' | 'c':*");
     expect(toAnyWordTsQuery('!!! ???')).toBeNull();
+    expect(queryTerms('Deep learning, pytho')).toEqual(["'deep'", "'learning'", "'pytho':*"]);
+    expect(queryTerms('---')).toBeNull();
   });
 
   it('trims the query and bounds it to 1..200 characters', () => {

@@ -12,8 +12,11 @@ export function validQuery(query: string): string {
   return trimmed;
 }
 
-/** The words of free text (letters and digits only, so nothing typed can be read as tsquery syntax), at most 16, each quoted. */
-function queryTerms(text: string): string[] | null {
+/**
+ * The words of free text as tsquery terms: letters and digits only, so nothing typed can be
+ * read as tsquery syntax; at most 16, each quoted, the last one a prefix. Null without a word.
+ */
+export function queryTerms(text: string): string[] | null {
   const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu);
   if (!words) return null;
   const terms = words.slice(0, 16).map((word) => `'${word}'`);

@@ -4,7 +4,7 @@ import type { DocFilter } from '../common/filters';
 import { episodeRef } from '../episode/episode.type';
 import { showRef } from '../show/show.type';
 import { HEADLINE_OPTIONS, toHighlightHtml } from './search.highlight';
-import { encodeOffsetCursor, toAnyWordTsQuery, toPrefixTsQuery } from './search.query';
+import { encodeOffsetCursor, queryTerms, toAnyWordTsQuery, toPrefixTsQuery } from './search.query';
 import { MAX_MATCHES_PER_HIT, SearchKind, type SearchHit } from './search.types';
 
 export interface SearchRequest extends DocFilter {
@@ -40,7 +40,8 @@ export const TRANSCRIPT_SCORE_WEIGHT = 0.3;
  * One statement per search. A document matches when the full-text query matches (every word,
  * the last as a prefix) or when the text is a near word of the title (pg_trgm `<%`, which is
  * what finds "Python" for "pythn"). An episode's text is its title (weight A), description (B)
- * and transcript (C), so the words may be spread over them. Rank = ts_rank_cd of title and
+ * and transcript (C), so the words may be spread over them: each word is then looked up on
+ * its own (concatenating the vectors per row would copy every transcript it reads). Rank = ts_rank_cd of title and
  * description plus title word similarity, so a title match beats a description match, plus at
  * most TRANSCRIPT_SCORE_WEIGHT for the words spoken. Candidate episodes come from the indexes:
  * an episode whose title and description do not hold every word has one of them in its
@@ -50,7 +51,10 @@ export const TRANSCRIPT_SCORE_WEIGHT = 0.3;
  * matching segments of each episode of the page (any of the words), then put in time order.
  */
 const SEARCH = `
-  WITH q AS (SELECT to_tsquery('simple', $1) AS tsq, to_tsquery('simple', $9) AS anyq, $2::text AS raw),
+  WITH q AS (
+    SELECT to_tsquery('simple', $1) AS tsq, to_tsquery('simple', $9) AS anyq, $2::text AS raw,
+      ARRAY(SELECT to_tsquery('simple', term) FROM unnest($12::text[]) AS term) AS terms
+  ),
   candidates AS (
     SELECT e.episode_id FROM q, episode_docs e
     WHERE e.status = 'PUBLISHED' AND (e.search @@ q.tsq OR q.raw <% e.title)
@@ -65,7 +69,9 @@ const SEARCH = `
       JOIN episode_docs e ON e.episode_id = c.episode_id
       JOIN show_docs s ON s.show_id = e.show_id
       LEFT JOIN episode_transcripts t ON t.episode_id = e.episode_id
-    WHERE e.status = 'PUBLISHED' AND ((e.search || COALESCE(t.search, ''::tsvector)) @@ q.tsq OR q.raw <% e.title)
+    WHERE e.status = 'PUBLISHED'
+      AND (e.search @@ q.tsq OR q.raw <% e.title OR t.search @@ q.tsq
+        OR NOT EXISTS (SELECT 1 FROM unnest(q.terms) AS w WHERE NOT (e.search @@ w OR COALESCE(t.search @@ w, false))))
       AND ($3::text IS NULL OR s.category = $3) AND ($4::text IS NULL OR s.language = $4)
       AND $5::text IS DISTINCT FROM 'SHOW'
     UNION ALL
@@ -109,11 +115,12 @@ export class SearchService {
   async search(request: SearchRequest): Promise<Page<SearchHit>> {
     const tsquery = toPrefixTsQuery(request.text);
     const anyWord = toAnyWordTsQuery(request.text);
+    const terms = queryTerms(request.text);
     // nothing but punctuation: nothing can match
-    if (tsquery === null || anyWord === null) return toPage([], request.size, () => '', request.offset > 0);
+    if (tsquery === null || anyWord === null || terms === null) return toPage([], request.size, () => '', request.offset > 0);
     const rows: HitRow[] = await this.dataSource.query(SEARCH, [
       tsquery, request.text, request.category, request.language, request.kind,
-      request.size + 1, request.offset, HEADLINE_OPTIONS, anyWord, MAX_MATCHES_PER_HIT, TRANSCRIPT_SCORE_WEIGHT,
+      request.size + 1, request.offset, HEADLINE_OPTIONS, anyWord, MAX_MATCHES_PER_HIT, TRANSCRIPT_SCORE_WEIGHT, terms,
     ]);
     const hits = rows.map((row, index) => ({ hit: toHit(row), after: request.offset + index + 1 }));
     const page = toPage(hits, request.size, (h) => encodeOffsetCursor(h.after), request.offset > 0);
