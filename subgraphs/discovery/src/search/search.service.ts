@@ -45,7 +45,8 @@ export const TRANSCRIPT_SCORE_WEIGHT = 0.3;
  * description plus title word similarity, so a title match beats a description match, plus at
  * most TRANSCRIPT_SCORE_WEIGHT for the words spoken. Candidate episodes come from the indexes:
  * an episode whose title and description do not hold every word has one of them in its
- * transcript. Episodes count only when PUBLISHED and their show is known; their category and
+ * transcript (`spoken`). Only those transcripts are read (a large value each), so a search
+ * whose words are in titles or descriptions costs what it did before transcripts. Episodes count only when PUBLISHED and their show is known; their category and
  * language come from the show at query time, so a show update applies to its episodes at once.
  * Headlines and transcript matches, the costly part, are computed for the page only: the best
  * matching segments of each episode of the page (any of the words), then put in time order.
@@ -56,32 +57,41 @@ const SEARCH = `
       ARRAY(SELECT to_tsquery('simple', term) FROM unnest($12::text[]) AS term) AS terms
   ),
   candidates AS (
-    SELECT e.episode_id FROM q, episode_docs e
-    WHERE e.status = 'PUBLISHED' AND (e.search @@ q.tsq OR q.raw <% e.title)
-    UNION
-    SELECT t.episode_id FROM q, episode_transcripts t WHERE t.segment_count > 0 AND t.search @@ q.anyq
+    SELECT episode_id, bool_or(spoken) AS spoken FROM (
+      SELECT e.episode_id, false AS spoken FROM q, episode_docs e
+      WHERE e.status = 'PUBLISHED' AND (e.search @@ q.tsq OR q.raw <% e.title)
+      UNION ALL
+      SELECT t.episode_id, true FROM q, episode_transcripts t WHERE t.segment_count > 0 AND t.search @@ q.anyq
+    ) found GROUP BY episode_id
   ),
   hits AS (
-    SELECT 'EPISODE' AS kind, e.episode_id AS id,
-      ts_rank_cd(e.search, q.tsq) + word_similarity(q.raw, e.title)
-        + $11::float8 * COALESCE(ts_rank_cd(t.search, q.anyq, 32), 0) AS score
+    SELECT 'EPISODE' AS kind, e.episode_id AS id, ts_rank_cd(e.search, q.tsq) + word_similarity(q.raw, e.title) AS score, false AS spoken
     FROM q, candidates c
       JOIN episode_docs e ON e.episode_id = c.episode_id
       JOIN show_docs s ON s.show_id = e.show_id
-      LEFT JOIN episode_transcripts t ON t.episode_id = e.episode_id
-    WHERE e.status = 'PUBLISHED'
-      AND (e.search @@ q.tsq OR q.raw <% e.title OR t.search @@ q.tsq
-        OR NOT EXISTS (SELECT 1 FROM unnest(q.terms) AS w WHERE NOT (e.search @@ w OR COALESCE(t.search @@ w, false))))
+    WHERE NOT c.spoken AND e.status = 'PUBLISHED'
       AND ($3::text IS NULL OR s.category = $3) AND ($4::text IS NULL OR s.language = $4)
       AND $5::text IS DISTINCT FROM 'SHOW'
     UNION ALL
-    SELECT 'SHOW', s.show_id, ts_rank_cd(s.search, q.tsq) + word_similarity(q.raw, s.title)
+    SELECT 'EPISODE', e.episode_id,
+      ts_rank_cd(e.search, q.tsq) + word_similarity(q.raw, e.title) + $11::float8 * ts_rank_cd(t.search, q.anyq, 32), true
+    FROM q, candidates c
+      JOIN episode_docs e ON e.episode_id = c.episode_id
+      JOIN show_docs s ON s.show_id = e.show_id
+      JOIN episode_transcripts t ON t.episode_id = c.episode_id
+    WHERE c.spoken AND e.status = 'PUBLISHED'
+      AND (e.search @@ q.tsq OR q.raw <% e.title OR t.search @@ q.tsq
+        OR NOT EXISTS (SELECT 1 FROM unnest(q.terms) AS w WHERE NOT (e.search @@ w OR t.search @@ w)))
+      AND ($3::text IS NULL OR s.category = $3) AND ($4::text IS NULL OR s.language = $4)
+      AND $5::text IS DISTINCT FROM 'SHOW'
+    UNION ALL
+    SELECT 'SHOW', s.show_id, ts_rank_cd(s.search, q.tsq) + word_similarity(q.raw, s.title), false
     FROM q, show_docs s
     WHERE (s.search @@ q.tsq OR q.raw <% s.title)
       AND ($3::text IS NULL OR s.category = $3) AND ($4::text IS NULL OR s.language = $4)
       AND $5::text IS DISTINCT FROM 'EPISODE'
   ),
-  page AS (SELECT * FROM hits ORDER BY score DESC, kind, id LIMIT $6 OFFSET $7),
+  page AS (SELECT kind, id, score, spoken FROM hits ORDER BY score DESC, kind, id LIMIT $6 OFFSET $7),
   docs AS (
     SELECT p.*, COALESCE(e.title, s.title) AS title, COALESCE(e.description, s.description) AS description
     FROM page p
@@ -101,7 +111,7 @@ const SEARCH = `
     ) ORDER BY b.start_seconds, b.seq) AS matches
     FROM (
       SELECT g.seq, g.start_seconds, g.end_seconds, g.text FROM transcript_segments g
-      WHERE d.kind = 'EPISODE' AND g.episode_id = d.id AND g.search @@ q.anyq
+      WHERE d.spoken AND g.episode_id = d.id AND g.search @@ q.anyq
       ORDER BY ts_rank_cd(g.search, q.anyq) DESC, g.seq
       LIMIT $10
     ) b
