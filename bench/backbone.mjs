@@ -55,7 +55,7 @@ async function freshDb(what) {
 
 async function dropDbs() {
   await withPg(pgUrl('postgres'), async (c) => {
-    for (const what of ['producer', 'consumer', 'catalog', 'engagement', 'discovery']) await c.query(`DROP DATABASE IF EXISTS "${dbName(what)}" WITH (FORCE)`);
+    for (const what of ['producer', 'consumer', 'catalog', 'engagement', 'media', 'discovery']) await c.query(`DROP DATABASE IF EXISTS "${dbName(what)}" WITH (FORCE)`);
   });
 }
 
@@ -295,11 +295,13 @@ async function serve(dataSource, producer) {
 async function rebuilds() {
   const catalogDb = await openTables(await freshDb('catalog'));
   const engagementDb = await openTables(await freshDb('engagement'));
+  // discovery also replays media's log (transcripts); this history has none, but the log is read
+  const mediaDb = await openTables(await freshDb('media'));
   const discoveryDb = await kit.openDatabase({ url: await freshDb('discovery'), entities: discovery.discoveryModule.entities, migrations: discovery.discoveryModule.migrations, logger: log, poolSize: 4 });
   const redis = await privateRedis();
-  const servers = [await serve(catalogDb.dataSource, 'catalog'), await serve(engagementDb.dataSource, 'engagement')];
+  const servers = [await serve(catalogDb.dataSource, 'catalog'), await serve(engagementDb.dataSource, 'engagement'), await serve(mediaDb.dataSource, 'media')];
   const prefix = 'bench-r';
-  const logs = new events.ProducerLogs({ redis: redis.client, prefix, secret: SECRET, urls: { catalog: servers[0].url, engagement: servers[1].url } });
+  const logs = new events.ProducerLogs({ redis: redis.client, prefix, secret: SECRET, urls: { catalog: servers[0].url, engagement: servers[1].url, media: servers[2].url } });
   try {
     const written = Date.now();
     const history = await writeHistory(catalogDb, engagementDb, REBUILD_EVENTS);
@@ -318,7 +320,7 @@ async function rebuilds() {
   } finally {
     for (const { server } of servers) await new Promise((resolve) => server.close(resolve));
     await redis.stop();
-    await Promise.all([catalogDb, engagementDb, discoveryDb].map((db) => db.dataSource.destroy()));
+    await Promise.all([catalogDb, engagementDb, mediaDb, discoveryDb].map((db) => db.dataSource.destroy()));
   }
 }
 

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import path from 'node:path';
-import type { EventBackbone } from '@wavegraph/events';
+import { recordEvent, TranscriptPublished, type EventBackbone } from '@wavegraph/events';
 import { startSubgraph, type RunningSubgraph } from '@wavegraph/kit';
 import { notificationsModule } from '@wavegraph/notifications';
 import { eventually, startPrivateRedis, TEST_GATEWAY_SECRET, type PrivateRedis } from '@wavegraph/testkit';
@@ -85,13 +86,23 @@ describe('Redis coming back empty, with a consumer behind', () => {
       const ids = await browse();
       return ids.length === 1 && ids;
     }, 20_000, 200);
+    // a transcript of the episode, recorded in media's outbox as media records one
+    const episodeId = before[0]!;
+    const segments = [{ startSeconds: 0, endSeconds: 2.5, text: 'note g' }, { startSeconds: 2.5, endSeconds: 6, text: 'it computes the Bernoulli numbers' }];
+    await supergraph.media.db.dataSource.transaction((tx) =>
+      recordEvent(tx, TranscriptPublished, episodeId, { episodeId, ownerId: randomUUID(), revision: 1, language: 'en-US', engine: 'pocketsphinx', segments }));
+    const spoken = async () => (await anonymous.Search({ query: 'bernoulli' })).search.edges.map((e) => [e.node.episode?.id, e.node.matches?.map((m) => m.startSeconds)]);
+    await eventually(async () => (await spoken()).length === 1, 20_000, 200);
+    expect(await spoken()).toEqual([[episodeId, [2.5]]]);
     // the streams hold almost nothing after the flush: only the logs have the history
     const services = supergraph.discovery.services as { rebuild(from?: 'logs' | 'streams'): Promise<{ replayed: number; applied: number }> };
     const fromStreams = await services.rebuild('streams');
     expect(await browse()).toEqual([]);
+    expect(await spoken()).toEqual([]);
     const fromLogs = await services.rebuild();
     expect(fromLogs.replayed).toBeGreaterThan(fromStreams.replayed);
     expect(await browse()).toEqual(before);
+    expect(await spoken()).toEqual([[episodeId, [2.5]]]);
 
     // asynchronously: the producers serving their logs run in this process
     const cli = await promisify(execFile)(process.execPath, [path.resolve(__dirname, '../subgraphs/discovery/dist/cli/rebuild.js')], {
@@ -101,5 +112,6 @@ describe('Redis coming back empty, with a consumer behind', () => {
     expect(cli.stderr).toBe('');
     expect(cli.stdout).toMatch(new RegExp(`^replayed ${fromLogs.replayed} events \\(${fromLogs.applied} applied, 0 skipped as invalid\\)\\n$`));
     expect(await browse()).toEqual(before);
+    expect(await spoken()).toEqual([[episodeId, [2.5]]]);
   }, 60_000);
 });

@@ -49,11 +49,21 @@ describe('an episode made from text, with chapters, through the gateway', () => 
       return episode!.media!;
     }, 90_000);
     expect(media.steps.map((s) => [s.name, s.status])).toEqual([
-      ['synthesize', 'DONE'], ['probe', 'DONE'], ['loudness', 'DONE'], ['renditions', 'DONE'], ['hls', 'DONE'], ['waveform', 'DONE'], ['thumbnail', 'SKIPPED'],
+      ['synthesize', 'DONE'], ['probe', 'DONE'], ['loudness', 'DONE'], ['renditions', 'DONE'], ['hls', 'DONE'], ['waveform', 'DONE'], ['thumbnail', 'SKIPPED'], ['transcribe', 'DONE'],
     ]);
     expect(media.hls?.masterUrl).toBeTruthy();
     const duration = media.durationSeconds as number;
     expect(duration).toBeGreaterThan(3);
+
+    // its transcript is the script, sentence by sentence, at the times each is spoken
+    const { episode: read } = await supergraph.client().EpisodeTranscript({ id: episodeId });
+    expect(read?.transcript).toMatchObject({ engine: 'script', status: 'READY', language: 'en-US' });
+    const spoken = read!.transcript!.segments.edges.map((e) => e.node);
+    expect(spoken.map((s) => s.text)).toEqual(['Rivers begin as rain in the hills.', 'They carve valleys over thousands of years.', 'Then they meet the sea.']);
+    expect(spoken[0].startSeconds).toBe(0);
+    for (let i = 1; i < spoken.length; i++) expect(spoken[i].startSeconds).toBeGreaterThan(spoken[i - 1].endSeconds);
+    expect(Math.abs(spoken.at(-1)!.endSeconds - duration)).toBeLessThan(0.1);
+    expect((await fetch(read!.transcript!.vttUrl as string)).status).toBe(200);
 
     const late = creator.SetEpisodeChapters({ episodeId, chapters: [{ startSeconds: 0, title: 'Rain' }, { startSeconds: duration + 1, title: 'Ocean' }] });
     expect(await errorCodes(late)).toEqual(['BAD_USER_INPUT']);

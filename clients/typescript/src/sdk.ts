@@ -268,7 +268,7 @@ export type SearchQueryVariables = Exact<{
 }>;
 
 
-export type SearchQuery = { search: { edges: Array<{ cursor: string, node: { kind: SearchKind, score: number, highlight: string | null, episode: { id: string, title: string, publishedAt: string | null, likeCount: number | null, show: { id: string, title: string } } | null, show: { id: string, title: string, slug: string, category: string, language: string, followerCount: number | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type SearchQuery = { search: { edges: Array<{ cursor: string, node: { kind: SearchKind, score: number, highlight: string | null, matches: Array<{ startSeconds: number, endSeconds: number, text: string }> | null, episode: { id: string, title: string, publishedAt: string | null, likeCount: number | null, show: { id: string, title: string } } | null, show: { id: string, title: string, slug: string, category: string, language: string, followerCount: number | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type TrendingQueryVariables = Exact<{
   window?: TrendingWindow | null | undefined;
@@ -964,6 +964,11 @@ export const SearchDocument = gql`
         kind
         score
         highlight
+        matches {
+          startSeconds
+          endSeconds
+          text
+        }
         episode {
           id
           title

@@ -3,8 +3,8 @@ import type { Logger } from '@wavegraph/kit';
 import type Redis from 'ioredis';
 
 /**
- * What a cached result was computed from. Catalog events change `docs` (search, browse and
- * everything that shows only published episodes); engagement events change `activity`
+ * What a cached result was computed from. Catalog events and media's transcripts change `docs`
+ * (search, browse and everything that shows only published episodes); engagement events change `activity`
  * (trending, similar). Plays are the hottest events, so they leave search and browse cached.
  */
 export type CacheScope = 'docs' | 'activity';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { EpisodeLiked, EpisodePublished, EpisodeUnpublished, PlayRecorded, ShowCreated, type EventEnvelope } from '@wavegraph/events';
+import { EpisodeLiked, EpisodePublished, EpisodeUnpublished, PlayRecorded, ShowCreated, TranscriptPublished, type EventEnvelope } from '@wavegraph/events';
 import { eventOf, everyOrder } from '@wavegraph/testkit';
-import { applyEvents, episodeSnapshot, hoursAgo, showSnapshot, startDiscovery, type DiscoveryHarness } from '../testing/harness';
+import { applyEvents, episodeSnapshot, hoursAgo, segmentsOf, showSnapshot, startDiscovery, transcriptOf, type DiscoveryHarness } from '../testing/harness';
 
 /*
- * Discovery joins engagement's activity with catalog's episodes and shows when it is read, never
- * when an event is applied: what trending, similar episodes and search answer must not depend on
+ * Discovery joins engagement's activity and media's transcripts with catalog's episodes and
+ * shows when it is read, never when an event is applied: what trending, similar episodes and search answer must not depend on
  * which of them was applied first. Each story is applied twice: once as things happened (the
  * reference) and once in another order, and both episodes must be ranked alike by one query.
  */
@@ -16,6 +16,8 @@ interface Cast {
   otherId: string;
   listener: string;
   word: string;
+  /** A word only the episode's transcript holds. */
+  spoken: string;
 }
 type Fact = (cast: Cast) => EventEnvelope;
 
@@ -34,7 +36,10 @@ const liked: Fact = (c) => eventOf(EpisodeLiked, c.episodeId, { episodeId: c.epi
 const otherPlayed: Fact = (c) =>
   eventOf(PlayRecorded, c.otherId, { episodeId: c.otherId, userId: c.listener, positionSeconds: 0, completed: false, counted: true }, { occurredAt: hoursAgo(2) });
 
-type Reading = 'trending' | 'similar' | 'search';
+const transcribed: Fact = (c) =>
+  eventOf(TranscriptPublished, c.episodeId, transcriptOf(c.episodeId, 1, segmentsOf(['welcome', `today: ${c.spoken}`, 'goodbye'])), { occurredAt: hoursAgo(2) });
+
+type Reading = 'trending' | 'similar' | 'search' | 'spoken';
 interface Story {
   /** Applied first, as they happened, for both casts. */
   before: Fact[];
@@ -50,6 +55,8 @@ const STORIES: Record<string, Story> = {
   'plays × publication and unpublication → trending': { before: [show], facts: { published, played, unpublished }, reading: 'trending', shown: false },
   'likes and plays × publication → similar episodes': { before: [show, published], facts: { otherPublished, liked, otherPlayed }, reading: 'similar', shown: true },
   'an episode × its show → search': { before: [], facts: { show, published }, reading: 'search', shown: true },
+  'a transcript × its episode and show → search of what was said': { before: [], facts: { show, published, transcribed }, reading: 'spoken', shown: true },
+  'a transcript × publication and unpublication → search of what was said': { before: [show], facts: { published, transcribed, unpublished }, reading: 'spoken', shown: false },
 };
 
 const CASES = Object.entries(STORIES).flatMap(([name, story]) =>
@@ -58,9 +65,9 @@ const CASES = Object.entries(STORIES).flatMap(([name, story]) =>
 
 const TRENDING = 'query { trending(window: DAY, first: 100) { episode { id } score } }';
 const SIMILAR = 'query($id: ID!) { similarEpisodes(episodeId: $id) { episode { id } sharedListeners } }';
-const SEARCH = 'query($q: String!) { search(query: $q, first: 10) { edges { node { kind score episode { id } show { id } } } } }';
+const SEARCH = 'query($q: String!) { search(query: $q, first: 10) { edges { node { kind score episode { id } show { id } matches { startSeconds endSeconds text } } } } }';
 
-describe('discovery answers the same whichever of catalog and engagement is applied first', () => {
+describe('discovery answers the same whichever of catalog, engagement and media is applied first', () => {
   let h: DiscoveryHarness;
   beforeAll(async () => {
     h = await startDiscovery();
@@ -69,7 +76,7 @@ describe('discovery answers the same whichever of catalog and engagement is appl
     await h?.stop();
   });
 
-  const cast = (): Cast => ({ showId: randomUUID(), episodeId: randomUUID(), otherId: randomUUID(), listener: randomUUID(), word: `w${randomUUID().slice(0, 8)}` });
+  const cast = (): Cast => ({ showId: randomUUID(), episodeId: randomUUID(), otherId: randomUUID(), listener: randomUUID(), word: `w${randomUUID().slice(0, 8)}`, spoken: `s${randomUUID().slice(0, 8)}` });
   const data = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
     const res = await h.call<T>(query, variables);
     if (res.errors) throw new Error(JSON.stringify(res.errors));
@@ -89,9 +96,12 @@ describe('discovery answers the same whichever of catalog and engagement is appl
         return similarEpisodes.map((s) => ({ episode: named(c, s.episode.id), sharedListeners: s.sharedListeners }));
       }));
     }
+    type Node = { kind: string; score: number; episode: { id: string } | null; show: { id: string } | null; matches: { text: string }[] | null };
     return Promise.all(casts.map(async (c) => {
-      const { search } = await data<{ search: { edges: { node: { kind: string; score: number; episode: { id: string } | null; show: { id: string } | null } }[] } }>(SEARCH, { q: c.word });
-      return search.edges.map(({ node }) => ({ kind: node.kind, score: node.score, id: named(c, node.episode?.id ?? node.show?.id) }));
+      const { search } = await data<{ search: { edges: { node: Node }[] } }>(SEARCH, { q: reading === 'spoken' ? c.spoken : c.word });
+      // a match's text holds the cast's own word: compare where it was said
+      const matches = (node: Node) => node.matches?.map((m) => ({ ...m, text: m.text.replace(c.spoken, 'spoken') })) ?? null;
+      return search.edges.map(({ node }) => ({ kind: node.kind, score: node.score, id: named(c, node.episode?.id ?? node.show?.id), matches: matches(node) }));
     }));
   }
 

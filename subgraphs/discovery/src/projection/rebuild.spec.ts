@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { CommentPosted, EpisodeArchived, EpisodeUpdated, PlayRecorded, ShowUpdated, streamOf } from '@wavegraph/events';
-import { createShow, dumpProjections, emit, eventually, hoursAgo, like, play, publishEpisode, settle, startDiscovery, unlike, type DiscoveryHarness } from '../testing/harness';
+import { createShow, dumpProjections, emit, eventually, hoursAgo, like, play, publishEpisode, segmentsOf, settle, startDiscovery, transcribe, unlike, type DiscoveryHarness } from '../testing/harness';
 
-const SEARCH = 'query($q: String!) { search(query: $q, first: 100) { edges { node { episode { id } show { id } } } } }';
+const SEARCH = 'query($q: String!) { search(query: $q, first: 100) { edges { node { episode { id } show { id } matches { startSeconds text } } } } }';
 
 describe('rebuilding the projections by replay', () => {
   let h: DiscoveryHarness;
@@ -32,6 +32,12 @@ describe('rebuilding the projections by replay', () => {
     await like(h, episodes[1].episodeId, users[0], hoursAgo(30));
     await like(h, episodes[2].episodeId, users[1], hoursAgo(3));
     await unlike(h, episodes[1].episodeId, users[0]);
+    // transcripts: a newer revision before an older one, one removed, one of an episode not known yet
+    await transcribe(h, episodes[1].episodeId, 2, segmentsOf(['opening words', 'the replayed narwhal speaks']));
+    await transcribe(h, episodes[1].episodeId, 1, segmentsOf(['an older text']));
+    await transcribe(h, episodes[2].episodeId, 1, segmentsOf(['soon gone']));
+    await transcribe(h, episodes[2].episodeId, 2, []);
+    await transcribe(h, randomUUID(), 1, segmentsOf(['ahead of its episode']));
     const duplicate = await play(h, episodes[3].episodeId, users[2]);
     await emit(h, PlayRecorded, episodes[3].episodeId, duplicate.payload, { id: duplicate.id, occurredAt: duplicate.occurredAt, position: duplicate.position });
     // a type discovery does not consume, and a poison entry
@@ -42,10 +48,17 @@ describe('rebuilding the projections by replay', () => {
     const incremental = await dumpProjections(h);
     expect(incremental.episode_docs).toHaveLength(6);
     expect(incremental.listener_affinity.length).toBeGreaterThan(0);
+    expect(incremental.episode_transcripts).toHaveLength(3);
+    expect(incremental.transcript_segments).toHaveLength(3);
     const result = await h.running.services.rebuild('streams');
     expect(result).toEqual({ replayed: expect.any(Number), applied: expect.any(Number), poison: 1 });
     expect(result.replayed).toBeGreaterThan(result.applied);
     expect(await dumpProjections(h)).toEqual(incremental);
+    // the transcript survived the rebuild: what was said is found, and where
+    const spoken = await h.call<{ search: { edges: { node: { episode: { id: string }; matches: unknown[] } }[] } }>(SEARCH, { q: 'narwhal' });
+    expect(spoken.data!.search.edges.map((e) => e.node)).toEqual([
+      { episode: { id: episodes[1].episodeId }, show: null, matches: [{ startSeconds: 4, text: 'the replayed <mark>narwhal</mark> speaks' }] },
+    ]);
     // the consumer carries on: nothing was applied twice and new events still arrive
     const later = await publishEpisode(h, show.showId, { title: 'Replayed epilogue' });
     await eventually(async () => {

@@ -1,6 +1,6 @@
 import { encodeCursor } from '@wavegraph/kit';
 import { toHighlightHtml, MARK_END, MARK_START } from './search.highlight';
-import { encodeOffsetCursor, MAX_OFFSET, readOffsetCursor, toPrefixTsQuery, validQuery } from './search.query';
+import { encodeOffsetCursor, MAX_OFFSET, queryTerms, readOffsetCursor, toAnyWordTsQuery, toPrefixTsQuery, validQuery } from './search.query';
 
 describe('search text handling', () => {
   it('turns free text into an AND query whose last word is a prefix', () => {
@@ -12,6 +12,14 @@ describe('search text handling', () => {
   it('keeps tsquery syntax typed by the user from reaching Postgres', () => {
     expect(toPrefixTsQuery("a' | b:* & !c <-> (d)")).toBe("'a' & 'b' & 'c' & 'd':*");
     expect(toPrefixTsQuery('!!! ??? ---')).toBeNull();
+  });
+
+  it('turns the same words into an OR query for transcript segments', () => {
+    expect(toAnyWordTsQuery('  deep   learning in pytho ')).toBe("'deep' | 'learning' | 'in' | 'pytho':*");
+    expect(toAnyWordTsQuery("a' | b:* & !c")).toBe("'a' | 'b' | 'c':*");
+    expect(toAnyWordTsQuery('!!! ???')).toBeNull();
+    expect(queryTerms('Deep learning, pytho')).toEqual(["'deep'", "'learning'", "'pytho':*"]);
+    expect(queryTerms('---')).toBeNull();
   });
 
   it('trims the query and bounds it to 1..200 characters', () => {

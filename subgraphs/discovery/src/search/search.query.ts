@@ -13,16 +13,32 @@ export function validQuery(query: string): string {
 }
 
 /**
- * A `to_tsquery` expression from free text: every word must match, the last one as a prefix
- * (people search while typing). Words keep letters and digits only, so nothing the user types
- * can be read as tsquery syntax. Null when the text has no word at all.
+ * The words of free text as tsquery terms: letters and digits only, so nothing typed can be
+ * read as tsquery syntax; at most 16, each quoted, the last one a prefix. Null without a word.
  */
-export function toPrefixTsQuery(text: string): string | null {
+export function queryTerms(text: string): string[] | null {
   const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu);
   if (!words) return null;
   const terms = words.slice(0, 16).map((word) => `'${word}'`);
   terms[terms.length - 1] += ':*';
-  return terms.join(' & ');
+  return terms;
+}
+
+/**
+ * A `to_tsquery` expression from free text: every word must match, the last one as a prefix
+ * (people search while typing). Null when the text has no word at all.
+ */
+export function toPrefixTsQuery(text: string): string | null {
+  return queryTerms(text)?.join(' & ') ?? null;
+}
+
+/**
+ * The same words, any of them matching: what says which parts of a transcript were spoken
+ * about the query (a segment is a few seconds of speech; the words of a query may be spread
+ * over several).
+ */
+export function toAnyWordTsQuery(text: string): string | null {
+  return queryTerms(text)?.join(' | ') ?? null;
 }
 
 export const encodeOffsetCursor = (offset: number): string => encodeCursor([String(offset)]);

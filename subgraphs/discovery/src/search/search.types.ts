@@ -2,6 +2,10 @@ import { connectionOf, REFERENCE } from '@wavegraph/kit';
 import { Field, Float, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Episode } from '../episode/episode.type';
 import { Show } from '../show/show.type';
+import { TranscriptMatch } from '../transcript/transcript-match.type';
+
+/** How many transcript segments a hit shows at most. */
+export const MAX_MATCHES_PER_HIT = 3;
 
 export enum SearchKind {
   EPISODE = 'EPISODE',
@@ -27,14 +31,20 @@ export class SearchHit {
   @Field(() => SearchKind)
   kind: SearchKind;
 
-  @Field(() => Float, { description: 'Relevance: text rank plus title similarity; higher is better' })
+  @Field(() => Float, { description: 'Relevance: text rank (a title counts most, then the description, then the transcript) plus title similarity; higher is better' })
   score: number;
 
   @Field(() => String, {
     nullable: true,
-    description: 'Matching words of the description (or else the title) wrapped in <mark>…</mark>; null for a typo-only match',
+    description: 'Matching words of the description (or else the title) wrapped in <mark>…</mark>; null when neither holds every word (a typo-only match, or words spoken in the episode: see matches)',
   })
   highlight: string | null;
+
+  @Field(() => [TranscriptMatch], {
+    nullable: true,
+    description: `Where in the episode the words were spoken: its best matching transcript segments (at most ${MAX_MATCHES_PER_HIT}), in time order; empty when none of the words is in its transcript (or it has none); null for a show`,
+  })
+  matches: TranscriptMatch[] | null;
 
   @Field(() => Episode, REFERENCE)
   episode: Episode | null;

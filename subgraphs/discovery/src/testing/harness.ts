@@ -7,6 +7,7 @@ import {
   EpisodeUnliked,
   PlayRecorded,
   ShowCreated,
+  TranscriptPublished,
   type EventContract,
   type EventEnvelope,
   type PayloadOf,
@@ -22,6 +23,8 @@ export { eventually };
 
 export type ShowSnapshot = PayloadOf<typeof ShowCreated>;
 export type EpisodeSnapshot = PayloadOf<typeof EpisodePublished>;
+export type TranscriptPayload = PayloadOf<typeof TranscriptPublished>;
+export type Segment = TranscriptPayload['segments'][number];
 
 /** A discovery subgraph on a fresh database and Redis prefix, plus a Redis client to play the producers. */
 export interface DiscoveryHarness extends SubgraphHarness<DiscoveryServices> {
@@ -83,6 +86,25 @@ export async function publishEpisode(h: DiscoveryHarness, showId: string, over: 
   await emit(h, EpisodePublished, episode.episodeId, episode, overrides);
   return episode;
 }
+
+/** Segments of `seconds` each, one per text, back to back from 0. */
+export const segmentsOf = (texts: readonly string[], seconds = 4): Segment[] =>
+  texts.map((text, i) => ({ startSeconds: i * seconds, endSeconds: (i + 1) * seconds, text }));
+
+/** A transcript of an episode as media publishes it. */
+export const transcriptOf = (episodeId: string, revision: number, segments: Segment[], over: Partial<TranscriptPayload> = {}): TranscriptPayload => ({
+  episodeId,
+  ownerId: randomUUID(),
+  revision,
+  language: 'en-US',
+  engine: 'pocketsphinx',
+  segments,
+  ...over,
+});
+
+/** Puts a transcript on media's stream. */
+export const transcribe = (h: DiscoveryHarness, episodeId: string, revision: number, segments: Segment[], overrides: Overrides = {}) =>
+  emit(h, TranscriptPublished, episodeId, transcriptOf(episodeId, revision, segments), overrides);
 
 export const hoursAgo = (hours: number): string => new Date(Date.now() - hours * 3_600_000).toISOString();
 
