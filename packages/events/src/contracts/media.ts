@@ -53,7 +53,15 @@ export const TranscriptPublished = defineEvent(
     /** Which engine produced it: pocketsphinx, script (text-to-speech), upload, edited… */
     engine: z.string().min(1).max(64),
     segments: z
-      .array(z.object({ startSeconds: z.number().nonnegative(), endSeconds: z.number().nonnegative(), text: z.string().max(10_000) }))
+      .array(
+        z.object({
+          startSeconds: z.number().nonnegative(),
+          endSeconds: z.number().nonnegative(),
+          text: z.string().max(10_000),
+          /** When each word of the segment starts, where the engine timed them: a reader can point at the word, not its segment. */
+          words: z.array(z.object({ text: z.string().max(200), startSeconds: z.number().nonnegative() })).max(2_000).optional(),
+        }),
+      )
       .max(20_000),
   }),
 );

@@ -107,10 +107,14 @@ const SEARCH = `
   FROM docs d CROSS JOIN q
   LEFT JOIN LATERAL (
     SELECT json_agg(json_build_object(
-      'startSeconds', b.start_seconds, 'endSeconds', b.end_seconds, 'headline', ts_headline('simple', b.text, q.anyq, $8)
-    ) ORDER BY b.start_seconds, b.seq) AS matches
+      'startSeconds', b.spoken_at, 'endSeconds', b.end_seconds, 'headline', ts_headline('simple', b.text, q.anyq, $8)
+    ) ORDER BY b.spoken_at, b.seq) AS matches
     FROM (
-      SELECT g.seq, g.start_seconds, g.end_seconds, g.text FROM transcript_segments g
+      -- where the first matching word starts, when the engine timed the words; else the segment's start
+      SELECT g.seq, g.end_seconds, g.text, COALESCE((
+          SELECT min((w->>'startSeconds')::float8) FROM jsonb_array_elements(g.words) w WHERE to_tsvector('simple', w->>'text') @@ q.anyq
+        ), g.start_seconds) AS spoken_at
+      FROM transcript_segments g
       WHERE d.spoken AND g.episode_id = d.id AND g.search @@ q.anyq
       ORDER BY ts_rank_cd(g.search, q.anyq) DESC, g.seq
       LIMIT $10

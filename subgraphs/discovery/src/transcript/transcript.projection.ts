@@ -27,11 +27,12 @@ export async function storeTranscript(event: EventEnvelope<Transcript>, tx: Enti
   if (written.length === 0) return;
   await tx.query('DELETE FROM transcript_segments WHERE episode_id = $1', [t.episodeId]);
   if (t.segments.length === 0) return;
+  // one statement however long the episode: the segments travel as one JSON array
   await tx.query(
-    `INSERT INTO transcript_segments (episode_id, seq, start_seconds, end_seconds, text)
-     SELECT $1, s.seq, s.start_seconds, s.end_seconds, s.text
-     FROM unnest($2::float8[], $3::float8[], $4::text[]) WITH ORDINALITY AS s(start_seconds, end_seconds, text, seq)`,
-    [t.episodeId, t.segments.map((s) => s.startSeconds), t.segments.map((s) => s.endSeconds), t.segments.map((s) => s.text)],
+    `INSERT INTO transcript_segments (episode_id, seq, start_seconds, end_seconds, text, words)
+     SELECT $1, s.seq, s.start_seconds, s.end_seconds, s.text, s.words
+     FROM jsonb_to_recordset($2::jsonb) AS s(seq int, start_seconds float8, end_seconds float8, text text, words jsonb)`,
+    [t.episodeId, JSON.stringify(t.segments.map((s, i) => ({ seq: i + 1, start_seconds: s.startSeconds, end_seconds: s.endSeconds, text: s.text, words: s.words ?? null })))],
   );
 }
 

@@ -69,6 +69,25 @@ describe('transcripts in search', () => {
     expect((await hits(words[2].slice(0, 8)))[0].matches).toEqual([expect.objectContaining({ startSeconds: 25 })]);
   });
 
+  it('points a match at the first matching word when the words are timed, and at its segment when they are not', async () => {
+    const { episodeId } = await publishedEpisode();
+    const [spoken, again, untimed] = [word(), word(), word()];
+    const text = `so today we talk about ${spoken} and ${spoken} again ${again}`;
+    const timings = text.split(' ').map((t, i) => ({ text: t, startSeconds: 30 + i * 0.5 }));
+    await applyEvents(h, [
+      transcribed(episodeId, 1, [
+        { startSeconds: 30, endSeconds: 36, text, words: timings },
+        { startSeconds: 40, endSeconds: 44, text: `then ${untimed} was said` },
+      ]),
+    ]);
+    // the sixth word (index 5) is the first of the two that match, 2.5 s into its 6 s segment
+    expect((await hits(spoken))[0].matches).toEqual([{ startSeconds: 32.5, endSeconds: 36, text: `so today we talk about <mark>${spoken}</mark> and <mark>${spoken}</mark> again ${again}` }]);
+    expect((await hits(again))[0].matches).toEqual([expect.objectContaining({ startSeconds: 34.5 })]);
+    // the last word as a prefix, as the search reads it
+    expect((await hits(again.slice(0, 8)))[0].matches).toEqual([expect.objectContaining({ startSeconds: 34.5 })]);
+    expect((await hits(untimed))[0].matches).toEqual([expect.objectContaining({ startSeconds: 40, endSeconds: 44 })]);
+  });
+
   it('shows the best few matching segments of a hit, in time order, HTML-escaped', async () => {
     const { episodeId } = await publishedEpisode();
     const w = word();

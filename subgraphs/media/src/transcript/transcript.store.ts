@@ -1,4 +1,4 @@
-import { recordEvent, TranscriptPublished } from '@wavegraph/events';
+import { recordEvent, TranscriptPublished, type PayloadOf } from '@wavegraph/events';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TranscriptSegment, TranscriptWord } from './engine.port';
 
@@ -111,9 +111,19 @@ export async function saveTranscript(tx: EntityManager, change: TranscriptChange
     revision,
     language: change.language,
     engine: change.engine,
-    segments: segments.map((s) => ({ startSeconds: s.start, endSeconds: s.end, text: s.text })),
+    segments: eventSegments(segments),
   });
   return revision;
+}
+
+/** Segments as TranscriptPublished carries them: with each word's start, so a search hit can point at the word. */
+function eventSegments(segments: readonly TranscriptSegment[]): PayloadOf<typeof TranscriptPublished>['segments'] {
+  return segments.map((s) => ({
+    startSeconds: s.start,
+    endSeconds: s.end,
+    text: s.text,
+    ...(s.words.length ? { words: s.words.map((w) => ({ text: w.text, startSeconds: w.start })) } : {}),
+  }));
 }
 
 /** Marks a transcript as being made again (a new language); readers keep the old text's files meanwhile, no event. */
@@ -175,6 +185,6 @@ export async function republishAfterDeletion(tx: EntityManager, deletedAssetId: 
     revision,
     language: current?.language ?? deleted.language,
     engine: current?.engine ?? deleted.engine,
-    segments: segments.map((s) => ({ startSeconds: s.start, endSeconds: s.end, text: s.text })),
+    segments: eventSegments(segments),
   });
 }
