@@ -7,6 +7,7 @@ import type { WavegraphClient } from '@wavegraph/client';
 import { eventually } from '@wavegraph/testkit';
 import { errorCodes } from './support/graphql';
 import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
+import { creatorWithEpisode } from './support/users';
 
 const run = promisify(execFile);
 
@@ -25,11 +26,7 @@ describe('an episode made from text, with chapters, through the gateway', () => 
   beforeAll(async () => {
     supergraph = await startTestSupergraph();
     dir = mkdtempSync(path.join(tmpdir(), 'wgtest-tts-e2e-'));
-    const { register } = await supergraph.client().Register({ input: { email: 'voice@example.com', handle: 'voice', displayName: 'Voice', password: 'a voice long password' } });
-    creator = supergraph.client(register.accessToken);
-    const { createShow } = await creator.CreateShow({ input: { slug: 'read-aloud', title: 'Read Aloud', category: 'EDUCATION', language: 'en' } });
-    episodeId = (await creator.CreateEpisode({ input: { showId: createShow.id, title: 'Rivers' } })).createEpisode.id;
-    await creator.PublishEpisode({ id: episodeId });
+    ({ client: creator, episodeId } = await creatorWithEpisode(supergraph, 'voice', { slug: 'read-aloud', title: 'Read Aloud', category: 'EDUCATION' }, 'Rivers'));
   });
   afterAll(async () => {
     await supergraph?.stop();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { WavegraphClient } from '@wavegraph/client';
 import { eventually, sendWithTusClient, sha256Of } from '@wavegraph/testkit';
 import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
+import { creatorWithEpisode } from './support/users';
 
 /** flite's speech of each text, one after the other in one WAV, and where each part starts. */
 function speechInParts(dir: string, texts: string[]): { file: string; starts: number[] } {
@@ -36,11 +37,7 @@ describe('transcripts through the gateway: speech uploaded, recognised, read by 
   beforeAll(async () => {
     supergraph = await startTestSupergraph();
     dir = mkdtempSync(path.join(tmpdir(), 'wgtest-transcripts-e2e-'));
-    const { register } = await supergraph.client().Register({ input: { email: 'words@example.com', handle: 'words', displayName: 'Words', password: 'a long password for words' } });
-    creator = supergraph.client(register.accessToken);
-    const { createShow } = await creator.CreateShow({ input: { slug: 'spoken-word', title: 'Spoken Word', category: 'EDUCATION', language: 'en' } });
-    episodeId = (await creator.CreateEpisode({ input: { showId: createShow.id, title: 'Weather' } })).createEpisode.id;
-    await creator.PublishEpisode({ id: episodeId });
+    ({ client: creator, episodeId } = await creatorWithEpisode(supergraph, 'words', { slug: 'spoken-word', title: 'Spoken Word', category: 'EDUCATION' }, 'Weather'));
   });
   afterAll(async () => {
     await supergraph?.stop();
