@@ -10,6 +10,7 @@ import { CreateMedia1764000000000 } from './migrations/1764000000000-CreateMedia
 import { UploadQuotas1764600000000 } from './migrations/1764600000000-UploadQuotas';
 import { EventLog1765000000000 } from './migrations/1765000000000-EventLog';
 import { ProcessingIndex1765200000000 } from './migrations/1765200000000-ProcessingIndex';
+import { VideoPicture1766000000000 } from './migrations/1766000000000-VideoPicture';
 import { playbackRoutes } from './playback/playback.routes';
 import { QuotaResolver } from './quota/quota.resolver';
 import { createMediaServices, type MediaOptions, type MediaServices } from './services';
@@ -24,7 +25,7 @@ export function createMediaModule(options: MediaOptions = {}): SubgraphModule<Me
     name: 'media',
     resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver, QuotaResolver, MediaProcessingResolver],
     entities: [KnownEpisode, MediaAsset, MediaStepRow, MediaUpload],
-    migrations: [CreateMedia1764000000000, UploadQuotas1764600000000, EventLog1765000000000, ProcessingIndex1765200000000],
+    migrations: [CreateMedia1764000000000, UploadQuotas1764600000000, EventLog1765000000000, ProcessingIndex1765200000000, VideoPicture1766000000000],
     createServices: (deps) => createMediaServices(deps, options),
     references: {
       MediaAsset: resolveAssetReferences,

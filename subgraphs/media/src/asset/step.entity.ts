@@ -11,7 +11,7 @@ export class MediaStepRow {
   assetId: string;
 
   @PrimaryColumn('text', { name: 'step' })
-  @Field({ description: 'probe, loudness, renditions, hls, waveform or thumbnail' })
+  @Field({ description: 'One of the flow\'s steps: probe, loudness, renditions, video, hls, waveform, thumbnail, storyboard' })
   name: string;
 
   @Column('text')

@@ -12,6 +12,7 @@ const BY_EXTENSION: Record<string, string> = {
   webm: 'video/webm',
   mov: 'video/quicktime',
   json: 'application/json',
+  vtt: 'text/vtt; charset=utf-8',
   jpg: 'image/jpeg',
   jpeg: 'image/jpeg',
   png: 'image/png',

@@ -129,7 +129,7 @@ describe('media worker processes', () => {
 
     const worker = await h.startWorker();
     await waitForAsset(h.dataSource, id, 'READY', 120_000);
-    expect(Object.values(await stepStates(h.dataSource, id)).map((s) => s.attempts)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(Object.values(await stepStates(h.dataSource, id)).map((s) => s.attempts)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
     await worker.close();
   }, 240_000);
 });

@@ -4,6 +4,9 @@ export interface ProcessingStarter {
   start(assetId: string): Promise<void>;
 }
 
-/** The steps of a flow, in order. `thumbnail` is SKIPPED for audio-only sources. */
-export const STEPS = ['probe', 'loudness', 'renditions', 'hls', 'waveform', 'thumbnail'] as const;
+/**
+ * The steps of a flow, in order. `video` and `storyboard` are SKIPPED for audio-only sources,
+ * `thumbnail` when the source has no picture at all.
+ */
+export const STEPS = ['probe', 'loudness', 'renditions', 'video', 'hls', 'waveform', 'thumbnail', 'storyboard'] as const;
 export type StepName = (typeof STEPS)[number];

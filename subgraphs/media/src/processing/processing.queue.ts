@@ -41,7 +41,11 @@ export class ProcessingQueue implements ProcessingStarter {
     await this.flows.add(this.flowOf(assetId, run));
   }
 
-  /** finalize ← thumbnail ← waveform ← hls ← renditions ← loudness ← probe */
+  /**
+   * finalize ← storyboard ← thumbnail ← waveform ← hls ← video ← renditions ← loudness ← probe,
+   * all on the processing queue; `video` and `storyboard` of a video source add their work to
+   * the video queue as children when they run (see processing.handoff.ts).
+   */
   private flowOf(assetId: string, run: number): FlowJob {
     const data: ProcessingJobData = { assetId, run, trace: carriedTrace() };
     const node = (name: JobName, child?: FlowJob): FlowJob => ({

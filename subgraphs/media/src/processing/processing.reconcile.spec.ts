@@ -61,7 +61,7 @@ describe('media processing reconciled from the database', () => {
     await Promise.all([waitForAsset(h.dataSource, lost, 'READY'), waitForAsset(h.dataSource, neverQueued, 'READY')]);
     for (const id of [lost, neverQueued]) {
       expect((await outboxEvents(h.dataSource, id)).map((e) => e.type)).toEqual(['media.MediaReady']);
-      expect(Object.values(await stepStates(h.dataSource, id)).map((s) => s.attempts)).toEqual([1, 1, 1, 1, 1, 1]);
+      expect(Object.values(await stepStates(h.dataSource, id)).map((s) => s.attempts)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
     }
     expect(await reconciled(metrics)).toBe(2);
     expect(await worker.checks.reconcile()).toMatch(/^recovering: requeued 2 \(round at /);

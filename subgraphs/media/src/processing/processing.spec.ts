@@ -109,9 +109,11 @@ describe('media processing', () => {
       probe: ['DONE', 100, 1],
       loudness: ['DONE', 100, 1],
       renditions: ['DONE', 100, 1],
+      video: ['SKIPPED', 100, 1],
       hls: ['DONE', 100, 1],
       waveform: ['DONE', 100, 1],
       thumbnail: ['SKIPPED', 100, 1],
+      storyboard: ['SKIPPED', 100, 1],
     });
     expect(await outboxEvents(h.dataSource, id)).toEqual([
       {
@@ -243,7 +245,8 @@ describe('media processing', () => {
     await h.queue.start(id);
     const first = await waitForAsset(h.dataSource, id, 'READY');
     expect(first.outputs.thumbnailKey).toBeDefined();
-    expect((await followHls(h.storage, first.outputs.hls?.masterKey as string)).variants.map((v) => v.segments)).toEqual([3, 3]);
+    // the 240p picture of the video, then the two audio-only variants
+    expect((await followHls(h.storage, first.outputs.hls?.masterKey as string)).variants.map((v) => v.segments)).toEqual([3, 3, 3]);
 
     await h.storage.putFile(sourceKey(id), await quietSine(dir, 8));
     expect(await prepareRerun(h.dataSource, id, 'all')).toBe(1);
@@ -251,6 +254,7 @@ describe('media processing', () => {
     const second = await waitForAsset(h.dataSource, id, 'READY');
     expect(second).toMatchObject({ has_video: false, codec: 'pcm_s16le', run: 1 });
     expect(second.outputs.thumbnailKey).toBeUndefined();
+    expect(second.outputs.video).toBeUndefined();
     const hls = await followHls(h.storage, second.outputs.hls?.masterKey as string);
     expect(hls.variants.map((v) => v.segments)).toEqual([2, 2]);
     // the first run's objects go right after READY is committed
@@ -259,7 +263,7 @@ describe('media processing', () => {
         [sourceKey(id), second.outputs.normalizedKey, ...(second.outputs.renditions ?? []).map((r) => r.key), ...hls.keys, second.outputs.waveformKey].sort(),
       ),
     );
-    expect(Object.values(await stepStates(h.dataSource, id)).map((s) => s.attempts)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(Object.values(await stepStates(h.dataSource, id)).map((s) => s.attempts)).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
     expect((await outboxEvents(h.dataSource, id)).map((e) => [e.type, e.payload.hasVideo])).toEqual([['media.MediaReady', true], ['media.MediaReady', false]]);
 
     // a late write of an old run is garbage; a newer run's folder is not

@@ -4,6 +4,8 @@ import { loudnessStep } from './loudness.step';
 import { probeStep } from './probe.step';
 import { renditionsStep } from './renditions.step';
 import type { StepDefinition } from './step';
+import { storyboardStep } from './storyboard.step';
+import { videoStep } from './video.step';
 import { thumbnailStep } from './thumbnail.step';
 import { waveformStep } from './waveform.step';
 
@@ -11,7 +13,9 @@ export const STEP_DEFINITIONS: Record<StepName, StepDefinition> = {
   probe: probeStep,
   loudness: loudnessStep,
   renditions: renditionsStep,
+  video: videoStep,
   hls: hlsStep,
   waveform: waveformStep,
   thumbnail: thumbnailStep,
+  storyboard: storyboardStep,
 };

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { sourceKey, type AssetOutputs } from '../../asset/asset.outputs';
 import { CreateMedia1764000000000 } from '../../migrations/1764000000000-CreateMedia';
+import { VideoPicture1766000000000 } from '../../migrations/1766000000000-VideoPicture';
 import { FilesystemStorage } from '../../storage/filesystem.storage';
 import { storageDir } from '../../storage/storage.factory';
 import { STEPS } from '../processing.port';
@@ -34,7 +35,7 @@ export interface ProcessingHarness {
 /** `redisUrl`: another Redis than the shared test one (a private one the test wipes). */
 export async function processingHarness(queueOptions = { attempts: 3, backoffMs: 200 }, redisUrl = TEST_REDIS_URL): Promise<ProcessingHarness> {
   const database = await freshDatabase('media');
-  const { dataSource } = await openDatabase({ url: database.url, entities: [], migrations: [CreateMedia1764000000000], logger: createLogger('media-test'), poolSize: 4 });
+  const { dataSource } = await openDatabase({ url: database.url, entities: [], migrations: [CreateMedia1764000000000, VideoPicture1766000000000], logger: createLogger('media-test'), poolSize: 4 });
   const prefix = freshRedisPrefix();
   const mediaDir = await mkdtemp(path.join(tmpdir(), 'wavegraph-media-test-'));
   const storageRoot = storageDir({ dataDir: mediaDir });
@@ -106,6 +107,9 @@ export interface AssetState {
   channels: number | null;
   sample_rate: number | null;
   has_video: boolean | null;
+  width: number | null;
+  height: number | null;
+  frame_rate: number | null;
   input_lufs: number | null;
   integrated_lufs: number | null;
   true_peak_dbtp: number | null;
