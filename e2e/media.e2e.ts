@@ -77,15 +77,17 @@ describe('media through the gateway: upload with tus, process with ffmpeg, play 
     const events = live.results.map((r) => r.data?.mediaProcessing);
     expect(events[0]).toMatchObject({ status: 'AWAITING_UPLOAD', step: null, done: false, asset: { id: assetId, episode: { title: 'Tuning fork' } } });
     expect(events.at(-1)).toMatchObject({ status: 'READY', step: 'finalize', done: true, progress: 100, asset: { status: 'READY', episode: { title: 'Tuning fork' } } });
-    expect(new Set(events.map((e) => e?.step).filter(Boolean))).toEqual(new Set(['probe', 'loudness', 'renditions', 'hls', 'waveform', 'thumbnail', 'finalize']));
+    expect(new Set(events.map((e) => e?.step).filter(Boolean))).toEqual(new Set(['probe', 'loudness', 'renditions', 'video', 'hls', 'waveform', 'thumbnail', 'storyboard', 'finalize']));
     expect(events.filter((e) => e?.done)).toHaveLength(1);
     expect(media.steps.map((s) => [s.name, s.status])).toEqual([
       ['probe', 'DONE'],
       ['loudness', 'DONE'],
       ['renditions', 'DONE'],
+      ['video', 'SKIPPED'],
       ['hls', 'DONE'],
       ['waveform', 'DONE'],
       ['thumbnail', 'SKIPPED'],
+      ['storyboard', 'SKIPPED'],
     ]);
     expect(media.durationSeconds).toBeCloseTo(20, 0);
     expect(Math.abs(media.loudness!.integratedLufs! + 16)).toBeLessThanOrEqual(1);
