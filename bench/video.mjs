@@ -142,7 +142,8 @@ async function runBare(commands) {
 /** A media database, a Redis prefix, filesystem storage and the worker (one processing slot, one video slot), as deployed. */
 async function startPipeline(dir) {
   const log = createLogger('bench-video');
-  const database = await freshDatabase('bench_video');
+  // one word: the third part of the database's name is its creation time, which stale-database sweeps read
+  const database = await freshDatabase('videobench');
   const { dataSource } = await openDatabase({ url: database.url, entities: [], migrations: createMediaModule().migrations, logger: log, poolSize: 4 });
   const prefix = freshRedisPrefix();
   const mediaDir = path.join(dir, 'media');

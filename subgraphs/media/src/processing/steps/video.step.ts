@@ -17,8 +17,9 @@ const preset = (): string => process.env.MEDIA_VIDEO_PRESET || 'veryfast';
  * rate, split and scaled per rung; every rung is H.264 High (yuv420p) with a keyframe every
  * 2 s exactly and no scene-cut keyframes, so the 6 s segments of all variants start on the
  * same keyframes and players switch cleanly. The audio is the 128 kbps rendition's AAC, copied.
+ * `streamIndex` is the source's picture (not cover art that may come first).
  */
-export function ladderArgs(source: string, audio: string, rungs: Rung[], outDir: string): string[] {
+export function ladderArgs(source: string, streamIndex: number, audio: string, rungs: Rung[], outDir: string): string[] {
   const split = rungs.map((_, i) => `[s${i}]`).join('');
   const scaled = rungs.map((r, i) => `[s${i}]scale=${r.width}:${r.height},setsar=1,format=yuv420p[v${i}]`).join(';');
   const gop = String(Math.round(GOP_SECONDS * rungs[0]!.frameRate));
@@ -30,7 +31,7 @@ export function ladderArgs(source: string, audio: string, rungs: Rung[], outDir:
   ]);
   return [
     '-i', source, '-i', audio,
-    '-filter_complex', `[0:v:0]fps=${rungs[0]!.rate},split=${rungs.length}${split};${scaled}`,
+    '-filter_complex', `[0:${streamIndex}]fps=${rungs[0]!.rate},split=${rungs.length}${split};${scaled}`,
     ...rungs.flatMap((_, i) => ['-map', `[v${i}]`, '-map', '1:a:0']),
     '-c:v', 'libx264', '-profile:v', 'high', '-preset', preset(),
     '-g', gop, '-keyint_min', gop, '-sc_threshold', '0', '-force_key_frames', `expr:gte(t,n_forced*${GOP_SECONDS})`,
@@ -56,12 +57,12 @@ export const videoStep: StepDefinition = {
     const source = await fetch(sourceOf(asset));
     const stream = videoStream(await probeFile(source, signal));
     const geometry = stream && displayGeometry(stream);
-    if (!geometry) throw new Error('the source has no video stream to encode');
+    if (!stream || !geometry) throw new Error('the source has no video stream to encode');
     const audio = await fetch(audioRendition.key);
     const rungs = ladderFor(geometry);
     const outDir = path.join(workDir, 'video');
     for (const rung of rungs) await mkdir(path.join(outDir, rung.name), { recursive: true });
-    await ffmpeg(ladderArgs(source, audio, rungs, outDir), { onProgress: (f) => progress(f * 0.95), durationSeconds: asset.duration_seconds ?? 0, signal });
+    await ffmpeg(ladderArgs(source, stream.index, audio, rungs, outDir), { onProgress: (f) => progress(f * 0.95), durationSeconds: asset.duration_seconds ?? 0, signal });
 
     const prefix = outputKeys.hlsDir(asset);
     const segments: StepFile[] = [];
