@@ -156,13 +156,15 @@ describe('the Kubernetes manifests', () => {
     });
 
     it('scales media-worker on the depth of its BullMQ queue through KEDA', () => {
-      const queue = /PROCESSING_QUEUE = '([^']+)'/.exec(read('subgraphs/media/src/processing/processing.jobs.ts'))![1];
+      const jobs = read('subgraphs/media/src/processing/processing.jobs.ts');
+      // the processing queue and the video queue: work waiting on either needs a worker
+      const queues = [/PROCESSING_QUEUE = '([^']+)'/.exec(jobs)![1], /VIDEO_QUEUE = '([^']+)'/.exec(jobs)![1]];
       const scaled = find(objects, 'ScaledObject', 'media-worker')!;
       const spec = scaled.spec as any;
       expect(spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'media-worker' });
       expect([spec.minReplicaCount, spec.maxReplicaCount]).toEqual(name === 'production' ? [1, 10] : [1, 2]);
-      expect(spec.triggers).toHaveLength(1);
-      expect(spec.triggers[0]).toMatchObject({ type: 'redis', metadata: { listName: `${config.REDIS_PREFIX}:${queue}:wait` } });
+      expect(spec.triggers.map((t: { type: string; metadata: { listName: string } }) => [t.type, t.metadata.listName])).toEqual(queues.map((queue) => ['redis', `${config.REDIS_PREFIX}:${queue}:wait`]));
+      expect(new Set(spec.triggers.map((t: { authenticationRef: { name: string } }) => t.authenticationRef.name)).size).toBe(1);
       const auth = find(objects, 'TriggerAuthentication', spec.triggers[0].authenticationRef.name)!;
       for (const ref of (auth.spec as any).secretTargetRef) {
         expect(ref.name).toBe('wavegraph-secrets');

@@ -77,16 +77,18 @@ describe('media through the gateway: upload with tus, process with ffmpeg, play 
     const events = live.results.map((r) => r.data?.mediaProcessing);
     expect(events[0]).toMatchObject({ status: 'AWAITING_UPLOAD', step: null, done: false, asset: { id: assetId, episode: { title: 'Tuning fork' } } });
     expect(events.at(-1)).toMatchObject({ status: 'READY', step: 'finalize', done: true, progress: 100, asset: { status: 'READY', episode: { title: 'Tuning fork' } } });
-    expect(new Set(events.map((e) => e?.step).filter(Boolean))).toEqual(new Set(['synthesize', 'probe', 'loudness', 'renditions', 'hls', 'waveform', 'thumbnail', 'transcribe', 'finalize']));
+    expect(new Set(events.map((e) => e?.step).filter(Boolean))).toEqual(new Set(['synthesize', 'probe', 'loudness', 'renditions', 'video', 'hls', 'waveform', 'thumbnail', 'storyboard', 'transcribe', 'finalize']));
     expect(events.filter((e) => e?.done)).toHaveLength(1);
     expect(media.steps.map((s) => [s.name, s.status])).toEqual([
       ['synthesize', 'SKIPPED'],
       ['probe', 'DONE'],
       ['loudness', 'DONE'],
       ['renditions', 'DONE'],
+      ['video', 'SKIPPED'],
       ['hls', 'DONE'],
       ['waveform', 'DONE'],
       ['thumbnail', 'SKIPPED'],
+      ['storyboard', 'SKIPPED'],
       ['transcribe', 'DONE'],
     ]);
     expect(media.durationSeconds).toBeCloseTo(20, 0);
@@ -118,7 +120,7 @@ describe('media through the gateway: upload with tus, process with ffmpeg, play 
     expect((await partial.arrayBuffer()).byteLength).toBe(100);
     const tampered = rendition.replace(/sig=([0-9a-f])/, (_m, c: string) => `sig=${c === 'a' ? 'b' : 'a'}`);
     expect((await fetch(tampered)).status).toBe(403);
-  });
+  }, 120_000);
 
   it('refuses uploads for someone else’s episode, and fails a file that is not media with a clear reason', async () => {
     const { register } = await supergraph.client().Register({ input: { email: 'other@example.com', handle: 'other', displayName: 'Other', password: 'another long password' } });
@@ -140,4 +142,49 @@ describe('media through the gateway: upload with tus, process with ffmpeg, play 
     const { episode } = await supergraph.client().EpisodeMedia({ id: episodeId });
     expect(episode?.media?.status).toBe('READY');
   });
+
+  it('a creator uploads a video; a listener plays its adaptive H.264 ladder and scrubs its storyboard, all signed, via the gateway', async () => {
+    const source = path.join(dir, 'picture.mp4');
+    execFileSync('ffmpeg', [
+      '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=854x480:rate=25:duration=7', '-f', 'lavfi', '-i', 'sine=frequency=330:duration=7',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-y', source,
+    ]);
+    const bytes = readFileSync(source);
+    const { createShow } = await creator.CreateShow({ input: { slug: 'moving-pictures', title: 'Moving Pictures', category: 'TECHNOLOGY', language: 'en' } });
+    const videoEpisode = (await creator.CreateEpisode({ input: { showId: createShow.id, title: 'Test pattern' } })).createEpisode.id;
+    await creator.PublishEpisode({ id: videoEpisode });
+    const { createUpload: ticket } = await eventually(() => creator.CreateUpload({ input: { episodeId: videoEpisode, filename: 'picture.mp4', sizeBytes: bytes.length, mimeType: 'video/mp4' } }));
+    expect(await sendWithTusClient(ticket.uploadUrl, ticket.token, bytes).done).toBe('finished');
+
+    const media = await eventually(async () => {
+      const { episode } = await supergraph.client().EpisodeMedia({ id: videoEpisode });
+      expect(episode?.media?.status).toBe('READY');
+      return episode!.media!;
+    }, 180_000);
+    expect(media).toMatchObject({ hasVideo: true, width: 854, height: 480, frameRate: 25 });
+    expect(media.videoVariants.map((v) => [v.name, v.width, v.height, v.frameRate])).toEqual([['360p', 640, 360, 25], ['480p', 854, 480, 25]]);
+    expect(media.steps.filter((s) => ['video', 'storyboard'].includes(s.name)).map((s) => s.status)).toEqual(['DONE', 'DONE']);
+
+    // master → the ladder (and the audio-only variants) → segments, every URI signed, through the gateway
+    const master = await (await fetch(media.hls!.masterUrl)).text();
+    const info = master.split('\n').filter((line) => line.startsWith('#EXT-X-STREAM-INF:'));
+    expect(info.map((line) => /RESOLUTION=(\d+x\d+)/.exec(line)?.[1] ?? null)).toEqual(['640x360', '854x480', null, null]);
+    expect(info.map((line) => /CODECS="([^"]+)"/.exec(line)?.[1])).toEqual([...media.videoVariants.map((v) => v.codecs), 'mp4a.40.2', 'mp4a.40.2']);
+    const [lowest] = uris(master);
+    expect(lowest).toBe(media.videoVariants[0]!.playlistUrl);
+    const segments = uris(await (await fetch(lowest!)).text());
+    expect(segments).toHaveLength(2);
+    for (const segment of segments) {
+      const res = await fetch(segment);
+      expect([res.status, res.headers.get('content-type')]).toEqual([200, 'video/mp2t']);
+    }
+
+    const poster = await fetch(media.posterUrl!);
+    expect([poster.status, poster.headers.get('content-type')]).toEqual([200, 'image/jpeg']);
+    const track = await (await fetch(media.storyboard!.vttUrl)).text();
+    const tiles = track.split('\n').filter((line) => line.includes('#xywh='));
+    expect(tiles).toHaveLength(media.storyboard!.count);
+    const sprite = await fetch(tiles[0]!.slice(0, tiles[0]!.indexOf('#')));
+    expect([sprite.status, sprite.headers.get('content-type'), tiles[0]!.startsWith(`${supergraph.origin}/media/`)]).toEqual([200, 'image/jpeg', true]);
+  }, 240_000);
 });

@@ -96,9 +96,9 @@ const ROWS: Row[] = [
   },
   {
     subgraph: 'media',
-    covers: ['Episode.media'],
-    query: `{ browse(${PAGE}) { edges { node { title media { status } } } } }`,
-    targets: [{ at: ['browse', 'edges', '*', 'node'], fields: ['media'] }],
+    covers: ['Episode.media', 'Episode.transcript', 'Episode.chapters', 'Episode.chaptersUrl'],
+    query: `{ browse(${PAGE}) { edges { node { title media { status } transcript { status } chapters { title } chaptersUrl } } } }`,
+    targets: [{ at: ['browse', 'edges', '*', 'node'], fields: ['media', 'transcript', 'chapters', 'chaptersUrl'] }],
   },
   {
     subgraph: 'notifications',
@@ -434,6 +434,12 @@ describe('honest partial data', () => {
       await owner.RecordPlay({ episodeId: second, positionSeconds: 7 });
       const { createUpload } = await owner.CreateUpload({ input: { episodeId, filename: 'half.mp3', sizeBytes: 1024, mimeType: 'audio/mpeg' } });
       await owner.CreateUpload({ input: { episodeId: second, filename: 'empty.mp3', sizeBytes: 1024, mimeType: 'audio/mpeg' } });
+      // READY media with a transcript and chapters on each episode: audio made from a line of text takes seconds
+      for (const id of [episodeId, second]) await owner.CreateEpisodeAudioFromScript({ episodeId: id, script: 'Half of it.', voice: 'flite:slt' });
+      for (const id of [episodeId, second]) {
+        await eventually(async () => (await owner.EpisodeMedia({ id })).episode?.media?.status === 'READY', 90_000);
+        await owner.SetEpisodeChapters({ episodeId: id, chapters: [{ startSeconds: 0, title: 'All of it' }] });
+      }
       Object.assign(seeded, { commentId: postComment.id, playlistId: createPlaylist.id, uploadId: createUpload.upload.id, episodeId });
       // every row's healthy answer shows what it proves (browse, search, trending and the inboxes are fed by events)
       for (const row of ROWS) {

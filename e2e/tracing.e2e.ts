@@ -183,7 +183,7 @@ describe('distributed tracing', () => {
     expect(mediaServer).toBeDefined();
     expect(ancestors(mediaServer!)).toContain(gatewayServer);
     // every step of the flow is a span under the request that finished the upload, in the worker's processes
-    expect(new Set(stepsSeen.map((s) => s.name))).toEqual(new Set(['media synthesize', 'media probe', 'media loudness', 'media renditions', 'media hls', 'media waveform', 'media thumbnail', 'media transcribe', 'media finalize']));
+    expect(new Set(stepsSeen.map((s) => s.name))).toEqual(new Set(['media synthesize', 'media probe', 'media loudness', 'media renditions', 'media video', 'media hls', 'media waveform', 'media thumbnail', 'media storyboard', 'media transcribe', 'media finalize']));
     for (const step of stepsSeen) {
       expect(step.service).not.toBe('media');
       expect(ancestors(step)).toContain(mediaServer);

@@ -501,7 +501,7 @@ export type SetUserPlanMutationVariables = Exact<{
 
 export type SetUserPlanMutation = { setUserPlan: { id: string, plan: Plan | null } };
 
-export type MediaAssetFieldsFragment = { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null };
+export type MediaAssetFieldsFragment = { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null };
 
 export type CreateUploadMutationVariables = Exact<{
   input: CreateUploadInput;
@@ -515,28 +515,28 @@ export type UploadStatusQueryVariables = Exact<{
 }>;
 
 
-export type UploadStatusQuery = { upload: { id: string, status: UploadStatus, sha256: string | null, rejectionReason: string | null, completedAt: string | null, asset: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null } } | null };
+export type UploadStatusQuery = { upload: { id: string, status: UploadStatus, sha256: string | null, rejectionReason: string | null, completedAt: string | null, asset: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null } } | null };
 
 export type MediaAssetQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type MediaAssetQuery = { mediaAsset: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, failedStep: string | null, failureReason: string | null, episode: { id: string, title: string } | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null } | null };
+export type MediaAssetQuery = { mediaAsset: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, episode: { id: string, title: string } | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null } | null };
 
 export type EpisodeMediaQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type EpisodeMediaQuery = { episode: { id: string, title: string, media: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null } | null } | null };
+export type EpisodeMediaQuery = { episode: { id: string, title: string, media: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null } | null } | null };
 
 export type RetryProcessingMutationVariables = Exact<{
   assetId: string;
 }>;
 
 
-export type RetryProcessingMutation = { retryProcessing: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null } };
+export type RetryProcessingMutation = { retryProcessing: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null } };
 
 export type DeleteAssetMutationVariables = Exact<{
   assetId: string;
@@ -564,7 +564,7 @@ export type SetEpisodeChaptersMutationVariables = Exact<{
 }>;
 
 
-export type SetEpisodeChaptersMutation = { setEpisodeChapters: { id: string, chaptersUrl: string | null, chapters: Array<{ startSeconds: number, endSeconds: number | null, title: string, url: string | null, imageUrl: string | null }> | null } };
+export type SetEpisodeChaptersMutation = { setEpisodeChapters: { id: string, chaptersUrl: string | null, chapters: Array<{ startSeconds: number, endSeconds: number | null, title: string, url: string | null, imageUrl: string | null }> | null } | null };
 
 export type EpisodeChaptersQueryVariables = Exact<{
   id: string;
@@ -585,7 +585,7 @@ export type CreateEpisodeAudioFromScriptMutationVariables = Exact<{
 }>;
 
 
-export type CreateEpisodeAudioFromScriptMutation = { createEpisodeAudioFromScript: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null } };
+export type CreateEpisodeAudioFromScriptMutation = { createEpisodeAudioFromScript: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null } };
 
 export type MyNotificationsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -793,6 +793,27 @@ export const MediaAssetFieldsFragmentDoc = gql`
   }
   waveformUrl
   thumbnailUrl
+  width
+  height
+  frameRate
+  videoVariants {
+    name
+    width
+    height
+    frameRate
+    bitrateKbps
+    codecs
+    playlistUrl
+  }
+  posterUrl
+  storyboard {
+    spriteUrl
+    vttUrl
+    intervalSeconds
+    tileWidth
+    tileHeight
+    count
+  }
   failedStep
   failureReason
 }

@@ -22,6 +22,8 @@ void runWorker('media-worker', 4015, (logger, metrics) => {
     redisUrl: redisUrl(),
     prefix: envString('REDIS_PREFIX', 'wavegraph'),
     concurrency: envInt('MEDIA_WORKER_CONCURRENCY', 1),
+    // the video queue's own slots: the H.264 ladder and storyboards of video sources
+    videoConcurrency: envInt('MEDIA_WORKER_VIDEO_CONCURRENCY', 1),
     // MEDIA_WORKER_LOCK_MS, _LOCK_RENEW_MS, _STALLED_INTERVAL_MS, _MAX_STALLED_COUNT
     locks: jobLocksFromEnv('MEDIA_WORKER'),
     reconcileIntervalMs: envInt('MEDIA_WORKER_RECONCILE_SECONDS', 30) * 1000,

@@ -60,6 +60,18 @@ export class MediaAsset {
   @Field(() => Boolean, { nullable: true })
   hasVideo: boolean | null;
 
+  @Column('int', { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Width of a video source as displayed (pixels), from probing' })
+  width: number | null;
+
+  @Column('int', { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Height of a video source as displayed (pixels), from probing' })
+  height: number | null;
+
+  @Column('double precision', { name: 'frame_rate', nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Frames per second of a video source, from probing' })
+  frameRate: number | null;
+
   @Column('double precision', { name: 'input_lufs', nullable: true })
   inputLufs: number | null;
 

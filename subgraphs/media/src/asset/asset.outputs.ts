@@ -6,8 +6,14 @@ export interface AssetOutputs {
   hls?: { masterKey: string; variants: { name: string; bitrateKbps: number; playlistKey: string }[] };
   /** JSON: { "samplesPerPeak": n, "peaks": [0..1, ...] } */
   waveformKey?: string;
-  /** JPEG, video sources only. */
+  /** JPEG, 640 wide at most: a video's frame, or an audio file's cover art. */
   thumbnailKey?: string;
+  /** The H.264 ladder of a video source: one HLS media playlist per variant, below the HLS folder. */
+  video?: { variants: VideoVariant[] };
+  /** JPEG poster of a video, full resolution up to 1080 lines on the short side. */
+  posterKey?: string;
+  /** Thumbnails every `intervalSeconds` in one sprite, and a WebVTT track pointing into it. */
+  storyboard?: Storyboard;
   /** What the transcribe step (or a later edit) made; the files exist when status is READY. */
   transcript?: { status: 'PENDING' | 'READY' | 'FAILED' | 'UNSUPPORTED'; vttKey?: string; srtKey?: string; jsonKey?: string };
   /** The revision of the episode's chapters the renditions carry as chapter marks (absent: none were set when they were made). */
@@ -17,6 +23,33 @@ export interface AssetOutputs {
    * the sentences with their times in the audio. The transcribe step uses it instead of recognition.
    */
   scriptTimingsKey?: string;
+}
+
+export interface VideoVariant {
+  /** The short side in lines, e.g. "720p" */
+  name: string;
+  width: number;
+  height: number;
+  frameRate: number;
+  /** Target bitrate of video and audio together (the video rung's plus the AAC's) */
+  bitrateKbps: number;
+  /** RFC 6381 codecs of the stream as encoded, e.g. "avc1.640028,mp4a.40.2" */
+  codecs: string;
+  playlistKey: string;
+  /** Peak and average segment bitrate, measured (bits/s) */
+  bandwidth: number;
+  averageBandwidth: number;
+}
+
+export interface Storyboard {
+  spriteKey: string;
+  vttKey: string;
+  intervalSeconds: number;
+  tileWidth: number;
+  tileHeight: number;
+  columns: number;
+  rows: number;
+  count: number;
 }
 
 export interface Rendition {

@@ -6,7 +6,8 @@ import type { MediaContext } from '../services';
 import { MediaAsset } from './asset.entity';
 import { MediaStatus } from './asset.enums';
 import { loadEpisodeMedia, loadProgress, loadSteps } from './asset.loader';
-import { assetCursor, MediaAssetConnection, MediaHls, MediaLoudness, MediaRendition } from './asset.types';
+import { assetCursor, MediaAssetConnection, MediaHls, MediaLoudness, MediaRendition, MediaStoryboard, MediaVideoVariant } from './asset.types';
+import { LADDER } from '../processing/steps/video.ladder';
 import { STEPS } from '../processing/processing.port';
 import { MediaStepRow } from './step.entity';
 
@@ -80,9 +81,32 @@ export class AssetResolver {
     return signed(ctx, asset, asset.outputs.waveformKey);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Signed URL of a JPEG frame (video sources); null until READY' })
+  @FieldResolver(() => String, { nullable: true, description: 'Signed URL of a JPEG frame (video sources) or cover art, 640 wide at most; null until READY' })
   thumbnailUrl(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext): string | null {
     return signed(ctx, asset, asset.outputs.thumbnailKey);
+  }
+
+  @Directive(smallList(LADDER.length))
+  @FieldResolver(() => [MediaVideoVariant], { description: 'The H.264 ladder of a video source, lowest first; empty for audio' })
+  videoVariants(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext): MediaVideoVariant[] {
+    return (asset.outputs.video?.variants ?? []).map(({ name, width, height, frameRate, bitrateKbps, codecs, playlistKey }) => ({
+      name, width, height, frameRate, bitrateKbps, codecs, playlistUrl: signed(ctx, asset, playlistKey),
+    }));
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Signed URL of a video poster (JPEG, up to 1080 lines); null for audio and until READY' })
+  posterUrl(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext): string | null {
+    return signed(ctx, asset, asset.outputs.posterKey);
+  }
+
+  @FieldResolver(() => MediaStoryboard, { nullable: true, description: 'Scrubbing previews of a video; null for audio and until READY' })
+  storyboard(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext): MediaStoryboard | null {
+    const board = asset.outputs.storyboard;
+    const spriteUrl = signed(ctx, asset, board?.spriteKey);
+    const vttUrl = signed(ctx, asset, board?.vttKey);
+    if (!board || !spriteUrl || !vttUrl) return null;
+    const { intervalSeconds, tileWidth, tileHeight, count } = board;
+    return { spriteUrl, vttUrl, intervalSeconds, tileWidth, tileHeight, count };
   }
 
   @FieldResolver(() => Episode, REFERENCE)

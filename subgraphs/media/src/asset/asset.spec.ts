@@ -33,7 +33,7 @@ describe('media assets', () => {
       loudness: { inputLufs: -20.1, integratedLufs: -16, truePeakDbtp: -1.2 }, episode: { id: episodeId }, failedStep: null,
     });
     expect((res.data?.mediaAsset.steps as { name: string; status: string }[]).map((s) => `${s.name}:${s.status}`)).toEqual([
-      'synthesize:DONE', 'probe:DONE', 'loudness:DONE', 'renditions:DONE', 'hls:DONE', 'waveform:DONE', 'thumbnail:DONE', 'transcribe:DONE',
+      'synthesize:DONE', 'probe:DONE', 'loudness:DONE', 'renditions:DONE', 'video:DONE', 'hls:DONE', 'waveform:DONE', 'thumbnail:DONE', 'storyboard:DONE', 'transcribe:DONE',
     ]);
   });
 
@@ -44,8 +44,8 @@ describe('media assets', () => {
       steps: { synthesize: { status: 'SKIPPED' }, probe: { status: 'DONE' }, loudness: { status: 'DONE' }, renditions: { status: 'RUNNING', progress: 50 }, thumbnail: { status: 'SKIPPED', reason: 'audio only' } },
     });
     const own = await h.call<{ mediaAsset: { status: string; progress: number; steps: { name: string; reason: string | null }[] } }>(ASSET, { id }, owner);
-    // (100 + 100 + 100 + 50 + 0 + 0 + 100 + 0) / 8
-    expect(own.data?.mediaAsset).toMatchObject({ status: 'PROCESSING', progress: 56 });
+    // (100 + 100 + 100 + 50 + 0 + 0 + 0 + 100 + 0 + 0) / 10
+    expect(own.data?.mediaAsset).toMatchObject({ status: 'PROCESSING', progress: 45 });
     expect(own.data?.mediaAsset.steps.find((s) => s.name === 'thumbnail')?.reason).toBe('audio only');
     for (const staff of [viewer('EDITOR'), viewer('ADMIN')]) expect((await h.call(ASSET, { id }, staff)).errors).toBeUndefined();
     expect(errorOf(await h.call(ASSET, { id }, viewer()))).toEqual({ code: 'NOT_FOUND', field: 'id' });

@@ -40,3 +40,48 @@ export class MediaHls {
 
 export const MediaAssetConnection = connectionOf(MediaAsset, 'MediaAsset');
 export const assetCursor = (asset: MediaAsset): string => encodeTimeCursor(asset.updatedAt, asset.id);
+
+@ObjectType('MediaVideoVariant', { description: 'One rung of the H.264/AAC ladder of a video source, listed in the HLS master playlist' })
+export class MediaVideoVariant {
+  @Field({ description: 'Lines of the short side, e.g. 720p' })
+  name: string;
+
+  @Field(() => Int)
+  width: number;
+
+  @Field(() => Int)
+  height: number;
+
+  @Field(() => Float)
+  frameRate: number;
+
+  @Field(() => Int, { description: 'Target bitrate of video and audio together' })
+  bitrateKbps: number;
+
+  @Field({ description: 'RFC 6381 codecs of the stream as encoded, e.g. avc1.640028,mp4a.40.2' })
+  codecs: string;
+
+  @Field(() => String, { nullable: true, description: 'Signed media playlist of this variant alone; null until READY' })
+  playlistUrl: string | null;
+}
+
+@ObjectType('MediaStoryboard', { description: 'Scrubbing previews: thumbnails in one sprite, and a WebVTT track of `sprite#xywh=` cues' })
+export class MediaStoryboard {
+  @Field({ description: 'Signed JPEG sprite' })
+  spriteUrl: string;
+
+  @Field({ description: 'Signed WebVTT thumbnail track; the sprite URI in each cue is signed too' })
+  vttUrl: string;
+
+  @Field(() => Int, { description: 'Seconds between thumbnails' })
+  intervalSeconds: number;
+
+  @Field(() => Int)
+  tileWidth: number;
+
+  @Field(() => Int)
+  tileHeight: number;
+
+  @Field(() => Int, { description: 'Thumbnails in the sprite' })
+  count: number;
+}

@@ -11,7 +11,7 @@ export class MediaStepRow {
   assetId: string;
 
   @PrimaryColumn('text', { name: 'step' })
-  @Field({ description: 'synthesize, probe, loudness, renditions, hls, waveform, thumbnail or transcribe' })
+  @Field({ description: 'One of the flow\'s steps: synthesize, probe, loudness, renditions, video, hls, waveform, thumbnail, storyboard, transcribe' })
   name: string;
 
   @Column('text')

@@ -14,7 +14,9 @@ import { Chapter, ChapterInput } from './chapter.types';
 
 @Resolver(() => Episode)
 export class ChapterResolver {
+  // nullable: the episode is catalog's, completed through the supergraph (packages/kit/src/reference.ts)
   @Mutation(() => Episode, {
+    nullable: true,
     description: `The episode's owner, EDITOR or ADMIN: replaces its chapters as a whole (an empty list removes them; at most ${MAX_CHAPTERS}). BAD_USER_INPUT names the chapter at fault (extensions.chapter, 1-based), e.g. one starting beyond the end of the READY media`,
   })
   async setEpisodeChapters(

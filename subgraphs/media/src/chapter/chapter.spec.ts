@@ -23,7 +23,7 @@ describe('episode chapters', () => {
     await h?.stop();
   });
 
-  const set = (episodeId: string, chapters: unknown[], as: Viewer | null) => h.call<{ setEpisodeChapters: EpisodeOut }>(SET, { episodeId, chapters }, as);
+  const set = (episodeId: string, chapters: unknown[], as: Viewer | null) => h.call<{ setEpisodeChapters: EpisodeOut | null }>(SET, { episodeId, chapters }, as);
   const read = async (episodeId: string, as: Viewer | null) => h.call<{ _entities: (EpisodeOut | null)[] }>(READ, { r: [{ __typename: 'Episode', id: episodeId }] }, as);
   const storedRows = async (episodeId: string) => (await h.running.db.dataSource.query('SELECT revision, chapters FROM episode_chapters WHERE episode_id = $1', [episodeId])) as { revision: number; chapters: unknown[] }[];
 
@@ -98,7 +98,7 @@ describe('episode chapters', () => {
       { startSeconds: 4.25, endSeconds: 30, title: 'Welcome', url: 'https://example.com/notes', imageUrl: null },
       { startSeconds: 30, endSeconds: 61.5, title: 'Interview', url: null, imageUrl: 'https://example.com/guest.jpg' },
     ];
-    expect(res.data?.setEpisodeChapters.chapters).toEqual(expected);
+    expect(res.data?.setEpisodeChapters?.chapters).toEqual(expected);
     expect(h.starter.chaptered).toContain(assetId);
 
     // listeners see the same, through an entity reference
@@ -121,7 +121,7 @@ describe('episode chapters', () => {
 
     // replaced as a whole: the JSON behind the same URL follows the edit
     const edited = await set(episodeId, [{ startSeconds: 0, title: 'All of it' }], viewer('EDITOR'));
-    expect(edited.data?.setEpisodeChapters.chapters?.map((c) => c.title)).toEqual(['All of it']);
+    expect(edited.data?.setEpisodeChapters?.chapters?.map((c) => c.title)).toEqual(['All of it']);
     expect((await storedRows(episodeId))[0].revision).toBe(2);
     expect(((await (await fetch(url)).json()) as { chapters: unknown[] }).chapters).toEqual([{ startTime: 0, title: 'All of it', endTime: 61.5 }]);
 

@@ -84,9 +84,10 @@ describe('mediaProcessing follows a real processing run', () => {
     expect(last).toEqual({ status: 'READY', step: 'finalize', stepStatus: 'DONE', reason: null, progress: 100, done: true, asset: expect.objectContaining({ id, status: 'READY' }) });
     expect(last?.asset.durationSeconds).toBeCloseTo(3, 0);
     expect(events.filter((e) => e.done)).toHaveLength(1);
-    // each step starts, then ends, in flow order (an uploaded source needs no synthesis, the audio-only one no thumbnail)
+    // each step starts, then ends, in flow order (an uploaded source needs no synthesis; the audio-only one has no picture: no video, thumbnail or storyboard)
+    const skipped = ['synthesize', 'video', 'thumbnail', 'storyboard'];
     const ends = events.filter((e) => e.stepStatus === 'DONE' || e.stepStatus === 'SKIPPED').map((e) => [e.step, e.stepStatus]);
-    expect(ends).toEqual([...STEPS.map((step) => [step, step === 'thumbnail' || step === 'synthesize' ? 'SKIPPED' : 'DONE']), ['finalize', 'DONE']]);
+    expect(ends).toEqual([...STEPS.map((step) => [step, skipped.includes(step) ? 'SKIPPED' : 'DONE']), ['finalize', 'DONE']]);
     for (const step of STEPS) {
       const own = events.filter((e) => e.step === step);
       expect(own[0]).toMatchObject({ stepStatus: 'RUNNING', progress: 0, status: 'PROCESSING' });

@@ -45,8 +45,8 @@ describe('mediaProcessing subscription', () => {
     await worker({ assetId: id, step: 'finalize', progress: 100, status: 'DONE' });
     expect(await sub.ended).toEqual({ completed: true });
     expect(sub.results.map((r) => r.data?.mediaProcessing)).toEqual([
-      // (100 + 100 + 40 + 0 + 0 + 0 + 0 + 0) / 8
-      expect.objectContaining({ status: 'PROCESSING', step: null, stepStatus: null, progress: 30, done: false, asset: expect.objectContaining({ id, status: 'PROCESSING' }) }),
+      // (100 + 100 + 40 + 0 + 0 + 0 + 0 + 0 + 0 + 0) / 10
+      expect.objectContaining({ status: 'PROCESSING', step: null, stepStatus: null, progress: 24, done: false, asset: expect.objectContaining({ id, status: 'PROCESSING' }) }),
       expect.objectContaining({ status: 'PROCESSING', step: 'loudness', stepStatus: 'RUNNING', progress: 80, done: false }),
       expect.objectContaining({ status: 'PROCESSING', step: 'loudness', stepStatus: 'DONE', progress: 100, done: false }),
       expect.objectContaining({ status: 'READY', step: 'finalize', stepStatus: 'DONE', progress: 100, done: true, asset: expect.objectContaining({ status: 'READY', progress: 100 }) }),

@@ -2,6 +2,7 @@ import { CreateMedia1764000000000 } from './1764000000000-CreateMedia';
 import { UploadQuotas1764600000000 } from './1764600000000-UploadQuotas';
 import { EventLog1765000000000 } from './1765000000000-EventLog';
 import { ProcessingIndex1765200000000 } from './1765200000000-ProcessingIndex';
+import { VideoPicture1766000000000 } from './1766000000000-VideoPicture';
 import { Transcripts1766100000000 } from './1766100000000-Transcripts';
 import { EpisodeChapters1766200000000 } from './1766200000000-EpisodeChapters';
 import { EpisodeScripts1766300000000 } from './1766300000000-EpisodeScripts';
@@ -12,6 +13,7 @@ export const MEDIA_MIGRATIONS = [
   UploadQuotas1764600000000,
   EventLog1765000000000,
   ProcessingIndex1765200000000,
+  VideoPicture1766000000000,
   Transcripts1766100000000,
   EpisodeChapters1766200000000,
   EpisodeScripts1766300000000,

@@ -9,6 +9,7 @@ import { chapterSetOf } from '../chapter/chapter.store';
 import { unixNow } from '../common/hmac';
 import type { MediaStorage } from '../storage/storage.port';
 import { rewritePlaylist } from './playback.hls';
+import { rewriteThumbnailTrack } from './playback.vtt';
 import { contentTypeOf } from './playback.mime';
 import { parseRange } from './playback.range';
 import type { PlaybackSigner } from './playback.signer';
@@ -20,7 +21,7 @@ interface Deps {
   log: Logger;
 }
 
-/** Playlists are a few kilobytes; anything far larger is not one we wrote. */
+/** Playlists and WebVTT tracks are a few kilobytes; anything far larger is not one we wrote. */
 const MAX_PLAYLIST_BYTES = 4 * 1024 * 1024;
 
 function refuse(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
@@ -75,7 +76,8 @@ async function serveChapters(dataSource: DataSource, asset: AssetFacts, req: Inc
 /**
  * GET/HEAD `/media/...`: signed playback of a READY asset's objects. The signature and expiry
  * are checked before anything is looked up (403); objects are streamed from storage with
- * single-range support (206/416); playlists are rewritten so the URIs inside are signed too.
+ * single-range support (206/416); playlists and thumbnail tracks are rewritten so the URIs
+ * inside are signed too.
  */
 export function playbackRoutes({ dataSource, storage, signer, log }: Deps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
@@ -104,8 +106,10 @@ export function playbackRoutes({ dataSource, storage, signer, log }: Deps): (req
         // the URL itself expires, so caches may keep the response as long as the URL is valid
         'Cache-Control': `private, max-age=${Math.max(0, exp - unixNow())}`,
       };
-      if (relative.endsWith('.m3u8')) {
-        const body = Buffer.from(rewritePlaylist(await readAll(await storage.read(key)), relative, (r) => signer.urlOfRelative(assetId, r, exp)));
+      // playlists and thumbnail tracks name other objects: those URIs are signed with the same expiry
+      const rewrite = relative.endsWith('.m3u8') ? rewritePlaylist : relative.endsWith('.vtt') ? rewriteThumbnailTrack : null;
+      if (rewrite) {
+        const body = Buffer.from(rewrite(await readAll(await storage.read(key)), relative, (r) => signer.urlOfRelative(assetId, r, exp)));
         res.writeHead(200, { ...headers, 'Content-Length': String(body.length) });
         res.end(req.method === 'HEAD' ? undefined : body);
         return;

@@ -1,4 +1,5 @@
 import { rewritePlaylist } from './playback.hls';
+import { rewriteThumbnailTrack } from './playback.vtt';
 import { contentTypeOf } from './playback.mime';
 import { parseRange } from './playback.range';
 import { PlaybackSigner } from './playback.signer';
@@ -34,6 +35,7 @@ describe('contentTypeOf', () => {
     ['assets/a/renditions/aac-128.mp4', false, 'audio/mp4'],
     ['assets/a/renditions/video.mp4', true, 'video/mp4'],
     ['assets/a/waveform.json', false, 'application/json'],
+    ['assets/a/run-0/storyboard/storyboard.vtt', true, 'text/vtt; charset=utf-8'],
     ['assets/a/thumbnail.jpg', true, 'image/jpeg'],
     ['assets/a/unknown.bin', false, 'application/octet-stream'],
   ])('%s → %s', (key, hasVideo, expected) => {
@@ -58,6 +60,22 @@ describe('rewritePlaylist', () => {
   it('leaves absolute URIs and URIs outside the asset untouched', () => {
     const playlist = '#EXTM3U\nhttps://elsewhere.test/seg.ts\n/root.ts\n../../../escape.ts';
     expect(rewritePlaylist(playlist, 'hls/index.m3u8', sign)).toBe(playlist);
+  });
+});
+
+describe('rewriteThumbnailTrack', () => {
+  const sign = (relative: string) => `https://cdn.test/${relative}?signed`;
+
+  it('signs the images of thumbnail cues, keeping their fragments, and leaves text cues alone', () => {
+    const track = 'WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nsprite.jpg#xywh=0,0,160,90\n\n00:00:02.000 --> 00:00:04.000\r\nframes/b.png\n\n00:00:04.000 --> 00:00:06.000\nSee notes.jpg for more\n';
+    expect(rewriteThumbnailTrack(track, 'run-0/storyboard/storyboard.vtt', sign)).toBe(
+      'WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nhttps://cdn.test/run-0/storyboard/sprite.jpg?signed#xywh=0,0,160,90\n\n00:00:02.000 --> 00:00:04.000\nhttps://cdn.test/run-0/storyboard/frames/b.png?signed\n\n00:00:04.000 --> 00:00:06.000\nSee notes.jpg for more\n',
+    );
+  });
+
+  it('leaves absolute references and references outside the asset untouched', () => {
+    const track = 'WEBVTT\n\nhttps://elsewhere.test/a.jpg#xywh=0,0,1,1\n/root.jpg\n../../../escape.jpg';
+    expect(rewriteThumbnailTrack(track, 'storyboard/storyboard.vtt', sign)).toBe(track);
   });
 });
 

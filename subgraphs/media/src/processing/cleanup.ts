@@ -12,8 +12,16 @@ export async function removeUnreferenced(dataSource: DataSource, storage: MediaS
   const asset = await loadAsset(dataSource, assetId);
   if (!asset || asset.status !== 'READY') return [];
   const { outputs } = asset;
-  const keep = new Set([outputs.normalizedKey, outputs.waveformKey, outputs.thumbnailKey, ...(outputs.renditions ?? []).map((r) => r.key)]);
-  // segments are named by the playlists, not by outputs: keep the whole folder of the master
+  const keep = new Set([
+    outputs.normalizedKey,
+    outputs.waveformKey,
+    outputs.thumbnailKey,
+    outputs.posterKey,
+    outputs.storyboard?.spriteKey,
+    outputs.storyboard?.vttKey,
+    ...(outputs.renditions ?? []).map((r) => r.key),
+  ]);
+  // segments are named by the playlists, not by outputs: keep the whole folder of the master (the video ladder's too)
   const hlsDir = outputs.hls ? outputs.hls.masterKey.slice(0, outputs.hls.masterKey.lastIndexOf('/') + 1) : undefined;
   const runs = `${assetPrefix(assetId)}run-`;
   // a newer run may have started meanwhile: its folder is not ours to judge

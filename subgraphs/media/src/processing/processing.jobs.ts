@@ -1,8 +1,17 @@
 import type { TraceContext } from '@wavegraph/kit';
 import type { StepName } from './processing.port';
 
-/** One queue holds every job of every flow; the job's name says which step it is. */
+/** The queue of every flow's jobs; the job's name says which step it is. */
 export const PROCESSING_QUEUE = 'media-processing';
+/**
+ * The heavy work of video sources (the H.264 ladder, the storyboard) runs on a queue of its
+ * own with its own concurrency, so a long video never holds the slots audio episodes need.
+ * A flow's job of such a step, on the processing queue, hands the work to a child job on this
+ * queue (same job id, same name) and waits for it; for audio-only sources it is SKIPPED there.
+ */
+export const VIDEO_QUEUE = 'media-video';
+export const VIDEO_STEPS: readonly StepName[] = ['video', 'storyboard'];
+export const QUEUES = [PROCESSING_QUEUE, VIDEO_QUEUE] as const;
 
 /** The top of each flow: runs once every step below it has completed. */
 export const FINALIZE = 'finalize';

@@ -8,10 +8,11 @@ export interface ProcessingStarter {
 
 /**
  * The steps of a flow, in order. `synthesize` is SKIPPED for uploaded sources (it makes the
- * source of an asset created from a script); `thumbnail` is SKIPPED for audio-only sources;
- * `transcribe` never fails the asset (a transcript that could not be made is recorded as such).
+ * source of an asset created from a script); `video` and `storyboard` are SKIPPED for
+ * audio-only sources, `thumbnail` when the source has no picture at all; `transcribe` never
+ * fails the asset (a transcript that could not be made is recorded as such).
  */
-export const STEPS = ['synthesize', 'probe', 'loudness', 'renditions', 'hls', 'waveform', 'thumbnail', 'transcribe'] as const;
+export const STEPS = ['synthesize', 'probe', 'loudness', 'renditions', 'video', 'hls', 'waveform', 'thumbnail', 'storyboard', 'transcribe'] as const;
 export type StepName = (typeof STEPS)[number];
 
 /** What setting chapters needs from processing: re-mux an asset's renditions with the episode's current chapter marks. */

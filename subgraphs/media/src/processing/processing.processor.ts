@@ -2,13 +2,13 @@
 import { startTelemetry } from '@wavegraph/telemetry';
 startTelemetry('media-processor');
 import 'reflect-metadata';
-import { connectRedis, createLogger, defaultDatabaseUrl, envString, openDatabase, redisUrl, setRedisErrorLog } from '@wavegraph/kit';
-import type { SandboxedJob } from 'bullmq';
+import { connectRedis, createLogger, defaultDatabaseUrl, envString, openDatabase, redisUrl, reportRedisError, setRedisErrorLog } from '@wavegraph/kit';
+import { Queue, type SandboxedJob } from 'bullmq';
 import { tmpdir } from 'node:os';
 import { mediaConfigFromEnv } from '../media.config';
 import { createStorage } from '../storage/storage.factory';
 import { killAllTools } from './ffmpeg';
-import type { ProcessingJobData, ProcessingJobResult } from './processing.jobs';
+import { VIDEO_QUEUE, type ProcessingJobData, type ProcessingJobResult } from './processing.jobs';
 import { runProcessingJob, type ProcessingDeps } from './processing.runner';
 import { sweepWorkDirs } from './work-dir';
 
@@ -29,13 +29,18 @@ async function open(): Promise<ProcessingDeps> {
   const redis = connectRedis(redisUrl(), 'command', { name: `media-processor:${process.pid}` });
   const workRoot = process.env.MEDIA_WORK_DIR || tmpdir();
   await sweepWorkDirs(workRoot);
+  const prefix = envString('REDIS_PREFIX', 'wavegraph');
+  const videoJobs = new Queue(VIDEO_QUEUE, { connection: redis, prefix });
+  videoJobs.on('error', (error) => reportRedisError('media-processor:video-jobs', error, log));
   return {
     dataSource,
     storage: createStorage(mediaConfigFromEnv()),
     redis,
-    prefix: envString('REDIS_PREFIX', 'wavegraph'),
+    prefix,
     log,
     workRoot,
+    // where the flow's video steps hand their work; adding a job only needs a command connection
+    videoJobs,
   };
 }
 
@@ -46,10 +51,10 @@ process.on('disconnect', () => {
   process.exit(1);
 });
 
-export default async function processMediaJob(job: SandboxedJob<ProcessingJobData>, _token?: string, signal?: AbortSignal): Promise<ProcessingJobResult> {
+export default async function processMediaJob(job: SandboxedJob<ProcessingJobData>, token?: string, signal?: AbortSignal): Promise<ProcessingJobResult> {
   deps ??= open().catch((error: unknown) => {
     deps = undefined;
     throw error;
   });
-  return runProcessingJob(await deps, job, signal);
+  return runProcessingJob(await deps, job, signal, token);
 }

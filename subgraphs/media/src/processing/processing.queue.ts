@@ -55,7 +55,6 @@ export class ProcessingQueue implements ProcessingStarter, ChaptersEmbedder {
     await this.flows.add({ name: EMBED_CHAPTERS, queueName: PROCESSING_QUEUE, prefix: this.prefix, data, opts });
   }
 
-
   /**
    * One `transcribe` job outside any flow, for an asset that stays READY: no finalize follows,
    * and its failure can only ever fail the transcript (see the step).
@@ -72,7 +71,12 @@ export class ProcessingQueue implements ProcessingStarter, ChaptersEmbedder {
     await this.flows.add({ name: 'transcribe', queueName: PROCESSING_QUEUE, prefix: this.prefix, data, opts });
   }
 
-  /** finalize ← transcribe ← thumbnail ← waveform ← hls ← renditions ← loudness ← probe ← synthesize */
+  /**
+   * finalize ← transcribe ← storyboard ← thumbnail ← waveform ← hls ← video ← renditions ←
+   * loudness ← probe ← synthesize, all on the processing queue; `video` and `storyboard` of a
+   * video source add their work to the video queue as children when they run (see
+   * processing.handoff.ts).
+   */
   private flowOf(assetId: string, run: number): FlowJob {
     const data: ProcessingJobData = { assetId, run, trace: carriedTrace() };
     const node = (name: JobName, child?: FlowJob): FlowJob => ({

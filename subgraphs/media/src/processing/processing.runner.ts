@@ -1,6 +1,6 @@
 import { runWithTrace, type Logger } from '@wavegraph/kit';
 import { inSpan } from '@wavegraph/telemetry';
-import { UnrecoverableError } from 'bullmq';
+import { UnrecoverableError, WaitingChildrenError, type JobsOptions, type Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { removeUnreferenced } from './cleanup';
 import { chapterSetOf } from '../chapter/chapter.store';
 import { scriptOf } from '../tts/script.store';
 import { embedChapters } from './chapters.job';
+import { handOff, handsOff } from './processing.handoff';
 import { EMBED_CHAPTERS, FINALIZE, type JobName, type ProcessingJobData, type ProcessingJobResult } from './processing.jobs';
 import { failAsset, failedMessage, finalizeAsset, publicReason } from './processing.outcome';
 import { STEPS, type StepName } from './processing.port';
@@ -28,6 +29,8 @@ export interface ProcessingDeps {
   log: Logger;
   /** Temp dirs of attempts go below this (MEDIA_WORK_DIR, default the OS temp dir). */
   workRoot: string;
+  /** The video queue, where the flow's video steps hand their work (see processing.handoff.ts). */
+  videoJobs?: Pick<Queue, 'add'>;
 }
 
 /** The parts of a BullMQ job the runner reads; a sandboxed job and a Job both fit. */
@@ -36,19 +39,23 @@ export interface ProcessingJob {
   name: string;
   data: ProcessingJobData;
   attemptsMade: number;
-  opts: { attempts?: number };
+  opts: JobsOptions;
+  /** Which queue the job is on (a video step runs on the video queue, hands off on the other). */
+  queueName?: string;
+  queueQualifiedName?: string;
   updateProgress(progress: number): Promise<void>;
+  moveToWaitingChildren?(token?: string): Promise<boolean>;
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** One job of a processing flow, as a span in the trace of the request that started the run. */
-export function runProcessingJob(deps: ProcessingDeps, job: ProcessingJob, signal?: AbortSignal): Promise<ProcessingJobResult> {
-  const attributes = { 'media.asset_id': job.data.assetId, 'media.run': job.data.run, 'media.step': job.name, 'media.attempt': job.attemptsMade + 1 };
-  return runWithTrace(job.data.trace ?? {}, () => inSpan(`media ${job.name}`, { kind: 'consumer', parent: job.data.trace, attributes }, () => runJob(deps, job, signal)));
+export function runProcessingJob(deps: ProcessingDeps, job: ProcessingJob, signal?: AbortSignal, token?: string): Promise<ProcessingJobResult> {
+  const attributes = { 'media.asset_id': job.data.assetId, 'media.run': job.data.run, 'media.step': job.name, 'media.attempt': job.attemptsMade + 1, 'media.queue': job.queueName ?? '' };
+  return runWithTrace(job.data.trace ?? {}, () => inSpan(`media ${job.name}`, { kind: 'consumer', parent: job.data.trace, attributes }, () => runJob(deps, job, signal, token)));
 }
 
-async function runJob(deps: ProcessingDeps, job: ProcessingJob, signal?: AbortSignal): Promise<ProcessingJobResult> {
+async function runJob(deps: ProcessingDeps, job: ProcessingJob, signal?: AbortSignal, token?: string): Promise<ProcessingJobResult> {
   const { assetId, run } = job.data;
   const name = job.name;
   // not a step of the flow: a failure leaves the asset as it is (BullMQ retries it, the old marks stay)
@@ -56,8 +63,11 @@ async function runJob(deps: ProcessingDeps, job: ProcessingJob, signal?: AbortSi
   if (name !== FINALIZE && !(STEPS as readonly string[]).includes(name)) throw new UnrecoverableError(`unknown processing job ${name}`);
   try {
     if (name === FINALIZE) return await finalize(deps, assetId, run);
-    return await runStep(deps, job, name as StepName, signal);
+    const handedOff = handsOff(job) ? await handOff(deps, job, name as StepName, token) : null;
+    return handedOff ?? (await runStep(deps, job, name as StepName, signal));
   } catch (error) {
+    // waiting for the video queue's child job: not a failure
+    if (error instanceof WaitingChildrenError) throw error;
     // the last attempt records the failure before BullMQ sees it, so the asset is never left PROCESSING
     const final = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const reason = messageOf(error);

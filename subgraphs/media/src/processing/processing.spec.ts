@@ -114,9 +114,11 @@ describe('media processing', () => {
       probe: ['DONE', 100, 1],
       loudness: ['DONE', 100, 1],
       renditions: ['DONE', 100, 1],
+      video: ['SKIPPED', 100, 1],
       hls: ['DONE', 100, 1],
       waveform: ['DONE', 100, 1],
       thumbnail: ['SKIPPED', 100, 1],
+      storyboard: ['SKIPPED', 100, 1],
       transcribe: ['DONE', 100, 1],
     });
     expect(await outboxEvents(h.dataSource, id)).toEqual([
@@ -249,7 +251,8 @@ describe('media processing', () => {
     await h.queue.start(id);
     const first = await waitForAsset(h.dataSource, id, 'READY');
     expect(first.outputs.thumbnailKey).toBeDefined();
-    expect((await followHls(h.storage, first.outputs.hls?.masterKey as string)).variants.map((v) => v.segments)).toEqual([3, 3]);
+    // the 240p picture of the video, then the two audio-only variants
+    expect((await followHls(h.storage, first.outputs.hls?.masterKey as string)).variants.map((v) => v.segments)).toEqual([3, 3, 3]);
 
     await h.storage.putFile(sourceKey(id), await quietSine(dir, 8));
     expect(await prepareRerun(h.dataSource, id, 'all')).toBe(1);
@@ -257,6 +260,7 @@ describe('media processing', () => {
     const second = await waitForAsset(h.dataSource, id, 'READY');
     expect(second).toMatchObject({ has_video: false, codec: 'pcm_s16le', run: 1 });
     expect(second.outputs.thumbnailKey).toBeUndefined();
+    expect(second.outputs.video).toBeUndefined();
     const hls = await followHls(h.storage, second.outputs.hls?.masterKey as string);
     expect(hls.variants.map((v) => v.segments)).toEqual([2, 2]);
     // the first run's objects go right after READY is committed

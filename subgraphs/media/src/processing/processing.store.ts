@@ -14,6 +14,9 @@ export interface AssetRow {
   duration_seconds: number | null;
   has_video: boolean | null;
   channels: number | null;
+  width: number | null;
+  height: number | null;
+  frame_rate: number | null;
   integrated_lufs: number | null;
   true_peak_dbtp: number | null;
   outputs: AssetOutputs;
@@ -40,16 +43,22 @@ export interface AssetColumns {
   channels?: number;
   sample_rate?: number;
   has_video?: boolean;
+  width?: number;
+  height?: number;
+  frame_rate?: number;
   input_lufs?: number;
   integrated_lufs?: number;
   true_peak_dbtp?: number;
 }
-const COLUMN_NAMES: readonly (keyof AssetColumns)[] = ['source_key', 'source_sha256', 'source_size', 'duration_seconds', 'codec', 'channels', 'sample_rate', 'has_video', 'input_lufs', 'integrated_lufs', 'true_peak_dbtp'];
+const COLUMN_NAMES: readonly (keyof AssetColumns)[] = [
+  'source_key', 'source_sha256', 'source_size', 'duration_seconds', 'codec', 'channels', 'sample_rate', 'has_video', 'width', 'height', 'frame_rate',
+  'input_lufs', 'integrated_lufs', 'true_peak_dbtp',
+];
 
 export async function loadAsset(db: Db, assetId: string, lock = false): Promise<AssetRow | null> {
   const rows: AssetRow[] = await db.query(
     `SELECT id, episode_id, owner_id, status, source_key, duration_seconds, has_video, channels,
-            integrated_lufs, true_peak_dbtp, outputs, run
+            width, height, frame_rate, integrated_lufs, true_peak_dbtp, outputs, run
        FROM media_assets WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
     [assetId],
   );

@@ -71,7 +71,8 @@ describe('episodes from a script', () => {
 
     const steps = await stepStates(h.dataSource, id);
     expect(Object.fromEntries(Object.entries(steps).map(([name, s]) => [name, s.status]))).toEqual({
-      synthesize: 'DONE', probe: 'DONE', loudness: 'DONE', renditions: 'DONE', hls: 'DONE', waveform: 'DONE', thumbnail: 'SKIPPED', transcribe: 'DONE',
+      synthesize: 'DONE', probe: 'DONE', loudness: 'DONE', renditions: 'DONE', video: 'SKIPPED', hls: 'DONE', waveform: 'DONE', thumbnail: 'SKIPPED', storyboard: 'SKIPPED',
+      transcribe: 'DONE',
     });
     // the source is FLAC where an upload's would be, its hash and size recorded
     const [row] = await h.dataSource.query('SELECT source_key, source_sha256, source_size FROM media_assets WHERE id = $1', [id]);

@@ -81,7 +81,7 @@ describe('transcribe step', () => {
 
     const events = await published(await episodeOf(id));
     expect(events).toEqual([
-      expect.objectContaining({ revision: 1, language: 'en-US', engine: 'pocketsphinx', segments: rows.map((s) => ({ startSeconds: s.start_seconds, endSeconds: s.end_seconds, text: s.text })) }),
+      expect.objectContaining({ revision: 1, language: 'en-US', engine: 'pocketsphinx', segments: rows.map((s) => ({ startSeconds: s.start_seconds, endSeconds: s.end_seconds, text: s.text, words: s.words.map((w) => ({ text: w.text, startSeconds: w.start })) })) }),
     ]);
     expect((await stepStates(h.dataSource, id)).transcribe).toMatchObject({ status: 'DONE', progress: 100, attempts: 1 });
   }, 180_000);

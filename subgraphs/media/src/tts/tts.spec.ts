@@ -3,6 +3,7 @@ import type { Viewer } from '@wavegraph/auth';
 import { seedKnownEpisode } from '../testing/fixtures';
 import { counts, errorOf, startMedia, viewer, type MediaHarness } from '../testing/harness';
 import { MAX_SCRIPT_CHARS } from './tts.script';
+import { STEPS } from '../processing/processing.port';
 
 const VOICES = 'query { ttsVoices { id name language engine } }';
 const CREATE = `mutation($episodeId: ID!, $script: String!, $voice: ID!) { createEpisodeAudioFromScript(episodeId: $episodeId, script: $script, voice: $voice) {
@@ -76,7 +77,7 @@ describe('text-to-speech episodes (API)', () => {
     expect(res.errors).toBeUndefined();
     const asset = res.data!.createEpisodeAudioFromScript;
     expect(asset).toMatchObject({ status: 'PROCESSING', mimeType: 'audio/flac', episode: { id: episodeId } });
-    expect(asset.steps.map((s) => s.name)).toEqual(['synthesize', 'probe', 'loudness', 'renditions', 'hls', 'waveform', 'thumbnail', 'transcribe']);
+    expect(asset.steps.map((s) => s.name)).toEqual([...STEPS]);
     expect(asset.steps.every((s) => s.status === 'PENDING')).toBe(true);
     expect(h.starter.started).toEqual([asset.id]);
     const [row] = await h.running.db.dataSource.query('SELECT voice, script, created_by FROM media_scripts WHERE asset_id = $1', [asset.id]);

@@ -28,7 +28,7 @@ describe('createUpload', () => {
     const ticket = res.data!.createUpload;
     expect(ticket.upload).toMatchObject({
       status: 'PENDING', filename: 'My episode.mp3', mimeType: 'audio/mpeg', sizeBytes: 3_000_000, expectedSha256: sha,
-      asset: { status: 'AWAITING_UPLOAD', progress: 0, steps: ['synthesize', 'probe', 'loudness', 'renditions', 'hls', 'waveform', 'thumbnail', 'transcribe'].map((name) => ({ name, status: 'PENDING' })) },
+      asset: { status: 'AWAITING_UPLOAD', progress: 0, steps: ['synthesize', 'probe', 'loudness', 'renditions', 'video', 'hls', 'waveform', 'thumbnail', 'storyboard', 'transcribe'].map((name) => ({ name, status: 'PENDING' })) },
       episode: { id: episode.episodeId },
     });
     expect(ticket.uploadUrl).toBe(`${h.origin}/uploads/${ticket.upload.id}`);

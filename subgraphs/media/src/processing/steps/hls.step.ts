@@ -1,10 +1,11 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { AssetOutputs } from '../../asset/asset.outputs';
+import type { AssetOutputs, VideoVariant } from '../../asset/asset.outputs';
 import { ffmpeg } from '../ffmpeg';
 import { allExist, outputKeys, type StepFile, type StepDefinition } from './step';
 
 export const SEGMENT_SECONDS = 6;
+export const AAC_CODEC = 'mp4a.40.2';
 
 /** `#EXTINF` durations and segment URIs of a media playlist, in order. */
 export function parseMediaPlaylist(text: string): { duration: number; uri: string }[] {
@@ -24,7 +25,7 @@ export function parseMediaPlaylist(text: string): { duration: number; uri: strin
 type Variant = { name: string; bitrateKbps: number; dir: string; bandwidth: number; average: number };
 
 /** BANDWIDTH must be the peak segment bitrate (RFC 8216 §4.3.4.2); both are measured, not guessed. */
-async function measure(dir: string, segments: { duration: number; uri: string }[]): Promise<{ bandwidth: number; average: number }> {
+export async function measure(dir: string, segments: { duration: number; uri: string }[]): Promise<{ bandwidth: number; average: number }> {
   let peak = 0;
   let bytes = 0;
   let seconds = 0;
@@ -38,16 +39,43 @@ async function measure(dir: string, segments: { duration: number; uri: string }[
   return { bandwidth: Math.ceil(Math.max(peak, average)), average: Math.ceil(average) };
 }
 
-export function masterPlaylist(variants: Pick<Variant, 'name' | 'bandwidth' | 'average'>[]): string {
+/** One `#EXT-X-STREAM-INF` of the master: a video variant has a picture, an audio-only one has not. */
+export interface MasterEntry {
+  uri: string;
+  bandwidth: number;
+  average: number;
+  codecs: string;
+  picture?: { width: number; height: number; frameRate: number };
+}
+
+export function masterPlaylist(entries: MasterEntry[]): string {
   const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-INDEPENDENT-SEGMENTS'];
-  for (const v of variants) lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${v.bandwidth},AVERAGE-BANDWIDTH=${v.average},CODECS="mp4a.40.2"`, `${v.name}/index.m3u8`);
+  for (const e of entries) {
+    const picture = e.picture ? `,RESOLUTION=${e.picture.width}x${e.picture.height},FRAME-RATE=${e.picture.frameRate.toFixed(3)}` : '';
+    lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${e.bandwidth},AVERAGE-BANDWIDTH=${e.average}${picture},CODECS="${e.codecs}"`, e.uri);
+  }
   return `${lines.join('\n')}\n`;
+}
+
+/** The video ladder's variants (written by the video step), then the audio-only ones. */
+function masterEntries(prefix: string, video: VideoVariant[], audio: Variant[]): MasterEntry[] {
+  return [
+    ...video.map((v) => ({
+      uri: v.playlistKey.slice(prefix.length),
+      bandwidth: v.bandwidth,
+      average: v.averageBandwidth,
+      codecs: v.codecs,
+      picture: { width: v.width, height: v.height, frameRate: v.frameRate },
+    })),
+    ...audio.map((v) => ({ uri: `${v.name}/index.m3u8`, bandwidth: v.bandwidth, average: v.average, codecs: AAC_CODEC })),
+  ];
 }
 
 /**
  * One HLS variant per rendition, remuxed from the `.m4a` (no second encode: the same audio
- * as the downloads) into MPEG-TS segments, plus the master playlist. Segments are committed
- * before the playlists that name them, the master last.
+ * as the downloads) into MPEG-TS segments, plus the master playlist, which lists a video
+ * source's ladder (see the video step) before these audio-only variants. Segments are
+ * committed before the playlists that name them, the master last.
  */
 export const hlsStep: StepDefinition = {
   async run({ asset, fetch, progress, signal, workDir }) {
@@ -74,7 +102,7 @@ export const hlsStep: StepDefinition = {
       variants.push({ name: rendition.name, bitrateKbps: rendition.bitrateKbps, dir, ...(await measure(dir, segments)) });
     }
     const master = path.join(workDir, 'hls', 'master.m3u8');
-    await writeFile(master, masterPlaylist(variants));
+    await writeFile(master, masterPlaylist(masterEntries(prefix, asset.outputs.video?.variants ?? [], variants)));
     const hls: AssetOutputs['hls'] = {
       masterKey: `${prefix}master.m3u8`,
       variants: variants.map((v) => ({ name: v.name, bitrateKbps: v.bitrateKbps, playlistKey: `${prefix}${v.name}/index.m3u8` })),

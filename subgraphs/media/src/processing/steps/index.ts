@@ -5,6 +5,8 @@ import { probeStep } from './probe.step';
 import { synthesizeStep } from './synthesize.step';
 import { renditionsStep } from './renditions.step';
 import type { StepDefinition } from './step';
+import { storyboardStep } from './storyboard.step';
+import { videoStep } from './video.step';
 import { thumbnailStep } from './thumbnail.step';
 import { transcribeStep } from './transcribe.step';
 import { waveformStep } from './waveform.step';
@@ -14,8 +16,10 @@ export const STEP_DEFINITIONS: Record<StepName, StepDefinition> = {
   probe: probeStep,
   loudness: loudnessStep,
   renditions: renditionsStep,
+  video: videoStep,
   hls: hlsStep,
   waveform: waveformStep,
   thumbnail: thumbnailStep,
+  storyboard: storyboardStep,
   transcribe: transcribeStep,
 };

@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { ffprobe, lastLines, ToolError } from '../ffmpeg';
 import { sourceOf, type StepDefinition } from './step';
+import { displayGeometry } from './video.ladder';
 
 export interface ProbeStream {
   index: number;
@@ -10,6 +11,13 @@ export interface ProbeStream {
   sample_rate?: string;
   duration?: string;
   disposition?: { attached_pic?: number };
+  width?: number;
+  height?: number;
+  sample_aspect_ratio?: string;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  side_data_list?: { rotation?: number }[];
+  tags?: { rotate?: string };
 }
 
 export interface ProbeResult {
@@ -34,7 +42,7 @@ export const isPicture = (stream: ProbeStream): boolean => stream.codec_type ===
 export const videoStream = (probe: ProbeResult) => probe.streams.find((s) => s.codec_type === 'video' && !isPicture(s));
 export const audioStream = (probe: ProbeResult) => probe.streams.find((s) => s.codec_type === 'audio');
 
-/** Reads duration, codec, channels and sample rate; rejects for good what has no audio to process. */
+/** Reads duration, codec, channels, sample rate and a video's picture; rejects for good what has no audio to process. */
 export const probeStep: StepDefinition = {
   async run({ asset, fetch, progress, signal }) {
     const probe = await probeFile(await fetch(sourceOf(asset)), signal);
@@ -45,6 +53,8 @@ export const probeStep: StepDefinition = {
     if (!audio) throw new UnrecoverableError('the video has no audio track; a podcast episode needs sound');
     const duration = Number(probe.format?.duration ?? audio.duration);
     if (!Number.isFinite(duration) || duration <= 0) throw new UnrecoverableError('the file has no readable duration; it may be truncated or damaged');
+    const picture = video ? displayGeometry(video) : undefined;
+    if (video && !picture) throw new UnrecoverableError('the video stream has no readable size or frame rate; it may be damaged');
     return {
       files: [],
       columns: {
@@ -53,6 +63,7 @@ export const probeStep: StepDefinition = {
         channels: audio.channels ?? 0,
         sample_rate: Number(audio.sample_rate ?? 0),
         has_video: Boolean(video),
+        ...(picture ? { width: picture.width, height: picture.height, frame_rate: picture.frameRate } : {}),
       },
     };
   },

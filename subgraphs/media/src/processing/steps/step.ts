@@ -73,6 +73,9 @@ export const outputKeys = {
   hlsDir: (asset: AssetRow) => `${runPrefix(asset)}hls/`,
   waveform: (asset: AssetRow) => `${runPrefix(asset)}waveform.json`,
   thumbnail: (asset: AssetRow) => `${runPrefix(asset)}thumbnail.jpg`,
+  poster: (asset: AssetRow) => `${runPrefix(asset)}poster.jpg`,
+  storyboardSprite: (asset: AssetRow) => `${runPrefix(asset)}storyboard/sprite.jpg`,
+  storyboardVtt: (asset: AssetRow) => `${runPrefix(asset)}storyboard/storyboard.vtt`,
 };
 
 export async function allExist(storage: MediaStorage, keys: (string | undefined)[]): Promise<boolean> {

@@ -28,11 +28,22 @@ describe('HLS playlists', () => {
   });
 
   it('writes a master playlist with one stream per variant and relative URIs', () => {
-    expect(masterPlaylist([{ name: 'aac-128', bandwidth: 140000, average: 131000 }, { name: 'aac-64', bandwidth: 72000, average: 66000 }])).toBe(
+    const audio = (uri: string, bandwidth: number, average: number) => ({ uri, bandwidth, average, codecs: 'mp4a.40.2' });
+    expect(masterPlaylist([audio('aac-128/index.m3u8', 140000, 131000), audio('aac-64/index.m3u8', 72000, 66000)])).toBe(
       '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n' +
         '#EXT-X-STREAM-INF:BANDWIDTH=140000,AVERAGE-BANDWIDTH=131000,CODECS="mp4a.40.2"\naac-128/index.m3u8\n' +
         '#EXT-X-STREAM-INF:BANDWIDTH=72000,AVERAGE-BANDWIDTH=66000,CODECS="mp4a.40.2"\naac-64/index.m3u8\n',
     );
+  });
+
+  it('gives video variants their resolution, frame rate and both codecs', () => {
+    const video = { uri: '720p/index.m3u8', bandwidth: 3300000, average: 2900000, codecs: 'avc1.64001f,mp4a.40.2', picture: { width: 1280, height: 720, frameRate: 29.97 } };
+    expect(masterPlaylist([video, { uri: 'aac-64/index.m3u8', bandwidth: 72000, average: 66000, codecs: 'mp4a.40.2' }]).split('\n').slice(3, 7)).toEqual([
+      '#EXT-X-STREAM-INF:BANDWIDTH=3300000,AVERAGE-BANDWIDTH=2900000,RESOLUTION=1280x720,FRAME-RATE=29.970,CODECS="avc1.64001f,mp4a.40.2"',
+      '720p/index.m3u8',
+      '#EXT-X-STREAM-INF:BANDWIDTH=72000,AVERAGE-BANDWIDTH=66000,CODECS="mp4a.40.2"',
+      'aac-64/index.m3u8',
+    ]);
   });
 });
 

@@ -41,6 +41,14 @@ export const shortVideo = (dir: string, seconds = 5) =>
     '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest',
   ]);
 
+/** A moving test picture of the given size and rate with a 440 Hz tone, as H.264/AAC MP4 (made fast, not small). */
+export const videoWithTone = (dir: string, width: number, height: number, seconds: number, rate = 30) =>
+  ffmpegTo(path.join(dir, `video-${width}x${height}-${rate}-${seconds}.mp4`), [
+    '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${rate}:duration=${seconds}`,
+    '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest',
+  ]);
+
 /** An MP3 carrying cover art: a picture stream marked attached_pic, which is not video. */
 export async function mp3WithCover(dir: string, seconds = 4): Promise<string> {
   const cover = await ffmpegTo(path.join(dir, 'cover.jpg'), ['-f', 'lavfi', '-i', 'testsrc=size=200x200:rate=1', '-frames:v', '1']);
@@ -82,7 +90,18 @@ export async function measureLoudness(file: string): Promise<Loudness> {
 
 export interface Probe {
   durationSeconds: number;
-  streams: { codec_type: string; codec_name: string; channels?: number; sample_rate?: string }[];
+  streams: {
+    codec_type: string;
+    codec_name: string;
+    channels?: number;
+    sample_rate?: string;
+    width?: number;
+    height?: number;
+    profile?: string;
+    level?: number;
+    pix_fmt?: string;
+    r_frame_rate?: string;
+  }[];
   formatName: string;
 }
 
@@ -96,4 +115,14 @@ export async function probe(file: string): Promise<Probe> {
 export async function filesBelow(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/')).sort();
+}
+
+/** A file's video packets in decode order: presentation time (seconds) and whether it is a keyframe, by ffprobe. */
+export async function videoPackets(file: string): Promise<{ time: number; key: boolean }[]> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file], { maxBuffer: 64 * 1024 * 1024 });
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(','))
+    .map(([time, flags]) => ({ time: Number(time), key: Boolean(flags?.startsWith('K')) }));
 }

@@ -106,6 +106,9 @@ export interface AssetState {
   channels: number | null;
   sample_rate: number | null;
   has_video: boolean | null;
+  width: number | null;
+  height: number | null;
+  frame_rate: number | null;
   input_lufs: number | null;
   integrated_lufs: number | null;
   true_peak_dbtp: number | null;
