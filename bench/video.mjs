@@ -10,12 +10,13 @@
 //   node bench/video.mjs [--no-build]     BENCH_VIDEO_SECONDS (60), BENCH_VIDEO_RUNS (1), MEDIA_VIDEO_PRESET (veryfast)
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkServices, ensureSystemTools, installAndBuild, root } from '../scripts/setup.mjs';
+import { runStepsInProcess, STEPS } from './support/steps-in-process.mjs';
 
 if (!process.argv.includes('--no-build')) {
   checkServices();
@@ -26,8 +27,6 @@ ensureSystemTools(['ffmpeg']);
 const require = createRequire(import.meta.url);
 // the pipeline's own code, as built: the bench runs what the worker runs and cannot drift from it
 const mediaDist = (file) => require(path.join(root, 'subgraphs/media/dist', file));
-const { STEP_DEFINITIONS } = mediaDist('processing/steps/index.js');
-const { STEPS } = mediaDist('processing/processing.port.js');
 const { killAllTools } = mediaDist('processing/ffmpeg.js');
 const { ProcessingQueue } = mediaDist('processing/processing.queue.js');
 const { startMediaWorker } = mediaDist('processing/processing.worker.js');
@@ -37,8 +36,6 @@ const { sourceKey } = mediaDist('asset/asset.outputs.js');
 const { createMediaModule } = mediaDist('media.module.js');
 const { createLogger, createRedisConnections, openDatabase } = require(path.join(root, 'packages/kit/dist/index.js'));
 const { dropRedisPrefix, freshDatabase, freshRedisPrefix, TEST_REDIS_URL } = require(path.join(root, 'packages/testkit/dist/index.js'));
-// the module object processing/ffmpeg.js calls spawn through, to record the commands it runs
-const childProcess = require('node:child_process');
 
 const videoSeconds = Number(process.env.BENCH_VIDEO_SECONDS ?? 60);
 const runs = Number(process.env.BENCH_VIDEO_RUNS ?? 1);
@@ -83,49 +80,6 @@ async function source1080p(file) {
   ]);
 }
 
-/**
- * The step definitions run in this process in flow order, each in its own directory, reading
- * the previous steps' files where they were written; every ffmpeg/ffprobe they start is recorded
- * with its step, so the bare baseline runs exactly those commands.
- */
-async function runStepsInProcess(source, dir) {
-  const asset = { id: randomUUID(), run: 1, status: 'PROCESSING', source_key: 'source', outputs: {}, duration_seconds: null, has_video: null, channels: null, integrated_lufs: null, true_peak_dbtp: null };
-  const files = new Map([[asset.source_key, source]]);
-  const storage = new Proxy({}, { get: (_, name) => () => Promise.reject(new Error(`the in-process steps have no storage (${String(name)})`)) });
-  const commands = [];
-  const stepSeconds = {};
-  const originalSpawn = childProcess.spawn;
-  let current;
-  childProcess.spawn = (tool, args, options) => {
-    commands.push({ step: current, tool, args: [...args] });
-    return originalSpawn(tool, args, options);
-  };
-  try {
-    for (const step of STEPS) {
-      current = step;
-      const workDir = path.join(dir, step);
-      await mkdir(workDir, { recursive: true });
-      const started = performance.now();
-      const output = await STEP_DEFINITIONS[step].run({
-        asset,
-        storage,
-        workDir,
-        progress: () => undefined,
-        fetch: async (key) => {
-          if (!files.has(key)) throw new Error(`${step} wants ${key}, which no earlier step wrote`);
-          return files.get(key);
-        },
-      });
-      stepSeconds[step] = seconds(started);
-      for (const file of output.files) files.set(file.key, file.path);
-      Object.assign(asset, output.columns ?? {});
-      asset.outputs = { ...asset.outputs, ...output.outputs };
-    }
-  } finally {
-    childProcess.spawn = originalSpawn;
-  }
-  return { asset, commands, stepSeconds, total: Object.values(stepSeconds).reduce((a, b) => a + b, 0) };
-}
 
 /** The recorded commands by hand: same order, same inputs and outputs, nothing between them. */
 async function runBare(commands) {

@@ -1,5 +1,5 @@
-import { connectionOf, REFERENCE } from '@wavegraph/kit';
-import { Field, Float, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { connectionOf, REFERENCE, smallList } from '@wavegraph/kit';
+import { Directive, Field, Float, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Episode } from '../episode/episode.type';
 import { Show } from '../show/show.type';
 import { TranscriptMatch } from '../transcript/transcript-match.type';
@@ -40,6 +40,7 @@ export class SearchHit {
   })
   highlight: string | null;
 
+  @Directive(smallList(MAX_MATCHES_PER_HIT))
   @Field(() => [TranscriptMatch], {
     nullable: true,
     description: `Where in the episode the words were spoken: its best matching transcript segments (at most ${MAX_MATCHES_PER_HIT}), in time order; empty when none of the words is in its transcript (or it has none); null for a show`,

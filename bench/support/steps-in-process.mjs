@@ -1,0 +1,65 @@
+// The media pipeline's step definitions run in this process, for the benches' bare baselines
+// (bench/media.mjs, bench/video.mjs): what the steps do without queue, sandbox, database or storage.
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { root } from '../../scripts/setup.mjs';
+
+const require = createRequire(import.meta.url);
+// the pipeline's own code, as built: the bench runs what the worker runs and cannot drift from it
+const mediaDist = (file) => require(path.join(root, 'subgraphs/media/dist', file));
+const { STEP_DEFINITIONS } = mediaDist('processing/steps/index.js');
+export const { STEPS } = mediaDist('processing/processing.port.js');
+// the module object processing/ffmpeg.js calls spawn through, to record the commands it runs
+const childProcess = require('node:child_process');
+
+const seconds = (from) => (performance.now() - from) / 1000;
+
+/**
+ * The step definitions run in flow order, each in its own directory, reading the previous
+ * steps' files where they were written: no queue, sandbox, database, progress reporting, or
+ * storage copies in and out. Every tool they start (ffmpeg, ffprobe, pocketsphinx) is recorded
+ * with its step, so a bare baseline can run exactly those commands (the second loudnorm pass
+ * with the values the first measured, a correction re-encode if one happened).
+ */
+export async function runStepsInProcess(source, dir) {
+  const asset = { id: randomUUID(), run: 1, status: 'PROCESSING', source_key: 'source', outputs: {}, duration_seconds: null, has_video: null, channels: null, integrated_lufs: null, true_peak_dbtp: null };
+  const files = new Map([[asset.source_key, source]]);
+  const storage = new Proxy({}, { get: (_, name) => () => Promise.reject(new Error(`the in-process steps have no storage (${String(name)})`)) });
+  const commands = [];
+  const stepSeconds = {};
+  const originalSpawn = childProcess.spawn;
+  let current;
+  childProcess.spawn = (tool, args, options) => {
+    commands.push({ step: current, tool, args: [...args] });
+    return originalSpawn(tool, args, options);
+  };
+  try {
+    for (const step of STEPS) {
+      current = step;
+      const workDir = path.join(dir, step);
+      await mkdir(workDir, { recursive: true });
+      const started = performance.now();
+      const output = await STEP_DEFINITIONS[step].run({
+        asset,
+        storage,
+        workDir,
+        progress: () => undefined,
+        // an uploaded file: no chapters, no script
+        reads: { chapters: async () => null, script: async () => null },
+        fetch: async (key) => {
+          if (!files.has(key)) throw new Error(`${step} wants ${key}, which no earlier step wrote`);
+          return files.get(key);
+        },
+      });
+      stepSeconds[step] = seconds(started);
+      for (const file of output.files) files.set(file.key, file.path);
+      Object.assign(asset, output.columns ?? {});
+      asset.outputs = { ...asset.outputs, ...output.outputs };
+    }
+  } finally {
+    childProcess.spawn = originalSpawn;
+  }
+  return { asset, commands, stepSeconds, total: Object.values(stepSeconds).reduce((a, b) => a + b, 0) };
+}
