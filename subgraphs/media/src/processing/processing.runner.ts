@@ -9,6 +9,7 @@ import type { MediaStorage } from '../storage/storage.port';
 import { removeUnreferenced } from './cleanup';
 import { chapterSetOf } from '../chapter/chapter.store';
 import { scriptOf } from '../tts/script.store';
+import { episodeLanguage } from '../transcript/transcript.store';
 import { embedChapters } from './chapters.job';
 import { handOff, handsOff } from './processing.handoff';
 import { EMBED_CHAPTERS, FINALIZE, type JobName, type ProcessingJobData, type ProcessingJobResult } from './processing.jobs';
@@ -121,11 +122,11 @@ async function runStep(deps: ProcessingDeps, job: ProcessingJob, step: StepName,
       workDir,
       signal,
       progress: (fraction) => reporter.update(fraction),
-      dataSource,
       finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
       reads: {
         chapters: () => chapterSetOf(dataSource, asset.episode_id),
         script: () => scriptOf(dataSource, asset.id),
+        language: () => episodeLanguage(dataSource, asset.episode_id),
       },
       fetch: (key) => {
         if (!fetched.has(key)) fetched.set(key, mkdtemp(path.join(workDir, 'in-')).then((dir) => storage.download(key, dir)));

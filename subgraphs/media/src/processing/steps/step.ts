@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { AssetOutputs } from '../../asset/asset.outputs';
 import { assetPrefix } from '../../asset/asset.outputs';
 import type { ChapterSet } from '../../chapter/chapter.store';
@@ -17,8 +17,6 @@ export interface StepContext {
   signal?: AbortSignal;
   /** Copies an object into workDir (once per attempt) and returns the local path. */
   fetch(key: string): Promise<string>;
-  /** The media database, for a step that reads settings of its own (a transcript's language). */
-  dataSource?: DataSource;
   /** No retry follows if this attempt fails: a step whose failure must not fail the asset records it instead (unset: a retry may follow). */
   finalAttempt?: boolean;
   reads: StepReads;
@@ -30,6 +28,8 @@ export interface StepReads {
   chapters(): Promise<ChapterSet | null>;
   /** The script the asset is made from (null: its source was uploaded). */
   script(): Promise<StoredScript | null>;
+  /** The language the episode's transcript is in (BCP 47; its creator's choice, en-US by default). */
+  language(): Promise<string>;
 }
 
 export interface StepFile {

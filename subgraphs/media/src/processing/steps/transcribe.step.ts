@@ -3,7 +3,7 @@ import { supports, type SpeechEngine } from '../../transcript/engine.port';
 import { speechEngineFromEnv } from '../../transcript/engine.factory';
 import { newTranscriptKeys, removeTranscriptFiles, transcriptStepFiles } from '../../transcript/transcript.files';
 import { readScriptTimings } from '../../transcript/script-timings';
-import { episodeLanguage, saveTranscript, transcriptOf, type TranscriptRow, type TranscriptStatus } from '../../transcript/transcript.store';
+import { saveTranscript, transcriptOf, type TranscriptRow, type TranscriptStatus } from '../../transcript/transcript.store';
 import { publicReason } from '../processing.outcome';
 import { normalizedOf } from './renditions.step';
 import { allExist, type StepContext, type StepDefinition, type StepOutput } from './step';
@@ -21,13 +21,10 @@ interface Outcome {
 }
 
 const reasonOf = (error: unknown): string => publicReason(error instanceof Error ? error.message : String(error));
-const missingDatabase = (): never => {
-  throw new Error('the transcribe step needs the media database');
-};
 
 /** What the transcript says: the script when the audio was made from one, else what the engine heard. */
 async function transcribe(context: StepContext): Promise<Outcome> {
-  const { asset, fetch, progress, signal, finalAttempt, dataSource } = context;
+  const { asset, fetch, progress, signal, finalAttempt, reads } = context;
   if (asset.outputs.scriptTimingsKey) {
     try {
       const script = await readScriptTimings(await fetch(asset.outputs.scriptTimingsKey));
@@ -35,10 +32,10 @@ async function transcribe(context: StepContext): Promise<Outcome> {
     } catch (error) {
       // the audio is fine whatever its timings say: the episode plays, without a transcript
       if (signal?.aborted || !finalAttempt) throw error;
-      return { language: await episodeLanguage(dataSource ?? missingDatabase(), asset.episode_id), engine: 'script', status: 'FAILED', reason: reasonOf(error), segments: [] };
+      return { language: await reads.language(), engine: 'script', status: 'FAILED', reason: reasonOf(error), segments: [] };
     }
   }
-  const language = await episodeLanguage(dataSource ?? missingDatabase(), asset.episode_id);
+  const language = await reads.language();
   // a setting the worker's start did not check (the processor reads it again): an engine failure like any other
   let recogniser: SpeechEngine;
   try {
