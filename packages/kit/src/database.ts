@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { DataSource, type EntitySchema, type MixedList, type Logger as OrmLogger } from 'typeorm';
+import { DataSource, type EntityManager, type EntitySchema, type MixedList, type Logger as OrmLogger } from 'typeorm';
 import { DeadlineGuard } from './deadline';
 import type { Logger } from './logger';
 
@@ -99,4 +99,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   await dataSource.initialize();
   await dataSource.runMigrations();
   return { dataSource, queries };
+}
+
+/**
+ * The rows of an UPDATE or DELETE ... RETURNING. TypeORM's Postgres driver answers UPDATE and
+ * DELETE with `[rows, rowCount]` but every other statement with `rows`; this reads them either way.
+ */
+export async function modifyReturning<T>(db: Pick<EntityManager, 'query'>, sql: string, params: unknown[]): Promise<T[]> {
+  const result: unknown = await db.query(sql, params);
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
 }

@@ -1,10 +1,9 @@
 import type { Viewer } from '@wavegraph/auth';
 import { recordEvent, ShowFollowed, ShowUnfollowed } from '@wavegraph/events';
-import { isUuid, requireUuid, unauthenticated, type TimeCursor } from '@wavegraph/kit';
+import { isUuid, modifyReturning, requireUuid, type TimeCursor, unauthenticated } from '@wavegraph/kit';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 
 import { newestFirst } from '../common/order';
-import { modifyReturning } from '../common/sql';
 import type { KnownCatalog } from '../known/known.service';
 import { ShowStats } from '../show/show-stats.entity';
 import { Follow } from './follow.entity';

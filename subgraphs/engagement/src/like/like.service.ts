@@ -1,10 +1,9 @@
 import type { Viewer } from '@wavegraph/auth';
 import { EpisodeLiked, EpisodeUnliked, recordEvent } from '@wavegraph/events';
-import { isUuid, requireUuid, unauthenticated, type SubgraphPubSub, type TimeCursor } from '@wavegraph/kit';
+import { isUuid, modifyReturning, requireUuid, type SubgraphPubSub, type TimeCursor, unauthenticated } from '@wavegraph/kit';
 import type { DataSource, Repository } from 'typeorm';
 
 import { newestFirst } from '../common/order';
-import { modifyReturning } from '../common/sql';
 import type { EpisodeStatsService } from '../episode/episode-stats.service';
 import type { KnownCatalog } from '../known/known.service';
 import { Like } from './like.entity';

@@ -1,8 +1,7 @@
 import { type Viewer, canManage } from '@wavegraph/auth';
-import { badInput, conflict, forbidden, type Logger, requireUuid, type SubgraphPubSub, unauthenticated } from '@wavegraph/kit';
+import { badInput, conflict, forbidden, type Logger, modifyReturning, requireUuid, type SubgraphPubSub, unauthenticated } from '@wavegraph/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assetNotFound } from '../common/errors';
-import { modifyReturning } from '../common/sql';
 import { prepareRerun } from '../processing/processing.rerun';
 import type { ProcessingStarter } from '../processing/processing.port';
 import { announce } from '../processing/progress';

@@ -1,9 +1,9 @@
+import { modifyReturning } from '@wavegraph/kit';
 import { MediaFailed, recordEvent } from '@wavegraph/events';
 import type { Logger, SubgraphPubSub } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
 import type { ProcessingStarter } from '../processing/processing.port';
 import { announce } from '../processing/progress';
-import { modifyReturning } from '../common/sql';
 
 export const QUEUE_FAILURE = 'Processing could not be queued; retry it';
 

@@ -1,3 +1,4 @@
+import { modifyReturning } from '@wavegraph/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /**
@@ -8,15 +9,14 @@ import type { DataSource, EntityManager } from 'typeorm';
  * Returns the new run, or null when there is no such asset (or it was deleted).
  */
 export async function prepareRerun(db: DataSource | EntityManager, assetId: string, redo: 'failed' | 'all'): Promise<number | null> {
-  const rows: { run: number }[] = await db.query(
+  const [updated] = await modifyReturning<{ run: number }>(
+    db,
     `UPDATE media_assets
         SET run = run + 1, status = 'PROCESSING', failed_step = NULL, failure_reason = NULL, ready_at = NULL, updated_at = now()
       WHERE id = $1 AND status <> 'DELETED'
       RETURNING run`,
     [assetId],
   );
-  // a pg UPDATE ... RETURNING comes back from TypeORM as [rows, count]
-  const updated = (Array.isArray(rows[0]) ? (rows[0] as { run: number }[]) : rows)[0];
   if (!updated) return null;
   await db.query(
     `UPDATE media_steps SET status = 'PENDING', progress = 0, reason = NULL, started_at = NULL, finished_at = NULL

@@ -1,6 +1,6 @@
+import { modifyReturning } from '@wavegraph/kit';
 import type { Logger, SubgraphPubSub } from '@wavegraph/kit';
 import type { DataSource, EntityManager } from 'typeorm';
-import { modifyReturning } from '../common/sql';
 import { announce } from '../processing/progress';
 import type { UploadFiles } from './upload.files';
 
