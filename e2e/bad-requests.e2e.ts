@@ -81,8 +81,18 @@ describe('bad requests get GraphQL errors with codes', () => {
     expectCoded(await send(json({ query: REGISTER, variables: { i: input } })), 400, 'BAD_USER_INPUT');
     const literal = 'mutation { register(input: { email: "nul2@example.com", handle: "nul_two", displayName: "a\\u0000b", password: "a long enough password" }) { accessToken } }';
     expectCoded(await send(json({ query: literal })), 400, 'BAD_USER_INPUT');
-    const nested = await send(json({ query: '{ search(query: "ok", filter: { category: "a\\u0000" }) { edges { node { kind } } } }' }));
+    const nested = await send(json({ query: '{ search(query: "ok", filter: { language: "a\\u0000" }) { edges { node { kind } } } }' }));
     expectCoded(nested, 400, 'BAD_USER_INPUT');
     expect(await users()).toBe(before);
+  });
+
+  it('a value outside an enum is BAD_USER_INPUT naming the field, in a variable at any depth', async () => {
+    const browse = await send(json({ query: 'query($c: ShowCategory) { browse(category: $c) { edges { node { id } } } }', variables: { c: 'CARS' } }));
+    expectCoded(browse, 400, 'BAD_USER_INPUT');
+    expect(browse.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'c' });
+    const search = await send(json({ query: 'query($f: SearchFilter) { search(query: "ok", filter: $f) { edges { node { kind } } } }', variables: { f: { category: 'CARS' } } }));
+    expectCoded(search, 400, 'BAD_USER_INPUT');
+    expect(search.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'category' });
+    expect(search.errors?.[0].message).toContain('ShowCategory');
   });
 });

@@ -7,7 +7,7 @@ import { NO_RATE_LIMITS, startTestSupergraph, type TestSupergraph } from './supp
 const ME = '{ me { id } }';
 const LOGIN = 'mutation($email: String!, $password: String!) { login(input: { email: $email, password: $password }) { accessToken } }';
 const REGISTER = 'mutation($email: String!, $handle: String!) { register(input: { email: $email, handle: $handle, displayName: "R", password: "a long enough password" }) { user { id } } }';
-const CREATE_SHOW = 'mutation($slug: String!) { createShow(input: { slug: $slug, title: "T", category: "NEWS", language: "en" }) { id } }';
+const CREATE_SHOW = 'mutation($slug: String!) { createShow(input: { slug: $slug, title: "T", category: NEWS, language: "en" }) { id } }';
 const codeOf = (res: RawResponse): string => String(res.body.errors?.[0]?.extensions?.code ?? 'OK');
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -94,7 +94,7 @@ describe('per-subgraph breakers and retries', () => {
     catalogProxy.failNext('lose-answer');
     const res = await postGraphQL(
       supergraph.url,
-      'mutation { createShow(input: { slug: "once-only", title: "Once", category: "NEWS", language: "en" }) { id } }',
+      'mutation { createShow(input: { slug: "once-only", title: "Once", category: NEWS, language: "en" }) { id } }',
       { token: ownerToken },
     );
     expect(catalogProxy.requests - before).toBe(1);

@@ -48,7 +48,7 @@ function subscribeByHash<T>(url: string, hash: string, variables: Record<string,
 }
 
 const AD_HOC_QUERY = '{ episodes(first: 5) { edges { node { id title } } } }';
-const AD_HOC_SHOW = 'mutation { createShow(input: { slug: "adhoc", title: "Ad hoc", category: "NEWS", language: "en" }) { id } }';
+const AD_HOC_SHOW = 'mutation { createShow(input: { slug: "adhoc", title: "Ad hoc", category: NEWS, language: "en" }) { id } }';
 
 describe('the committed manifest', () => {
   it('lists every operation of the typed client by the sha256 of exactly the text the client sends', () => {

@@ -1,4 +1,4 @@
-import type { WavegraphClient } from '@wavegraph/client';
+import type { ShowCategory, WavegraphClient } from '@wavegraph/client';
 import type { TestSupergraph } from './supergraph';
 
 export interface SignedUp {
@@ -22,7 +22,7 @@ export interface CreatorWithEpisode extends SignedUp {
 export async function creatorWithEpisode(
   supergraph: Pick<TestSupergraph, 'client'>,
   handle: string,
-  show: { slug: string; title: string; category: string },
+  show: { slug: string; title: string; category: ShowCategory },
   episodeTitle: string,
 ): Promise<CreatorWithEpisode> {
   const creator = await signUp(supergraph, handle);

@@ -1,4 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
+import { coercionField } from '@wavegraph/auth';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { isTokenLimitError, QueryTooComplexError } from './limits';
@@ -14,9 +15,10 @@ const PUBLIC_CODES = new Set([
 /**
  * Extensions a client may see besides the code: the argument at fault, the subgraph, what an
  * operation cost against its budget, when to retry, which quota a request would exceed
- * (its limit, what is used and what was asked for), and the line at fault in an uploaded file.
+ * (its limit, what is used and what was asked for), the line at fault in an uploaded file and
+ * the chapter at fault in a list of chapters. A bad variable (an unknown enum value) gets its field too.
  */
-const PUBLIC_EXTENSIONS = ['field', 'serviceName', 'cost', 'budget', 'retryAfter', 'quota', 'limit', 'used', 'requested', 'line'] as const;
+const PUBLIC_EXTENSIONS = ['field', 'serviceName', 'cost', 'budget', 'retryAfter', 'quota', 'limit', 'used', 'requested', 'line', 'chapter'] as const;
 
 /**
  * Apollo Server reports parse and validation failures as GRAPHQL_PARSE_FAILED and
@@ -37,6 +39,10 @@ export function formatError(log: Logger) {
       const extensions: Record<string, unknown> = { code };
       for (const name of PUBLIC_EXTENSIONS) {
         if (formatted.extensions?.[name] !== undefined) extensions[name] = formatted.extensions[name];
+      }
+      if (code === 'BAD_USER_INPUT' && extensions.field === undefined) {
+        const field = coercionField(formatted.message);
+        if (field) extensions.field = field;
       }
       return { message: formatted.message, ...location, extensions };
     }

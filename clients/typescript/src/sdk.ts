@@ -27,8 +27,7 @@ export type CreateEpisodeInput = {
 
 export type CreateShowInput = {
   artworkUrl?: string | null | undefined;
-  /** One of the catalog categories, e.g. TECHNOLOGY */
-  category: string;
+  category: ShowCategory;
   description?: string | null | undefined;
   /** Language code, e.g. "en" or "pt-BR" */
   language: string;
@@ -100,7 +99,7 @@ export type Role =
 
 export type SearchFilter = {
   /** Only hits whose show is in this category (an episode's comes from its show) */
-  category?: string | null | undefined;
+  category?: ShowCategory | null | undefined;
   /** Only episodes or only shows */
   kind?: SearchKind | null | undefined;
   /** Only hits whose show is in this language, e.g. "en" or "pt-BR" */
@@ -111,6 +110,47 @@ export type SearchFilter = {
 export type SearchKind =
   | 'EPISODE'
   | 'SHOW';
+
+/** A show's category: Apple Podcasts' top-level categories (the description of each value is Apple's name) */
+export type ShowCategory =
+  /** Arts */
+  | 'ARTS'
+  /** Business */
+  | 'BUSINESS'
+  /** Comedy */
+  | 'COMEDY'
+  /** Education */
+  | 'EDUCATION'
+  /** Fiction */
+  | 'FICTION'
+  /** Government */
+  | 'GOVERNMENT'
+  /** Health & Fitness */
+  | 'HEALTH'
+  /** History */
+  | 'HISTORY'
+  /** Kids & Family */
+  | 'KIDS_AND_FAMILY'
+  /** Leisure */
+  | 'LEISURE'
+  /** Music */
+  | 'MUSIC'
+  /** News */
+  | 'NEWS'
+  /** Religion & Spirituality */
+  | 'RELIGION_AND_SPIRITUALITY'
+  /** Science */
+  | 'SCIENCE'
+  /** Society & Culture */
+  | 'SOCIETY'
+  /** Sports */
+  | 'SPORTS'
+  /** Technology */
+  | 'TECHNOLOGY'
+  /** True Crime */
+  | 'TRUE_CRIME'
+  /** TV & Film */
+  | 'TV_AND_FILM';
 
 /** WebVTT or SubRip */
 export type TranscriptFileFormat =
@@ -152,7 +192,7 @@ export type UpdateProfileInput = {
 
 export type UpdateShowInput = {
   artworkUrl?: string | null | undefined;
-  category?: string | null | undefined;
+  category?: ShowCategory | null | undefined;
   description?: string | null | undefined;
   language?: string | null | undefined;
   title?: string | null | undefined;
@@ -167,14 +207,14 @@ export type UploadStatus =
 
 export type EpisodeFieldsFragment = { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null };
 
-export type ShowFieldsFragment = { id: string, slug: string, title: string, description: string, category: string, language: string, artworkUrl: string | null };
+export type ShowFieldsFragment = { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null };
 
 export type CreateShowMutationVariables = Exact<{
   input: CreateShowInput;
 }>;
 
 
-export type CreateShowMutation = { createShow: { id: string, slug: string, title: string, description: string, category: string, language: string, artworkUrl: string | null, owner: { id: string, handle: string } | null } };
+export type CreateShowMutation = { createShow: { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null, owner: { id: string, handle: string } | null } };
 
 export type UpdateShowMutationVariables = Exact<{
   id: string;
@@ -182,7 +222,7 @@ export type UpdateShowMutationVariables = Exact<{
 }>;
 
 
-export type UpdateShowMutation = { updateShow: { id: string, slug: string, title: string, description: string, category: string, language: string, artworkUrl: string | null } };
+export type UpdateShowMutation = { updateShow: { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null } };
 
 export type CreateEpisodeMutationVariables = Exact<{
   input: CreateEpisodeInput;
@@ -233,7 +273,7 @@ export type ShowQueryVariables = Exact<{
 }>;
 
 
-export type ShowQuery = { show: { id: string, slug: string, title: string, description: string, category: string, language: string, artworkUrl: string | null, owner: { id: string, handle: string, displayName: string } | null, episodes: { edges: Array<{ node: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null } }> } } | null };
+export type ShowQuery = { show: { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null, owner: { id: string, handle: string, displayName: string } | null, episodes: { edges: Array<{ node: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null } }> } } | null };
 
 export type EpisodeQueryVariables = Exact<{
   id: string;
@@ -253,12 +293,12 @@ export type LatestEpisodesQuery = { episodes: { edges: Array<{ cursor: string, n
 export type ShowsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
-  category?: string | null | undefined;
+  category?: ShowCategory | null | undefined;
   language?: string | null | undefined;
 }>;
 
 
-export type ShowsQuery = { shows: { edges: Array<{ cursor: string, node: { id: string, slug: string, title: string, description: string, category: string, language: string, artworkUrl: string | null, owner: { handle: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ShowsQuery = { shows: { edges: Array<{ cursor: string, node: { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null, owner: { handle: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type SearchQueryVariables = Exact<{
   query: string;
@@ -268,7 +308,7 @@ export type SearchQueryVariables = Exact<{
 }>;
 
 
-export type SearchQuery = { search: { edges: Array<{ cursor: string, node: { kind: SearchKind, score: number, highlight: string | null, matches: Array<{ startSeconds: number, endSeconds: number, text: string }> | null, episode: { id: string, title: string, publishedAt: string | null, likeCount: number | null, show: { id: string, title: string } } | null, show: { id: string, title: string, slug: string, category: string, language: string, followerCount: number | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type SearchQuery = { search: { edges: Array<{ cursor: string, node: { kind: SearchKind, score: number, highlight: string | null, matches: Array<{ startSeconds: number, endSeconds: number, text: string }> | null, episode: { id: string, title: string, publishedAt: string | null, likeCount: number | null, show: { id: string, title: string } } | null, show: { id: string, title: string, slug: string, category: ShowCategory, language: string, followerCount: number | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type TrendingQueryVariables = Exact<{
   window?: TrendingWindow | null | undefined;
@@ -279,14 +319,14 @@ export type TrendingQueryVariables = Exact<{
 export type TrendingQuery = { trending: Array<{ score: number, episode: { id: string, title: string, likeCount: number | null, playCount: number | null, show: { id: string, title: string } } | null }> };
 
 export type BrowseQueryVariables = Exact<{
-  category?: string | null | undefined;
+  category?: ShowCategory | null | undefined;
   language?: string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
 }>;
 
 
-export type BrowseQuery = { browse: { edges: Array<{ cursor: string, node: { id: string, title: string, publishedAt: string | null, show: { id: string, title: string, category: string, language: string } } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type BrowseQuery = { browse: { edges: Array<{ cursor: string, node: { id: string, title: string, publishedAt: string | null, show: { id: string, title: string, category: ShowCategory, language: string } } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type SimilarEpisodesQueryVariables = Exact<{
   episodeId: string;
@@ -958,7 +998,7 @@ export const LatestEpisodesDocument = gql`
 }
     ${EpisodeFieldsFragmentDoc}`;
 export const ShowsDocument = gql`
-    query Shows($first: Int, $after: String, $category: String, $language: String) {
+    query Shows($first: Int, $after: String, $category: ShowCategory, $language: String) {
   shows(first: $first, after: $after, category: $category, language: $language) {
     edges {
       cursor
@@ -1035,7 +1075,7 @@ export const TrendingDocument = gql`
 }
     `;
 export const BrowseDocument = gql`
-    query Browse($category: String, $language: String, $first: Int = 20, $after: String) {
+    query Browse($category: ShowCategory, $language: String, $first: Int = 20, $after: String) {
   browse(category: $category, language: $language, first: $first, after: $after) {
     edges {
       cursor

@@ -4,3 +4,4 @@ export * from './roles';
 export * from './secrets';
 export * from './revocation';
 export * from './operation-envelope';
+export * from './input-errors';

@@ -5,7 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
-import { DEFAULT_MAX_SKEW_MS, ENVELOPE_HEADERS, verifyEnvelope, type Viewer } from '@wavegraph/auth';
+import { coercionField, DEFAULT_MAX_SKEW_MS, ENVELOPE_HEADERS, verifyEnvelope, type Viewer } from '@wavegraph/auth';
 import { createRegistry, graphqlMetricsPlugin, type Registry } from '@wavegraph/metrics';
 import { createRedisConnections, isRedisUnavailable, type RedisConnections } from '@wavegraph/redis';
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
@@ -94,6 +94,10 @@ const EXPECTED_CODES = new Set([
 function maskErrors(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
+    if (code === 'BAD_USER_INPUT' && formatted.extensions?.field === undefined) {
+      const field = coercionField(formatted.message);
+      if (field) return { ...formatted, extensions: { ...formatted.extensions, field } };
+    }
     if (typeof code === 'string' && EXPECTED_CODES.has(code)) return formatted;
     const cause = unwrapResolverError(error);
     if (isRedisUnavailable(cause)) {

@@ -88,7 +88,7 @@ describe('episode lists', () => {
     });
 
     it('loads the episodes of many shows with one query per level, not per show', async () => {
-      const query = '{ shows(first: 20, category: "COMEDY") { edges { node { id episodes(first: 4) { edges { node { id show { id } } } } } } } }';
+      const query = '{ shows(first: 20, category: COMEDY) { edges { node { id episodes(first: 4) { edges { node { id show { id } } } } } } } }';
       h.running.db.queries.reset();
       const res = await h.call<{ shows: { edges: { node: { id: string; episodes: Connection } }[] } }>(query);
       expect(res.data?.shows.edges).toHaveLength(3);

@@ -1,6 +1,9 @@
+import { SHOW_CATEGORY_ENUM_CONFIG, ShowCategoryEnum, type ShowCategory } from '@wavegraph/events';
 import { publicFor } from '@wavegraph/kit';
-import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+registerEnumType(ShowCategoryEnum, SHOW_CATEGORY_ENUM_CONFIG);
 
 /** A podcast or video show. Shows are public; writes need ownership or a staff role. */
 @Entity('shows')
@@ -25,8 +28,8 @@ export class Show {
   description: string;
 
   @Column('text')
-  @Field()
-  category: string;
+  @Field(() => ShowCategoryEnum)
+  category: ShowCategory;
 
   @Column('text')
   @Field()

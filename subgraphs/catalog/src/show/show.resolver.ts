@@ -1,3 +1,4 @@
+import { ShowCategoryEnum, type ShowCategory } from '@wavegraph/events';
 import { pageSize, toPage, type Page, PageArgs, readTimeCursor, PAGED_CONNECTION, VIEWER_DEPENDENT, REFERENCE } from '@wavegraph/kit';
 import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 
@@ -12,8 +13,8 @@ import { CreateShowInput, ShowConnection, showCursor, UpdateShowInput } from './
 
 @ArgsType()
 class ShowsArgs extends PageArgs {
-  @Field(() => String, { nullable: true, description: 'Only shows of this category' })
-  category?: string | null;
+  @Field(() => ShowCategoryEnum, { nullable: true, description: 'Only shows of this category' })
+  category?: ShowCategory | null;
 
   @Field(() => String, { nullable: true, description: 'Only shows in this language' })
   language?: string | null;

@@ -101,7 +101,7 @@ describe('shows', () => {
   });
 
   describe('shows list', () => {
-    const LIST = 'query($first: Int, $after: String, $category: String, $language: String) { shows(first: $first, after: $after, category: $category, language: $language) { edges { cursor node { id createdAt } } pageInfo { hasNextPage hasPreviousPage endCursor } } }';
+    const LIST = 'query($first: Int, $after: String, $category: ShowCategory, $language: String) { shows(first: $first, after: $after, category: $category, language: $language) { edges { cursor node { id createdAt } } pageInfo { hasNextPage hasPreviousPage endCursor } } }';
     type ListResult = { shows: { edges: { cursor: string; node: { id: string; createdAt: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null } } };
 
     it('pages through a category newest first without overlap, with stable cursors', async () => {

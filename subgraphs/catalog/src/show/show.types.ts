@@ -1,3 +1,4 @@
+import { ShowCategoryEnum, type ShowCategory } from '@wavegraph/events';
 import { connectionOf, encodeTimeCursor } from '@wavegraph/kit';
 import { Field, InputType } from 'type-graphql';
 
@@ -17,8 +18,8 @@ export class CreateShowInput {
   @Field(() => String, { nullable: true })
   description?: string | null;
 
-  @Field({ description: 'One of the catalog categories, e.g. TECHNOLOGY' })
-  category: string;
+  @Field(() => ShowCategoryEnum)
+  category: ShowCategory;
 
   @Field({ description: 'Language code, e.g. "en" or "pt-BR"' })
   language: string;
@@ -35,8 +36,8 @@ export class UpdateShowInput {
   @Field(() => String, { nullable: true })
   description?: string | null;
 
-  @Field(() => String, { nullable: true })
-  category?: string | null;
+  @Field(() => ShowCategoryEnum, { nullable: true })
+  category?: ShowCategory | null;
 
   @Field(() => String, { nullable: true })
   language?: string | null;

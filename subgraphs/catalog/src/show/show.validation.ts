@@ -43,7 +43,7 @@ export interface ShowFields {
   slug: string;
   title: string;
   description: string;
-  category: string;
+  category: ShowCategory;
   language: string;
   artworkUrl: string | null;
 }

@@ -1,3 +1,4 @@
+import { ShowCategoryEnum, type ShowCategory } from '@wavegraph/events';
 import { pageSize, type Page, PageArgs, readTimeCursor, PAGED_CONNECTION } from '@wavegraph/kit';
 import { Args, ArgsType, Ctx, Directive, Field, Query, Resolver } from 'type-graphql';
 import { validFilter } from '../common/filters';
@@ -9,8 +10,8 @@ import { BrowseConnection } from './browse.types';
 
 @ArgsType()
 class BrowseArgs extends PageArgs {
-  @Field(() => String, { nullable: true, description: "Only episodes whose show is in this category" })
-  category?: string | null;
+  @Field(() => ShowCategoryEnum, { nullable: true, description: "Only episodes whose show is in this category" })
+  category?: ShowCategory | null;
 
   @Field(() => String, { nullable: true, description: 'Only episodes whose show is in this language, e.g. "en"' })
   language?: string | null;

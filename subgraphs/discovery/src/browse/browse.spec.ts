@@ -1,7 +1,7 @@
 import { encodeCursor } from '@wavegraph/kit';
 import { createShow, errorOf, publishEpisode, settle, startDiscovery, type DiscoveryHarness } from '../testing/harness';
 
-const BROWSE = `query($category: String, $language: String, $first: Int, $after: String) {
+const BROWSE = `query($category: ShowCategory, $language: String, $first: Int, $after: String) {
   browse(category: $category, language: $language, first: $first, after: $after) {
     edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor }
   }

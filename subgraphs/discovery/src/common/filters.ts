@@ -1,8 +1,10 @@
-import { SHOW_CATEGORIES } from '@wavegraph/events';
+import { SHOW_CATEGORIES, SHOW_CATEGORY_ENUM_CONFIG, ShowCategoryEnum } from '@wavegraph/events';
 import { badInput } from '@wavegraph/kit';
+import { registerEnumType } from 'type-graphql';
 
-/** The categories come with catalog's event contract, so discovery agrees with catalog on them. */
+/** The categories come with catalog's event contract, so discovery agrees with catalog on them (the GraphQL enum too). */
 export const CATEGORIES = SHOW_CATEGORIES;
+registerEnumType(ShowCategoryEnum, SHOW_CATEGORY_ENUM_CONFIG);
 
 const LANGUAGE = /^[a-z]{2}(-[A-Z]{2})?$/;
 

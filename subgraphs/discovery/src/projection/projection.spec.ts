@@ -4,7 +4,7 @@ import { createShow, emit, eventually, publishEpisode, settle, startDiscovery, t
 import { DISCOVERY_GROUP } from './projection';
 
 const SEARCH = 'query($q: String!, $filter: SearchFilter) { search(query: $q, filter: $filter, first: 50) { edges { node { episode { id } show { id } } } } }';
-const BROWSE = 'query($category: String) { browse(category: $category, first: 100) { edges { node { id } } } }';
+const BROWSE = 'query($category: ShowCategory) { browse(category: $category, first: 100) { edges { node { id } } } }';
 
 describe('projections built from events', () => {
   let h: DiscoveryHarness;

@@ -1,3 +1,4 @@
+import { ShowCategoryEnum, type ShowCategory } from '@wavegraph/events';
 import { connectionOf, REFERENCE, smallList } from '@wavegraph/kit';
 import { Directive, Field, Float, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Episode } from '../episode/episode.type';
@@ -15,8 +16,8 @@ registerEnumType(SearchKind, { name: 'SearchKind', description: 'What a search h
 
 @InputType()
 export class SearchFilter {
-  @Field(() => String, { nullable: true, description: "Only hits whose show is in this category (an episode's comes from its show)" })
-  category?: string | null;
+  @Field(() => ShowCategoryEnum, { nullable: true, description: "Only hits whose show is in this category (an episode's comes from its show)" })
+  category?: ShowCategory | null;
 
   @Field(() => String, { nullable: true, description: 'Only hits whose show is in this language, e.g. "en" or "pt-BR"' })
   language?: string | null;
