@@ -120,6 +120,13 @@ describe('media through the gateway: upload with tus, process with ffmpeg, play 
     expect((await partial.arrayBuffer()).byteLength).toBe(100);
     const tampered = rendition.replace(/sig=([0-9a-f])/, (_m, c: string) => `sig=${c === 'a' ? 'b' : 'a'}`);
     expect((await fetch(tampered)).status).toBe(403);
+    // the download URL a feed can keep: through the gateway, a redirect to a freshly signed file
+    const enclosure = listened!.media!.renditions[0].enclosureUrl!;
+    expect(enclosure).toBe(`${supergraph.origin}/media/episodes/${episodeId}/${listened!.media!.renditions[0].name}.m4a`);
+    const redirected = await fetch(enclosure, { redirect: 'manual' });
+    expect(redirected.status).toBe(302);
+    const downloaded = await fetch(redirected.headers.get('location')!);
+    expect([downloaded.status, Number(downloaded.headers.get('content-length'))]).toEqual([200, listened!.media!.renditions[0].sizeBytes]);
   }, 120_000);
 
   it('refuses uploads for someone else’s episode, and fails a file that is not media with a clear reason', async () => {

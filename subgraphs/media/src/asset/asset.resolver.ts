@@ -9,6 +9,7 @@ import { loadEpisodeMedia, loadProgress, loadSteps } from './asset.loader';
 import { assetCursor, MediaAssetConnection, MediaHls, MediaLoudness, MediaRendition, MediaStoryboard, MediaVideoVariant } from './asset.types';
 import { LADDER } from '../processing/steps/video.ladder';
 import { STEPS } from '../processing/processing.port';
+import { enclosureUrl } from '../playback/playback.enclosure';
 import { MediaStepRow } from './step.entity';
 
 /** A signed URL for one of the asset's objects, or null while the asset is not READY. */
@@ -65,8 +66,10 @@ export class AssetResolver {
   @Directive(smallList(4))
   @FieldResolver(() => [MediaRendition])
   renditions(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext): MediaRendition[] {
+    const ready = asset.status === MediaStatus.READY && asset.episodeId;
     return (asset.outputs.renditions ?? []).map(({ name, bitrateKbps, mimeType, sizeBytes, key }) => ({
       name, bitrateKbps, mimeType, sizeBytes, url: signed(ctx, asset, key),
+      enclosureUrl: ready ? enclosureUrl(ctx.services.config.publicUrl, asset.episodeId as string, name) : null,
     }));
   }
 

@@ -30,6 +30,13 @@ export class MediaRendition {
 
   @Field(() => String, { nullable: true, description: 'Signed, expiring playback URL (with HTTP range support); null until the asset is READY' })
   url: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "A URL that does not expire, for feeds and downloads: it redirects (302) to a freshly signed URL of this rendition of the episode's newest READY media, while the episode is published; null until the asset is READY",
+  })
+  enclosureUrl: string | null;
 }
 
 @ObjectType('MediaHls')
