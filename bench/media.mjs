@@ -5,7 +5,6 @@
 //   file on the same disk;
 // - processing time per minute of audio: upload complete → READY (BullMQ flow of sandboxed steps)
 //   against the very ffmpeg/ffprobe commands of those steps run by hand, one after the other.
-import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
@@ -16,13 +15,10 @@ import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkServices, ensureSystemTools, installAndBuild, root } from '../scripts/setup.mjs';
-import { runStepsInProcess, STEPS } from './support/steps-in-process.mjs';
+import { exec, runBare, runStepsInProcess, STEPS } from './support/steps-in-process.mjs';
 import { BENCH_SECRET, createEpisode, creator, graphql, percentile, startBenchStack, withPg } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-// the pipeline's own code, as built: the bench runs what the worker runs and cannot drift from it
-const mediaDist = (file) => require(path.join(root, 'subgraphs/media/dist', file));
-const { killAllTools } = mediaDist('processing/ffmpeg.js');
 // the tus client of the tests (a dependency of packages/testkit)
 const tus = require(path.join(root, 'packages/testkit/node_modules/tus-js-client'));
 
@@ -282,43 +278,8 @@ async function speechLike(file, duration) {
   await exec('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-filter_complex', graph, '-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3', file]);
 }
 
-const tools = new Set();
-// a bench stopped by a signal exits through lib's handler: take the tools this process started along
-process.on('exit', () => {
-  killAllTools();
-  for (const child of tools) child.kill('SIGKILL');
-});
-
-/** Runs a tool to the end, output read and dropped (stderr's tail kept for an error). */
-function exec(tool, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    tools.add(child);
-    let stderr = '';
-    child.stdout.resume();
-    child.stderr.on('data', (chunk) => {
-      stderr = (stderr + chunk).slice(-4096);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      tools.delete(child);
-      if (code === 0) resolve();
-      else reject(new Error(`${tool} ${args.join(' ')} failed (${code}): ${stderr.trim().split('\n').slice(-3).join('; ')}`));
-    });
-  });
-}
 
 
-/** The recorded commands by hand: same order, same inputs and outputs, nothing between them. */
-async function runBare(commands) {
-  const stepSeconds = Object.fromEntries(STEPS.map((step) => [step, 0]));
-  const started = performance.now();
-  for (const command of commands) {
-    const { seconds: s } = await timed(() => exec(command.tool, command.args));
-    stepSeconds[command.step] += s;
-  }
-  return { stepSeconds, total: seconds(started) };
-}
 
 /** Upload complete (the last PATCH answered) → READY as polled through the gateway; per step from media_steps. */
 async function runPipeline(stack, user, source) {

@@ -8,7 +8,6 @@
 // The upload and the gateway are bench/media.mjs's business; they do not depend on the picture.
 //
 //   node bench/video.mjs [--no-build]     BENCH_VIDEO_SECONDS (60), BENCH_VIDEO_RUNS (1), MEDIA_VIDEO_PRESET (veryfast)
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -16,7 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkServices, ensureSystemTools, installAndBuild, root } from '../scripts/setup.mjs';
-import { runStepsInProcess, STEPS } from './support/steps-in-process.mjs';
+import { exec, runBare, runStepsInProcess, STEPS } from './support/steps-in-process.mjs';
 
 if (!process.argv.includes('--no-build')) {
   checkServices();
@@ -27,7 +26,6 @@ ensureSystemTools(['ffmpeg']);
 const require = createRequire(import.meta.url);
 // the pipeline's own code, as built: the bench runs what the worker runs and cannot drift from it
 const mediaDist = (file) => require(path.join(root, 'subgraphs/media/dist', file));
-const { killAllTools } = mediaDist('processing/ffmpeg.js');
 const { ProcessingQueue } = mediaDist('processing/processing.queue.js');
 const { startMediaWorker } = mediaDist('processing/processing.worker.js');
 const { FilesystemStorage } = mediaDist('storage/filesystem.storage.js');
@@ -45,30 +43,6 @@ const seconds = (from) => (performance.now() - from) / 1000;
 const perMinute = (s) => s / (videoSeconds / 60);
 const pct = (ratio) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
 
-const tools = new Set();
-process.on('exit', () => {
-  killAllTools();
-  for (const child of tools) child.kill('SIGKILL');
-});
-
-/** Runs a tool to the end, output read and dropped (stderr's tail kept for an error). */
-function exec(tool, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    tools.add(child);
-    let stderr = '';
-    child.stdout.resume();
-    child.stderr.on('data', (chunk) => {
-      stderr = (stderr + chunk).slice(-4096);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      tools.delete(child);
-      if (code === 0) resolve();
-      else reject(new Error(`${tool} failed (${code}): ${stderr.trim().split('\n').slice(-3).join('; ')}`));
-    });
-  });
-}
 
 /** A moving 1080p30 test picture (testsrc2, not trivially compressible) with a 440 Hz tone, H.264/AAC as a camera would write it. */
 async function source1080p(file) {
@@ -81,17 +55,6 @@ async function source1080p(file) {
 }
 
 
-/** The recorded commands by hand: same order, same inputs and outputs, nothing between them. */
-async function runBare(commands) {
-  const stepSeconds = Object.fromEntries(STEPS.map((step) => [step, 0]));
-  const started = performance.now();
-  for (const command of commands) {
-    const from = performance.now();
-    await exec(command.tool, command.args);
-    stepSeconds[command.step] += seconds(from);
-  }
-  return { stepSeconds, total: seconds(started) };
-}
 
 /** A media database, a Redis prefix, filesystem storage and the worker (one processing slot, one video slot), as deployed. */
 async function startPipeline(dir) {

@@ -1,5 +1,7 @@
-// The media pipeline's step definitions run in this process, for the benches' bare baselines
-// (bench/media.mjs, bench/video.mjs): what the steps do without queue, sandbox, database or storage.
+// The media pipeline's step definitions run in this process, and the commands they ran run again
+// by hand, for the benches' bare baselines (bench/media.mjs, bench/video.mjs): what the steps do
+// without queue, sandbox, database or storage, and what their tools alone take.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -11,10 +13,49 @@ const require = createRequire(import.meta.url);
 const mediaDist = (file) => require(path.join(root, 'subgraphs/media/dist', file));
 const { STEP_DEFINITIONS } = mediaDist('processing/steps/index.js');
 export const { STEPS } = mediaDist('processing/processing.port.js');
+const { killAllTools } = mediaDist('processing/ffmpeg.js');
 // the module object processing/ffmpeg.js calls spawn through, to record the commands it runs
 const childProcess = require('node:child_process');
 
 const seconds = (from) => (performance.now() - from) / 1000;
+
+const tools = new Set();
+// a bench stopped by a signal exits through lib's handler: take the tools this process started along
+process.on('exit', () => {
+  killAllTools();
+  for (const child of tools) child.kill('SIGKILL');
+});
+
+/** Runs a tool to the end, output read and dropped (stderr's tail kept for an error). */
+export function exec(tool, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    tools.add(child);
+    let stderr = '';
+    child.stdout.resume();
+    child.stderr.on('data', (chunk) => {
+      stderr = (stderr + chunk).slice(-4096);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      tools.delete(child);
+      if (code === 0) resolve();
+      else reject(new Error(`${tool} ${args.join(' ')} failed (${code}): ${stderr.trim().split('\n').slice(-3).join('; ')}`));
+    });
+  });
+}
+
+/** The recorded commands by hand: same order, same inputs and outputs, nothing between them. */
+export async function runBare(commands) {
+  const stepSeconds = Object.fromEntries(STEPS.map((step) => [step, 0]));
+  const started = performance.now();
+  for (const command of commands) {
+    const from = performance.now();
+    await exec(command.tool, command.args);
+    stepSeconds[command.step] += seconds(from);
+  }
+  return { stepSeconds, total: seconds(started) };
+}
 
 /**
  * The step definitions run in flow order, each in its own directory, reading the previous
