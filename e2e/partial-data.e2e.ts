@@ -386,7 +386,12 @@ describe('honest partial data', () => {
     const tokens = { owner: '', listener: '' };
     const seeded: Seeded = { commentId: '', playlistId: '', uploadId: '', episodeId: '' };
 
-    const ask = (row: Row): Promise<RawResponse> => postGraphQL(supergraph.url, row.query, { token: tokens[row.as ?? 'owner'], variables: row.variables?.(seeded) });
+    // a signed URL's expiry moves on each minute: answers are compared with their signatures set aside
+    const unsigned = (body: RawResponse['body']): RawResponse['body'] => JSON.parse(JSON.stringify(body).replace(/\?exp=\d+&sig=[0-9a-f]+/g, '?exp=…&sig=…'));
+    const ask = async (row: Row): Promise<RawResponse> => {
+      const answer = await postGraphQL(supergraph.url, row.query, { token: tokens[row.as ?? 'owner'], variables: row.variables?.(seeded) });
+      return { ...answer, body: unsigned(answer.body) };
+    };
 
     beforeAll(async () => {
       const front = (name: SubgraphName) => async (url: string) => (proxies[name] = await startFaultProxy(url)).url;
