@@ -76,7 +76,12 @@ describe('discovery answers the same whichever of catalog, engagement and media 
     await h?.stop();
   });
 
-  const cast = (): Cast => ({ showId: randomUUID(), episodeId: randomUUID(), otherId: randomUUID(), listener: randomUUID(), word: `w${randomUUID().slice(0, 8)}`, spoken: `s${randomUUID().slice(0, 8)}` });
+  // the spoken word shares no letter with the title's (hex digits there, g–v here), so no trigram of
+  // the title's typo forgiveness adds to its score by chance: two casts must score alike
+  const cast = (): Cast => ({
+    showId: randomUUID(), episodeId: randomUUID(), otherId: randomUUID(), listener: randomUUID(), word: `w${randomUUID().slice(0, 8)}`,
+    spoken: `s${randomUUID().slice(0, 8).replace(/[0-9a-f]/g, (c) => String.fromCharCode(103 + parseInt(c, 16)))}`,
+  });
   const data = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
     const res = await h.call<T>(query, variables);
     if (res.errors) throw new Error(JSON.stringify(res.errors));
