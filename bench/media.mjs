@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkServices, ensureSystemTools, installAndBuild, root } from '../scripts/setup.mjs';
-import { exec, runBare, runStepsInProcess, STEPS } from './support/steps-in-process.mjs';
+import { exec, pct, runBare, runStepsInProcess, stepRows } from './support/steps-in-process.mjs';
 import { BENCH_SECRET, createEpisode, creator, graphql, percentile, startBenchStack, withPg } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -312,7 +312,6 @@ async function runPipeline(stack, user, source) {
 }
 
 const perMinute = (s, duration) => s / (duration / 60);
-const pct = (ratio) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
 
 function processingTable(rows, duration, bare) {
   const lines = ['| run | seconds | s per minute of audio | vs bare ffmpeg |', '|---|---:|---:|---:|'];
@@ -321,15 +320,7 @@ function processingTable(rows, duration, bare) {
 }
 
 function stepTable(pipelineRun, inProcess, bare, commands) {
-  const lines = ['| step | ffmpeg/ffprobe runs | pipeline s | step code in-process s | bare ffmpeg s | pipeline vs bare |', '|---|---:|---:|---:|---:|---:|'];
-  for (const step of STEPS) {
-    const p = pipelineRun.stepSeconds[step];
-    const b = bare.stepSeconds[step];
-    const status = pipelineRun.statuses[step] === 'DONE' ? '' : ` (${pipelineRun.statuses[step]})`;
-    lines.push(`| ${step}${status} | ${commands.filter((c) => c.step === step).length} | ${p.toFixed(2)} | ${inProcess.stepSeconds[step].toFixed(2)} | ${b.toFixed(2)} | ${b > 0 ? pct(p / b) : '–'} |`);
-  }
-  const sum = Object.values(pipelineRun.stepSeconds).reduce((a, b) => a + b, 0);
-  lines.push(`| **sum of steps** | ${commands.length} | ${sum.toFixed(2)} | ${inProcess.total.toFixed(2)} | ${bare.total.toFixed(2)} | ${pct(sum / bare.total)} |`);
+  const { lines, sum } = stepRows(pipelineRun, inProcess, bare, commands);
   lines.push(`| queue pickup after upload (finish → probe started) | | ${pipelineRun.server.pickup.toFixed(2)} | | | |`);
   lines.push(`| hand-offs between steps (BullMQ, sandboxed child, loading the asset) | | ${(pipelineRun.server.total - sum - pipelineRun.server.pickup - pipelineRun.server.finalize).toFixed(2)} | | | |`);
   lines.push(`| finalize (last step done → READY) | | ${pipelineRun.server.finalize.toFixed(2)} | | | |`);

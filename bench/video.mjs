@@ -15,7 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkServices, ensureSystemTools, installAndBuild, root } from '../scripts/setup.mjs';
-import { exec, runBare, runStepsInProcess, STEPS } from './support/steps-in-process.mjs';
+import { exec, pct, runBare, runStepsInProcess, stepRows, STEPS } from './support/steps-in-process.mjs';
 
 if (!process.argv.includes('--no-build')) {
   checkServices();
@@ -41,7 +41,6 @@ const POLL_MS = 100;
 
 const seconds = (from) => (performance.now() - from) / 1000;
 const perMinute = (s) => s / (videoSeconds / 60);
-const pct = (ratio) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
 
 
 /** A moving 1080p30 test picture (testsrc2, not trivially compressible) with a 440 Hz tone, H.264/AAC as a camera would write it. */
@@ -115,15 +114,7 @@ async function startPipeline(dir) {
 }
 
 function stepTable(pipelineRun, inProcess, bare, commands) {
-  const lines = ['| step | ffmpeg/ffprobe runs | pipeline s | step code in-process s | bare ffmpeg s | pipeline vs bare |', '|---|---:|---:|---:|---:|---:|'];
-  for (const step of STEPS) {
-    const p = pipelineRun.stepSeconds[step];
-    const b = bare.stepSeconds[step];
-    const status = pipelineRun.statuses[step] === 'DONE' ? '' : ` (${pipelineRun.statuses[step]})`;
-    lines.push(`| ${step}${status} | ${commands.filter((c) => c.step === step).length} | ${p.toFixed(2)} | ${inProcess.stepSeconds[step].toFixed(2)} | ${b.toFixed(2)} | ${b > 0 ? pct(p / b) : '–'} |`);
-  }
-  const sum = Object.values(pipelineRun.stepSeconds).reduce((a, b) => a + b, 0);
-  lines.push(`| **sum of steps** | ${commands.length} | ${sum.toFixed(2)} | ${inProcess.total.toFixed(2)} | ${bare.total.toFixed(2)} | ${pct(sum / bare.total)} |`);
+  const { lines, sum } = stepRows(pipelineRun, inProcess, bare, commands);
   lines.push(`| hand-offs (BullMQ, the video queue's child jobs, sandboxed children, storage copies) | | ${(pipelineRun.total - sum).toFixed(2)} | | | |`);
   return lines.join('\n');
 }

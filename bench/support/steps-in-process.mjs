@@ -114,3 +114,23 @@ export async function runStepsInProcess(source, dir) {
   const replayable = commands.filter((c) => c.step !== 'transcribe');
   return { asset, commands: [...replayable, ...byHand], stepSeconds, total: Object.values(stepSeconds).reduce((a, b) => a + b, 0) };
 }
+
+/** A ratio as a signed percentage: 1.05 → +5.0%. */
+export const pct = (ratio) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
+
+/**
+ * The per-step table both media benches print: each step's time in the pipeline, as step code run
+ * in-process and as bare ffmpeg, then their sums. Callers add the rows about hand-offs they measure.
+ */
+export function stepRows(pipelineRun, inProcess, bare, commands) {
+  const lines = ['| step | ffmpeg/ffprobe runs | pipeline s | step code in-process s | bare ffmpeg s | pipeline vs bare |', '|---|---:|---:|---:|---:|---:|'];
+  for (const step of STEPS) {
+    const p = pipelineRun.stepSeconds[step];
+    const b = bare.stepSeconds[step];
+    const status = pipelineRun.statuses[step] === 'DONE' ? '' : ` (${pipelineRun.statuses[step]})`;
+    lines.push(`| ${step}${status} | ${commands.filter((c) => c.step === step).length} | ${p.toFixed(2)} | ${inProcess.stepSeconds[step].toFixed(2)} | ${b.toFixed(2)} | ${b > 0 ? pct(p / b) : '–'} |`);
+  }
+  const sum = Object.values(pipelineRun.stepSeconds).reduce((a, b) => a + b, 0);
+  lines.push(`| **sum of steps** | ${commands.length} | ${sum.toFixed(2)} | ${inProcess.total.toFixed(2)} | ${bare.total.toFixed(2)} | ${pct(sum / bare.total)} |`);
+  return { lines, sum };
+}
