@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import type { EventEnvelope } from '@wavegraph/events';
+import type { Logger } from '@wavegraph/kit';
+import type { DataSource } from 'typeorm';
+import type { ShowService } from '../show/show.service';
+import type { FeedCache, RenderedFeed } from './feed.cache';
+import type { FeedConfig } from './feed.config';
+import type { TouchedFeeds } from './feed.media';
+import { loadFeedData } from './feed.store';
+import { renderFeed } from './feed.xml';
+
+/** A strong validator of the exact bytes served. */
+const etagOf = (xml: string): string => `"${createHash('sha256').update(xml).digest('base64url')}"`;
+
+/** Shows' podcast feeds: rendered from catalog's tables and its projection of media, cached per show until an event changes them. */
+export class FeedService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly shows: ShowService,
+    private readonly cache: FeedCache,
+    private readonly config: FeedConfig,
+    private readonly touched: TouchedFeeds,
+    readonly log: Logger,
+  ) {}
+
+  /** The show's feed (from the cache when it holds it), or null for an unknown slug or a show with nothing published. */
+  async feed(slug: string): Promise<RenderedFeed | null> {
+    const cached = await this.cache.read(slug);
+    if ('hit' in cached) return cached.hit;
+    const feed = await this.render(slug);
+    if (feed && cached.gen !== null) await this.cache.store(slug, cached.gen, feed);
+    return feed;
+  }
+
+  async render(slug: string): Promise<RenderedFeed | null> {
+    const data = await loadFeedData(this.dataSource, slug);
+    if (!data) return null;
+    const media = `${this.config.mediaUrl}/media/episodes`;
+    const xml = renderFeed(data, {
+      feedUrl: this.shows.feedUrl(data.show),
+      link: `${this.config.publicUrl}/shows/${data.show.slug}`,
+      podcastGuid: await this.shows.podcastGuid(data.show),
+      enclosureUrl: (episodeId, rendition) => `${media}/${episodeId}/${rendition}.m4a`,
+      transcriptUrl: (episodeId) => `${media}/${episodeId}/transcript.vtt`,
+      chaptersUrl: (episodeId) => `${media}/${episodeId}/chapters.json`,
+    });
+    return { xml, etag: etagOf(xml), lastModified: data.lastModified };
+  }
+
+  /** After the consumer committed a batch: drops the feeds of every show it touched. */
+  async invalidateAfter(applied: readonly EventEnvelope[]): Promise<void> {
+    try {
+      await this.cache.invalidate(this.touched.take(applied));
+    } catch (err) {
+      this.log.warn({ err }, 'feeds could not be invalidated: they refresh when their cache entry expires');
+    }
+  }
+}
