@@ -39,6 +39,7 @@ export type CreateShowInput = {
   /** Language code, e.g. "en" or "pt-BR" */
   language: string;
   locked?: boolean | null | undefined;
+  ownerEmail?: string | null | undefined;
   /** Replaces the whole list */
   people?: Array<PersonInput> | null | undefined;
   showType?: ShowType | null | undefined;
@@ -235,6 +236,7 @@ export type UpdateShowInput = {
   explicit?: boolean | null | undefined;
   language?: string | null | undefined;
   locked?: boolean | null | undefined;
+  ownerEmail?: string | null | undefined;
   /** Replaces the whole list */
   people?: Array<PersonInput> | null | undefined;
   showType?: ShowType | null | undefined;

@@ -54,6 +54,7 @@ export const ShowSnapshot = z.object({
   /** Feed fields (optional: events recorded before feeds lack them). */
   explicit: z.boolean().optional(),
   author: z.string().nullable().optional(),
+  ownerEmail: z.string().nullable().optional(),
   showType: z.enum(['EPISODIC', 'SERIAL']).optional(),
   locked: z.boolean().optional(),
   people: z.array(PersonSnapshot).optional(),

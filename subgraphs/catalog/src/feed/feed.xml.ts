@@ -83,13 +83,18 @@ export function renderFeed({ show, items, lastModified }: FeedData, urls: FeedUr
   channel.ele('language').txt(show.language);
   channel.ele('lastBuildDate').txt(rfc2822(lastModified));
   if (show.author) channel.ele(NS.itunes, 'itunes:author').txt(show.author);
+  if (show.ownerEmail) {
+    const owner = channel.ele(NS.itunes, 'itunes:owner');
+    owner.ele(NS.itunes, 'itunes:name').txt(show.author ?? show.title);
+    owner.ele(NS.itunes, 'itunes:email').txt(show.ownerEmail);
+  }
   if (show.artworkUrl) channel.ele(NS.itunes, 'itunes:image', { href: show.artworkUrl });
   // the category enum is Apple's top level; a subcategory would nest inside this element
   channel.ele(NS.itunes, 'itunes:category', { text: APPLE_CATEGORY_NAMES[show.category] });
   channel.ele(NS.itunes, 'itunes:explicit').txt(String(show.explicit));
   channel.ele(NS.itunes, 'itunes:type').txt(show.showType.toLowerCase());
   channel.ele(NS.podcast, 'podcast:guid').txt(urls.podcastGuid);
-  channel.ele(NS.podcast, 'podcast:locked').txt(yesNo(show.locked));
+  channel.ele(NS.podcast, 'podcast:locked', show.ownerEmail ? { owner: show.ownerEmail } : {}).txt(yesNo(show.locked));
   people(channel, show.people);
   for (const row of items) item(channel, row, show.explicit, urls);
   return rss.end({ prettyPrint: true });

@@ -15,6 +15,7 @@ export class Feeds1766400000000 implements MigrationInterface {
       ALTER TABLE shows
         ADD COLUMN explicit boolean NOT NULL DEFAULT false,
         ADD COLUMN author text,
+        ADD COLUMN owner_email text,
         ADD COLUMN show_type text NOT NULL DEFAULT 'EPISODIC' CHECK (show_type IN ('EPISODIC', 'SERIAL')),
         ADD COLUMN locked boolean NOT NULL DEFAULT false,
         ADD COLUMN people jsonb NOT NULL DEFAULT '[]',
@@ -50,6 +51,6 @@ export class Feeds1766400000000 implements MigrationInterface {
     await runner.query('DROP TABLE feed_media');
     await runner.query('DROP INDEX episodes_guid_key');
     await runner.query('ALTER TABLE episodes DROP COLUMN episode_type, DROP COLUMN explicit, DROP COLUMN guid, DROP COLUMN people');
-    await runner.query('ALTER TABLE shows DROP COLUMN explicit, DROP COLUMN author, DROP COLUMN show_type, DROP COLUMN locked, DROP COLUMN people, DROP COLUMN podcast_guid');
+    await runner.query('ALTER TABLE shows DROP COLUMN explicit, DROP COLUMN author, DROP COLUMN owner_email, DROP COLUMN show_type, DROP COLUMN locked, DROP COLUMN people, DROP COLUMN podcast_guid');
   }
 }

@@ -55,6 +55,10 @@ export class Show {
   @Field(() => String, { nullable: true, description: 'itunes:author of the feed' })
   author: string | null;
 
+  @Column('text', { name: 'owner_email', nullable: true })
+  @Field(() => String, { nullable: true, description: "The feed's itunes:owner email (and podcast:locked owner): where directories verify who owns the feed. It is public in the feed" })
+  ownerEmail: string | null;
+
   @Column('text', { name: 'show_type', default: ShowType.EPISODIC })
   @Field(() => ShowType)
   showType: ShowType;

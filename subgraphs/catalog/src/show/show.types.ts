@@ -34,6 +34,9 @@ export class CreateShowInput {
   @Field(() => String, { nullable: true })
   author?: string | null;
 
+  @Field(() => String, { nullable: true })
+  ownerEmail?: string | null;
+
   @Field(() => ShowType, { nullable: true })
   showType?: ShowType | null;
 
@@ -66,6 +69,9 @@ export class UpdateShowInput {
 
   @Field(() => String, { nullable: true })
   author?: string | null;
+
+  @Field(() => String, { nullable: true })
+  ownerEmail?: string | null;
 
   @Field(() => ShowType, { nullable: true })
   showType?: ShowType | null;

@@ -54,6 +54,7 @@ export interface ShowFields {
   artworkUrl: string | null;
   explicit: boolean;
   author: string | null;
+  ownerEmail: string | null;
   showType: ShowType;
   locked: boolean;
   people: Person[];
@@ -63,6 +64,7 @@ export interface ShowFields {
 export interface ShowFeedInput {
   explicit?: boolean | null;
   author?: string | null;
+  ownerEmail?: string | null;
   showType?: string | null;
   locked?: boolean | null;
   people?: readonly PersonFields[] | null;
@@ -72,6 +74,15 @@ function validShowType(value: string): ShowType {
   const found = SHOW_TYPES.find((known) => known === value);
   if (!found) throw badInput(`showType must be one of ${SHOW_TYPES.join(', ')}`, 'showType');
   return found;
+}
+
+/** A plain address (what directories mail a verification code to); nothing that could break out of a feed's text. */
+const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]+\.[^\s@<>"]+$/;
+
+function validOwnerEmail(value: string | null | undefined): string | null {
+  const email = optionalLength('ownerEmail', value, 254) || null;
+  if (email !== null && !EMAIL.test(email)) throw badInput('ownerEmail must be an email address', 'ownerEmail');
+  return email;
 }
 
 const validAuthor = (value: string | null | undefined): string | null => optionalLength('author', value, MAX_AUTHOR) || null;
@@ -103,6 +114,7 @@ export function validNewShow(input: NewShowInput): ShowFields {
     artworkUrl: validArtworkUrl(input.artworkUrl ?? null),
     explicit: input.explicit ?? false,
     author: validAuthor(input.author),
+    ownerEmail: validOwnerEmail(input.ownerEmail),
     showType: input.showType == null ? ShowType.EPISODIC : validShowType(input.showType),
     locked: input.locked ?? false,
     people: validPeople(input.people),
@@ -119,6 +131,7 @@ export function validShowChanges(input: ShowChangesInput): Partial<ShowFields> {
   if (input.artworkUrl !== undefined) changes.artworkUrl = validArtworkUrl(input.artworkUrl);
   if (input.explicit != null) changes.explicit = input.explicit;
   if (input.author !== undefined) changes.author = validAuthor(input.author);
+  if (input.ownerEmail !== undefined) changes.ownerEmail = validOwnerEmail(input.ownerEmail);
   if (input.showType != null) changes.showType = validShowType(input.showType);
   if (input.locked != null) changes.locked = input.locked;
   if (input.people !== undefined) changes.people = validPeople(input.people);
