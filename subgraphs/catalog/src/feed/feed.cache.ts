@@ -1,7 +1,7 @@
 import type { Logger, Redis } from '@wavegraph/kit';
 
 export interface RenderedFeed {
-  xml: string;
+  body: Buffer;
   etag: string;
   lastModified: Date;
 }
@@ -13,12 +13,22 @@ redis.call('HSET', KEYS[1], 'xml', ARGV[2], 'etag', ARGV[3], 'lastModified', ARG
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 return 1`;
 
+/** How many bytes of feeds a replica keeps in memory beside Redis (the most recently served ones). */
+const LOCAL_BYTES = 64 * 1024 * 1024;
+
 /**
  * Rendered feeds in Redis, one hash per show (`gen`, `xml`, `etag`, `lastModified`). Events
  * invalidate by bumping `gen` and dropping the rest; a render started before that cannot store
- * its now stale result. Redis being away only costs renders: every call falls back quietly.
+ * its now stale result. Each replica also keeps the bodies it served last in memory, used only
+ * while Redis still names the same ETag, so a hit moves a few bytes from Redis instead of the
+ * whole feed (a megabyte and more for a long-running show). Redis being away only costs renders:
+ * every call falls back quietly.
  */
 export class FeedCache {
+  /** Insertion order is recency: a hit moves its entry to the end; the front is evicted first. */
+  private readonly local = new Map<string, RenderedFeed>();
+  private localBytes = 0;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -33,11 +43,15 @@ export class FeedCache {
   /** The cached feed, or the generation a render must store under (null: Redis did not answer, do not store). */
   async read(slug: string): Promise<{ hit: RenderedFeed } | { gen: string | null }> {
     try {
-      const entry = await this.redis.hgetall(this.key(slug));
-      if (entry.xml !== undefined && entry.etag && entry.lastModified) {
-        return { hit: { xml: entry.xml, etag: entry.etag, lastModified: new Date(Number(entry.lastModified)) } };
+      const key = this.key(slug);
+      const [etag, lastModified, gen] = await this.redis.hmget(key, 'etag', 'lastModified', 'gen');
+      if (etag && lastModified) {
+        const local = this.local.get(slug);
+        if (local?.etag === etag) return { hit: this.remember(slug, local) };
+        const body = await this.redis.hgetBuffer(key, 'xml');
+        if (body) return { hit: this.remember(slug, { body, etag, lastModified: new Date(Number(lastModified)) }) };
       }
-      return { gen: entry.gen ?? '0' };
+      return { gen: gen ?? '0' };
     } catch (err) {
       this.log.warn({ err }, 'feed cache unavailable: rendering');
       return { gen: null };
@@ -46,7 +60,7 @@ export class FeedCache {
 
   async store(slug: string, gen: string, feed: RenderedFeed): Promise<void> {
     try {
-      await this.redis.eval(STORE_IF_CURRENT, 1, this.key(slug), gen, feed.xml, feed.etag, String(feed.lastModified.getTime()), String(this.ttlSeconds));
+      await this.redis.eval(STORE_IF_CURRENT, 1, this.key(slug), gen, feed.body, feed.etag, String(feed.lastModified.getTime()), String(this.ttlSeconds));
     } catch (err) {
       this.log.warn({ err }, 'feed cache unavailable: not stored');
     }
@@ -61,5 +75,22 @@ export class FeedCache {
       batch.hincrby(key, 'gen', 1).hdel(key, 'xml', 'etag', 'lastModified').expire(key, this.ttlSeconds);
     }
     await batch.exec();
+  }
+
+  private remember(slug: string, feed: RenderedFeed): RenderedFeed {
+    const before = this.local.get(slug);
+    if (before) {
+      this.local.delete(slug);
+      this.localBytes -= before.body.length;
+    }
+    if (feed.body.length > LOCAL_BYTES) return feed;
+    this.local.set(slug, feed);
+    this.localBytes += feed.body.length;
+    for (const [oldest, entry] of this.local) {
+      if (this.localBytes <= LOCAL_BYTES) break;
+      this.local.delete(oldest);
+      this.localBytes -= entry.body.length;
+    }
+    return feed;
   }
 }

@@ -8,8 +8,8 @@ type App = Parameters<NonNullable<SubgraphModule<unknown>['routes']>>[0];
 const FEED_PATH = /^\/feeds\/([a-z0-9]+(?:-[a-z0-9]+)*)\.xml$/;
 const CACHE_CONTROL = 'public, max-age=300';
 
-function answer(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body?: string): void {
-  const bytes = body === undefined ? undefined : Buffer.from(body);
+function answer(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body?: string | Buffer): void {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   res.writeHead(status, { ...headers, ...(bytes ? { 'Content-Length': String(bytes.length) } : {}) });
   res.end(req.method === 'HEAD' ? undefined : bytes);
 }
@@ -42,7 +42,7 @@ export function feedRoutes(app: App, feeds: FeedService): void {
       if (!feed) return plain(req, res, 404, 'Not found', 'public, max-age=60');
       const validators = { ETag: feed.etag, 'Last-Modified': feed.lastModified.toUTCString(), 'Cache-Control': CACHE_CONTROL };
       if (notModified(req, feed)) return answer(req, res, 304, validators);
-      answer(req, res, 200, { ...validators, 'Content-Type': 'application/rss+xml; charset=utf-8' }, feed.xml);
+      answer(req, res, 200, { ...validators, 'Content-Type': 'application/rss+xml; charset=utf-8' }, feed.body);
     } catch (err) {
       feeds.log.error({ err, url: req.url }, 'feed request failed');
       if (!res.headersSent) plain(req, res, 500, 'Something went wrong', 'no-store');

@@ -10,7 +10,7 @@ import { loadFeedData } from './feed.store';
 import { renderFeed } from './feed.xml';
 
 /** A strong validator of the exact bytes served. */
-const etagOf = (xml: string): string => `"${createHash('sha256').update(xml).digest('base64url')}"`;
+const etagOf = (body: Buffer): string => `"${createHash('sha256').update(body).digest('base64url')}"`;
 
 /** Shows' podcast feeds: rendered from catalog's tables and its projection of media, cached per show until an event changes them. */
 export class FeedService {
@@ -36,15 +36,15 @@ export class FeedService {
     const data = await loadFeedData(this.dataSource, slug);
     if (!data) return null;
     const media = `${this.config.mediaUrl}/media/episodes`;
-    const xml = renderFeed(data, {
+    const body = Buffer.from(renderFeed(data, {
       feedUrl: this.shows.feedUrl(data.show),
       link: `${this.config.publicUrl}/shows/${data.show.slug}`,
       podcastGuid: await this.shows.podcastGuid(data.show),
       enclosureUrl: (episodeId, rendition) => `${media}/${episodeId}/${rendition}.m4a`,
       transcriptUrl: (episodeId) => `${media}/${episodeId}/transcript.vtt`,
       chaptersUrl: (episodeId) => `${media}/${episodeId}/chapters.json`,
-    });
-    return { xml, etag: etagOf(xml), lastModified: data.lastModified };
+    }));
+    return { body, etag: etagOf(body), lastModified: data.lastModified };
   }
 
   /** After the consumer committed a batch: drops the feeds of every show it touched. */

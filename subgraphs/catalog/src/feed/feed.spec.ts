@@ -161,6 +161,14 @@ describe('podcast feeds', () => {
     const first = await publishedEpisode(h, owner, show.id, { title: 'First' });
     await media.ready(first, owner.id);
     const titles = async () => parseFeed(await feedText(show.slug))!.items.map((item) => item.title);
+    // catalog's own events of the show reached its consumer (their invalidation follows the commit at once)
+    await eventually(async () => {
+      const [{ missing }] = (await h.running.db.dataSource.query(
+        'SELECT count(*)::int AS missing FROM outbox o WHERE o.aggregate_id = ANY($1) AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.event_id = o.event_id)',
+        [[show.id, first]],
+      )) as { missing: number }[];
+      return missing === 0;
+    });
     expect(await titles()).toEqual(['First']);
 
     // a change no event tells of is not seen: the feed comes from the cache
