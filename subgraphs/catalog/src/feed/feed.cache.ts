@@ -2,6 +2,8 @@ import type { Logger, Redis } from '@wavegraph/kit';
 
 export interface RenderedFeed {
   body: Buffer;
+  /** The same bytes gzipped, for the clients that accept it (podcast apps do). */
+  gzip: Buffer;
   etag: string;
   lastModified: Date;
 }
@@ -9,7 +11,7 @@ export interface RenderedFeed {
 /** Stores only when no invalidation came between reading the generation and rendering (a stale feed never lands). */
 const STORE_IF_CURRENT = `
 if (redis.call('HGET', KEYS[1], 'gen') or '0') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'xml', ARGV[2], 'etag', ARGV[3], 'lastModified', ARGV[4])
+redis.call('HSET', KEYS[1], 'xml', ARGV[2], 'etag', ARGV[3], 'lastModified', ARGV[4], 'gzip', ARGV[6])
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 return 1`;
 
@@ -17,7 +19,7 @@ return 1`;
 const LOCAL_BYTES = 64 * 1024 * 1024;
 
 /**
- * Rendered feeds in Redis, one hash per show (`gen`, `xml`, `etag`, `lastModified`). Events
+ * Rendered feeds in Redis, one hash per show (`gen`, `xml`, `gzip`, `etag`, `lastModified`). Events
  * invalidate by bumping `gen` and dropping the rest; a render started before that cannot store
  * its now stale result. Each replica also keeps the bodies it served last in memory, used only
  * while Redis still names the same ETag, so a hit moves a few bytes from Redis instead of the
@@ -48,8 +50,8 @@ export class FeedCache {
       if (etag && lastModified) {
         const local = this.local.get(slug);
         if (local?.etag === etag) return { hit: this.remember(slug, local) };
-        const body = await this.redis.hgetBuffer(key, 'xml');
-        if (body) return { hit: this.remember(slug, { body, etag, lastModified: new Date(Number(lastModified)) }) };
+        const [body, gzip] = await this.redis.hmgetBuffer(key, 'xml', 'gzip');
+        if (body && gzip) return { hit: this.remember(slug, { body, gzip, etag, lastModified: new Date(Number(lastModified)) }) };
       }
       return { gen: gen ?? '0' };
     } catch (err) {
@@ -60,7 +62,7 @@ export class FeedCache {
 
   async store(slug: string, gen: string, feed: RenderedFeed): Promise<void> {
     try {
-      await this.redis.eval(STORE_IF_CURRENT, 1, this.key(slug), gen, feed.body, feed.etag, String(feed.lastModified.getTime()), String(this.ttlSeconds));
+      await this.redis.eval(STORE_IF_CURRENT, 1, this.key(slug), gen, feed.body, feed.etag, String(feed.lastModified.getTime()), String(this.ttlSeconds), feed.gzip);
     } catch (err) {
       this.log.warn({ err }, 'feed cache unavailable: not stored');
     }
@@ -72,7 +74,7 @@ export class FeedCache {
     const batch = this.redis.multi();
     for (const slug of slugs) {
       const key = this.key(slug);
-      batch.hincrby(key, 'gen', 1).hdel(key, 'xml', 'etag', 'lastModified').expire(key, this.ttlSeconds);
+      batch.hincrby(key, 'gen', 1).hdel(key, 'xml', 'gzip', 'etag', 'lastModified').expire(key, this.ttlSeconds);
     }
     await batch.exec();
   }
@@ -81,15 +83,15 @@ export class FeedCache {
     const before = this.local.get(slug);
     if (before) {
       this.local.delete(slug);
-      this.localBytes -= before.body.length;
+      this.localBytes -= before.body.length + before.gzip.length;
     }
-    if (feed.body.length > LOCAL_BYTES) return feed;
+    if (feed.body.length + feed.gzip.length > LOCAL_BYTES) return feed;
     this.local.set(slug, feed);
-    this.localBytes += feed.body.length;
+    this.localBytes += feed.body.length + feed.gzip.length;
     for (const [oldest, entry] of this.local) {
       if (this.localBytes <= LOCAL_BYTES) break;
       this.local.delete(oldest);
-      this.localBytes -= entry.body.length;
+      this.localBytes -= entry.body.length + entry.gzip.length;
     }
     return feed;
   }

@@ -17,11 +17,25 @@ function answer(req: IncomingMessage, res: ServerResponse, status: number, heade
 const plain = (req: IncomingMessage, res: ServerResponse, status: number, text: string, cacheControl: string) =>
   answer(req, res, status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': cacheControl }, `${text}\n`);
 
-/** RFC 9110 §13.1.2: any listed entity tag (weak ones compared weakly) or `*`. */
+/** The gzipped representation is another one, so it has its own strong tag. */
+const gzipEtag = (etag: string): string => `${etag.slice(0, -1)}-gzip"`;
+
+/** Whether the client takes gzip (RFC 9110 §12.5.3: listed, or `*`, without q=0). */
+function acceptsGzip(req: IncomingMessage): boolean {
+  const header = req.headers['accept-encoding'];
+  if (typeof header !== 'string') return false;
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';').map((p) => p.trim());
+    const q = params.find((p) => p.startsWith('q='));
+    return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q.slice(2)) > 0);
+  });
+}
+
+/** RFC 9110 §13.1.2: any listed entity tag of the feed's content (weak ones compared weakly) or `*`. */
 function matchesEtag(header: string, etag: string): boolean {
   return header.split(',').some((tag) => {
-    const candidate = tag.trim();
-    return candidate === '*' || candidate.replace(/^W\//, '') === etag;
+    const candidate = tag.trim().replace(/^W\//, '');
+    return candidate === '*' || candidate === etag || candidate === gzipEtag(etag);
   });
 }
 
@@ -40,9 +54,12 @@ export function feedRoutes(app: App, feeds: FeedService): void {
       const slug = FEED_PATH.exec(new URL(req.url ?? '/', 'http://catalog.local').pathname)?.[1];
       const feed = slug ? await feeds.feed(slug) : null;
       if (!feed) return plain(req, res, 404, 'Not found', 'public, max-age=60');
-      const validators = { ETag: feed.etag, 'Last-Modified': feed.lastModified.toUTCString(), 'Cache-Control': CACHE_CONTROL };
+      const zipped = acceptsGzip(req);
+      const validators = { ETag: zipped ? gzipEtag(feed.etag) : feed.etag, 'Last-Modified': feed.lastModified.toUTCString(), 'Cache-Control': CACHE_CONTROL, Vary: 'Accept-Encoding' };
       if (notModified(req, feed)) return answer(req, res, 304, validators);
-      answer(req, res, 200, { ...validators, 'Content-Type': 'application/rss+xml; charset=utf-8' }, feed.body);
+      const type = { 'Content-Type': 'application/rss+xml; charset=utf-8' };
+      if (zipped) answer(req, res, 200, { ...validators, ...type, 'Content-Encoding': 'gzip' }, feed.gzip);
+      else answer(req, res, 200, { ...validators, ...type }, feed.body);
     } catch (err) {
       feeds.log.error({ err, url: req.url }, 'feed request failed');
       if (!res.headersSent) plain(req, res, 500, 'Something went wrong', 'no-store');

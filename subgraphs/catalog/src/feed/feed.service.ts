@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
 import type { EventEnvelope } from '@wavegraph/events';
 import type { Logger } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
@@ -9,7 +11,10 @@ import type { TouchedFeeds } from './feed.media';
 import { loadFeedData } from './feed.store';
 import { renderFeed } from './feed.xml';
 
-/** A strong validator of the exact bytes served. */
+// off the event loop: a long feed takes tens of milliseconds to compress
+const gzip = promisify(gzipCallback);
+
+/** A strong validator of the exact bytes served (the gzipped representation's is derived from it in feed.routes.ts). */
 const etagOf = (body: Buffer): string => `"${createHash('sha256').update(body).digest('base64url')}"`;
 
 /** Shows' podcast feeds: rendered from catalog's tables and its projection of media, cached per show until an event changes them. */
@@ -44,7 +49,7 @@ export class FeedService {
       transcriptUrl: (episodeId) => `${media}/${episodeId}/transcript.vtt`,
       chaptersUrl: (episodeId) => `${media}/${episodeId}/chapters.json`,
     }));
-    return { body, etag: etagOf(body), lastModified: data.lastModified };
+    return { body, gzip: await gzip(body), etag: etagOf(body), lastModified: data.lastModified };
   }
 
   /** After the consumer committed a batch: drops the feeds of every show it touched. */

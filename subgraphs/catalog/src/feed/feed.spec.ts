@@ -136,13 +136,20 @@ describe('podcast feeds', () => {
     expect(res.headers.get('cache-control')).toBe('public, max-age=300');
     const etag = res.headers.get('etag') as string;
     const lastModified = res.headers.get('last-modified') as string;
-    expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+    // fetch asks for gzip (and unpacks it): that representation has a tag of its own
+    expect([res.headers.get('content-encoding'), res.headers.get('vary')]).toEqual(['gzip', 'Accept-Encoding']);
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}-gzip"$/);
     expect(new Date(lastModified).toUTCString()).toBe(lastModified);
     const body = await res.text();
     expect(parseFeed(body)?.lastBuildDate?.toUTCString()).toBe(lastModified);
 
     const again = await fetchFeed(h, show.slug);
     expect([again.headers.get('etag'), await again.text()]).toEqual([etag, body]);
+    const identity = await fetchFeed(h, show.slug, { 'accept-encoding': 'identity' });
+    const plainEtag = identity.headers.get('etag') as string;
+    expect([identity.headers.get('content-encoding'), plainEtag, Number(identity.headers.get('content-length')), await identity.text()])
+      .toEqual([null, etag.replace('-gzip', ''), Buffer.byteLength(body), body]);
+    expect((await fetchFeed(h, show.slug, { 'accept-encoding': 'identity', 'if-none-match': plainEtag })).status).toBe(304);
 
     for (const headers of <Record<string, string>[]>[{ 'if-none-match': etag }, { 'if-none-match': `"other", W/${etag}` }, { 'if-none-match': '*' }, { 'if-modified-since': lastModified }]) {
       const conditional = await fetchFeed(h, show.slug, headers);
