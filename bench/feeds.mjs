@@ -1,6 +1,7 @@
 // Podcast feeds: GET /feeds/<slug>.xml of a show with 1,000 published episodes (media READY),
-// through the gateway, cold (the show's cached feed dropped before every request, so each one
-// renders from Postgres) against cached (served from Redis), in the same run.
+// through the gateway, cold (the show's cached feed invalidated before every request, as an event
+// does, so each request renders from Postgres, or joins a render of the same generation already
+// under way) against cached (served from the cache), in the same run.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { root, checkServices, installAndBuild } from '../scripts/setup.mjs';
@@ -49,12 +50,12 @@ try {
   const items = first.split('<item>').length - 1;
   if (items !== EPISODES) throw new Error(`the feed lists ${items} items, not ${EPISODES}`);
 
-  const cold = await load('cold (rendered per request)', async () => {
-    await redis.del(cacheKey);
+  const cold = await load('cold (invalidated per request)', async () => {
+    await redis.multi().hincrby(cacheKey, 'gen', 1).hdel(cacheKey, 'xml', 'gzip', 'etag', 'lastModified').exec();
     await fetchFeed();
   }, { concurrency, seconds });
   await fetchFeed();
-  const cached = await load('cached (Redis)', fetchFeed, { concurrency, seconds });
+  const cached = await load('cached', fetchFeed, { concurrency, seconds });
 
   console.log(`\nGET /feeds/<slug>.xml through the gateway, ${EPISODES} episodes (${(Buffer.byteLength(first) / 1024).toFixed(0)} KiB); ${concurrency} concurrent clients, ${seconds}s each, NODE_ENV=production\n`);
   console.log(table([cold, cached], cold));

@@ -28,12 +28,30 @@ export class FeedService {
     readonly log: Logger,
   ) {}
 
-  /** The show's feed (from the cache when it holds it), or null for an unknown slug or a show with nothing published. */
+  /** Renders in progress on this replica, by slug and cache generation. */
+  private readonly rendering = new Map<string, Promise<RenderedFeed | null>>();
+
+  /**
+   * The show's feed (from the cache when it holds it), or null for an unknown slug or a show with
+   * nothing published. Requests that miss together share one render (apps poll a popular feed all
+   * at once right after it changed), but only one started under the same cache generation: a
+   * render begun before an invalidation this request has seen could be stale.
+   */
   async feed(slug: string): Promise<RenderedFeed | null> {
     const cached = await this.cache.read(slug);
     if ('hit' in cached) return cached.hit;
+    const key = `${slug}\n${cached.gen}`;
+    let pending = this.rendering.get(key);
+    if (!pending) {
+      pending = this.renderAndStore(slug, cached.gen).finally(() => this.rendering.delete(key));
+      this.rendering.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async renderAndStore(slug: string, gen: string | null): Promise<RenderedFeed | null> {
     const feed = await this.render(slug);
-    if (feed && cached.gen !== null) await this.cache.store(slug, cached.gen, feed);
+    if (feed && gen !== null) await this.cache.store(slug, gen, feed);
     return feed;
   }
 

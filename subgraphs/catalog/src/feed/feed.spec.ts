@@ -1,7 +1,8 @@
 import { parseFeed } from 'podcast-partytime';
 import { create } from 'xmlbuilder2';
 import { v5 as uuidv5 } from 'uuid';
-import { eventually } from '@wavegraph/testkit';
+import { connectRedis } from '@wavegraph/kit';
+import { eventually, TEST_REDIS_URL } from '@wavegraph/testkit';
 import { createEpisode, createShow, errorOf, publishedEpisode, startCatalog, transition, viewer, type CatalogHarness } from '../testing/harness';
 import { fetchFeed, FEED_CONFIG, MediaEvents } from '../testing/feeds';
 
@@ -27,6 +28,7 @@ const textOf = (element: unknown): unknown => (typeof element === 'string' ? ele
 describe('podcast feeds', () => {
   let h: CatalogHarness;
   let media: MediaEvents;
+  const redis = connectRedis(TEST_REDIS_URL, 'command', { name: 'test:feeds' });
   const owner = viewer();
 
   beforeAll(async () => {
@@ -34,9 +36,20 @@ describe('podcast feeds', () => {
     media = new MediaEvents(h);
   });
   afterAll(async () => {
+    redis.disconnect();
     media?.close();
     await h?.stop();
   });
+
+  /** Catalog's own events of these shows and episodes reached its consumer (their invalidation follows the commit at once). */
+  const settled = (aggregateIds: string[]) =>
+    eventually(async () => {
+      const [{ missing }] = (await h.running.db.dataSource.query(
+        'SELECT count(*)::int AS missing FROM outbox o WHERE o.aggregate_id = ANY($1) AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.event_id = o.event_id)',
+        [aggregateIds],
+      )) as { missing: number }[];
+      return missing === 0;
+    });
 
   const feedText = async (slug: string): Promise<string> => {
     const res = await fetchFeed(h, slug);
@@ -168,14 +181,7 @@ describe('podcast feeds', () => {
     const first = await publishedEpisode(h, owner, show.id, { title: 'First' });
     await media.ready(first, owner.id);
     const titles = async () => parseFeed(await feedText(show.slug))!.items.map((item) => item.title);
-    // catalog's own events of the show reached its consumer (their invalidation follows the commit at once)
-    await eventually(async () => {
-      const [{ missing }] = (await h.running.db.dataSource.query(
-        'SELECT count(*)::int AS missing FROM outbox o WHERE o.aggregate_id = ANY($1) AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.event_id = o.event_id)',
-        [[show.id, first]],
-      )) as { missing: number }[];
-      return missing === 0;
-    });
+    await settled([show.id, first]);
     expect(await titles()).toEqual(['First']);
 
     // a change no event tells of is not seen: the feed comes from the cache
@@ -200,6 +206,24 @@ describe('podcast feeds', () => {
     expect((await transition(h, owner, 'unpublishEpisode', second)).errors).toBeUndefined();
     await eventually(async () => (await titles()).length === 1);
     expect(await titles()).toEqual(['Renamed quietly']);
+  });
+
+  it('renders once for requests that miss the cache together, and not at all while it holds the feed', async () => {
+    const show = await createShow(h, owner);
+    const episode = await publishedEpisode(h, owner, show.id);
+    await media.ready(episode, owner.id);
+    await settled([show.id, episode]);
+    const expected = await feedText(show.slug);
+    // what an event's invalidation does to the cached feed
+    await redis.hdel(`${h.redisPrefix}:catalog:feed:${show.slug}`, 'xml', 'gzip', 'etag', 'lastModified');
+    h.running.db.queries.reset();
+    const bodies = await Promise.all(Array.from({ length: 6 }, () => feedText(show.slug)));
+    expect(bodies).toEqual(bodies.map(() => expected));
+    // one render is three queries (the show, when it last changed, the items)
+    expect(h.running.db.queries.count()).toBe(3);
+    h.running.db.queries.reset();
+    await Promise.all(Array.from({ length: 6 }, () => feedText(show.slug)));
+    expect(h.running.db.queries.count()).toBe(0);
   });
 
   it('keeps the newest READY media of an episode whichever order its assets’ events arrive in', async () => {
