@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { catalogModule, startPublishWorker } from '@wavegraph/catalog';
+import { createCatalogModule, feedConfigFromEnv, startPublishWorker } from '@wavegraph/catalog';
 import { discoveryModule } from '@wavegraph/discovery';
 import { engagementModule } from '@wavegraph/engagement';
 import { createMediaModule, mediaConfigFromEnv, startMediaWorker } from '@wavegraph/media';
@@ -76,13 +76,13 @@ export async function startTestSupergraph(
 ): Promise<TestSupergraph> {
   const redisPrefix = freshRedisPrefix();
   const identityHarness = await startTestSubgraph(identityModule, { redisPrefix, redisUrl });
-  const catalogHarness = await startTestSubgraph(catalogModule, { redisPrefix, redisUrl });
+  // media hands out upload and playback URLs, and catalog its feeds, on the gateway's origin, so the port is chosen first
+  const port = overrides.port || (await freePort());
+  const origin = `http://127.0.0.1:${port}`;
+  const catalogHarness = await startTestSubgraph(createCatalogModule({ feeds: () => ({ ...feedConfigFromEnv(), publicUrl: origin, mediaUrl: origin }) }), { redisPrefix, redisUrl });
   const engagementHarness = await startTestSubgraph(engagementModule, { redisPrefix, redisUrl });
   const discoveryHarness = await startTestSubgraph(discoveryModule, { redisPrefix, redisUrl });
   const notificationsHarness = await startTestSubgraph(notificationsModule, { redisPrefix, redisUrl });
-  // media hands out upload and playback URLs on the gateway's origin, so the port is chosen first
-  const port = overrides.port || (await freePort());
-  const origin = `http://127.0.0.1:${port}`;
   const mediaDir = mkdtempSync(path.join(tmpdir(), 'wgtest-media-'));
   const mediaConfig = { ...mediaConfigFromEnv(), storage: 'filesystem' as const, dataDir: mediaDir, publicUrl: origin };
   const mediaHarness = await startTestSubgraph(createMediaModule({ config: () => mediaConfig }), { redisPrefix, redisUrl });

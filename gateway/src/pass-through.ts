@@ -11,7 +11,7 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'p
 
 /** tus and range headers a browser must be allowed to send and to read. */
 const ALLOWED_HEADERS = ['content-type', 'range', 'x-upload-token', 'tus-resumable', 'upload-offset', 'upload-length', 'upload-defer-length', 'upload-metadata', 'upload-concat', 'x-http-method-override', 'x-request-id'];
-const EXPOSED_HEADERS = ['location', 'upload-offset', 'upload-length', 'upload-expires', 'upload-metadata', 'tus-resumable', 'tus-version', 'tus-max-size', 'tus-extension', 'content-range', 'accept-ranges', 'content-length', 'retry-after'];
+const EXPOSED_HEADERS = ['location', 'etag', 'last-modified', 'upload-offset', 'upload-length', 'upload-expires', 'upload-metadata', 'tus-resumable', 'tus-version', 'tus-max-size', 'tus-extension', 'content-range', 'accept-ranges', 'content-length', 'retry-after'];
 
 /** Headers only the gateway may set towards a subgraph: a client's own are dropped, never forwarded. */
 const GATEWAY_ONLY = /^x-wavegraph-/;

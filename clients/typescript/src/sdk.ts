@@ -20,6 +20,11 @@ export type ChapterInput = {
 export type CreateEpisodeInput = {
   description?: string | null | undefined;
   episodeNumber?: number | null | undefined;
+  episodeType?: EpisodeType | null | undefined;
+  explicit?: boolean | null | undefined;
+  /** The feed's guid, e.g. an imported episode's original one (default: the episode's id); unique per show */
+  guid?: string | null | undefined;
+  people?: Array<PersonInput> | null | undefined;
   seasonNumber?: number | null | undefined;
   showId: string;
   title: string;
@@ -27,10 +32,17 @@ export type CreateEpisodeInput = {
 
 export type CreateShowInput = {
   artworkUrl?: string | null | undefined;
+  author?: string | null | undefined;
   category: ShowCategory;
   description?: string | null | undefined;
+  explicit?: boolean | null | undefined;
   /** Language code, e.g. "en" or "pt-BR" */
   language: string;
+  locked?: boolean | null | undefined;
+  ownerEmail?: string | null | undefined;
+  /** Replaces the whole list */
+  people?: Array<PersonInput> | null | undefined;
+  showType?: ShowType | null | undefined;
   slug: string;
   title: string;
 };
@@ -52,6 +64,12 @@ export type EpisodeStatus =
   | 'DRAFT'
   | 'PUBLISHED'
   | 'SCHEDULED';
+
+/** itunes:episodeType */
+export type EpisodeType =
+  | 'BONUS'
+  | 'FULL'
+  | 'TRAILER';
 
 export type LoginInput = {
   email: string;
@@ -80,6 +98,16 @@ export type NotificationKind =
   | 'MEDIA_READY'
   | 'NEW_EPISODE'
   | 'WELCOME';
+
+export type PersonInput = {
+  /** Default "cast" */
+  group?: string | null | undefined;
+  href?: string | null | undefined;
+  img?: string | null | undefined;
+  name: string;
+  /** Default "host" */
+  role?: string | null | undefined;
+};
 
 export type Plan =
   | 'FREE'
@@ -152,6 +180,11 @@ export type ShowCategory =
   /** TV & Film */
   | 'TV_AND_FILM';
 
+/** itunes:type of the feed */
+export type ShowType =
+  | 'EPISODIC'
+  | 'SERIAL';
+
 /** WebVTT or SubRip */
 export type TranscriptFileFormat =
   | 'SRT'
@@ -181,6 +214,11 @@ export type TrendingWindow =
 export type UpdateEpisodeInput = {
   description?: string | null | undefined;
   episodeNumber?: number | null | undefined;
+  episodeType?: EpisodeType | null | undefined;
+  /** null: as the show's */
+  explicit?: boolean | null | undefined;
+  /** Replaces the whole list */
+  people?: Array<PersonInput> | null | undefined;
   seasonNumber?: number | null | undefined;
   title?: string | null | undefined;
 };
@@ -192,9 +230,16 @@ export type UpdateProfileInput = {
 
 export type UpdateShowInput = {
   artworkUrl?: string | null | undefined;
+  author?: string | null | undefined;
   category?: ShowCategory | null | undefined;
   description?: string | null | undefined;
+  explicit?: boolean | null | undefined;
   language?: string | null | undefined;
+  locked?: boolean | null | undefined;
+  ownerEmail?: string | null | undefined;
+  /** Replaces the whole list */
+  people?: Array<PersonInput> | null | undefined;
+  showType?: ShowType | null | undefined;
   title?: string | null | undefined;
 };
 

@@ -6,20 +6,23 @@ import { CreateCatalog1763700000000 } from './migrations/1763700000000-CreateCat
 import { CreateCatalogOutbox1763800000000 } from './migrations/1763800000000-CreateCatalogOutbox';
 import { EventLog1765000000000 } from './migrations/1765000000000-EventLog';
 import { ScheduledIndex1765200000000 } from './migrations/1765200000000-ScheduledIndex';
-import { createCatalogServices, type CatalogServices } from './services';
+import { Feeds1766400000000 } from './migrations/1766400000000-Feeds';
+import { feedRoutes } from './feed/feed.routes';
+import { createCatalogServices, type CatalogOptions, type CatalogServices } from './services';
 import { Show } from './show/show.entity';
 import { loadShow } from './show/show.loader';
 import { ShowResolver } from './show/show.resolver';
 import { UserResolver } from './user/user.resolver';
 import { userRef } from './user/user.type';
 
-/** The catalog subgraph: shows, episodes and their publishing workflow. */
-export const catalogModule: SubgraphModule<CatalogServices> = {
+/** The catalog subgraph: shows, episodes, their publishing workflow and podcast feeds. */
+export const createCatalogModule = (options: CatalogOptions = {}): SubgraphModule<CatalogServices> => ({
   name: 'catalog',
   resolvers: [ShowResolver, EpisodeResolver, UserResolver],
   entities: [Show, Episode],
-  migrations: [CreateCatalog1763700000000, CreateCatalogOutbox1763800000000, EventLog1765000000000, ScheduledIndex1765200000000],
-  createServices: createCatalogServices,
+  migrations: [CreateCatalog1763700000000, CreateCatalogOutbox1763800000000, EventLog1765000000000, ScheduledIndex1765200000000, Feeds1766400000000],
+  createServices: (deps) => createCatalogServices(deps, options),
+  routes: (app, services) => feedRoutes(app, services.feeds),
   references: {
     Show: (ids, ctx) => Promise.all(ids.map((id) => loadShow(ctx, id))),
     Episode: resolveEpisodeReferences,
@@ -39,4 +42,6 @@ export const catalogModule: SubgraphModule<CatalogServices> = {
     await services.events.stop();
     await services.publishing.close();
   },
-};
+});
+
+export const catalogModule = createCatalogModule();

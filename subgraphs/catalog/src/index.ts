@@ -1,4 +1,6 @@
-export { catalogModule } from './catalog.module';
+export { catalogModule, createCatalogModule } from './catalog.module';
+export type { CatalogOptions } from './services';
+export { feedConfigFromEnv, type FeedConfig } from './feed/feed.config';
 export type { CatalogServices } from './services';
 export { startPublishWorker, type PublishWorker, type PublishWorkerOptions } from './publishing/publish.worker';
 export { PUBLISH_QUEUE, publishJobId, type PublishJobData } from './publishing/publish.queue';

@@ -2,6 +2,10 @@ import { EventBackbone } from '@wavegraph/events';
 import type { Context, ServiceDeps } from '@wavegraph/kit';
 import { EpisodeService } from './episode/episode.service';
 import { EpisodeWorkflow } from './episode/episode.workflow';
+import { FeedCache } from './feed/feed.cache';
+import { feedConfigFromEnv, type FeedConfig } from './feed/feed.config';
+import { FEEDS_GROUP, FEEDS_PRODUCERS, feedHandlers, TouchedFeeds } from './feed/feed.media';
+import { FeedService } from './feed/feed.service';
 import { PublishQueue } from './publishing/publish.queue';
 import { ShowService } from './show/show.service';
 
@@ -10,20 +14,41 @@ export interface CatalogServices {
   episodes: EpisodeService;
   workflow: EpisodeWorkflow;
   publishing: PublishQueue;
+  feeds: FeedService;
   events: EventBackbone;
 }
 
 export type CatalogContext = Context<CatalogServices>;
 
-export async function createCatalogServices({ db, log, redis, redisPrefix, metrics }: ServiceDeps): Promise<CatalogServices> {
-  const shows = new ShowService(db.dataSource);
+export interface CatalogOptions {
+  /** Where feeds and the media they point at are reached (default: feedConfigFromEnv). */
+  feeds?: () => FeedConfig;
+}
+
+export async function createCatalogServices({ db, log, redis, redisPrefix, metrics }: ServiceDeps, options: CatalogOptions = {}): Promise<CatalogServices> {
+  const config = (options.feeds ?? feedConfigFromEnv)();
+  const shows = new ShowService(db.dataSource, config);
   const publishing = new PublishQueue(redis, redisPrefix);
-  const events = await EventBackbone.start({ dataSource: db.dataSource, redis, prefix: redisPrefix, log, produces: 'catalog', metrics });
+  // fail fast rather than queue while Redis is away: feeds are then rendered from Postgres
+  const cacheRedis = redis.open('failFast', 'feed-cache', { lazyConnect: true });
+  await cacheRedis.connect().catch((err: unknown) => log.warn({ err }, 'feed cache unavailable at start'));
+  const touched = new TouchedFeeds();
+  const feeds = new FeedService(db.dataSource, shows, new FeedCache(cacheRedis, redisPrefix, config.cacheTtlSeconds, log), config, touched, log);
+  const events = await EventBackbone.start({
+    dataSource: db.dataSource,
+    redis,
+    prefix: redisPrefix,
+    log,
+    produces: 'catalog',
+    metrics,
+    consumes: { group: FEEDS_GROUP, producers: FEEDS_PRODUCERS, handlers: feedHandlers(touched), afterApply: (applied) => feeds.invalidateAfter(applied) },
+  });
   return {
     events,
     shows,
     episodes: new EpisodeService(db.dataSource, shows),
     workflow: new EpisodeWorkflow(db.dataSource, publishing),
     publishing,
+    feeds,
   };
 }

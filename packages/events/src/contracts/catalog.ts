@@ -32,6 +32,15 @@ export const SHOW_CATEGORIES = Object.keys(APPLE_CATEGORY_NAMES) as [ShowCategor
 /** The same list as an enum object (value = name), for a GraphQL enum every subgraph registers alike. */
 export const ShowCategoryEnum = Object.fromEntries(SHOW_CATEGORIES.map((c) => [c, c])) as { [C in ShowCategory]: C };
 
+/** Podcasting 2.0 podcast:person, as shows and episodes list them. */
+export const PersonSnapshot = z.object({
+  name: z.string().min(1),
+  role: z.string().min(1),
+  group: z.string().min(1),
+  href: z.string().nullable(),
+  img: z.string().nullable(),
+});
+
 /** Show events carry the whole show as it is after the change, so consumers can upsert. */
 export const ShowSnapshot = z.object({
   showId: id(),
@@ -42,6 +51,14 @@ export const ShowSnapshot = z.object({
   category: z.enum(SHOW_CATEGORIES),
   language: z.string().min(2),
   artworkUrl: z.string().nullable(),
+  /** Feed fields (optional: events recorded before feeds lack them). */
+  explicit: z.boolean().optional(),
+  author: z.string().nullable().optional(),
+  ownerEmail: z.string().nullable().optional(),
+  showType: z.enum(['EPISODIC', 'SERIAL']).optional(),
+  locked: z.boolean().optional(),
+  people: z.array(PersonSnapshot).optional(),
+  podcastGuid: z.uuid().nullable().optional(),
 });
 
 export const EPISODE_STATUSES = ['DRAFT', 'SCHEDULED', 'PUBLISHED', 'ARCHIVED'] as const;
@@ -57,6 +74,11 @@ export const EpisodeSnapshot = z.object({
   episodeNumber: z.number().int().nullable(),
   status: z.enum(EPISODE_STATUSES),
   publishedAt: timestamp().nullable(),
+  /** Feed fields (optional: events recorded before feeds lack them). `explicit` null: as the show. */
+  episodeType: z.enum(['FULL', 'TRAILER', 'BONUS']).optional(),
+  explicit: z.boolean().nullable().optional(),
+  guid: z.string().min(1).optional(),
+  people: z.array(PersonSnapshot).optional(),
 });
 
 export const ShowCreated = defineEvent('catalog', 'ShowCreated', 1, ShowSnapshot);

@@ -22,6 +22,8 @@ export const MediaReady = defineEvent(
     hasVideo: z.boolean(),
     integratedLufs: z.number(),
     truePeakDbtp: z.number(),
+    /** The downloadable files (what a feed's enclosure needs); absent in events recorded before it was added. */
+    renditions: z.array(z.object({ name: z.string().min(1).max(40), mimeType: z.string().min(1).max(100), sizeBytes: z.number().int().nonnegative() })).max(20).optional(),
   }),
 );
 
@@ -64,4 +66,15 @@ export const TranscriptPublished = defineEvent(
       )
       .max(20_000),
   }),
+);
+
+/**
+ * Aggregate: the episode. Its chapters were set or replaced; `count` 0 means it has none any more.
+ * `revision` grows with every replacement; a reader keeps the highest it saw.
+ */
+export const ChaptersPublished = defineEvent(
+  'media',
+  'ChaptersPublished',
+  1,
+  z.object({ episodeId: id(), ownerId: id(), revision: z.number().int().positive(), count: z.number().int().nonnegative() }),
 );

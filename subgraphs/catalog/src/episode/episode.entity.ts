@@ -1,6 +1,7 @@
 import { publicFor } from '@wavegraph/kit';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Person } from '../person/person.types';
 
 export enum EpisodeStatus {
   DRAFT = 'DRAFT',
@@ -9,6 +10,14 @@ export enum EpisodeStatus {
   ARCHIVED = 'ARCHIVED',
 }
 registerEnumType(EpisodeStatus, { name: 'EpisodeStatus' });
+
+/** itunes:episodeType */
+export enum EpisodeType {
+  FULL = 'FULL',
+  TRAILER = 'TRAILER',
+  BONUS = 'BONUS',
+}
+registerEnumType(EpisodeType, { name: 'EpisodeType', description: 'itunes:episodeType' });
 
 /** An episode of a show; only PUBLISHED episodes are visible to people who cannot manage the show. */
 @Entity('episodes')
@@ -51,6 +60,22 @@ export class Episode {
   @Field(() => Date, { nullable: true })
   scheduledAt: Date | null;
 
+  @Column('text', { name: 'episode_type', default: EpisodeType.FULL })
+  @Field(() => EpisodeType)
+  episodeType: EpisodeType;
+
+  @Column('boolean', { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: "itunes:explicit; null: as the show's" })
+  explicit: boolean | null;
+
+  /** The feed's guid when it is not the id (an imported episode keeps its original); GraphQL `guid` via EpisodeResolver. */
+  @Column('text', { nullable: true })
+  guid: string | null;
+
+  @Column('jsonb', { default: () => "'[]'" })
+  @Field(() => [Person])
+  people: Person[];
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   @Field()
   createdAt: Date;
@@ -59,6 +84,9 @@ export class Episode {
   @Field()
   updatedAt: Date;
 }
+
+/** The guid a feed gives the episode: its own, else its id. */
+export const episodeGuid = (episode: Pick<Episode, 'id' | 'guid'>): string => episode.guid ?? episode.id;
 
 /** Where an episode sits in "newest first" lists: when it was published, else when it was created. */
 export const episodeSortTime = (episode: Episode): Date => episode.publishedAt ?? episode.createdAt;

@@ -5,7 +5,7 @@ import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, GraphQLISODa
 import type { CatalogContext } from '../services';
 import { Show } from '../show/show.entity';
 import { loadShow } from '../show/show.loader';
-import { Episode } from './episode.entity';
+import { Episode, episodeGuid } from './episode.entity';
 import { CreateEpisodeInput, EpisodeConnection, UpdateEpisodeInput } from './episode.types';
 import { episodeCursor } from './episode.loader';
 
@@ -29,6 +29,11 @@ export class EpisodeResolver {
     const cursor = readTimeCursor(after);
     const rows = await ctx.services.episodes.listPublished(showId ?? null, size + 1, cursor);
     return toPage(rows, size, episodeCursor, cursor !== null);
+  }
+
+  @FieldResolver(() => String, { description: "The feed item's guid: the one it was created with (an imported episode's original), else its id" })
+  guid(@Root() episode: Episode): string {
+    return episodeGuid(episode);
   }
 
   @Mutation(() => Episode, { description: 'Creates a DRAFT episode' })

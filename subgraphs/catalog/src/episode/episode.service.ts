@@ -13,6 +13,7 @@ import { validEpisodeChanges, validNewEpisode, type EpisodeChangesInput, type Ne
 
 export const NUMBER_TAKEN = {
   episodes_number_key: { field: 'episodeNumber', message: 'This show already has an episode with this season and episode number' },
+  episodes_guid_key: { field: 'guid', message: 'This show already has an episode with this guid' },
 };
 
 /** Reads and edits of episodes; status changes live in EpisodeWorkflow. */

@@ -1,6 +1,7 @@
 import { connectionOf } from '@wavegraph/kit';
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { Episode } from './episode.entity';
+import { PersonInput } from '../person/person.types';
+import { Episode, EpisodeType } from './episode.entity';
 
 export const EpisodeConnection = connectionOf(Episode, 'Episode');
 
@@ -20,6 +21,18 @@ export class CreateEpisodeInput {
 
   @Field(() => Int, { nullable: true })
   episodeNumber?: number | null;
+
+  @Field(() => String, { nullable: true, description: "The feed's guid, e.g. an imported episode's original one (default: the episode's id); unique per show" })
+  guid?: string | null;
+
+  @Field(() => EpisodeType, { nullable: true })
+  episodeType?: EpisodeType | null;
+
+  @Field(() => Boolean, { nullable: true })
+  explicit?: boolean | null;
+
+  @Field(() => [PersonInput], { nullable: true })
+  people?: PersonInput[] | null;
 }
 
 @InputType()
@@ -35,4 +48,13 @@ export class UpdateEpisodeInput {
 
   @Field(() => Int, { nullable: true })
   episodeNumber?: number | null;
+
+  @Field(() => EpisodeType, { nullable: true })
+  episodeType?: EpisodeType | null;
+
+  @Field(() => Boolean, { nullable: true, description: "null: as the show's" })
+  explicit?: boolean | null;
+
+  @Field(() => [PersonInput], { nullable: true, description: 'Replaces the whole list' })
+  people?: PersonInput[] | null;
 }

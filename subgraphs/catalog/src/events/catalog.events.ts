@@ -6,8 +6,10 @@ import type { Show } from '../show/show.entity';
 
 /** Records a show event carrying the show as it is after the change. */
 export function recordShowEvent(tx: EntityManager, contract: EventContract<z.output<typeof ShowSnapshot>>, show: Show): Promise<string> {
-  const { id, ownerId, slug, title, description, category, language, artworkUrl } = show;
-  return recordEvent(tx, contract, id, { showId: id, ownerId, slug, title, description, category, language, artworkUrl });
+  const { id, ownerId, slug, title, description, category, language, artworkUrl, explicit, author, ownerEmail, showType, locked, people, podcastGuid } = show;
+  return recordEvent(tx, contract, id, {
+    showId: id, ownerId, slug, title, description, category, language, artworkUrl, explicit, author, ownerEmail, showType, locked, people, podcastGuid,
+  });
 }
 
 /** Records an episode event carrying the episode as it is after the change. */
@@ -27,5 +29,9 @@ export function recordEpisodeEvent(
     episodeNumber: episode.episodeNumber,
     status: episode.status,
     publishedAt: episode.publishedAt ? episode.publishedAt.toISOString() : null,
+    episodeType: episode.episodeType,
+    explicit: episode.explicit,
+    guid: episode.guid ?? episode.id,
+    people: episode.people,
   });
 }

@@ -55,6 +55,16 @@ export class ShowResolver {
     return ctx.services.shows.update(ctx.viewer, id, input);
   }
 
+  @FieldResolver(() => String, { description: 'The public URL of the show\'s podcast feed (RSS 2.0 with the itunes and Podcasting 2.0 tags)' })
+  feedUrl(@Root() show: Show, @Ctx() ctx: CatalogContext): string {
+    return ctx.services.shows.feedUrl(show);
+  }
+
+  @FieldResolver(() => String, { description: 'podcast:guid: UUIDv5 of the feed URL when the show was created; it stays the same if the feed moves' })
+  podcastGuid(@Root() show: Show, @Ctx() ctx: CatalogContext): Promise<string> {
+    return ctx.services.shows.podcastGuid(show);
+  }
+
   @FieldResolver(() => User, REFERENCE)
   owner(@Root() show: Show): User {
     return userRef(show.ownerId);

@@ -3,6 +3,7 @@ import { forbidden, isUuid, notFound, requireUuid, unauthenticated, type TimeCur
 import { ShowCreated, ShowUpdated } from '@wavegraph/events';
 import { In, type DataSource, type Repository } from 'typeorm';
 import { recordShowEvent } from '../events/catalog.events';
+import { feedUrl, podcastGuidOf, type FeedConfig } from '../feed/feed.config';
 
 import { rethrowAsConflict } from '@wavegraph/kit';
 import { Show } from './show.entity';
@@ -19,8 +20,29 @@ export interface ShowFilter {
 export class ShowService {
   readonly repo: Repository<Show>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly feeds: Pick<FeedConfig, 'publicUrl'>,
+  ) {
     this.repo = dataSource.getRepository(Show);
+  }
+
+  feedUrl(show: Pick<Show, 'slug'>): string {
+    return feedUrl(this.feeds, show.slug);
+  }
+
+  /**
+   * The show's podcast:guid as stored at creation; a show older than feeds gets it on first use
+   * (the first writer wins, so every reader sees the same one from then on).
+   */
+  async podcastGuid(show: Pick<Show, 'id' | 'slug' | 'podcastGuid'>): Promise<string> {
+    if (show.podcastGuid) return show.podcastGuid;
+    const [rows] = (await this.dataSource.query(
+      'UPDATE shows SET podcast_guid = COALESCE(podcast_guid, $2) WHERE id = $1 RETURNING podcast_guid',
+      [show.id, podcastGuidOf(this.feedUrl(show))],
+    )) as [{ podcast_guid: string }[], number];
+    show.podcastGuid = rows[0]?.podcast_guid ?? podcastGuidOf(this.feedUrl(show));
+    return show.podcastGuid;
   }
 
   async get(id: string): Promise<Show> {
@@ -72,7 +94,8 @@ export class ShowService {
     const fields = validNewShow(input);
     try {
       return await this.dataSource.transaction(async (tx) => {
-        const show = await tx.save(tx.create(Show, { ...fields, ownerId: viewer.id }));
+        // stored, not derived: the guid stays the show's even if its feed moves
+        const show = await tx.save(tx.create(Show, { ...fields, ownerId: viewer.id, podcastGuid: podcastGuidOf(this.feedUrl(fields)) }));
         await recordShowEvent(tx, ShowCreated, show);
         return show;
       });

@@ -2,7 +2,8 @@ import { ShowCategoryEnum, type ShowCategory } from '@wavegraph/events';
 import { connectionOf, encodeTimeCursor } from '@wavegraph/kit';
 import { Field, InputType } from 'type-graphql';
 
-import { Show } from './show.entity';
+import { PersonInput } from '../person/person.types';
+import { Show, ShowType } from './show.entity';
 
 export const ShowConnection = connectionOf(Show, 'Show');
 export const showCursor = (show: Show): string => encodeTimeCursor(show.createdAt, show.id);
@@ -26,6 +27,24 @@ export class CreateShowInput {
 
   @Field(() => String, { nullable: true })
   artworkUrl?: string | null;
+
+  @Field(() => Boolean, { nullable: true })
+  explicit?: boolean | null;
+
+  @Field(() => String, { nullable: true })
+  author?: string | null;
+
+  @Field(() => String, { nullable: true })
+  ownerEmail?: string | null;
+
+  @Field(() => ShowType, { nullable: true })
+  showType?: ShowType | null;
+
+  @Field(() => Boolean, { nullable: true })
+  locked?: boolean | null;
+
+  @Field(() => [PersonInput], { nullable: true, description: 'Replaces the whole list' })
+  people?: PersonInput[] | null;
 }
 
 @InputType()
@@ -44,4 +63,22 @@ export class UpdateShowInput {
 
   @Field(() => String, { nullable: true })
   artworkUrl?: string | null;
+
+  @Field(() => Boolean, { nullable: true })
+  explicit?: boolean | null;
+
+  @Field(() => String, { nullable: true })
+  author?: string | null;
+
+  @Field(() => String, { nullable: true })
+  ownerEmail?: string | null;
+
+  @Field(() => ShowType, { nullable: true })
+  showType?: ShowType | null;
+
+  @Field(() => Boolean, { nullable: true })
+  locked?: boolean | null;
+
+  @Field(() => [PersonInput], { nullable: true, description: 'Replaces the whole list' })
+  people?: PersonInput[] | null;
 }

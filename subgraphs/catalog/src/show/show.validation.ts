@@ -1,5 +1,8 @@
 import { SHOW_CATEGORIES, type ShowCategory } from '@wavegraph/events';
 import { badInput, optionalLength, requireLength } from '@wavegraph/kit';
+import type { Person } from '../person/person.types';
+import { ShowType } from './show.entity';
+import { validPeople, type PersonFields } from '../person/person.validation';
 
 export { SHOW_CATEGORIES, type ShowCategory };
 
@@ -39,6 +42,9 @@ export function validArtworkUrl(value: string | null): string | null {
   return value;
 }
 
+const SHOW_TYPES = Object.values(ShowType);
+const MAX_AUTHOR = 200;
+
 export interface ShowFields {
   slug: string;
   title: string;
@@ -46,9 +52,42 @@ export interface ShowFields {
   category: ShowCategory;
   language: string;
   artworkUrl: string | null;
+  explicit: boolean;
+  author: string | null;
+  ownerEmail: string | null;
+  showType: ShowType;
+  locked: boolean;
+  people: Person[];
 }
 
-export interface NewShowInput {
+/** The feed fields a create or an update may carry. */
+export interface ShowFeedInput {
+  explicit?: boolean | null;
+  author?: string | null;
+  ownerEmail?: string | null;
+  showType?: string | null;
+  locked?: boolean | null;
+  people?: readonly PersonFields[] | null;
+}
+
+function validShowType(value: string): ShowType {
+  const found = SHOW_TYPES.find((known) => known === value);
+  if (!found) throw badInput(`showType must be one of ${SHOW_TYPES.join(', ')}`, 'showType');
+  return found;
+}
+
+/** A plain address (what directories mail a verification code to); nothing that could break out of a feed's text. */
+const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]+\.[^\s@<>"]+$/;
+
+function validOwnerEmail(value: string | null | undefined): string | null {
+  const email = optionalLength('ownerEmail', value, 254) || null;
+  if (email !== null && !EMAIL.test(email)) throw badInput('ownerEmail must be an email address', 'ownerEmail');
+  return email;
+}
+
+const validAuthor = (value: string | null | undefined): string | null => optionalLength('author', value, MAX_AUTHOR) || null;
+
+export interface NewShowInput extends ShowFeedInput {
   slug: string;
   title: string;
   description?: string | null;
@@ -57,7 +96,7 @@ export interface NewShowInput {
   artworkUrl?: string | null;
 }
 
-export interface ShowChangesInput {
+export interface ShowChangesInput extends ShowFeedInput {
   title?: string | null;
   description?: string | null;
   category?: string | null;
@@ -73,10 +112,16 @@ export function validNewShow(input: NewShowInput): ShowFields {
     category: validCategory(input.category),
     language: validLanguage(input.language),
     artworkUrl: validArtworkUrl(input.artworkUrl ?? null),
+    explicit: input.explicit ?? false,
+    author: validAuthor(input.author),
+    ownerEmail: validOwnerEmail(input.ownerEmail),
+    showType: input.showType == null ? ShowType.EPISODIC : validShowType(input.showType),
+    locked: input.locked ?? false,
+    people: validPeople(input.people),
   };
 }
 
-/** Omitted (or null) required fields stay as they are; null clears description and artworkUrl. */
+/** Omitted (or null) required fields stay as they are; null clears description, artworkUrl and author, and empties people. */
 export function validShowChanges(input: ShowChangesInput): Partial<ShowFields> {
   const changes: Partial<ShowFields> = {};
   if (input.title != null) changes.title = requireLength('title', input.title, 1, MAX_TITLE);
@@ -84,5 +129,11 @@ export function validShowChanges(input: ShowChangesInput): Partial<ShowFields> {
   if (input.category != null) changes.category = validCategory(input.category);
   if (input.language != null) changes.language = validLanguage(input.language);
   if (input.artworkUrl !== undefined) changes.artworkUrl = validArtworkUrl(input.artworkUrl);
+  if (input.explicit != null) changes.explicit = input.explicit;
+  if (input.author !== undefined) changes.author = validAuthor(input.author);
+  if (input.ownerEmail !== undefined) changes.ownerEmail = validOwnerEmail(input.ownerEmail);
+  if (input.showType != null) changes.showType = validShowType(input.showType);
+  if (input.locked != null) changes.locked = input.locked;
+  if (input.people !== undefined) changes.people = validPeople(input.people);
   return changes;
 }

@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { Role, Viewer } from '@wavegraph/auth';
 import { startTestSubgraph, type GraphQLResponse, type HarnessOptions, type SubgraphHarness } from '@wavegraph/testkit';
-import { catalogModule } from '../catalog.module';
-import type { CatalogServices } from '../services';
+import { createCatalogModule } from '../catalog.module';
+import type { CatalogOptions, CatalogServices } from '../services';
 
 /** A catalog subgraph on a fresh database and Redis prefix, started in-process for one spec file. */
 export type CatalogHarness = SubgraphHarness<CatalogServices>;
 
-export const startCatalog = (options: HarnessOptions = {}): Promise<CatalogHarness> => startTestSubgraph(catalogModule, options);
+export const startCatalog = (options: HarnessOptions & CatalogOptions = {}): Promise<CatalogHarness> => startTestSubgraph(createCatalogModule(options), options);
 
 export const viewer = (role: Role = 'USER'): Viewer => ({ id: randomUUID(), role, plan: 'FREE' });
 

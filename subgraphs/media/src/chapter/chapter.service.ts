@@ -1,5 +1,5 @@
 import { type Viewer, canManage } from '@wavegraph/auth';
-import { KnownEpisode, PUBLISHED } from '@wavegraph/events';
+import { ChaptersPublished, KnownEpisode, PUBLISHED, recordEvent } from '@wavegraph/events';
 import { forbidden, type Logger, requireUuid, unauthenticated } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
 import { episodeUnknown } from '../common/errors';
@@ -39,6 +39,8 @@ export class ChapterService {
       );
       const valid = validChapters(chapters, ready?.duration_seconds ?? null);
       const saved = await replaceChapters(tx, id, valid, viewer.id);
+      // feeds (catalog) learn whether the episode has chapters without reading media's database
+      await recordEvent(tx, ChaptersPublished, id, { episodeId: id, ownerId: episode.ownerId, revision: saved.revision, count: saved.chapters.length });
       const assets: { id: string }[] = await tx.query(
         "SELECT id FROM media_assets WHERE episode_id = $1 AND status IN ('READY', 'PROCESSING') AND outputs ? 'renditions'",
         [id],

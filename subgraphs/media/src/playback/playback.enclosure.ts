@@ -2,41 +2,85 @@ import type { ServerResponse } from 'node:http';
 import { KnownEpisodeReader, PUBLISHED } from '@wavegraph/events';
 import type { DataSource } from 'typeorm';
 import type { AssetOutputs } from '../asset/asset.outputs';
+import { chaptersKey } from '../chapter/chapter.formats';
+import { chapterSetOf } from '../chapter/chapter.store';
 import type { PlaybackSigner } from './playback.signer';
 
-/** `/episodes/<episodeId>/<rendition name>.m4a`, below `/media`. */
-const ENCLOSURE = /^\/episodes\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/([a-z0-9-]{1,40})\.m4a$/i;
+const EPISODE = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+/** `/episodes/<episodeId>/<file>`, below `/media`. */
+const STABLE = new RegExp(`^/episodes/(${EPISODE})/(?:([a-z0-9-]{1,40})\\.m4a|transcript\\.(vtt|srt|json)|(chapters)\\.json)$`, 'i');
+
+export type TranscriptFormat = 'vtt' | 'srt' | 'json';
+
+/** Which file of an episode's newest READY media a stable URL names. */
+export type StableFile = { kind: 'rendition'; rendition: string } | { kind: 'transcript'; format: TranscriptFormat } | { kind: 'chapters' };
+
+export interface StablePath {
+  episodeId: string;
+  file: StableFile;
+}
 
 /** The URL that never expires for a rendition of the episode's media, e.g. for a feed's enclosure. */
 export const enclosureUrl = (publicUrl: string, episodeId: string, rendition: string): string => `${publicUrl}/media/episodes/${episodeId}/${rendition}.m4a`;
+/** The URL that never expires for the episode's transcript (podcast:transcript). */
+export const transcriptUrl = (publicUrl: string, episodeId: string, format: TranscriptFormat): string => `${publicUrl}/media/episodes/${episodeId}/transcript.${format}`;
+/** The URL that never expires for the episode's Podcasting 2.0 JSON chapters (podcast:chapters). */
+export const chaptersUrl = (publicUrl: string, episodeId: string): string => `${publicUrl}/media/episodes/${episodeId}/chapters.json`;
 
-export function parseEnclosurePath(pathname: string): { episodeId: string; rendition: string } | null {
-  const match = ENCLOSURE.exec(pathname);
-  return match ? { episodeId: match[1].toLowerCase(), rendition: match[2] } : null;
+export function parseStablePath(pathname: string): StablePath | null {
+  const match = STABLE.exec(pathname);
+  if (!match) return null;
+  const episodeId = match[1].toLowerCase();
+  if (match[2]) return { episodeId, file: { kind: 'rendition', rendition: match[2] } };
+  if (match[3]) return { episodeId, file: { kind: 'transcript', format: match[3].toLowerCase() as TranscriptFormat } };
+  return { episodeId, file: { kind: 'chapters' } };
+}
+
+interface NewestAsset {
+  id: string;
+  outputs: AssetOutputs;
+  vtt_key: string | null;
+  srt_key: string | null;
+  json_key: string | null;
+}
+
+/** The key (below the asset) a stable URL leads to, or null when the newest READY media has no such file. */
+async function keyOf(dataSource: DataSource, asset: NewestAsset, episodeId: string, file: StableFile): Promise<string | null> {
+  switch (file.kind) {
+    case 'rendition':
+      return asset.outputs.renditions?.find((r) => r.name === file.rendition)?.key ?? null;
+    case 'transcript':
+      return { vtt: asset.vtt_key, srt: asset.srt_key, json: asset.json_key }[file.format];
+    case 'chapters':
+      // playback builds the JSON from the current chapters; none set means there is nothing to point at
+      return (await chapterSetOf(dataSource, episodeId))?.chapters.length ? chaptersKey(asset.id) : null;
+  }
 }
 
 /**
- * A stable URL for an episode's download: podcast apps keep a feed's enclosure URL for years,
- * while signed URLs expire within the hour. It answers 302 to the signed URL of the rendition of
- * the episode's newest READY media, signed afresh, so it survives re-signing, new signing secrets
- * and replaced media. Published episodes only (catalog's rule, from known_episodes): anything else
- * is 404, so the URL says nothing about drafts. The redirect may be cached for a minute; the URL it
- * points at plays far longer than that.
+ * Stable URLs for an episode's download, transcript and chapters: podcast apps keep a feed's URLs
+ * for years, while signed URLs expire within the hour. Each answers 302 to the signed URL of the
+ * file of the episode's newest READY media, signed afresh, so it survives re-signing, new signing
+ * secrets and replaced media. Published episodes only (catalog's rule, from known_episodes):
+ * anything else is 404, so the URL says nothing about drafts. The redirect may be cached for a
+ * minute; the URL it points at plays far longer than that.
  */
-export async function serveEnclosure(
+export async function serveStable(
   { dataSource, signer }: { dataSource: DataSource; signer: PlaybackSigner },
-  { episodeId, rendition }: { episodeId: string; rendition: string },
+  { episodeId, file }: StablePath,
   res: ServerResponse,
   refuse: (res: ServerResponse, status: number, message: string) => void,
 ): Promise<void> {
   const facts = (await new KnownEpisodeReader(dataSource).factsOf([episodeId])).get(episodeId);
   if (facts?.status !== PUBLISHED) return refuse(res, 404, 'Not found');
   const [asset] = (await dataSource.query(
-    `SELECT id, outputs FROM media_assets WHERE episode_id = $1 AND status = 'READY' ORDER BY created_at DESC, id DESC LIMIT 1`,
+    `SELECT a.id, a.outputs, t.vtt_key, t.srt_key, t.json_key
+       FROM media_assets a LEFT JOIN media_transcripts t ON t.asset_id = a.id AND t.status = 'READY'
+      WHERE a.episode_id = $1 AND a.status = 'READY' ORDER BY a.created_at DESC, a.id DESC LIMIT 1`,
     [episodeId],
-  )) as { id: string; outputs: AssetOutputs }[];
-  const file = asset?.outputs.renditions?.find((r) => r.name === rendition);
-  if (!asset || !file) return refuse(res, 404, 'Not found');
-  res.writeHead(302, { Location: signer.url(asset.id, file.key, signer.expiry()), 'Cache-Control': 'public, max-age=60', 'Content-Length': '0' });
+  )) as NewestAsset[];
+  const key = asset ? await keyOf(dataSource, asset, episodeId, file) : null;
+  if (!asset || !key) return refuse(res, 404, 'Not found');
+  res.writeHead(302, { Location: signer.url(asset.id, key, signer.expiry()), 'Cache-Control': 'public, max-age=60', 'Content-Length': '0' });
   res.end();
 }

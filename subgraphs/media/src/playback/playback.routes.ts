@@ -8,7 +8,7 @@ import { CHAPTERS_FILE, podcastChapters } from '../chapter/chapter.formats';
 import { chapterSetOf } from '../chapter/chapter.store';
 import { unixNow } from '../common/hmac';
 import type { MediaStorage } from '../storage/storage.port';
-import { parseEnclosurePath, serveEnclosure } from './playback.enclosure';
+import { parseStablePath, serveStable } from './playback.enclosure';
 import { rewritePlaylist } from './playback.hls';
 import { rewriteThumbnailTrack } from './playback.vtt';
 import { contentTypeOf } from './playback.mime';
@@ -76,7 +76,7 @@ async function serveChapters(dataSource: DataSource, asset: AssetFacts, req: Inc
 
 /**
  * GET/HEAD `/media/...`: signed playback of a READY asset's objects (and `/media/episodes/…`,
- * the stable download URLs of published episodes: playback.enclosure.ts). The signature and expiry
+ * the stable download, transcript and chapters URLs of published episodes: playback.enclosure.ts). The signature and expiry
  * are checked before anything is looked up (403); objects are streamed from storage with
  * single-range support (206/416); playlists and thumbnail tracks are rewritten so the URIs
  * inside are signed too.
@@ -86,8 +86,8 @@ export function playbackRoutes({ dataSource, storage, signer, log }: Deps): (req
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
       const url = new URL(req.url ?? '/', 'http://media.local');
-      const enclosure = parseEnclosurePath(url.pathname);
-      if (enclosure) return await serveEnclosure({ dataSource, signer }, enclosure, res, refuse);
+      const stable = parseStablePath(url.pathname);
+      if (stable) return await serveStable({ dataSource, signer }, stable, res, refuse);
       const parsed = parsePath(url.pathname);
       if (!parsed) return refuse(res, 404, 'Not found');
       const [assetId, relative] = parsed;

@@ -44,6 +44,7 @@ export async function finalizeAsset(dataSource: DataSource, assetId: string, run
       hasVideo: asset.has_video ?? false,
       integratedLufs: asset.integrated_lufs,
       truePeakDbtp: asset.true_peak_dbtp,
+      renditions: (asset.outputs.renditions ?? []).map(({ name, mimeType, sizeBytes }) => ({ name, mimeType, sizeBytes })),
     });
     return 'ready';
   });

@@ -127,6 +127,12 @@ describe('media processing', () => {
         payload: expect.objectContaining({ assetId: id, durationSeconds: asset.duration_seconds, hasVideo: false, integratedLufs: asset.integrated_lufs }),
       },
     ]);
+    // what a feed's enclosure needs, as the renditions were written
+    const [{ payload }] = await outboxEvents(h.dataSource, id);
+    expect((payload as { renditions: unknown }).renditions).toEqual(
+      asset.outputs.renditions?.map((r) => ({ name: r.name, mimeType: r.mimeType, sizeBytes: r.sizeBytes })),
+    );
+    expect(asset.outputs.renditions?.length).toBeGreaterThan(0);
   }, 120_000);
 
   it('brings a far too loud recording down to -16 LUFS under -1 dBTP, reporting progress as it goes', async () => {
