@@ -1,3 +1,4 @@
+import './partytime-quiet';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseFeed as parsePodcastRss } from 'podcast-partytime';
 import { parseAtom } from './atom.parse';

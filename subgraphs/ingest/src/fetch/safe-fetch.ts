@@ -14,7 +14,12 @@ export interface FetchPolicy {
   maxRedirects?: number;
   /** Name resolution (dns.lookup by default); every address it gives is checked before connecting. */
   lookup?: typeof dns.lookup;
+  /** Replaces the public-address rule (tests allow exactly their own server's address). */
+  allowAddress?: (address: string) => boolean;
 }
+
+const allowed = (policy: FetchPolicy, address: string): boolean =>
+  policy.allowAddress ? policy.allowAddress(address) : policy.allowPrivateNetworks || isPublicAddress(address);
 
 /** Why a fetch did not give a body; `transient` ones are worth retrying later. */
 export class FetchFailure extends Error {
@@ -51,7 +56,7 @@ function guardedLookup(policy: FetchPolicy): LookupFunction {
     resolve(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '');
       const list = addresses as dns.LookupAddress[];
-      const refused = policy.allowPrivateNetworks ? undefined : list.find((a) => !isPublicAddress(a.address));
+      const refused = list.find((a) => !allowed(policy, a.address));
       if (refused) return callback(new RefusedAddressError(hostname, refused.address), '');
       if (list.length === 0) return callback(new Error(`${hostname} does not resolve`), '');
       if (options.all) return callback(null, list);
@@ -71,7 +76,7 @@ function checkUrl(raw: string, policy: FetchPolicy): URL {
   if (url.username || url.password) throw new FetchFailure('URLs with credentials are not fetched', false);
   // an address literal is connected to without a lookup: judged here
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  if (net.isIP(host) && !policy.allowPrivateNetworks && !isPublicAddress(host)) throw new FetchFailure(`${host} is not a public address`, false);
+  if (net.isIP(host) && !allowed(policy, host)) throw new FetchFailure(`${host} is not a public address`, false);
   return url;
 }
 
@@ -87,7 +92,7 @@ function requestOnce(url: URL, headers: OutgoingHttpHeaders, policy: FetchPolicy
 
 function failureOf(error: unknown, signal: AbortSignal, timeoutMs: number): FetchFailure {
   if (error instanceof FetchFailure) return error;
-  if (signal.aborted) return new FetchFailure(`timed out after ${Math.round(timeoutMs / 1000)} s`, true);
+  if (signal.aborted) return new FetchFailure(`timed out after ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`, true);
   if (error instanceof RefusedAddressError) return new FetchFailure(error.message, false);
   const code = (error as { code?: string }).code;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new FetchFailure(`host not found (${code})`, true);
@@ -100,10 +105,10 @@ function failureOf(error: unknown, signal: AbortSignal, timeoutMs: number): Fetc
  * of the last hop, whatever its status, its body not read yet.
  */
 export async function openSafely(raw: string, headers: OutgoingHttpHeaders, policy: FetchPolicy): Promise<OpenedResponse> {
+  let url = checkUrl(raw, policy);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), policy.timeoutMs);
   const done = () => clearTimeout(timer);
-  let url = checkUrl(raw, policy);
   let movedTo: string | null = null;
   let permanentSoFar = true;
   try {
