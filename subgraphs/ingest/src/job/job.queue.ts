@@ -22,7 +22,7 @@ export interface RetryOptions {
   backoffMs: number;
 }
 
-export const pollSchedulerId = (sourceId: string): string => `poll:${sourceId}`;
+export const pollSchedulerId = (sourceId: string): string => `poll-${sourceId}`;
 
 /** The producer side of ingest's BullMQ queue: runs of imports and each source's poll schedule. */
 export class IngestQueue {
@@ -39,7 +39,7 @@ export class IngestQueue {
 
   async run(jobId: string): Promise<void> {
     const data: RunJobData = { jobId };
-    await this.queue.add(RUN, data, { ...this.options, jobId: `run:${jobId}` });
+    await this.queue.add(RUN, data, { ...this.options, jobId: `run-${jobId}` });
   }
 
   /** One BullMQ job scheduler per source: replaces the previous interval if there was one. */

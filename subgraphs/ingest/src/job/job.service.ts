@@ -82,7 +82,15 @@ export class IngestJobService {
       });
       return { job: await tx.getRepository(IngestJob).save(created), source, fresh: true };
     });
-    if (job.fresh) await this.queue.run(job.job.id);
+    if (job.fresh) {
+      try {
+        await this.queue.run(job.job.id);
+      } catch (error) {
+        // never left QUEUED with nothing to run it: asking again starts a new one
+        await this.dataSource.getRepository(IngestJob).update({ id: job.job.id }, { status: IngestStatus.FAILED, reason: 'the import could not be queued; try again', finishedAt: new Date() });
+        throw error;
+      }
+    }
     if (job.source.pollIntervalMinutes) await this.queue.schedulePolls(job.source.id, job.source.pollIntervalMinutes);
     return job.job;
   }
