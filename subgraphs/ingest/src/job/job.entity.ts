@@ -1,4 +1,4 @@
-import { Directive, Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export enum IngestStatus {
@@ -27,19 +27,19 @@ export class IngestItemError {
 
 @ObjectType('IngestCounts')
 export class IngestCounts {
-  @Field({ description: 'Items in the feed' })
+  @Field(() => Int, { description: 'Items in the feed' })
   found: number;
 
-  @Field({ description: 'Episodes created in catalog' })
+  @Field(() => Int, { description: 'Episodes created in catalog' })
   created: number;
 
-  @Field({ description: 'Episodes whose item changed since the last poll' })
+  @Field(() => Int, { description: 'Episodes whose item changed since the last poll' })
   updated: number;
 
-  @Field({ description: 'Items left out (unchanged items of a re-poll are not counted)' })
+  @Field(() => Int, { description: 'Items left out (unchanged items of a re-poll are not counted)' })
   skipped: number;
 
-  @Field()
+  @Field(() => Int)
   failed: number;
 }
 
