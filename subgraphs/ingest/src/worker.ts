@@ -3,12 +3,13 @@ import { startTelemetry } from '@wavegraph/telemetry';
 startTelemetry('ingest-worker');
 import 'reflect-metadata';
 import { defaultDatabaseUrl, envInt, envString, gatewaySecret, jobLocksFromEnv, redisUrl, runWorker } from '@wavegraph/kit';
-import { catalogUrlFromEnv, feedPolicyFromEnv, retryFromEnv, USER_AGENT } from './ingest.config';
+import { catalogUrlFromEnv, enclosuresFromEnv, feedPolicyFromEnv, retryFromEnv, USER_AGENT } from './ingest.config';
 import { startIngestWorker } from './worker/ingest.worker';
 
 /**
  * The ingest worker process (beside the ingest subgraph): fetches feeds, imports them through
- * catalog's API (CATALOG_URL) with the gateway secret, and runs each source's polls; health on
+ * catalog's API (CATALOG_URL) with the gateway secret, hands enclosures to media (MEDIA_URL),
+ * and runs each source's polls; health on
  * INGEST_WORKER_PORT. On SIGTERM/SIGINT running imports finish first.
  */
 void runWorker('ingest-worker', 4017, (logger, metrics) =>
@@ -21,6 +22,7 @@ void runWorker('ingest-worker', 4017, (logger, metrics) =>
     fetchPolicy: feedPolicyFromEnv(),
     userAgent: USER_AGENT,
     retry: retryFromEnv(),
+    enclosures: enclosuresFromEnv(),
     concurrency: envInt('INGEST_WORKER_CONCURRENCY', 2),
     locks: jobLocksFromEnv('INGEST_WORKER'),
     logger,

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { signEnvelope, type Viewer } from '@wavegraph/auth';
+import type { Viewer } from '@wavegraph/auth';
 import type { ShowCategory } from '@wavegraph/events';
+import { signedGraphQL, SubgraphError } from '../api/signed-graphql';
 
 /**
  * Every call ingest makes to catalog, in one place: catalog's own GraphQL API at its subgraph
@@ -15,17 +15,9 @@ export interface CatalogClientOptions {
   timeoutMs?: number;
 }
 
-export class CatalogError extends Error {
-  constructor(message: string, readonly code: string, readonly field?: string) {
-    super(message);
-    this.name = 'CatalogError';
-  }
-
-  /** Catalog or the network failing, as opposed to catalog refusing what was sent. */
-  get transient(): boolean {
-    return this.code === 'NETWORK' || this.code === 'SERVICE_UNAVAILABLE' || this.code === 'INTERNAL_SERVER_ERROR' || this.code === 'DEADLINE_EXCEEDED';
-  }
-}
+/** What catalog answered when it refused a call or could not be reached. */
+export const CatalogError = SubgraphError;
+export type CatalogError = SubgraphError;
 
 export interface ShowInput {
   title: string;
@@ -42,34 +34,11 @@ export interface EpisodeInput {
   episodeNumber: number | null;
 }
 
-interface GraphQLAnswer<T> {
-  data?: T | null;
-  errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }>;
-}
-
 export class CatalogClient {
   constructor(private readonly options: CatalogClientOptions) {}
 
-  private async call<T>(viewer: Viewer, query: string, variables: Record<string, unknown>): Promise<T> {
-    const body = JSON.stringify({ query, variables });
-    const now = Date.now();
-    const timeoutMs = this.options.timeoutMs ?? 10_000;
-    const headers = signEnvelope(this.options.secret, { viewer, requestId: randomUUID(), timestamp: now, body, deadline: now + timeoutMs });
-    let answer: GraphQLAnswer<T>;
-    try {
-      const response = await fetch(this.options.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      answer = (await response.json()) as GraphQLAnswer<T>;
-    } catch (error) {
-      throw new CatalogError(`catalog could not be reached: ${(error as Error).message}`, 'NETWORK');
-    }
-    const first = answer.errors?.[0];
-    if (first || !answer.data) throw new CatalogError(first?.message ?? 'catalog answered nothing', first?.extensions?.code ?? 'INTERNAL_SERVER_ERROR', first?.extensions?.field);
-    return answer.data;
+  private call<T>(viewer: Viewer, query: string, variables: Record<string, unknown>): Promise<T> {
+    return signedGraphQL<T>(this.options.url, this.options.secret, viewer, query, variables, this.options.timeoutMs);
   }
 
   async createShow(viewer: Viewer, slug: string, show: ShowInput): Promise<string> {

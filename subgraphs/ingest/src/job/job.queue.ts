@@ -4,6 +4,14 @@ import { Queue, type JobsOptions } from 'bullmq';
 export const INGEST_QUEUE = 'ingest';
 export const RUN = 'run';
 export const POLL = 'poll';
+/** Enclosure downloads and their hand-off to media, on a queue of their own. */
+export const ENCLOSURE_QUEUE = 'ingest-enclosures';
+export const DOWNLOAD = 'download';
+
+export interface EnclosureJobData {
+  sourceId: string;
+  guid: string;
+}
 
 export interface RunJobData {
   jobId: string;

@@ -9,11 +9,13 @@ import { parseFeedXml } from '../feed/feed.parse';
 import { FeedParseError, type FeedItem, type ParsedFeed } from '../feed/feed.types';
 import { FeedSource, IngestItem } from '../source/source.entity';
 import { FINISHED, IngestJob, IngestStatus, type IngestItemError } from './job.entity';
+
+const OPEN = [IngestStatus.QUEUED, IngestStatus.FETCHING, IngestStatus.IMPORTING, IngestStatus.DOWNLOADING];
 import type { ProgressPublisher } from './job.progress';
 
 /** Hands an imported item's enclosure to media (downloads run on their own queue). */
 export interface EnclosureHandOff {
-  enqueue(sourceId: string, guid: string): Promise<void>;
+  enqueue(ingestJobId: string, sourceId: string, guid: string): Promise<void>;
 }
 
 export interface RunnerDeps {
@@ -121,23 +123,50 @@ export class IngestRunner {
     let created = 0;
     let updated = 0;
     let failed = 0;
+    let downloads = 0;
     const items = dataSource.getRepository(IngestItem);
     for (const [index, item] of feed.items.entries()) {
       try {
-        const outcome = await this.importItem(viewer, source, item, await items.findOneBy({ sourceId: source.id, guid: item.guid }));
-        if (outcome === 'created') created++;
-        if (outcome === 'updated') updated++;
+        const outcome = await this.importItem(viewer, job, source, item, await items.findOneBy({ sourceId: source.id, guid: item.guid }));
+        if (outcome.result === 'created') created++;
+        if (outcome.result === 'updated') updated++;
+        if (outcome.download) downloads++;
       } catch (error) {
         if (!(error instanceof CatalogError) || error.transient) throw error;
         failed++;
         errors.push({ item: item.guid, reason: error.message, skipped: false });
       }
       if (index % 10 === 9 || index === feed.items.length - 1) {
-        await this.save(job, { progress: 0.1 + 0.85 * ((index + 1) / feed.items.length), created, updated, failed });
+        await this.save(job, { progress: 0.1 + (downloads ? 0.7 : 0.85) * ((index + 1) / feed.items.length), created, updated, failed });
       }
     }
     Object.assign(job, { created, updated, failed, skipped: feed.skipped.length, errors });
-    await this.complete(job, source, { reason: null, showHash, validators: fetched.validators });
+    if (downloads === 0) return this.complete(job, source, { reason: null, showHash, validators: fetched.validators });
+    // the feed is imported: what is left is media's, so the validators are kept now
+    await dataSource.getRepository(FeedSource).update({ id: source.id }, { showHash, etag: fetched.validators.etag, lastModified: fetched.validators.lastModified });
+    await this.save(job, { status: IngestStatus.DOWNLOADING, progress: 0.8, created, updated, failed, skipped: job.skipped, errors });
+    await this.settleDownloads(job.id);
+  }
+
+  /**
+   * After each enclosure hand-off ends: a DOWNLOADING job whose downloads all ended completes,
+   * the failed ones among its errors. Concurrent calls complete it once (see complete()).
+   */
+  async settleDownloads(jobId: string): Promise<void> {
+    const { dataSource } = this.deps;
+    const job = await dataSource.getRepository(IngestJob).findOneBy({ id: jobId });
+    if (!job || job.status !== IngestStatus.DOWNLOADING) return;
+    const rows = await dataSource.getRepository(IngestItem).findBy({ mediaJobId: jobId });
+    const ended = rows.filter((row) => row.mediaHandedOff || row.mediaError !== null);
+    if (ended.length < rows.length) {
+      await this.save(job, { progress: 0.8 + 0.2 * (ended.length / rows.length) });
+      return;
+    }
+    const failures = rows.filter((row) => row.mediaError !== null);
+    job.errors = [...job.errors, ...failures.map((row) => ({ item: row.guid, reason: `media: ${row.mediaError}`, skipped: false }))];
+    job.failed += failures.length;
+    const source = await dataSource.getRepository(FeedSource).findOneByOrFail({ id: job.sourceId });
+    await this.complete(job, source, { reason: null, showHash: source.showHash });
   }
 
   private async createShow(viewer: Viewer, show: ShowInput): Promise<string> {
@@ -162,7 +191,7 @@ export class IngestRunner {
   }
 
   /** New guid: created and published (oldest first, so catalog's publishedAt keeps the feed's order); changed: updated. */
-  private async importItem(viewer: Viewer, source: FeedSource, item: FeedItem, known: IngestItem | null): Promise<'created' | 'updated' | 'unchanged'> {
+  private async importItem(viewer: Viewer, job: IngestJob, source: FeedSource, item: FeedItem, known: IngestItem | null): Promise<{ result: 'created' | 'updated' | 'unchanged'; download: boolean }> {
     const items = this.deps.dataSource.getRepository(IngestItem);
     const input = episodeInputOf(item);
     const contentHash = hashOf(input);
@@ -170,7 +199,7 @@ export class IngestRunner {
     if (!known) {
       const episodeId = await this.deps.catalog.createEpisode(viewer, source.showId as string, input);
       // mapped before publishing: a retry after a failed publish must not create it again
-      known = items.create({ sourceId: source.id, guid: item.guid, episodeId, contentHash, enclosureUrl: item.enclosure?.url ?? null, published: false, mediaHandedOff: false, pubDate: item.pubDate });
+      known = items.create({ sourceId: source.id, guid: item.guid, episodeId, contentHash, enclosureUrl: item.enclosure?.url ?? null, published: false, mediaHandedOff: false, mediaJobId: null, mediaError: null, pubDate: item.pubDate });
       await items.insert(known);
       outcome = 'created';
     } else if (known.contentHash !== contentHash) {
@@ -182,11 +211,13 @@ export class IngestRunner {
       await this.deps.catalog.publishEpisode(viewer, known.episodeId);
       await items.update({ sourceId: source.id, guid: item.guid }, { published: true });
     }
-    if (item.enclosure && !known.mediaHandedOff && this.deps.enclosures) {
-      if (known.enclosureUrl !== item.enclosure.url) await items.update({ sourceId: source.id, guid: item.guid }, { enclosureUrl: item.enclosure.url });
-      await this.deps.enclosures.enqueue(source.id, item.guid);
+    // one hand-off at a time per item: a failed one is tried again by a later run
+    const handOff = item.enclosure && this.deps.enclosures && !known.mediaHandedOff && (known.mediaJobId === null || known.mediaError !== null);
+    if (handOff && item.enclosure && this.deps.enclosures) {
+      await items.update({ sourceId: source.id, guid: item.guid }, { enclosureUrl: item.enclosure.url, mediaJobId: job.id, mediaError: null });
+      await this.deps.enclosures.enqueue(job.id, source.id, item.guid);
     }
-    return outcome;
+    return { result: outcome, download: Boolean(handOff) };
   }
 
   /** A permanent redirect: the source (and this job) now use the new URL, unless the owner already has a source there. */
@@ -209,10 +240,14 @@ export class IngestRunner {
   ): Promise<void> {
     const finishedAt = new Date();
     await this.deps.dataSource.transaction(async (tx) => {
-      await tx.getRepository(IngestJob).update(
-        { id: job.id },
-        { status: IngestStatus.COMPLETED, progress: 1, finishedAt, reason: outcome.reason, showId: source.showId, found: job.found, created: job.created, updated: job.updated, skipped: job.skipped, failed: job.failed, errors: job.errors },
-      );
+      // once: two downloads ending together both find nothing pending
+      const done = await tx
+        .createQueryBuilder()
+        .update(IngestJob)
+        .set({ status: IngestStatus.COMPLETED, progress: 1, finishedAt, reason: outcome.reason, showId: source.showId, found: job.found, created: job.created, updated: job.updated, skipped: job.skipped, failed: job.failed, errors: job.errors })
+        .where('id = :id AND status IN (:...open)', { id: job.id, open: OPEN })
+        .execute();
+      if (!done.affected) return;
       await tx.getRepository(FeedSource).update(
         { id: source.id },
         { showHash: outcome.showHash, ...(outcome.validators && { etag: outcome.validators.etag, lastModified: outcome.validators.lastModified }), nextPollAt: this.nextPoll(source), updatedAt: finishedAt },

@@ -59,6 +59,8 @@ export class CreateIngest1766700000000 implements MigrationInterface {
         enclosure_url text,
         published boolean NOT NULL DEFAULT false,
         media_handed_off boolean NOT NULL DEFAULT false,
+        media_job_id uuid,
+        media_error text,
         pub_date timestamptz(3),
         updated_at timestamptz(3) NOT NULL DEFAULT now(),
         PRIMARY KEY (source_id, guid)

@@ -75,8 +75,17 @@ export class IngestItem {
   @Column('boolean', { default: false })
   published: boolean;
 
+  /** The enclosure is in media (uploaded; media processes it from there). */
   @Column('boolean', { name: 'media_handed_off', default: false })
   mediaHandedOff: boolean;
+
+  /** The IngestJob waiting for this enclosure's download (DOWNLOADING until every one of them ended). */
+  @Column('uuid', { name: 'media_job_id', nullable: true })
+  mediaJobId: string | null;
+
+  /** Why the download or hand-off failed for good (tried again on the next poll). */
+  @Column('text', { name: 'media_error', nullable: true })
+  mediaError: string | null;
 
   @Column({ type: 'timestamptz', name: 'pub_date', precision: 3, nullable: true })
   pubDate: Date | null;

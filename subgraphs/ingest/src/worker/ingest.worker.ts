@@ -3,14 +3,18 @@ import {
   type HealthCheck, type JobLockOptions, type Logger,
 } from '@wavegraph/kit';
 import { instrumentQueue, type Registry } from '@wavegraph/metrics';
-import { Worker, type Job } from 'bullmq';
+import { createHash } from 'node:crypto';
+import { Queue, Worker, type Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { CatalogClient } from '../catalog/catalog.client';
 import type { FetchPolicy } from '../fetch/safe-fetch';
 import { IngestJob, IngestStatus } from '../job/job.entity';
 import { redisProgressPublisher } from '../job/job.progress';
-import { INGEST_QUEUE, IngestQueue, POLL, RUN, type PollJobData, type RetryOptions, type RunJobData } from '../job/job.queue';
+import { DOWNLOAD, ENCLOSURE_QUEUE, INGEST_QUEUE, IngestQueue, POLL, RUN, type EnclosureJobData, type PollJobData, type RetryOptions, type RunJobData } from '../job/job.queue';
 import { IngestRunner } from '../job/job.runner';
+import { EnclosureImporter } from '../enclosure/enclosure.importer';
+import type { EnclosureSettings } from '../ingest.config';
+import { MediaClient } from '../media/media.client';
 import { CreateIngest1766700000000 } from '../migrations/1766700000000-CreateIngest';
 import { FeedSource, IngestItem } from '../source/source.entity';
 
@@ -24,6 +28,8 @@ export interface IngestWorkerOptions {
   fetchPolicy: FetchPolicy;
   userAgent: string;
   retry: RetryOptions;
+  /** Enclosures into media; unset: episodes are imported without media. */
+  enclosures?: EnclosureSettings | null;
   /** Feeds imported at once (INGEST_WORKER_CONCURRENCY, default 2): the work is waiting on the network. */
   concurrency?: number;
   locks?: JobLockOptions;
@@ -52,14 +58,35 @@ export async function startIngestWorker(options: IngestWorkerOptions): Promise<I
   const redis = createRedisConnections(options.redisUrl, { owner: 'ingest-worker', log });
   const publisher = redis.open('command', 'progress-publisher');
   const publish = redisProgressPublisher(publisher, options.prefix, (error) => log.warn({ err: error }, 'ingest progress not announced live'));
-  const runner = new IngestRunner({
+  // enclosures have their own queue and concurrency: a long download never holds a feed's import
+  const settings = options.enclosures ?? null;
+  const downloads = settings ? new Queue(ENCLOSURE_QUEUE, { connection: redis.open('command', 'enclosure-queue'), prefix: options.prefix }) : null;
+  downloads?.on('error', (error) => reportRedisError('ingest-worker:enclosure-queue', error, log));
+  const runner: IngestRunner = new IngestRunner({
     dataSource,
     catalog: new CatalogClient({ url: options.catalogUrl, secret: options.gatewaySecret }),
     fetchPolicy: options.fetchPolicy,
     userAgent: options.userAgent,
     publish,
     log,
+    enclosures: settings && downloads
+      ? {
+          enqueue: async (ingestJobId, sourceId, guid) => {
+            const data: EnclosureJobData = { sourceId, guid };
+            const key = createHash('sha256').update(`${sourceId}\n${guid}`).digest('hex').slice(0, 32);
+            await downloads.add(DOWNLOAD, data, {
+              jobId: `download-${ingestJobId}-${key}`, attempts: settings.retry.attempts, backoff: { type: 'exponential', delay: settings.retry.backoffMs }, removeOnComplete: 1000, removeOnFail: 5000,
+            });
+          },
+        }
+      : undefined,
   });
+  const importer = settings
+    ? new EnclosureImporter({
+        dataSource, media: new MediaClient({ url: settings.mediaUrl, secret: options.gatewaySecret }), policy: settings.policy, userAgent: options.userAgent,
+        workDir: settings.workDir, settled: (jobId) => runner.settleDownloads(jobId), log,
+      })
+    : null;
   const queue = new IngestQueue(redis, options.prefix, options.retry);
 
   const poll = async (sourceId: string, job?: Job<PollJobData>): Promise<string | null> => {
@@ -96,8 +123,17 @@ export async function startIngestWorker(options: IngestWorkerOptions): Promise<I
   );
   worker.on('failed', (job, error) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'ingest job attempt failed'));
   worker.on('error', (error) => reportRedisError('ingest-worker', error, log));
-  await worker.waitUntilReady();
-  const health = workerHealthChecks({ redis, dataSource, worker: { isRunning: () => worker.isRunning() } });
+  const downloader = settings && importer
+    ? new Worker(
+        ENCLOSURE_QUEUE,
+        async (job: Job<EnclosureJobData>) => importer.import(job.data.sourceId, job.data.guid, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+        { connection: redis.open('blocking', 'enclosure-worker'), prefix: options.prefix, concurrency: settings.concurrency, ...workerLockOptions(options.locks) },
+      )
+    : null;
+  downloader?.on('failed', (job, error) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'enclosure attempt failed'));
+  downloader?.on('error', (error) => reportRedisError('ingest-worker:enclosures', error, log));
+  await Promise.all([worker.waitUntilReady(), downloader?.waitUntilReady()]);
+  const health = workerHealthChecks({ redis, dataSource, worker: { isRunning: () => worker.isRunning() && (downloader?.isRunning() ?? true) } });
   const stopMetrics = options.metrics && instrumentQueue(options.metrics, INGEST_QUEUE, worker, () => queue.queue.getJobCounts());
 
   let closing: Promise<void> | undefined;
@@ -108,9 +144,10 @@ export async function startIngestWorker(options: IngestWorkerOptions): Promise<I
     poll,
     close: () =>
       (closing ??= (async () => {
-        await worker.close();
+        await Promise.all([worker.close(), downloader?.close()]);
         stopMetrics?.();
         await queue.close();
+        await downloads?.close();
         await redis.close();
         await dataSource.destroy();
       })()),
