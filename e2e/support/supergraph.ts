@@ -110,6 +110,14 @@ export async function startTestSupergraph(
     fetchPolicy: { allowPrivateNetworks: true, timeoutMs: 5_000, maxBytes: 10 * 1024 * 1024 },
     userAgent: 'wavegraph-e2e',
     retry: { attempts: 1, backoffMs: 100 },
+    // media hears of an imported episode through catalog's events: its NOT_FOUND is retried meanwhile
+    enclosures: {
+      mediaUrl: mediaHarness.running.url,
+      policy: { allowPrivateNetworks: true, timeoutMs: 30_000, maxBytes: 50 * 1024 * 1024 },
+      concurrency: 2,
+      retry: { attempts: 12, backoffMs: 250 },
+      workDir: path.join(mediaDir, 'ingest'),
+    },
     metrics: workerMetrics['ingest-worker'],
   });
   const direct: Record<SubgraphName, string> = {
