@@ -77,10 +77,6 @@ export class IngestJobResolver {
 
   @FieldResolver(() => Date, { nullable: true, description: "When the job's feed is polled next (null when it is not polled)" })
   async nextPollAt(@Root() job: IngestJob, @Ctx() ctx: IngestContext): Promise<Date | null> {
-    const source = await ctx.loaders.get('feedSource', async (ids: readonly string[]) => {
-      const rows = await ctx.services.jobs.sources(ids);
-      return ids.map((id) => rows.find((row) => row.id === id) ?? null);
-    }).load(job.sourceId);
-    return source?.polling ? source.nextPollAt : null;
+    return ctx.loaders.get('nextPollAt', (ids: readonly string[]) => ctx.services.jobs.nextPolls(ids)).load(job.sourceId);
   }
 }

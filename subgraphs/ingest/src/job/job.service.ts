@@ -3,7 +3,7 @@ import { badInput, forbidden, notFound, requireUuid, unauthenticated } from '@wa
 import { In, type DataSource } from 'typeorm';
 import { opmlFeedUrls } from '../feed/opml';
 import { FeedSource } from '../source/source.entity';
-import { FINISHED, IngestJob, IngestStatus } from './job.entity';
+import { IngestJob, IngestStatus } from './job.entity';
 import type { IngestQueue } from './job.queue';
 
 export interface ImportLimits {
@@ -113,8 +113,16 @@ export class IngestJobService {
     return ids.length ? this.dataSource.getRepository(IngestJob).findBy({ id: In([...ids]) }) : [];
   }
 
-  async sources(ids: readonly string[]): Promise<FeedSource[]> {
-    return ids.length ? this.dataSource.getRepository(FeedSource).findBy({ id: In([...ids]) }) : [];
+  /** When each source is polled next: its job scheduler's next run (one SQL query, one Redis read per polled source). */
+  async nextPolls(sourceIds: readonly string[]): Promise<Array<Date | null>> {
+    const rows = sourceIds.length ? await this.dataSource.getRepository(FeedSource).findBy({ id: In([...sourceIds]) }) : [];
+    return Promise.all(
+      sourceIds.map(async (id) => {
+        const source = rows.find((row) => row.id === id);
+        if (!source?.polling || !source.pollIntervalMinutes) return null;
+        return (await this.queue.nextPollAt(id)) ?? source.nextPollAt;
+      }),
+    );
   }
 
   /** Stops the source's polls; its jobs and the imported show stay. */
@@ -129,6 +137,4 @@ export class IngestJobService {
     await repo.update({ id }, { polling: false, nextPollAt: null, updatedAt: new Date() });
     return { ...source, polling: false, nextPollAt: null };
   }
-
-  isFinished = (job: IngestJob): boolean => FINISHED.has(job.status);
 }

@@ -100,6 +100,22 @@ describe('importing a feed through catalog', () => {
     expect((await catalogShow(h, owner, first.show!.id)).episodes.edges).toHaveLength(3);
   });
 
+  it('polls on its schedule by itself: the job scheduler fires, the worker records and runs a new job', async () => {
+    const owner = creator();
+    const url = h.feeds.set('/scheduled.xml', { body: itunesRss({ items: [{ guid: 's1', title: 'S1', pubDate: day(1) }] }), etag: '"s1"' });
+    const first = await finished(h, owner, (await importFeed(h, owner, url, 1)).id);
+    // the same scheduler as pollIntervalMinutes sets, every 300 ms instead of a minute
+    await h.ingest.running.services.queue.schedulePolls(first.sourceId, 0.005);
+    const jobs = await eventually(async () => {
+      const res = await h.ingest.call<{ ingestJobs: JobView[] }>(`query { ingestJobs(first: 10) { ${JOB_FIELDS} } }`, {}, owner);
+      const polled = (res.data?.ingestJobs ?? []).filter((j) => j.id !== first.id && j.status === 'COMPLETED');
+      return polled.length > 0 ? polled : false;
+    }, 20_000);
+    expect(jobs[0]).toMatchObject({ sourceId: first.sourceId, reason: 'not modified since the last poll (HTTP 304)', counts: { created: 0 } });
+    expect(jobs[0].nextPollAt).not.toBeNull();
+    await h.ingest.call(`mutation($id: ID!) { removeFeedSource(sourceId: $id) { id } }`, { id: first.sourceId }, owner);
+  });
+
   it('follows a 301 and keeps the new feed URL for the next polls', async () => {
     const owner = creator();
     const target = h.feeds.set('/new-home.xml', { body: atomFeed() });

@@ -5,7 +5,7 @@ import {
 import { instrumentQueue, type Registry } from '@wavegraph/metrics';
 import { createHash } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { CatalogClient } from '../catalog/catalog.client';
 import type { FetchPolicy } from '../fetch/safe-fetch';
 import { IngestJob, IngestStatus } from '../job/job.entity';
@@ -96,7 +96,8 @@ export async function startIngestWorker(options: IngestWorkerOptions): Promise<I
       await queue.stopPolls(sourceId);
       return null;
     }
-    const running = await dataSource.getRepository(IngestJob).existsBy({ sourceId, status: IngestStatus.FETCHING });
+    // a poll while the previous run still reads the feed would only do the same work twice
+    const running = await dataSource.getRepository(IngestJob).existsBy({ sourceId, status: In([IngestStatus.FETCHING, IngestStatus.IMPORTING]) });
     if (running) return null;
     const created = await dataSource.getRepository(IngestJob).save(
       dataSource.getRepository(IngestJob).create({
