@@ -10,10 +10,12 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { root } from '../scripts/setup.mjs';
 
 process.env.LOG_LEVEL ??= 'warn';
+// the subgraphs' event backbones sign internal log reads with it; the bench's own, like the tests'
+process.env.WAVEGRAPH_GATEWAY_SECRET ??= randomBytes(32).toString('hex');
 const require = createRequire(import.meta.url);
 const testkit = require(path.join(root, 'packages/testkit/dist/index.js'));
 const { catalogModule } = require(path.join(root, 'subgraphs/catalog/dist/index.js'));

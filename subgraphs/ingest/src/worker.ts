@@ -24,6 +24,7 @@ void runWorker('ingest-worker', 4017, (logger, metrics) =>
     retry: retryFromEnv(),
     enclosures: enclosuresFromEnv(),
     concurrency: envInt('INGEST_WORKER_CONCURRENCY', 2),
+    catalogConcurrency: envInt('INGEST_CATALOG_CONCURRENCY', 4),
     locks: jobLocksFromEnv('INGEST_WORKER'),
     logger,
     metrics,

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Viewer } from '@wavegraph/auth';
 import { IngestCompleted, IngestFailed, recordEvent } from '@wavegraph/events';
 import type { Logger } from '@wavegraph/kit';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { CatalogError, type CatalogClient, type EpisodeInput, type ShowInput } from '../catalog/catalog.client';
 import { fetchFeed, FetchFailure, type FetchPolicy } from '../fetch/safe-fetch';
 import { parseFeedXml } from '../feed/feed.parse';
@@ -27,6 +27,25 @@ export interface RunnerDeps {
   log: Logger;
   /** Unset: enclosures are not downloaded (INGEST_DOWNLOAD_ENCLOSURES=false). */
   enclosures?: EnclosureHandOff;
+  /** Episodes created or updated in catalog at once (INGEST_CATALOG_CONCURRENCY, default 4). */
+  catalogConcurrency?: number;
+}
+
+/**
+ * Maps `items` with at most `limit` calls in flight, results in input order. Ten lines, so not a
+ * dependency (p-limit's maintained versions ship ESM only, which this CommonJS build cannot require).
+ */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
 }
 
 /** A failure that must not be retried (the feed is gone, malformed, refused). */
@@ -125,20 +144,45 @@ export class IngestRunner {
     let failed = 0;
     let downloads = 0;
     const items = dataSource.getRepository(IngestItem);
-    for (const [index, item] of feed.items.entries()) {
+    const mapped = new Map<string, IngestItem>();
+    for (let at = 0; at < feed.items.length; at += 1000) {
+      const guids = feed.items.slice(at, at + 1000).map((item) => item.guid);
+      for (const row of await items.findBy({ sourceId: source.id, guid: In(guids) })) mapped.set(row.guid, row);
+    }
+    const total = feed.items.length;
+    const report = async (done: number, from: number, span: number) => {
+      if (done % 25 === 0 || done === total) await this.save(job, { progress: from + span * (done / total), created, updated, failed });
+    };
+    // creations and edits at once (catalog orders nothing by them); publications one by one, oldest first,
+    // so catalog's publishedAt keeps the feed's order
+    let written = 0;
+    const upserted = await mapLimited(feed.items, this.deps.catalogConcurrency ?? 4, async (item) => {
       try {
-        const outcome = await this.importItem(viewer, job, source, item, await items.findOneBy({ sourceId: source.id, guid: item.guid }));
+        const outcome = await this.upsertItem(viewer, source, item, mapped.get(item.guid) ?? null);
         if (outcome.result === 'created') created++;
         if (outcome.result === 'updated') updated++;
-        if (outcome.download) downloads++;
+        return outcome.row;
       } catch (error) {
         if (!(error instanceof CatalogError) || error.transient) throw error;
         failed++;
         errors.push({ item: item.guid, reason: error.message, skipped: false });
+        return null;
+      } finally {
+        await report(++written, 0.1, 0.4);
       }
-      if (index % 10 === 9 || index === feed.items.length - 1) {
-        await this.save(job, { progress: 0.1 + (downloads ? 0.7 : 0.85) * ((index + 1) / feed.items.length), created, updated, failed });
+    });
+    for (const [index, item] of feed.items.entries()) {
+      const row = upserted[index];
+      if (row) {
+        try {
+          if (await this.publishAndHandOff(viewer, job, source, item, row)) downloads++;
+        } catch (error) {
+          if (!(error instanceof CatalogError) || error.transient) throw error;
+          failed++;
+          errors.push({ item: item.guid, reason: error.message, skipped: false });
+        }
       }
+      await report(index + 1, 0.5, downloads ? 0.3 : 0.45);
     }
     Object.assign(job, { created, updated, failed, skipped: feed.skipped.length, errors });
     if (downloads === 0) return this.complete(job, source, { reason: null, showHash, validators: fetched.validators });
@@ -190,34 +234,37 @@ export class IngestRunner {
     }
   }
 
-  /** New guid: created and published (oldest first, so catalog's publishedAt keeps the feed's order); changed: updated. */
-  private async importItem(viewer: Viewer, job: IngestJob, source: FeedSource, item: FeedItem, known: IngestItem | null): Promise<{ result: 'created' | 'updated' | 'unchanged'; download: boolean }> {
+  /** New guid: created in catalog (and mapped at once); changed since the last run: updated. */
+  private async upsertItem(viewer: Viewer, source: FeedSource, item: FeedItem, known: IngestItem | null): Promise<{ result: 'created' | 'updated' | 'unchanged'; row: IngestItem }> {
     const items = this.deps.dataSource.getRepository(IngestItem);
     const input = episodeInputOf(item);
     const contentHash = hashOf(input);
-    let outcome: 'created' | 'updated' | 'unchanged' = 'unchanged';
     if (!known) {
       const episodeId = await this.deps.catalog.createEpisode(viewer, source.showId as string, input);
       // mapped before publishing: a retry after a failed publish must not create it again
-      known = items.create({ sourceId: source.id, guid: item.guid, episodeId, contentHash, enclosureUrl: item.enclosure?.url ?? null, published: false, mediaHandedOff: false, mediaJobId: null, mediaError: null, pubDate: item.pubDate });
-      await items.insert(known);
-      outcome = 'created';
-    } else if (known.contentHash !== contentHash) {
-      await this.deps.catalog.updateEpisode(viewer, known.episodeId, input);
-      await items.update({ sourceId: source.id, guid: item.guid }, { contentHash, pubDate: item.pubDate, updatedAt: new Date() });
-      outcome = 'updated';
+      const row = items.create({ sourceId: source.id, guid: item.guid, episodeId, contentHash, enclosureUrl: item.enclosure?.url ?? null, published: false, mediaHandedOff: false, mediaJobId: null, mediaError: null, pubDate: item.pubDate });
+      await items.insert(row);
+      return { result: 'created', row };
     }
-    if (!known.published) {
-      await this.deps.catalog.publishEpisode(viewer, known.episodeId);
+    if (known.contentHash === contentHash) return { result: 'unchanged', row: known };
+    await this.deps.catalog.updateEpisode(viewer, known.episodeId, input);
+    await items.update({ sourceId: source.id, guid: item.guid }, { contentHash, pubDate: item.pubDate, updatedAt: new Date() });
+    return { result: 'updated', row: { ...known, contentHash } };
+  }
+
+  /** Publishes what is not yet published (catalog does not require media for it); hands its enclosure to media. True when a download was queued. */
+  private async publishAndHandOff(viewer: Viewer, job: IngestJob, source: FeedSource, item: FeedItem, row: IngestItem): Promise<boolean> {
+    const items = this.deps.dataSource.getRepository(IngestItem);
+    if (!row.published) {
+      await this.deps.catalog.publishEpisode(viewer, row.episodeId);
       await items.update({ sourceId: source.id, guid: item.guid }, { published: true });
     }
     // one hand-off at a time per item: a failed one is tried again by a later run
-    const handOff = item.enclosure && this.deps.enclosures && !known.mediaHandedOff && (known.mediaJobId === null || known.mediaError !== null);
-    if (handOff && item.enclosure && this.deps.enclosures) {
-      await items.update({ sourceId: source.id, guid: item.guid }, { enclosureUrl: item.enclosure.url, mediaJobId: job.id, mediaError: null });
-      await this.deps.enclosures.enqueue(job.id, source.id, item.guid);
-    }
-    return { result: outcome, download: Boolean(handOff) };
+    const enclosures = this.deps.enclosures;
+    if (!item.enclosure || !enclosures || row.mediaHandedOff || (row.mediaJobId !== null && row.mediaError === null)) return false;
+    await items.update({ sourceId: source.id, guid: item.guid }, { enclosureUrl: item.enclosure.url, mediaJobId: job.id, mediaError: null });
+    await enclosures.enqueue(job.id, source.id, item.guid);
+    return true;
   }
 
   /** A permanent redirect: the source (and this job) now use the new URL, unless the owner already has a source there. */

@@ -30,6 +30,8 @@ export interface IngestWorkerOptions {
   retry: RetryOptions;
   /** Enclosures into media; unset: episodes are imported without media. */
   enclosures?: EnclosureSettings | null;
+  /** Episodes created or updated in catalog at once per import (INGEST_CATALOG_CONCURRENCY, default 4). */
+  catalogConcurrency?: number;
   /** Feeds imported at once (INGEST_WORKER_CONCURRENCY, default 2): the work is waiting on the network. */
   concurrency?: number;
   locks?: JobLockOptions;
@@ -69,6 +71,7 @@ export async function startIngestWorker(options: IngestWorkerOptions): Promise<I
     userAgent: options.userAgent,
     publish,
     log,
+    catalogConcurrency: options.catalogConcurrency,
     enclosures: settings && downloads
       ? {
           enqueue: async (ingestJobId, sourceId, guid) => {
