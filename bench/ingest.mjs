@@ -5,18 +5,21 @@
 // every item is read and found unchanged) is a third row. In-process: catalog and ingest subgraphs
 // on fresh databases, the ingest worker beside them, the feed on 127.0.0.1.
 //
-//   npx tsc -b && node bench/ingest.mjs
+//   node bench/ingest.mjs        (installs and builds first; --no-build when bench/run.mjs did)
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { root } from '../scripts/setup.mjs';
+import { checkServices, installAndBuild, root } from '../scripts/setup.mjs';
 
 process.env.LOG_LEVEL ??= 'warn';
 // the subgraphs' event backbones sign internal log reads with it; the bench's own, like the tests'
 process.env.WAVEGRAPH_GATEWAY_SECRET ??= randomBytes(32).toString('hex');
 const require = createRequire(import.meta.url);
+checkServices();
+if (!process.argv.includes('--no-build')) installAndBuild();
+// the build's output, loaded once it exists
 const testkit = require(path.join(root, 'packages/testkit/dist/index.js'));
 const { catalogModule } = require(path.join(root, 'subgraphs/catalog/dist/index.js'));
 const { createIngestModule, startIngestWorker } = require(path.join(root, 'subgraphs/ingest/dist/index.js'));

@@ -56,6 +56,7 @@ class JobFailure extends Error {
 }
 
 const MAX_REASONS = 100;
+const MAX_ERRORS = 1000;
 const hashOf = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 const episodeInputOf = (item: FeedItem): EpisodeInput => ({ title: item.title, description: item.description, seasonNumber: item.seasonNumber, episodeNumber: item.episodeNumber });
 const showInputOf = (feed: ParsedFeed): ShowInput => ({ title: feed.title, description: feed.description, category: feed.category, language: feed.language, artworkUrl: feed.artworkUrl });
@@ -150,8 +151,13 @@ export class IngestRunner {
       for (const row of await items.findBy({ sourceId: source.id, guid: In(guids) })) mapped.set(row.guid, row);
     }
     const total = feed.items.length;
-    const report = async (done: number, from: number, span: number) => {
-      if (done % 25 === 0 || done === total) await this.save(job, { progress: from + span * (done / total), created, updated, failed });
+    // one save at a time, in order: lanes finishing together never move progress backwards
+    let reporting = Promise.resolve();
+    const report = (done: number, from: number, span: number): Promise<void> => {
+      if (done % 25 !== 0 && done !== total) return reporting;
+      const changes = { progress: from + span * (done / total), created, updated, failed };
+      reporting = reporting.then(() => this.save(job, changes));
+      return reporting;
     };
     // creations and edits at once (catalog orders nothing by them); publications one by one, oldest first,
     // so catalog's publishedAt keeps the feed's order
@@ -184,7 +190,8 @@ export class IngestRunner {
       }
       await report(index + 1, 0.5, downloads ? 0.3 : 0.45);
     }
-    Object.assign(job, { created, updated, failed, skipped: feed.skipped.length, errors });
+    // a feed of thousands of broken items keeps a readable record: the first MAX_ERRORS
+    Object.assign(job, { created, updated, failed, skipped: feed.skipped.length, errors: errors.slice(0, MAX_ERRORS) });
     if (downloads === 0) return this.complete(job, source, { reason: null, showHash, validators: fetched.validators });
     // the feed is imported: what is left is media's, so the validators are kept now
     await dataSource.getRepository(FeedSource).update({ id: source.id }, { showHash, etag: fetched.validators.etag, lastModified: fetched.validators.lastModified });
