@@ -184,6 +184,25 @@ describe('importing a feed through catalog', () => {
     expect(mine.data?.ingestJobs).toEqual([{ id: job.id }]);
   });
 
+  it('resolves IngestJob references in one query, and their nextPollAt in one more, however many', async () => {
+    const owner = creator();
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const url = h.feeds.set(`/batch-${n}.xml`, { body: itunesRss({ title: `Batch ${n}`, items: [{ guid: `b${n}`, title: `B${n}`, pubDate: day(n) }] }) });
+      ids.push((await finished(h, owner, (await importFeed(h, owner, url)).id)).id);
+    }
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on IngestJob { id status nextPollAt } } }`;
+    for (const some of [ids.slice(0, 1), ids]) {
+      h.ingest.running.db.queries.reset();
+      const res = await h.ingest.call<{ _entities: Array<{ id: string; status: string }> }>(query, { r: some.map((id) => ({ __typename: 'IngestJob', id })) }, owner);
+      expect(res.data?._entities.map((e) => [e.id, e.status])).toEqual(some.map((id) => [id, 'COMPLETED']));
+      expect(h.ingest.running.db.queries.count()).toBe(2);
+    }
+    // another creator's job is no reference of theirs
+    const stranger = await h.ingest.call<{ _entities: unknown[] }>(query, { r: [{ __typename: 'IngestJob', id: ids[0] }] }, creator());
+    expect(stranger.data?._entities).toEqual([null]);
+  });
+
   it('imports every feed of an OPML list, and stops polling a removed source', async () => {
     const owner = creator();
     const a = h.feeds.set('/opml-a.xml', { body: itunesRss({ title: 'Feed A', items: [{ guid: 'a1', title: 'A1', pubDate: day(1) }] }) });
