@@ -23,7 +23,7 @@ export interface IngestHarness {
 
 export const creator = (): Viewer => ({ id: randomUUID(), role: 'USER', plan: 'FREE' });
 
-export async function startIngestHarness(options: { timeoutMs?: number } = {}): Promise<IngestHarness> {
+export async function startIngestHarness(options: { timeoutMs?: number; allowPrivateNetworks?: boolean } = {}): Promise<IngestHarness> {
   const feeds = await new FeedServer().start();
   const catalog = await startTestSubgraph(catalogModule);
   const ingest = await startTestSubgraph(createIngestModule({ retry: { attempts: 1, backoffMs: 10 }, limits: { minPollMinutes: 1, maxOpmlFeeds: 5 } }));
@@ -33,8 +33,8 @@ export async function startIngestHarness(options: { timeoutMs?: number } = {}): 
     prefix: ingest.redisPrefix,
     catalogUrl: catalog.running.url,
     gatewaySecret: TEST_GATEWAY_SECRET,
-    // the feeds are on loopback: allowed here only (INGEST_ALLOW_PRIVATE_NETWORKS=true)
-    fetchPolicy: { allowPrivateNetworks: true, timeoutMs: options.timeoutMs ?? 3_000, maxBytes: 1024 * 1024 },
+    // the feeds are on loopback: allowed here only (INGEST_ALLOW_PRIVATE_NETWORKS=true), unless a spec says otherwise
+    fetchPolicy: { allowPrivateNetworks: options.allowPrivateNetworks ?? true, timeoutMs: options.timeoutMs ?? 3_000, maxBytes: 1024 * 1024 },
     userAgent: 'wavegraph-ingest-test',
     retry: { attempts: 1, backoffMs: 10 },
   });
