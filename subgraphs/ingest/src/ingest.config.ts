@@ -19,8 +19,8 @@ export const retryFromEnv = (): RetryOptions => ({ attempts: envInt('INGEST_ATTE
 /** INGEST_MIN_POLL_MINUTES (15), INGEST_MAX_OPML_FEEDS (100). */
 export const limitsFromEnv = (): ImportLimits => ({ minPollMinutes: envInt('INGEST_MIN_POLL_MINUTES', 15), maxOpmlFeeds: envInt('INGEST_MAX_OPML_FEEDS', 100) });
 
-/** Where the worker reaches catalog's subgraph directly (CATALOG_URL). */
-export const catalogUrlFromEnv = (): string => envString('CATALOG_URL', 'http://127.0.0.1:4002/graphql');
+/** Where the worker reaches catalog's subgraph directly: CATALOG_URL, else the gateway's SUBGRAPH_CATALOG_URL, else catalog's local port. */
+export const catalogUrlFromEnv = (): string => envString('CATALOG_URL', envString('SUBGRAPH_CATALOG_URL', 'http://127.0.0.1:4002/graphql'));
 
 export const USER_AGENT = envString('INGEST_USER_AGENT', 'Wavegraph-Ingest/0.1 (+feed import)');
 
@@ -42,7 +42,7 @@ export interface EnclosureSettings {
 export function enclosuresFromEnv(): EnclosureSettings | null {
   if (!envBool('INGEST_DOWNLOAD_ENCLOSURES', true)) return null;
   return {
-    mediaUrl: envString('MEDIA_URL', 'http://127.0.0.1:4005/graphql'),
+    mediaUrl: envString('MEDIA_URL', envString('SUBGRAPH_MEDIA_URL', 'http://127.0.0.1:4005/graphql')),
     policy: { ...feedPolicyFromEnv(), maxBytes: envInt('INGEST_MAX_ENCLOSURE_BYTES', 500 * 1024 * 1024), timeoutMs: envInt('INGEST_DOWNLOAD_TIMEOUT_MS', 600_000) },
     concurrency: envInt('INGEST_DOWNLOAD_CONCURRENCY', 2),
     retry: { attempts: envInt('INGEST_DOWNLOAD_ATTEMPTS', 8), backoffMs: envInt('INGEST_DOWNLOAD_BACKOFF_MS', 2_000) },
