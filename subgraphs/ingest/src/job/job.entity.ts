@@ -1,5 +1,9 @@
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { smallList } from '@wavegraph/kit';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** Item errors kept per job. */
+export const MAX_ITEM_ERRORS = 1000;
 
 export enum IngestStatus {
   QUEUED = 'QUEUED',
@@ -88,7 +92,8 @@ export class IngestJob {
   httpStatus: number | null;
 
   @Column('jsonb', { name: 'item_errors' })
-  @Field(() => [IngestItemError], { description: 'Items skipped or failed, with the reason' })
+  @Directive(smallList(MAX_ITEM_ERRORS))
+  @Field(() => [IngestItemError], { description: `Items skipped or failed, with the reason (the first ${MAX_ITEM_ERRORS})` })
   errors: IngestItemError[];
 
   @Column({ type: 'timestamptz', name: 'created_at', precision: 3, default: () => 'now()' })

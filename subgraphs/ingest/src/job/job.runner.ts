@@ -8,7 +8,7 @@ import { fetchFeed, FetchFailure, type FetchPolicy } from '../fetch/safe-fetch';
 import { parseFeedXml } from '../feed/feed.parse';
 import { FeedParseError, type FeedItem, type ParsedFeed } from '../feed/feed.types';
 import { FeedSource, IngestItem } from '../source/source.entity';
-import { FINISHED, IngestJob, IngestStatus, type IngestItemError } from './job.entity';
+import { FINISHED, IngestJob, IngestStatus, MAX_ITEM_ERRORS, type IngestItemError } from './job.entity';
 
 const OPEN = [IngestStatus.QUEUED, IngestStatus.FETCHING, IngestStatus.IMPORTING, IngestStatus.DOWNLOADING];
 import type { ProgressPublisher } from './job.progress';
@@ -56,7 +56,6 @@ class JobFailure extends Error {
 }
 
 const MAX_REASONS = 100;
-const MAX_ERRORS = 1000;
 const hashOf = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 const episodeInputOf = (item: FeedItem): EpisodeInput => ({ title: item.title, description: item.description, seasonNumber: item.seasonNumber, episodeNumber: item.episodeNumber });
 const showInputOf = (feed: ParsedFeed): ShowInput => ({ title: feed.title, description: feed.description, category: feed.category, language: feed.language, artworkUrl: feed.artworkUrl });
@@ -190,8 +189,8 @@ export class IngestRunner {
       }
       await report(index + 1, 0.5, downloads ? 0.3 : 0.45);
     }
-    // a feed of thousands of broken items keeps a readable record: the first MAX_ERRORS
-    Object.assign(job, { created, updated, failed, skipped: feed.skipped.length, errors: errors.slice(0, MAX_ERRORS) });
+    // a feed of thousands of broken items keeps a readable record: the first MAX_ITEM_ERRORS
+    Object.assign(job, { created, updated, failed, skipped: feed.skipped.length, errors: errors.slice(0, MAX_ITEM_ERRORS) });
     if (downloads === 0) return this.complete(job, source, { reason: null, showHash, validators: fetched.validators });
     // the feed is imported: what is left is media's, so the validators are kept now
     await dataSource.getRepository(FeedSource).update({ id: source.id }, { showHash, etag: fetched.validators.etag, lastModified: fetched.validators.lastModified });
@@ -214,7 +213,7 @@ export class IngestRunner {
       return;
     }
     const failures = rows.filter((row) => row.mediaError !== null);
-    job.errors = [...job.errors, ...failures.map((row) => ({ item: row.guid, reason: `media: ${row.mediaError}`, skipped: false }))];
+    job.errors = [...job.errors, ...failures.map((row) => ({ item: row.guid, reason: `media: ${row.mediaError}`, skipped: false }))].slice(0, MAX_ITEM_ERRORS);
     job.failed += failures.length;
     const source = await dataSource.getRepository(FeedSource).findOneByOrFail({ id: job.sourceId });
     await this.complete(job, source, { reason: null, showHash: source.showHash });
