@@ -1,5 +1,4 @@
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { smallList } from '@wavegraph/kit';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** Item errors kept per job. */
@@ -91,9 +90,8 @@ export class IngestJob {
   @Column('integer', { name: 'http_status', nullable: true })
   httpStatus: number | null;
 
+  /** Served by the resolver's `errors(first)`. */
   @Column('jsonb', { name: 'item_errors' })
-  @Directive(smallList(MAX_ITEM_ERRORS))
-  @Field(() => [IngestItemError], { description: `Items skipped or failed, with the reason (the first ${MAX_ITEM_ERRORS})` })
   errors: IngestItemError[];
 
   @Column({ type: 'timestamptz', name: 'created_at', precision: 3, default: () => 'now()' })

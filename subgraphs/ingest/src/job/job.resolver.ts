@@ -1,8 +1,8 @@
-import { PAGED_LIST, REFERENCE, SUBSCRIPTION_COST, pageSize, requireViewer } from '@wavegraph/kit';
+import { PAGED_LIST, REFERENCE, SUBSCRIPTION_COST, badInput, pageSize, requireViewer } from '@wavegraph/kit';
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { Show, showRef } from '../show/show.type';
 import type { IngestContext } from '../services';
-import { IngestCounts, IngestJob } from './job.entity';
+import { IngestCounts, IngestItemError, IngestJob, MAX_ITEM_ERRORS } from './job.entity';
 import { ingestProgressStream } from './job.live';
 
 @ObjectType('FeedSource', { description: 'A feed imported for its owner; polled while polling is true' })
@@ -68,6 +68,14 @@ export class IngestJobResolver {
   @FieldResolver(() => Show, { ...REFERENCE, description: 'The imported show, once created' })
   show(@Root() job: IngestJob): Show | null {
     return job.showId ? showRef(job.showId) : null;
+  }
+
+  @Directive(`@listSize(assumedSize: ${MAX_ITEM_ERRORS}, slicingArguments: ["first"], requireOneSlicingArgument: false)`)
+  @FieldResolver(() => [IngestItemError], { description: `Items skipped or failed, with the reason, in feed order (at most ${MAX_ITEM_ERRORS} are kept)` })
+  errors(@Root() job: IngestJob, @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: `1..${MAX_ITEM_ERRORS}` }) first: number | null): IngestItemError[] {
+    const size = first ?? 20;
+    if (!Number.isInteger(size) || size < 1 || size > MAX_ITEM_ERRORS) throw badInput(`first must be from 1 to ${MAX_ITEM_ERRORS}`, 'first');
+    return job.errors.slice(0, size);
   }
 
   @FieldResolver(() => IngestCounts)
