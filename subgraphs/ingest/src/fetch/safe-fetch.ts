@@ -83,7 +83,7 @@ function checkUrl(raw: string, policy: FetchPolicy): URL {
 function requestOnce(url: URL, headers: OutgoingHttpHeaders, policy: FetchPolicy, signal: AbortSignal): Promise<IncomingMessage> {
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    // no agent: nothing is pooled with a socket another check let through
+    // a connection of its own: no pooled socket that an earlier check let through is reused
     const req = client.request(url, { method: 'GET', headers, signal, agent: false, lookup: guardedLookup(policy) }, resolve);
     req.on('error', reject);
     req.end();
