@@ -9,6 +9,7 @@ import { createWavegraphClient, type WavegraphClient } from '@wavegraph/client';
 import { configFromEnv, startGateway, type GatewayConfig, type RateLimitSettings, type RunningGateway } from '@wavegraph/gateway';
 import { identityModule, jwksUrl, type IdentityServices } from '@wavegraph/identity';
 import { notificationsModule } from '@wavegraph/notifications';
+import { ingestModule, startIngestWorker } from '@wavegraph/ingest';
 import type { RunningSubgraph } from '@wavegraph/kit';
 import { createRegistry, type Registry } from '@wavegraph/metrics';
 import { dropRedisPrefix, freePort, freshRedisPrefix, startTestSubgraph, TEST_GATEWAY_SECRET, TEST_REDIS_URL, type TestDatabase } from '@wavegraph/testkit';
@@ -30,7 +31,7 @@ export const NO_RATE_LIMITS: RateLimitSettings = {
   wsSubscribesPerMinute: 0,
 };
 
-export type SubgraphName = 'identity' | 'catalog' | 'engagement' | 'discovery' | 'media' | 'notifications';
+export type SubgraphName = 'identity' | 'catalog' | 'engagement' | 'discovery' | 'media' | 'notifications' | 'ingest';
 
 export interface TestSupergraph {
   url: string;
@@ -43,6 +44,7 @@ export interface TestSupergraph {
   discovery: RunningSubgraph<unknown>;
   media: RunningSubgraph<unknown>;
   notifications: RunningSubgraph<unknown>;
+  ingest: RunningSubgraph<unknown>;
   /** Where media keeps uploads and objects for this run. */
   mediaDir: string;
   /** The gateway's origin (uploads and playback go through it). */
@@ -50,7 +52,7 @@ export interface TestSupergraph {
   /** The Redis prefix all of them share (streams, queues, caches). */
   redisPrefix: string;
   /** Each process's Prometheus registry, by its name in scripts/services.json. */
-  metrics: Record<SubgraphName | 'gateway' | 'catalog-worker' | 'media-worker', Registry>;
+  metrics: Record<SubgraphName | 'gateway' | 'catalog-worker' | 'media-worker' | 'ingest-worker', Registry>;
   client(accessToken?: string): WavegraphClient;
   /** A subgraph's database, e.g. for a second replica of it. */
   database(name: SubgraphName): TestDatabase;
@@ -83,10 +85,11 @@ export async function startTestSupergraph(
   const engagementHarness = await startTestSubgraph(engagementModule, { redisPrefix, redisUrl });
   const discoveryHarness = await startTestSubgraph(discoveryModule, { redisPrefix, redisUrl });
   const notificationsHarness = await startTestSubgraph(notificationsModule, { redisPrefix, redisUrl });
+  const ingestHarness = await startTestSubgraph(ingestModule, { redisPrefix, redisUrl });
   const mediaDir = mkdtempSync(path.join(tmpdir(), 'wgtest-media-'));
   const mediaConfig = { ...mediaConfigFromEnv(), storage: 'filesystem' as const, dataDir: mediaDir, publicUrl: origin };
   const mediaHarness = await startTestSubgraph(createMediaModule({ config: () => mediaConfig }), { redisPrefix, redisUrl });
-  const workerMetrics = { 'catalog-worker': createRegistry('catalog-worker'), 'media-worker': createRegistry('media-worker') };
+  const workerMetrics = { 'catalog-worker': createRegistry('catalog-worker'), 'media-worker': createRegistry('media-worker'), 'ingest-worker': createRegistry('ingest-worker') };
   const mediaWorker = await startMediaWorker({
     metrics: workerMetrics['media-worker'],
     databaseUrl: mediaHarness.database.url,
@@ -97,6 +100,26 @@ export async function startTestSupergraph(
   });
   const [identity, catalog] = [identityHarness.running, catalogHarness.running];
   const worker = await startPublishWorker({ databaseUrl: catalogHarness.database.url, redisUrl, prefix: redisPrefix, metrics: workerMetrics['catalog-worker'] });
+  // scenarios serve their feeds on loopback: private networks are allowed for this worker only
+  const ingestWorker = await startIngestWorker({
+    databaseUrl: ingestHarness.database.url,
+    redisUrl,
+    prefix: redisPrefix,
+    catalogUrl: catalog.url,
+    gatewaySecret: TEST_GATEWAY_SECRET,
+    fetchPolicy: { allowPrivateNetworks: true, timeoutMs: 5_000, maxBytes: 10 * 1024 * 1024 },
+    userAgent: 'wavegraph-e2e',
+    retry: { attempts: 1, backoffMs: 100 },
+    // media hears of an imported episode through catalog's events: its NOT_FOUND is retried meanwhile
+    enclosures: {
+      mediaUrl: mediaHarness.running.url,
+      policy: { allowPrivateNetworks: true, timeoutMs: 30_000, maxBytes: 50 * 1024 * 1024 },
+      concurrency: 2,
+      retry: { attempts: 12, backoffMs: 250 },
+      workDir: path.join(mediaDir, 'ingest'),
+    },
+    metrics: workerMetrics['ingest-worker'],
+  });
   const direct: Record<SubgraphName, string> = {
     identity: identity.url,
     catalog: catalog.url,
@@ -104,6 +127,7 @@ export async function startTestSupergraph(
     discovery: discoveryHarness.running.url,
     media: mediaHarness.running.url,
     notifications: notificationsHarness.running.url,
+    ingest: ingestHarness.running.url,
   };
   const routed = Object.fromEntries(
     await Promise.all(Object.entries(direct).map(async ([name, url]) => [name, (await options.front?.[name as SubgraphName]?.(url)) ?? url])),
@@ -125,7 +149,7 @@ export async function startTestSupergraph(
   };
   const gateway = await startGateway(gatewayConfig);
   const subgraphs = {
-    identity: identityHarness, catalog: catalogHarness, engagement: engagementHarness, discovery: discoveryHarness, media: mediaHarness, notifications: notificationsHarness,
+    identity: identityHarness, catalog: catalogHarness, engagement: engagementHarness, discovery: discoveryHarness, media: mediaHarness, notifications: notificationsHarness, ingest: ingestHarness,
   };
   return {
     url: gateway.url,
@@ -138,6 +162,7 @@ export async function startTestSupergraph(
     discovery: discoveryHarness.running as RunningSubgraph<unknown>,
     media: mediaHarness.running as RunningSubgraph<unknown>,
     notifications: notificationsHarness.running as RunningSubgraph<unknown>,
+    ingest: ingestHarness.running as RunningSubgraph<unknown>,
     mediaDir,
     origin,
     redisPrefix,
@@ -152,6 +177,7 @@ export async function startTestSupergraph(
     stop: async () => {
       await gateway.stop();
       await worker.close();
+      await ingestWorker.close();
       await mediaWorker.close();
       await Promise.all(Object.values(subgraphs).map((harness) => harness.stop()));
       await dropRedisPrefix(redisPrefix);

@@ -71,6 +71,15 @@ export type EpisodeType =
   | 'FULL'
   | 'TRAILER';
 
+/** QUEUED → FETCHING → IMPORTING → DOWNLOADING (enclosures) → COMPLETED, or FAILED */
+export type IngestStatus =
+  | 'COMPLETED'
+  | 'DOWNLOADING'
+  | 'FAILED'
+  | 'FETCHING'
+  | 'IMPORTING'
+  | 'QUEUED';
+
 export type LoginInput = {
   email: string;
   password: string;
@@ -586,6 +595,44 @@ export type SetUserPlanMutationVariables = Exact<{
 
 export type SetUserPlanMutation = { setUserPlan: { id: string, plan: Plan | null } };
 
+export type IngestJobFieldsFragment = { id: string, sourceId: string, status: IngestStatus, feedUrl: string, progress: number, reason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, nextPollAt: string | null, show: { id: string, title: string, slug: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number }, errors: Array<{ item: string, reason: string, skipped: boolean }> };
+
+export type ImportShowFromFeedMutationVariables = Exact<{
+  url: string;
+  pollIntervalMinutes?: number | null | undefined;
+}>;
+
+
+export type ImportShowFromFeedMutation = { importShowFromFeed: { id: string, sourceId: string, status: IngestStatus, feedUrl: string, progress: number, reason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, nextPollAt: string | null, show: { id: string, title: string, slug: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number }, errors: Array<{ item: string, reason: string, skipped: boolean }> } };
+
+export type ImportOpmlMutationVariables = Exact<{
+  opml: string;
+}>;
+
+
+export type ImportOpmlMutation = { importOpml: Array<{ id: string, sourceId: string, status: IngestStatus, feedUrl: string, progress: number, reason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, nextPollAt: string | null, show: { id: string, title: string, slug: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number }, errors: Array<{ item: string, reason: string, skipped: boolean }> }> };
+
+export type RemoveFeedSourceMutationVariables = Exact<{
+  sourceId: string;
+}>;
+
+
+export type RemoveFeedSourceMutation = { removeFeedSource: { id: string, feedUrl: string, polling: boolean, pollIntervalMinutes: number | null } };
+
+export type IngestJobQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type IngestJobQuery = { ingestJob: { id: string, sourceId: string, status: IngestStatus, feedUrl: string, progress: number, reason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, nextPollAt: string | null, show: { id: string, title: string, slug: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number }, errors: Array<{ item: string, reason: string, skipped: boolean }> } | null };
+
+export type IngestJobsQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type IngestJobsQuery = { ingestJobs: Array<{ id: string, sourceId: string, status: IngestStatus, feedUrl: string, progress: number, reason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, nextPollAt: string | null, show: { id: string, title: string, slug: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number }, errors: Array<{ item: string, reason: string, skipped: boolean }> }> };
+
 export type MediaAssetFieldsFragment = { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null, enclosureUrl: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null };
 
 export type CreateUploadMutationVariables = Exact<{
@@ -707,6 +754,13 @@ export type NotificationAddedSubscriptionVariables = Exact<{ [key: string]: neve
 
 
 export type NotificationAddedSubscription = { notificationAdded: { id: string, kind: NotificationKind, message: string, read: boolean, createdAt: string } };
+
+export type IngestProgressSubscriptionVariables = Exact<{
+  jobId: string;
+}>;
+
+
+export type IngestProgressSubscription = { ingestProgress: { id: string, status: IngestStatus, progress: number, reason: string | null, show: { id: string, title: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number } } };
 
 export type TranscriptFieldsFragment = { language: string, engine: string, status: TranscriptStatus, reason: string | null, revision: number, updatedAt: string, vttUrl: string | null, srtUrl: string | null, jsonUrl: string | null };
 
@@ -844,6 +898,37 @@ export const SessionFieldsFragmentDoc = gql`
   }
 }
     ${ViewerFieldsFragmentDoc}`;
+export const IngestJobFieldsFragmentDoc = gql`
+    fragment IngestJobFields on IngestJob {
+  id
+  sourceId
+  status
+  feedUrl
+  progress
+  reason
+  createdAt
+  startedAt
+  finishedAt
+  nextPollAt
+  show {
+    id
+    title
+    slug
+  }
+  counts {
+    found
+    created
+    updated
+    skipped
+    failed
+  }
+  errors {
+    item
+    reason
+    skipped
+  }
+}
+    `;
 export const MediaAssetFieldsFragmentDoc = gql`
     fragment MediaAssetFields on MediaAsset {
   id
@@ -1441,6 +1526,44 @@ export const SetUserPlanDocument = gql`
   }
 }
     `;
+export const ImportShowFromFeedDocument = gql`
+    mutation ImportShowFromFeed($url: String!, $pollIntervalMinutes: Int) {
+  importShowFromFeed(url: $url, pollIntervalMinutes: $pollIntervalMinutes) {
+    ...IngestJobFields
+  }
+}
+    ${IngestJobFieldsFragmentDoc}`;
+export const ImportOpmlDocument = gql`
+    mutation ImportOpml($opml: String!) {
+  importOpml(opml: $opml) {
+    ...IngestJobFields
+  }
+}
+    ${IngestJobFieldsFragmentDoc}`;
+export const RemoveFeedSourceDocument = gql`
+    mutation RemoveFeedSource($sourceId: ID!) {
+  removeFeedSource(sourceId: $sourceId) {
+    id
+    feedUrl
+    polling
+    pollIntervalMinutes
+  }
+}
+    `;
+export const IngestJobDocument = gql`
+    query IngestJob($id: ID!) {
+  ingestJob(id: $id) {
+    ...IngestJobFields
+  }
+}
+    ${IngestJobFieldsFragmentDoc}`;
+export const IngestJobsDocument = gql`
+    query IngestJobs($first: Int) {
+  ingestJobs(first: $first) {
+    ...IngestJobFields
+  }
+}
+    ${IngestJobFieldsFragmentDoc}`;
 export const CreateUploadDocument = gql`
     mutation CreateUpload($input: CreateUploadInput!) {
   createUpload(input: $input) {
@@ -1675,6 +1798,27 @@ export const NotificationAddedDocument = gql`
   }
 }
     `;
+export const IngestProgressDocument = gql`
+    subscription IngestProgress($jobId: ID!) {
+  ingestProgress(jobId: $jobId) {
+    id
+    status
+    progress
+    reason
+    show {
+      id
+      title
+    }
+    counts {
+      found
+      created
+      updated
+      skipped
+      failed
+    }
+  }
+}
+    `;
 export const EpisodeTranscriptDocument = gql`
     query EpisodeTranscript($id: ID!, $first: Int = 100, $after: String) {
   episode(id: $id) {
@@ -1886,6 +2030,21 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     SetUserPlan(variables: SetUserPlanMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SetUserPlanMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<SetUserPlanMutation>({ document: SetUserPlanDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SetUserPlan', 'mutation', variables);
     },
+    ImportShowFromFeed(variables: ImportShowFromFeedMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ImportShowFromFeedMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ImportShowFromFeedMutation>({ document: ImportShowFromFeedDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ImportShowFromFeed', 'mutation', variables);
+    },
+    ImportOpml(variables: ImportOpmlMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ImportOpmlMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ImportOpmlMutation>({ document: ImportOpmlDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ImportOpml', 'mutation', variables);
+    },
+    RemoveFeedSource(variables: RemoveFeedSourceMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RemoveFeedSourceMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RemoveFeedSourceMutation>({ document: RemoveFeedSourceDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RemoveFeedSource', 'mutation', variables);
+    },
+    IngestJob(variables: IngestJobQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<IngestJobQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<IngestJobQuery>({ document: IngestJobDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'IngestJob', 'query', variables);
+    },
+    IngestJobs(variables?: IngestJobsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<IngestJobsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<IngestJobsQuery>({ document: IngestJobsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'IngestJobs', 'query', variables);
+    },
     CreateUpload(variables: CreateUploadMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateUploadMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<CreateUploadMutation>({ document: CreateUploadDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateUpload', 'mutation', variables);
     },
@@ -1936,6 +2095,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     NotificationAdded(variables?: NotificationAddedSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<NotificationAddedSubscription> {
       return withWrapper((wrappedRequestHeaders) => client.request<NotificationAddedSubscription>({ document: NotificationAddedDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'NotificationAdded', 'subscription', variables);
+    },
+    IngestProgress(variables: IngestProgressSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<IngestProgressSubscription> {
+      return withWrapper((wrappedRequestHeaders) => client.request<IngestProgressSubscription>({ document: IngestProgressDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'IngestProgress', 'subscription', variables);
     },
     EpisodeTranscript(variables: EpisodeTranscriptQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<EpisodeTranscriptQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<EpisodeTranscriptQuery>({ document: EpisodeTranscriptDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EpisodeTranscript', 'query', variables);

@@ -1,0 +1,74 @@
+import type { Viewer } from '@wavegraph/auth';
+import type { ShowCategory } from '@wavegraph/events';
+import { signedGraphQL, SubgraphError } from '../api/signed-graphql';
+
+/**
+ * Every call ingest makes to catalog, in one place: catalog's own GraphQL API at its subgraph
+ * URL, signed like the gateway signs (the worker holds the gateway secret), acting for the
+ * feed's owner, so catalog applies its usual validation, ownership rules and events. Ingest
+ * never reads or writes catalog's database.
+ */
+export interface CatalogClientOptions {
+  url: string;
+  secret: string;
+  /** How long catalog may take before the request must not run any more (the envelope's deadline). */
+  timeoutMs?: number;
+}
+
+/** What catalog answered when it refused a call or could not be reached. */
+export const CatalogError = SubgraphError;
+export type CatalogError = SubgraphError;
+
+export interface ShowInput {
+  title: string;
+  description: string;
+  category: ShowCategory;
+  language: string;
+  artworkUrl: string | null;
+}
+
+export interface EpisodeInput {
+  title: string;
+  description: string;
+  seasonNumber: number | null;
+  episodeNumber: number | null;
+}
+
+export class CatalogClient {
+  constructor(private readonly options: CatalogClientOptions) {}
+
+  private call<T>(viewer: Viewer, query: string, variables: Record<string, unknown>): Promise<T> {
+    return signedGraphQL<T>(this.options.url, this.options.secret, viewer, query, variables, this.options.timeoutMs);
+  }
+
+  async createShow(viewer: Viewer, slug: string, show: ShowInput): Promise<string> {
+    const data = await this.call<{ createShow: { id: string } }>(
+      viewer,
+      'mutation IngestCreateShow($input: CreateShowInput!) { createShow(input: $input) { id } }',
+      { input: { slug, ...show } },
+    );
+    return data.createShow.id;
+  }
+
+  async updateShow(viewer: Viewer, id: string, show: ShowInput): Promise<void> {
+    await this.call(viewer, 'mutation IngestUpdateShow($id: ID!, $input: UpdateShowInput!) { updateShow(id: $id, input: $input) { id } }', { id, input: show });
+  }
+
+  async createEpisode(viewer: Viewer, showId: string, episode: EpisodeInput): Promise<string> {
+    const data = await this.call<{ createEpisode: { id: string } }>(
+      viewer,
+      'mutation IngestCreateEpisode($input: CreateEpisodeInput!) { createEpisode(input: $input) { id } }',
+      { input: { showId, ...episode } },
+    );
+    return data.createEpisode.id;
+  }
+
+  async updateEpisode(viewer: Viewer, id: string, episode: EpisodeInput): Promise<void> {
+    await this.call(viewer, 'mutation IngestUpdateEpisode($id: ID!, $input: UpdateEpisodeInput!) { updateEpisode(id: $id, input: $input) { id } }', { id, input: episode });
+  }
+
+  /** DRAFT → PUBLISHED; catalog does not require media for it. */
+  async publishEpisode(viewer: Viewer, id: string): Promise<void> {
+    await this.call(viewer, 'mutation IngestPublishEpisode($id: ID!) { publishEpisode(id: $id) { id } }', { id });
+  }
+}

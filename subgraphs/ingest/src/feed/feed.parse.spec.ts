@@ -1,0 +1,87 @@
+import { atomFeed, itunesRss, MALFORMED, podcasting20Rss, youtubeFeed } from '../testing/feeds';
+import { categoryOf } from './category';
+import { parseFeedXml } from './feed.parse';
+import { FeedParseError } from './feed.types';
+
+describe('parseFeedXml', () => {
+  it('reads an iTunes RSS feed into a show and its items, oldest first', () => {
+    const feed = parseFeedXml(
+      itunesRss({
+        category: 'Society &amp; Culture',
+        subcategory: 'Documentary',
+        items: [
+          { guid: 'ep-2', title: 'Second', description: 'Two <b>bold</b>', pubDate: 'Tue, 02 Jan 2024 10:00:00 GMT', season: 1, episode: 2 },
+          { guid: 'ep-1', title: 'First', description: 'One', pubDate: 'Mon, 01 Jan 2024 10:00:00 GMT', season: 1, episode: 1 },
+        ],
+      }),
+    );
+    expect(feed).toMatchObject({ kind: 'RSS', title: 'The Test Cast', language: 'en-US', category: 'SOCIETY', artworkUrl: 'https://example.com/art.jpg', skipped: [] });
+    expect(feed.description).toBe('A show & its episodes');
+    expect(feed.items.map((i) => [i.guid, i.title, i.seasonNumber, i.episodeNumber])).toEqual([
+      ['ep-1', 'First', 1, 1],
+      ['ep-2', 'Second', 1, 2],
+    ]);
+    expect(feed.items[1].description).toBe('Two bold');
+    expect(feed.items[0].enclosure).toEqual({ url: 'https://cdn.example.com/ep-1.mp3', mimeType: 'audio/mpeg', lengthBytes: 12345 });
+  });
+
+  it('reads Podcasting 2.0 tags (podcast:season/episode) beside the iTunes ones', () => {
+    const feed = parseFeedXml(podcasting20Rss());
+    expect(feed).toMatchObject({ title: 'Podcasting Two', language: 'pt-BR', category: 'SOCIETY' });
+    expect(feed.items).toHaveLength(1);
+    expect(feed.items[0]).toMatchObject({ guid: 'p20-1', title: 'Chapter one', seasonNumber: 2, episodeNumber: 7 });
+  });
+
+  it('skips items without an enclosure and a guid seen earlier, saying why', () => {
+    const feed = parseFeedXml(
+      itunesRss({
+        items: [
+          { guid: 'a', title: 'Has audio', pubDate: 'Mon, 01 Jan 2024 10:00:00 GMT' },
+          { guid: 'b', title: 'Blog post', enclosureUrl: null },
+          { guid: 'a', title: 'Same guid again', pubDate: 'Tue, 02 Jan 2024 10:00:00 GMT' },
+        ],
+      }),
+    );
+    expect(feed.items.map((i) => i.title)).toEqual(['Has audio']);
+    expect(feed.skipped).toEqual([
+      { item: 'b', reason: 'no enclosure (audio or video file)' },
+      { item: 'a', reason: 'the same guid appears earlier in the feed' },
+    ]);
+  });
+
+  it('reads Atom: enclosure links are the media, entries without one are skipped', () => {
+    const feed = parseFeedXml(atomFeed());
+    expect(feed).toMatchObject({ kind: 'ATOM', title: 'Atom Cast', description: 'Atom with enclosures', language: 'de', category: 'SCIENCE', artworkUrl: 'https://example.com/atom.png' });
+    expect(feed.items.map((i) => [i.guid, i.enclosure?.url])).toEqual([
+      ['urn:atom:1', 'https://cdn.example.com/a1.mp3'],
+      ['urn:atom:2', 'https://cdn.example.com/a2.mp3'],
+    ]);
+    expect(feed.skipped).toEqual([{ item: 'urn:atom:3', reason: 'no enclosure (audio or video file)' }]);
+  });
+
+  it('reads a YouTube channel feed: each video an episode without media, its watch link in the description', () => {
+    const feed = parseFeedXml(
+      youtubeFeed([
+        { id: 'vid2', title: 'Newer video', published: '2024-05-02T00:00:00+00:00' },
+        { id: 'vid1', title: 'Older video', published: '2024-05-01T00:00:00+00:00' },
+      ]),
+    );
+    expect(feed).toMatchObject({ kind: 'YOUTUBE', title: 'Test Channel', category: 'TV_AND_FILM', skipped: [] });
+    expect(feed.items.map((i) => i.title)).toEqual(['Older video', 'Newer video']);
+    expect(feed.items[0]).toMatchObject({ guid: 'yt:video:vid1', enclosure: null, link: 'https://www.youtube.com/watch?v=vid1' });
+    expect(feed.items[0].description).toBe('About Older video\n\nVideo: https://www.youtube.com/watch?v=vid1');
+  });
+
+  it('refuses malformed XML and documents that are not feeds, with the reason', () => {
+    expect(() => parseFeedXml(MALFORMED)).toThrow(FeedParseError);
+    expect(() => parseFeedXml(MALFORMED)).toThrow(/malformed XML at line 3/);
+    expect(() => parseFeedXml('<html><body>hello</body></html>')).toThrow('not an RSS or Atom feed');
+  });
+
+  it('maps categories to ShowCategory, old names and subcategories included, with a fallback', () => {
+    expect(categoryOf(['Games & Hobbies'], 'SOCIETY')).toBe('LEISURE');
+    expect(categoryOf(['health & fitness > nutrition'], 'SOCIETY')).toBe('HEALTH');
+    expect(categoryOf(['Knitting', 'True Crime'], 'SOCIETY')).toBe('TRUE_CRIME');
+    expect(categoryOf(['Knitting'], 'SOCIETY')).toBe('SOCIETY');
+  });
+});

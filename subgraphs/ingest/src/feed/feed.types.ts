@@ -1,0 +1,49 @@
+import type { ShowCategory } from '@wavegraph/events';
+
+export interface FeedEnclosure {
+  url: string;
+  mimeType: string;
+  /** As the feed declares it (often 0 or wrong); the download is what counts. */
+  lengthBytes: number | null;
+}
+
+/** One item of a feed, as catalog will get it. */
+export interface FeedItem {
+  guid: string;
+  title: string;
+  description: string;
+  pubDate: Date | null;
+  seasonNumber: number | null;
+  episodeNumber: number | null;
+  /** Audio or video to import into media; YouTube entries have none (their link is in the description). */
+  enclosure: FeedEnclosure | null;
+  link: string | null;
+}
+
+export interface SkippedItem {
+  /** The item's guid or title, whichever it has. */
+  item: string;
+  reason: string;
+}
+
+export type FeedKind = 'RSS' | 'ATOM' | 'YOUTUBE';
+
+/** A feed reduced to what becomes a show and its episodes. Items are oldest first. */
+export interface ParsedFeed {
+  kind: FeedKind;
+  title: string;
+  description: string;
+  language: string;
+  category: ShowCategory;
+  artworkUrl: string | null;
+  items: FeedItem[];
+  skipped: SkippedItem[];
+}
+
+/** The feed as a whole cannot be read (malformed XML, not a feed). */
+export class FeedParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FeedParseError';
+  }
+}
