@@ -1,6 +1,7 @@
 import type { Viewer } from '@wavegraph/auth';
 import type { ShowCategory } from '@wavegraph/events';
 import { signedGraphQL, SubgraphError } from '../api/signed-graphql';
+import type { FeedEpisodeType, FeedPerson, FeedShowType } from '../feed/feed.types';
 
 /**
  * Every call ingest makes to catalog, in one place: catalog's own GraphQL API at its subgraph
@@ -25,6 +26,10 @@ export interface ShowInput {
   category: ShowCategory;
   language: string;
   artworkUrl: string | null;
+  explicit: boolean;
+  author: string | null;
+  showType: FeedShowType;
+  people: FeedPerson[];
 }
 
 export interface EpisodeInput {
@@ -32,6 +37,9 @@ export interface EpisodeInput {
   description: string;
   seasonNumber: number | null;
   episodeNumber: number | null;
+  explicit: boolean | null;
+  episodeType: FeedEpisodeType;
+  people: FeedPerson[];
 }
 
 export class CatalogClient {
@@ -54,11 +62,12 @@ export class CatalogClient {
     await this.call(viewer, 'mutation IngestUpdateShow($id: ID!, $input: UpdateShowInput!) { updateShow(id: $id, input: $input) { id } }', { id, input: show });
   }
 
-  async createEpisode(viewer: Viewer, showId: string, episode: EpisodeInput): Promise<string> {
+  /** The episode keeps the feed's guid, so podcast apps that follow the show here know its episodes. */
+  async createEpisode(viewer: Viewer, showId: string, guid: string, episode: EpisodeInput): Promise<string> {
     const data = await this.call<{ createEpisode: { id: string } }>(
       viewer,
       'mutation IngestCreateEpisode($input: CreateEpisodeInput!) { createEpisode(input: $input) { id } }',
-      { input: { showId, ...episode } },
+      { input: { showId, guid, ...episode } },
     );
     return data.createEpisode.id;
   }

@@ -1,5 +1,5 @@
 import { categoryOf } from './category';
-import { orderAndDedupe, MAX_DESCRIPTION, MAX_TITLE } from './feed.order';
+import { orderAndDedupe, MAX_AUTHOR, MAX_DESCRIPTION, MAX_TITLE } from './feed.order';
 import type { FeedItem, ParsedFeed, SkippedItem } from './feed.types';
 import { asArray, attrOf, clip, dateOf, httpsUrl, languageOf, plainText, positiveNumber, textOf, type XmlNode } from './feed.text';
 
@@ -43,6 +43,9 @@ export function parseAtom(feed: XmlNode): ParsedFeed {
         ? { url: attrOf(enclosure, 'href'), mimeType: attrOf(enclosure, 'type') || 'application/octet-stream', lengthBytes: positiveNumber(attrOf(enclosure, 'length')) }
         : null,
       link,
+      explicit: null,
+      episodeType: 'FULL',
+      people: [],
     });
   }
   const logo = textOf(feed.logo) || textOf(feed.icon);
@@ -54,6 +57,11 @@ export function parseAtom(feed: XmlNode): ParsedFeed {
     language: languageOf(attrOf(feed, 'xml:lang')),
     category: categoryOf(categories, youtube ? 'TV_AND_FILM' : 'SOCIETY'),
     artworkUrl: httpsUrl(logo),
+    explicit: false,
+    author: clip(textOf(asArray(feed.author as XmlNode[])[0]?.name), MAX_AUTHOR) || null,
+    showType: 'EPISODIC',
+    locked: false,
+    people: [],
     ...orderAndDedupe(items, skipped),
   };
 }

@@ -25,11 +25,22 @@ describe('parseFeedXml', () => {
     expect(feed.items[0].enclosure).toEqual({ url: 'https://cdn.example.com/ep-1.mp3', mimeType: 'audio/mpeg', lengthBytes: 12345 });
   });
 
-  it('reads Podcasting 2.0 tags (podcast:season/episode) beside the iTunes ones', () => {
+  it('reads Podcasting 2.0 tags (podcast:season/episode, person, locked) beside the iTunes ones', () => {
     const feed = parseFeedXml(podcasting20Rss());
-    expect(feed).toMatchObject({ title: 'Podcasting Two', language: 'pt-BR', category: 'SOCIETY' });
-    expect(feed.items).toHaveLength(1);
-    expect(feed.items[0]).toMatchObject({ guid: 'p20-1', title: 'Chapter one', seasonNumber: 2, episodeNumber: 7 });
+    expect(feed).toMatchObject({ title: 'Podcasting Two', language: 'pt-BR', category: 'SOCIETY', explicit: true, author: 'Ada and Grace', showType: 'SERIAL', locked: false });
+    // what catalog would refuse is dropped or set to the default, never the whole show: a bad role, a link that is no URL, a nameless person
+    expect(feed.people).toEqual([
+      { name: 'Ada Host', role: 'host', group: 'cast', href: 'https://example.com/ada', img: null },
+      { name: 'Grace Guest', role: 'host', group: 'cast', href: null, img: null },
+    ]);
+    expect(feed.items.map((i) => [i.guid, i.episodeType, i.explicit])).toEqual([
+      ['p20-0', 'TRAILER', false],
+      // no itunes:explicit on the item: as the show
+      ['p20-1', 'FULL', null],
+    ]);
+    expect(feed.items[1]).toMatchObject({ title: 'Chapter one', seasonNumber: 2, episodeNumber: 7 });
+    expect(feed.items[1].people).toEqual([{ name: 'Ada Host', role: 'host', group: 'cast', href: null, img: 'https://example.com/host.jpg' }]);
+    expect(parseFeedXml(podcasting20Rss({ locked: true })).locked).toBe(true);
   });
 
   it('skips items without an enclosure and a guid seen earlier, saying why', () => {

@@ -3,8 +3,9 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseFeed as parsePodcastRss } from 'podcast-partytime';
 import { parseAtom } from './atom.parse';
 import { categoryOf } from './category';
-import { FeedParseError, type FeedItem, type ParsedFeed, type SkippedItem } from './feed.types';
-import { orderAndDedupe, MAX_DESCRIPTION, MAX_TITLE } from './feed.order';
+import { peopleOf } from './feed.people';
+import { FeedParseError, type FeedEpisodeType, type FeedItem, type ParsedFeed, type SkippedItem } from './feed.types';
+import { orderAndDedupe, MAX_AUTHOR, MAX_DESCRIPTION, MAX_TITLE } from './feed.order';
 import { asArray, attrOf, clip, dateOf, httpsUrl, languageOf, plainText, positiveNumber, textOf, type XmlNode } from './feed.text';
 
 /** Strings stay strings (a title "2024" is not a number); entities decoded; attributes kept. */
@@ -27,6 +28,8 @@ export function parseFeedXml(xml: string): ParsedFeed {
   throw new FeedParseError('not an RSS or Atom feed');
 }
 
+const EPISODE_TYPES: Record<string, FeedEpisodeType> = { full: 'FULL', trailer: 'TRAILER', bonus: 'BONUS' };
+
 const rawGuid = (item: XmlNode): string => textOf(item.guid) || attrOf(asArray(item.enclosure)[0], 'url');
 const labelOf = (item: XmlNode): string => rawGuid(item) || textOf(item.title) || '(untitled item)';
 
@@ -34,7 +37,10 @@ function parseRss(xml: string, channel: XmlNode): ParsedFeed {
   const feed = parsePodcastRss(xml, { allowMissingGuid: true });
   if (!feed) throw new FeedParseError('the RSS feed could not be read');
   const skipped: SkippedItem[] = [];
+  // whether an item states itunes:explicit, by the guid partytime gives it
+  const rawItems = new Map<string, boolean>();
   for (const raw of asArray(channel.item as XmlNode | XmlNode[])) {
+    rawItems.set(rawGuid(raw), raw['itunes:explicit'] !== undefined);
     if (!attrOf(asArray(raw.enclosure)[0], 'url')) skipped.push({ item: labelOf(raw), reason: 'no enclosure (audio or video file)' });
     else if (!textOf(raw.title) && !textOf(raw.description)) skipped.push({ item: labelOf(raw), reason: 'no title or description' });
   }
@@ -47,6 +53,10 @@ function parseRss(xml: string, channel: XmlNode): ParsedFeed {
     episodeNumber: positiveNumber(item.podcastEpisode?.number ?? item.itunesEpisode),
     enclosure: { url: item.enclosure.url, mimeType: item.enclosure.type || 'application/octet-stream', lengthBytes: item.enclosure.length > 0 ? item.enclosure.length : null },
     link: item.link ?? null,
+    // partytime reads an item's missing itunes:explicit as false, so only its presence says anything
+    explicit: rawItems.get(item.guid || item.enclosure.url) ? item.explicit : null,
+    episodeType: EPISODE_TYPES[item.itunesEpisodeType ?? 'full'] ?? 'FULL',
+    people: peopleOf(item.podcastPeople),
   }));
   return {
     kind: 'RSS',
@@ -55,6 +65,11 @@ function parseRss(xml: string, channel: XmlNode): ParsedFeed {
     language: languageOf(feed.language),
     category: categoryOf([...(feed.itunesCategory ?? []), ...(feed.categories ?? [])], 'SOCIETY'),
     artworkUrl: httpsUrl(feed.itunesImage) ?? httpsUrl(feed.image?.url),
+    explicit: feed.explicit,
+    author: clip(feed.author?.trim() ?? '', MAX_AUTHOR) || null,
+    showType: feed.itunesType === 'serial' ? 'SERIAL' : 'EPISODIC',
+    locked: feed.locked === true,
+    people: peopleOf(feed.podcastPeople),
     ...orderAndDedupe(items, skipped),
   };
 }

@@ -7,6 +7,18 @@ export interface FeedEnclosure {
   lengthBytes: number | null;
 }
 
+/** A podcast:person as catalog takes it (role and group are Podcasting 2.0 taxonomy terms). */
+export interface FeedPerson {
+  name: string;
+  role: string;
+  group: string;
+  href: string | null;
+  img: string | null;
+}
+
+export type FeedEpisodeType = 'FULL' | 'TRAILER' | 'BONUS';
+export type FeedShowType = 'EPISODIC' | 'SERIAL';
+
 /** One item of a feed, as catalog will get it. */
 export interface FeedItem {
   guid: string;
@@ -18,6 +30,10 @@ export interface FeedItem {
   /** Audio or video to import into media; YouTube entries have none (their link is in the description). */
   enclosure: FeedEnclosure | null;
   link: string | null;
+  /** itunes:explicit of the item; null: as the show. */
+  explicit: boolean | null;
+  episodeType: FeedEpisodeType;
+  people: FeedPerson[];
 }
 
 export interface SkippedItem {
@@ -36,6 +52,12 @@ export interface ParsedFeed {
   language: string;
   category: ShowCategory;
   artworkUrl: string | null;
+  explicit: boolean;
+  author: string | null;
+  showType: FeedShowType;
+  /** podcast:locked yes: its owner asks other platforms not to import it. */
+  locked: boolean;
+  people: FeedPerson[];
   items: FeedItem[];
   skipped: SkippedItem[];
 }

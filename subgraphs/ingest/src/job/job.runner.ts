@@ -57,8 +57,12 @@ class JobFailure extends Error {
 
 const MAX_REASONS = 100;
 const hashOf = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
-const episodeInputOf = (item: FeedItem): EpisodeInput => ({ title: item.title, description: item.description, seasonNumber: item.seasonNumber, episodeNumber: item.episodeNumber });
-const showInputOf = (feed: ParsedFeed): ShowInput => ({ title: feed.title, description: feed.description, category: feed.category, language: feed.language, artworkUrl: feed.artworkUrl });
+const episodeInputOf = ({ title, description, seasonNumber, episodeNumber, explicit, episodeType, people }: FeedItem): EpisodeInput => ({
+  title, description, seasonNumber, episodeNumber, explicit, episodeType, people,
+});
+const showInputOf = ({ title, description, category, language, artworkUrl, explicit, author, showType, people }: ParsedFeed): ShowInput => ({
+  title, description, category, language, artworkUrl, explicit, author, showType, people,
+});
 
 export function slugOf(title: string): string {
   const base = title.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '');
@@ -125,6 +129,8 @@ export class IngestRunner {
       if (error instanceof FeedParseError) throw new JobFailure(error.message);
       throw error;
     }
+    // Podcasting 2.0: a locked feed's owner asks every other platform to refuse importing it
+    if (feed.locked) throw new JobFailure('the feed is locked (podcast:locked is yes): its owner must unlock it at its current host before moving it');
     await this.save(job, { status: IngestStatus.IMPORTING, progress: 0.1, found: feed.items.length + feed.skipped.length });
 
     const show = showInputOf(feed);
@@ -246,7 +252,7 @@ export class IngestRunner {
     const input = episodeInputOf(item);
     const contentHash = hashOf(input);
     if (!known) {
-      const episodeId = await this.deps.catalog.createEpisode(viewer, source.showId as string, input);
+      const episodeId = await this.deps.catalog.createEpisode(viewer, source.showId as string, item.guid, input);
       // mapped before publishing: a retry after a failed publish must not create it again
       const row = items.create({ sourceId: source.id, guid: item.guid, episodeId, contentHash, enclosureUrl: item.enclosure?.url ?? null, published: false, mediaHandedOff: false, mediaJobId: null, mediaError: null, pubDate: item.pubDate });
       await items.insert(row);

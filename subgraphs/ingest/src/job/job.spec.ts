@@ -1,5 +1,5 @@
 import { eventually } from '@wavegraph/testkit';
-import { atomFeed, itunesRss, MALFORMED, youtubeFeed, type TestItem } from '../testing/feeds';
+import { atomFeed, itunesRss, MALFORMED, podcasting20Rss, youtubeFeed, type TestItem } from '../testing/feeds';
 import { catalogShow, creator, finished, importFeed, JOB_FIELDS, jobOf, recordedEvents, startIngestHarness, type IngestHarness, type JobView } from '../testing/harness';
 import { pollSchedulerId } from './job.queue';
 
@@ -54,6 +54,18 @@ describe('importing a feed through catalog', () => {
           found: 4, created: 3, updated: 0, skipped: 1, failed: 0, reasons: ['ep-no-media: no enclosure (audio or video file)'],
         },
       },
+    ]);
+  });
+
+  it('keeps what podcast apps know the show by: each episode its feed guid, types, explicit flags and people', async () => {
+    const owner = creator();
+    const job = await finished(h, owner, (await importFeed(h, owner, h.feeds.set('/p20.xml', { body: podcasting20Rss() }))).id);
+    expect(job).toMatchObject({ status: 'COMPLETED', counts: { created: 2, failed: 0 } });
+    const show = await catalogShow(h, owner, job.show!.id);
+    expect(show).toMatchObject({ explicit: true, author: 'Ada and Grace', showType: 'SERIAL', people: [{ name: 'Ada Host', role: 'host' }, { name: 'Grace Guest', role: 'host' }] });
+    expect(show.episodes.edges.map(({ node }) => [node.guid, node.title, node.episodeType, node.explicit])).toEqual([
+      ['p20-1', 'Chapter one', 'FULL', null],
+      ['p20-0', 'Trailer', 'TRAILER', false],
     ]);
   });
 
@@ -138,16 +150,18 @@ describe('importing a feed through catalog', () => {
     expect(show.episodes.edges[0].node).toMatchObject({ title: 'A video', status: 'PUBLISHED', description: 'About A video\n\nVideo: https://www.youtube.com/watch?v=abc123' });
   });
 
-  it('fails the job with a clear reason and an IngestFailed event: 404, 410, timeout, malformed XML', async () => {
+  it('fails the job with a clear reason and an IngestFailed event: 404, 410, timeout, malformed XML, a locked feed', async () => {
     const owner = creator();
     h.feeds.set('/gone.xml', { status: 410 });
     h.feeds.set('/slow.xml', { body: itunesRss({ items: [] }), delayMs: 3_000 });
     h.feeds.set('/broken.xml', { body: MALFORMED });
+    h.feeds.set('/locked.xml', { body: podcasting20Rss({ locked: true }) });
     const cases: Array<[string, string | RegExp, number | undefined]> = [
       [h.feeds.url('/nothing-here.xml'), 'the feed is gone (HTTP 404)', 404],
       [h.feeds.url('/gone.xml'), 'the feed is gone (HTTP 410)', 410],
       [h.feeds.url('/slow.xml'), 'timed out after 1 s', undefined],
       [h.feeds.url('/broken.xml'), /^malformed XML at line 3: /, undefined],
+      [h.feeds.url('/locked.xml'), /^the feed is locked \(podcast:locked is yes\)/, undefined],
     ];
     const jobs: JobView[] = [];
     for (const [url] of cases) jobs.push(await importFeed(h, owner, url));

@@ -42,7 +42,7 @@ export function itunesRss(options: { title?: string; category?: string; subcateg
 </rss>`;
 }
 
-export function podcasting20Rss(): string {
+export function podcasting20Rss(options: { locked?: boolean } = {}): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:podcast="https://podcastindex.org/namespace/1.0">
   <channel>
@@ -51,8 +51,23 @@ export function podcasting20Rss(): string {
     <language>pt-br</language>
     <description>Namespaced</description>
     <podcast:guid>917393e3-1b1e-5cef-ace4-edaa54e1f810</podcast:guid>
-    <podcast:locked owner="owner@example.com">no</podcast:locked>
+    <podcast:locked owner="owner@example.com">${options.locked ? 'yes' : 'no'}</podcast:locked>
     <itunes:category text="Society &amp; Culture"><itunes:category text="Documentary"/></itunes:category>
+    <itunes:author>Ada and Grace</itunes:author>
+    <itunes:explicit>true</itunes:explicit>
+    <itunes:type>serial</itunes:type>
+    <podcast:person role="host" href="https://example.com/ada">Ada Host</podcast:person>
+    <podcast:person role="Chief Vibes!" img="not a url">Grace Guest</podcast:person>
+    <podcast:person role="guest"> </podcast:person>
+    <item>
+      <title>Trailer</title>
+      <guid isPermaLink="false">p20-0</guid>
+      <description>Coming soon</description>
+      <pubDate>Sun, 31 Dec 2023 10:00:00 GMT</pubDate>
+      <enclosure url="https://cdn.example.com/p20-0.mp3" length="99" type="audio/mpeg"/>
+      <itunes:episodeType>trailer</itunes:episodeType>
+      <itunes:explicit>false</itunes:explicit>
+    </item>
     <item>
       <title>Chapter one</title>
       <guid isPermaLink="false">p20-1</guid>

@@ -95,11 +95,14 @@ export const finished = (h: IngestHarness, owner: Viewer, id: string): Promise<J
 
 export interface CatalogEpisode {
   id: string;
+  guid: string;
   title: string;
   description: string;
   status: string;
   seasonNumber: number | null;
   episodeNumber: number | null;
+  episodeType: string;
+  explicit: boolean | null;
   publishedAt: string | null;
 }
 
@@ -110,6 +113,10 @@ export interface CatalogShow {
   category: string;
   language: string;
   artworkUrl: string | null;
+  explicit: boolean;
+  author: string | null;
+  showType: string;
+  people: Array<{ name: string; role: string }>;
   owner: { id: string } | null;
   episodes: { edges: Array<{ node: CatalogEpisode }> };
 }
@@ -117,8 +124,8 @@ export interface CatalogShow {
 /** The show as catalog gives it to its owner, episodes newest first. */
 export async function catalogShow(h: IngestHarness, owner: Viewer, id: string): Promise<CatalogShow> {
   const res = await h.catalog.call<{ show: CatalogShow }>(
-    `query($id: ID!) { show(id: $id) { id title description category language artworkUrl owner { id }
-       episodes(first: 100) { edges { node { id title description status seasonNumber episodeNumber publishedAt } } } } }`,
+    `query($id: ID!) { show(id: $id) { id title description category language artworkUrl explicit author showType people { name role } owner { id }
+       episodes(first: 100) { edges { node { id guid title description status seasonNumber episodeNumber episodeType explicit publishedAt } } } } }`,
     { id },
     owner,
   );
