@@ -1,4 +1,23 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { dropStaleTestDatabases } from '../packages/testkit/src/database';
+// CommonJS shared with the dev command (scripts/up.mjs)
+const { startClickHouse } = require('./clickhouse.cjs') as {
+  startClickHouse(options: { dir: string }): Promise<{ url: string; stop(): Promise<void> }>;
+};
 
-// Each suite creates and drops its own databases; this clears what runs that died left behind.
-export default dropStaleTestDatabases;
+/**
+ * Each suite creates and drops its own databases; this clears what runs that died left behind.
+ * Then it starts the run's ClickHouse (analytics' store) in a temporary directory on a free port,
+ * unless TEST_CLICKHOUSE_URL names one already; every spec gets a fresh database on it. The test
+ * workers start after this, so they inherit TEST_CLICKHOUSE_URL; the teardown stops the server.
+ */
+export default async function globalSetup(): Promise<void> {
+  await dropStaleTestDatabases();
+  if (process.env.TEST_CLICKHOUSE_URL) return;
+  const dir = mkdtempSync(path.join(tmpdir(), 'wgtest-clickhouse-'));
+  const server = await startClickHouse({ dir });
+  process.env.TEST_CLICKHOUSE_URL = server.url;
+  (globalThis as { wavegraphClickHouse?: { stop(): Promise<void>; dir: string } }).wavegraphClickHouse = { stop: server.stop, dir };
+}
