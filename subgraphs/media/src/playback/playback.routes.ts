@@ -87,7 +87,7 @@ export function playbackRoutes({ dataSource, storage, signer, log }: Deps): (req
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
       const url = new URL(req.url ?? '/', 'http://media.local');
       const enclosure = parseEnclosurePath(url.pathname);
-      if (enclosure) return await serveEnclosure({ dataSource, signer }, enclosure, res, refuse);
+      if (enclosure) return await serveEnclosure({ dataSource, signer }, enclosure, req, res, refuse);
       const parsed = parsePath(url.pathname);
       if (!parsed) return refuse(res, 404, 'Not found');
       const [assetId, relative] = parsed;
