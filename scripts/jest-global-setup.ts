@@ -10,14 +10,20 @@ const { startClickHouse } = require('./clickhouse.cjs') as {
 /**
  * Each suite creates and drops its own databases; this clears what runs that died left behind.
  * Then it starts the run's ClickHouse (analytics' store) in a temporary directory on a free port,
- * unless TEST_CLICKHOUSE_URL names one already; every spec gets a fresh database on it. The test
+ * unless TEST_CLICKHOUSE_URL names one already; every spec gets a fresh database on it (named
+ * after the spec's fresh Postgres database). The test
  * workers start after this, so they inherit TEST_CLICKHOUSE_URL; the teardown stops the server.
  */
 export default async function globalSetup(): Promise<void> {
   await dropStaleTestDatabases();
-  if (process.env.TEST_CLICKHOUSE_URL) return;
+  if (process.env.TEST_CLICKHOUSE_URL) {
+    process.env.ANALYTICS_CLICKHOUSE_URL = process.env.TEST_CLICKHOUSE_URL;
+    return;
+  }
   const dir = mkdtempSync(path.join(tmpdir(), 'wgtest-clickhouse-'));
   const server = await startClickHouse({ dir });
   process.env.TEST_CLICKHOUSE_URL = server.url;
+  // what the analytics subgraph reads; its database is named after its fresh Postgres database
+  process.env.ANALYTICS_CLICKHOUSE_URL = server.url;
   (globalThis as { wavegraphClickHouse?: { stop(): Promise<void>; dir: string } }).wavegraphClickHouse = { stop: server.stop, dir };
 }

@@ -1,0 +1,2 @@
+export { analyticsModule } from './analytics.module';
+export type { AnalyticsServices } from './services';
