@@ -9,6 +9,7 @@ import { createWavegraphClient, type WavegraphClient } from '@wavegraph/client';
 import { configFromEnv, startGateway, type GatewayConfig, type RateLimitSettings, type RunningGateway } from '@wavegraph/gateway';
 import { identityModule, jwksUrl, type IdentityServices } from '@wavegraph/identity';
 import { notificationsModule } from '@wavegraph/notifications';
+import { analyticsModule, dropAnalyticsStore } from '@wavegraph/analytics';
 import type { RunningSubgraph } from '@wavegraph/kit';
 import { createRegistry, type Registry } from '@wavegraph/metrics';
 import { dropRedisPrefix, freePort, freshRedisPrefix, startTestSubgraph, TEST_GATEWAY_SECRET, TEST_REDIS_URL, type TestDatabase } from '@wavegraph/testkit';
@@ -30,7 +31,7 @@ export const NO_RATE_LIMITS: RateLimitSettings = {
   wsSubscribesPerMinute: 0,
 };
 
-export type SubgraphName = 'identity' | 'catalog' | 'engagement' | 'discovery' | 'media' | 'notifications';
+export type SubgraphName = 'identity' | 'catalog' | 'engagement' | 'discovery' | 'media' | 'notifications' | 'analytics';
 
 export interface TestSupergraph {
   url: string;
@@ -43,6 +44,7 @@ export interface TestSupergraph {
   discovery: RunningSubgraph<unknown>;
   media: RunningSubgraph<unknown>;
   notifications: RunningSubgraph<unknown>;
+  analytics: RunningSubgraph<unknown>;
   /** Where media keeps uploads and objects for this run. */
   mediaDir: string;
   /** The gateway's origin (uploads and playback go through it). */
@@ -80,6 +82,8 @@ export async function startTestSupergraph(
   const engagementHarness = await startTestSubgraph(engagementModule, { redisPrefix, redisUrl });
   const discoveryHarness = await startTestSubgraph(discoveryModule, { redisPrefix, redisUrl });
   const notificationsHarness = await startTestSubgraph(notificationsModule, { redisPrefix, redisUrl });
+  // its ClickHouse database is named after its fresh Postgres database (ANALYTICS_CLICKHOUSE_URL: Jest's global setup)
+  const analyticsHarness = await startTestSubgraph(analyticsModule, { redisPrefix, redisUrl });
   // media hands out upload and playback URLs on the gateway's origin, so the port is chosen first
   const port = overrides.port || (await freePort());
   const origin = `http://127.0.0.1:${port}`;
@@ -104,6 +108,7 @@ export async function startTestSupergraph(
     discovery: discoveryHarness.running.url,
     media: mediaHarness.running.url,
     notifications: notificationsHarness.running.url,
+    analytics: analyticsHarness.running.url,
   };
   const routed = Object.fromEntries(
     await Promise.all(Object.entries(direct).map(async ([name, url]) => [name, (await options.front?.[name as SubgraphName]?.(url)) ?? url])),
@@ -126,6 +131,7 @@ export async function startTestSupergraph(
   const gateway = await startGateway(gatewayConfig);
   const subgraphs = {
     identity: identityHarness, catalog: catalogHarness, engagement: engagementHarness, discovery: discoveryHarness, media: mediaHarness, notifications: notificationsHarness,
+    analytics: analyticsHarness,
   };
   return {
     url: gateway.url,
@@ -138,6 +144,7 @@ export async function startTestSupergraph(
     discovery: discoveryHarness.running as RunningSubgraph<unknown>,
     media: mediaHarness.running as RunningSubgraph<unknown>,
     notifications: notificationsHarness.running as RunningSubgraph<unknown>,
+    analytics: analyticsHarness.running as RunningSubgraph<unknown>,
     mediaDir,
     origin,
     redisPrefix,
@@ -154,6 +161,7 @@ export async function startTestSupergraph(
       await worker.close();
       await mediaWorker.close();
       await Promise.all(Object.values(subgraphs).map((harness) => harness.stop()));
+      await dropAnalyticsStore(analyticsHarness.database.url);
       await dropRedisPrefix(redisPrefix);
       rmSync(mediaDir, { recursive: true, force: true });
     },

@@ -65,7 +65,8 @@ export class ClientAppAnalytics {
 
 @ObjectType()
 export class TopEpisode {
-  @Field(() => Episode)
+  /** Null while catalog cannot complete it (an outage nulls the reference, not the list). */
+  @Field(() => Episode, { nullable: true })
   episode: Episode;
 
   @Field(() => Int)

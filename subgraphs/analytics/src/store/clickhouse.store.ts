@@ -19,6 +19,8 @@ export interface ClickHouseSettings {
   /** HTTP interface, e.g. http://127.0.0.1:8123 */
   url: string;
   database: string;
+  username?: string;
+  password?: string;
   requestTimeoutMs?: number;
 }
 
@@ -42,7 +44,7 @@ export class ClickHouseStore implements AnalyticsStore {
   constructor(settings: ClickHouseSettings) {
     this.db = identifier(settings.database);
     // no database on the connection: prepare() creates it, every statement names it
-    this.client = createClient({ url: settings.url, request_timeout: settings.requestTimeoutMs ?? 30_000, max_open_connections: 10 });
+    this.client = createClient({ url: settings.url, username: settings.username, password: settings.password, request_timeout: settings.requestTimeoutMs ?? 30_000, max_open_connections: 10 });
   }
 
   async prepare(): Promise<void> {

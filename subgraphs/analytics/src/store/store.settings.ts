@@ -5,13 +5,16 @@ import type { ClickHouseSettings } from './clickhouse.store';
 /**
  * ANALYTICS_CLICKHOUSE_URL (default http://127.0.0.1:8123), ANALYTICS_CLICKHOUSE_DATABASE
  * (default: the name of the subgraph's Postgres database, wavegraph_analytics, so a test's fresh
- * Postgres database comes with a fresh ClickHouse database of the same name).
+ * Postgres database comes with a fresh ClickHouse database of the same name),
+ * ANALYTICS_CLICKHOUSE_USER (default `default`) and ANALYTICS_CLICKHOUSE_PASSWORD (default empty).
  */
 export function clickHouseSettingsFromEnv(databaseUrl: string): ClickHouseSettings {
   const pgName = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, '')) || 'wavegraph_analytics';
   return {
     url: envString('ANALYTICS_CLICKHOUSE_URL', 'http://127.0.0.1:8123').replace(/\/$/, ''),
     database: envString('ANALYTICS_CLICKHOUSE_DATABASE', pgName),
+    username: envString('ANALYTICS_CLICKHOUSE_USER', 'default'),
+    password: process.env.ANALYTICS_CLICKHOUSE_PASSWORD ?? '',
     requestTimeoutMs: envInt('ANALYTICS_CLICKHOUSE_TIMEOUT_MS', 30_000),
   };
 }
