@@ -1,4 +1,4 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type {
   AnalyticsStore,
   ClientAppFigures,
@@ -43,8 +43,16 @@ export class ClickHouseStore implements AnalyticsStore {
 
   constructor(settings: ClickHouseSettings) {
     this.db = identifier(settings.database);
-    // no database on the connection: prepare() creates it, every statement names it
-    this.client = createClient({ url: settings.url, username: settings.username, password: settings.password, request_timeout: settings.requestTimeoutMs ?? 30_000, max_open_connections: 10 });
+    // no database on the connection: prepare() creates it, every statement names it. The client's own
+    // console logging is off: its errors reach the callers, which log them as JSON with the rest
+    this.client = createClient({
+      url: settings.url,
+      username: settings.username,
+      password: settings.password,
+      request_timeout: settings.requestTimeoutMs ?? 30_000,
+      max_open_connections: 10,
+      log: { level: ClickHouseLogLevel.OFF },
+    });
   }
 
   async prepare(): Promise<void> {

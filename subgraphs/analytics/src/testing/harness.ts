@@ -103,9 +103,12 @@ export const download = (h: AnalyticsHarness, episodeId: string, ipHash: string,
 /** An address hash as media writes them (64 hex characters). */
 export const ipHash = (seed: string): string => seed.repeat(64).slice(0, 64);
 
+/** Waits until the consumer applied everything on the streams (queued for ClickHouse, not yet flushed). */
+export const applied = (h: AnalyticsHarness, timeoutMs = 15_000): Promise<void> => consumed(h.redis, h.redisPrefix, ANALYTICS_GROUP, ANALYTICS_PRODUCERS, timeoutMs);
+
 /** Waits until the consumer applied everything on the streams, then until the queue reached ClickHouse. */
 export async function settle(h: AnalyticsHarness, timeoutMs = 15_000): Promise<void> {
-  await consumed(h.redis, h.redisPrefix, ANALYTICS_GROUP, ANALYTICS_PRODUCERS, timeoutMs);
+  await applied(h, timeoutMs);
   await h.running.services.flusher.flushAll();
 }
 
