@@ -71,18 +71,20 @@ async function waitUntilAnswering(url, child, timeoutMs) {
 
 /**
  * Starts clickhouse-server with its state in `dir` on `port` (a free one when 0) and waits until it
- * answers. Returns its URL and stop() (SIGTERM, then waits for it to exit).
+ * answers. Returns its URL and stop(): SIGTERM (the server finishes its merges, some seconds), or
+ * with `{ discard: true }` SIGKILL, for a server whose data is thrown away next (tests); either way
+ * it resolves once the process has exited.
  */
 async function startClickHouse({ dir, port = 0, timeoutMs = 30_000 }) {
   const chosen = port || (await freePort());
   writeConfig(dir, chosen);
   const child = spawn(CLICKHOUSE_SERVER, [`--config-file=${path.join(dir, 'config.xml')}`], { cwd: dir, stdio: 'ignore', detached: true });
   const url = `http://127.0.0.1:${chosen}`;
-  const stop = () =>
+  const stop = ({ discard = false } = {}) =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
-      child.kill('SIGTERM');
+      child.kill(discard ? 'SIGKILL' : 'SIGTERM');
       // a server that does not go within 15 s is killed
       setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 15_000).unref();
     });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { dropStaleTestDatabases } from '../packages/testkit/src/database';
 // CommonJS shared with the dev command (scripts/up.mjs)
 const { startClickHouse } = require('./clickhouse.cjs') as {
-  startClickHouse(options: { dir: string }): Promise<{ url: string; stop(): Promise<void> }>;
+  startClickHouse(options: { dir: string }): Promise<{ url: string; stop(options?: { discard?: boolean }): Promise<void> }>;
 };
 
 /**
@@ -25,5 +25,6 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_CLICKHOUSE_URL = server.url;
   // what the analytics subgraph reads; its database is named after its fresh Postgres database
   process.env.ANALYTICS_CLICKHOUSE_URL = server.url;
-  (globalThis as { wavegraphClickHouse?: { stop(): Promise<void>; dir: string } }).wavegraphClickHouse = { stop: server.stop, dir };
+  // its data goes with the run: no need to wait for a graceful shutdown
+  (globalThis as { wavegraphClickHouse?: { stop(): Promise<void>; dir: string } }).wavegraphClickHouse = { stop: () => server.stop({ discard: true }), dir };
 }

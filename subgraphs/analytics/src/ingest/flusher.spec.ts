@@ -4,6 +4,7 @@ import { freePort } from '@wavegraph/testkit';
 import { ClickHouseStore } from '../store/clickhouse.store';
 import { applied, download, ipHash, startAnalytics, type AnalyticsHarness } from '../testing/harness';
 import { AnalyticsFlusher } from './flusher';
+import { revive } from './pending';
 
 const APPLE = 'Podcasts/1650.20 CFNetwork/1404.0.5 Darwin/22.3.0';
 
@@ -16,7 +17,7 @@ describe('the flush to ClickHouse', () => {
     await h?.stop();
   });
 
-  it('keeps applied events in Postgres while ClickHouse is away, and writes them once it answers', async () => {
+  it('keeps applied events in Postgres while ClickHouse is away, and writes them once it answers, each once', async () => {
     // the subgraph's own flusher stays out of the way: the test moves the queue itself
     await h.running.services.flusher.stop();
     const episodeId = randomUUID();
@@ -31,6 +32,14 @@ describe('the flush to ClickHouse', () => {
     await expect(failing.flushAll()).rejects.toThrow();
     await away.close();
     expect(await h.count('analytics_pending')).toBe(3);
+    // as if an earlier attempt had written one of them before dying: the retry must not count it again
+    const [first]: { kind: string; row: Record<string, unknown>; attempts: number }[] = await h.running.db.dataSource.query(
+      'SELECT kind, row, attempts FROM analytics_pending ORDER BY seq LIMIT 1',
+    );
+    expect(first.attempts).toBe(1);
+    const written = revive(first.kind, first.row);
+    if (written.kind !== 'download') throw new Error('expected a download');
+    await h.store.insertDownloads([written.row], { fresh: true });
 
     // batches of two: the whole queue goes, in two inserts
     const working = new AnalyticsFlusher(h.running.db.dataSource, h.store, { batchRows: 2, intervalMs: 50 }, log);

@@ -1,4 +1,4 @@
-import type { Logger } from '@wavegraph/kit';
+import { modifyReturning, type Logger } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
 import type { AnalyticsStore, DownloadRow, PlayRow } from '../store/analytics.store';
 import { revive } from './pending';
@@ -10,12 +10,15 @@ export interface FlushOptions {
   intervalMs: number;
 }
 
+/** How long a claimed batch is ours: a flusher that died lets another take it after this. */
+const LEASE_SECONDS = 120;
+
 /**
  * Moves queued rows (analytics_pending, written with their events' inbox rows) to the store in
  * batches: when `batchRows` are waiting or every `intervalMs`, whichever comes first. A batch is
- * claimed with FOR UPDATE SKIP LOCKED (replicas share the queue without taking a row twice),
- * written, then deleted in the same transaction; if the process dies between the insert and the
- * commit, the rows are written again later and the store skips the event ids it holds. While the
+ * claimed for a lease with FOR UPDATE SKIP LOCKED (replicas share the queue without taking a row
+ * twice), written, then deleted; if the process dies between the insert and the delete, the rows
+ * are written again once the lease ends and the store skips the event ids it holds. While the
  * store is down rows wait in Postgres: an outage delays analytics, it loses nothing.
  */
 export class AnalyticsFlusher {
@@ -79,36 +82,37 @@ export class AnalyticsFlusher {
     return run.then(() => moved);
   }
 
+  /**
+   * One batch: claimed for a lease (committed, with its attempt counted), written, then deleted.
+   * Rows on their first attempt cannot be in the store yet, so it skips its event-id check for
+   * them; a batch that was tried before (the process died, the store failed mid-insert) is checked.
+   */
   private async flushBatch(): Promise<number> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.startTransaction();
-      const claimed: { seq: string; kind: string; row: Record<string, unknown> }[] = await runner.query(
-        'SELECT seq, kind, row FROM analytics_pending ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED',
-        [this.options.batchRows],
-      );
-      if (!claimed.length) {
-        await runner.commitTransaction();
-        return 0;
-      }
-      const plays: PlayRow[] = [];
-      const downloads: DownloadRow[] = [];
-      for (const { kind, row } of claimed) {
-        const pending = revive(kind, row);
-        if (pending.kind === 'play') plays.push(pending.row);
-        else downloads.push(pending.row);
-      }
-      await Promise.all([this.store.insertPlays(plays), this.store.insertDownloads(downloads)]);
-      await runner.query('DELETE FROM analytics_pending WHERE seq = ANY($1::bigint[])', [claimed.map((c) => c.seq)]);
-      await runner.commitTransaction();
-      return claimed.length;
-    } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
-    } finally {
-      await runner.release();
+    const claimed = await modifyReturning<{ seq: string; kind: string; row: Record<string, unknown>; attempts: number }>(
+      this.dataSource,
+      `UPDATE analytics_pending SET attempts = attempts + 1, claimed_until = now() + make_interval(secs => $2)
+       WHERE seq IN (SELECT seq FROM analytics_pending WHERE claimed_until IS NULL OR claimed_until < now() ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING seq, kind, row, attempts`,
+      [this.options.batchRows, LEASE_SECONDS],
+    );
+    if (!claimed.length) return 0;
+    const plays: PlayRow[] = [];
+    const downloads: DownloadRow[] = [];
+    for (const { kind, row } of claimed) {
+      const pending = revive(kind, row);
+      if (pending.kind === 'play') plays.push(pending.row);
+      else downloads.push(pending.row);
     }
+    const fresh = claimed.every((c) => c.attempts === 1);
+    try {
+      await Promise.all([this.store.insertPlays(plays, { fresh }), this.store.insertDownloads(downloads, { fresh })]);
+    } catch (error) {
+      // back to the queue at once (attempted: the next try checks what the store already holds)
+      await this.dataSource.query('UPDATE analytics_pending SET claimed_until = NULL WHERE seq = ANY($1::bigint[])', [claimed.map((c) => c.seq)]).catch(() => undefined);
+      throw error;
+    }
+    await this.dataSource.query('DELETE FROM analytics_pending WHERE seq = ANY($1::bigint[])', [claimed.map((c) => c.seq)]);
+    return claimed.length;
   }
 
   /** Stops the timer and lets a running flush finish. */

@@ -56,7 +56,9 @@ export class CreateAnalytics1766500000000 implements MigrationInterface {
       CREATE TABLE analytics_pending (
         seq bigserial PRIMARY KEY,
         kind text NOT NULL CHECK (kind IN ('play', 'download')),
-        row jsonb NOT NULL
+        row jsonb NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        claimed_until timestamptz(3)
       )`);
   }
 

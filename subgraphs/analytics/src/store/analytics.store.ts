@@ -83,12 +83,20 @@ export interface SharedListeners {
   sharedListeners: number;
 }
 
+export interface InsertOptions {
+  /** None of the rows was sent to the store before (default false: each one is checked). */
+  fresh?: boolean;
+}
+
 export interface AnalyticsStore {
   /** Creates the database and its tables when missing (idempotent). */
   prepare(): Promise<void>;
-  /** Adds rows whose event id it does not hold yet: a redelivered batch counts once. */
-  insertPlays(rows: readonly PlayRow[]): Promise<number>;
-  insertDownloads(rows: readonly DownloadRow[]): Promise<number>;
+  /**
+   * Adds rows whose event id it does not hold yet: a batch written twice counts once. A caller
+   * that knows none of the rows was ever sent (`fresh`) spares the store that check.
+   */
+  insertPlays(rows: readonly PlayRow[], options?: InsertOptions): Promise<number>;
+  insertDownloads(rows: readonly DownloadRow[], options?: InsertOptions): Promise<number>;
   series(scope: Scope, interval: Interval): Promise<SeriesPoint[]>;
   totals(scope: Scope): Promise<Totals>;
   byClientApp(scope: Scope): Promise<ClientAppFigures[]>;

@@ -4,6 +4,7 @@ import type {
   ClientAppFigures,
   DownloadRow,
   EpisodeFigures,
+  InsertOptions,
   Interval,
   PlayRow,
   Scope,
@@ -69,25 +70,35 @@ export class ClickHouseStore implements AnalyticsStore {
     return result.json<Row>();
   }
 
-  /** The event ids of `rows` the table holds already (found through the primary key's episode prefix). */
-  private async present(table: string, rows: readonly { eventId: string; episodeId: string }[]): Promise<Set<string>> {
+  /**
+   * The event ids of `rows` the table holds already, looked up through the primary key (episode
+   * and day: a batch spans few days), so the check costs the batch's granules, not the table.
+   */
+  private async present(table: string, rows: readonly { eventId: string; episodeId: string; day: string }[]): Promise<Set<string>> {
     const episodes = [...new Set(rows.map((r) => r.episodeId))];
+    const days = [...new Set(rows.map((r) => r.day))];
     const found = await this.rows(
-      `SELECT event_id FROM ${this.db}.${table} WHERE episode_id IN (${uuids(episodes)}) AND event_id IN (${uuids(rows.map((r) => r.eventId))})`,
+      `SELECT event_id FROM ${this.db}.${table}
+       WHERE episode_id IN (${uuids(episodes)}) AND day IN (${days.map(day).join(', ')}) AND event_id IN (${uuids(rows.map((r) => r.eventId))})`,
     );
     return new Set(found.map((r) => String(r.event_id)));
   }
 
-  private async insertNew<R extends { eventId: string; episodeId: string }>(table: string, rows: readonly R[], toRow: (row: R) => Row): Promise<number> {
+  private async insertNew<R extends { eventId: string; episodeId: string; day: string }>(
+    table: string,
+    rows: readonly R[],
+    toRow: (row: R) => Row,
+    { fresh = false }: InsertOptions = {},
+  ): Promise<number> {
     if (!rows.length) return 0;
-    const held = await this.present(table, rows);
+    const held = fresh ? new Set<string>() : await this.present(table, rows);
     const seen = new Set<string>();
-    const fresh = rows.filter((r) => !held.has(r.eventId) && !seen.has(r.eventId) && seen.add(r.eventId));
-    if (fresh.length) await this.client.insert({ table: `${this.db}.${table}`, values: fresh.map(toRow), format: 'JSONEachRow' });
-    return fresh.length;
+    const added = rows.filter((r) => !held.has(r.eventId) && !seen.has(r.eventId) && seen.add(r.eventId));
+    if (added.length) await this.client.insert({ table: `${this.db}.${table}`, values: added.map(toRow), format: 'JSONEachRow' });
+    return added.length;
   }
 
-  insertPlays(rows: readonly PlayRow[]): Promise<number> {
+  insertPlays(rows: readonly PlayRow[], options?: InsertOptions): Promise<number> {
     return this.insertNew('plays', rows, (r) => ({
       event_id: r.eventId,
       at: dateTime(r.at),
@@ -99,10 +110,10 @@ export class ClickHouseStore implements AnalyticsStore {
       listened_seconds: Math.max(0, Math.round(r.listenedSeconds)),
       position_seconds: Math.max(0, Math.round(r.positionSeconds)),
       completed: r.completed ? 1 : 0,
-    }));
+    }), options);
   }
 
-  insertDownloads(rows: readonly DownloadRow[]): Promise<number> {
+  insertDownloads(rows: readonly DownloadRow[], options?: InsertOptions): Promise<number> {
     return this.insertNew('downloads', rows, (r) => ({
       event_id: r.eventId,
       at: dateTime(r.at),
@@ -114,7 +125,7 @@ export class ClickHouseStore implements AnalyticsStore {
       client_app: r.clientApp,
       counted: r.counted ? 1 : 0,
       bot: r.bot ? 1 : 0,
-    }));
+    }), options);
   }
 
   private where(scope: Scope): string {

@@ -4,6 +4,7 @@ import type {
   ClientAppFigures,
   DownloadRow,
   EpisodeFigures,
+  InsertOptions,
   Interval,
   PlayRow,
   Scope,
@@ -48,7 +49,8 @@ export class PostgresStore implements AnalyticsStore {
     await this.dataSource.query(`CREATE INDEX IF NOT EXISTS ${this.t('downloads_episode_day')} ON ${this.t('downloads')} (episode_id, day)`);
   }
 
-  async insertPlays(rows: readonly PlayRow[]): Promise<number> {
+  /** ON CONFLICT DO NOTHING makes every insert idempotent: `fresh` changes nothing here. */
+  async insertPlays(rows: readonly PlayRow[], _options?: InsertOptions): Promise<number> {
     if (!rows.length) return 0;
     const inserted: unknown[] = await this.dataSource.query(
       `INSERT INTO ${this.t('plays')} SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, at timestamptz, day date, episode_id uuid, listener_id uuid,
@@ -66,7 +68,7 @@ export class PostgresStore implements AnalyticsStore {
     return inserted.length;
   }
 
-  async insertDownloads(rows: readonly DownloadRow[]): Promise<number> {
+  async insertDownloads(rows: readonly DownloadRow[], _options?: InsertOptions): Promise<number> {
     if (!rows.length) return 0;
     const inserted: unknown[] = await this.dataSource.query(
       `INSERT INTO ${this.t('downloads')} SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, at timestamptz, day date, episode_id uuid, rendition text,
