@@ -8,10 +8,14 @@
  * - downloads_daily (SummingMergeTree): counted downloads per episode, day and client app;
  * - listening_daily (AggregatingMergeTree): listened seconds, unique listeners and sessions per
  *   episode, day and client app, as mergeable states, so a week, a month or a whole show merges
- *   them exactly (uniqExact: analytics reports exact counts);
+ *   them exactly (uniqExact: analytics reports exact counts); its rows are large (sets of
+ *   listeners), so its index marks every STATE_GRANULARITY rows instead of 8192: one episode's
+ *   question then reads that episode's states, not a granule full of other episodes';
  * - episode_listeners / listener_episodes (ReplacingMergeTree): who listened to what, both ways
  *   round, for the recommendations.
  */
+const STATE_GRANULARITY = 128;
+
 export function schemaStatements(db: string): string[] {
   const raw = (name: string, columns: string) =>
     `CREATE TABLE IF NOT EXISTS ${db}.${name} (${columns}) ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMM(day) ORDER BY (episode_id, day, event_id)`;
@@ -31,7 +35,7 @@ export function schemaStatements(db: string): string[] {
        ENGINE = SummingMergeTree() PARTITION BY toYYYYMM(day) ORDER BY (episode_id, day, client_app)
        AS SELECT episode_id, day, client_app, toUInt64(count()) AS downloads FROM ${db}.downloads WHERE counted = 1 GROUP BY episode_id, day, client_app`,
     `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.listening_daily
-       ENGINE = AggregatingMergeTree() PARTITION BY toYYYYMM(day) ORDER BY (episode_id, day, client_app)
+       ENGINE = AggregatingMergeTree() PARTITION BY toYYYYMM(day) ORDER BY (episode_id, day, client_app) SETTINGS index_granularity = ${STATE_GRANULARITY}
        AS SELECT episode_id, day, client_app, sumState(toUInt64(listened_seconds)) AS seconds,
          uniqExactState(listener_id) AS listeners, uniqExactState(session_id) AS sessions
        FROM ${db}.plays GROUP BY episode_id, day, client_app`,
