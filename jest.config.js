@@ -20,13 +20,14 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(jose|@tus|srvx)/)'],
   moduleNameMapper: {
     '^@wavegraph/(auth|streams|redis|telemetry|metrics|kit|events|testkit)$': '<rootDir>/packages/$1/src',
-    '^@wavegraph/(identity|catalog|engagement|discovery|media|notifications|ingest)$': '<rootDir>/subgraphs/$1/src',
+    '^@wavegraph/(identity|catalog|engagement|discovery|media|notifications|ingest|analytics)$': '<rootDir>/subgraphs/$1/src',
     '^@wavegraph/gateway$': '<rootDir>/gateway/src',
     '^@wavegraph/client$': '<rootDir>/clients/typescript/src',
   },
   testMatch: ['<rootDir>/{packages,subgraphs,gateway}/**/src/**/*.spec.ts', '<rootDir>/e2e/**/*.e2e.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   globalSetup: '<rootDir>/scripts/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/scripts/jest-global-teardown.ts',
   testTimeout: 30000,
   maxWorkers: 2,
 };

@@ -16,6 +16,7 @@ const require = createRequire(import.meta.url);
 export const BENCH_SECRET = randomBytes(32).toString('hex');
 const { Client } = require(path.join(root, 'packages/testkit/node_modules/pg'));
 const { dropRedisPrefix } = require(path.join(root, 'packages/testkit/dist/index.js'));
+const { startClickHouse } = require('../scripts/clickhouse.cjs');
 
 /**
  * A benchmark sends ad-hoc operations from one address at rates no plan allows: the gateway's
@@ -81,6 +82,9 @@ export async function startBenchStack({ name, portOffset, secret, subgraphEnv = 
     MEDIA_SIGNING_SECRET: `${secret}-media`, MEDIA_STORAGE: 'filesystem', MEDIA_DIR: path.join(dir, 'media'), MEDIA_WORK_DIR: path.join(dir, 'media-work'), MEDIA_PUBLIC_URL: origin,
   };
   for (const [context, database] of Object.entries(databases)) env[`${context.toUpperCase()}_DATABASE_URL`] = postgresUrl(database);
+  // analytics' store: a ClickHouse of the run's own below `dir` (unless ANALYTICS_CLICKHOUSE_URL names one)
+  const clickhouse = process.env.ANALYTICS_CLICKHOUSE_URL ? null : await startClickHouse({ dir: path.join(dir, 'clickhouse') });
+  env.ANALYTICS_CLICKHOUSE_URL = process.env.ANALYTICS_CLICKHOUSE_URL ?? clickhouse.url;
 
   let stack = null;
   let stopping = null;
@@ -97,6 +101,7 @@ export async function startBenchStack({ name, portOffset, secret, subgraphEnv = 
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       await stack?.stop();
+      await clickhouse?.stop();
       await cleanUp();
     })();
     return stopping;

@@ -121,7 +121,9 @@ describe('docker-compose.yml', () => {
 
   it.each(processes.map((p) => [p.name, p] as const))('starts %s only once what it needs is healthy', (_name, p) => {
     const needs = file.services[p.name].depends_on ?? {};
-    const expected = ['postgres', 'redis', ...(p.kind === 'worker' ? [p.of!] : []), ...(p.kind === 'gateway' ? processes.filter((q) => q.kind === 'subgraph').map((q) => q.name) : [])];
+    // analytics keeps its figures in ClickHouse besides Postgres
+    const stores = ['postgres', 'redis', ...(p.name === 'analytics' ? ['clickhouse'] : [])];
+    const expected = [...stores, ...(p.kind === 'worker' ? [p.of!] : []), ...(p.kind === 'gateway' ? processes.filter((q) => q.kind === 'subgraph').map((q) => q.name) : [])];
     expect(Object.keys(needs).sort()).toEqual(expected.sort());
     for (const [name, { condition }] of Object.entries(needs)) {
       expect(condition).toBe('service_healthy');
@@ -142,7 +144,7 @@ describe('docker-compose.yml', () => {
   it('refuses to start without .env and without each real secret', () => {
     const raw = read('docker-compose.yml');
     const required = [...new Set([...raw.matchAll(/\$\{([A-Z_]+):\?/g)].map((m) => m[1]))].sort();
-    expect(required).toEqual(['MEDIA_SIGNING_SECRET', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'WAVEGRAPH_GATEWAY_SECRET']);
+    expect(required).toEqual(['CLICKHOUSE_PASSWORD', 'MEDIA_SIGNING_SECRET', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'WAVEGRAPH_GATEWAY_SECRET']);
     for (const p of processes) {
       expect(file.services[p.name].env_file).toEqual([{ path: '.env', required: true }]);
       const env = file.services[p.name].environment ?? {};
@@ -172,7 +174,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('has no process that scripts/services.json does not know', () => {
-    const known = new Set(['postgres', 'redis', 'minio', 'nats', ...OBSERVABILITY, ...processes.map((p) => p.name)]);
+    const known = new Set(['postgres', 'redis', 'clickhouse', 'minio', 'nats', ...OBSERVABILITY, ...processes.map((p) => p.name)]);
     expect(Object.keys(file.services).filter((name) => !known.has(name))).toEqual([]);
   });
 

@@ -14,7 +14,7 @@ import { NO_RATE_LIMITS, startTestSupergraph, type TestSupergraph } from './supp
  * when that process does the work they count.
  */
 type Name = keyof TestSupergraph['metrics'];
-const PROCESSES: Name[] = ['gateway', 'identity', 'catalog', 'engagement', 'discovery', 'media', 'notifications', 'ingest', 'catalog-worker', 'media-worker', 'ingest-worker'];
+const PROCESSES: Name[] = ['gateway', 'identity', 'catalog', 'engagement', 'discovery', 'media', 'notifications', 'ingest', 'analytics', 'catalog-worker', 'media-worker', 'ingest-worker'];
 
 describe('metrics of every process move with traffic', () => {
   let supergraph: TestSupergraph;
@@ -109,7 +109,7 @@ describe('metrics of every process move with traffic', () => {
       expect(has(after.catalog, 'wavegraph_outbox_backlog', { context: 'catalog' })).toBe(true);
       expect(has(after.catalog, 'wavegraph_outbox_oldest_unsent_age_seconds', { context: 'catalog' })).toBe(true);
       expect(moved('engagement', 'wavegraph_events_handled_total', { group: 'engagement', outcome: 'applied' })).toBeGreaterThan(0);
-      for (const group of ['engagement', 'discovery', 'notifications']) {
+      for (const group of ['engagement', 'discovery', 'notifications', 'analytics']) {
         const owner = after[group as Name];
         expect({ group, lag: has(owner, 'wavegraph_consumer_lag', { group, stream: `${supergraph.redisPrefix}:events:catalog` }) }).toEqual({ group, lag: true });
         expect({ group, pending: has(owner, 'wavegraph_consumer_pending', { group }) }).toEqual({ group, pending: true });

@@ -42,9 +42,10 @@ const onPath = (command) => (process.env.PATH ?? '').split(path.delimiter).some(
  * The system tools Wavegraph runs, each with how to tell it is there and the Debian package
  * that brings it: ffmpeg and ffprobe for media processing, pocketsphinx (and its US English
  * model) for transcripts, flite and espeak-ng for text-to-speech, nats-server for the
- * JetStream transport's tests (which start servers of their own).
+ * JetStream transport's tests (which start servers of their own), clickhouse for analytics.
  */
 const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
+const CLICKHOUSE_SERVER = process.env.CLICKHOUSE_SERVER_BIN ?? '/usr/sbin/clickhouse-server';
 export const SYSTEM_TOOLS = {
   ffmpeg: { present: () => runs('ffmpeg', ['-version']) && runs('ffprobe', ['-version']), packages: ['ffmpeg'] },
   pocketsphinx: {
@@ -55,6 +56,13 @@ export const SYSTEM_TOOLS = {
   flite: { present: () => runs('flite', ['-lv']), packages: ['flite'] },
   'espeak-ng': { present: () => runs('espeak-ng', ['--version']), packages: ['espeak-ng'] },
   'nats-server': { present: () => runs(NATS_SERVER, ['--version']), packages: ['nats-server'], hint: 'or NATS_SERVER_BIN=<path>' },
+  // analytics' store; the dev and test commands start a server of their own (scripts/clickhouse.cjs).
+  // clickhouse-server has no --version flag, so the binary's presence and the client's version tell
+  clickhouse: {
+    present: () => existsSync(CLICKHOUSE_SERVER) && runs('clickhouse-client', ['--version']),
+    packages: ['clickhouse-server', 'clickhouse-client'],
+    hint: 'or CLICKHOUSE_SERVER_BIN=<path>',
+  },
 };
 
 /**
@@ -80,8 +88,8 @@ export function ensureSystemTools(names) {
   process.exit(1);
 }
 
-/** What the running platform needs: media processing, transcripts and text-to-speech. */
-export const RUNTIME_TOOLS = ['ffmpeg', 'pocketsphinx', 'flite', 'espeak-ng'];
+/** What the running platform needs: media processing, transcripts, text-to-speech and analytics' store. */
+export const RUNTIME_TOOLS = ['ffmpeg', 'pocketsphinx', 'flite', 'espeak-ng', 'clickhouse'];
 
 export function installAndBuild() {
   pnpm(['install', '--frozen-lockfile', '--prefer-offline', '--reporter=append-only']);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { checkServices, ensureSystemTools, installAndBuild, root, run, RUNTIME_TOOLS, typecheckTests } from './setup.mjs';
 
 checkServices();
+// RUNTIME_TOOLS include clickhouse: Jest's global setup starts a server of its own for the run
 ensureSystemTools([...RUNTIME_TOOLS, 'nats-server']);
 installAndBuild();
 typecheckTests();

@@ -3,6 +3,9 @@
 //   --no-install        skip install and build (the workspace is built already)
 //   WAVEGRAPH_PORT_OFFSET  move every port by this much (a second stack beside a running one)
 import { checkServices, ensureSystemTools, installAndBuild, RUNTIME_TOOLS } from './setup.mjs';
+import path from 'node:path';
+import clickhouse from './clickhouse.cjs';
+import { root } from './setup.mjs';
 import { startStack } from './processes.mjs';
 import { GATEWAY, SUBGRAPHS } from './services.mjs';
 
@@ -19,6 +22,18 @@ checkServices();
 ensureSystemTools(RUNTIME_TOOLS);
 if (!process.argv.includes('--no-install')) installAndBuild();
 
+// analytics' ClickHouse, as a process of ours: state in .data/clickhouse, HTTP on ANALYTICS_CLICKHOUSE_PORT (8123 + offset)
+let analyticsStore;
+if (!process.env.ANALYTICS_CLICKHOUSE_URL) {
+  try {
+    analyticsStore = await clickhouse.startClickHouse({ dir: path.join(root, '.data', 'clickhouse'), port: Number(process.env.ANALYTICS_CLICKHOUSE_PORT ?? 8123) + portOffset });
+    process.env.ANALYTICS_CLICKHOUSE_URL = analyticsStore.url;
+  } catch (error) {
+    console.error(`✖ ClickHouse: ${error.message}`);
+    process.exit(1);
+  }
+}
+
 let stopping = false;
 let stack;
 const shutdown = async (code) => {
@@ -26,6 +41,7 @@ const shutdown = async (code) => {
   stopping = true;
   console.log('\nStopping Wavegraph…');
   await stack?.stop();
+  await analyticsStore?.stop();
   console.log('Wavegraph stopped.');
   process.exit(code);
 };
@@ -41,6 +57,7 @@ try {
   });
 } catch (error) {
   console.error(`✖ ${error.message}`);
+  await analyticsStore?.stop();
   process.exit(1);
 }
 
@@ -50,4 +67,5 @@ Wavegraph is up.
   GraphQL endpoint (Apollo Sandbox in a browser): http://localhost:${at(GATEWAY.port)}/graphql
 ${SUBGRAPHS.map((s) => `  ${s.name.padEnd(13)} subgraph (gateway-signed requests only): http://127.0.0.1:${at(s.port)}/graphql`).join('\n')}
   JWKS: http://127.0.0.1:${at(4001)}/.well-known/jwks.json
+  ClickHouse (analytics' store): ${process.env.ANALYTICS_CLICKHOUSE_URL}
 A process that dies is restarted (with backoff; see the log). Press Ctrl-C to stop.`);

@@ -10,6 +10,7 @@ import { configFromEnv, startGateway, type GatewayConfig, type RateLimitSettings
 import { identityModule, jwksUrl, type IdentityServices } from '@wavegraph/identity';
 import { notificationsModule } from '@wavegraph/notifications';
 import { ingestModule, startIngestWorker } from '@wavegraph/ingest';
+import { analyticsModule, dropAnalyticsStore } from '@wavegraph/analytics';
 import type { RunningSubgraph } from '@wavegraph/kit';
 import { createRegistry, type Registry } from '@wavegraph/metrics';
 import { dropRedisPrefix, freePort, freshRedisPrefix, startTestSubgraph, TEST_GATEWAY_SECRET, TEST_REDIS_URL, type TestDatabase } from '@wavegraph/testkit';
@@ -31,7 +32,7 @@ export const NO_RATE_LIMITS: RateLimitSettings = {
   wsSubscribesPerMinute: 0,
 };
 
-export type SubgraphName = 'identity' | 'catalog' | 'engagement' | 'discovery' | 'media' | 'notifications' | 'ingest';
+export type SubgraphName = 'identity' | 'catalog' | 'engagement' | 'discovery' | 'media' | 'notifications' | 'ingest' | 'analytics';
 
 export interface TestSupergraph {
   url: string;
@@ -45,6 +46,7 @@ export interface TestSupergraph {
   media: RunningSubgraph<unknown>;
   notifications: RunningSubgraph<unknown>;
   ingest: RunningSubgraph<unknown>;
+  analytics: RunningSubgraph<unknown>;
   /** Where media keeps uploads and objects for this run. */
   mediaDir: string;
   /** The gateway's origin (uploads and playback go through it). */
@@ -86,6 +88,8 @@ export async function startTestSupergraph(
   const discoveryHarness = await startTestSubgraph(discoveryModule, { redisPrefix, redisUrl });
   const notificationsHarness = await startTestSubgraph(notificationsModule, { redisPrefix, redisUrl });
   const ingestHarness = await startTestSubgraph(ingestModule, { redisPrefix, redisUrl });
+  // its ClickHouse database is named after its fresh Postgres database (ANALYTICS_CLICKHOUSE_URL: Jest's global setup)
+  const analyticsHarness = await startTestSubgraph(analyticsModule, { redisPrefix, redisUrl });
   const mediaDir = mkdtempSync(path.join(tmpdir(), 'wgtest-media-'));
   const mediaConfig = { ...mediaConfigFromEnv(), storage: 'filesystem' as const, dataDir: mediaDir, publicUrl: origin };
   const mediaHarness = await startTestSubgraph(createMediaModule({ config: () => mediaConfig }), { redisPrefix, redisUrl });
@@ -128,6 +132,7 @@ export async function startTestSupergraph(
     media: mediaHarness.running.url,
     notifications: notificationsHarness.running.url,
     ingest: ingestHarness.running.url,
+    analytics: analyticsHarness.running.url,
   };
   const routed = Object.fromEntries(
     await Promise.all(Object.entries(direct).map(async ([name, url]) => [name, (await options.front?.[name as SubgraphName]?.(url)) ?? url])),
@@ -150,6 +155,7 @@ export async function startTestSupergraph(
   const gateway = await startGateway(gatewayConfig);
   const subgraphs = {
     identity: identityHarness, catalog: catalogHarness, engagement: engagementHarness, discovery: discoveryHarness, media: mediaHarness, notifications: notificationsHarness, ingest: ingestHarness,
+    analytics: analyticsHarness,
   };
   return {
     url: gateway.url,
@@ -163,6 +169,7 @@ export async function startTestSupergraph(
     media: mediaHarness.running as RunningSubgraph<unknown>,
     notifications: notificationsHarness.running as RunningSubgraph<unknown>,
     ingest: ingestHarness.running as RunningSubgraph<unknown>,
+    analytics: analyticsHarness.running as RunningSubgraph<unknown>,
     mediaDir,
     origin,
     redisPrefix,
@@ -180,6 +187,7 @@ export async function startTestSupergraph(
       await ingestWorker.close();
       await mediaWorker.close();
       await Promise.all(Object.values(subgraphs).map((harness) => harness.stop()));
+      await dropAnalyticsStore(analyticsHarness.database.url);
       await dropRedisPrefix(redisPrefix);
       rmSync(mediaDir, { recursive: true, force: true });
     },

@@ -6,6 +6,18 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import { type GraphQLClient, type RequestOptions } from 'graphql-request';
 import gql from 'graphql-tag';
 type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
+/** Bucket size of a series: UTC days, ISO weeks (from Monday), calendar months */
+export type AnalyticsInterval =
+  | 'DAY'
+  | 'MONTH'
+  | 'WEEK';
+
+/** UTC days from the day of `from` through the day of `to` (a `to` at midnight ends the range before that day) */
+export type AnalyticsRange = {
+  from: string;
+  to: string;
+};
+
 export type ChapterInput = {
   /** An image for the chapter: http or https */
   imageUrl?: string | null | undefined;
@@ -259,6 +271,42 @@ export type UploadStatus =
   | 'PENDING'
   | 'REJECTED';
 
+export type AnalyticsFiguresFragment = { downloads: number, uniqueListeners: number, listeningSeconds: number, sessions: number };
+
+export type ShowAnalyticsQueryVariables = Exact<{
+  id: string;
+  range: AnalyticsRange;
+  interval?: AnalyticsInterval | null | undefined;
+  top?: number | null | undefined;
+}>;
+
+
+export type ShowAnalyticsQuery = { show: { id: string, title: string, analytics: { interval: AnalyticsInterval, series: Array<{ start: string, downloads: number, uniqueListeners: number, listeningSeconds: number }>, totals: { downloads: number, uniqueListeners: number, listeningSeconds: number, sessions: number }, byClientApp: Array<{ clientApp: string, downloads: number, uniqueListeners: number, listeningSeconds: number }>, topEpisodes: Array<{ downloads: number, uniqueListeners: number, listeningSeconds: number, episode: { id: string, title: string } | null }> } | null } | null };
+
+export type EpisodeAnalyticsQueryVariables = Exact<{
+  id: string;
+  range: AnalyticsRange;
+  interval?: AnalyticsInterval | null | undefined;
+}>;
+
+
+export type EpisodeAnalyticsQuery = { episode: { id: string, title: string, analytics: { interval: AnalyticsInterval, completionRate: number | null, series: Array<{ start: string, downloads: number, uniqueListeners: number, listeningSeconds: number }>, totals: { downloads: number, uniqueListeners: number, listeningSeconds: number, sessions: number }, byClientApp: Array<{ clientApp: string, downloads: number, uniqueListeners: number, listeningSeconds: number }>, dropOff: Array<{ percent: number, share: number }> } | null } | null };
+
+export type ListenersAlsoLikedQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+}>;
+
+
+export type ListenersAlsoLikedQuery = { episode: { id: string, listenersAlsoLiked: Array<{ sharedListeners: number, episode: { id: string, title: string } | null }> | null } | null };
+
+export type ForYouQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type ForYouQuery = { forYou: Array<{ sharedListeners: number, episode: { id: string, title: string, show: { id: string, title: string } } | null }> };
+
 export type EpisodeFieldsFragment = { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null };
 
 export type ShowFieldsFragment = { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null };
@@ -447,6 +495,7 @@ export type RecordPlayMutationVariables = Exact<{
   episodeId: string;
   positionSeconds: number;
   completed?: boolean | null | undefined;
+  clientApp?: string | null | undefined;
 }>;
 
 
@@ -810,6 +859,14 @@ export type SetTranscriptLanguageMutationVariables = Exact<{
 
 export type SetTranscriptLanguageMutation = { setTranscriptLanguage: { language: string, engine: string, status: TranscriptStatus, reason: string | null, revision: number, updatedAt: string, vttUrl: string | null, srtUrl: string | null, jsonUrl: string | null } | null };
 
+export const AnalyticsFiguresFragmentDoc = gql`
+    fragment AnalyticsFigures on AnalyticsTotals {
+  downloads
+  uniqueListeners
+  listeningSeconds
+  sessions
+}
+    `;
 export const EpisodeFieldsFragmentDoc = gql`
     fragment EpisodeFields on Episode {
   id
@@ -1009,6 +1066,101 @@ export const TranscriptSegmentFieldsFragmentDoc = gql`
   endSeconds
   text
   speaker
+}
+    `;
+export const ShowAnalyticsDocument = gql`
+    query ShowAnalytics($id: ID!, $range: AnalyticsRange!, $interval: AnalyticsInterval = DAY, $top: Int = 10) {
+  show(id: $id) {
+    id
+    title
+    analytics(range: $range, interval: $interval) {
+      interval
+      series {
+        start
+        downloads
+        uniqueListeners
+        listeningSeconds
+      }
+      totals {
+        ...AnalyticsFigures
+      }
+      byClientApp {
+        clientApp
+        downloads
+        uniqueListeners
+        listeningSeconds
+      }
+      topEpisodes(first: $top) {
+        episode {
+          id
+          title
+        }
+        downloads
+        uniqueListeners
+        listeningSeconds
+      }
+    }
+  }
+}
+    ${AnalyticsFiguresFragmentDoc}`;
+export const EpisodeAnalyticsDocument = gql`
+    query EpisodeAnalytics($id: ID!, $range: AnalyticsRange!, $interval: AnalyticsInterval = DAY) {
+  episode(id: $id) {
+    id
+    title
+    analytics(range: $range, interval: $interval) {
+      interval
+      series {
+        start
+        downloads
+        uniqueListeners
+        listeningSeconds
+      }
+      totals {
+        ...AnalyticsFigures
+      }
+      byClientApp {
+        clientApp
+        downloads
+        uniqueListeners
+        listeningSeconds
+      }
+      completionRate
+      dropOff {
+        percent
+        share
+      }
+    }
+  }
+}
+    ${AnalyticsFiguresFragmentDoc}`;
+export const ListenersAlsoLikedDocument = gql`
+    query ListenersAlsoLiked($id: ID!, $first: Int = 10) {
+  episode(id: $id) {
+    id
+    listenersAlsoLiked(first: $first) {
+      sharedListeners
+      episode {
+        id
+        title
+      }
+    }
+  }
+}
+    `;
+export const ForYouDocument = gql`
+    query ForYou($first: Int = 10) {
+  forYou(first: $first) {
+    sharedListeners
+    episode {
+      id
+      title
+      show {
+        id
+        title
+      }
+    }
+  }
 }
     `;
 export const CreateShowDocument = gql`
@@ -1316,11 +1468,12 @@ export const DeleteCommentDocument = gql`
 }
     ${CommentFieldsFragmentDoc}`;
 export const RecordPlayDocument = gql`
-    mutation RecordPlay($episodeId: ID!, $positionSeconds: Int!, $completed: Boolean = false) {
+    mutation RecordPlay($episodeId: ID!, $positionSeconds: Int!, $completed: Boolean = false, $clientApp: String) {
   recordPlay(
     episodeId: $episodeId
     positionSeconds: $positionSeconds
     completed: $completed
+    clientApp: $clientApp
   ) {
     positionSeconds
     completed
@@ -1904,6 +2057,18 @@ const defaultWrapper: SdkFunctionWrapper = (action, _operationName, _operationTy
 
 export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = defaultWrapper) {
   return {
+    ShowAnalytics(variables: ShowAnalyticsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ShowAnalyticsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ShowAnalyticsQuery>({ document: ShowAnalyticsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ShowAnalytics', 'query', variables);
+    },
+    EpisodeAnalytics(variables: EpisodeAnalyticsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<EpisodeAnalyticsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<EpisodeAnalyticsQuery>({ document: EpisodeAnalyticsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EpisodeAnalytics', 'query', variables);
+    },
+    ListenersAlsoLiked(variables: ListenersAlsoLikedQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ListenersAlsoLikedQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ListenersAlsoLikedQuery>({ document: ListenersAlsoLikedDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ListenersAlsoLiked', 'query', variables);
+    },
+    ForYou(variables?: ForYouQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ForYouQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ForYouQuery>({ document: ForYouDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ForYou', 'query', variables);
+    },
     CreateShow(variables: CreateShowMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateShowMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<CreateShowMutation>({ document: CreateShowDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateShow', 'mutation', variables);
     },

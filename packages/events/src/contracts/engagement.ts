@@ -23,12 +23,21 @@ export const CommentDeleted = defineEvent(
 /**
  * Aggregate: the episode. `counted` is true for the play that counts towards the episode's
  * play count (the first report of a listening session), false for progress updates.
+ * `clientApp` (optional, added later in v1): the player that reported it, as the client named
+ * itself; the envelope's `occurredAt` is when the listener was at `positionSeconds`.
  */
 export const PlayRecorded = defineEvent(
   'engagement',
   'PlayRecorded',
   1,
-  z.object({ episodeId: id(), userId: id(), positionSeconds: z.number().int().min(0), completed: z.boolean(), counted: z.boolean() }),
+  z.object({
+    episodeId: id(),
+    userId: id(),
+    positionSeconds: z.number().int().min(0),
+    completed: z.boolean(),
+    counted: z.boolean(),
+    clientApp: z.string().min(1).max(64).optional(),
+  }),
 );
 
 /** Aggregate: the show. */

@@ -78,3 +78,23 @@ export const ChaptersPublished = defineEvent(
   1,
   z.object({ episodeId: id(), ownerId: id(), revision: z.number().int().positive(), count: z.number().int().nonnegative() }),
 );
+
+/**
+ * Aggregate: the episode. Media served a download of a rendition through the episode's stable
+ * enclosure URL (answered with a redirect). `ipHash` is an HMAC of the client's IP address with
+ * media's signing secret under its own purpose: requests from one address can be told apart from
+ * another's, the address itself is stored nowhere. `rangeStart` is the first byte asked for when
+ * the request carried a Range header.
+ */
+export const EnclosureRequested = defineEvent(
+  'media',
+  'EnclosureRequested',
+  1,
+  z.object({
+    episodeId: id(),
+    rendition: z.string().min(1).max(40),
+    ipHash: z.string().regex(/^[0-9a-f]{64}$/),
+    userAgent: z.string().max(512),
+    rangeStart: z.number().int().nonnegative().optional(),
+  }),
+);

@@ -17,8 +17,10 @@ export class PlayResolver {
     @Arg('positionSeconds', () => Int) positionSeconds: number,
     @Arg('completed', () => Boolean, { defaultValue: false }) completed: boolean,
     @Ctx() ctx: EngagementContext,
+    @Arg('clientApp', () => String, { nullable: true, description: 'The player reporting, e.g. "Wavegraph Web" (at most 64 characters); analytics groups listening by it' })
+    clientApp?: string | null,
   ): Promise<PlayProgress> {
-    return ctx.services.plays.record(ctx.viewer, { episodeId, positionSeconds, completed });
+    return ctx.services.plays.record(ctx.viewer, { episodeId, positionSeconds, completed, clientApp });
   }
 
   @FieldResolver(() => Episode, REFERENCE)

@@ -6,12 +6,14 @@ import type { DataSource, Repository } from 'typeorm';
 import type { EpisodeStatsService } from '../episode/episode-stats.service';
 import type { KnownCatalog } from '../known/known.service';
 import { PlayProgress } from './play.entity';
-import { validPosition } from './play.validation';
+import { validClientApp, validPosition } from './play.validation';
 
 export interface RecordPlayInput {
   episodeId: string;
   positionSeconds: number;
   completed: boolean;
+  /** The player reporting (e.g. "Wavegraph Web 2.1"); carried on PlayRecorded for analytics. */
+  clientApp?: string | null;
 }
 
 interface ProgressRow {
@@ -51,11 +53,12 @@ export class PlayService {
     if (!viewer) throw unauthenticated();
     const episodeId = requireUuid('episodeId', input.episodeId);
     const positionSeconds = validPosition(input.positionSeconds);
+    const clientApp = validClientApp(input.clientApp);
     return this.dataSource.transaction(async (tx) => {
       await this.known.requirePublishedEpisode(tx, episodeId);
       const [row]: ProgressRow[] = await tx.query(UPSERT, [viewer.id, episodeId, positionSeconds, input.completed]);
       if (row.counted) await this.stats.add(tx, episodeId, 'play_count', 1);
-      await recordEvent(tx, PlayRecorded, episodeId, { episodeId, userId: viewer.id, positionSeconds, completed: input.completed, counted: row.counted });
+      await recordEvent(tx, PlayRecorded, episodeId, { episodeId, userId: viewer.id, positionSeconds, completed: input.completed, counted: row.counted, ...(clientApp ? { clientApp } : {}) });
       return this.repo.create({ userId: viewer.id, episodeId, positionSeconds: row.position_seconds, completed: row.completed, updatedAt: row.updated_at });
     });
   }

@@ -3,8 +3,8 @@ import type { Viewer } from '@wavegraph/auth';
 import { EpisodeArchived } from '@wavegraph/events';
 import { counts, errorOf, outboxOf, startEngagement, viewer, type EngagementHarness } from '../testing/harness';
 
-const RECORD = `mutation($e: ID!, $p: Int!, $c: Boolean) {
-  recordPlay(episodeId: $e, positionSeconds: $p, completed: $c) { positionSeconds completed updatedAt episode { id playCount viewerProgress { positionSeconds completed } } }
+const RECORD = `mutation($e: ID!, $p: Int!, $c: Boolean, $app: String) {
+  recordPlay(episodeId: $e, positionSeconds: $p, completed: $c, clientApp: $app) { positionSeconds completed updatedAt episode { id playCount viewerProgress { positionSeconds completed } } }
 }`;
 const HISTORY = `query($r: [_Any!]!, $first: Int, $after: String) { _entities(representations: $r) { ... on User {
   history(first: $first, after: $after) { edges { node { positionSeconds episode { id } } } pageInfo { hasNextPage endCursor } }
@@ -48,6 +48,17 @@ describe('play progress', () => {
     expect(events.map((e) => e.type)).toEqual(Array(5).fill('engagement.PlayRecorded'));
     expect(events.map((e) => e.payload.counted)).toEqual([true, false, true, true, false]);
     expect(events[4].payload).toEqual({ episodeId, userId: alice.id, positionSeconds: 3600, completed: true, counted: false });
+  });
+
+  it('carries the player that reported, trimmed, on PlayRecorded', async () => {
+    const { episodeId } = await h.catalog.episode();
+    const alice = viewer();
+    for (const app of ['  Wavegraph Web  ', '   ', null]) {
+      const res = await h.call<{ recordPlay: Recorded }>(RECORD, { e: episodeId, p: 10, app }, alice);
+      expect(res.errors).toBeUndefined();
+    }
+    const events = await outboxOf(h, episodeId);
+    expect(events.map((e) => e.payload.clientApp)).toEqual(['Wavegraph Web', undefined, undefined]);
   });
 
   it('lists unfinished episodes most recently played first ("continue listening")', async () => {
@@ -106,6 +117,7 @@ describe('play progress', () => {
       [{ e: draft.episodeId, p: 1 }, alice, { code: 'NOT_FOUND', field: 'episodeId' }],
       [{ e: randomUUID(), p: 1 }, alice, { code: 'NOT_FOUND', field: 'episodeId' }],
       [{ e: episodeId, p: 1 }, null, { code: 'UNAUTHENTICATED' }],
+      [{ e: episodeId, p: 1, app: 'x'.repeat(65) }, alice, { code: 'BAD_USER_INPUT', field: 'clientApp' }],
     ];
     for (const [variables, who, expected] of cases) {
       expect(errorOf(await h.call(RECORD, variables, who))).toEqual({ field: undefined, ...expected });

@@ -9,3 +9,16 @@ export function validPosition(positionSeconds: number): number {
   }
   return positionSeconds;
 }
+
+/** What a player may call itself (analytics groups listening by it). */
+export const MAX_CLIENT_APP_LENGTH = 64;
+
+/** The player's name, trimmed; none when absent or blank. */
+export function validClientApp(clientApp: string | null | undefined): string | undefined {
+  const name = clientApp?.trim();
+  if (!name) return undefined;
+  if (name.length > MAX_CLIENT_APP_LENGTH || /[\u0000-\u001f]/.test(name)) {
+    throw badInput(`clientApp must be at most ${MAX_CLIENT_APP_LENGTH} printable characters`, 'clientApp');
+  }
+  return name;
+}

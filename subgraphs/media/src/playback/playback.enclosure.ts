@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
-import { KnownEpisodeReader, PUBLISHED } from '@wavegraph/events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { EnclosureRequested, KnownEpisodeReader, PUBLISHED, recordEvent } from '@wavegraph/events';
 import type { DataSource } from 'typeorm';
 import type { AssetOutputs } from '../asset/asset.outputs';
 import { chaptersKey } from '../chapter/chapter.formats';
@@ -68,6 +68,7 @@ async function keyOf(dataSource: DataSource, asset: NewestAsset, episodeId: stri
 export async function serveStable(
   { dataSource, signer }: { dataSource: DataSource; signer: PlaybackSigner },
   { episodeId, file }: StablePath,
+  req: IncomingMessage,
   res: ServerResponse,
   refuse: (res: ServerResponse, status: number, message: string) => void,
 ): Promise<void> {
@@ -81,6 +82,32 @@ export async function serveStable(
   )) as NewestAsset[];
   const key = asset ? await keyOf(dataSource, asset, episodeId, file) : null;
   if (!asset || !key) return refuse(res, 404, 'Not found');
+  // a download for analytics (a HEAD asks about the file, it fetches nothing; transcripts and chapters are no downloads)
+  if (req.method === 'GET' && file.kind === 'rendition') {
+    await dataSource.transaction((tx) => recordEvent(tx, EnclosureRequested, episodeId, enclosureRequest(req, signer, episodeId, file.rendition)));
+  }
   res.writeHead(302, { Location: signer.url(asset.id, key, signer.expiry()), 'Cache-Control': 'public, max-age=60', 'Content-Length': '0' });
   res.end();
+}
+
+/**
+ * The client's address: the last X-Forwarded-For entry, the one our gateway appends (the media
+ * port itself is not reachable from outside), else the peer of the socket.
+ */
+function clientIp(req: IncomingMessage): string {
+  const forwarded = typeof req.headers['x-forwarded-for'] === 'string' ? req.headers['x-forwarded-for'].split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return forwarded.at(-1) ?? req.socket.remoteAddress ?? '';
+}
+
+/** What analytics learns of a download: no raw address, the user agent cut to the contract's length. */
+function enclosureRequest(req: IncomingMessage, signer: PlaybackSigner, episodeId: string, rendition: string) {
+  const range = typeof req.headers.range === 'string' ? /^bytes=(\d+)-/.exec(req.headers.range) : null;
+  const rangeStart = range ? Number(range[1]) : undefined;
+  return {
+    episodeId,
+    rendition,
+    ipHash: signer.ipHash(clientIp(req)),
+    userAgent: (req.headers['user-agent'] ?? '').slice(0, 512),
+    ...(rangeStart !== undefined && Number.isSafeInteger(rangeStart) ? { rangeStart } : {}),
+  };
 }

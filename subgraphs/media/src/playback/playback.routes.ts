@@ -87,7 +87,7 @@ export function playbackRoutes({ dataSource, storage, signer, log }: Deps): (req
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
       const url = new URL(req.url ?? '/', 'http://media.local');
       const stable = parseStablePath(url.pathname);
-      if (stable) return await serveStable({ dataSource, signer }, stable, res, refuse);
+      if (stable) return await serveStable({ dataSource, signer }, stable, req, res, refuse);
       const parsed = parsePath(url.pathname);
       if (!parsed) return refuse(res, 404, 'Not found');
       const [assetId, relative] = parsed;

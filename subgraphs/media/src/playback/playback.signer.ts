@@ -32,6 +32,15 @@ export class PlaybackSigner {
     return `${this.config.publicUrl}/media/${assetId}/${path}?exp=${exp}&sig=${this.signature(assetId, relative, exp)}`;
   }
 
+  /**
+   * A keyed hash of a client's IP address (for download counting): addresses can be compared,
+   * never recovered. Keyed by the signing secret; rotating it starts new hashes, which can count
+   * one listener's download twice only within the day of the rotation.
+   */
+  ipHash(ip: string): string {
+    return sign(this.config.signingSecret, 'ip-hash', ip);
+  }
+
   verify(assetId: string, relative: string, exp: number, sig: string, now = unixNow()): PlaybackVerdict {
     if (!sameSignature(sig, this.signature(assetId, relative, exp))) return 'invalid';
     return exp < now ? 'expired' : 'ok';
