@@ -246,7 +246,7 @@ describe('distributed tracing', () => {
     await call('mutation ($id: ID!) { publishEpisode(id: $id) { id status } }', { id: episodeId }, token, client.header);
 
     const inTrace = () => receiver.spans.filter((s) => s.traceId === client.traceId);
-    // engagement, discovery and notifications all consume catalog's EpisodePublished
+    // engagement, discovery, notifications, analytics and catalog's own feeds all consume catalog's EpisodePublished
     const consumers = await until(
       'the consumers of EpisodePublished to export their spans',
       () => {
@@ -278,7 +278,7 @@ describe('distributed tracing', () => {
     expect(ancestors(relay!)).toContain(catalogServer);
     // each consumer's handler runs in its own process, under the span that wrote the event, and its SQL under it
     for (const consumer of consumers) {
-      expect(['engagement', 'discovery', 'notifications', 'media']).toContain(consumer.service);
+      expect(['engagement', 'discovery', 'notifications', 'media', 'catalog', 'analytics']).toContain(consumer.service);
       expect(ancestors(consumer)).toContain(catalogServer);
       const handlerSql = spans.filter((s) => s.service === consumer.service && isSql(s) && ancestors(s).includes(consumer));
       expect(handlerSql.length).toBeGreaterThan(0);

@@ -7,6 +7,7 @@ import { dropRedisPrefix, freshDatabase, freshRedisPrefix, type TestDatabase } f
 const root = path.resolve(__dirname, '../..');
 export const services = JSON.parse(readFileSync(path.join(root, 'scripts/services.json'), 'utf8')) as {
   subgraphs: { name: string; port: number }[];
+  workers: { name: string; port: number }[];
   gateway: { port: number };
 };
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { isInputObjectType, parse } from 'graphql';
 import { DEFAULT_SUPERGRAPH_PATH } from '../config';
 import { MUTATION_WEIGHT, operationCost } from './calculator';
 import { costModelOf, type CostModel } from './model';
@@ -114,7 +114,8 @@ describe('cost model of the served supergraph', () => {
   it('finds no list field left unsized', () => {
     const unsized: string[] = [];
     for (const type of Object.values(served.schema.getTypeMap())) {
-      if (type.name.startsWith('__') || !('getFields' in type) || type.name.endsWith('Connection')) continue;
+      // input lists are what a caller sends, not selections the cost counts (@listSize is for output fields)
+      if (type.name.startsWith('__') || !('getFields' in type) || isInputObjectType(type) || type.name.endsWith('Connection')) continue;
       for (const field of Object.values(type.getFields())) {
         if (String(field.type).startsWith('[') && !served.listSizes.has(`${type.name}.${field.name}`)) unsized.push(`${type.name}.${field.name}`);
       }

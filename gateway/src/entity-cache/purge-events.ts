@@ -37,6 +37,7 @@ export const PURGES: Readonly<Record<string, readonly Changed[]>> = {
   'media.UploadCompleted': [['Episode', 'episodeId'], ['MediaAsset', 'assetId']],
   'media.MediaReady': [['Episode', 'episodeId'], ['MediaAsset', 'assetId']],
   'media.MediaFailed': [['Episode', 'episodeId'], ['MediaAsset', 'assetId']],
+  'media.RenditionsReplaced': [['Episode', 'episodeId'], ['MediaAsset', 'assetId']],
   // the episode's chapters (media's fields on it)
   'media.ChaptersPublished': [['Episode', 'episodeId']],
 };

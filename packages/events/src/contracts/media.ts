@@ -9,6 +9,9 @@ export const UploadCompleted = defineEvent(
   z.object({ uploadId: id(), assetId: id(), episodeId: id(), ownerId: id(), sizeBytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/), mimeType: z.string() }),
 );
 
+/** The downloadable files of an asset as readers outside media see them. */
+const RenditionFacts = z.array(z.object({ name: z.string().min(1).max(40), mimeType: z.string().min(1).max(100), sizeBytes: z.number().int().nonnegative() })).max(20);
+
 /** Aggregate: the asset. Every rendition exists; the episode's duration is now known. */
 export const MediaReady = defineEvent(
   'media',
@@ -23,8 +26,19 @@ export const MediaReady = defineEvent(
     integratedLufs: z.number(),
     truePeakDbtp: z.number(),
     /** The downloadable files (what a feed's enclosure needs); absent in events recorded before it was added. */
-    renditions: z.array(z.object({ name: z.string().min(1).max(40), mimeType: z.string().min(1).max(100), sizeBytes: z.number().int().nonnegative() })).max(20).optional(),
+    renditions: RenditionFacts.optional(),
   }),
+);
+
+/**
+ * Aggregate: the asset. A READY asset's renditions were rewritten (chapter marks embedded), so
+ * their sizes changed; readers that keep them (a feed's enclosure length) take these.
+ */
+export const RenditionsReplaced = defineEvent(
+  'media',
+  'RenditionsReplaced',
+  1,
+  z.object({ assetId: id(), episodeId: id(), ownerId: id(), renditions: RenditionFacts }),
 );
 
 /** Aggregate: the asset. Processing gave up; `step` and `reason` say where and why. */

@@ -2,6 +2,7 @@ import { publicFor } from '@wavegraph/kit';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Person } from '../person/person.types';
+import { MAX_PEOPLE } from '../person/person.validation';
 
 export enum EpisodeStatus {
   DRAFT = 'DRAFT',
@@ -74,6 +75,7 @@ export class Episode {
 
   @Column('jsonb', { default: () => "'[]'" })
   @Field(() => [Person])
+  @Directive(`@listSize(assumedSize: ${MAX_PEOPLE})`)
   people: Person[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })

@@ -1,5 +1,6 @@
 import {
-  ChaptersPublished, EpisodeArchived, EpisodeCreated, EpisodePublished, EpisodeUnpublished, EpisodeUpdated, MediaReady, on, ShowCreated, ShowUpdated,
+  ChaptersPublished, EpisodeArchived, EpisodeCreated, EpisodePublished, EpisodeUnpublished, EpisodeUpdated, MediaReady, on, RenditionsReplaced, ShowCreated,
+  ShowUpdated,
   TranscriptPublished, type EventEnvelope, type EventHandler,
 } from '@wavegraph/events';
 import type { EntityManager } from 'typeorm';
@@ -61,6 +62,12 @@ export function feedHandlers(touched: TouchedFeeds): EventHandler[] {
            WHERE feed_media.ready_at IS NULL OR feed_media.ready_at <= EXCLUDED.ready_at`,
         [episodeId, assetId, event.occurredAt, durationSeconds, JSON.stringify(renditions ?? [])],
       );
+      await noteEpisode(event.id, episodeId, tx);
+    }),
+    // chapter marks embedded into a READY asset's files: same files, new lengths (only for the asset the feed points at)
+    on(RenditionsReplaced, async (event, tx) => {
+      const { episodeId, assetId, renditions } = event.payload;
+      await tx.query('UPDATE feed_media SET renditions = $3::jsonb, updated_at = now() WHERE episode_id = $1 AND asset_id = $2', [episodeId, assetId, JSON.stringify(renditions)]);
       await noteEpisode(event.id, episodeId, tx);
     }),
     on(TranscriptPublished, async (event, tx) => {

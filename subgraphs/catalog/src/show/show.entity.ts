@@ -3,6 +3,7 @@ import { publicFor } from '@wavegraph/kit';
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Person } from '../person/person.types';
+import { MAX_PEOPLE } from '../person/person.validation';
 
 registerEnumType(ShowCategoryEnum, SHOW_CATEGORY_ENUM_CONFIG);
 
@@ -69,6 +70,7 @@ export class Show {
 
   @Column('jsonb', { default: () => "'[]'" })
   @Field(() => [Person])
+  @Directive(`@listSize(assumedSize: ${MAX_PEOPLE})`)
   people: Person[];
 
   /** Podcasting 2.0 GUID, set at creation (null only for shows older than feeds: filled on first use); GraphQL via ShowResolver. */

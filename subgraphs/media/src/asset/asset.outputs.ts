@@ -61,6 +61,10 @@ export interface Rendition {
   sizeBytes: number;
 }
 
+/** What events tell other contexts of the renditions: no storage keys. */
+export const renditionFacts = (renditions: readonly Rendition[]): Array<Pick<Rendition, 'name' | 'mimeType' | 'sizeBytes'>> =>
+  renditions.map(({ name, mimeType, sizeBytes }) => ({ name, mimeType, sizeBytes }));
+
 /** Where an asset's objects live; every key of an asset starts with assetPrefix(id). */
 export const assetPrefix = (assetId: string): string => `assets/${assetId}/`;
 export const sourceKey = (assetId: string): string => `${assetPrefix(assetId)}source`;

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Rendition } from '../asset/asset.outputs';
+import { RenditionsReplaced, recordEvent } from '@wavegraph/events';
+import { renditionFacts, type Rendition } from '../asset/asset.outputs';
 import { chapterMapping, writeChapterMarks } from '../chapter/chapter.marks';
 import { chapterSetOf } from '../chapter/chapter.store';
 import { ffmpeg } from './ffmpeg';
@@ -62,6 +63,10 @@ export async function embedChapters(deps: ProcessingDeps, job: ProcessingJob, si
         assetId,
         JSON.stringify({ renditions: remuxed, chaptersRevision: revision }),
       ]);
+      // the files' sizes changed; an asset still processing tells them with its MediaReady
+      if (current.status === 'READY') {
+        await recordEvent(tx, RenditionsReplaced, assetId, { assetId, episodeId: current.episode_id, ownerId: current.owner_id, renditions: renditionFacts(remuxed) });
+      }
       return current.status;
     });
     if (swapped === null) {

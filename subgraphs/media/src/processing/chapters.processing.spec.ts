@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { replaceChapters } from '../chapter/chapter.store';
 import { followHls, waitForAsset } from './testing/expectations';
 import { quietSine } from './testing/media.fixtures';
-import { assetState, processingHarness, type ProcessingHarness } from './testing/processing.harness';
+import { assetState, outboxEvents, processingHarness, type ProcessingHarness } from './testing/processing.harness';
 import { PROCESSING_QUEUE } from './processing.jobs';
 import { reconcileChapters } from './processing.reconcile';
 import type { MediaWorker } from './processing.worker';
@@ -103,6 +103,9 @@ describe('chapter marks in renditions', () => {
       // the same audio packets: re-muxed, not re-encoded
       expect(await audioPacketsMd5(file)).toBe(md5s[i]);
     }
+    // readers outside media (a feed's enclosure length) learn the new sizes
+    const replaced = (await outboxEvents(h.dataSource, id)).filter((e) => e.type === 'media.RenditionsReplaced');
+    expect(replaced.map((e) => e.payload.renditions)).toEqual([renditions.map(({ name, mimeType, sizeBytes }) => ({ name, mimeType, sizeBytes }))]);
     // the old files are gone, HLS (which carries no chapters) is untouched
     for (const old of before) expect(await h.storage.stat(old.key)).toBeNull();
     expect((await followHls(h.storage, after.outputs.hls?.masterKey as string)).keys).toEqual(hlsKeys);

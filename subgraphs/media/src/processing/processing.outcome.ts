@@ -1,5 +1,6 @@
 import { MediaFailed, MediaReady, recordEvent } from '@wavegraph/events';
 import type { DataSource } from 'typeorm';
+import { renditionFacts } from '../asset/asset.outputs';
 import type { JobName } from './processing.jobs';
 import { STEPS } from './processing.port';
 import { isCurrentRun, loadAsset, loadSteps } from './processing.store';
@@ -44,7 +45,7 @@ export async function finalizeAsset(dataSource: DataSource, assetId: string, run
       hasVideo: asset.has_video ?? false,
       integratedLufs: asset.integrated_lufs,
       truePeakDbtp: asset.true_peak_dbtp,
-      renditions: (asset.outputs.renditions ?? []).map(({ name, mimeType, sizeBytes }) => ({ name, mimeType, sizeBytes })),
+      renditions: renditionFacts(asset.outputs.renditions ?? []),
     });
     return 'ready';
   });
