@@ -77,10 +77,11 @@ describe('while Redis is away', () => {
     return url;
   }
 
+  // eight subgraphs and three workers wind down while Redis is away: on a loaded machine that outlasts Jest's default hook time
   afterAll(async () => {
     await supergraph?.stop();
     await redis?.destroy();
-  });
+  }, 60_000);
 
   it('answers a mutation that needs it SERVICE_UNAVAILABLE with HTTP 503 and Retry-After (catalog’s scheduling, identity’s revocations)', async () => {
     expectRetryable(await postGraphQL(supergraph.url, SCHEDULE, { token, variables: { id: draftId, at: publishAt } }), 'scheduleEpisode', 'catalog');

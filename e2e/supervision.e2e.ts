@@ -99,7 +99,7 @@ describe('npm start supervision', () => {
     up.kill('SIGINT');
     expect(await exit).toBe(0);
     const order = [...output().matchAll(/■ stopping (.+)/g)].map((m) => m[1]);
-    expect(order).toEqual(['gateway', 'catalog-worker, media-worker', services.subgraphs.map((s) => s.name).join(', ')]);
+    expect(order).toEqual(['gateway', services.workers.map((s) => s.name).join(', '), services.subgraphs.map((s) => s.name).join(', ')]);
     expect(output()).toContain('Wavegraph stopped.');
     expect(pids.filter(alive)).toEqual([]);
   }, 60_000);
