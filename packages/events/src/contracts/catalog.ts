@@ -32,6 +32,16 @@ export const SHOW_CATEGORIES = Object.keys(APPLE_CATEGORY_NAMES) as [ShowCategor
 /** The same list as an enum object (value = name), for a GraphQL enum every subgraph registers alike. */
 export const ShowCategoryEnum = Object.fromEntries(SHOW_CATEGORIES.map((c) => [c, c])) as { [C in ShowCategory]: C };
 
+/**
+ * Catalog's rules for podcast:person, shared with whoever writes people into catalog (ingest keeps
+ * what catalog would take): at most MAX_PEOPLE a show or episode, names of at most
+ * MAX_PERSON_NAME characters, role and group as Podcasting 2.0 taxonomy terms (lowercase words,
+ * "host", "audio post-production").
+ */
+export const MAX_PEOPLE = 50;
+export const MAX_PERSON_NAME = 128;
+export const PERSON_TERM = /^[a-z][a-z0-9 &'/-]{0,63}$/;
+
 /** Podcasting 2.0 podcast:person, as shows and episodes list them. */
 export const PersonSnapshot = z.object({
   name: z.string().min(1),

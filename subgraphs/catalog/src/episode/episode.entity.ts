@@ -1,8 +1,8 @@
+import { MAX_PEOPLE } from '@wavegraph/events';
 import { publicFor } from '@wavegraph/kit';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Person } from '../person/person.types';
-import { MAX_PEOPLE } from '../person/person.validation';
 
 export enum EpisodeStatus {
   DRAFT = 'DRAFT',

@@ -1,10 +1,8 @@
+import { MAX_PEOPLE, MAX_PERSON_NAME, PERSON_TERM } from '@wavegraph/events';
 import { badInput, requireLength } from '@wavegraph/kit';
 import type { Person } from './person.types';
 
-export const MAX_PEOPLE = 50;
 const MAX_URL = 2048;
-/** Taxonomy terms are lowercase words ("host", "audio post-production"); apps match them as given. */
-const TERM = /^[a-z][a-z0-9 &'/-]{0,63}$/;
 
 export interface PersonFields {
   name: string;
@@ -30,7 +28,7 @@ function validUrl(field: string, value: string | null | undefined): string | nul
 function validTerm(field: string, value: string | null | undefined, fallback: string): string {
   if (value === null || value === undefined) return fallback;
   const term = value.trim().toLowerCase();
-  if (!TERM.test(term)) throw badInput(`${field} must be a Podcasting 2.0 taxonomy term such as "host" or "cast"`, field);
+  if (!PERSON_TERM.test(term)) throw badInput(`${field} must be a Podcasting 2.0 taxonomy term such as "host" or "cast"`, field);
   return term;
 }
 
@@ -41,7 +39,7 @@ export function validPeople(people: readonly PersonFields[] | null | undefined, 
   return people.map((person, i) => {
     const at = `${field}[${i}]`;
     return {
-      name: requireLength(`${at}.name`, person.name, 1, 128),
+      name: requireLength(`${at}.name`, person.name, 1, MAX_PERSON_NAME),
       role: validTerm(`${at}.role`, person.role, 'host'),
       group: validTerm(`${at}.group`, person.group, 'cast'),
       href: validUrl(`${at}.href`, person.href),

@@ -1,9 +1,8 @@
-import { SHOW_CATEGORY_ENUM_CONFIG, ShowCategoryEnum, type ShowCategory } from '@wavegraph/events';
+import { MAX_PEOPLE, SHOW_CATEGORY_ENUM_CONFIG, ShowCategoryEnum, type ShowCategory } from '@wavegraph/events';
 import { publicFor } from '@wavegraph/kit';
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Person } from '../person/person.types';
-import { MAX_PEOPLE } from '../person/person.validation';
 
 registerEnumType(ShowCategoryEnum, SHOW_CATEGORY_ENUM_CONFIG);
 

@@ -3,9 +3,8 @@ import type { FeedItem, SkippedItem } from './feed.types';
 /** What catalog accepts. */
 export const MAX_TITLE = 200;
 export const MAX_DESCRIPTION = 5000;
-/** Catalog's limits for a show's author and a person's name. */
+/** Catalog's limit for a show's author. */
 export const MAX_AUTHOR = 200;
-export const MAX_PERSON_NAME = 128;
 
 /** The first item of a guid wins; items are returned oldest first (undated ones first, in the feed's reverse order). */
 export function orderAndDedupe(items: FeedItem[], skipped: SkippedItem[]): { items: FeedItem[]; skipped: SkippedItem[] } {

@@ -1,10 +1,6 @@
-import { MAX_PERSON_NAME } from './feed.order';
+import { MAX_PEOPLE, MAX_PERSON_NAME, PERSON_TERM } from '@wavegraph/events';
 import { clip } from './feed.text';
 import type { FeedPerson } from './feed.types';
-
-/** Catalog's limits: at most 50 people, taxonomy terms as lowercase words, http(s) links. */
-const MAX_PEOPLE = 50;
-const TERM = /^[a-z][a-z0-9 &'/-]{0,63}$/;
 
 interface RawPerson {
   name?: string;
@@ -16,7 +12,7 @@ interface RawPerson {
 
 const termOf = (raw: string | undefined, fallback: string): string => {
   const term = (raw ?? '').trim().toLowerCase();
-  return TERM.test(term) ? term : fallback;
+  return PERSON_TERM.test(term) ? term : fallback;
 };
 
 const linkOf = (raw: string | undefined): string | null => {
