@@ -1,18 +1,16 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type {
   AnalyticsStore,
-  ClientAppFigures,
   DownloadRow,
-  EpisodeFigures,
   InsertOptions,
   Interval,
   PlayRow,
   Scope,
-  SeriesPoint,
   SessionReach,
   SharedListeners,
   Totals,
 } from './analytics.store';
+import { GroupedFigures } from './grouped-figures';
 import { schemaStatements } from './clickhouse.schema';
 import { dateTime, day, identifier, num, uuid, uuids } from './clickhouse.sql';
 
@@ -38,11 +36,12 @@ type Row = Record<string, string | number>;
 const n = (value: string | number | undefined): number => Number(value ?? 0);
 
 /** The analytics port on ClickHouse over HTTP (@clickhouse/client). */
-export class ClickHouseStore implements AnalyticsStore {
+export class ClickHouseStore extends GroupedFigures implements AnalyticsStore {
   private readonly client: ClickHouseClient;
   private readonly db: string;
 
   constructor(settings: ClickHouseSettings) {
+    super();
     this.db = identifier(settings.database);
     // no database on the connection: prepare() creates it, every statement names it. The client's own
     // console logging is off: its errors reach the callers, which log them as JSON with the rest
@@ -133,7 +132,7 @@ export class ClickHouseStore implements AnalyticsStore {
   }
 
   /** Downloads and listening grouped by `key`, merged into one figure per key. */
-  private async figuresBy(scope: Scope, key: string): Promise<Map<string, Totals>> {
+  protected async figuresBy(scope: Scope, key: string): Promise<Map<string, Totals>> {
     const figures = new Map<string, Totals>();
     if (!scope.episodeIds.length) return figures;
     const at = (k: string) => figures.get(k) ?? figures.set(k, { downloads: 0, uniqueListeners: 0, listeningSeconds: 0, sessions: 0 }).get(k)!;
@@ -149,21 +148,8 @@ export class ClickHouseStore implements AnalyticsStore {
     return figures;
   }
 
-  async series(scope: Scope, interval: Interval): Promise<SeriesPoint[]> {
-    const byBucket = await this.figuresBy(scope, BUCKET[interval]('day'));
-    return [...byBucket].map(([start, { downloads, uniqueListeners, listeningSeconds }]) => ({ start, downloads, uniqueListeners, listeningSeconds }));
-  }
-
-  async totals(scope: Scope): Promise<Totals> {
-    return (await this.figuresBy(scope, "''")).get('') ?? { downloads: 0, uniqueListeners: 0, listeningSeconds: 0, sessions: 0 };
-  }
-
-  async byClientApp(scope: Scope): Promise<ClientAppFigures[]> {
-    return [...(await this.figuresBy(scope, 'client_app'))].map(([clientApp, { downloads, uniqueListeners, listeningSeconds }]) => ({ clientApp, downloads, uniqueListeners, listeningSeconds }));
-  }
-
-  async byEpisode(scope: Scope): Promise<EpisodeFigures[]> {
-    return [...(await this.figuresBy(scope, 'episode_id'))].map(([episodeId, { downloads, uniqueListeners, listeningSeconds }]) => ({ episodeId, downloads, uniqueListeners, listeningSeconds }));
+  protected bucketOf(interval: Interval): string {
+    return BUCKET[interval]('day');
   }
 
   /**

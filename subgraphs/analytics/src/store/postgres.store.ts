@@ -1,18 +1,16 @@
 import type { DataSource } from 'typeorm';
 import type {
   AnalyticsStore,
-  ClientAppFigures,
   DownloadRow,
-  EpisodeFigures,
   InsertOptions,
   Interval,
   PlayRow,
   Scope,
-  SeriesPoint,
   SessionReach,
   SharedListeners,
   Totals,
 } from './analytics.store';
+import { GroupedFigures } from './grouped-figures';
 
 const BUCKET: Record<Interval, string> = { DAY: 'day', WEEK: "date_trunc('week', day)::date", MONTH: "date_trunc('month', day)::date" };
 const STEPS = 20;
@@ -24,12 +22,14 @@ const n = (value: string | number | null | undefined): number => Number(value ??
  * benchmark's baseline for the ClickHouse adapter, and a store for a deployment without
  * ClickHouse. Same rules: rows are idempotent by event id; ranges include both days.
  */
-export class PostgresStore implements AnalyticsStore {
+export class PostgresStore extends GroupedFigures implements AnalyticsStore {
   constructor(
     private readonly dataSource: DataSource,
     /** Table name prefix, so the store can live beside other tables. */
     private readonly prefix = 'store_',
-  ) {}
+  ) {
+    super();
+  }
 
   private t(name: string): string {
     return `${this.prefix}${name}`;
@@ -86,7 +86,7 @@ export class PostgresStore implements AnalyticsStore {
     return inserted.length;
   }
 
-  private async figuresBy(scope: Scope, key: string): Promise<Map<string, Totals>> {
+  protected async figuresBy(scope: Scope, key: string): Promise<Map<string, Totals>> {
     const figures = new Map<string, Totals>();
     if (!scope.episodeIds.length) return figures;
     const at = (k: string) => figures.get(k) ?? figures.set(k, { downloads: 0, uniqueListeners: 0, listeningSeconds: 0, sessions: 0 }).get(k)!;
@@ -105,20 +105,8 @@ export class PostgresStore implements AnalyticsStore {
     return figures;
   }
 
-  async series(scope: Scope, interval: Interval): Promise<SeriesPoint[]> {
-    return [...(await this.figuresBy(scope, BUCKET[interval]))].map(([start, { downloads, uniqueListeners, listeningSeconds }]) => ({ start, downloads, uniqueListeners, listeningSeconds }));
-  }
-
-  async totals(scope: Scope): Promise<Totals> {
-    return (await this.figuresBy(scope, "''")).get('') ?? { downloads: 0, uniqueListeners: 0, listeningSeconds: 0, sessions: 0 };
-  }
-
-  async byClientApp(scope: Scope): Promise<ClientAppFigures[]> {
-    return [...(await this.figuresBy(scope, 'client_app'))].map(([clientApp, { downloads, uniqueListeners, listeningSeconds }]) => ({ clientApp, downloads, uniqueListeners, listeningSeconds }));
-  }
-
-  async byEpisode(scope: Scope): Promise<EpisodeFigures[]> {
-    return [...(await this.figuresBy(scope, 'episode_id'))].map(([episodeId, { downloads, uniqueListeners, listeningSeconds }]) => ({ episodeId, downloads, uniqueListeners, listeningSeconds }));
+  protected bucketOf(interval: Interval): string {
+    return BUCKET[interval];
   }
 
   async sessionReach(episodeId: string, fromDay: string, toDay: string, durationSeconds: number | null): Promise<SessionReach> {
