@@ -49,13 +49,24 @@ describe('podcast feeds through the gateway', () => {
     expect((await feedOf('feed-me')).status).toBe(404);
 
     await creator.client.PublishEpisode({ id: first });
+    // a podcast app starts a download before the chapters come: a redirect to the file as it is now
+    const stable = `${supergraph.origin}/media/episodes/${first}/aac-128.m4a`;
+    const before = await eventually(async () => {
+      const res = await fetch(stable, { redirect: 'manual' });
+      return res.status === 302 && res.headers.get('location')!;
+    }, 20_000);
     await creator.client.SetEpisodeChapters({ episodeId: first, chapters: [{ startSeconds: 0, title: 'Hello' }, { startSeconds: 2, title: 'Goodbye' }] });
     await creator.client.ReplaceTranscript({ episodeId: first, format: 'VTT', content: VTT, language: 'en-US' });
+    // the chapters are embedded into new files (media.RenditionsReplaced): the feed ends up announcing them
+    const served = async (url: string) => Buffer.from(await (await fetch(url)).arrayBuffer());
     const xml = await eventually(async () => {
       const res = await feedOf('feed-me');
       const text = res.status === 200 ? await res.text() : '';
-      return text.includes('podcast:chapters') && text.includes('podcast:transcript') && text;
-    }, 20_000);
+      if (!text.includes('podcast:chapters') || !text.includes('podcast:transcript')) return false;
+      const { enclosure } = parseFeed(text)!.items[0];
+      const audio = await served((await fetch(enclosure.url, { redirect: 'manual' })).headers.get('location')!);
+      return audio.includes('Goodbye') && audio.length === enclosure.length && text;
+    }, 30_000);
     const feed = parseFeed(xml)!;
     expect(feed).toMatchObject({ title: 'Feed Me', author: 'Feeder', explicit: false, itunesType: 'episodic', itunesCategory: ['Technology'] });
     expect(feed.items.map((item) => item.guid)).toEqual([first]);
@@ -69,6 +80,13 @@ describe('podcast feeds through the gateway', () => {
     const audio = Buffer.from(await (await fetch(redirected.headers.get('location')!)).arrayBuffer());
     expect(audio.length).toBe(item.enclosure.length);
     expect(audio.subarray(4, 8).toString('latin1')).toBe('ftyp');
+    // the download started before the swap still gets the file it asked for: replaced files outlive their signed URLs
+    expect(new URL(redirected.headers.get('location')!).pathname).not.toBe(new URL(before).pathname);
+    const old = await fetch(before);
+    expect(old.status).toBe(200);
+    const oldAudio = Buffer.from(await old.arrayBuffer());
+    expect(oldAudio.subarray(4, 8).toString('latin1')).toBe('ftyp');
+    expect(oldAudio.includes('Goodbye')).toBe(false);
     // chapters and transcript the same way
     const chapters = await (await fetch(item.podcastChapters!.url)).json();
     expect(chapters).toMatchObject({ version: '1.2.0', chapters: [{ startTime: 0, title: 'Hello' }, { startTime: 2, title: 'Goodbye' }] });

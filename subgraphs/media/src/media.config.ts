@@ -69,12 +69,24 @@ export interface MediaConfig {
    * elsewhere stay valid.
    */
   uploadChunkBytes?: number;
-  /** How often abandoned uploads are swept (optional so configurations built elsewhere stay valid). */
+  /** How often abandoned uploads and retired objects are swept (optional so configurations built elsewhere stay valid). */
   uploadCleanupSeconds?: number;
+  /**
+   * How long a replaced object (a re-muxed rendition, a replaced transcript, a replaced source's
+   * outputs) stays in storage, so signed URLs issued before the swap play until they expire.
+   * Default: playbackTtlSeconds + 120 (expiries round up to the minute; stable URLs' redirects
+   * are cached for 60 s); MEDIA_RETIRED_GRACE_SECONDS; 0 removes them at once. Optional so
+   * configurations built elsewhere stay valid: read it through retiredGraceSecondsOf.
+   */
+  retiredGraceSeconds?: number;
   /** Per-plan caps on what a user's uploads reserve and store. */
   quotas: UploadQuotas;
   s3?: { endpoint?: string; region: string; bucket: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
 }
+
+/** The grace of retired objects (MediaConfig.retiredGraceSeconds, resolved). */
+export const retiredGraceSecondsOf = (config: Pick<MediaConfig, 'retiredGraceSeconds' | 'playbackTtlSeconds'>): number =>
+  config.retiredGraceSeconds ?? config.playbackTtlSeconds + 120;
 
 export function uploadChunkBytesFromEnv(): number {
   const bytes = envInt('MEDIA_UPLOAD_CHUNK_BYTES', DEFAULT_UPLOAD_CHUNK_BYTES);
@@ -96,6 +108,7 @@ export function mediaConfigFromEnv(): MediaConfig {
     uploadTtlSeconds: envInt('MEDIA_UPLOAD_TTL_SECONDS', 24 * 3600),
     playbackTtlSeconds: envInt('MEDIA_PLAYBACK_TTL_SECONDS', 3600),
     uploadCleanupSeconds: envInt('MEDIA_UPLOAD_CLEANUP_SECONDS', 300),
+    ...(process.env.MEDIA_RETIRED_GRACE_SECONDS ? { retiredGraceSeconds: envInt('MEDIA_RETIRED_GRACE_SECONDS', 0) } : {}),
     uploadChunkBytes: uploadChunkBytesFromEnv(),
     quotas: uploadQuotasFromEnv(),
     s3:

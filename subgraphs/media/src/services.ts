@@ -3,7 +3,7 @@ import type { Context, Logger, ServiceDeps, SubgraphPubSub } from '@wavegraph/ki
 import type { DataSource } from 'typeorm';
 import { AssetQueries } from './asset/asset.queries';
 import { AssetService } from './asset/asset.service';
-import { mediaConfigFromEnv, type MediaConfig } from './media.config';
+import { mediaConfigFromEnv, retiredGraceSecondsOf, type MediaConfig } from './media.config';
 import { PlaybackSigner } from './playback/playback.signer';
 import type { ChaptersEmbedder, ProcessingStarter } from './processing/processing.port';
 import { ChapterService } from './chapter/chapter.service';
@@ -12,6 +12,7 @@ import { TtsService } from './tts/tts.service';
 import { ProcessingQueue } from './processing/processing.queue';
 import { QuotaService } from './quota/quota.service';
 import { createStorage, createUploadStore, stagedReader } from './storage/storage.factory';
+import { Retirement } from './storage/retired';
 import type { MediaStorage } from './storage/storage.port';
 import { filePatch, type FilePatch } from './upload/file.patch';
 import { RedisLocker } from './upload/redis.locker';
@@ -64,7 +65,7 @@ export interface MediaServices {
 
 export type MediaContext = Context<MediaServices>;
 
-/** Sweep for abandoned uploads every 5 minutes unless configured otherwise. */
+/** Sweep for abandoned uploads and retired objects every 5 minutes unless configured otherwise. */
 const DEFAULT_CLEANUP_SECONDS = 300;
 
 /** The real pipeline: a BullMQ flow per asset, run by the media worker process(es). */
@@ -92,7 +93,8 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
     produces: 'media',
     consumes: { group: 'media', producers: ['catalog'], handlers: knownEpisodeHandlers },
   });
-  const stopCleanup = scheduleUploadCleanup(dataSource, files, deps.pubSub, (config.uploadCleanupSeconds ?? DEFAULT_CLEANUP_SECONDS) * 1000, deps.log);
+  const stopCleanup = scheduleUploadCleanup({ dataSource, files, pubSub: deps.pubSub, storage }, (config.uploadCleanupSeconds ?? DEFAULT_CLEANUP_SECONDS) * 1000, deps.log);
+  const retirement = new Retirement(dataSource, storage, retiredGraceSecondsOf(config));
   return {
     dataSource,
     log: deps.log,
@@ -107,7 +109,7 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
     filePatch: config.storage === 'filesystem' ? filePatch(files, finisher, config.maxUploadBytes, deps.log) : null,
     assets: new AssetService(dataSource, storage, starter, uploads, deps.pubSub, deps.log),
     assetQueries: new AssetQueries(dataSource),
-    transcripts: new TranscriptService(dataSource, storage, starter, deps.log),
+    transcripts: new TranscriptService(dataSource, storage, retirement, starter, deps.log),
     chapters: new ChapterService(dataSource, starter, deps.log),
     tts: new TtsService(dataSource, ttsEnginesFromEnv(), starter, deps.pubSub, deps.log),
     signer: new PlaybackSigner(config),

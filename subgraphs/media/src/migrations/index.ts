@@ -6,6 +6,7 @@ import { VideoPicture1766000000000 } from './1766000000000-VideoPicture';
 import { Transcripts1766100000000 } from './1766100000000-Transcripts';
 import { EpisodeChapters1766200000000 } from './1766200000000-EpisodeChapters';
 import { EpisodeScripts1766300000000 } from './1766300000000-EpisodeScripts';
+import { RetiredObjects1766840000000 } from './1766840000000-RetiredObjects';
 
 /** Every migration of the media database, oldest first (the subgraph runs them; specs of the worker too). */
 export const MEDIA_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MEDIA_MIGRATIONS = [
   Transcripts1766100000000,
   EpisodeChapters1766200000000,
   EpisodeScripts1766300000000,
+  RetiredObjects1766840000000,
 ];

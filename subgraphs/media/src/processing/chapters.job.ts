@@ -77,7 +77,8 @@ export async function embedChapters(deps: ProcessingDeps, job: ProcessingJob, si
       await reporter.finish('SKIPPED');
       return { name: EMBED_CHAPTERS, skipped: 'done-before' };
     }
-    if (swapped === 'READY') for (const old of renditions) await storage.deletePrefix(old.key);
+    // a podcast app may be downloading the old file through a signed URL: it stays until that expires
+    if (swapped === 'READY') await deps.retirement.retire(renditions.map((old) => old.key));
     await reporter.finish('DONE');
     deps.log.info({ assetId, run, revision }, 'chapter marks embedded');
     return { name: EMBED_CHAPTERS };

@@ -1,14 +1,19 @@
 import type { DataSource } from 'typeorm';
 import { assetPrefix } from '../asset/asset.outputs';
+import type { Retirement } from '../storage/retired';
 import type { MediaStorage } from '../storage/storage.port';
 import { loadAsset } from './processing.store';
 
 /**
- * Deletes the objects of runs up to the current one that the READY asset does not point at:
- * outputs of a replaced source, and whatever a job of an old run wrote after a new run
- * started. Only keys in run folders are touched; the source and anything else stay.
+ * Retires the objects of runs up to the current one that the READY asset does not point at:
+ * outputs of a replaced source (players may still hold signed URLs for them), and whatever a
+ * job of an old run wrote after a new run started. Only keys in run folders are touched; the
+ * source and anything else stay. Returns the keys it retired.
  */
-export async function removeUnreferenced(dataSource: DataSource, storage: MediaStorage, assetId: string): Promise<string[]> {
+export async function removeUnreferenced(
+  { dataSource, storage, retirement }: { dataSource: DataSource; storage: MediaStorage; retirement: Retirement },
+  assetId: string,
+): Promise<string[]> {
   const asset = await loadAsset(dataSource, assetId);
   if (!asset || asset.status !== 'READY') return [];
   const { outputs } = asset;
@@ -28,6 +33,6 @@ export async function removeUnreferenced(dataSource: DataSource, storage: MediaS
   const olderRun = (key: string) => Number(/^(\d+)\//.exec(key.slice(runs.length))?.[1] ?? Infinity) <= asset.run;
   const stale = (await storage.list(runs)).filter((key) => olderRun(key) && !keep.has(key) && !(hlsDir && key.startsWith(hlsDir)));
   // deletePrefix is the port's only delete; these keys are prefixes of nothing else in a run folder
-  for (const key of stale) await storage.deletePrefix(key);
+  await retirement.retire(stale);
   return stale;
 }

@@ -5,7 +5,8 @@ import 'reflect-metadata';
 import { connectRedis, createLogger, defaultDatabaseUrl, envString, openDatabase, redisUrl, reportRedisError, setRedisErrorLog } from '@wavegraph/kit';
 import { Queue, type SandboxedJob } from 'bullmq';
 import { tmpdir } from 'node:os';
-import { mediaConfigFromEnv } from '../media.config';
+import { mediaConfigFromEnv, retiredGraceSecondsOf } from '../media.config';
+import { Retirement } from '../storage/retired';
 import { createStorage } from '../storage/storage.factory';
 import { killAllTools } from './ffmpeg';
 import { VIDEO_QUEUE, type ProcessingJobData, type ProcessingJobResult } from './processing.jobs';
@@ -31,10 +32,13 @@ async function open(): Promise<ProcessingDeps> {
   await sweepWorkDirs(workRoot);
   const prefix = envString('REDIS_PREFIX', 'wavegraph');
   const videoJobs = new Queue(VIDEO_QUEUE, { connection: redis, prefix });
+  const config = mediaConfigFromEnv();
+  const storage = createStorage(config);
   videoJobs.on('error', (error) => reportRedisError('media-processor:video-jobs', error, log));
   return {
     dataSource,
-    storage: createStorage(mediaConfigFromEnv()),
+    storage,
+    retirement: new Retirement(dataSource, storage, retiredGraceSecondsOf(config)),
     redis,
     prefix,
     log,

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { MediaStorage } from '../storage/storage.port';
+import type { Retirement } from '../storage/retired';
 import { removeUnreferenced } from './cleanup';
 import { chapterSetOf } from '../chapter/chapter.store';
 import { scriptOf } from '../tts/script.store';
@@ -30,6 +31,8 @@ export interface ProcessingDeps {
   log: Logger;
   /** Temp dirs of attempts go below this (MEDIA_WORK_DIR, default the OS temp dir). */
   workRoot: string;
+  /** Where replaced objects go until signed URLs for them have expired. */
+  retirement: Retirement;
   /** The video queue, where the flow's video steps hand their work (see processing.handoff.ts). */
   videoJobs?: Pick<Queue, 'add'>;
 }
@@ -90,7 +93,7 @@ async function finalize(deps: ProcessingDeps, assetId: string, run: number): Pro
   if (result === 'ready') {
     await publishProgress(deps.redis, deps.prefix, { assetId, step: FINALIZE, progress: 100, status: 'DONE' }).catch(() => undefined);
     // garbage only: what is left is never pointed at, so a failure here can wait for the next run
-    await removeUnreferenced(deps.dataSource, deps.storage, assetId).catch((error: unknown) => deps.log.warn({ err: error, assetId }, 'cleanup of old runs failed'));
+    await removeUnreferenced(deps, assetId).catch((error: unknown) => deps.log.warn({ err: error, assetId }, 'cleanup of old runs failed'));
   }
   return { name: FINALIZE, ...(result === 'ready' ? {} : { skipped: result === 'stale-run' ? 'stale-run' : 'done-before' }) };
 }
@@ -128,6 +131,7 @@ async function runStep(deps: ProcessingDeps, job: ProcessingJob, step: StepName,
         script: () => scriptOf(dataSource, asset.id),
         language: () => episodeLanguage(dataSource, asset.episode_id),
       },
+      retire: (prefixes) => deps.retirement.retire(prefixes),
       fetch: (key) => {
         if (!fetched.has(key)) fetched.set(key, mkdtemp(path.join(workDir, 'in-')).then((dir) => storage.download(key, dir)));
         return fetched.get(key) as Promise<string>;

@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { assetPrefix, sourceKey } from '../asset/asset.outputs';
+import { Retirement } from '../storage/retired';
 import { removeUnreferenced } from './cleanup';
 import { FINALIZE, PROCESSING_QUEUE, processingJobId } from './processing.jobs';
 import { STEPS } from './processing.port';
@@ -285,7 +286,7 @@ describe('media processing', () => {
     // a late write of an old run is garbage; a newer run's folder is not
     await h.storage.put(`${assetPrefix(id)}run-0/renditions/late.m4a`, Buffer.from('late'));
     await h.storage.put(`${assetPrefix(id)}run-2/renditions/aac-64.m4a`, Buffer.from('next'));
-    expect(await removeUnreferenced(h.dataSource, h.storage, id)).toEqual([`${assetPrefix(id)}run-0/renditions/late.m4a`]);
+    expect(await removeUnreferenced({ dataSource: h.dataSource, storage: h.storage, retirement: new Retirement(h.dataSource, h.storage, 0) }, id)).toEqual([`${assetPrefix(id)}run-0/renditions/late.m4a`]);
   }, 90_000);
 
   it('records a failure that never reached the processor (a job that kept killing its workers)', async () => {

@@ -34,6 +34,8 @@ export async function startMedia(overrides: Partial<MediaConfig> = {}): Promise<
     uploadTtlSeconds: 3600,
     playbackTtlSeconds: 600,
     uploadCleanupSeconds: 3600,
+    // specs look at storage right after a replacement: replaced objects go at once (storage/retired.spec.ts covers the grace)
+    retiredGraceSeconds: 0,
     // specs upload far more than a person would; quota specs set their own caps
     quotas: NO_UPLOAD_QUOTAS,
     ...overrides,

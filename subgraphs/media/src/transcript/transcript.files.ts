@@ -47,11 +47,10 @@ export async function putTranscriptFiles(storage: MediaStorage, segments: readon
 }
 
 /**
- * After a commit: removes the folder of the version it replaced (best effort; nothing points at
- * it any more). Only that folder, named in the transaction that replaced it: a later version
- * committed meanwhile by someone else is not touched.
+ * After a commit: the folder of the version it replaced, to retire (nothing points at it any
+ * more, though signed URLs for it may still be out). Only that folder, named in the transaction
+ * that replaced it: a later version committed meanwhile by someone else is not touched.
  */
-export async function removeTranscriptFiles(storage: MediaStorage, replaced: Pick<TranscriptRow, 'vtt_key'> | null): Promise<void> {
-  if (!replaced?.vtt_key) return;
-  await storage.deletePrefix(replaced.vtt_key.slice(0, replaced.vtt_key.lastIndexOf('/') + 1));
+export function replacedTranscriptFolder(replaced: Pick<TranscriptRow, 'vtt_key'> | null): string[] {
+  return replaced?.vtt_key ? [replaced.vtt_key.slice(0, replaced.vtt_key.lastIndexOf('/') + 1)] : [];
 }

@@ -8,6 +8,7 @@ import { assetState, processingHarness, stepStates, type ProcessingHarness } fro
 import { createLogger } from '@wavegraph/kit';
 import { eventually } from '@wavegraph/testkit';
 import { TranscriptService } from './transcript.service';
+import { Retirement } from '../storage/retired';
 import type { MediaWorker } from '../processing/processing.worker';
 import { parseTranscriptFile } from './transcript.formats';
 import { speechInParts } from './testing.speech';
@@ -165,7 +166,7 @@ describe('transcribe step', () => {
     expect(first).toMatchObject({ status: 'READY', revision: 1 });
     const [{ owner_id: ownerId }] = await h.dataSource.query('SELECT owner_id FROM media_assets WHERE id = $1', [id]);
 
-    const service = new TranscriptService(h.dataSource, h.storage, h.queue, createLogger('transcript-spec'));
+    const service = new TranscriptService(h.dataSource, h.storage, new Retirement(h.dataSource, h.storage, 0), h.queue, createLogger('transcript-spec'));
     const pending = await service.setLanguage({ id: ownerId, role: 'USER', plan: 'FREE' }, await episodeOf(id), 'fr-FR');
     expect(pending).toMatchObject({ status: 'PENDING', language: 'fr-FR', revision: 1 });
     await eventually(async () => expect((await transcript(id)).status).toBe('UNSUPPORTED'), 60_000);
@@ -188,7 +189,7 @@ describe('transcribe step', () => {
     await waitForAsset(h.dataSource, id, 'READY', 120_000);
     const [{ owner_id: ownerId }] = await h.dataSource.query('SELECT owner_id FROM media_assets WHERE id = $1', [id]);
     const down = { start: async () => undefined, transcribe: async () => Promise.reject(new Error('Redis is away')) };
-    const service = new TranscriptService(h.dataSource, h.storage, down, createLogger('transcript-spec'));
+    const service = new TranscriptService(h.dataSource, h.storage, new Retirement(h.dataSource, h.storage, 0), down, createLogger('transcript-spec'));
     await expect(service.setLanguage({ id: ownerId, role: 'USER', plan: 'FREE' }, await episodeOf(id), 'de-DE')).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
     expect((await transcript(id)).status).toBe('PENDING');
 

@@ -3,11 +3,12 @@ import { appError, badInput, conflict, forbidden, type Logger, requireUuid, serv
 import type { DataSource, EntityManager } from 'typeorm';
 import { episodeUnknown } from '../common/errors';
 import type { ProcessingStarter } from '../processing/processing.port';
+import type { Retirement } from '../storage/retired';
 import type { MediaStorage } from '../storage/storage.port';
 import type { TranscriptSegment } from './engine.port';
 import { round, spreadWords } from './segmenting';
 import { parseTranscriptFile, TranscriptFileError, type TranscriptFormat } from './transcript.formats';
-import { newTranscriptKeys, putTranscriptFiles, removeTranscriptFiles } from './transcript.files';
+import { newTranscriptKeys, putTranscriptFiles, replacedTranscriptFolder } from './transcript.files';
 import { allSegments, episodeLanguage, markPending, saveTranscript, setEpisodeLanguage, transcriptOf, type TranscriptRow } from './transcript.store';
 import { transcriptOfRow, type Transcript, type TranscriptSegmentEdit } from './transcript.types';
 
@@ -56,6 +57,7 @@ export class TranscriptService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly storage: MediaStorage,
+    private readonly retirement: Retirement,
     private readonly starter: ProcessingStarter,
     private readonly log: Logger,
   ) {}
@@ -146,7 +148,7 @@ export class TranscriptService {
         return { assetId: asset.id, replaced: current };
       });
       written = null;
-      await removeTranscriptFiles(this.storage, replaced).catch((error: unknown) => this.log.warn({ err: error, assetId }, 'old transcript files not removed'));
+      await this.retirement.retire(replacedTranscriptFolder(replaced)).catch((error: unknown) => this.log.warn({ err: error, assetId }, 'old transcript files not retired'));
       return transcriptOfRow((await transcriptOf(this.dataSource, assetId)) as TranscriptRow, true);
     } finally {
       if (written) await this.storage.deletePrefix(written).catch(() => undefined);

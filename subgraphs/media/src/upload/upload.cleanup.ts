@@ -2,6 +2,8 @@ import { modifyReturning } from '@wavegraph/kit';
 import type { Logger, SubgraphPubSub } from '@wavegraph/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { announce } from '../processing/progress';
+import { sweepRetired } from '../storage/retired';
+import type { MediaStorage } from '../storage/storage.port';
 import type { UploadFiles } from './upload.files';
 
 const BATCH = 200;
@@ -34,8 +36,15 @@ export async function expireUploads(dataSource: DataSource, files: UploadFiles, 
   }
 }
 
-/** Runs expireUploads every `everyMs`, plus the datastore's own sweep for staged files no row points to. */
-export function scheduleUploadCleanup(dataSource: DataSource, files: UploadFiles, pubSub: SubgraphPubSub, everyMs: number, log: Logger): () => Promise<void> {
+/**
+ * Runs expireUploads every `everyMs`, plus the datastore's own sweep for staged files no row
+ * points to, and removes retired objects whose grace is over (storage/retired.ts).
+ */
+export function scheduleUploadCleanup(
+  { dataSource, files, pubSub, storage }: { dataSource: DataSource; files: UploadFiles; pubSub: SubgraphPubSub; storage: MediaStorage },
+  everyMs: number,
+  log: Logger,
+): () => Promise<void> {
   let running: Promise<void> = Promise.resolve();
   const sweep = async (): Promise<void> => {
     try {
@@ -44,6 +53,12 @@ export function scheduleUploadCleanup(dataSource: DataSource, files: UploadFiles
       if (files.store.hasExtension('expiration')) await files.store.deleteExpired();
     } catch (error) {
       log.warn({ err: error }, 'upload cleanup failed; trying again at the next sweep');
+    }
+    try {
+      const removed = await sweepRetired(dataSource, storage);
+      if (removed) log.info({ removed }, 'removed retired media objects');
+    } catch (error) {
+      log.warn({ err: error }, 'removing retired objects failed; trying again at the next sweep');
     }
   };
   const timer = setInterval(() => {

@@ -25,7 +25,7 @@ describe('renditions step', () => {
     const storage = new FilesystemStorage(path.join(dir, 'store'));
     await storage.putFile('assets/x/normalized.flac', master);
     const asset = { id: 'x', run: 2, outputs: { normalizedKey: 'assets/x/normalized.flac' }, duration_seconds: 6 } as AssetRow;
-    const output = await renditionsStep.run({ asset, storage, workDir: dir, progress: () => undefined, reads: { chapters: async () => null, script: async () => null, language: async () => 'en-US' }, fetch: (key) => storage.download(key, path.join(dir)) });
+    const output = await renditionsStep.run({ asset, storage, workDir: dir, progress: () => undefined, reads: { chapters: async () => null, script: async () => null, language: async () => 'en-US' }, retire: async () => undefined, fetch: (key) => storage.download(key, path.join(dir)) });
 
     expect(output.files.map((f) => f.key)).toEqual(['assets/x/run-2/renditions/aac-128.m4a', 'assets/x/run-2/renditions/aac-64.m4a']);
     for (const file of output.files) {

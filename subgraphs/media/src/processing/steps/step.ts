@@ -17,6 +17,8 @@ export interface StepContext {
   signal?: AbortSignal;
   /** Copies an object into workDir (once per attempt) and returns the local path. */
   fetch(key: string): Promise<string>;
+  /** Objects a committed output replaced: kept while signed URLs for them may be out, then removed (storage/retired.ts). */
+  retire(prefixes: readonly string[]): Promise<void>;
   /** No retry follows if this attempt fails: a step whose failure must not fail the asset records it instead (unset: a retry may follow). */
   finalAttempt?: boolean;
   reads: StepReads;

@@ -1,7 +1,7 @@
 import type { TranscriptSegment } from '../../transcript/engine.port';
 import { supports, type SpeechEngine } from '../../transcript/engine.port';
 import { speechEngineFromEnv } from '../../transcript/engine.factory';
-import { newTranscriptKeys, removeTranscriptFiles, transcriptStepFiles } from '../../transcript/transcript.files';
+import { newTranscriptKeys, replacedTranscriptFolder, transcriptStepFiles } from '../../transcript/transcript.files';
 import { readScriptTimings } from '../../transcript/script-timings';
 import { saveTranscript, transcriptOf, type TranscriptRow, type TranscriptStatus } from '../../transcript/transcript.store';
 import { publicReason } from '../processing.outcome';
@@ -67,7 +67,7 @@ async function transcribe(context: StepContext): Promise<Outcome> {
  */
 export const transcribeStep: StepDefinition = {
   async run(context): Promise<StepOutput> {
-    const { asset, storage, workDir } = context;
+    const { asset, workDir } = context;
     const outcome = await transcribe(context);
     const keys = outcome.status === 'READY' ? newTranscriptKeys(asset.id) : null;
     const files = keys ? await transcriptStepFiles(outcome.segments, keys, workDir) : [];
@@ -78,7 +78,7 @@ export const transcribeStep: StepDefinition = {
         replaced = await transcriptOf(tx, current.id, true);
         await saveTranscript(tx, { assetId: current.id, episodeId: current.episode_id, ownerId: current.owner_id, ...outcome, files: keys });
       },
-      afterCommit: () => removeTranscriptFiles(storage, replaced),
+      afterCommit: () => context.retire(replacedTranscriptFolder(replaced)),
     };
   },
   outputsExist: (asset, storage) => {

@@ -50,6 +50,8 @@ export async function processingHarness(queueOptions = { attempts: 3, backoffMs:
     MEDIA_STORAGE: 'filesystem',
     MEDIA_DIR: mediaDir,
     MEDIA_WORK_DIR: path.join(mediaDir, 'work'),
+    // these specs look at storage right after a swap: replaced objects go at once (storage/retired.spec.ts covers the grace)
+    MEDIA_RETIRED_GRACE_SECONDS: '0',
   };
 
   return {
@@ -70,7 +72,7 @@ export async function processingHarness(queueOptions = { attempts: 3, backoffMs:
         concurrency: 2,
         // flows queued again by reconciliation get the harness's attempts and backoff
         queue: queueOptions,
-        env: { MEDIA_STORAGE: env.MEDIA_STORAGE, MEDIA_DIR: env.MEDIA_DIR, MEDIA_WORK_DIR: env.MEDIA_WORK_DIR },
+        env: { MEDIA_STORAGE: env.MEDIA_STORAGE, MEDIA_DIR: env.MEDIA_DIR, MEDIA_WORK_DIR: env.MEDIA_WORK_DIR, MEDIA_RETIRED_GRACE_SECONDS: env.MEDIA_RETIRED_GRACE_SECONDS },
         ...options,
       });
       workers.push(worker);
