@@ -54,6 +54,15 @@ describe('bad requests get GraphQL errors with codes', () => {
     expectCoded(await send(json({ query: 'query A { me { id } } query B { me { id } }' })), 400, 'OPERATION_RESOLUTION_FAILURE');
   });
 
+  it('a subscription over HTTP, POST or GET, is told where subscriptions go', async () => {
+    const subscription = 'subscription { notificationAdded { id } }';
+    const posted = await send(json({ query: subscription }));
+    expectCoded(posted, 400, 'BAD_REQUEST');
+    expect(posted.errors?.[0].message).toContain('graphql-ws');
+    // a GET runs queries only (Apollo's rule, as for a mutation)
+    expectCoded(await send('', {}, 'GET', `?query=${encodeURIComponent(subscription)}`), 405, 'BAD_REQUEST');
+  });
+
   it('variables that are not an object, and a query that is not a string', async () => {
     expectCoded(await send(json({ query: '{ me { id } }', variables: [1, 2] })), 400, 'BAD_REQUEST');
     expectCoded(await send(json({ query: 42 })), 400, 'BAD_REQUEST');

@@ -97,7 +97,8 @@ describe('gateway security', () => {
   });
 
   it('turns introspection and the landing page off in production', async () => {
-    const production = await startTestSupergraph({ production: true, corsOrigins: [] });
+    // as configFromEnv resolves NODE_ENV=production (gateway/src/config.spec.ts)
+    const production = await startTestSupergraph({ production: true, ide: 'off', corsOrigins: [] });
     try {
       const introspection = await postGraphQL(production.url, '{ __schema { queryType { name } } }');
       expect(introspection.body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');

@@ -42,10 +42,12 @@ const onPath = (command) => (process.env.PATH ?? '').split(path.delimiter).some(
  * The system tools Wavegraph runs, each with how to tell it is there and the Debian package
  * that brings it: ffmpeg and ffprobe for media processing, pocketsphinx (and its US English
  * model) for transcripts, flite and espeak-ng for text-to-speech, nats-server for the
- * JetStream transport's tests (which start servers of their own), clickhouse for analytics.
+ * JetStream transport's tests (which start servers of their own), clickhouse for analytics,
+ * chromium for the browser tests.
  */
 const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 const CLICKHOUSE_SERVER = process.env.CLICKHOUSE_SERVER_BIN ?? '/usr/sbin/clickhouse-server';
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 export const SYSTEM_TOOLS = {
   ffmpeg: { present: () => runs('ffmpeg', ['-version']) && runs('ffprobe', ['-version']), packages: ['ffmpeg'] },
   pocketsphinx: {
@@ -56,6 +58,8 @@ export const SYSTEM_TOOLS = {
   flite: { present: () => runs('flite', ['-lv']), packages: ['flite'] },
   'espeak-ng': { present: () => runs('espeak-ng', ['--version']), packages: ['espeak-ng'] },
   'nats-server': { present: () => runs(NATS_SERVER, ['--version']), packages: ['nats-server'], hint: 'or NATS_SERVER_BIN=<path>' },
+  // headless browser tests (playwright-core drives Debian's build; no browser download)
+  chromium: { present: () => runs(CHROMIUM, ['--version']), packages: ['chromium'], hint: 'or CHROMIUM_BIN=<path>' },
   // analytics' store; the dev and test commands start a server of their own (scripts/clickhouse.cjs).
   // clickhouse-server has no --version flag, so the binary's presence and the client's version tell
   clickhouse: {

@@ -7,7 +7,7 @@ import { checkServices, ensureSystemTools, installAndBuild, root, run, RUNTIME_T
 
 checkServices();
 // RUNTIME_TOOLS include clickhouse: Jest's global setup starts a server of its own for the run
-ensureSystemTools([...RUNTIME_TOOLS, 'nats-server']);
+ensureSystemTools([...RUNTIME_TOOLS, 'nats-server', 'chromium']);
 installAndBuild();
 typecheckTests();
 run(process.execPath, ['scripts/compose.mjs', '--check']);

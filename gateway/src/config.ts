@@ -45,6 +45,19 @@ export interface GatewayConfig {
   jwtIssuer: string;
   jwtAudience: string;
   corsOrigins: string[];
+  /**
+   * What a browser opening /graphql gets (GATEWAY_IDE): `graphiql`, GraphiQL with the explorer
+   * and subscriptions served from the installed packages (works offline); `sandbox`, Apollo
+   * Sandbox (loads from Apollo's CDN); `off`. Default `graphiql`, `off` in production.
+   */
+  ide: 'graphiql' | 'sandbox' | 'off';
+  /**
+   * Apollo's CSRF prevention (GATEWAY_CSRF_PREVENTION). Default off: Wavegraph's credentials are
+   * bearer tokens in the Authorization header, never cookies, so a cross-site request cannot
+   * carry a user's credentials, while the check refuses plain GET queries (urql's default). Turn
+   * it on where a proxy in front authenticates by cookie.
+   */
+  csrfPrevention: boolean;
   maxDepth: number;
   maxAliases: number;
   maxTokens: number;
@@ -200,6 +213,14 @@ function rateLimitsFromEnv(): RateLimitSettings {
   };
 }
 
+const DEV_ORIGINS = ['https://studio.apollographql.com', ...[3000, 5173, 4173].flatMap((port) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`])].join(',');
+
+function ideFromEnv(production: boolean): GatewayConfig['ide'] {
+  const ide = env('GATEWAY_IDE', production ? 'off' : 'graphiql');
+  if (ide !== 'graphiql' && ide !== 'sandbox' && ide !== 'off') throw new Error('GATEWAY_IDE must be graphiql, sandbox or off');
+  return ide;
+}
+
 function trustedDocumentsFromEnv(production: boolean): TrustedDocumentsSettings {
   const mode = env('GATEWAY_TRUSTED_DOCUMENTS', production ? 'required' : 'allow');
   if (mode !== 'required' && mode !== 'allow' && mode !== 'off') throw new Error('GATEWAY_TRUSTED_DOCUMENTS must be required, allow or off');
@@ -262,7 +283,10 @@ export function configFromEnv(): GatewayConfig {
     jwksUrl: env('JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
     jwtIssuer: env('JWT_ISSUER', 'wavegraph-identity'),
     jwtAudience: env('JWT_AUDIENCE', 'wavegraph'),
-    corsOrigins: env('CORS_ORIGINS', production ? '' : 'https://studio.apollographql.com,http://localhost:3000')
+    ide: ideFromEnv(production),
+    csrfPrevention: env('GATEWAY_CSRF_PREVENTION', 'off') === 'on',
+    // Apollo Sandbox, and the dev servers of Next/CRA (3000), Vite (5173) and vite preview (4173)
+    corsOrigins: env('CORS_ORIGINS', production ? '' : DEV_ORIGINS)
       .split(',')
       .filter(Boolean),
     maxDepth: int('GATEWAY_MAX_DEPTH', 12),

@@ -6,6 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
+import { mountIde } from './ide/ide.routes';
 import proxyAddr from 'proxy-addr';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import pino, { type Logger } from 'pino';
@@ -168,6 +169,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     stopOnTerminationSignals: false,
     formatError: formatError(log),
     parseOptions: { maxTokens: config.maxTokens },
+    // off by default: bearer tokens only, nothing ambient for a cross-site request to ride on (config.ts)
+    csrfPrevention: config.csrfPrevention,
     persistedQueries: { cache: documents.persistedQueryCache(), ttl: config.trustedDocuments.apq.ttlSeconds },
     validationRules: queryLimitRules(config),
     // no "Did you mean …?" in production: it would spell out the schema introspection hides
@@ -183,7 +186,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
       access.plugin,
       // last: every refusal (cost, limits, documents) comes before a key is claimed
       idempotent,
-      config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      // GraphiQL (ide/) is ours, mounted before Apollo; Sandbox is Apollo's landing page
+      config.ide === 'sandbox' ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
@@ -203,6 +207,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
     res.status(report.status === 'ready' ? 200 : 503).json(report);
   });
   mountPassThrough(app, config, log);
+  if (config.ide === 'graphiql') mountIde(app);
   // browsers may send any request header (cors reflects what a preflight asks for, Idempotency-Key included) and read whether an answer was replayed
   const allowOrigins = cors({ origin: config.corsOrigins, credentials: true, maxAge: 600, exposedHeaders: [REPLAYED_HEADER] });
   const clientIp = (request: IncomingMessage) => proxyAddr(request, app.get('trust proxy fn'));

@@ -53,6 +53,12 @@ export function wellFormedPlugin<T extends object>(): ApolloServerPlugin<T> {
           }
           const nul = nulCharacterError(document, request.variables);
           if (nul) throw nul;
+          // the executor plans queries and mutations only: say where subscriptions go instead of failing inside it
+          if (operation.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) on this same path: ws(s)://<host>/graphql', {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
+          }
         },
       };
     },
