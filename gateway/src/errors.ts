@@ -18,7 +18,7 @@ const PUBLIC_CODES = new Set([
  * (its limit, what is used and what was asked for), the line at fault in an uploaded file and
  * the chapter at fault in a list of chapters. A bad variable (an unknown enum value) gets its field too.
  */
-const PUBLIC_EXTENSIONS = ['field', 'serviceName', 'cost', 'budget', 'retryAfter', 'quota', 'limit', 'used', 'requested', 'line', 'chapter'] as const;
+const PUBLIC_EXTENSIONS = ['field', 'reason', 'row', 'serviceName', 'cost', 'budget', 'retryAfter', 'quota', 'limit', 'used', 'requested', 'line', 'chapter'] as const;
 
 /**
  * Apollo Server reports parse and validation failures as GRAPHQL_PARSE_FAILED and

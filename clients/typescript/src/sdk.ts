@@ -30,6 +30,8 @@ export type ChapterInput = {
 };
 
 export type CreateEpisodeInput = {
+  /** Default PUBLIC */
+  access?: EpisodeAccess | null | undefined;
   description?: string | null | undefined;
   episodeNumber?: number | null | undefined;
   episodeType?: EpisodeType | null | undefined;
@@ -70,6 +72,11 @@ export type CreateUploadInput = {
   /** Exact size in bytes (a Float: files may exceed 2^31 bytes); at most the configured maximum */
   sizeBytes: number;
 };
+
+/** Who may play an episode: PUBLIC everyone; PREMIUM only PREMIUM listeners (in a private feed too), the show's owner and staff */
+export type EpisodeAccess =
+  | 'PREMIUM'
+  | 'PUBLIC';
 
 export type EpisodeStatus =
   | 'ARCHIVED'
@@ -233,6 +240,7 @@ export type TrendingWindow =
   | 'WEEK';
 
 export type UpdateEpisodeInput = {
+  access?: EpisodeAccess | null | undefined;
   description?: string | null | undefined;
   episodeNumber?: number | null | undefined;
   episodeType?: EpisodeType | null | undefined;
@@ -307,7 +315,7 @@ export type ForYouQueryVariables = Exact<{
 
 export type ForYouQuery = { forYou: Array<{ sharedListeners: number, episode: { id: string, title: string, show: { id: string, title: string } } | null }> };
 
-export type EpisodeFieldsFragment = { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null };
+export type EpisodeFieldsFragment = { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, access: EpisodeAccess };
 
 export type ShowFieldsFragment = { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null };
 
@@ -331,7 +339,7 @@ export type CreateEpisodeMutationVariables = Exact<{
 }>;
 
 
-export type CreateEpisodeMutation = { createEpisode: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null } };
+export type CreateEpisodeMutation = { createEpisode: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, access: EpisodeAccess } };
 
 export type UpdateEpisodeMutationVariables = Exact<{
   id: string;
@@ -339,14 +347,14 @@ export type UpdateEpisodeMutationVariables = Exact<{
 }>;
 
 
-export type UpdateEpisodeMutation = { updateEpisode: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null } };
+export type UpdateEpisodeMutation = { updateEpisode: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, access: EpisodeAccess } };
 
 export type PublishEpisodeMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type PublishEpisodeMutation = { publishEpisode: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null } };
+export type PublishEpisodeMutation = { publishEpisode: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, access: EpisodeAccess } };
 
 export type ScheduleEpisodeMutationVariables = Exact<{
   id: string;
@@ -354,35 +362,35 @@ export type ScheduleEpisodeMutationVariables = Exact<{
 }>;
 
 
-export type ScheduleEpisodeMutation = { scheduleEpisode: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null } };
+export type ScheduleEpisodeMutation = { scheduleEpisode: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, access: EpisodeAccess } };
 
 export type UnpublishEpisodeMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type UnpublishEpisodeMutation = { unpublishEpisode: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null } };
+export type UnpublishEpisodeMutation = { unpublishEpisode: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, access: EpisodeAccess } };
 
 export type ArchiveEpisodeMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type ArchiveEpisodeMutation = { archiveEpisode: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null } };
+export type ArchiveEpisodeMutation = { archiveEpisode: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, access: EpisodeAccess } };
 
 export type ShowQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type ShowQuery = { show: { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null, owner: { id: string, handle: string, displayName: string } | null, episodes: { edges: Array<{ node: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null } }> } } | null };
+export type ShowQuery = { show: { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null, owner: { id: string, handle: string, displayName: string } | null, episodes: { edges: Array<{ node: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, access: EpisodeAccess } }> } } | null };
 
 export type EpisodeQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type EpisodeQuery = { episode: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, show: { id: string, title: string } } | null };
+export type EpisodeQuery = { episode: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, access: EpisodeAccess, show: { id: string, title: string } } | null };
 
 export type LatestEpisodesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -390,7 +398,7 @@ export type LatestEpisodesQueryVariables = Exact<{
 }>;
 
 
-export type LatestEpisodesQuery = { episodes: { edges: Array<{ cursor: string, node: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, show: { id: string, title: string, slug: string, owner: { id: string, handle: string, displayName: string } | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type LatestEpisodesQuery = { episodes: { edges: Array<{ cursor: string, node: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, access: EpisodeAccess, show: { id: string, title: string, slug: string, owner: { id: string, handle: string, displayName: string } | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ShowsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -401,6 +409,20 @@ export type ShowsQueryVariables = Exact<{
 
 
 export type ShowsQuery = { shows: { edges: Array<{ cursor: string, node: { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null, owner: { handle: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type CreatePrivateFeedMutationVariables = Exact<{
+  showId: string;
+}>;
+
+
+export type CreatePrivateFeedMutation = { createPrivateFeed: { url: string, createdAt: string } };
+
+export type RevokePrivateFeedMutationVariables = Exact<{
+  showId: string;
+}>;
+
+
+export type RevokePrivateFeedMutation = { revokePrivateFeed: boolean };
 
 export type SearchQueryVariables = Exact<{
   query: string;
@@ -682,7 +704,7 @@ export type IngestJobsQueryVariables = Exact<{
 
 export type IngestJobsQuery = { ingestJobs: Array<{ id: string, sourceId: string, status: IngestStatus, feedUrl: string, progress: number, reason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, nextPollAt: string | null, show: { id: string, title: string, slug: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number }, errors: Array<{ item: string, reason: string, skipped: boolean }> }> };
 
-export type MediaAssetFieldsFragment = { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null, enclosureUrl: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null };
+export type MediaAssetFieldsFragment = { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, locked: boolean, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null, enclosureUrl: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null };
 
 export type CreateUploadMutationVariables = Exact<{
   input: CreateUploadInput;
@@ -696,28 +718,28 @@ export type UploadStatusQueryVariables = Exact<{
 }>;
 
 
-export type UploadStatusQuery = { upload: { id: string, status: UploadStatus, sha256: string | null, rejectionReason: string | null, completedAt: string | null, asset: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null, enclosureUrl: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null } } | null };
+export type UploadStatusQuery = { upload: { id: string, status: UploadStatus, sha256: string | null, rejectionReason: string | null, completedAt: string | null, asset: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, locked: boolean, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null, enclosureUrl: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null } } | null };
 
 export type MediaAssetQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type MediaAssetQuery = { mediaAsset: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, episode: { id: string, title: string } | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null, enclosureUrl: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null } | null };
+export type MediaAssetQuery = { mediaAsset: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, locked: boolean, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, episode: { id: string, title: string } | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null, enclosureUrl: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null } | null };
 
 export type EpisodeMediaQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type EpisodeMediaQuery = { episode: { id: string, title: string, media: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null, enclosureUrl: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null } | null } | null };
+export type EpisodeMediaQuery = { episode: { id: string, title: string, media: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, locked: boolean, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null, enclosureUrl: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null } | null } | null };
 
 export type RetryProcessingMutationVariables = Exact<{
   assetId: string;
 }>;
 
 
-export type RetryProcessingMutation = { retryProcessing: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null, enclosureUrl: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null } };
+export type RetryProcessingMutation = { retryProcessing: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, locked: boolean, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null, enclosureUrl: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null } };
 
 export type DeleteAssetMutationVariables = Exact<{
   assetId: string;
@@ -766,7 +788,7 @@ export type CreateEpisodeAudioFromScriptMutationVariables = Exact<{
 }>;
 
 
-export type CreateEpisodeAudioFromScriptMutation = { createEpisodeAudioFromScript: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null, enclosureUrl: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null } };
+export type CreateEpisodeAudioFromScriptMutation = { createEpisodeAudioFromScript: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, locked: boolean, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null, enclosureUrl: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null } };
 
 export type MyNotificationsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -877,6 +899,7 @@ export const EpisodeFieldsFragmentDoc = gql`
   status
   publishedAt
   scheduledAt
+  access
 }
     `;
 export const ShowFieldsFragmentDoc = gql`
@@ -1008,6 +1031,7 @@ export const MediaAssetFieldsFragmentDoc = gql`
     integratedLufs
     truePeakDbtp
   }
+  locked
   renditions {
     name
     bitrateKbps
@@ -1299,6 +1323,19 @@ export const ShowsDocument = gql`
   }
 }
     ${ShowFieldsFragmentDoc}`;
+export const CreatePrivateFeedDocument = gql`
+    mutation CreatePrivateFeed($showId: ID!) {
+  createPrivateFeed(showId: $showId) {
+    url
+    createdAt
+  }
+}
+    `;
+export const RevokePrivateFeedDocument = gql`
+    mutation RevokePrivateFeed($showId: ID!) {
+  revokePrivateFeed(showId: $showId)
+}
+    `;
 export const SearchDocument = gql`
     query Search($query: String!, $filter: SearchFilter, $first: Int = 10, $after: String) {
   search(query: $query, filter: $filter, first: $first, after: $after) {
@@ -2104,6 +2141,12 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     Shows(variables?: ShowsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ShowsQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<ShowsQuery>({ document: ShowsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Shows', 'query', variables);
+    },
+    CreatePrivateFeed(variables: CreatePrivateFeedMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreatePrivateFeedMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CreatePrivateFeedMutation>({ document: CreatePrivateFeedDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreatePrivateFeed', 'mutation', variables);
+    },
+    RevokePrivateFeed(variables: RevokePrivateFeedMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RevokePrivateFeedMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RevokePrivateFeedMutation>({ document: RevokePrivateFeedDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RevokePrivateFeed', 'mutation', variables);
     },
     Search(variables: SearchQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SearchQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<SearchQuery>({ document: SearchDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Search', 'query', variables);

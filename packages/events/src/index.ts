@@ -14,6 +14,7 @@ export * from './append';
 export * from './backbone';
 export * from './projections/known-catalog';
 export * from './projections/known-catalog.entity';
+export * from './projections/known-catalog.migration';
 export * from './projections/episode-visibility';
 export * from './log';
 export * from './log-client';

@@ -7,7 +7,9 @@ import { CreateCatalogOutbox1763800000000 } from './migrations/1763800000000-Cre
 import { EventLog1765000000000 } from './migrations/1765000000000-EventLog';
 import { ScheduledIndex1765200000000 } from './migrations/1765200000000-ScheduledIndex';
 import { Feeds1766400000000 } from './migrations/1766400000000-Feeds';
+import { PremiumEpisodes1766850000000 } from './migrations/1766850000000-PremiumEpisodes';
 import { feedRoutes } from './feed/feed.routes';
+import { PrivateFeedResolver } from './private-feed/private-feed.resolver';
 import { createCatalogServices, type CatalogOptions, type CatalogServices } from './services';
 import { Show } from './show/show.entity';
 import { loadShow } from './show/show.loader';
@@ -18,9 +20,9 @@ import { userRef } from './user/user.type';
 /** The catalog subgraph: shows, episodes, their publishing workflow and podcast feeds. */
 export const createCatalogModule = (options: CatalogOptions = {}): SubgraphModule<CatalogServices> => ({
   name: 'catalog',
-  resolvers: [ShowResolver, EpisodeResolver, UserResolver],
+  resolvers: [ShowResolver, EpisodeResolver, UserResolver, PrivateFeedResolver],
   entities: [Show, Episode],
-  migrations: [CreateCatalog1763700000000, CreateCatalogOutbox1763800000000, EventLog1765000000000, ScheduledIndex1765200000000, Feeds1766400000000],
+  migrations: [CreateCatalog1763700000000, CreateCatalogOutbox1763800000000, EventLog1765000000000, ScheduledIndex1765200000000, Feeds1766400000000, PremiumEpisodes1766850000000],
   createServices: (deps) => createCatalogServices(deps, options),
   routes: (app, services) => feedRoutes(app, services.feeds),
   references: {

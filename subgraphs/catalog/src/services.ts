@@ -6,6 +6,8 @@ import { FeedCache } from './feed/feed.cache';
 import { feedConfigFromEnv, type FeedConfig } from './feed/feed.config';
 import { FEEDS_GROUP, FEEDS_PRODUCERS, feedHandlers, TouchedFeeds } from './feed/feed.media';
 import { FeedService } from './feed/feed.service';
+import { privateFeedHandlers } from './private-feed/private-feed.handlers';
+import { PrivateFeedService } from './private-feed/private-feed.service';
 import { PublishQueue } from './publishing/publish.queue';
 import { ShowService } from './show/show.service';
 
@@ -15,6 +17,7 @@ export interface CatalogServices {
   workflow: EpisodeWorkflow;
   publishing: PublishQueue;
   feeds: FeedService;
+  privateFeeds: PrivateFeedService;
   events: EventBackbone;
 }
 
@@ -33,7 +36,8 @@ export async function createCatalogServices({ db, log, redis, redisPrefix, metri
   const cacheRedis = redis.open('failFast', 'feed-cache', { lazyConnect: true });
   await cacheRedis.connect().catch((err: unknown) => log.warn({ err }, 'feed cache unavailable at start'));
   const touched = new TouchedFeeds();
-  const feeds = new FeedService(db.dataSource, shows, new FeedCache(cacheRedis, redisPrefix, config.cacheTtlSeconds, log), config, touched, log);
+  const privateFeeds = new PrivateFeedService(db.dataSource, shows, config);
+  const feeds = new FeedService(db.dataSource, shows, new FeedCache(cacheRedis, redisPrefix, config.cacheTtlSeconds, log), config, touched, log, privateFeeds);
   const events = await EventBackbone.start({
     dataSource: db.dataSource,
     redis,
@@ -41,7 +45,13 @@ export async function createCatalogServices({ db, log, redis, redisPrefix, metri
     log,
     produces: 'catalog',
     metrics,
-    consumes: { group: FEEDS_GROUP, producers: FEEDS_PRODUCERS, handlers: feedHandlers(touched), afterApply: (applied) => feeds.invalidateAfter(applied) },
+    // identity: a listener leaving PREMIUM loses their private feeds
+    consumes: {
+      group: FEEDS_GROUP,
+      producers: [...FEEDS_PRODUCERS, 'identity'],
+      handlers: [...feedHandlers(touched), ...privateFeedHandlers(privateFeeds)],
+      afterApply: (applied) => feeds.invalidateAfter(applied),
+    },
   });
   return {
     events,
@@ -50,5 +60,6 @@ export async function createCatalogServices({ db, log, redis, redisPrefix, metri
     workflow: new EpisodeWorkflow(db.dataSource, publishing),
     publishing,
     feeds,
+    privateFeeds,
   };
 }

@@ -1,7 +1,8 @@
-import { EventBackbone, KnownEpisodeReader, knownEpisodeHandlers } from '@wavegraph/events';
+import { EventBackbone, KnownEpisodeReader, knownEpisodeHandlersWithAccess } from '@wavegraph/events';
 import type { Context, Logger, ServiceDeps, SubgraphPubSub } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
 import { AssetQueries } from './asset/asset.queries';
+import { privateFeedHandlers } from './episode/private-feed.handlers';
 import { AssetService } from './asset/asset.service';
 import { mediaConfigFromEnv, retiredGraceSecondsOf, type MediaConfig } from './media.config';
 import { PlaybackSigner } from './playback/playback.signer';
@@ -91,7 +92,7 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
     prefix: deps.redisPrefix,
     log: deps.log,
     produces: 'media',
-    consumes: { group: 'media', producers: ['catalog'], handlers: knownEpisodeHandlers },
+    consumes: { group: 'media', producers: ['catalog'], handlers: [...knownEpisodeHandlersWithAccess, ...privateFeedHandlers] },
   });
   const stopCleanup = scheduleUploadCleanup({ dataSource, files, pubSub: deps.pubSub, storage }, (config.uploadCleanupSeconds ?? DEFAULT_CLEANUP_SECONDS) * 1000, deps.log);
   const retirement = new Retirement(dataSource, storage, retiredGraceSecondsOf(config));

@@ -72,6 +72,8 @@ export const ShowSnapshot = z.object({
 });
 
 export const EPISODE_STATUSES = ['DRAFT', 'SCHEDULED', 'PUBLISHED', 'ARCHIVED'] as const;
+/** Who may play an episode: everyone, or PREMIUM listeners (and its owner and staff). */
+export const EPISODE_ACCESS = ['PUBLIC', 'PREMIUM'] as const;
 
 /** Episode events carry the whole episode as it is after the change, so consumers can upsert. */
 export const EpisodeSnapshot = z.object({
@@ -89,6 +91,8 @@ export const EpisodeSnapshot = z.object({
   explicit: z.boolean().nullable().optional(),
   guid: z.string().min(1).optional(),
   people: z.array(PersonSnapshot).optional(),
+  /** Optional: events recorded before premium episodes lack it (PUBLIC). */
+  access: z.enum(EPISODE_ACCESS).optional(),
 });
 
 export const ShowCreated = defineEvent('catalog', 'ShowCreated', 1, ShowSnapshot);
@@ -99,6 +103,15 @@ export const EpisodePublished = defineEvent('catalog', 'EpisodePublished', 1, Ep
 /** Back to DRAFT or SCHEDULED from PUBLISHED (the snapshot's status says which). */
 export const EpisodeUnpublished = defineEvent('catalog', 'EpisodeUnpublished', 1, EpisodeSnapshot);
 export const EpisodeArchived = defineEvent('catalog', 'EpisodeArchived', 1, EpisodeSnapshot);
+
+/**
+ * A listener's private feed of a show (premium episodes included): the token's SHA-256 (hex), so
+ * media can let its enclosures through without catalog being asked; the token itself never
+ * leaves catalog's answer to the listener.
+ */
+export const PrivateFeedIssued = defineEvent('catalog', 'PrivateFeedIssued', 1, z.object({ feedId: id(), showId: id(), listenerId: id(), tokenHash: z.string().regex(/^[0-9a-f]{64}$/) }));
+/** The feed's token works no more: the listener revoked or replaced it, or is no longer PREMIUM. */
+export const PrivateFeedRevoked = defineEvent('catalog', 'PrivateFeedRevoked', 1, z.object({ feedId: id(), showId: id(), listenerId: id() }));
 
 /** How subgraphs name and describe the enum (`registerEnumType(ShowCategoryEnum, SHOW_CATEGORY_ENUM_CONFIG)`): identical everywhere, as composition needs. */
 export const SHOW_CATEGORY_ENUM_CONFIG = {

@@ -23,6 +23,18 @@ async function upsertEpisode(event: EventEnvelope<EpisodeSnapshot>, tx: EntityMa
   );
 }
 
+/** The same, with the episode's access too (a context that signs its media: its known_episodes has the `access` column). */
+async function upsertEpisodeWithAccess(event: EventEnvelope<EpisodeSnapshot>, tx: EntityManager): Promise<void> {
+  const { episodeId, showId, ownerId, status, access } = event.payload;
+  await tx.query(
+    `INSERT INTO known_episodes (episode_id, show_id, owner_id, status, access, position) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (episode_id) DO UPDATE SET show_id = EXCLUDED.show_id, owner_id = EXCLUDED.owner_id,
+       status = EXCLUDED.status, access = EXCLUDED.access, position = EXCLUDED.position
+     WHERE known_episodes.position < EXCLUDED.position`,
+    [episodeId, showId, ownerId, status, access ?? 'PUBLIC', event.position],
+  );
+}
+
 async function upsertShow(event: EventEnvelope<ShowSnapshot>, tx: EntityManager): Promise<void> {
   const { showId, ownerId } = event.payload;
   await tx.query(
@@ -38,9 +50,11 @@ async function upsertShow(event: EventEnvelope<ShowSnapshot>, tx: EntityManager)
  * catalog's episode events, for a context that must know which episodes exist, who owns them
  * and whether they are published, without asking catalog.
  */
-export const knownEpisodeHandlers: readonly EventHandler[] = [EpisodeCreated, EpisodeUpdated, EpisodePublished, EpisodeUnpublished, EpisodeArchived].map(
-  (contract) => on(contract, upsertEpisode),
-);
+const EPISODE_EVENTS = [EpisodeCreated, EpisodeUpdated, EpisodePublished, EpisodeUnpublished, EpisodeArchived];
+export const knownEpisodeHandlers: readonly EventHandler[] = EPISODE_EVENTS.map((contract) => on(contract, upsertEpisode));
+
+/** knownEpisodeHandlers keeping `access` (PUBLIC or PREMIUM) as well: see knownEpisodeAccessMigration. */
+export const knownEpisodeHandlersWithAccess: readonly EventHandler[] = EPISODE_EVENTS.map((contract) => on(contract, upsertEpisodeWithAccess));
 
 /** Keeps `known_shows (show_id, owner_id, position)` current from catalog's show events. */
 export const knownShowHandlers: readonly EventHandler[] = [on(ShowCreated, upsertShow), on(ShowUpdated, upsertShow)];

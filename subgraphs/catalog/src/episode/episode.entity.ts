@@ -20,6 +20,16 @@ export enum EpisodeType {
 }
 registerEnumType(EpisodeType, { name: 'EpisodeType', description: 'itunes:episodeType' });
 
+/** Who may play an episode (its media URLs, transcript and feed enclosure); everyone may see it listed. */
+export enum EpisodeAccess {
+  PUBLIC = 'PUBLIC',
+  PREMIUM = 'PREMIUM',
+}
+registerEnumType(EpisodeAccess, {
+  name: 'EpisodeAccess',
+  description: "Who may play an episode: PUBLIC everyone; PREMIUM only PREMIUM listeners (in a private feed too), the show's owner and staff",
+});
+
 /** An episode of a show; only PUBLISHED episodes are visible to people who cannot manage the show. */
 @Entity('episodes')
 @ObjectType('Episode')
@@ -68,6 +78,10 @@ export class Episode {
   @Column('boolean', { nullable: true })
   @Field(() => Boolean, { nullable: true, description: "itunes:explicit; null: as the show's" })
   explicit: boolean | null;
+
+  @Column('text', { default: EpisodeAccess.PUBLIC })
+  @Field(() => EpisodeAccess)
+  access: EpisodeAccess;
 
   /** The feed's guid when it is not the id (an imported episode keeps its original); GraphQL `guid` via EpisodeResolver. */
   @Column('text', { nullable: true })

@@ -1,7 +1,7 @@
 import { connectionOf } from '@wavegraph/kit';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { PersonInput } from '../person/person.types';
-import { Episode, EpisodeType } from './episode.entity';
+import { Episode, EpisodeAccess, EpisodeType } from './episode.entity';
 
 export const EpisodeConnection = connectionOf(Episode, 'Episode');
 
@@ -33,6 +33,9 @@ export class CreateEpisodeInput {
 
   @Field(() => [PersonInput], { nullable: true })
   people?: PersonInput[] | null;
+
+  @Field(() => EpisodeAccess, { nullable: true, description: 'Default PUBLIC' })
+  access?: EpisodeAccess | null;
 }
 
 @InputType()
@@ -57,4 +60,7 @@ export class UpdateEpisodeInput {
 
   @Field(() => [PersonInput], { nullable: true, description: 'Replaces the whole list' })
   people?: PersonInput[] | null;
+
+  @Field(() => EpisodeAccess, { nullable: true })
+  access?: EpisodeAccess | null;
 }

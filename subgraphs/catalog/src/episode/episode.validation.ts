@@ -2,12 +2,13 @@ import { badInput, optionalLength, requireLength } from '@wavegraph/kit';
 import type { Person } from '../person/person.types';
 import { validPeople, type PersonFields } from '../person/person.validation';
 import { MAX_DESCRIPTION, MAX_TITLE } from '../show/show.validation';
-import { EpisodeType } from './episode.entity';
+import { EpisodeAccess, EpisodeType } from './episode.entity';
 
 const EPISODE_TYPES = Object.values(EpisodeType);
 const MAX_GUID = 500;
 
 interface EpisodeFeedInput {
+  access?: string | null;
   episodeType?: string | null;
   explicit?: boolean | null;
   people?: readonly PersonFields[] | null;
@@ -39,10 +40,19 @@ export interface EpisodeFields {
   episodeType: EpisodeType;
   explicit: boolean | null;
   people: Person[];
+  access: EpisodeAccess;
 }
 
 export interface NewEpisodeFields extends EpisodeFields {
   guid: string | null;
+}
+
+const ACCESS = Object.values(EpisodeAccess);
+
+function validAccess(value: string): EpisodeAccess {
+  const found = ACCESS.find((known) => known === value);
+  if (!found) throw badInput(`access must be one of ${ACCESS.join(', ')}`, 'access');
+  return found;
 }
 
 function validEpisodeType(value: string): EpisodeType {
@@ -73,6 +83,7 @@ export function validNewEpisode(input: NewEpisodeInput): NewEpisodeFields {
     episodeType: input.episodeType == null ? EpisodeType.FULL : validEpisodeType(input.episodeType),
     explicit: input.explicit ?? null,
     people: validPeople(input.people),
+    access: input.access == null ? EpisodeAccess.PUBLIC : validAccess(input.access),
     title: requireLength('title', input.title, 1, MAX_TITLE),
     description: optionalLength('description', input.description, MAX_DESCRIPTION) ?? '',
     seasonNumber: validNumber('seasonNumber', input.seasonNumber),
@@ -90,5 +101,6 @@ export function validEpisodeChanges(input: EpisodeChangesInput): Partial<Episode
   if (input.episodeType != null) changes.episodeType = validEpisodeType(input.episodeType);
   if (input.explicit !== undefined) changes.explicit = input.explicit;
   if (input.people !== undefined) changes.people = validPeople(input.people);
+  if (input.access != null) changes.access = validAccess(input.access);
   return changes;
 }

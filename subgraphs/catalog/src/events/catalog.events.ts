@@ -33,5 +33,6 @@ export function recordEpisodeEvent(
     explicit: episode.explicit,
     guid: episode.guid ?? episode.id,
     people: episode.people,
+    access: episode.access,
   });
 }

@@ -5,8 +5,11 @@ import type { FeedService } from './feed.service';
 
 type App = Parameters<NonNullable<SubgraphModule<unknown>['routes']>>[0];
 
-const FEED_PATH = /^\/feeds\/([a-z0-9]+(?:-[a-z0-9]+)*)\.xml$/;
+/** `/feeds/<slug>.xml`, or a private feed `/feeds/<slug>/<token>.xml`. */
+const FEED_PATH = /^\/feeds\/([a-z0-9]+(?:-[a-z0-9]+)*)(?:\/([A-Za-z0-9_-]{1,100}))?\.xml$/;
 const CACHE_CONTROL = 'public, max-age=300';
+/** A private feed is one listener's: no shared cache keeps it, and a revoked token ends it at once. */
+const PRIVATE_CACHE_CONTROL = 'private, no-cache';
 
 function answer(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body?: string | Buffer): void {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
@@ -47,15 +50,16 @@ function notModified(req: IncomingMessage, feed: RenderedFeed): boolean {
   return Number.isFinite(since) && Math.floor(feed.lastModified.getTime() / 1000) * 1000 <= since;
 }
 
-/** GET/HEAD /feeds/<slug>.xml: the show's podcast feed, with validators for conditional requests. */
+/** GET/HEAD /feeds/<slug>.xml: the show's podcast feed (/feeds/<slug>/<token>.xml a private one), with validators for conditional requests. */
 export function feedRoutes(app: App, feeds: FeedService): void {
   app.get(/^\/feeds\//, async (req: IncomingMessage, res: ServerResponse) => {
     try {
-      const slug = FEED_PATH.exec(new URL(req.url ?? '/', 'http://catalog.local').pathname)?.[1];
-      const feed = slug ? await feeds.feed(slug) : null;
-      if (!feed) return plain(req, res, 404, 'Not found', 'public, max-age=60');
+      const [, slug, token] = FEED_PATH.exec(new URL(req.url ?? '/', 'http://catalog.local').pathname) ?? [];
+      const feed = !slug ? null : token === undefined ? await feeds.feed(slug) : await feeds.privateFeed(slug, token);
+      if (!feed) return plain(req, res, 404, 'Not found', token === undefined ? 'public, max-age=60' : 'no-store');
       const zipped = acceptsGzip(req);
-      const validators = { ETag: zipped ? gzipEtag(feed.etag) : feed.etag, 'Last-Modified': feed.lastModified.toUTCString(), 'Cache-Control': CACHE_CONTROL, Vary: 'Accept-Encoding' };
+      const cacheControl = token === undefined ? CACHE_CONTROL : PRIVATE_CACHE_CONTROL;
+      const validators = { ETag: zipped ? gzipEtag(feed.etag) : feed.etag, 'Last-Modified': feed.lastModified.toUTCString(), 'Cache-Control': cacheControl, Vary: 'Accept-Encoding' };
       if (notModified(req, feed)) return answer(req, res, 304, validators);
       const type = { 'Content-Type': 'application/rss+xml; charset=utf-8' };
       if (zipped) answer(req, res, 200, { ...validators, ...type, 'Content-Encoding': 'gzip' }, feed.gzip);

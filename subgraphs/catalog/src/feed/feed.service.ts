@@ -4,6 +4,8 @@ import { gzip as gzipCallback } from 'node:zlib';
 import type { EventEnvelope } from '@wavegraph/events';
 import type { Logger } from '@wavegraph/kit';
 import type { DataSource } from 'typeorm';
+import { EpisodeAccess } from '../episode/episode.entity';
+import type { PrivateFeedService } from '../private-feed/private-feed.service';
 import type { ShowService } from '../show/show.service';
 import type { FeedCache, RenderedFeed } from './feed.cache';
 import type { FeedConfig } from './feed.config';
@@ -26,7 +28,20 @@ export class FeedService {
     private readonly config: FeedConfig,
     private readonly touched: TouchedFeeds,
     readonly log: Logger,
+    private readonly privateFeeds: PrivateFeedService,
   ) {}
+
+  /**
+   * A listener's private feed (PREMIUM episodes included, their files reached with the token):
+   * rendered for each request, never cached, so a revoked token stops at once. Null for an
+   * unknown or revoked token, or one of another show.
+   */
+  async privateFeed(slug: string, token: string): Promise<RenderedFeed | null> {
+    const grant = await this.privateFeeds.grantOf(token);
+    if (!grant) return null;
+    const [show] = await this.shows.findByIds([grant.showId]);
+    return show?.slug === slug ? this.render(slug, token) : null;
+  }
 
   /** Renders in progress on this replica, by slug and cache generation. */
   private readonly rendering = new Map<string, Promise<RenderedFeed | null>>();
@@ -55,16 +70,20 @@ export class FeedService {
     return feed;
   }
 
-  async render(slug: string): Promise<RenderedFeed | null> {
-    const data = await loadFeedData(this.dataSource, slug);
+  /** The public feed, or with `token` a private one: PREMIUM episodes listed, their files' URLs carrying the token media checks. */
+  async render(slug: string, token?: string): Promise<RenderedFeed | null> {
+    const data = await loadFeedData(this.dataSource, slug, token !== undefined);
     if (!data) return null;
     const media = `${this.config.mediaUrl}/media/episodes`;
+    const premium = new Set(data.items.filter((item) => item.access === EpisodeAccess.PREMIUM).map((item) => item.id));
+    const withToken = (episodeId: string, url: string) => (token && premium.has(episodeId) ? `${url}?token=${token}` : url);
     const body = Buffer.from(renderFeed(data, {
-      feedUrl: this.shows.feedUrl(data.show),
+      feedUrl: token ? `${this.config.publicUrl}/feeds/${data.show.slug}/${token}.xml` : this.shows.feedUrl(data.show),
       link: `${this.config.publicUrl}/shows/${data.show.slug}`,
+      // the show's own guid: a private feed is the same podcast
       podcastGuid: await this.shows.podcastGuid(data.show),
-      enclosureUrl: (episodeId, rendition) => `${media}/${episodeId}/${rendition}.m4a`,
-      transcriptUrl: (episodeId) => `${media}/${episodeId}/transcript.vtt`,
+      enclosureUrl: (episodeId, rendition) => withToken(episodeId, `${media}/${episodeId}/${rendition}.m4a`),
+      transcriptUrl: (episodeId) => withToken(episodeId, `${media}/${episodeId}/transcript.vtt`),
       chaptersUrl: (episodeId) => `${media}/${episodeId}/chapters.json`,
     }));
     return { body, gzip: await gzip(body), etag: etagOf(body), lastModified: data.lastModified };

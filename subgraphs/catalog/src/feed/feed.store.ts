@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { EpisodeStatus, type EpisodeType } from '../episode/episode.entity';
+import { EpisodeAccess, EpisodeStatus, type EpisodeType } from '../episode/episode.entity';
 import type { Person } from '../person/person.types';
 import { Show } from '../show/show.entity';
 
@@ -22,6 +22,7 @@ export interface FeedItemRow {
   episode_type: EpisodeType;
   explicit: boolean | null;
   people: Person[];
+  access: EpisodeAccess;
   duration_seconds: number | null;
   renditions: FeedRendition[];
   transcript_language: string | null;
@@ -37,9 +38,10 @@ export interface FeedData {
 
 /**
  * Everything one show's feed shows, in three queries; null for an unknown slug or a show with
- * nothing published yet. Items are the PUBLISHED episodes whose media is READY, newest first.
+ * nothing published yet. Items are the PUBLISHED episodes whose media is READY, newest first;
+ * PREMIUM ones only in a private feed (`premium`).
  */
-export async function loadFeedData(dataSource: DataSource, slug: string): Promise<FeedData | null> {
+export async function loadFeedData(dataSource: DataSource, slug: string, premium = false): Promise<FeedData | null> {
   const show = await dataSource.getRepository(Show).findOneBy({ slug });
   if (!show) return null;
   const [changed] = (await dataSource.query(
@@ -51,12 +53,12 @@ export async function loadFeedData(dataSource: DataSource, slug: string): Promis
   )) as { published: number; last_modified: Date | null }[];
   if (!changed.published) return null;
   const items = (await dataSource.query(
-    `SELECT e.id, e.guid, e.title, e.description, e.season_number, e.episode_number, e.published_at, e.episode_type, e.explicit, e.people,
+    `SELECT e.id, e.guid, e.title, e.description, e.season_number, e.episode_number, e.published_at, e.episode_type, e.explicit, e.people, e.access,
             m.duration_seconds, m.renditions, m.transcript_language, m.chapters_count
        FROM episodes e JOIN feed_media m ON m.episode_id = e.id AND m.asset_id IS NOT NULL
-      WHERE e.show_id = $1 AND e.status = $2
+      WHERE e.show_id = $1 AND e.status = $2 AND (e.access = $3 OR $4)
       ORDER BY e.published_at DESC, e.id DESC`,
-    [show.id, EpisodeStatus.PUBLISHED],
+    [show.id, EpisodeStatus.PUBLISHED, EpisodeAccess.PUBLIC, premium],
   )) as FeedItemRow[];
   return { show, items, lastModified: changed.last_modified ?? show.updatedAt };
 }

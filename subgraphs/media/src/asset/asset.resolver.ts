@@ -1,5 +1,6 @@
 import { forbidden, type Page, PageArgs, pageSize, readTimeCursor, requireViewer, toPage, PAGED_CONNECTION, smallList, REFERENCE } from '@wavegraph/kit';
-import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { isStaff } from '@wavegraph/auth';
 import { Episode, episodeRef } from '../episode/episode.type';
 import type { MediaContext } from '../services';
@@ -10,6 +11,7 @@ import { assetCursor, MediaAssetConnection, MediaHls, MediaLoudness, MediaRendit
 import { LADDER } from '../processing/steps/video.ladder';
 import { STEPS } from '../processing/processing.port';
 import { enclosureUrl } from '../playback/playback.enclosure';
+import { mayPlay } from '../episode/episode.playback';
 import { MediaStepRow } from './step.entity';
 
 /** A signed URL for one of the asset's objects, or null while the asset is not READY. */
@@ -17,6 +19,12 @@ function signed(ctx: MediaContext, asset: MediaAsset, key: string | undefined): 
   if (asset.status !== MediaStatus.READY || !key) return null;
   const { signer } = ctx.services;
   return signer.url(asset.id, key, signer.expiry());
+}
+
+/** The same for what plays the episode (renditions, HLS, video variants): null too when the viewer may not play it (episode.playback.ts). */
+async function signedPlayback(ctx: MediaContext, info: GraphQLResolveInfo, asset: MediaAsset, keys: readonly (string | undefined)[]): Promise<(string | null)[]> {
+  const playable = await mayPlay(ctx, info, asset.episodeId);
+  return keys.map((key) => (playable ? signed(ctx, asset, key) : null));
 }
 
 @Resolver(() => MediaAsset)
@@ -65,18 +73,27 @@ export class AssetResolver {
   // one per bitrate the worker encodes (two today); the bound leaves room for more
   @Directive(smallList(4))
   @FieldResolver(() => [MediaRendition])
-  renditions(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext): MediaRendition[] {
+  async renditions(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext, @Info() info: GraphQLResolveInfo): Promise<MediaRendition[]> {
     const ready = asset.status === MediaStatus.READY && asset.episodeId;
-    return (asset.outputs.renditions ?? []).map(({ name, bitrateKbps, mimeType, sizeBytes, key }) => ({
-      name, bitrateKbps, mimeType, sizeBytes, url: signed(ctx, asset, key),
+    const renditions = asset.outputs.renditions ?? [];
+    const urls = await signedPlayback(ctx, info, asset, renditions.map((r) => r.key));
+    return renditions.map(({ name, bitrateKbps, mimeType, sizeBytes }, i) => ({
+      name, bitrateKbps, mimeType, sizeBytes, url: urls[i],
       enclosureUrl: ready ? enclosureUrl(ctx.services.config.publicUrl, asset.episodeId as string, name) : null,
     }));
   }
 
-  @FieldResolver(() => MediaHls, { nullable: true, description: 'Null until the asset is READY' })
-  hls(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext): MediaHls | null {
-    const masterUrl = signed(ctx, asset, asset.outputs.hls?.masterKey);
+  @FieldResolver(() => MediaHls, { nullable: true, description: 'Null until the asset is READY, and for a PREMIUM episode the viewer may not play (see locked)' })
+  async hls(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext, @Info() info: GraphQLResolveInfo): Promise<MediaHls | null> {
+    const [masterUrl] = await signedPlayback(ctx, info, asset, [asset.outputs.hls?.masterKey]);
     return masterUrl ? { masterUrl } : null;
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: "True when the episode is PREMIUM and the viewer is not a PREMIUM listener, its owner or staff: the playback URLs (renditions' url, hls, videoVariants' playlistUrl) are null and the transcript is FORBIDDEN",
+  })
+  async locked(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext, @Info() info: GraphQLResolveInfo): Promise<boolean> {
+    return !(await mayPlay(ctx, info, asset.episodeId));
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Signed URL of the waveform peaks (JSON); null until READY' })
@@ -91,10 +108,10 @@ export class AssetResolver {
 
   @Directive(smallList(LADDER.length))
   @FieldResolver(() => [MediaVideoVariant], { description: 'The H.264 ladder of a video source, lowest first; empty for audio' })
-  videoVariants(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext): MediaVideoVariant[] {
-    return (asset.outputs.video?.variants ?? []).map(({ name, width, height, frameRate, bitrateKbps, codecs, playlistKey }) => ({
-      name, width, height, frameRate, bitrateKbps, codecs, playlistUrl: signed(ctx, asset, playlistKey),
-    }));
+  async videoVariants(@Root() asset: MediaAsset, @Ctx() ctx: MediaContext, @Info() info: GraphQLResolveInfo): Promise<MediaVideoVariant[]> {
+    const variants = asset.outputs.video?.variants ?? [];
+    const urls = await signedPlayback(ctx, info, asset, variants.map((v) => v.playlistKey));
+    return variants.map(({ name, width, height, frameRate, bitrateKbps, codecs }, i) => ({ name, width, height, frameRate, bitrateKbps, codecs, playlistUrl: urls[i] }));
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Signed URL of a video poster (JPEG, up to 1080 lines); null for audio and until READY' })

@@ -28,7 +28,7 @@ export class MediaRendition {
   @Field(() => Float)
   sizeBytes: number;
 
-  @Field(() => String, { nullable: true, description: 'Signed, expiring playback URL (with HTTP range support); null until the asset is READY' })
+  @Field(() => String, { nullable: true, description: 'Signed, expiring playback URL (with HTTP range support); null until the asset is READY, and while MediaAsset.locked' })
   url: string | null;
 
   @Field(() => String, {
@@ -68,7 +68,7 @@ export class MediaVideoVariant {
   @Field({ description: 'RFC 6381 codecs of the stream as encoded, e.g. avc1.640028,mp4a.40.2' })
   codecs: string;
 
-  @Field(() => String, { nullable: true, description: 'Signed media playlist of this variant alone; null until READY' })
+  @Field(() => String, { nullable: true, description: 'Signed media playlist of this variant alone; null until READY, and while MediaAsset.locked' })
   playlistUrl: string | null;
 }
 

@@ -62,7 +62,8 @@ describe('Episode.media', () => {
     const large = await resolve(episodes.map((e) => e.id), owner);
     expect(large.rows.every((row) => row.media?.steps.length === STEPS.length)).toBe(true);
     expect(large.queries).toBe(small.queries);
-    // the episodes' visibility (known_episodes, shared by the assets' guard), the assets, then their steps
-    expect(large.queries).toBe(3);
+    // the episodes' visibility (known_episodes, shared by the assets' guard), the assets, their access
+    // (PUBLIC or PREMIUM, for the signed URLs), then their steps
+    expect(large.queries).toBe(4);
   });
 });

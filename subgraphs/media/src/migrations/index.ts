@@ -7,6 +7,8 @@ import { Transcripts1766100000000 } from './1766100000000-Transcripts';
 import { EpisodeChapters1766200000000 } from './1766200000000-EpisodeChapters';
 import { EpisodeScripts1766300000000 } from './1766300000000-EpisodeScripts';
 import { RetiredObjects1766840000000 } from './1766840000000-RetiredObjects';
+import { KnownEpisodeAccess1766850000000 } from './1766850000000-KnownEpisodeAccess';
+import { PrivateFeedGrants1766850000001 } from './1766850000001-PrivateFeedGrants';
 
 /** Every migration of the media database, oldest first (the subgraph runs them; specs of the worker too). */
 export const MEDIA_MIGRATIONS = [
@@ -19,4 +21,6 @@ export const MEDIA_MIGRATIONS = [
   EpisodeChapters1766200000000,
   EpisodeScripts1766300000000,
   RetiredObjects1766840000000,
+  KnownEpisodeAccess1766850000000,
+  PrivateFeedGrants1766850000001,
 ];

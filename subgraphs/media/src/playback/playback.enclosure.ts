@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 import type { AssetOutputs } from '../asset/asset.outputs';
 import { chaptersKey } from '../chapter/chapter.formats';
 import { chapterSetOf } from '../chapter/chapter.store';
+import { accessOf } from '../episode/episode.playback';
+import { privateFeedAllows } from '../episode/private-feed.handlers';
 import type { PlaybackSigner } from './playback.signer';
 
 const EPISODE = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -82,12 +84,24 @@ export async function serveStable(
   )) as NewestAsset[];
   const key = asset ? await keyOf(dataSource, asset, episodeId, file) : null;
   if (!asset || !key) return refuse(res, 404, 'Not found');
+  // a PREMIUM episode's download and transcript: only with a live private feed token of its show
+  if (file.kind !== 'chapters' && !(await premiumAllowed(dataSource, episodeId, req))) {
+    return refuse(res, 403, 'This episode is for Premium listeners: use your private feed');
+  }
   // a download for analytics (a HEAD asks about the file, it fetches nothing; transcripts and chapters are no downloads)
   if (req.method === 'GET' && file.kind === 'rendition') {
     await dataSource.transaction((tx) => recordEvent(tx, EnclosureRequested, episodeId, enclosureRequest(req, signer, episodeId, file.rendition)));
   }
   res.writeHead(302, { Location: signer.url(asset.id, key, signer.expiry()), 'Cache-Control': 'public, max-age=60', 'Content-Length': '0' });
   res.end();
+}
+
+/** A PUBLIC episode, or a PREMIUM one asked for with `?token=` of a live private feed of its show. */
+async function premiumAllowed(dataSource: DataSource, episodeId: string, req: IncomingMessage): Promise<boolean> {
+  const episode = (await accessOf(dataSource, [episodeId])).get(episodeId);
+  if (!episode || episode.access === 'PUBLIC') return true;
+  const token = new URL(req.url ?? '/', 'http://media.local').searchParams.get('token');
+  return token !== null && (await privateFeedAllows(dataSource, token, episode.showId));
 }
 
 /**

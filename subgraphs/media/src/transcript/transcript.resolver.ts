@@ -1,5 +1,7 @@
 import { decodeCursor, badInput, PAGED_CONNECTION, type Page, PageArgs, pageSize, toPage } from '@wavegraph/kit';
-import { Arg, Args, Ctx, Directive, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Info, Mutation, Resolver, Root } from 'type-graphql';
+import { mayPlay, premiumRequired } from '../episode/episode.playback';
 import { Episode } from '../episode/episode.type';
 import type { MediaContext } from '../services';
 import { loadEpisodeTranscript, loadSegmentPage } from './transcript.loader';
@@ -86,8 +88,13 @@ export class TranscriptResolver {
 
 @Resolver(() => Episode)
 export class EpisodeTranscriptResolver {
-  @FieldResolver(() => Transcript, { nullable: true, description: 'The transcript of the media Episode.media shows, visible as that media is; null when there is none' })
-  transcript(@Root() episode: Episode, @Ctx() ctx: MediaContext): Promise<Transcript | null> {
-    return loadEpisodeTranscript(ctx, episode.id);
+  @FieldResolver(() => Transcript, {
+    nullable: true,
+    description: 'The transcript of the media Episode.media shows, visible as that media is; null when there is none. FORBIDDEN (reason PREMIUM_REQUIRED) for a PREMIUM episode the viewer may not play',
+  })
+  async transcript(@Root() episode: Episode, @Ctx() ctx: MediaContext, @Info() info: GraphQLResolveInfo): Promise<Transcript | null> {
+    const transcript = await loadEpisodeTranscript(ctx, episode.id);
+    if (transcript && !(await mayPlay(ctx, info, episode.id))) throw premiumRequired();
+    return transcript;
   }
 }
