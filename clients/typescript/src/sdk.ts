@@ -56,6 +56,8 @@ export type CreateShowInput = {
   people?: Array<PersonInput> | null | undefined;
   showType?: ShowType | null | undefined;
   slug: string;
+  /** One of the category's subcategories */
+  subcategory?: ShowSubcategory | null | undefined;
   title: string;
 };
 
@@ -201,6 +203,191 @@ export type ShowCategory =
   /** TV & Film */
   | 'TV_AND_FILM';
 
+/** A show's subcategory: Apple Podcasts' subcategories, each within one category (the description of each value is Apple's category and subcategory names) */
+export type ShowSubcategory =
+  /** TV & Film > After Shows */
+  | 'AFTER_SHOWS'
+  /** Health & Fitness > Alternative Health */
+  | 'ALTERNATIVE_HEALTH'
+  /** Leisure > Animation & Manga */
+  | 'ANIMATION_AND_MANGA'
+  /** Science > Astronomy */
+  | 'ASTRONOMY'
+  /** Leisure > Automotive */
+  | 'AUTOMOTIVE'
+  /** Leisure > Aviation */
+  | 'AVIATION'
+  /** Sports > Baseball */
+  | 'BASEBALL'
+  /** Sports > Basketball */
+  | 'BASKETBALL'
+  /** Arts > Books */
+  | 'BOOKS'
+  /** Religion & Spirituality > Buddhism */
+  | 'BUDDHISM'
+  /** News > Business News */
+  | 'BUSINESS_NEWS'
+  /** Business > Careers */
+  | 'CAREERS'
+  /** Science > Chemistry */
+  | 'CHEMISTRY'
+  /** Religion & Spirituality > Christianity */
+  | 'CHRISTIANITY'
+  /** Fiction > Comedy Fiction */
+  | 'COMEDY_FICTION'
+  /** Comedy > Comedy Interviews */
+  | 'COMEDY_INTERVIEWS'
+  /** Education > Courses */
+  | 'COURSES'
+  /** Leisure > Crafts */
+  | 'CRAFTS'
+  /** Sports > Cricket */
+  | 'CRICKET'
+  /** News > Daily News */
+  | 'DAILY_NEWS'
+  /** Arts > Design */
+  | 'DESIGN'
+  /** Society & Culture > Documentary */
+  | 'DOCUMENTARY'
+  /** Fiction > Drama */
+  | 'DRAMA'
+  /** Science > Earth Sciences */
+  | 'EARTH_SCIENCES'
+  /** Kids & Family > Education for Kids */
+  | 'EDUCATION_FOR_KIDS'
+  /** News > Entertainment News */
+  | 'ENTERTAINMENT_NEWS'
+  /** Business > Entrepreneurship */
+  | 'ENTREPRENEURSHIP'
+  /** Sports > Fantasy Sports */
+  | 'FANTASY_SPORTS'
+  /** Arts > Fashion & Beauty */
+  | 'FASHION_AND_BEAUTY'
+  /** TV & Film > Film History */
+  | 'FILM_HISTORY'
+  /** TV & Film > Film Interviews */
+  | 'FILM_INTERVIEWS'
+  /** TV & Film > Film Reviews */
+  | 'FILM_REVIEWS'
+  /** Health & Fitness > Fitness */
+  | 'FITNESS'
+  /** Arts > Food */
+  | 'FOOD'
+  /** Sports > Football */
+  | 'FOOTBALL'
+  /** Leisure > Games */
+  | 'GAMES'
+  /** Sports > Golf */
+  | 'GOLF'
+  /** Religion & Spirituality > Hinduism */
+  | 'HINDUISM'
+  /** Leisure > Hobbies */
+  | 'HOBBIES'
+  /** Sports > Hockey */
+  | 'HOCKEY'
+  /** Leisure > Home & Garden */
+  | 'HOME_AND_GARDEN'
+  /** Education > How To */
+  | 'HOW_TO'
+  /** Comedy > Improv */
+  | 'IMPROV'
+  /** Business > Investing */
+  | 'INVESTING'
+  /** Religion & Spirituality > Islam */
+  | 'ISLAM'
+  /** Religion & Spirituality > Judaism */
+  | 'JUDAISM'
+  /** Education > Language Learning */
+  | 'LANGUAGE_LEARNING'
+  /** Science > Life Sciences */
+  | 'LIFE_SCIENCES'
+  /** Business > Management */
+  | 'MANAGEMENT'
+  /** Business > Marketing */
+  | 'MARKETING'
+  /** Science > Mathematics */
+  | 'MATHEMATICS'
+  /** Health & Fitness > Medicine */
+  | 'MEDICINE'
+  /** Health & Fitness > Mental Health */
+  | 'MENTAL_HEALTH'
+  /** Music > Music Commentary */
+  | 'MUSIC_COMMENTARY'
+  /** Music > Music History */
+  | 'MUSIC_HISTORY'
+  /** Music > Music Interviews */
+  | 'MUSIC_INTERVIEWS'
+  /** Science > Natural Sciences */
+  | 'NATURAL_SCIENCES'
+  /** Science > Nature */
+  | 'NATURE'
+  /** News > News Commentary */
+  | 'NEWS_COMMENTARY'
+  /** Business > Non-Profit */
+  | 'NON_PROFIT'
+  /** Health & Fitness > Nutrition */
+  | 'NUTRITION'
+  /** Kids & Family > Parenting */
+  | 'PARENTING'
+  /** Arts > Performing Arts */
+  | 'PERFORMING_ARTS'
+  /** Society & Culture > Personal Journals */
+  | 'PERSONAL_JOURNALS'
+  /** Kids & Family > Pets & Animals */
+  | 'PETS_AND_ANIMALS'
+  /** Society & Culture > Philosophy */
+  | 'PHILOSOPHY'
+  /** Science > Physics */
+  | 'PHYSICS'
+  /** Society & Culture > Places & Travel */
+  | 'PLACES_AND_TRAVEL'
+  /** News > Politics */
+  | 'POLITICS'
+  /** Society & Culture > Relationships */
+  | 'RELATIONSHIPS'
+  /** Religion & Spirituality > Religion */
+  | 'RELIGION'
+  /** Sports > Rugby */
+  | 'RUGBY'
+  /** Sports > Running */
+  | 'RUNNING'
+  /** Fiction > Science Fiction */
+  | 'SCIENCE_FICTION'
+  /** Education > Self-Improvement */
+  | 'SELF_IMPROVEMENT'
+  /** Health & Fitness > Sexuality */
+  | 'SEXUALITY'
+  /** Sports > Soccer */
+  | 'SOCCER'
+  /** Science > Social Sciences */
+  | 'SOCIAL_SCIENCES'
+  /** Religion & Spirituality > Spirituality */
+  | 'SPIRITUALITY'
+  /** News > Sports News */
+  | 'SPORTS_NEWS'
+  /** Comedy > Stand-Up */
+  | 'STAND_UP'
+  /** Kids & Family > Stories for Kids */
+  | 'STORIES_FOR_KIDS'
+  /** Sports > Swimming */
+  | 'SWIMMING'
+  /** News > Tech News */
+  | 'TECH_NEWS'
+  /** Sports > Tennis */
+  | 'TENNIS'
+  /** TV & Film > TV Reviews */
+  | 'TV_REVIEWS'
+  /** Leisure > Video Games */
+  | 'VIDEO_GAMES'
+  /** Arts > Visual Arts */
+  | 'VISUAL_ARTS'
+  /** Sports > Volleyball */
+  | 'VOLLEYBALL'
+  /** Sports > Wilderness */
+  | 'WILDERNESS'
+  /** Sports > Wrestling */
+  | 'WRESTLING';
+
 /** itunes:type of the feed */
 export type ShowType =
   | 'EPISODIC'
@@ -261,6 +448,8 @@ export type UpdateShowInput = {
   /** Replaces the whole list */
   people?: Array<PersonInput> | null | undefined;
   showType?: ShowType | null | undefined;
+  /** One of the category's (the new one's if it changes too); null clears it. A category change must bring a subcategory of its own or clear it */
+  subcategory?: ShowSubcategory | null | undefined;
   title?: string | null | undefined;
 };
 

@@ -7,6 +7,7 @@ import { CreateCatalogOutbox1763800000000 } from './migrations/1763800000000-Cre
 import { EventLog1765000000000 } from './migrations/1765000000000-EventLog';
 import { ScheduledIndex1765200000000 } from './migrations/1765200000000-ScheduledIndex';
 import { Feeds1766400000000 } from './migrations/1766400000000-Feeds';
+import { ShowSubcategory1766820000000 } from './migrations/1766820000000-ShowSubcategory';
 import { feedRoutes } from './feed/feed.routes';
 import { createCatalogServices, type CatalogOptions, type CatalogServices } from './services';
 import { Show } from './show/show.entity';
@@ -20,7 +21,7 @@ export const createCatalogModule = (options: CatalogOptions = {}): SubgraphModul
   name: 'catalog',
   resolvers: [ShowResolver, EpisodeResolver, UserResolver],
   entities: [Show, Episode],
-  migrations: [CreateCatalog1763700000000, CreateCatalogOutbox1763800000000, EventLog1765000000000, ScheduledIndex1765200000000, Feeds1766400000000],
+  migrations: [CreateCatalog1763700000000, CreateCatalogOutbox1763800000000, EventLog1765000000000, ScheduledIndex1765200000000, Feeds1766400000000, ShowSubcategory1766820000000],
   createServices: (deps) => createCatalogServices(deps, options),
   routes: (app, services) => feedRoutes(app, services.feeds),
   references: {
