@@ -155,6 +155,8 @@ export type SearchFilter = {
   kind?: SearchKind | null | undefined;
   /** Only hits whose show is in this language, e.g. "en" or "pt-BR" */
   language?: string | null | undefined;
+  /** Only hits whose show is in this subcategory (with category, one of its own) */
+  subcategory?: ShowSubcategory | null | undefined;
 };
 
 /** What a search hit points at */
