@@ -500,14 +500,14 @@ export type ForYouQuery = { forYou: Array<{ sharedListeners: number, episode: { 
 
 export type EpisodeFieldsFragment = { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null };
 
-export type ShowFieldsFragment = { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null };
+export type ShowFieldsFragment = { id: string, slug: string, title: string, description: string, category: ShowCategory, subcategory: ShowSubcategory | null, language: string, artworkUrl: string | null };
 
 export type CreateShowMutationVariables = Exact<{
   input: CreateShowInput;
 }>;
 
 
-export type CreateShowMutation = { createShow: { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null, owner: { id: string, handle: string } | null } };
+export type CreateShowMutation = { createShow: { id: string, slug: string, title: string, description: string, category: ShowCategory, subcategory: ShowSubcategory | null, language: string, artworkUrl: string | null, owner: { id: string, handle: string } | null } };
 
 export type UpdateShowMutationVariables = Exact<{
   id: string;
@@ -515,7 +515,7 @@ export type UpdateShowMutationVariables = Exact<{
 }>;
 
 
-export type UpdateShowMutation = { updateShow: { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null } };
+export type UpdateShowMutation = { updateShow: { id: string, slug: string, title: string, description: string, category: ShowCategory, subcategory: ShowSubcategory | null, language: string, artworkUrl: string | null } };
 
 export type CreateEpisodeMutationVariables = Exact<{
   input: CreateEpisodeInput;
@@ -566,7 +566,7 @@ export type ShowQueryVariables = Exact<{
 }>;
 
 
-export type ShowQuery = { show: { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null, owner: { id: string, handle: string, displayName: string } | null, episodes: { edges: Array<{ node: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null } }> } } | null };
+export type ShowQuery = { show: { id: string, slug: string, title: string, description: string, category: ShowCategory, subcategory: ShowSubcategory | null, language: string, artworkUrl: string | null, owner: { id: string, handle: string, displayName: string } | null, episodes: { edges: Array<{ node: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null } }> } } | null };
 
 export type EpisodeQueryVariables = Exact<{
   id: string;
@@ -591,7 +591,7 @@ export type ShowsQueryVariables = Exact<{
 }>;
 
 
-export type ShowsQuery = { shows: { edges: Array<{ cursor: string, node: { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null, owner: { handle: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ShowsQuery = { shows: { edges: Array<{ cursor: string, node: { id: string, slug: string, title: string, description: string, category: ShowCategory, subcategory: ShowSubcategory | null, language: string, artworkUrl: string | null, owner: { handle: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type SearchQueryVariables = Exact<{
   query: string;
@@ -613,13 +613,14 @@ export type TrendingQuery = { trending: Array<{ score: number, episode: { id: st
 
 export type BrowseQueryVariables = Exact<{
   category?: ShowCategory | null | undefined;
+  subcategory?: ShowSubcategory | null | undefined;
   language?: string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
 }>;
 
 
-export type BrowseQuery = { browse: { edges: Array<{ cursor: string, node: { id: string, title: string, publishedAt: string | null, show: { id: string, title: string, category: ShowCategory, language: string } } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type BrowseQuery = { browse: { edges: Array<{ cursor: string, node: { id: string, title: string, publishedAt: string | null, show: { id: string, title: string, category: ShowCategory, subcategory: ShowSubcategory | null, language: string } } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type SimilarEpisodesQueryVariables = Exact<{
   episodeId: string;
@@ -1077,6 +1078,7 @@ export const ShowFieldsFragmentDoc = gql`
   title
   description
   category
+  subcategory
   language
   artworkUrl
 }
@@ -1549,8 +1551,14 @@ export const TrendingDocument = gql`
 }
     `;
 export const BrowseDocument = gql`
-    query Browse($category: ShowCategory, $language: String, $first: Int = 20, $after: String) {
-  browse(category: $category, language: $language, first: $first, after: $after) {
+    query Browse($category: ShowCategory, $subcategory: ShowSubcategory, $language: String, $first: Int = 20, $after: String) {
+  browse(
+    category: $category
+    subcategory: $subcategory
+    language: $language
+    first: $first
+    after: $after
+  ) {
     edges {
       cursor
       node {
@@ -1561,6 +1569,7 @@ export const BrowseDocument = gql`
           id
           title
           category
+          subcategory
           language
         }
       }
