@@ -115,6 +115,9 @@ describe('metrics of every process move with traffic', () => {
         expect({ group, pending: has(owner, 'wavegraph_consumer_pending', { group }) }).toEqual({ group, pending: true });
         expect({ group, dead: total(owner, 'wavegraph_dead_letters', { group }), present: has(owner, 'wavegraph_dead_letters', { group }) }).toEqual({ group, dead: 0, present: true });
       }
+      // analytics reports its queue to ClickHouse (analytics_pending)
+      expect(has(after.analytics, 'wavegraph_analytics_pending_rows')).toBe(true);
+      expect(has(after.analytics, 'wavegraph_analytics_pending_oldest_age_seconds')).toBe(true);
 
       // workers: job durations per step, failed attempts, queue counts
       expect(moved('catalog-worker', 'wavegraph_job_duration_seconds_count', { queue: 'catalog-publish', outcome: 'completed' })).toBeGreaterThanOrEqual(1);

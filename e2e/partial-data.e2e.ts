@@ -25,7 +25,7 @@ const OWNERS: Record<string, SubgraphName> = {
   Upload: 'media',
   Notification: 'notifications',
 };
-const SUBGRAPHS: SubgraphName[] = ['identity', 'catalog', 'engagement', 'discovery', 'media', 'notifications'];
+const SUBGRAPHS: SubgraphName[] = ['identity', 'catalog', 'engagement', 'discovery', 'media', 'notifications', 'analytics'];
 
 interface Seeded {
   /** A listener's comment on the first episode, answered by the show's owner. */
@@ -65,6 +65,9 @@ interface Row {
 }
 
 const PAGE = 'first: 5';
+/** Analytics' figures from yesterday through tomorrow: every play of the seed falls inside. */
+const RANGE = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
+const ANALYTICS = '(range: $range) { totals { downloads uniqueListeners sessions } series { start downloads } }';
 const ROWS: Row[] = [
   {
     subgraph: 'engagement',
@@ -105,6 +108,21 @@ const ROWS: Row[] = [
     covers: ['User.notifications', 'User.unreadNotificationCount'],
     query: `{ shows(${PAGE}) { edges { node { title owner { handle unreadNotificationCount notifications(${PAGE}) { edges { node { kind } } } } } } } }`,
     targets: [{ at: ['shows', 'edges', '*', 'node', 'owner'], fields: ['unreadNotificationCount', 'notifications'] }],
+  },
+  {
+    subgraph: 'analytics',
+    covers: ['Show.analytics'],
+    query: `query ($range: AnalyticsRange!) { shows(${PAGE}) { edges { node { title followerCount analytics${ANALYTICS} } } } }`,
+    variables: () => ({ range: RANGE }),
+    targets: [{ at: ['shows', 'edges', '*', 'node'], fields: ['analytics'] }],
+  },
+  {
+    subgraph: 'analytics',
+    covers: ['Episode.analytics', 'Episode.listenersAlsoLiked'],
+    query: `query ($range: AnalyticsRange!) { episodes(${PAGE}) { edges { node { title likeCount
+      analytics${ANALYTICS} listenersAlsoLiked(${PAGE}) { sharedListeners episode { title } } } } } }`,
+    variables: () => ({ range: RANGE }),
+    targets: [{ at: ['episodes', 'edges', '*', 'node'], fields: ['analytics', 'listenersAlsoLiked'] }],
   },
   // references: the owning subgraph away nulls the reference only
   {
@@ -192,6 +210,22 @@ const ROWS: Row[] = [
       { at: ['upload'], fields: ['episode'] },
       { at: ['upload', 'asset'], fields: ['episode'] },
     ],
+  },
+  {
+    subgraph: 'catalog',
+    covers: ['analytics:EpisodeRecommendation.episode'],
+    query: `{ forYou(${PAGE}) { sharedListeners episode { title } } }`,
+    as: 'listener',
+    references: [{ at: ['forYou', '*'], fields: ['episode'] }],
+  },
+  {
+    subgraph: 'catalog',
+    // the show reached through engagement (no catalog field of it asked): analytics' figures stay, their episodes go
+    covers: ['analytics:TopEpisode.episode'],
+    query: `query ($range: AnalyticsRange!) { me { handle following(${PAGE}) { edges { cursor node {
+      analytics(range: $range) { totals { sessions } topEpisodes(${PAGE}) { uniqueListeners episode { title status } } } } } } } }`,
+    variables: () => ({ range: RANGE }),
+    references: [{ at: ['me', 'following', 'edges', '*', 'node', 'analytics', 'topEpisodes', '*'], fields: ['episode'] }],
   },
   {
     subgraph: 'engagement',
@@ -353,7 +387,7 @@ describe('honest partial data', () => {
     expect(contributed.filter((field) => !covered.has(field))).toEqual([]);
     // and no row claims a field nobody contributes (a renamed or moved field)
     expect([...covered].filter((field) => !contributed.includes(field))).toEqual([]);
-    expect(new Set(ROWS.filter((row) => row.targets).map((row) => row.subgraph))).toEqual(new Set(['engagement', 'catalog', 'media', 'notifications']));
+    expect(new Set(ROWS.filter((row) => row.targets).map((row) => row.subgraph))).toEqual(new Set(['engagement', 'catalog', 'media', 'notifications', 'analytics']));
   });
 
   it('every reference to an entity another subgraph completes is nullable, list items included, and proved below', () => {
@@ -407,6 +441,7 @@ describe('honest partial data', () => {
         {
           front: {
             identity: front('identity'), engagement: front('engagement'), catalog: front('catalog'), media: front('media'), notifications: front('notifications'),
+            analytics: front('analytics'),
           },
         },
       );
@@ -437,6 +472,8 @@ describe('honest partial data', () => {
       await eventually(async () => (await listener.LikeEpisode({ episodeId: second }).then(() => true, () => false)), 15_000);
       // the contribution rows see a value of every field on each episode
       await owner.RecordPlay({ episodeId: second, positionSeconds: 7 });
+      // the listener shares the first with the owner, who also played the second: analytics recommends it to them (forYou)
+      await listener.RecordPlay({ episodeId, positionSeconds: 3 });
       const { createUpload } = await owner.CreateUpload({ input: { episodeId, filename: 'half.mp3', sizeBytes: 1024, mimeType: 'audio/mpeg' } });
       await owner.CreateUpload({ input: { episodeId: second, filename: 'empty.mp3', sizeBytes: 1024, mimeType: 'audio/mpeg' } });
       // READY media with a transcript and chapters on each episode: audio made from a line of text takes seconds

@@ -58,6 +58,8 @@ export type CreateShowInput = {
   people?: Array<PersonInput> | null | undefined;
   showType?: ShowType | null | undefined;
   slug: string;
+  /** One of the category's subcategories */
+  subcategory?: ShowSubcategory | null | undefined;
   title: string;
 };
 
@@ -160,6 +162,8 @@ export type SearchFilter = {
   kind?: SearchKind | null | undefined;
   /** Only hits whose show is in this language, e.g. "en" or "pt-BR" */
   language?: string | null | undefined;
+  /** Only hits whose show is in this subcategory (with category, one of its own) */
+  subcategory?: ShowSubcategory | null | undefined;
 };
 
 /** What a search hit points at */
@@ -207,6 +211,191 @@ export type ShowCategory =
   | 'TRUE_CRIME'
   /** TV & Film */
   | 'TV_AND_FILM';
+
+/** A show's subcategory: Apple Podcasts' subcategories, each within one category (the description of each value is Apple's category and subcategory names) */
+export type ShowSubcategory =
+  /** TV & Film > After Shows */
+  | 'AFTER_SHOWS'
+  /** Health & Fitness > Alternative Health */
+  | 'ALTERNATIVE_HEALTH'
+  /** Leisure > Animation & Manga */
+  | 'ANIMATION_AND_MANGA'
+  /** Science > Astronomy */
+  | 'ASTRONOMY'
+  /** Leisure > Automotive */
+  | 'AUTOMOTIVE'
+  /** Leisure > Aviation */
+  | 'AVIATION'
+  /** Sports > Baseball */
+  | 'BASEBALL'
+  /** Sports > Basketball */
+  | 'BASKETBALL'
+  /** Arts > Books */
+  | 'BOOKS'
+  /** Religion & Spirituality > Buddhism */
+  | 'BUDDHISM'
+  /** News > Business News */
+  | 'BUSINESS_NEWS'
+  /** Business > Careers */
+  | 'CAREERS'
+  /** Science > Chemistry */
+  | 'CHEMISTRY'
+  /** Religion & Spirituality > Christianity */
+  | 'CHRISTIANITY'
+  /** Fiction > Comedy Fiction */
+  | 'COMEDY_FICTION'
+  /** Comedy > Comedy Interviews */
+  | 'COMEDY_INTERVIEWS'
+  /** Education > Courses */
+  | 'COURSES'
+  /** Leisure > Crafts */
+  | 'CRAFTS'
+  /** Sports > Cricket */
+  | 'CRICKET'
+  /** News > Daily News */
+  | 'DAILY_NEWS'
+  /** Arts > Design */
+  | 'DESIGN'
+  /** Society & Culture > Documentary */
+  | 'DOCUMENTARY'
+  /** Fiction > Drama */
+  | 'DRAMA'
+  /** Science > Earth Sciences */
+  | 'EARTH_SCIENCES'
+  /** Kids & Family > Education for Kids */
+  | 'EDUCATION_FOR_KIDS'
+  /** News > Entertainment News */
+  | 'ENTERTAINMENT_NEWS'
+  /** Business > Entrepreneurship */
+  | 'ENTREPRENEURSHIP'
+  /** Sports > Fantasy Sports */
+  | 'FANTASY_SPORTS'
+  /** Arts > Fashion & Beauty */
+  | 'FASHION_AND_BEAUTY'
+  /** TV & Film > Film History */
+  | 'FILM_HISTORY'
+  /** TV & Film > Film Interviews */
+  | 'FILM_INTERVIEWS'
+  /** TV & Film > Film Reviews */
+  | 'FILM_REVIEWS'
+  /** Health & Fitness > Fitness */
+  | 'FITNESS'
+  /** Arts > Food */
+  | 'FOOD'
+  /** Sports > Football */
+  | 'FOOTBALL'
+  /** Leisure > Games */
+  | 'GAMES'
+  /** Sports > Golf */
+  | 'GOLF'
+  /** Religion & Spirituality > Hinduism */
+  | 'HINDUISM'
+  /** Leisure > Hobbies */
+  | 'HOBBIES'
+  /** Sports > Hockey */
+  | 'HOCKEY'
+  /** Leisure > Home & Garden */
+  | 'HOME_AND_GARDEN'
+  /** Education > How To */
+  | 'HOW_TO'
+  /** Comedy > Improv */
+  | 'IMPROV'
+  /** Business > Investing */
+  | 'INVESTING'
+  /** Religion & Spirituality > Islam */
+  | 'ISLAM'
+  /** Religion & Spirituality > Judaism */
+  | 'JUDAISM'
+  /** Education > Language Learning */
+  | 'LANGUAGE_LEARNING'
+  /** Science > Life Sciences */
+  | 'LIFE_SCIENCES'
+  /** Business > Management */
+  | 'MANAGEMENT'
+  /** Business > Marketing */
+  | 'MARKETING'
+  /** Science > Mathematics */
+  | 'MATHEMATICS'
+  /** Health & Fitness > Medicine */
+  | 'MEDICINE'
+  /** Health & Fitness > Mental Health */
+  | 'MENTAL_HEALTH'
+  /** Music > Music Commentary */
+  | 'MUSIC_COMMENTARY'
+  /** Music > Music History */
+  | 'MUSIC_HISTORY'
+  /** Music > Music Interviews */
+  | 'MUSIC_INTERVIEWS'
+  /** Science > Natural Sciences */
+  | 'NATURAL_SCIENCES'
+  /** Science > Nature */
+  | 'NATURE'
+  /** News > News Commentary */
+  | 'NEWS_COMMENTARY'
+  /** Business > Non-Profit */
+  | 'NON_PROFIT'
+  /** Health & Fitness > Nutrition */
+  | 'NUTRITION'
+  /** Kids & Family > Parenting */
+  | 'PARENTING'
+  /** Arts > Performing Arts */
+  | 'PERFORMING_ARTS'
+  /** Society & Culture > Personal Journals */
+  | 'PERSONAL_JOURNALS'
+  /** Kids & Family > Pets & Animals */
+  | 'PETS_AND_ANIMALS'
+  /** Society & Culture > Philosophy */
+  | 'PHILOSOPHY'
+  /** Science > Physics */
+  | 'PHYSICS'
+  /** Society & Culture > Places & Travel */
+  | 'PLACES_AND_TRAVEL'
+  /** News > Politics */
+  | 'POLITICS'
+  /** Society & Culture > Relationships */
+  | 'RELATIONSHIPS'
+  /** Religion & Spirituality > Religion */
+  | 'RELIGION'
+  /** Sports > Rugby */
+  | 'RUGBY'
+  /** Sports > Running */
+  | 'RUNNING'
+  /** Fiction > Science Fiction */
+  | 'SCIENCE_FICTION'
+  /** Education > Self-Improvement */
+  | 'SELF_IMPROVEMENT'
+  /** Health & Fitness > Sexuality */
+  | 'SEXUALITY'
+  /** Sports > Soccer */
+  | 'SOCCER'
+  /** Science > Social Sciences */
+  | 'SOCIAL_SCIENCES'
+  /** Religion & Spirituality > Spirituality */
+  | 'SPIRITUALITY'
+  /** News > Sports News */
+  | 'SPORTS_NEWS'
+  /** Comedy > Stand-Up */
+  | 'STAND_UP'
+  /** Kids & Family > Stories for Kids */
+  | 'STORIES_FOR_KIDS'
+  /** Sports > Swimming */
+  | 'SWIMMING'
+  /** News > Tech News */
+  | 'TECH_NEWS'
+  /** Sports > Tennis */
+  | 'TENNIS'
+  /** TV & Film > TV Reviews */
+  | 'TV_REVIEWS'
+  /** Leisure > Video Games */
+  | 'VIDEO_GAMES'
+  /** Arts > Visual Arts */
+  | 'VISUAL_ARTS'
+  /** Sports > Volleyball */
+  | 'VOLLEYBALL'
+  /** Sports > Wilderness */
+  | 'WILDERNESS'
+  /** Sports > Wrestling */
+  | 'WRESTLING';
 
 /** itunes:type of the feed */
 export type ShowType =
@@ -269,6 +458,8 @@ export type UpdateShowInput = {
   /** Replaces the whole list */
   people?: Array<PersonInput> | null | undefined;
   showType?: ShowType | null | undefined;
+  /** One of the category's (the new one's if it changes too); null clears it. A category change must bring a subcategory of its own or clear it */
+  subcategory?: ShowSubcategory | null | undefined;
   title?: string | null | undefined;
 };
 
@@ -317,14 +508,14 @@ export type ForYouQuery = { forYou: Array<{ sharedListeners: number, episode: { 
 
 export type EpisodeFieldsFragment = { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, access: EpisodeAccess };
 
-export type ShowFieldsFragment = { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null };
+export type ShowFieldsFragment = { id: string, slug: string, title: string, description: string, category: ShowCategory, subcategory: ShowSubcategory | null, language: string, artworkUrl: string | null };
 
 export type CreateShowMutationVariables = Exact<{
   input: CreateShowInput;
 }>;
 
 
-export type CreateShowMutation = { createShow: { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null, owner: { id: string, handle: string } | null } };
+export type CreateShowMutation = { createShow: { id: string, slug: string, title: string, description: string, category: ShowCategory, subcategory: ShowSubcategory | null, language: string, artworkUrl: string | null, owner: { id: string, handle: string } | null } };
 
 export type UpdateShowMutationVariables = Exact<{
   id: string;
@@ -332,7 +523,7 @@ export type UpdateShowMutationVariables = Exact<{
 }>;
 
 
-export type UpdateShowMutation = { updateShow: { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null } };
+export type UpdateShowMutation = { updateShow: { id: string, slug: string, title: string, description: string, category: ShowCategory, subcategory: ShowSubcategory | null, language: string, artworkUrl: string | null } };
 
 export type CreateEpisodeMutationVariables = Exact<{
   input: CreateEpisodeInput;
@@ -383,7 +574,7 @@ export type ShowQueryVariables = Exact<{
 }>;
 
 
-export type ShowQuery = { show: { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null, owner: { id: string, handle: string, displayName: string } | null, episodes: { edges: Array<{ node: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, access: EpisodeAccess } }> } } | null };
+export type ShowQuery = { show: { id: string, slug: string, title: string, description: string, category: ShowCategory, subcategory: ShowSubcategory | null, language: string, artworkUrl: string | null, owner: { id: string, handle: string, displayName: string } | null, episodes: { edges: Array<{ node: { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, access: EpisodeAccess } }> } } | null };
 
 export type EpisodeQueryVariables = Exact<{
   id: string;
@@ -408,7 +599,7 @@ export type ShowsQueryVariables = Exact<{
 }>;
 
 
-export type ShowsQuery = { shows: { edges: Array<{ cursor: string, node: { id: string, slug: string, title: string, description: string, category: ShowCategory, language: string, artworkUrl: string | null, owner: { handle: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ShowsQuery = { shows: { edges: Array<{ cursor: string, node: { id: string, slug: string, title: string, description: string, category: ShowCategory, subcategory: ShowSubcategory | null, language: string, artworkUrl: string | null, owner: { handle: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreatePrivateFeedMutationVariables = Exact<{
   showId: string;
@@ -444,13 +635,14 @@ export type TrendingQuery = { trending: Array<{ score: number, episode: { id: st
 
 export type BrowseQueryVariables = Exact<{
   category?: ShowCategory | null | undefined;
+  subcategory?: ShowSubcategory | null | undefined;
   language?: string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
 }>;
 
 
-export type BrowseQuery = { browse: { edges: Array<{ cursor: string, node: { id: string, title: string, publishedAt: string | null, show: { id: string, title: string, category: ShowCategory, language: string } } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type BrowseQuery = { browse: { edges: Array<{ cursor: string, node: { id: string, title: string, publishedAt: string | null, show: { id: string, title: string, category: ShowCategory, subcategory: ShowSubcategory | null, language: string } } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type SimilarEpisodesQueryVariables = Exact<{
   episodeId: string;
@@ -909,6 +1101,7 @@ export const ShowFieldsFragmentDoc = gql`
   title
   description
   category
+  subcategory
   language
   artworkUrl
 }
@@ -1395,8 +1588,14 @@ export const TrendingDocument = gql`
 }
     `;
 export const BrowseDocument = gql`
-    query Browse($category: ShowCategory, $language: String, $first: Int = 20, $after: String) {
-  browse(category: $category, language: $language, first: $first, after: $after) {
+    query Browse($category: ShowCategory, $subcategory: ShowSubcategory, $language: String, $first: Int = 20, $after: String) {
+  browse(
+    category: $category
+    subcategory: $subcategory
+    language: $language
+    first: $first
+    after: $after
+  ) {
     edges {
       cursor
       node {
@@ -1407,6 +1606,7 @@ export const BrowseDocument = gql`
           id
           title
           category
+          subcategory
           language
         }
       }

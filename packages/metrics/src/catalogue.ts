@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import { analyticsQueueGauges } from './analytics';
 import { consumerGauges, eventCounters, outboxGauges } from './events';
 import { gatewayGauges, gatewayMetrics } from './gateway';
 import { graphqlMetrics } from './graphql';
@@ -18,6 +19,7 @@ export function registerEveryMetric(registry: Registry): void {
   jobMetrics(registry);
   reconcileMetrics(registry);
   redisErrorMetrics(registry);
+  analyticsQueueGauges(registry);
 }
 
 /** Every series name a Wavegraph process can expose, histogram and summary parts included. */

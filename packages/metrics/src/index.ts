@@ -7,6 +7,7 @@ export * from './graphql';
 export * from './gateway';
 export * from './events';
 export * from './queues';
+export * from './analytics';
 export * from './redis';
 export * from './server';
 export * from './config';

@@ -87,7 +87,7 @@ describe('ops: dashboards and alert rules', () => {
     }
   });
 
-  it('has alert rules in the structure Prometheus reads, for error rate, p99, consumer lag, dead letters, outbox age and failed jobs', () => {
+  it('has alert rules in the structure Prometheus reads, for error rate, p99, consumer lag, dead letters, outbox age, failed jobs and the analytics queue', () => {
     const rules = rulesFileSchema.parse(parse(read('prometheus/alerts.yml'))).groups.flatMap((group) => group.rules);
     const names = rules.map((rule) => rule.alert);
     expect(new Set(names).size).toBe(names.length);
@@ -98,6 +98,8 @@ describe('ops: dashboards and alert rules', () => {
     expect(reading('wavegraph_dead_letters')).toContain('WavegraphDeadLetters');
     expect(reading('wavegraph_outbox_oldest_unsent_age_seconds')).toContain('WavegraphOutboxStuck');
     expect(reading('wavegraph_jobs_failed_total')).toContain('WavegraphFailedJobs');
+    expect(reading('wavegraph_analytics_pending_oldest_age_seconds')).toContain('WavegraphAnalyticsQueueStuck');
+    expect(reading('wavegraph_analytics_pending_rows')).toContain('WavegraphAnalyticsQueueGrowing');
     for (const rule of rules) {
       expect({ alert: rule.alert, unknown: metricNamesIn(rule.expr).filter((name) => !known.has(name) && !PROMETHEUS_SERIES.has(name)) }).toEqual({ alert: rule.alert, unknown: [] });
     }

@@ -2,6 +2,7 @@ import { KnownEpisode, KnownShow } from '@wavegraph/events';
 import type { SubgraphModule } from '@wavegraph/kit';
 import { Episode, episodeRef } from './episode/episode.type';
 import { CreateAnalytics1766500000000 } from './migrations/1766500000000-CreateAnalytics';
+import { PendingQueuedAt1766820000002 } from './migrations/1766820000002-PendingQueuedAt';
 import { EpisodeRecommendationResolver, ForYouResolver } from './recommendation/recommendation.resolver';
 import { EpisodeAnalyticsResolver, EpisodeFiguresResolver, ShowAnalyticsResolver, ShowFiguresResolver } from './report/report.resolver';
 import { createAnalyticsServices, stopAnalyticsServices, type AnalyticsServices } from './services';
@@ -19,7 +20,7 @@ export const analyticsModule: SubgraphModule<AnalyticsServices> = {
   // Show is reached only through the field analytics adds to it
   orphanedTypes: [Show, Episode],
   entities: [KnownEpisode, KnownShow],
-  migrations: [CreateAnalytics1766500000000],
+  migrations: [CreateAnalytics1766500000000, PendingQueuedAt1766820000002],
   createServices: createAnalyticsServices,
   references: {
     Show: async (ids) => ids.map(showRef),

@@ -3,6 +3,7 @@ import type { Context, ServiceDeps } from '@wavegraph/kit';
 import { downloadHandlers } from './ingest/download.rules';
 import { durationHandlers } from './ingest/duration.handlers';
 import { AnalyticsFlusher } from './ingest/flusher';
+import { watchPendingQueue } from './ingest/pending.metrics';
 import { listeningHandlers } from './ingest/listening.rules';
 import { CatalogFacts } from './report/catalog.facts';
 import { ReportService } from './report/report.service';
@@ -23,6 +24,8 @@ export interface AnalyticsServices {
   recommendations: RecommendationService;
   events: EventBackbone;
   knownEpisodes: KnownEpisodeReader;
+  /** Stops reporting analytics_pending to Prometheus. */
+  unwatchPending: () => void;
 }
 
 export type AnalyticsContext = Context<AnalyticsServices>;
@@ -47,6 +50,7 @@ export async function createAnalyticsServices({ db, log, redis, redisPrefix, met
     },
   });
   flusher.start();
+  const unwatchPending = watchPendingQueue(dataSource, metrics);
   const catalog = new CatalogFacts(dataSource);
   return {
     store,
@@ -56,10 +60,12 @@ export async function createAnalyticsServices({ db, log, redis, redisPrefix, met
     recommendations: new RecommendationService(store, catalog),
     events,
     knownEpisodes: new KnownEpisodeReader(dataSource),
+    unwatchPending,
   };
 }
 
 export async function stopAnalyticsServices(services: AnalyticsServices): Promise<void> {
+  services.unwatchPending();
   await services.events.stop();
   // what the last events queued goes out before the process does
   await services.flusher.flushAll().catch(() => undefined);

@@ -7,6 +7,7 @@ import { CreateCatalogOutbox1763800000000 } from './migrations/1763800000000-Cre
 import { EventLog1765000000000 } from './migrations/1765000000000-EventLog';
 import { ScheduledIndex1765200000000 } from './migrations/1765200000000-ScheduledIndex';
 import { Feeds1766400000000 } from './migrations/1766400000000-Feeds';
+import { ShowSubcategory1766820000000 } from './migrations/1766820000000-ShowSubcategory';
 import { PremiumEpisodes1766850000000 } from './migrations/1766850000000-PremiumEpisodes';
 import { feedRoutes } from './feed/feed.routes';
 import { PrivateFeedResolver } from './private-feed/private-feed.resolver';
@@ -22,7 +23,15 @@ export const createCatalogModule = (options: CatalogOptions = {}): SubgraphModul
   name: 'catalog',
   resolvers: [ShowResolver, EpisodeResolver, UserResolver, PrivateFeedResolver],
   entities: [Show, Episode],
-  migrations: [CreateCatalog1763700000000, CreateCatalogOutbox1763800000000, EventLog1765000000000, ScheduledIndex1765200000000, Feeds1766400000000, PremiumEpisodes1766850000000],
+  migrations: [
+    CreateCatalog1763700000000,
+    CreateCatalogOutbox1763800000000,
+    EventLog1765000000000,
+    ScheduledIndex1765200000000,
+    Feeds1766400000000,
+    ShowSubcategory1766820000000,
+    PremiumEpisodes1766850000000,
+  ],
   createServices: (deps) => createCatalogServices(deps, options),
   routes: (app, services) => feedRoutes(app, services.feeds),
   references: {

@@ -6,6 +6,7 @@ import { CreateDiscovery1763800000000 } from './migrations/1763800000000-CreateD
 import { EventLog1765000000000 } from './migrations/1765000000000-EventLog';
 import { Transcripts1766100000000 } from './migrations/1766100000000-Transcripts';
 import { TranscriptWords1766150000000 } from './migrations/1766150000000-TranscriptWords';
+import { ShowSubcategory1766820000001 } from './migrations/1766820000001-ShowSubcategory';
 import { SearchResolver } from './search/search.resolver';
 import { createDiscoveryServices, stopDiscoveryServices, type DiscoveryServices } from './services';
 import { showRef } from './show/show.type';
@@ -21,7 +22,7 @@ export const discoveryModule: SubgraphModule<DiscoveryServices> = {
   name: 'discovery',
   resolvers: [SearchResolver, TrendingResolver, BrowseResolver, SimilarResolver],
   entities: [],
-  migrations: [CreateDiscovery1763800000000, LikePosition1763900000000, EventLog1765000000000, Transcripts1766100000000, TranscriptWords1766150000000],
+  migrations: [CreateDiscovery1763800000000, LikePosition1763900000000, EventLog1765000000000, Transcripts1766100000000, TranscriptWords1766150000000, ShowSubcategory1766820000001],
   createServices: createDiscoveryServices,
   references: {
     // catalog owns both; discovery contributes no fields, a reference is just the id

@@ -1,36 +1,8 @@
 import { z } from 'zod';
 import { defineEvent, id, timestamp } from '../contract';
+import { SHOW_CATEGORIES, SHOW_SUBCATEGORIES } from './categories';
 
-/**
- * The categories a show may be in: Apple Podcasts' top-level categories (what podcast apps and
- * feeds use), each with Apple's own name. Part of the contract, so every context agrees on them;
- * values are only ever added (HEALTH and SOCIETY keep their first names for the events that carry them).
- */
-export const APPLE_CATEGORY_NAMES = {
-  ARTS: 'Arts',
-  BUSINESS: 'Business',
-  COMEDY: 'Comedy',
-  EDUCATION: 'Education',
-  FICTION: 'Fiction',
-  GOVERNMENT: 'Government',
-  HEALTH: 'Health & Fitness',
-  HISTORY: 'History',
-  KIDS_AND_FAMILY: 'Kids & Family',
-  LEISURE: 'Leisure',
-  MUSIC: 'Music',
-  NEWS: 'News',
-  RELIGION_AND_SPIRITUALITY: 'Religion & Spirituality',
-  SCIENCE: 'Science',
-  SOCIETY: 'Society & Culture',
-  SPORTS: 'Sports',
-  TECHNOLOGY: 'Technology',
-  TRUE_CRIME: 'True Crime',
-  TV_AND_FILM: 'TV & Film',
-} as const;
-export type ShowCategory = keyof typeof APPLE_CATEGORY_NAMES;
-export const SHOW_CATEGORIES = Object.keys(APPLE_CATEGORY_NAMES) as [ShowCategory, ...ShowCategory[]];
-/** The same list as an enum object (value = name), for a GraphQL enum every subgraph registers alike. */
-export const ShowCategoryEnum = Object.fromEntries(SHOW_CATEGORIES.map((c) => [c, c])) as { [C in ShowCategory]: C };
+export * from './categories';
 
 /**
  * Catalog's rules for podcast:person, shared with whoever writes people into catalog (ingest keeps
@@ -59,6 +31,8 @@ export const ShowSnapshot = z.object({
   title: z.string().min(1),
   description: z.string(),
   category: z.enum(SHOW_CATEGORIES),
+  /** Apple's subcategory, within `category` (optional: events recorded before subcategories lack it). */
+  subcategory: z.enum(SHOW_SUBCATEGORIES).nullable().optional(),
   language: z.string().min(2),
   artworkUrl: z.string().nullable(),
   /** Feed fields (optional: events recorded before feeds lack them). */
@@ -112,10 +86,3 @@ export const EpisodeArchived = defineEvent('catalog', 'EpisodeArchived', 1, Epis
 export const PrivateFeedIssued = defineEvent('catalog', 'PrivateFeedIssued', 1, z.object({ feedId: id(), showId: id(), listenerId: id(), tokenHash: z.string().regex(/^[0-9a-f]{64}$/) }));
 /** The feed's token works no more: the listener revoked or replaced it, or is no longer PREMIUM. */
 export const PrivateFeedRevoked = defineEvent('catalog', 'PrivateFeedRevoked', 1, z.object({ feedId: id(), showId: id(), listenerId: id() }));
-
-/** How subgraphs name and describe the enum (`registerEnumType(ShowCategoryEnum, SHOW_CATEGORY_ENUM_CONFIG)`): identical everywhere, as composition needs. */
-export const SHOW_CATEGORY_ENUM_CONFIG = {
-  name: 'ShowCategory',
-  description: "A show's category: Apple Podcasts' top-level categories (the description of each value is Apple's name)",
-  valuesConfig: Object.fromEntries(SHOW_CATEGORIES.map((c) => [c, { description: APPLE_CATEGORY_NAMES[c] }])) as { [C in ShowCategory]: { description: string } },
-};

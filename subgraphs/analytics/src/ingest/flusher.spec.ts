@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@wavegraph/kit';
-import { freePort } from '@wavegraph/testkit';
+import { eventually, freePort } from '@wavegraph/testkit';
 import { ClickHouseStore } from '../store/clickhouse.store';
 import { applied, download, ipHash, startAnalytics, type AnalyticsHarness } from '../testing/harness';
 import { AnalyticsFlusher } from './flusher';
@@ -46,5 +46,31 @@ describe('the flush to ClickHouse', () => {
     expect(await working.flushAll()).toBe(3);
     expect(await h.count('analytics_pending')).toBe(0);
     expect((await h.store.totals({ episodeIds: [episodeId], fromDay: day, toDay: day })).downloads).toBe(3);
+  });
+
+  it('reports the queued rows and the age of the oldest to Prometheus: they rise while ClickHouse is away and fall once it answers', async () => {
+    await h.running.services.flusher.stop();
+    const gauge = async (name: string): Promise<number | undefined> => (await h.running.metrics.getSingleMetric(name)?.get())?.values[0]?.value;
+    const queue = async () => ({ rows: await gauge('wavegraph_analytics_pending_rows'), age: await gauge('wavegraph_analytics_pending_oldest_age_seconds') });
+    expect(await h.count('analytics_pending')).toBe(0);
+    expect(await queue()).toEqual({ rows: 0, age: 0 });
+
+    const episodeId = randomUUID();
+    for (const hour of ['11', '12']) await download(h, episodeId, ipHash(`a${hour}`), APPLE, `2026-04-02T${hour}:00:00.000Z`);
+    await applied(h);
+    const away = new ClickHouseStore({ url: `http://127.0.0.1:${await freePort()}`, database: 'nowhere', requestTimeoutMs: 2_000 });
+    const log = createLogger('analytics-test');
+    await expect(new AnalyticsFlusher(h.running.db.dataSource, away, { batchRows: 10, intervalMs: 50 }, log).flushAll()).rejects.toThrow();
+    await away.close();
+    // the rows wait, and the oldest grows older with every scrape until ClickHouse answers
+    await eventually(async () => (await gauge('wavegraph_analytics_pending_rows')) === 2);
+    await eventually(async () => ((await gauge('wavegraph_analytics_pending_oldest_age_seconds')) ?? 0) >= 1);
+
+    expect(await new AnalyticsFlusher(h.running.db.dataSource, h.store, { batchRows: 10, intervalMs: 50 }, log).flushAll()).toBe(2);
+    await eventually(async () => {
+      const now = await queue();
+      return now.rows === 0 && now.age === 0;
+    });
+    expect(await h.running.metrics.metrics()).toMatch(/^wavegraph_analytics_pending_rows\{[^}]*\} 0$/m);
   });
 });

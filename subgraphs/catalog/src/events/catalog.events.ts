@@ -6,9 +6,9 @@ import type { Show } from '../show/show.entity';
 
 /** Records a show event carrying the show as it is after the change. */
 export function recordShowEvent(tx: EntityManager, contract: EventContract<z.output<typeof ShowSnapshot>>, show: Show): Promise<string> {
-  const { id, ownerId, slug, title, description, category, language, artworkUrl, explicit, author, ownerEmail, showType, locked, people, podcastGuid } = show;
+  const { id, ownerId, slug, title, description, category, subcategory, language, artworkUrl, explicit, author, ownerEmail, showType, locked, people, podcastGuid } = show;
   return recordEvent(tx, contract, id, {
-    showId: id, ownerId, slug, title, description, category, language, artworkUrl, explicit, author, ownerEmail, showType, locked, people, podcastGuid,
+    showId: id, ownerId, slug, title, description, category, subcategory, language, artworkUrl, explicit, author, ownerEmail, showType, locked, people, podcastGuid,
   });
 }
 

@@ -3,7 +3,7 @@ import { create } from 'xmlbuilder2';
 import { v5 as uuidv5 } from 'uuid';
 import { connectRedis } from '@wavegraph/kit';
 import { eventually, TEST_REDIS_URL } from '@wavegraph/testkit';
-import { createEpisode, createShow, errorOf, publishedEpisode, startCatalog, transition, viewer, type CatalogHarness } from '../testing/harness';
+import { createEpisode, createShow, errorOf, publishedEpisode, startCatalog, transition, uniqueSlug, viewer, type CatalogHarness } from '../testing/harness';
 import { fetchFeed, FEED_CONFIG, MediaEvents } from '../testing/feeds';
 
 const ARTWORK = 'https://cdn.example.com/art/show.jpg';
@@ -233,6 +233,21 @@ describe('podcast feeds', () => {
     await media.ready(episode, owner.id, { durationSeconds: 30, occurredAt: new Date(Date.now() - 60_000).toISOString() });
     await eventually(async () => parseFeed(await feedText(show.slug))!.items[0]?.duration === 120);
   });
+
+  it("nests the show's subcategory in its itunes:category with Apple's escaped names, and follows a change of it", async () => {
+    const show = await createShow(h, owner, { category: 'SOCIETY', subcategory: 'DOCUMENTARY' });
+    const episode = await publishedEpisode(h, owner, show.id);
+    await media.ready(episode, owner.id);
+    const xml = await feedText(show.slug);
+    expect(xml).toMatch(/<itunes:category text="Society &amp; Culture">\s*<itunes:category text="Documentary"\/>\s*<\/itunes:category>/);
+    expect(parseFeed(xml)!.itunesCategory).toEqual(['Society & Culture > Documentary']);
+    expect(xml.match(/<itunes:category /g)).toHaveLength(2);
+
+    const res = await h.call('mutation($id: ID!, $input: UpdateShowInput!) { updateShow(id: $id, input: $input) { id } }', { id: show.id, input: { category: 'NEWS', subcategory: 'TECH_NEWS' } }, owner);
+    expect(res.errors).toBeUndefined();
+    await settled([show.id]);
+    expect(parseFeed(await feedText(show.slug))!.itunesCategory).toEqual(['News > Tech News']);
+  });
 });
 
 describe('feed fields of shows and episodes', () => {
@@ -272,6 +287,37 @@ describe('feed fields of shows and episodes', () => {
     expect(errorOf(await update({ ownerEmail: 'not an address' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'ownerEmail' });
     // nothing of the refused updates was stored
     expect((await update({})).data?.updateShow).toMatchObject({ people: [{ name: 'Ada' }] });
+  });
+
+  it("keeps a show's subcategory within its category, refusing one of another with the field named and nothing written", async () => {
+    const SHOW = 'category subcategory';
+    const create = (input: Record<string, unknown>) =>
+      h.call<{ createShow: Record<string, unknown> }>(`mutation($input: CreateShowInput!) { createShow(input: $input) { id ${SHOW} } }`, { input: { slug: uniqueSlug(), title: 'Cats', language: 'en', ...input } }, owner);
+    expect((await create({ category: 'TECHNOLOGY' })).data?.createShow).toMatchObject({ category: 'TECHNOLOGY', subcategory: null });
+    const before = await h.count('shows');
+    expect(errorOf(await create({ category: 'NEWS', subcategory: 'DOCUMENTARY' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'subcategory' });
+    expect(errorOf(await create({ category: 'TECHNOLOGY', subcategory: 'TECH_NEWS' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'subcategory' });
+    expect(errorOf(await create({ category: 'NEWS', subcategory: 'KNITTING' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'subcategory' });
+    expect(await h.count('shows')).toBe(before);
+
+    const show = (await create({ category: 'BUSINESS', subcategory: 'INVESTING' })).data?.createShow as { id: string };
+    expect(show).toMatchObject({ category: 'BUSINESS', subcategory: 'INVESTING' });
+    const update = (input: Record<string, unknown>) =>
+      h.call<{ updateShow: Record<string, unknown> }>(`mutation($id: ID!, $input: UpdateShowInput!) { updateShow(id: $id, input: $input) { ${SHOW} } }`, { id: show.id, input }, owner);
+    const events = async () => Number(((await h.running.db.dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE aggregate_id = $1', [show.id])) as { n: number }[])[0].n);
+    const eventsBefore = await events();
+    // a new category whose subcategories do not include the stored one, a subcategory of another category
+    expect(errorOf(await update({ category: 'ARTS' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'subcategory' });
+    expect(errorOf(await update({ subcategory: 'BOOKS' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'subcategory' });
+    expect(errorOf(await update({ category: 'ARTS', subcategory: 'INVESTING', title: 'Renamed' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'subcategory' });
+    expect(await events()).toBe(eventsBefore);
+    expect((await h.call<{ show: unknown }>(`query($id: ID!) { show(id: $id) { title ${SHOW} } }`, { id: show.id })).data?.show).toEqual({ title: 'Cats', category: 'BUSINESS', subcategory: 'INVESTING' });
+
+    expect((await update({ subcategory: 'CAREERS' })).data?.updateShow).toEqual({ category: 'BUSINESS', subcategory: 'CAREERS' });
+    expect((await update({ category: 'ARTS', subcategory: 'BOOKS' })).data?.updateShow).toEqual({ category: 'ARTS', subcategory: 'BOOKS' });
+    expect((await update({ category: 'TECHNOLOGY', subcategory: null })).data?.updateShow).toEqual({ category: 'TECHNOLOGY', subcategory: null });
+    const payloads = (await h.running.db.dataSource.query('SELECT payload FROM outbox WHERE aggregate_id = $1 ORDER BY position', [show.id])) as { payload: Record<string, unknown> }[];
+    expect(payloads.map((p) => [p.payload.category, p.payload.subcategory])).toEqual([['BUSINESS', 'INVESTING'], ['BUSINESS', 'CAREERS'], ['ARTS', 'BOOKS'], ['TECHNOLOGY', null]]);
   });
 
   it("gives an episode its id as guid, keeps an imported one's, and refuses a guid the show already has", async () => {

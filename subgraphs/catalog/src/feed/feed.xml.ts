@@ -1,4 +1,4 @@
-import { APPLE_CATEGORY_NAMES } from '@wavegraph/events';
+import { APPLE_CATEGORY_NAMES, APPLE_SUBCATEGORIES } from '@wavegraph/events';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
 import { episodeGuid } from '../episode/episode.entity';
@@ -89,8 +89,9 @@ export function renderFeed({ show, items, lastModified }: FeedData, urls: FeedUr
     owner.ele(NS.itunes, 'itunes:email').txt(show.ownerEmail);
   }
   if (show.artworkUrl) channel.ele(NS.itunes, 'itunes:image', { href: show.artworkUrl });
-  // the category enum is Apple's top level; a subcategory would nest inside this element
-  channel.ele(NS.itunes, 'itunes:category', { text: APPLE_CATEGORY_NAMES[show.category] });
+  // Apple's form: the subcategory nests inside its category (the builder escapes "&" in the names)
+  const category = channel.ele(NS.itunes, 'itunes:category', { text: APPLE_CATEGORY_NAMES[show.category] });
+  if (show.subcategory) category.ele(NS.itunes, 'itunes:category', { text: APPLE_SUBCATEGORIES[show.subcategory].name });
   channel.ele(NS.itunes, 'itunes:explicit').txt(String(show.explicit));
   channel.ele(NS.itunes, 'itunes:type').txt(show.showType.toLowerCase());
   channel.ele(NS.podcast, 'podcast:guid').txt(urls.podcastGuid);

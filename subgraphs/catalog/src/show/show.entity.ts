@@ -1,10 +1,13 @@
-import { MAX_PEOPLE, SHOW_CATEGORY_ENUM_CONFIG, ShowCategoryEnum, type ShowCategory } from '@wavegraph/events';
+import {
+  MAX_PEOPLE, SHOW_CATEGORY_ENUM_CONFIG, SHOW_SUBCATEGORY_ENUM_CONFIG, ShowCategoryEnum, ShowSubcategoryEnum, type ShowCategory, type ShowSubcategory,
+} from '@wavegraph/events';
 import { publicFor } from '@wavegraph/kit';
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Person } from '../person/person.types';
 
 registerEnumType(ShowCategoryEnum, SHOW_CATEGORY_ENUM_CONFIG);
+registerEnumType(ShowSubcategoryEnum, SHOW_SUBCATEGORY_ENUM_CONFIG);
 
 /** itunes:type: episodes listened to in any order (newest first) or in sequence (oldest first). */
 export enum ShowType {
@@ -38,6 +41,10 @@ export class Show {
   @Column('text')
   @Field(() => ShowCategoryEnum)
   category: ShowCategory;
+
+  @Column('text', { nullable: true })
+  @Field(() => ShowSubcategoryEnum, { nullable: true, description: "Apple's subcategory, always one of the category's (the feed nests it in its itunes:category)" })
+  subcategory: ShowSubcategory | null;
 
   @Column('text')
   @Field()

@@ -7,7 +7,7 @@ import { feedUrl, podcastGuidOf, type FeedConfig } from '../feed/feed.config';
 
 import { rethrowAsConflict } from '@wavegraph/kit';
 import { Show } from './show.entity';
-import { validCategory, validLanguage, validNewShow, validShowChanges, type NewShowInput, type ShowChangesInput } from './show.validation';
+import { checkSubcategory, validCategory, validLanguage, validNewShow, validShowChanges, type NewShowInput, type ShowChangesInput } from './show.validation';
 
 const SLUG_TAKEN = { shows_slug_key: { field: 'slug', message: 'A show with this slug already exists' } };
 
@@ -113,6 +113,7 @@ export class ShowService {
       const show = await tx.findOne(Show, { where: { id: showId }, lock: { mode: 'pessimistic_write' } });
       if (!show) throw notFound('Show');
       if (!canManage(viewer, show.ownerId)) throw forbidden('Only the owner of the show or an editor can change it');
+      checkSubcategory(changes.category ?? show.category, changes.subcategory === undefined ? show.subcategory : changes.subcategory);
       const saved = await tx.save(Object.assign(show, changes));
       await recordShowEvent(tx, ShowUpdated, saved);
       return saved;

@@ -1,4 +1,4 @@
-import { ShowCategoryEnum, type ShowCategory } from '@wavegraph/events';
+import { ShowCategoryEnum, ShowSubcategoryEnum, type ShowCategory, type ShowSubcategory } from '@wavegraph/events';
 import { connectionOf, encodeTimeCursor } from '@wavegraph/kit';
 import { Field, InputType } from 'type-graphql';
 
@@ -21,6 +21,9 @@ export class CreateShowInput {
 
   @Field(() => ShowCategoryEnum)
   category: ShowCategory;
+
+  @Field(() => ShowSubcategoryEnum, { nullable: true, description: "One of the category's subcategories" })
+  subcategory?: ShowSubcategory | null;
 
   @Field({ description: 'Language code, e.g. "en" or "pt-BR"' })
   language: string;
@@ -57,6 +60,12 @@ export class UpdateShowInput {
 
   @Field(() => ShowCategoryEnum, { nullable: true })
   category?: ShowCategory | null;
+
+  @Field(() => ShowSubcategoryEnum, {
+    nullable: true,
+    description: "One of the category's (the new one's if it changes too); null clears it. A category change must bring a subcategory of its own or clear it",
+  })
+  subcategory?: ShowSubcategory | null;
 
   @Field(() => String, { nullable: true })
   language?: string | null;

@@ -1,4 +1,4 @@
-import { SHOW_CATEGORIES, type ShowCategory } from '@wavegraph/events';
+import { APPLE_SUBCATEGORIES, SHOW_CATEGORIES, SHOW_SUBCATEGORIES, subcategoryBelongsTo, type ShowCategory, type ShowSubcategory } from '@wavegraph/events';
 import { badInput, optionalLength, requireLength } from '@wavegraph/kit';
 import type { Person } from '../person/person.types';
 import { ShowType } from './show.entity';
@@ -22,6 +22,20 @@ export function validCategory(category: string, field = 'category'): ShowCategor
   const found = SHOW_CATEGORIES.find((known) => known === category);
   if (!found) throw badInput(`category must be one of ${SHOW_CATEGORIES.join(', ')}`, field);
   return found;
+}
+
+export function validSubcategory(subcategory: string, field = 'subcategory'): ShowSubcategory {
+  const found = SHOW_SUBCATEGORIES.find((known) => known === subcategory);
+  if (!found) throw badInput(`subcategory must be one of ${SHOW_SUBCATEGORIES.join(', ')}`, field);
+  return found;
+}
+
+/** A subcategory is always one of its show's category's (null: none). */
+export function checkSubcategory(category: ShowCategory, subcategory: ShowSubcategory | null): void {
+  if (subcategory === null || subcategoryBelongsTo(subcategory, category)) return;
+  const own = SHOW_SUBCATEGORIES.filter((s) => APPLE_SUBCATEGORIES[s].category === category);
+  const choices = own.length ? `one of ${own.join(', ')} or null` : 'null (it has none)';
+  throw badInput(`subcategory ${subcategory} belongs to ${APPLE_SUBCATEGORIES[subcategory].category}, not ${category}: for ${category} it must be ${choices}`, 'subcategory');
 }
 
 export function validLanguage(language: string, field = 'language'): string {
@@ -50,6 +64,7 @@ export interface ShowFields {
   title: string;
   description: string;
   category: ShowCategory;
+  subcategory: ShowSubcategory | null;
   language: string;
   artworkUrl: string | null;
   explicit: boolean;
@@ -92,6 +107,7 @@ export interface NewShowInput extends ShowFeedInput {
   title: string;
   description?: string | null;
   category: string;
+  subcategory?: string | null;
   language: string;
   artworkUrl?: string | null;
 }
@@ -100,16 +116,21 @@ export interface ShowChangesInput extends ShowFeedInput {
   title?: string | null;
   description?: string | null;
   category?: string | null;
+  subcategory?: string | null;
   language?: string | null;
   artworkUrl?: string | null;
 }
 
 export function validNewShow(input: NewShowInput): ShowFields {
+  const category = validCategory(input.category);
+  const subcategory = input.subcategory == null ? null : validSubcategory(input.subcategory);
+  checkSubcategory(category, subcategory);
   return {
     slug: validSlug(input.slug),
     title: requireLength('title', input.title, 1, MAX_TITLE),
     description: optionalLength('description', input.description, MAX_DESCRIPTION) ?? '',
-    category: validCategory(input.category),
+    category,
+    subcategory,
     language: validLanguage(input.language),
     artworkUrl: validArtworkUrl(input.artworkUrl ?? null),
     explicit: input.explicit ?? false,
@@ -121,12 +142,17 @@ export function validNewShow(input: NewShowInput): ShowFields {
   };
 }
 
-/** Omitted (or null) required fields stay as they are; null clears description, artworkUrl and author, and empties people. */
+/**
+ * Omitted (or null) required fields stay as they are; null clears description, subcategory, artworkUrl
+ * and author, and empties people. Whether the subcategory fits the category is checked against the
+ * stored show (`checkSubcategory`), as either may be left as it is.
+ */
 export function validShowChanges(input: ShowChangesInput): Partial<ShowFields> {
   const changes: Partial<ShowFields> = {};
   if (input.title != null) changes.title = requireLength('title', input.title, 1, MAX_TITLE);
   if (input.description !== undefined) changes.description = optionalLength('description', input.description, MAX_DESCRIPTION) ?? '';
   if (input.category != null) changes.category = validCategory(input.category);
+  if (input.subcategory !== undefined) changes.subcategory = input.subcategory === null ? null : validSubcategory(input.subcategory);
   if (input.language != null) changes.language = validLanguage(input.language);
   if (input.artworkUrl !== undefined) changes.artworkUrl = validArtworkUrl(input.artworkUrl);
   if (input.explicit != null) changes.explicit = input.explicit;

@@ -1,8 +1,9 @@
 import { encodeCursor } from '@wavegraph/kit';
-import { createShow, errorOf, publishEpisode, settle, startDiscovery, type DiscoveryHarness } from '../testing/harness';
+import { ShowUpdated } from '@wavegraph/events';
+import { createShow, emit, errorOf, publishEpisode, settle, startDiscovery, type DiscoveryHarness } from '../testing/harness';
 
-const BROWSE = `query($category: ShowCategory, $language: String, $first: Int, $after: String) {
-  browse(category: $category, language: $language, first: $first, after: $after) {
+const BROWSE = `query($category: ShowCategory, $subcategory: ShowSubcategory, $language: String, $first: Int, $after: String) {
+  browse(category: $category, subcategory: $subcategory, language: $language, first: $first, after: $after) {
     edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor }
   }
 }`;
@@ -74,11 +75,31 @@ describe('browse', () => {
 
   it.each([
     [{ category: 'CARS' }, 'category'],
+    [{ subcategory: 'KNITTING' }, 'subcategory'],
+    [{ category: 'NEWS', subcategory: 'DOCUMENTARY' }, 'subcategory'],
     [{ language: 'EN' }, 'language'],
     [{ first: 0 }, 'first'],
     [{ after: 'nope' }, 'after'],
     [{ after: encodeCursor(['yesterday', 'x']) }, 'after'],
   ])('rejects %j with BAD_USER_INPUT', async (variables, field) => {
     expect(errorOf(await h.call(BROWSE, variables))).toEqual({ code: 'BAD_USER_INPUT', field });
+  });
+
+  it("filters by the show's subcategory, following the show's events; a show from before subcategories has none", async () => {
+    const documentary = await createShow(h, { category: 'SOCIETY', subcategory: 'DOCUMENTARY', language: 'pt-BR' });
+    const journals = await createShow(h, { category: 'SOCIETY', subcategory: 'PERSONAL_JOURNALS', language: 'pt-BR' });
+    const older = await createShow(h, { category: 'SOCIETY', language: 'pt-BR' });
+    const [d, j, o] = [await publishEpisode(h, documentary.showId), await publishEpisode(h, journals.showId), await publishEpisode(h, older.showId)];
+    await settle(h);
+    const all = ids(await browse({ category: 'SOCIETY', language: 'pt-BR' }));
+    expect(new Set(all)).toEqual(new Set([d.episodeId, j.episodeId, o.episodeId]));
+    expect(ids(await browse({ subcategory: 'DOCUMENTARY' }))).toEqual([d.episodeId]);
+    expect(ids(await browse({ category: 'SOCIETY', subcategory: 'PERSONAL_JOURNALS', language: 'pt-BR' }))).toEqual([j.episodeId]);
+    expect(ids(await browse({ subcategory: 'PERSONAL_JOURNALS', language: 'en' }))).toEqual([]);
+
+    await emit(h, ShowUpdated, journals.showId, { ...journals, subcategory: 'DOCUMENTARY' });
+    await settle(h);
+    expect(new Set(ids(await browse({ subcategory: 'DOCUMENTARY' })))).toEqual(new Set([d.episodeId, j.episodeId]));
+    expect(ids(await browse({ subcategory: 'PERSONAL_JOURNALS' }))).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ export class SearchResolver {
   ): Promise<Page<SearchHit>> {
     const request = {
       text: validQuery(query),
-      ...validFilter(filter?.category, filter?.language),
+      ...validFilter({ category: filter?.category, subcategory: filter?.subcategory, language: filter?.language }),
       kind: filter?.kind ?? null,
       size: pageSize(first),
       offset: readOffsetCursor(after),

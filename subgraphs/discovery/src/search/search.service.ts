@@ -70,7 +70,7 @@ const SEARCH = `
       JOIN episode_docs e ON e.episode_id = c.episode_id
       JOIN show_docs s ON s.show_id = e.show_id
     WHERE NOT c.spoken AND e.status = 'PUBLISHED'
-      AND ($3::text IS NULL OR s.category = $3) AND ($4::text IS NULL OR s.language = $4)
+      AND ($3::text IS NULL OR s.category = $3) AND ($4::text IS NULL OR s.language = $4) AND ($13::text IS NULL OR s.subcategory = $13)
       AND $5::text IS DISTINCT FROM 'SHOW'
     UNION ALL
     SELECT 'EPISODE', e.episode_id,
@@ -82,13 +82,13 @@ const SEARCH = `
     WHERE c.spoken AND e.status = 'PUBLISHED'
       AND (e.search @@ q.tsq OR q.raw <% e.title OR t.search @@ q.tsq
         OR NOT EXISTS (SELECT 1 FROM unnest(q.terms) AS w WHERE NOT (e.search @@ w OR t.search @@ w)))
-      AND ($3::text IS NULL OR s.category = $3) AND ($4::text IS NULL OR s.language = $4)
+      AND ($3::text IS NULL OR s.category = $3) AND ($4::text IS NULL OR s.language = $4) AND ($13::text IS NULL OR s.subcategory = $13)
       AND $5::text IS DISTINCT FROM 'SHOW'
     UNION ALL
     SELECT 'SHOW', s.show_id, ts_rank_cd(s.search, q.tsq) + word_similarity(q.raw, s.title), false
     FROM q, show_docs s
     WHERE (s.search @@ q.tsq OR q.raw <% s.title)
-      AND ($3::text IS NULL OR s.category = $3) AND ($4::text IS NULL OR s.language = $4)
+      AND ($3::text IS NULL OR s.category = $3) AND ($4::text IS NULL OR s.language = $4) AND ($13::text IS NULL OR s.subcategory = $13)
       AND $5::text IS DISTINCT FROM 'EPISODE'
   ),
   page AS (SELECT kind, id, score, spoken FROM hits ORDER BY score DESC, kind, id LIMIT $6 OFFSET $7),
@@ -134,7 +134,7 @@ export class SearchService {
     if (tsquery === null || anyWord === null || terms === null) return toPage([], request.size, () => '', request.offset > 0);
     const rows: HitRow[] = await this.dataSource.query(SEARCH, [
       tsquery, request.text, request.category, request.language, request.kind,
-      request.size + 1, request.offset, HEADLINE_OPTIONS, anyWord, MAX_MATCHES_PER_HIT, TRANSCRIPT_SCORE_WEIGHT, terms,
+      request.size + 1, request.offset, HEADLINE_OPTIONS, anyWord, MAX_MATCHES_PER_HIT, TRANSCRIPT_SCORE_WEIGHT, terms, request.subcategory,
     ]);
     const hits = rows.map((row, index) => ({ hit: toHit(row), after: request.offset + index + 1 }));
     const page = toPage(hits, request.size, (h) => encodeOffsetCursor(h.after), request.offset > 0);

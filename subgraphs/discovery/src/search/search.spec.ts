@@ -72,6 +72,18 @@ describe('search', () => {
     expect(hitIds(await search('histoire'))).toEqual([empires.showId]);
   });
 
+  it('filters by subcategory (an episode takes it from its show), refusing one of another category', async () => {
+    const books = await createShow(h, { title: 'Paper Dirigibles', category: 'ARTS', subcategory: 'BOOKS', language: 'en' });
+    const design = await createShow(h, { title: 'Dirigible Design', category: 'ARTS', subcategory: 'DESIGN', language: 'en' });
+    const episode = await publishEpisode(h, books.showId, { title: 'Dirigibles in novels' });
+    await settle(h);
+    expect(new Set(hitIds(await search('dirigible', { filter: { category: 'ARTS' } })))).toEqual(new Set([books.showId, design.showId, episode.episodeId]));
+    expect(new Set(hitIds(await search('dirigible', { filter: { subcategory: 'BOOKS' } })))).toEqual(new Set([books.showId, episode.episodeId]));
+    expect(hitIds(await search('dirigible', { filter: { subcategory: 'BOOKS', kind: 'SHOW' } }))).toEqual([books.showId]);
+    expect(hitIds(await search('dirigible', { filter: { subcategory: 'DOCUMENTARY' } }))).toEqual([]);
+    expect(errorOf(await search('dirigible', { filter: { category: 'HISTORY', subcategory: 'BOOKS' } }))).toEqual({ code: 'BAD_USER_INPUT', field: 'subcategory' });
+  });
+
   it('filters by category, language and kind (an episode takes them from its show)', async () => {
     expect(hitIds(await search('zeppelin'))).toHaveLength(2);
     expect(hitIds(await search('zeppelin', { filter: { category: 'HISTORY' } }))).toEqual([historyZeppelin.episodeId]);

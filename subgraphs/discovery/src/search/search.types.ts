@@ -1,4 +1,4 @@
-import { ShowCategoryEnum, type ShowCategory } from '@wavegraph/events';
+import { ShowCategoryEnum, ShowSubcategoryEnum, type ShowCategory, type ShowSubcategory } from '@wavegraph/events';
 import { connectionOf, REFERENCE, smallList } from '@wavegraph/kit';
 import { Directive, Field, Float, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Episode } from '../episode/episode.type';
@@ -18,6 +18,9 @@ registerEnumType(SearchKind, { name: 'SearchKind', description: 'What a search h
 export class SearchFilter {
   @Field(() => ShowCategoryEnum, { nullable: true, description: "Only hits whose show is in this category (an episode's comes from its show)" })
   category?: ShowCategory | null;
+
+  @Field(() => ShowSubcategoryEnum, { nullable: true, description: "Only hits whose show is in this subcategory (with category, one of its own)" })
+  subcategory?: ShowSubcategory | null;
 
   @Field(() => String, { nullable: true, description: 'Only hits whose show is in this language, e.g. "en" or "pt-BR"' })
   language?: string | null;

@@ -10,13 +10,14 @@ type ShowSnapshot = PayloadOf<typeof ShowCreated>;
 export async function upsertShowDoc(event: EventEnvelope<ShowSnapshot>, tx: EntityManager): Promise<void> {
   const s = event.payload;
   await tx.query(
-    `INSERT INTO show_docs AS d (show_id, title, description, category, language, position, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `INSERT INTO show_docs AS d (show_id, title, description, category, language, position, updated_at, subcategory)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (show_id) DO UPDATE SET
-       title = EXCLUDED.title, description = EXCLUDED.description, category = EXCLUDED.category,
+       title = EXCLUDED.title, description = EXCLUDED.description, category = EXCLUDED.category, subcategory = EXCLUDED.subcategory,
        language = EXCLUDED.language, position = EXCLUDED.position, updated_at = EXCLUDED.updated_at
      WHERE d.position < EXCLUDED.position`,
-    [s.showId, s.title, s.description, s.category, s.language, event.position, event.occurredAt],
+    // a snapshot from before subcategories has none
+    [s.showId, s.title, s.description, s.category, s.language, event.position, event.occurredAt, s.subcategory ?? null],
   );
 }
 

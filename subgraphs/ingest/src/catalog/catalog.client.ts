@@ -1,5 +1,5 @@
 import type { Viewer } from '@wavegraph/auth';
-import type { ShowCategory } from '@wavegraph/events';
+import type { ShowCategory, ShowSubcategory } from '@wavegraph/events';
 import { signedGraphQL, SubgraphError } from '../api/signed-graphql';
 import type { FeedEpisodeType, FeedPerson, FeedShowType } from '../feed/feed.types';
 
@@ -24,6 +24,8 @@ export interface ShowInput {
   title: string;
   description: string;
   category: ShowCategory;
+  /** Sent with the category on every update, so a feed that drops its subcategory clears it. */
+  subcategory: ShowSubcategory | null;
   language: string;
   artworkUrl: string | null;
   explicit: boolean;

@@ -55,7 +55,7 @@ export function parseAtom(feed: XmlNode): ParsedFeed {
     title: clip(textOf(feed.title) || textOf(asArray(feed.author as XmlNode[])[0]?.name) || 'Untitled show', MAX_TITLE),
     description: plainText(textOf(feed.subtitle) || '', MAX_DESCRIPTION),
     language: languageOf(attrOf(feed, 'xml:lang')),
-    category: categoryOf(categories, youtube ? 'TV_AND_FILM' : 'SOCIETY'),
+    ...categoryOf(categories, youtube ? 'TV_AND_FILM' : 'SOCIETY'),
     artworkUrl: httpsUrl(logo),
     explicit: false,
     author: clip(textOf(asArray(feed.author as XmlNode[])[0]?.name), MAX_AUTHOR) || null,

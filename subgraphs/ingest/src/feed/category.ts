@@ -1,8 +1,13 @@
-import { APPLE_CATEGORY_NAMES, type ShowCategory } from '@wavegraph/events';
+import { APPLE_CATEGORY_NAMES, APPLE_SUBCATEGORIES, SHOW_SUBCATEGORIES, subcategoryBelongsTo, type ShowCategory, type ShowSubcategory } from '@wavegraph/events';
+import { asArray, attrOf, type XmlNode } from './feed.text';
+
+/** How names are compared: case, an escaped ampersand, "and" for "&" and spacing do not matter. */
+const normal = (name: string): string => name.trim().toLowerCase().replace(/&amp;/g, '&').replace(/\s+and\s+/g, ' & ').replace(/\s+/g, ' ');
 
 const byName = new Map<string, ShowCategory>(
-  (Object.entries(APPLE_CATEGORY_NAMES) as [ShowCategory, string][]).map(([category, name]) => [name.toLowerCase(), category]),
+  (Object.entries(APPLE_CATEGORY_NAMES) as [ShowCategory, string][]).map(([category, name]) => [normal(name), category]),
 );
+const subcategoryByName = new Map<string, ShowSubcategory>(SHOW_SUBCATEGORIES.map((s) => [normal(APPLE_SUBCATEGORIES[s].name), s]));
 
 /** Names Apple used before its 2019 list, and common spellings, mapped to today's categories. */
 const ALIASES: Record<string, ShowCategory> = {
@@ -28,19 +33,42 @@ const ALIASES: Record<string, ShowCategory> = {
   'true crime': 'TRUE_CRIME',
 };
 
+export interface FeedCategory {
+  category: ShowCategory;
+  subcategory: ShowSubcategory | null;
+}
+
+const categoryNamed = (name: string): ShowCategory | undefined => byName.get(name) ?? ALIASES[name];
+
 /**
  * The first of the feed's categories (itunes:category first, then plain category) that names an
- * Apple category; a subcategory ("Society & Culture > Documentary") counts as its parent. A feed
- * naming none gets `fallback`: Society & Culture for podcasts (Apple's catch-all), TV & Film for
- * YouTube channels.
+ * Apple category, with the subcategory nested in it ("Society & Culture > Documentary") when that
+ * is one of the category's Apple subcategories; any other subcategory is dropped, the category
+ * kept. A feed naming none gets `fallback`: Society & Culture for podcasts (Apple's catch-all),
+ * TV & Film for YouTube channels.
  */
-export function categoryOf(names: readonly string[], fallback: ShowCategory): ShowCategory {
+export function categoryOf(names: readonly string[], fallback: ShowCategory): FeedCategory {
   for (const raw of names) {
-    for (const part of raw.split('>')) {
-      const name = part.trim().toLowerCase().replace(/&amp;/g, '&').replace(/\s+and\s+/g, ' & ');
-      const found = byName.get(name) ?? ALIASES[name];
-      if (found) return found;
-    }
+    const parts = raw.split('>').map(normal);
+    const at = parts.findIndex((part) => categoryNamed(part) !== undefined);
+    if (at < 0) continue;
+    const category = categoryNamed(parts[at]) as ShowCategory;
+    const subcategory = subcategoryByName.get(parts[at + 1] ?? '');
+    return { category, subcategory: subcategory && subcategoryBelongsTo(subcategory, category) ? subcategory : null };
   }
-  return fallback;
+  return { category: fallback, subcategory: null };
+}
+
+/**
+ * A channel's itunes:category elements as "Category > Subcategory" paths (a category without a
+ * nested one as its name alone), read from the XML itself: podcast-partytime drops a category
+ * whose subcategory it does not know, and the category is worth keeping.
+ */
+export function itunesCategoryPaths(channel: XmlNode): string[] {
+  return asArray(channel['itunes:category'] as XmlNode | XmlNode[]).flatMap((node) => {
+    const parent = attrOf(node, 'text');
+    if (!parent) return [];
+    const children = asArray((node as XmlNode)['itunes:category'] as XmlNode | XmlNode[]).map((child) => attrOf(child, 'text')).filter(Boolean);
+    return children.length ? children.map((child) => `${parent} > ${child}`) : [parent];
+  });
 }

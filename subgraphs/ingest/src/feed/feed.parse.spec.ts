@@ -15,7 +15,7 @@ describe('parseFeedXml', () => {
         ],
       }),
     );
-    expect(feed).toMatchObject({ kind: 'RSS', title: 'The Test Cast', language: 'en-US', category: 'SOCIETY', artworkUrl: 'https://example.com/art.jpg', skipped: [] });
+    expect(feed).toMatchObject({ kind: 'RSS', title: 'The Test Cast', language: 'en-US', category: 'SOCIETY', subcategory: 'DOCUMENTARY', artworkUrl: 'https://example.com/art.jpg', skipped: [] });
     expect(feed.description).toBe('A show & its episodes');
     expect(feed.items.map((i) => [i.guid, i.title, i.seasonNumber, i.episodeNumber])).toEqual([
       ['ep-1', 'First', 1, 1],
@@ -90,9 +90,31 @@ describe('parseFeedXml', () => {
   });
 
   it('maps categories to ShowCategory, old names and subcategories included, with a fallback', () => {
-    expect(categoryOf(['Games & Hobbies'], 'SOCIETY')).toBe('LEISURE');
-    expect(categoryOf(['health & fitness > nutrition'], 'SOCIETY')).toBe('HEALTH');
-    expect(categoryOf(['Knitting', 'True Crime'], 'SOCIETY')).toBe('TRUE_CRIME');
-    expect(categoryOf(['Knitting'], 'SOCIETY')).toBe('SOCIETY');
+    expect(categoryOf(['Games & Hobbies'], 'SOCIETY')).toEqual({ category: 'LEISURE', subcategory: null });
+    expect(categoryOf(['health & fitness > nutrition'], 'SOCIETY')).toEqual({ category: 'HEALTH', subcategory: 'NUTRITION' });
+    expect(categoryOf(['Knitting', 'True Crime'], 'SOCIETY')).toEqual({ category: 'TRUE_CRIME', subcategory: null });
+    expect(categoryOf(['Knitting'], 'SOCIETY')).toEqual({ category: 'SOCIETY', subcategory: null });
+    // an old category name keeps a subcategory that is its successor's
+    expect(categoryOf(['Games & Hobbies > Video Games'], 'SOCIETY')).toEqual({ category: 'LEISURE', subcategory: 'VIDEO_GAMES' });
+  });
+
+  it("maps a nested itunes:category to category and subcategory, dropping a subcategory Apple does not list or that is another category's", () => {
+    const withCategories = (categories: string) => parseFeedXml(itunesRss({ items: [] }).replace(/<itunes:category[^]*?<\/itunes:category>/, categories));
+    expect(withCategories('<itunes:category text="News"><itunes:category text="Tech News"/></itunes:category>')).toMatchObject({ category: 'NEWS', subcategory: 'TECH_NEWS' });
+    expect(withCategories('<itunes:category text="Arts"><itunes:category text="Books"/></itunes:category>')).toMatchObject({ category: 'ARTS', subcategory: 'BOOKS' });
+    expect(withCategories('<itunes:category text="Kids &amp; Family"><itunes:category text="pets and animals"/></itunes:category>')).toMatchObject({ category: 'KIDS_AND_FAMILY', subcategory: 'PETS_AND_ANIMALS' });
+    expect(withCategories('<itunes:category text="Business"><itunes:category text="Knitting"/></itunes:category>')).toMatchObject({ category: 'BUSINESS', subcategory: null });
+    expect(withCategories('<itunes:category text="Business"><itunes:category text="Tech News"/></itunes:category>')).toMatchObject({ category: 'BUSINESS', subcategory: null });
+    expect(withCategories('<itunes:category text="Technology"/>')).toMatchObject({ category: 'TECHNOLOGY', subcategory: null });
+    // the first category that is Apple's, with its own subcategory
+    expect(withCategories('<itunes:category text="Cars"><itunes:category text="Racing"/></itunes:category><itunes:category text="Sports"><itunes:category text="Running"/></itunes:category>'))
+      .toMatchObject({ category: 'SPORTS', subcategory: 'RUNNING' });
+    expect(withCategories('')).toMatchObject({ category: 'SOCIETY', subcategory: null });
+  });
+
+  it('reads Atom and YouTube categories without a subcategory unless one is nested in the term', () => {
+    expect(parseFeedXml(atomFeed())).toMatchObject({ category: 'SCIENCE', subcategory: null });
+    expect(parseFeedXml(atomFeed().replace('term="Science"', 'term="Science &gt; Physics"'))).toMatchObject({ category: 'SCIENCE', subcategory: 'PHYSICS' });
+    expect(parseFeedXml(youtubeFeed([]))).toMatchObject({ category: 'TV_AND_FILM', subcategory: null });
   });
 });

@@ -2,7 +2,7 @@ import './partytime-quiet';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseFeed as parsePodcastRss } from 'podcast-partytime';
 import { parseAtom } from './atom.parse';
-import { categoryOf } from './category';
+import { categoryOf, itunesCategoryPaths } from './category';
 import { peopleOf } from './feed.people';
 import { FeedParseError, type FeedEpisodeType, type FeedItem, type ParsedFeed, type SkippedItem } from './feed.types';
 import { orderAndDedupe, MAX_AUTHOR, MAX_DESCRIPTION, MAX_TITLE } from './feed.order';
@@ -63,7 +63,7 @@ function parseRss(xml: string, channel: XmlNode): ParsedFeed {
     title: clip(feed.title?.trim() || 'Untitled show', MAX_TITLE),
     description: plainText(feed.description || feed.summary || feed.subtitle || '', MAX_DESCRIPTION),
     language: languageOf(feed.language),
-    category: categoryOf([...(feed.itunesCategory ?? []), ...(feed.categories ?? [])], 'SOCIETY'),
+    ...categoryOf([...itunesCategoryPaths(channel), ...(feed.categories ?? [])], 'SOCIETY'),
     artworkUrl: httpsUrl(feed.itunesImage) ?? httpsUrl(feed.image?.url),
     explicit: feed.explicit,
     author: clip(feed.author?.trim() ?? '', MAX_AUTHOR) || null,

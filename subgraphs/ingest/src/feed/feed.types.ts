@@ -1,4 +1,4 @@
-import type { ShowCategory } from '@wavegraph/events';
+import type { ShowCategory, ShowSubcategory } from '@wavegraph/events';
 
 export interface FeedEnclosure {
   url: string;
@@ -51,6 +51,8 @@ export interface ParsedFeed {
   description: string;
   language: string;
   category: ShowCategory;
+  /** One of the category's Apple subcategories, as the feed nests it; null when it names none (or one Apple does not list). */
+  subcategory: ShowSubcategory | null;
   artworkUrl: string | null;
   explicit: boolean;
   author: string | null;

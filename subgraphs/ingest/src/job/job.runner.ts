@@ -60,8 +60,8 @@ const hashOf = (value: unknown): string => createHash('sha256').update(JSON.stri
 const episodeInputOf = ({ title, description, seasonNumber, episodeNumber, explicit, episodeType, people }: FeedItem): EpisodeInput => ({
   title, description, seasonNumber, episodeNumber, explicit, episodeType, people,
 });
-const showInputOf = ({ title, description, category, language, artworkUrl, explicit, author, showType, people }: ParsedFeed): ShowInput => ({
-  title, description, category, language, artworkUrl, explicit, author, showType, people,
+const showInputOf = ({ title, description, category, subcategory, language, artworkUrl, explicit, author, showType, people }: ParsedFeed): ShowInput => ({
+  title, description, category, subcategory, language, artworkUrl, explicit, author, showType, people,
 });
 
 export function slugOf(title: string): string {

@@ -17,7 +17,8 @@ describe('importing a feed through catalog', () => {
     const url = h.feeds.set('/itunes.xml', {
       body: itunesRss({
         title: 'Imported Cast',
-        category: 'Technology',
+        category: 'News',
+        subcategory: 'Tech News',
         items: [
           { guid: 'ep-3', title: 'Third', description: 'Three', pubDate: day(3), season: 1, episode: 3 },
           { guid: 'ep-no-media', title: 'A blog post', enclosureUrl: null },
@@ -36,7 +37,7 @@ describe('importing a feed through catalog', () => {
     expect(job.nextPollAt).toBeNull();
 
     const show = await catalogShow(h, owner, job.show!.id);
-    expect(show).toMatchObject({ title: 'Imported Cast', category: 'TECHNOLOGY', language: 'en-US', artworkUrl: 'https://example.com/art.jpg', owner: { id: owner.id } });
+    expect(show).toMatchObject({ title: 'Imported Cast', category: 'NEWS', subcategory: 'TECH_NEWS', language: 'en-US', artworkUrl: 'https://example.com/art.jpg', owner: { id: owner.id } });
     const episodes = show.episodes.edges.map((e) => e.node);
     expect(episodes.map((e) => [e.title, e.status, e.episodeNumber])).toEqual([
       ['Third', 'PUBLISHED', 3],
@@ -84,6 +85,8 @@ describe('importing a feed through catalog', () => {
     h.feeds.set('/changing.xml', {
       etag: '"v2"',
       body: itunesRss({
+        category: 'Business',
+        subcategory: 'Investing',
         items: [
           { guid: 'c', title: 'Gamma', description: 'new', pubDate: day(3) },
           { guid: 'a', title: 'Alpha (remastered)', description: 'second cut', pubDate: day(1) },
@@ -98,6 +101,8 @@ describe('importing a feed through catalog', () => {
     expect(polled).toMatchObject({ status: 'COMPLETED', show: { id: first.show!.id }, counts: { found: 4, created: 1, updated: 1, skipped: 1, failed: 0 } });
     expect(polled.errors).toEqual([{ item: 'c', reason: 'the same guid appears earlier in the feed', skipped: true }]);
     const show = await catalogShow(h, owner, first.show!.id);
+    // the show follows the feed's new category and subcategory
+    expect(show).toMatchObject({ category: 'BUSINESS', subcategory: 'INVESTING' });
     expect(show.episodes.edges.map((e) => [e.node.title, e.node.description])).toEqual([
       ['Gamma', 'new'],
       ['Beta', 'b'],

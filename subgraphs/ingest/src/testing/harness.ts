@@ -111,6 +111,7 @@ export interface CatalogShow {
   title: string;
   description: string;
   category: string;
+  subcategory: string | null;
   language: string;
   artworkUrl: string | null;
   explicit: boolean;
@@ -124,7 +125,7 @@ export interface CatalogShow {
 /** The show as catalog gives it to its owner, episodes newest first. */
 export async function catalogShow(h: IngestHarness, owner: Viewer, id: string): Promise<CatalogShow> {
   const res = await h.catalog.call<{ show: CatalogShow }>(
-    `query($id: ID!) { show(id: $id) { id title description category language artworkUrl explicit author showType people { name role } owner { id }
+    `query($id: ID!) { show(id: $id) { id title description category subcategory language artworkUrl explicit author showType people { name role } owner { id }
        episodes(first: 100) { edges { node { id guid title description status seasonNumber episodeNumber episodeType explicit publishedAt } } } } }`,
     { id },
     owner,
