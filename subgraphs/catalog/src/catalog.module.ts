@@ -1,6 +1,7 @@
 import type { SubgraphModule } from '@wavegraph/kit';
 import { Episode, EpisodeStatus } from './episode/episode.entity';
 import { resolveEpisodeReferences } from './episode/episode.loader';
+import { EpisodeImportResolver } from './episode/episode.import.resolver';
 import { EpisodeResolver } from './episode/episode.resolver';
 import { CreateCatalog1763700000000 } from './migrations/1763700000000-CreateCatalog';
 import { CreateCatalogOutbox1763800000000 } from './migrations/1763800000000-CreateCatalogOutbox';
@@ -18,7 +19,7 @@ import { userRef } from './user/user.type';
 /** The catalog subgraph: shows, episodes, their publishing workflow and podcast feeds. */
 export const createCatalogModule = (options: CatalogOptions = {}): SubgraphModule<CatalogServices> => ({
   name: 'catalog',
-  resolvers: [ShowResolver, EpisodeResolver, UserResolver],
+  resolvers: [ShowResolver, EpisodeResolver, EpisodeImportResolver, UserResolver],
   entities: [Show, Episode],
   migrations: [CreateCatalog1763700000000, CreateCatalogOutbox1763800000000, EventLog1765000000000, ScheduledIndex1765200000000, Feeds1766400000000],
   createServices: (deps) => createCatalogServices(deps, options),
