@@ -42,6 +42,22 @@ export interface EpisodeInput {
   people: FeedPerson[];
 }
 
+/** One feed item for importEpisodes: created PUBLISHED with the feed's date. */
+export interface ImportRow extends EpisodeInput {
+  guid: string;
+  publishedAt: Date | null;
+}
+
+export interface ImportedRow {
+  episodeId: string;
+  /** false: catalog had an episode with this guid already (returned as it is). */
+  created: boolean;
+  published: boolean;
+}
+
+/** Catalog's limit per importEpisodes call. */
+export const IMPORT_CHUNK = 100;
+
 export class CatalogClient {
   constructor(private readonly options: CatalogClientOptions) {}
 
@@ -70,6 +86,16 @@ export class CatalogClient {
       { input: { showId, guid, ...episode } },
     );
     return data.createEpisode.id;
+  }
+
+  /** Up to IMPORT_CHUNK new items in one call (one transaction in catalog), in input order; a refused row fails the call with its index (CatalogError.row). */
+  async importEpisodes(viewer: Viewer, showId: string, rows: readonly ImportRow[]): Promise<ImportedRow[]> {
+    const data = await this.call<{ importEpisodes: Array<{ created: boolean; episode: { id: string; status: string } }> }>(
+      viewer,
+      'mutation IngestImportEpisodes($showId: ID!, $episodes: [ImportEpisodeInput!]!) { importEpisodes(showId: $showId, episodes: $episodes) { created episode { id status } } }',
+      { showId, episodes: rows.map(({ publishedAt, ...row }) => ({ ...row, published: true, publishedAt: publishedAt?.toISOString() ?? null })) },
+    );
+    return data.importEpisodes.map(({ created, episode }) => ({ episodeId: episode.id, created, published: episode.status === 'PUBLISHED' }));
   }
 
   async updateEpisode(viewer: Viewer, id: string, episode: EpisodeInput): Promise<void> {

@@ -3,6 +3,7 @@ import type { Viewer } from '@wavegraph/auth';
 import { IngestCompleted, IngestFailed, recordEvent } from '@wavegraph/events';
 import type { Logger } from '@wavegraph/kit';
 import { In, type DataSource } from 'typeorm';
+import { importInChunks } from '../catalog/catalog.batches';
 import { CatalogError, type CatalogClient, type EpisodeInput, type ShowInput } from '../catalog/catalog.client';
 import { fetchFeed, FetchFailure, type FetchPolicy } from '../fetch/safe-fetch';
 import { parseFeedXml } from '../feed/feed.parse';
@@ -164,26 +165,43 @@ export class IngestRunner {
       reporting = reporting.then(() => this.save(job, changes));
       return reporting;
     };
-    // creations and edits at once (catalog orders nothing by them); publications one by one, oldest first,
-    // so catalog's publishedAt keeps the feed's order
+    // new items in batches (catalog's publishedAt is the feed's date, so their order is the feed's);
+    // edits of known ones at once (catalog orders nothing by them)
+    const rows = new Map<string, IngestItem>();
+    const fresh = feed.items.filter((item) => !mapped.has(item.guid));
+    const batches = await importInChunks(this.deps.catalog, viewer, source.showId as string, fresh, episodeInputOf, async (imported, done) => {
+      const chunkRows = imported.map(({ item, row }) => items.create({
+        sourceId: source.id, guid: item.guid, episodeId: row.episodeId,
+        // an episode catalog already had (a run cut short before mapping it) is brought up to date by the next poll
+        contentHash: row.created ? hashOf(episodeInputOf(item)) : '',
+        enclosureUrl: item.enclosure?.url ?? null, published: row.published, mediaHandedOff: false, mediaJobId: null, mediaError: null, pubDate: item.pubDate,
+      }));
+      if (chunkRows.length) await items.insert(chunkRows);
+      for (const row of chunkRows) rows.set(row.guid, row);
+      created += imported.filter(({ row }) => row.created).length;
+      await report(done, 0.1, 0.4);
+    });
+    for (const { item, reason } of batches.refused) {
+      failed++;
+      errors.push({ item: item.guid, reason, skipped: false });
+    }
     let written = 0;
-    const upserted = await mapLimited(feed.items, this.deps.catalogConcurrency ?? 4, async (item) => {
+    const edited = feed.items.filter((item) => mapped.has(item.guid));
+    await mapLimited(edited, this.deps.catalogConcurrency ?? 4, async (item) => {
       try {
-        const outcome = await this.upsertItem(viewer, source, item, mapped.get(item.guid) ?? null);
-        if (outcome.result === 'created') created++;
+        const outcome = await this.updateItem(viewer, source, item, mapped.get(item.guid) as IngestItem);
         if (outcome.result === 'updated') updated++;
-        return outcome.row;
+        rows.set(item.guid, outcome.row);
       } catch (error) {
         if (!(error instanceof CatalogError) || error.transient) throw error;
         failed++;
         errors.push({ item: item.guid, reason: error.message, skipped: false });
-        return null;
       } finally {
-        await report(++written, 0.1, 0.4);
+        await report(fresh.length + ++written, 0.1, 0.4);
       }
     });
     for (const [index, item] of feed.items.entries()) {
-      const row = upserted[index];
+      const row = rows.get(item.guid);
       if (row) {
         try {
           if (await this.publishAndHandOff(viewer, job, source, item, row)) downloads++;
@@ -246,21 +264,13 @@ export class IngestRunner {
     }
   }
 
-  /** New guid: created in catalog (and mapped at once); changed since the last run: updated. */
-  private async upsertItem(viewer: Viewer, source: FeedSource, item: FeedItem, known: IngestItem | null): Promise<{ result: 'created' | 'updated' | 'unchanged'; row: IngestItem }> {
-    const items = this.deps.dataSource.getRepository(IngestItem);
+  /** A known item changed since the last run is updated in catalog. */
+  private async updateItem(viewer: Viewer, source: FeedSource, item: FeedItem, known: IngestItem): Promise<{ result: 'updated' | 'unchanged'; row: IngestItem }> {
     const input = episodeInputOf(item);
     const contentHash = hashOf(input);
-    if (!known) {
-      const episodeId = await this.deps.catalog.createEpisode(viewer, source.showId as string, item.guid, input);
-      // mapped before publishing: a retry after a failed publish must not create it again
-      const row = items.create({ sourceId: source.id, guid: item.guid, episodeId, contentHash, enclosureUrl: item.enclosure?.url ?? null, published: false, mediaHandedOff: false, mediaJobId: null, mediaError: null, pubDate: item.pubDate });
-      await items.insert(row);
-      return { result: 'created', row };
-    }
     if (known.contentHash === contentHash) return { result: 'unchanged', row: known };
     await this.deps.catalog.updateEpisode(viewer, known.episodeId, input);
-    await items.update({ sourceId: source.id, guid: item.guid }, { contentHash, pubDate: item.pubDate, updatedAt: new Date() });
+    await this.deps.dataSource.getRepository(IngestItem).update({ sourceId: source.id, guid: item.guid }, { contentHash, pubDate: item.pubDate, updatedAt: new Date() });
     return { result: 'updated', row: { ...known, contentHash } };
   }
 
