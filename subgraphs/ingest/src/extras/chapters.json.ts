@@ -4,14 +4,9 @@
  * characters, links and images http(s) of at most 2000 characters, starts strictly increasing.
  * A feed's file is fixed up rather than refused: what cannot be a chapter is dropped.
  */
-export class ChaptersJsonError extends Error {}
+import type { ChapterInput } from '../media/media.client';
 
-export interface ChapterInput {
-  startSeconds: number;
-  title: string;
-  url: string | null;
-  imageUrl: string | null;
-}
+export class ChaptersJsonError extends Error {}
 
 /** Media's ChapterInput limits (its schema documents them). */
 export const MAX_CHAPTERS = 200;

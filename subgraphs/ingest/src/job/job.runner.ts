@@ -6,6 +6,7 @@ import { In, type DataSource } from 'typeorm';
 import { importInChunks } from '../catalog/catalog.batches';
 import { CatalogError, type CatalogClient, type EpisodeInput, type ShowInput } from '../catalog/catalog.client';
 import { fetchFeed, FetchFailure, type FetchPolicy } from '../fetch/safe-fetch';
+import { transcriptKeyOf } from '../extras/extras.importer';
 import { parseFeedXml } from '../feed/feed.parse';
 import { FeedParseError, type FeedItem, type ParsedFeed } from '../feed/feed.types';
 import { FeedSource, IngestItem } from '../source/source.entity';
@@ -28,6 +29,8 @@ export interface RunnerDeps {
   log: Logger;
   /** Unset: enclosures are not downloaded (INGEST_DOWNLOAD_ENCLOSURES=false). */
   enclosures?: EnclosureHandOff;
+  /** Hands an item's transcript and chapters to media (with enclosures; same signature). */
+  extras?: EnclosureHandOff;
   /** Episodes created or updated in catalog at once (INGEST_CATALOG_CONCURRENCY, default 4). */
   catalogConcurrency?: number;
 }
@@ -205,6 +208,7 @@ export class IngestRunner {
       if (row) {
         try {
           if (await this.publishAndHandOff(viewer, job, source, item, row)) downloads++;
+          if (await this.handOffExtras(job, source, item, row)) downloads++;
         } catch (error) {
           if (!(error instanceof CatalogError) || error.transient) throw error;
           failed++;
@@ -214,7 +218,7 @@ export class IngestRunner {
       await report(index + 1, 0.5, downloads ? 0.3 : 0.45);
     }
     // a feed of thousands of broken items keeps a readable record: the first MAX_ITEM_ERRORS
-    Object.assign(job, { created, updated, failed, skipped: feed.skipped.length, errors: errors.slice(0, MAX_ITEM_ERRORS) });
+    Object.assign(job, { created, updated, failed, skipped: feed.skipped.length, errors: errors.slice(0, MAX_ITEM_ERRORS), warnings: [] });
     if (downloads === 0) return this.complete(job, source, { reason: null, showHash, validators: fetched.validators });
     // the feed is imported: what is left is media's, so the validators are kept now
     await dataSource.getRepository(FeedSource).update({ id: source.id }, { showHash, etag: fetched.validators.etag, lastModified: fetched.validators.lastModified });
@@ -231,14 +235,19 @@ export class IngestRunner {
     const job = await dataSource.getRepository(IngestJob).findOneBy({ id: jobId });
     if (!job || job.status !== IngestStatus.DOWNLOADING) return;
     const rows = await dataSource.getRepository(IngestItem).findBy({ mediaJobId: jobId });
-    const ended = rows.filter((row) => row.mediaHandedOff || row.mediaError !== null);
-    if (ended.length < rows.length) {
-      await this.save(job, { progress: 0.8 + 0.2 * (ended.length / rows.length) });
+    const extras = await dataSource.getRepository(IngestItem).findBy({ extrasJobId: jobId });
+    const ended = rows.filter((row) => row.mediaHandedOff || row.mediaError !== null).length + extras.filter((row) => row.extrasEnded).length;
+    const pending = rows.length + extras.length;
+    if (ended < pending) {
+      await this.save(job, { progress: 0.8 + 0.2 * (ended / pending) });
       return;
     }
     const failures = rows.filter((row) => row.mediaError !== null);
     job.errors = [...job.errors, ...failures.map((row) => ({ item: row.guid, reason: `media: ${row.mediaError}`, skipped: false }))].slice(0, MAX_ITEM_ERRORS);
     job.failed += failures.length;
+    // a transcript or chapters file that did not come along is a warning: the episode is imported
+    const warnings = extras.flatMap((row) => Object.entries(row.extrasWarnings).map(([kind, reason]) => ({ item: row.guid, reason: `${kind}: ${reason}` })));
+    job.warnings = [...(job.warnings ?? []), ...warnings].slice(0, MAX_ITEM_ERRORS);
     const source = await dataSource.getRepository(FeedSource).findOneByOrFail({ id: job.sourceId });
     await this.complete(job, source, { reason: null, showHash: source.showHash });
   }
@@ -289,6 +298,27 @@ export class IngestRunner {
     return true;
   }
 
+  /**
+   * Remembers the item's transcript and chapters files as the feed names them now, and hands them
+   * to media when they differ from what it has (one hand-off at a time per item: one still
+   * waiting for media reads these columns on its next try). True when one was queued.
+   */
+  private async handOffExtras(job: IngestJob, source: FeedSource, item: FeedItem, row: IngestItem): Promise<boolean> {
+    const named = {
+      transcriptUrl: item.transcript?.url ?? null, transcriptType: item.transcript?.type ?? null, transcriptLanguage: item.transcript?.language ?? null, chaptersUrl: item.chaptersUrl,
+    };
+    const items = this.deps.dataSource.getRepository(IngestItem);
+    const changed = (Object.keys(named) as Array<keyof typeof named>).some((key) => (row[key] ?? null) !== named[key]);
+    if (changed) await items.update({ sourceId: source.id, guid: item.guid }, named);
+    const extras = this.deps.extras;
+    const wantsTranscript = item.transcript !== null && transcriptKeyOf(item.transcript.type, item.transcript.url) !== (row.transcriptSent ?? null);
+    const wantsChapters = item.chaptersUrl !== null && item.chaptersUrl !== (row.chaptersSent ?? null);
+    if (!extras || !(wantsTranscript || wantsChapters) || (row.extrasEnded === false && row.extrasJobId !== null)) return false;
+    await items.update({ sourceId: source.id, guid: item.guid }, { extrasJobId: job.id, extrasEnded: false, extrasWarnings: {} });
+    await extras.enqueue(job.id, source.id, item.guid);
+    return true;
+  }
+
   /** A permanent redirect: the source (and this job) now use the new URL, unless the owner already has a source there. */
   private async move(job: IngestJob, source: FeedSource, to: string): Promise<void> {
     const taken = await this.deps.dataSource.getRepository(FeedSource).existsBy({ ownerId: source.ownerId, feedUrl: to });
@@ -313,7 +343,7 @@ export class IngestRunner {
       const done = await tx
         .createQueryBuilder()
         .update(IngestJob)
-        .set({ status: IngestStatus.COMPLETED, progress: 1, finishedAt, reason: outcome.reason, showId: source.showId, found: job.found, created: job.created, updated: job.updated, skipped: job.skipped, failed: job.failed, errors: job.errors })
+        .set({ status: IngestStatus.COMPLETED, progress: 1, finishedAt, reason: outcome.reason, showId: source.showId, found: job.found, created: job.created, updated: job.updated, skipped: job.skipped, failed: job.failed, errors: job.errors, warnings: job.warnings ?? [] })
         .where('id = :id AND status IN (:...open)', { id: job.id, open: OPEN })
         .execute();
       if (!done.affected) return;
