@@ -23,7 +23,7 @@ interface Progress {
   ingestProgress: { id: string; status: string; progress: number; counts: { created: number }; show: { id: string; title: string } | null };
 }
 
-const rss = (base: string) => `<?xml version="1.0" encoding="UTF-8"?>
+const rss = (base: string, vttPath: string) => `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:podcast="https://podcastindex.org/namespace/1.0">
   <channel>
     <title>Tones Weekly</title>
@@ -39,7 +39,7 @@ const rss = (base: string) => `<?xml version="1.0" encoding="UTF-8"?>
       <enclosure url="${base}/audio/tone.mp3" length="0" type="audio/mpeg"/>
       <podcast:transcript url="${base}/tone-1.html" type="text/html"/>
       <podcast:transcript url="${base}/tone-1.json" type="application/json"/>
-      <podcast:transcript url="${base}/tone-1.vtt" type="text/vtt" language="en"/>
+      <podcast:transcript url="${base}${vttPath}" type="text/vtt" language="en"/>
       <podcast:chapters url="${base}/tone-1.chapters.json" type="application/json+chapters"/>
     </item>
     <item>
@@ -65,6 +65,8 @@ describe('ingest through the gateway: a feed becomes a show, its episodes and pr
   let base: string;
   let creator: WavegraphClient;
   let token: string;
+  let vttPath = '/tone-1.vtt';
+  const requested: string[] = [];
 
   beforeAll(async () => {
     supergraph = await startTestSupergraph();
@@ -73,8 +75,9 @@ describe('ingest through the gateway: a feed becomes a show, its episodes and pr
     execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=4', '-b:a', '64k', '-y', tone]);
     const audio = readFileSync(tone);
     feeds = createServer((req, res) => {
-      if (req.url === '/feed.xml') res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(base));
-      else if (req.url === '/tone-1.vtt') res.writeHead(200, { 'content-type': 'text/vtt' }).end(VTT);
+      requested.push(req.url ?? '');
+      if (req.url === '/feed.xml') res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(base, vttPath));
+      else if (req.url === '/tone-1.vtt' || req.url === '/tone-1-moved.vtt') res.writeHead(200, { 'content-type': 'text/vtt' }).end(VTT);
       else if (req.url === '/tone-1.chapters.json') res.writeHead(200, { 'content-type': 'application/json+chapters' }).end(JSON.stringify(CHAPTERS));
       else if (req.url === '/audio/tone.mp3') res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': audio.length }).end(audio);
       else res.writeHead(404).end();
@@ -146,6 +149,29 @@ describe('ingest through the gateway: a feed becomes a show, its episodes and pr
     expect(ingestJobs.map((j) => j.id)).toEqual([job.id]);
     // media's processing of a real file takes its time on a loaded machine
   }, 360_000);
+
+  it('imports the feed again without sending unchanged transcripts and chapters to media again', async () => {
+    const { show } = await creator.Show({ id: (await creator.IngestJobs({ first: 1 })).ingestJobs[0].show!.id });
+    const episodeId = show!.episodes.edges[1].node.id;
+    const before = (await creator.EpisodeTranscript({ id: episodeId })).episode!.transcript!;
+    // the VTT moves (same content); the chapters file stays where it was
+    vttPath = '/tone-1-moved.vtt';
+    requested.length = 0;
+    const { importShowFromFeed: queued } = await creator.ImportShowFromFeed({ url: `${base}/feed.xml` });
+    const job = await eventually(async () => {
+      const { ingestJob } = await creator.IngestJob({ id: queued.id });
+      expect(ingestJob?.status).toBe('COMPLETED');
+      return ingestJob!;
+    }, 60_000);
+    expect(job.counts).toEqual({ found: 3, created: 0, updated: 0, skipped: 1, failed: 0 });
+    // the missing chapters file is tried again, and is still missing
+    expect(job.warnings).toEqual([{ item: 'tone-2', reason: 'chapters: the file answered HTTP 404' }]);
+    expect(requested).toContain('/tone-1-moved.vtt');
+    expect(requested).not.toContain('/tone-1.chapters.json');
+    const after = (await creator.EpisodeTranscript({ id: episodeId })).episode!.transcript!;
+    expect(after.revision).toBe(before.revision);
+    expect(after.updatedAt).toBe(before.updatedAt);
+  }, 120_000);
 
   it('answers bad input, strangers and anonymous callers with codes', async () => {
     expect(await errorCodes(creator.ImportShowFromFeed({ url: 'gopher://example.com/feed' }))).toEqual(['BAD_USER_INPUT']);
