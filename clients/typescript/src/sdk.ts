@@ -984,7 +984,7 @@ export const IngestJobFieldsFragmentDoc = gql`
     reason
     skipped
   }
-  warnings {
+  warnings(first: 5) {
     item
     reason
   }
