@@ -78,17 +78,11 @@ export class CatalogClient {
     await this.call(viewer, 'mutation IngestUpdateShow($id: ID!, $input: UpdateShowInput!) { updateShow(id: $id, input: $input) { id } }', { id, input: show });
   }
 
-  /** The episode keeps the feed's guid, so podcast apps that follow the show here know its episodes. */
-  async createEpisode(viewer: Viewer, showId: string, guid: string, episode: EpisodeInput): Promise<string> {
-    const data = await this.call<{ createEpisode: { id: string } }>(
-      viewer,
-      'mutation IngestCreateEpisode($input: CreateEpisodeInput!) { createEpisode(input: $input) { id } }',
-      { input: { showId, guid, ...episode } },
-    );
-    return data.createEpisode.id;
-  }
-
-  /** Up to IMPORT_CHUNK new items in one call (one transaction in catalog), in input order; a refused row fails the call with its index (CatalogError.row). */
+  /**
+   * Up to IMPORT_CHUNK new items in one call (one transaction in catalog), returned in input order;
+   * a refused row fails the call with its index (CatalogError.row). Each episode keeps the feed's
+   * guid, so podcast apps that follow the show here know its episodes.
+   */
   async importEpisodes(viewer: Viewer, showId: string, rows: readonly ImportRow[]): Promise<ImportedRow[]> {
     const data = await this.call<{ importEpisodes: Array<{ created: boolean; episode: { id: string; status: string } }> }>(
       viewer,

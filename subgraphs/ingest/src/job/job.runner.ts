@@ -31,7 +31,7 @@ export interface RunnerDeps {
   enclosures?: EnclosureHandOff;
   /** Hands an item's transcript and chapters to media (with enclosures; same signature). */
   extras?: EnclosureHandOff;
-  /** Episodes created or updated in catalog at once (INGEST_CATALOG_CONCURRENCY, default 4). */
+  /** Known episodes updated in catalog at once (INGEST_CATALOG_CONCURRENCY, default 4); new ones go 100 per importEpisodes call. */
   catalogConcurrency?: number;
 }
 

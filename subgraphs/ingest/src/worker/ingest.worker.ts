@@ -31,7 +31,7 @@ export interface IngestWorkerOptions {
   retry: RetryOptions;
   /** Enclosures into media; unset: episodes are imported without media. */
   enclosures?: EnclosureSettings | null;
-  /** Episodes created or updated in catalog at once per import (INGEST_CATALOG_CONCURRENCY, default 4). */
+  /** Known episodes updated in catalog at once per import (INGEST_CATALOG_CONCURRENCY, default 4); new ones go 100 per importEpisodes call. */
   catalogConcurrency?: number;
   /** Feeds imported at once (INGEST_WORKER_CONCURRENCY, default 2): the work is waiting on the network. */
   concurrency?: number;
