@@ -102,6 +102,17 @@ describe('ExtrasImporter: an item\'s transcript and chapters into media', () => 
     expect(settled).toEqual([row.extrasJobId]);
   });
 
+  it('tries an unexpected failure again, and ends with a warning on the last attempt rather than staying pending', async () => {
+    media.setEpisodeChapters = async () => {
+      throw new Error('socket hang up');
+    };
+    const row = await item({ chaptersUrl: files.set('/f.json', { body: JSON.stringify({ chapters: [{ startTime: 0, title: 'One' }] }) }) });
+    await expect(importer.import(source.id, row.guid, false)).rejects.toThrow('unexpected error');
+    expect(await reread(row)).toMatchObject({ extrasEnded: false, extrasWarnings: {} });
+    await importer.import(source.id, row.guid, true);
+    expect(await reread(row)).toMatchObject({ extrasEnded: true, extrasWarnings: { chapters: 'gave up waiting: unexpected error' } });
+  });
+
   it('warns at once for a missing, malformed or too big file, and for a transcript whose enclosure failed', async () => {
     media.ready = true;
     const missing = await item({ chaptersUrl: files.url('/nowhere.json'), transcriptUrl: files.set('/big.vtt', { body: `${VTT}${'x'.repeat(2048)}` }), transcriptType: 'VTT' });

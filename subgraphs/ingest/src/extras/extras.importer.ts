@@ -33,7 +33,8 @@ function judged(error: unknown): NotYet | string {
   if (error instanceof FetchFailure) return error.transient ? new NotYet(error.message) : error.message;
   if (error instanceof ChaptersJsonError || error instanceof TranscriptJsonError) return error.message;
   if (error instanceof SubgraphError) return error.transient || error.code === 'NOT_FOUND' || error.code === 'CONFLICT' ? new NotYet(error.message) : `media refused it: ${error.message}`;
-  throw error;
+  // a bug or the database away: tried again, and never left pending for good (the last try warns)
+  return new NotYet('unexpected error');
 }
 
 /**
@@ -65,6 +66,7 @@ export class ExtrasImporter {
         await run();
       } catch (error) {
         const outcome = judged(error);
+        if (outcome instanceof NotYet && outcome.message === 'unexpected error') this.deps.log.error({ err: error, sourceId, guid, kind }, 'transcript or chapters hand-off failed');
         if (typeof outcome === 'string') warnings[kind] = outcome.slice(0, 500);
         else if (lastAttempt) warnings[kind] = `gave up waiting: ${outcome.message}`.slice(0, 500);
         else waiting = outcome;

@@ -160,7 +160,7 @@ export async function startIngestWorker(options: IngestWorkerOptions): Promise<I
         },
       )
     : null;
-  downloader?.on('failed', (job, error) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'enclosure attempt failed'));
+  downloader?.on('failed', (job, error) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, job?.name === EXTRAS ? 'transcript or chapters attempt failed (media not READY yet?)' : 'enclosure attempt failed'));
   downloader?.on('error', (error) => reportRedisError('ingest-worker:enclosures', error, log));
   await Promise.all([worker.waitUntilReady(), downloader?.waitUntilReady()]);
   const health = workerHealthChecks({ redis, dataSource, worker: { isRunning: () => worker.isRunning() && (downloader?.isRunning() ?? true) } });
