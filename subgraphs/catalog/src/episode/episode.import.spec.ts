@@ -48,6 +48,21 @@ describe('importEpisodes', () => {
     ]);
   });
 
+  it('publishes undated rows a millisecond apart in input order, and a pubDate in the future as now', async () => {
+    const owner = viewer();
+    const { id: showId } = await createShow(h, owner);
+    const before = Date.now();
+    const res = await h.call<Imported>(IMPORT, {
+      showId,
+      episodes: [{ guid: 'u1', title: 'U1', published: true }, { guid: 'u2', title: 'U2', published: true }, { guid: 'f', title: 'Future', published: true, publishedAt: '2999-01-01T00:00:00.000Z' }],
+    }, owner);
+    const [u1, u2, future] = res.data!.importEpisodes.map((r) => Date.parse(r.episode.publishedAt!));
+    expect(u1).toBeLessThan(u2);
+    expect(u2).toBeLessThanOrEqual(Date.now());
+    expect(future).toBeGreaterThanOrEqual(before - 1000);
+    expect(future).toBeLessThanOrEqual(Date.now());
+  });
+
   it('is idempotent by guid: a known guid is returned unchanged, not duplicated, and records nothing', async () => {
     const owner = viewer();
     const { id: showId } = await createShow(h, owner);
