@@ -103,7 +103,8 @@ describe('ingest through the gateway: a feed becomes a show, its episodes and pr
     // COMPLETED once both enclosures are in media and the transcript waited for READY media
     const job = await eventually(async () => {
       const { ingestJob } = await creator.IngestJob({ id: queued.id });
-      expect(ingestJob?.status).toBe('COMPLETED');
+      // the reason shows in a failure's message
+      expect({ status: ingestJob?.status, reason: ingestJob?.reason }).toEqual({ status: 'COMPLETED', reason: null });
       return ingestJob!;
     }, 200_000);
     expect(job).toMatchObject({ progress: 1, counts: { found: 3, created: 2, updated: 0, skipped: 1, failed: 0 }, show: { title: 'Tones Weekly' } });

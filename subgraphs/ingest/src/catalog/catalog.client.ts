@@ -57,12 +57,14 @@ export interface ImportedRow {
 
 /** Catalog's limit per importEpisodes call. */
 export const IMPORT_CHUNK = 100;
+/** A batch is a hundred episodes' work in one transaction: it gets at least this long. */
+const IMPORT_TIMEOUT_MS = 30_000;
 
 export class CatalogClient {
   constructor(private readonly options: CatalogClientOptions) {}
 
-  private call<T>(viewer: Viewer, query: string, variables: Record<string, unknown>): Promise<T> {
-    return signedGraphQL<T>(this.options.url, this.options.secret, viewer, query, variables, this.options.timeoutMs);
+  private call<T>(viewer: Viewer, query: string, variables: Record<string, unknown>, timeoutMs = this.options.timeoutMs): Promise<T> {
+    return signedGraphQL<T>(this.options.url, this.options.secret, viewer, query, variables, timeoutMs);
   }
 
   async createShow(viewer: Viewer, slug: string, show: ShowInput): Promise<string> {
@@ -88,6 +90,7 @@ export class CatalogClient {
       viewer,
       'mutation IngestImportEpisodes($showId: ID!, $episodes: [ImportEpisodeInput!]!) { importEpisodes(showId: $showId, episodes: $episodes) { created episode { id status } } }',
       { showId, episodes: rows.map(({ publishedAt, ...row }) => ({ ...row, published: true, publishedAt: publishedAt?.toISOString() ?? null })) },
+      Math.max(this.options.timeoutMs ?? 0, IMPORT_TIMEOUT_MS),
     );
     return data.importEpisodes.map(({ created, episode }) => ({ episodeId: episode.id, created, published: episode.status === 'PUBLISHED' }));
   }
