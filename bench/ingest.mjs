@@ -1,5 +1,5 @@
 // Ingest: seconds to import a generated feed of BENCH_INGEST_EPISODES (500) episodes into catalog
-// (fetch, parse, create the show, create and publish every episode through catalog's API, map
+// (fetch, parse, create the show, create every episode published through catalog's API, 100 per importEpisodes call, map
 // guids, complete with its event), enclosure downloads off, against parsing the same feed alone
 // (the floor: what no import can avoid) in the same run. A re-poll of the unchanged feed (no 304:
 // every item is read and found unchanged) is a third row. In-process: catalog and ingest subgraphs
@@ -28,7 +28,7 @@ const { parseFeedXml } = require(path.join(root, 'subgraphs/ingest/dist/feed/fee
 const EPISODES = Number(process.env.BENCH_INGEST_EPISODES ?? 500);
 const RUNS = Number(process.env.BENCH_INGEST_RUNS ?? 3);
 const PARSE_RUNS = 10;
-// episodes created or updated in catalog at once per import (the worker's INGEST_CATALOG_CONCURRENCY)
+// known episodes updated in catalog at once per import (the worker's INGEST_CATALOG_CONCURRENCY)
 const CONCURRENCY = Number(process.env.BENCH_INGEST_CONCURRENCY ?? 4);
 
 function feedXml(episodes) {

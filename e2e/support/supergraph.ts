@@ -121,6 +121,8 @@ export async function startTestSupergraph(
       concurrency: 2,
       retry: { attempts: 12, backoffMs: 250 },
       workDir: path.join(mediaDir, 'ingest'),
+      // a transcript waits for media to be READY: tried every 2 s at most, for up to about 3 minutes
+      extras: { maxBytes: 2 * 1024 * 1024, attempts: 90, backoffMs: 250, maxBackoffMs: 2_000 },
     },
     metrics: workerMetrics['ingest-worker'],
   });

@@ -858,7 +858,7 @@ export type SetUserPlanMutationVariables = Exact<{
 
 export type SetUserPlanMutation = { setUserPlan: { id: string, plan: Plan | null } };
 
-export type IngestJobFieldsFragment = { id: string, sourceId: string, status: IngestStatus, feedUrl: string, progress: number, reason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, nextPollAt: string | null, show: { id: string, title: string, slug: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number }, errors: Array<{ item: string, reason: string, skipped: boolean }> };
+export type IngestJobFieldsFragment = { id: string, sourceId: string, status: IngestStatus, feedUrl: string, progress: number, reason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, nextPollAt: string | null, show: { id: string, title: string, slug: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number }, errors: Array<{ item: string, reason: string, skipped: boolean }>, warnings: Array<{ item: string, reason: string }> };
 
 export type ImportShowFromFeedMutationVariables = Exact<{
   url: string;
@@ -866,14 +866,14 @@ export type ImportShowFromFeedMutationVariables = Exact<{
 }>;
 
 
-export type ImportShowFromFeedMutation = { importShowFromFeed: { id: string, sourceId: string, status: IngestStatus, feedUrl: string, progress: number, reason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, nextPollAt: string | null, show: { id: string, title: string, slug: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number }, errors: Array<{ item: string, reason: string, skipped: boolean }> } };
+export type ImportShowFromFeedMutation = { importShowFromFeed: { id: string, sourceId: string, status: IngestStatus, feedUrl: string, progress: number, reason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, nextPollAt: string | null, show: { id: string, title: string, slug: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number }, errors: Array<{ item: string, reason: string, skipped: boolean }>, warnings: Array<{ item: string, reason: string }> } };
 
 export type ImportOpmlMutationVariables = Exact<{
   opml: string;
 }>;
 
 
-export type ImportOpmlMutation = { importOpml: Array<{ id: string, sourceId: string, status: IngestStatus, feedUrl: string, progress: number, reason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, nextPollAt: string | null, show: { id: string, title: string, slug: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number }, errors: Array<{ item: string, reason: string, skipped: boolean }> }> };
+export type ImportOpmlMutation = { importOpml: Array<{ id: string, sourceId: string, status: IngestStatus, feedUrl: string, progress: number, reason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, nextPollAt: string | null, show: { id: string, title: string, slug: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number }, errors: Array<{ item: string, reason: string, skipped: boolean }>, warnings: Array<{ item: string, reason: string }> }> };
 
 export type RemoveFeedSourceMutationVariables = Exact<{
   sourceId: string;
@@ -887,14 +887,14 @@ export type IngestJobQueryVariables = Exact<{
 }>;
 
 
-export type IngestJobQuery = { ingestJob: { id: string, sourceId: string, status: IngestStatus, feedUrl: string, progress: number, reason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, nextPollAt: string | null, show: { id: string, title: string, slug: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number }, errors: Array<{ item: string, reason: string, skipped: boolean }> } | null };
+export type IngestJobQuery = { ingestJob: { id: string, sourceId: string, status: IngestStatus, feedUrl: string, progress: number, reason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, nextPollAt: string | null, show: { id: string, title: string, slug: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number }, errors: Array<{ item: string, reason: string, skipped: boolean }>, warnings: Array<{ item: string, reason: string }> } | null };
 
 export type IngestJobsQueryVariables = Exact<{
   first?: number | null | undefined;
 }>;
 
 
-export type IngestJobsQuery = { ingestJobs: Array<{ id: string, sourceId: string, status: IngestStatus, feedUrl: string, progress: number, reason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, nextPollAt: string | null, show: { id: string, title: string, slug: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number }, errors: Array<{ item: string, reason: string, skipped: boolean }> }> };
+export type IngestJobsQuery = { ingestJobs: Array<{ id: string, sourceId: string, status: IngestStatus, feedUrl: string, progress: number, reason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, nextPollAt: string | null, show: { id: string, title: string, slug: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number }, errors: Array<{ item: string, reason: string, skipped: boolean }>, warnings: Array<{ item: string, reason: string }> }> };
 
 export type MediaAssetFieldsFragment = { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, locked: boolean, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null, enclosureUrl: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null };
 
@@ -1199,6 +1199,10 @@ export const IngestJobFieldsFragmentDoc = gql`
     item
     reason
     skipped
+  }
+  warnings(first: 5) {
+    item
+    reason
   }
 }
     `;

@@ -1,6 +1,7 @@
 import type { SubgraphModule } from '@wavegraph/kit';
 import { Episode, EpisodeStatus } from './episode/episode.entity';
 import { resolveEpisodeReferences } from './episode/episode.loader';
+import { EpisodeImportResolver } from './episode/episode.import.resolver';
 import { EpisodeResolver } from './episode/episode.resolver';
 import { CreateCatalog1763700000000 } from './migrations/1763700000000-CreateCatalog';
 import { CreateCatalogOutbox1763800000000 } from './migrations/1763800000000-CreateCatalogOutbox';
@@ -21,7 +22,7 @@ import { userRef } from './user/user.type';
 /** The catalog subgraph: shows, episodes, their publishing workflow and podcast feeds. */
 export const createCatalogModule = (options: CatalogOptions = {}): SubgraphModule<CatalogServices> => ({
   name: 'catalog',
-  resolvers: [ShowResolver, EpisodeResolver, UserResolver, PrivateFeedResolver],
+  resolvers: [ShowResolver, EpisodeResolver, EpisodeImportResolver, UserResolver, PrivateFeedResolver],
   entities: [Show, Episode],
   migrations: [
     CreateCatalog1763700000000,

@@ -1,5 +1,6 @@
 import { EventBackbone } from '@wavegraph/events';
 import type { Context, ServiceDeps } from '@wavegraph/kit';
+import { EpisodeImport } from './episode/episode.import';
 import { EpisodeService } from './episode/episode.service';
 import { EpisodeWorkflow } from './episode/episode.workflow';
 import { FeedCache } from './feed/feed.cache';
@@ -14,6 +15,7 @@ import { ShowService } from './show/show.service';
 export interface CatalogServices {
   shows: ShowService;
   episodes: EpisodeService;
+  imports: EpisodeImport;
   workflow: EpisodeWorkflow;
   publishing: PublishQueue;
   feeds: FeedService;
@@ -53,10 +55,12 @@ export async function createCatalogServices({ db, log, redis, redisPrefix, metri
       afterApply: (applied) => feeds.invalidateAfter(applied),
     },
   });
+  const episodes = new EpisodeService(db.dataSource, shows);
   return {
     events,
     shows,
-    episodes: new EpisodeService(db.dataSource, shows),
+    episodes,
+    imports: new EpisodeImport(db.dataSource, episodes),
     workflow: new EpisodeWorkflow(db.dataSource, publishing),
     publishing,
     feeds,

@@ -32,7 +32,30 @@ export interface EnclosureSettings {
   concurrency: number;
   retry: RetryOptions;
   workDir: string;
+  /** Transcripts and chapters; default: extrasFromEnv(). */
+  extras?: ExtrasSettings;
 }
+
+export interface ExtrasSettings {
+  /** Largest transcript or chapters file fetched. */
+  maxBytes: number;
+  /** Tries while media is not READY (or away); delays double from backoffMs up to maxBackoffMs. */
+  attempts: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+}
+
+/**
+ * INGEST_MAX_EXTRAS_BYTES (2 MiB), INGEST_EXTRAS_ATTEMPTS (20), INGEST_EXTRAS_BACKOFF_MS (2000),
+ * INGEST_EXTRAS_MAX_BACKOFF_MS (60000): by default a transcript waits about 16 minutes for its
+ * episode's media to be READY, then the job records a warning.
+ */
+export const extrasFromEnv = (): ExtrasSettings => ({
+  maxBytes: envInt('INGEST_MAX_EXTRAS_BYTES', 2 * 1024 * 1024),
+  attempts: envInt('INGEST_EXTRAS_ATTEMPTS', 20),
+  backoffMs: envInt('INGEST_EXTRAS_BACKOFF_MS', 2_000),
+  maxBackoffMs: envInt('INGEST_EXTRAS_MAX_BACKOFF_MS', 60_000),
+});
 
 /**
  * Null when INGEST_DOWNLOAD_ENCLOSURES=false (episodes are imported without media). Otherwise
@@ -47,5 +70,6 @@ export function enclosuresFromEnv(): EnclosureSettings | null {
     concurrency: envInt('INGEST_DOWNLOAD_CONCURRENCY', 2),
     retry: { attempts: envInt('INGEST_DOWNLOAD_ATTEMPTS', 8), backoffMs: envInt('INGEST_DOWNLOAD_BACKOFF_MS', 2_000) },
     workDir: envString('INGEST_WORK_DIR', path.join(tmpdir(), 'wavegraph-ingest')),
+    extras: extrasFromEnv(),
   };
 }

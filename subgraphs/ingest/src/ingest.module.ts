@@ -2,7 +2,7 @@ import { canManage } from '@wavegraph/auth';
 import { byKeys, type SubgraphModule } from '@wavegraph/kit';
 import { IngestJob } from './job/job.entity';
 import { IngestJobResolver } from './job/job.resolver';
-import { CreateIngest1766700000000 } from './migrations/1766700000000-CreateIngest';
+import { INGEST_MIGRATIONS } from './migrations';
 import { ingestServicesFactory, type IngestServices, type IngestSettings } from './services';
 import { showRef } from './show/show.type';
 import { FeedSource, IngestItem } from './source/source.entity';
@@ -16,7 +16,7 @@ export function createIngestModule(settings: IngestSettings = {}): SubgraphModul
     name: 'ingest',
     resolvers: [IngestJobResolver],
     entities: [FeedSource, IngestItem, IngestJob],
-    migrations: [CreateIngest1766700000000],
+    migrations: INGEST_MIGRATIONS,
     createServices: ingestServicesFactory(settings),
     references: {
       IngestJob: async (ids, ctx) => {

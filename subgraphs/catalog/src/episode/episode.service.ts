@@ -101,7 +101,8 @@ export class EpisodeService {
     }
   }
 
-  private async requireManagedShow(viewer: Viewer, showId: string): Promise<Show> {
+  /** The show when the viewer may change its episodes (owner, editor, admin). */
+  async requireManagedShow(viewer: Viewer, showId: string): Promise<Show> {
     const [show] = await this.shows.findByIds([showId]);
     if (!show) throw notFound('Show');
     if (!canManage(viewer, show.ownerId)) throw forbidden('Only the owner of the show or an editor can change its episodes');

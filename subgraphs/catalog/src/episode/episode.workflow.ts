@@ -25,7 +25,7 @@ export class EpisodeWorkflow {
 
   publish(viewer: Viewer | null, id: string): Promise<Episode> {
     return this.change(viewer, id, 'published', [DRAFT, SCHEDULED], (episode) => {
-      Object.assign(episode, { status: PUBLISHED, publishedAt: new Date(), scheduledAt: null });
+      markPublished(episode);
     });
   }
 
@@ -81,6 +81,11 @@ export class EpisodeWorkflow {
   }
 }
 
+/** The change publishing makes to an episode (by hand, on schedule, or imported with the feed's date). */
+export function markPublished(episode: Episode, at: Date = new Date()): Episode {
+  return Object.assign(episode, { status: PUBLISHED, publishedAt: at, scheduledAt: null });
+}
+
 /** Which event a status change is, from the point of view of listeners. */
 function eventOf(before: EpisodeStatus, after: EpisodeStatus) {
   if (after === PUBLISHED) return EpisodePublished;
@@ -101,8 +106,7 @@ export function publishIfStillScheduled(dataSource: DataSource, episodeId: strin
     const episode = await tx.findOne(Episode, { where: { id: episodeId, status: SCHEDULED, scheduledAt }, lock: { mode: 'pessimistic_write' } });
     if (!episode) return false;
     const show = await tx.findOneByOrFail(Show, { id: episode.showId });
-    Object.assign(episode, { status: PUBLISHED, publishedAt: new Date(), scheduledAt: null });
-    const saved = await tx.save(episode);
+    const saved = await tx.save(markPublished(episode));
     await recordEpisodeEvent(tx, EpisodePublished, saved, show.ownerId);
     return true;
   });

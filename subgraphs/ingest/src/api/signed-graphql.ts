@@ -3,7 +3,8 @@ import { signEnvelope, type Viewer } from '@wavegraph/auth';
 
 /** A subgraph refusing a call (its GraphQL error code), or not answering (NETWORK). */
 export class SubgraphError extends Error {
-  constructor(message: string, readonly code: string, readonly field?: string) {
+  /** `row`: the index of the refused row of a batch (catalog's importEpisodes); `extensions`: all the error said. */
+  constructor(message: string, readonly code: string, readonly field?: string, readonly row?: number, readonly extensions: Record<string, unknown> = {}) {
     super(message);
     this.name = 'SubgraphError';
   }
@@ -16,7 +17,7 @@ export class SubgraphError extends Error {
 
 interface GraphQLAnswer<T> {
   data?: T | null;
-  errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }>;
+  errors?: Array<{ message: string; extensions?: { code?: string; field?: string; row?: number; [key: string]: unknown } }>;
 }
 
 /**
@@ -35,6 +36,6 @@ export async function signedGraphQL<T>(url: string, secret: string, viewer: View
     throw new SubgraphError(`${new URL(url).host} could not be reached: ${(error as Error).message}`, 'NETWORK');
   }
   const first = answer.errors?.[0];
-  if (first || !answer.data) throw new SubgraphError(first?.message ?? 'the subgraph answered nothing', first?.extensions?.code ?? 'INTERNAL_SERVER_ERROR', first?.extensions?.field);
+  if (first || !answer.data) throw new SubgraphError(first?.message ?? 'the subgraph answered nothing', first?.extensions?.code ?? 'INTERNAL_SERVER_ERROR', first?.extensions?.field, typeof first?.extensions?.row === 'number' ? first.extensions.row : undefined, first?.extensions ?? {});
   return answer.data;
 }

@@ -44,11 +44,29 @@ export interface EpisodeInput {
   people: FeedPerson[];
 }
 
+/** One feed item for importEpisodes: created PUBLISHED with the feed's date. */
+export interface ImportRow extends EpisodeInput {
+  guid: string;
+  publishedAt: Date | null;
+}
+
+export interface ImportedRow {
+  episodeId: string;
+  /** false: catalog had an episode with this guid already (returned as it is). */
+  created: boolean;
+  published: boolean;
+}
+
+/** Catalog's limit per importEpisodes call. */
+export const IMPORT_CHUNK = 100;
+/** A batch is a hundred episodes' work in one transaction: it gets at least this long. */
+const IMPORT_TIMEOUT_MS = 30_000;
+
 export class CatalogClient {
   constructor(private readonly options: CatalogClientOptions) {}
 
-  private call<T>(viewer: Viewer, query: string, variables: Record<string, unknown>): Promise<T> {
-    return signedGraphQL<T>(this.options.url, this.options.secret, viewer, query, variables, this.options.timeoutMs);
+  private call<T>(viewer: Viewer, query: string, variables: Record<string, unknown>, timeoutMs = this.options.timeoutMs): Promise<T> {
+    return signedGraphQL<T>(this.options.url, this.options.secret, viewer, query, variables, timeoutMs);
   }
 
   async createShow(viewer: Viewer, slug: string, show: ShowInput): Promise<string> {
@@ -64,14 +82,19 @@ export class CatalogClient {
     await this.call(viewer, 'mutation IngestUpdateShow($id: ID!, $input: UpdateShowInput!) { updateShow(id: $id, input: $input) { id } }', { id, input: show });
   }
 
-  /** The episode keeps the feed's guid, so podcast apps that follow the show here know its episodes. */
-  async createEpisode(viewer: Viewer, showId: string, guid: string, episode: EpisodeInput): Promise<string> {
-    const data = await this.call<{ createEpisode: { id: string } }>(
+  /**
+   * Up to IMPORT_CHUNK new items in one call (one transaction in catalog), returned in input order;
+   * a refused row fails the call with its index (CatalogError.row). Each episode keeps the feed's
+   * guid, so podcast apps that follow the show here know its episodes.
+   */
+  async importEpisodes(viewer: Viewer, showId: string, rows: readonly ImportRow[]): Promise<ImportedRow[]> {
+    const data = await this.call<{ importEpisodes: Array<{ created: boolean; episode: { id: string; status: string } }> }>(
       viewer,
-      'mutation IngestCreateEpisode($input: CreateEpisodeInput!) { createEpisode(input: $input) { id } }',
-      { input: { showId, guid, ...episode } },
+      'mutation IngestImportEpisodes($showId: ID!, $episodes: [ImportEpisodeInput!]!) { importEpisodes(showId: $showId, episodes: $episodes) { created episode { id status } } }',
+      { showId, episodes: rows.map(({ publishedAt, ...row }) => ({ ...row, published: true, publishedAt: publishedAt?.toISOString() ?? null })) },
+      Math.max(this.options.timeoutMs ?? 0, IMPORT_TIMEOUT_MS),
     );
-    return data.createEpisode.id;
+    return data.importEpisodes.map(({ created, episode }) => ({ episodeId: episode.id, created, published: episode.status === 'PUBLISHED' }));
   }
 
   async updateEpisode(viewer: Viewer, id: string, episode: EpisodeInput): Promise<void> {

@@ -46,6 +46,8 @@ export function parseAtom(feed: XmlNode): ParsedFeed {
       explicit: null,
       episodeType: 'FULL',
       people: [],
+      transcript: null,
+      chaptersUrl: null,
     });
   }
   const logo = textOf(feed.logo) || textOf(feed.icon);

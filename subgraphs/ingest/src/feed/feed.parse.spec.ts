@@ -25,6 +25,33 @@ describe('parseFeedXml', () => {
     expect(feed.items[0].enclosure).toEqual({ url: 'https://cdn.example.com/ep-1.mp3', mimeType: 'audio/mpeg', lengthBytes: 12345 });
   });
 
+  it('picks the transcript media can use (VTT, then SRT, then JSON; never plain text or HTML) and the chapters file', () => {
+    const feed = parseFeedXml(
+      itunesRss({
+        items: [
+          {
+            guid: 'srt', title: 'SRT wins', pubDate: 'Mon, 01 Jan 2024 10:00:00 GMT',
+            xml: `<podcast:transcript url="https://example.com/1.html" type="text/html"/>
+              <podcast:transcript url="https://example.com/1.json" type="application/json" language="es"/>
+              <podcast:transcript url="https://example.com/1.srt" type="application/x-subrip"/>
+              <podcast:chapters url="https://example.com/1.chapters.json" type="application/json+chapters"/>`,
+          },
+          {
+            guid: 'vtt', title: 'VTT wins', pubDate: 'Tue, 02 Jan 2024 10:00:00 GMT',
+            xml: `<podcast:transcript url="https://example.com/2.json" type="application/json"/>
+              <podcast:transcript url="https://example.com/2.vtt" type="text/vtt" language="en"/>`,
+          },
+          { guid: 'none', title: 'Text only', pubDate: 'Wed, 03 Jan 2024 10:00:00 GMT', xml: '<podcast:transcript url="https://example.com/3.txt" type="text/plain"/><podcast:chapters url="javascript:alert(1)" type="application/json+chapters"/>' },
+        ],
+      }),
+    );
+    expect(feed.items.map((i) => [i.guid, i.transcript, i.chaptersUrl])).toEqual([
+      ['srt', { type: 'SRT', url: 'https://example.com/1.srt', language: 'en-us' }, 'https://example.com/1.chapters.json'],
+      ['vtt', { type: 'VTT', url: 'https://example.com/2.vtt', language: 'en' }, null],
+      ['none', null, null],
+    ]);
+  });
+
   it('reads Podcasting 2.0 tags (podcast:season/episode, person, locked) beside the iTunes ones', () => {
     const feed = parseFeedXml(podcasting20Rss());
     expect(feed).toMatchObject({ title: 'Podcasting Two', language: 'pt-BR', category: 'SOCIETY', explicit: true, author: 'Ada and Grace', showType: 'SERIAL', locked: false });

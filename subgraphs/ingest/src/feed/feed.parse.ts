@@ -3,6 +3,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseFeed as parsePodcastRss } from 'podcast-partytime';
 import { parseAtom } from './atom.parse';
 import { categoryOf, itunesCategoryPaths } from './category';
+import { chaptersUrlOf, transcriptOf } from './feed.extras';
 import { peopleOf } from './feed.people';
 import { FeedParseError, type FeedEpisodeType, type FeedItem, type ParsedFeed, type SkippedItem } from './feed.types';
 import { orderAndDedupe, MAX_AUTHOR, MAX_DESCRIPTION, MAX_TITLE } from './feed.order';
@@ -57,6 +58,8 @@ function parseRss(xml: string, channel: XmlNode): ParsedFeed {
     explicit: rawItems.get(item.guid || item.enclosure.url) ? item.explicit : null,
     episodeType: EPISODE_TYPES[item.itunesEpisodeType ?? 'full'] ?? 'FULL',
     people: peopleOf(item.podcastPeople),
+    transcript: transcriptOf(item.podcastTranscripts),
+    chaptersUrl: chaptersUrlOf(item.podcastChapters),
   }));
   return {
     kind: 'RSS',

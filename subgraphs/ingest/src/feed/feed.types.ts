@@ -16,6 +16,16 @@ export interface FeedPerson {
   img: string | null;
 }
 
+export type TranscriptFileType = 'VTT' | 'SRT' | 'JSON';
+
+/** The podcast:transcript ingest hands to media (JSON converted to WebVTT first). */
+export interface FeedTranscript {
+  url: string;
+  type: TranscriptFileType;
+  /** As the tag (or the feed) gives it; media checks it is BCP 47. */
+  language: string | null;
+}
+
 export type FeedEpisodeType = 'FULL' | 'TRAILER' | 'BONUS';
 export type FeedShowType = 'EPISODIC' | 'SERIAL';
 
@@ -34,6 +44,9 @@ export interface FeedItem {
   explicit: boolean | null;
   episodeType: FeedEpisodeType;
   people: FeedPerson[];
+  transcript: FeedTranscript | null;
+  /** podcast:chapters (JSON chapters 1.2). */
+  chaptersUrl: string | null;
 }
 
 export interface SkippedItem {

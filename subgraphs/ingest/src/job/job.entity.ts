@@ -28,6 +28,15 @@ export class IngestItemError {
   skipped: boolean;
 }
 
+@ObjectType('IngestItemWarning', { description: "Something of an imported episode that did not come along (its transcript or chapters file); the episode itself is imported" })
+export class IngestItemWarning {
+  @Field({ description: "The item's guid" })
+  item: string;
+
+  @Field()
+  reason: string;
+}
+
 @ObjectType('IngestCounts')
 export class IngestCounts {
   @Field(() => Int, { description: 'Items in the feed' })
@@ -93,6 +102,10 @@ export class IngestJob {
   /** Served by the resolver's `errors(first)`. */
   @Column('jsonb', { name: 'item_errors' })
   errors: IngestItemError[];
+
+  /** Served by the resolver's `warnings(first)`. */
+  @Column('jsonb', { name: 'item_warnings', default: () => "'[]'" })
+  warnings: IngestItemWarning[];
 
   @Column({ type: 'timestamptz', name: 'created_at', precision: 3, default: () => 'now()' })
   @Field()

@@ -7,6 +7,13 @@ export const POLL = 'poll';
 /** Enclosure downloads and their hand-off to media, on a queue of their own. */
 export const ENCLOSURE_QUEUE = 'ingest-enclosures';
 export const DOWNLOAD = 'download';
+/** An item's transcript and chapters into media, on the same queue (an attempt is short; waiting is a delay, not a held slot). */
+export const EXTRAS = 'extras';
+/** The backoff type of EXTRAS jobs: doubling from the job's delay, capped (see cappedBackoff). */
+export const CAPPED = 'capped';
+
+/** Delays of a job waiting for media: base·2^(n−1), never more than maxMs. */
+export const cappedBackoff = (baseMs: number, maxMs: number) => (attemptsMade: number): number => Math.min(maxMs, baseMs * 2 ** Math.max(0, attemptsMade - 1));
 
 export interface EnclosureJobData {
   sourceId: string;

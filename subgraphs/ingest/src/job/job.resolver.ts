@@ -2,7 +2,7 @@ import { PAGED_LIST, REFERENCE, SUBSCRIPTION_COST, badInput, pageSize, requireVi
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { Show, showRef } from '../show/show.type';
 import type { IngestContext } from '../services';
-import { IngestCounts, IngestItemError, IngestJob, MAX_ITEM_ERRORS } from './job.entity';
+import { IngestCounts, IngestItemError, IngestItemWarning, IngestJob, MAX_ITEM_ERRORS } from './job.entity';
 import { ingestProgressStream } from './job.live';
 
 @ObjectType('FeedSource', { description: 'A feed imported for its owner; polled while polling is true' })
@@ -76,6 +76,14 @@ export class IngestJobResolver {
     const size = first ?? 20;
     if (!Number.isInteger(size) || size < 1 || size > MAX_ITEM_ERRORS) throw badInput(`first must be from 1 to ${MAX_ITEM_ERRORS}`, 'first');
     return job.errors.slice(0, size);
+  }
+
+  @Directive(`@listSize(assumedSize: ${MAX_ITEM_ERRORS}, slicingArguments: ["first"], requireOneSlicingArgument: false)`)
+  @FieldResolver(() => [IngestItemWarning], { description: `Transcripts and chapters of imported episodes that could not be handed over, with the reason (at most ${MAX_ITEM_ERRORS} are kept)` })
+  warnings(@Root() job: IngestJob, @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: `1..${MAX_ITEM_ERRORS}` }) first: number | null): IngestItemWarning[] {
+    const size = first ?? 20;
+    if (!Number.isInteger(size) || size < 1 || size > MAX_ITEM_ERRORS) throw badInput(`first must be from 1 to ${MAX_ITEM_ERRORS}`, 'first');
+    return (job.warnings ?? []).slice(0, size);
   }
 
   @FieldResolver(() => IngestCounts)

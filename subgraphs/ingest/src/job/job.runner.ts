@@ -3,8 +3,10 @@ import type { Viewer } from '@wavegraph/auth';
 import { IngestCompleted, IngestFailed, recordEvent } from '@wavegraph/events';
 import type { Logger } from '@wavegraph/kit';
 import { In, type DataSource } from 'typeorm';
+import { importInChunks } from '../catalog/catalog.batches';
 import { CatalogError, type CatalogClient, type EpisodeInput, type ShowInput } from '../catalog/catalog.client';
 import { fetchFeed, FetchFailure, type FetchPolicy } from '../fetch/safe-fetch';
+import { transcriptKeyOf } from '../extras/extras.importer';
 import { parseFeedXml } from '../feed/feed.parse';
 import { FeedParseError, type FeedItem, type ParsedFeed } from '../feed/feed.types';
 import { FeedSource, IngestItem } from '../source/source.entity';
@@ -27,7 +29,9 @@ export interface RunnerDeps {
   log: Logger;
   /** Unset: enclosures are not downloaded (INGEST_DOWNLOAD_ENCLOSURES=false). */
   enclosures?: EnclosureHandOff;
-  /** Episodes created or updated in catalog at once (INGEST_CATALOG_CONCURRENCY, default 4). */
+  /** Hands an item's transcript and chapters to media (with enclosures; same signature). */
+  extras?: EnclosureHandOff;
+  /** Known episodes updated in catalog at once (INGEST_CATALOG_CONCURRENCY, default 4); new ones go 100 per importEpisodes call. */
   catalogConcurrency?: number;
 }
 
@@ -164,29 +168,47 @@ export class IngestRunner {
       reporting = reporting.then(() => this.save(job, changes));
       return reporting;
     };
-    // creations and edits at once (catalog orders nothing by them); publications one by one, oldest first,
-    // so catalog's publishedAt keeps the feed's order
+    // new items in batches (catalog's publishedAt is the feed's date, so their order is the feed's);
+    // edits of known ones at once (catalog orders nothing by them)
+    const rows = new Map<string, IngestItem>();
+    const fresh = feed.items.filter((item) => !mapped.has(item.guid));
+    const batches = await importInChunks(this.deps.catalog, viewer, source.showId as string, fresh, episodeInputOf, async (imported, done) => {
+      const chunkRows = imported.map(({ item, row }) => items.create({
+        sourceId: source.id, guid: item.guid, episodeId: row.episodeId,
+        // an episode catalog already had (a run cut short before mapping it) is brought up to date by the next poll
+        contentHash: row.created ? hashOf(episodeInputOf(item)) : '',
+        enclosureUrl: item.enclosure?.url ?? null, published: row.published, mediaHandedOff: false, mediaJobId: null, mediaError: null, pubDate: item.pubDate,
+      }));
+      if (chunkRows.length) await items.insert(chunkRows);
+      for (const row of chunkRows) rows.set(row.guid, row);
+      created += imported.filter(({ row }) => row.created).length;
+      await report(done, 0.1, 0.4);
+    });
+    for (const { item, reason } of batches.refused) {
+      failed++;
+      errors.push({ item: item.guid, reason, skipped: false });
+    }
     let written = 0;
-    const upserted = await mapLimited(feed.items, this.deps.catalogConcurrency ?? 4, async (item) => {
+    const edited = feed.items.filter((item) => mapped.has(item.guid));
+    await mapLimited(edited, this.deps.catalogConcurrency ?? 4, async (item) => {
       try {
-        const outcome = await this.upsertItem(viewer, source, item, mapped.get(item.guid) ?? null);
-        if (outcome.result === 'created') created++;
+        const outcome = await this.updateItem(viewer, source, item, mapped.get(item.guid) as IngestItem);
         if (outcome.result === 'updated') updated++;
-        return outcome.row;
+        rows.set(item.guid, outcome.row);
       } catch (error) {
         if (!(error instanceof CatalogError) || error.transient) throw error;
         failed++;
         errors.push({ item: item.guid, reason: error.message, skipped: false });
-        return null;
       } finally {
-        await report(++written, 0.1, 0.4);
+        await report(fresh.length + ++written, 0.1, 0.4);
       }
     });
     for (const [index, item] of feed.items.entries()) {
-      const row = upserted[index];
+      const row = rows.get(item.guid);
       if (row) {
         try {
           if (await this.publishAndHandOff(viewer, job, source, item, row)) downloads++;
+          if (await this.handOffExtras(job, source, item, row)) downloads++;
         } catch (error) {
           if (!(error instanceof CatalogError) || error.transient) throw error;
           failed++;
@@ -196,7 +218,7 @@ export class IngestRunner {
       await report(index + 1, 0.5, downloads ? 0.3 : 0.45);
     }
     // a feed of thousands of broken items keeps a readable record: the first MAX_ITEM_ERRORS
-    Object.assign(job, { created, updated, failed, skipped: feed.skipped.length, errors: errors.slice(0, MAX_ITEM_ERRORS) });
+    Object.assign(job, { created, updated, failed, skipped: feed.skipped.length, errors: errors.slice(0, MAX_ITEM_ERRORS), warnings: [] });
     if (downloads === 0) return this.complete(job, source, { reason: null, showHash, validators: fetched.validators });
     // the feed is imported: what is left is media's, so the validators are kept now
     await dataSource.getRepository(FeedSource).update({ id: source.id }, { showHash, etag: fetched.validators.etag, lastModified: fetched.validators.lastModified });
@@ -213,14 +235,19 @@ export class IngestRunner {
     const job = await dataSource.getRepository(IngestJob).findOneBy({ id: jobId });
     if (!job || job.status !== IngestStatus.DOWNLOADING) return;
     const rows = await dataSource.getRepository(IngestItem).findBy({ mediaJobId: jobId });
-    const ended = rows.filter((row) => row.mediaHandedOff || row.mediaError !== null);
-    if (ended.length < rows.length) {
-      await this.save(job, { progress: 0.8 + 0.2 * (ended.length / rows.length) });
+    const extras = await dataSource.getRepository(IngestItem).findBy({ extrasJobId: jobId });
+    const ended = rows.filter((row) => row.mediaHandedOff || row.mediaError !== null).length + extras.filter((row) => row.extrasEnded).length;
+    const pending = rows.length + extras.length;
+    if (ended < pending) {
+      await this.save(job, { progress: 0.8 + 0.2 * (ended / pending) });
       return;
     }
     const failures = rows.filter((row) => row.mediaError !== null);
     job.errors = [...job.errors, ...failures.map((row) => ({ item: row.guid, reason: `media: ${row.mediaError}`, skipped: false }))].slice(0, MAX_ITEM_ERRORS);
     job.failed += failures.length;
+    // a transcript or chapters file that did not come along is a warning: the episode is imported
+    const warnings = extras.flatMap((row) => Object.entries(row.extrasWarnings).map(([kind, reason]) => ({ item: row.guid, reason: `${kind}: ${reason}` })));
+    job.warnings = [...(job.warnings ?? []), ...warnings].slice(0, MAX_ITEM_ERRORS);
     const source = await dataSource.getRepository(FeedSource).findOneByOrFail({ id: job.sourceId });
     await this.complete(job, source, { reason: null, showHash: source.showHash });
   }
@@ -246,21 +273,13 @@ export class IngestRunner {
     }
   }
 
-  /** New guid: created in catalog (and mapped at once); changed since the last run: updated. */
-  private async upsertItem(viewer: Viewer, source: FeedSource, item: FeedItem, known: IngestItem | null): Promise<{ result: 'created' | 'updated' | 'unchanged'; row: IngestItem }> {
-    const items = this.deps.dataSource.getRepository(IngestItem);
+  /** A known item changed since the last run is updated in catalog. */
+  private async updateItem(viewer: Viewer, source: FeedSource, item: FeedItem, known: IngestItem): Promise<{ result: 'updated' | 'unchanged'; row: IngestItem }> {
     const input = episodeInputOf(item);
     const contentHash = hashOf(input);
-    if (!known) {
-      const episodeId = await this.deps.catalog.createEpisode(viewer, source.showId as string, item.guid, input);
-      // mapped before publishing: a retry after a failed publish must not create it again
-      const row = items.create({ sourceId: source.id, guid: item.guid, episodeId, contentHash, enclosureUrl: item.enclosure?.url ?? null, published: false, mediaHandedOff: false, mediaJobId: null, mediaError: null, pubDate: item.pubDate });
-      await items.insert(row);
-      return { result: 'created', row };
-    }
     if (known.contentHash === contentHash) return { result: 'unchanged', row: known };
     await this.deps.catalog.updateEpisode(viewer, known.episodeId, input);
-    await items.update({ sourceId: source.id, guid: item.guid }, { contentHash, pubDate: item.pubDate, updatedAt: new Date() });
+    await this.deps.dataSource.getRepository(IngestItem).update({ sourceId: source.id, guid: item.guid }, { contentHash, pubDate: item.pubDate, updatedAt: new Date() });
     return { result: 'updated', row: { ...known, contentHash } };
   }
 
@@ -276,6 +295,27 @@ export class IngestRunner {
     if (!item.enclosure || !enclosures || row.mediaHandedOff || (row.mediaJobId !== null && row.mediaError === null)) return false;
     await items.update({ sourceId: source.id, guid: item.guid }, { enclosureUrl: item.enclosure.url, mediaJobId: job.id, mediaError: null });
     await enclosures.enqueue(job.id, source.id, item.guid);
+    return true;
+  }
+
+  /**
+   * Remembers the item's transcript and chapters files as the feed names them now, and hands them
+   * to media when they differ from what it has (one hand-off at a time per item: one still
+   * waiting for media reads these columns on its next try). True when one was queued.
+   */
+  private async handOffExtras(job: IngestJob, source: FeedSource, item: FeedItem, row: IngestItem): Promise<boolean> {
+    const named = {
+      transcriptUrl: item.transcript?.url ?? null, transcriptType: item.transcript?.type ?? null, transcriptLanguage: item.transcript?.language ?? null, chaptersUrl: item.chaptersUrl,
+    };
+    const items = this.deps.dataSource.getRepository(IngestItem);
+    const changed = (Object.keys(named) as Array<keyof typeof named>).some((key) => (row[key] ?? null) !== named[key]);
+    if (changed) await items.update({ sourceId: source.id, guid: item.guid }, named);
+    const extras = this.deps.extras;
+    const wantsTranscript = item.transcript !== null && transcriptKeyOf(item.transcript.type, item.transcript.url) !== (row.transcriptSent ?? null);
+    const wantsChapters = item.chaptersUrl !== null && item.chaptersUrl !== (row.chaptersSent ?? null);
+    if (!extras || !(wantsTranscript || wantsChapters) || (row.extrasEnded === false && row.extrasJobId !== null)) return false;
+    await items.update({ sourceId: source.id, guid: item.guid }, { extrasJobId: job.id, extrasEnded: false, extrasWarnings: {} });
+    await extras.enqueue(job.id, source.id, item.guid);
     return true;
   }
 
@@ -303,7 +343,7 @@ export class IngestRunner {
       const done = await tx
         .createQueryBuilder()
         .update(IngestJob)
-        .set({ status: IngestStatus.COMPLETED, progress: 1, finishedAt, reason: outcome.reason, showId: source.showId, found: job.found, created: job.created, updated: job.updated, skipped: job.skipped, failed: job.failed, errors: job.errors })
+        .set({ status: IngestStatus.COMPLETED, progress: 1, finishedAt, reason: outcome.reason, showId: source.showId, found: job.found, created: job.created, updated: job.updated, skipped: job.skipped, failed: job.failed, errors: job.errors, warnings: job.warnings ?? [] })
         .where('id = :id AND status IN (:...open)', { id: job.id, open: OPEN })
         .execute();
       if (!done.affected) return;

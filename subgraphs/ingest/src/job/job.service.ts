@@ -78,7 +78,7 @@ export class IngestJobService {
       if (running) return { job: running, source, fresh: false };
       const created = tx.getRepository(IngestJob).create({
         sourceId: source.id, ownerId: source.ownerId, feedUrl, status: IngestStatus.QUEUED, showId: source.showId,
-        found: 0, created: 0, updated: 0, skipped: 0, failed: 0, progress: 0, reason: null, httpStatus: null, errors: [], startedAt: null, finishedAt: null,
+        found: 0, created: 0, updated: 0, skipped: 0, failed: 0, progress: 0, reason: null, httpStatus: null, errors: [], warnings: [], startedAt: null, finishedAt: null,
       });
       return { job: await tx.getRepository(IngestJob).save(created), source, fresh: true };
     });

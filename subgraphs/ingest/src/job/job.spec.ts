@@ -58,6 +58,35 @@ describe('importing a feed through catalog', () => {
     ]);
   });
 
+  it('creates a long feed in batches: 130 items in two importEpisodes calls, each published at its pubDate, a row catalog refuses failing alone', async () => {
+    const owner = creator();
+    const items: TestItem[] = Array.from({ length: 130 }, (_, i) => ({ guid: `long-${i + 1}`, title: `Part ${i + 1}`, pubDate: day(i + 1), season: 1, episode: i + 1 }));
+    // the same season and episode number as part 1: catalog refuses that row (CONFLICT), the others of its batch go in
+    items.splice(60, 0, { guid: 'long-dup', title: 'Part one again', pubDate: new Date(Date.UTC(2024, 0, 1, 12)).toUTCString(), season: 1, episode: 1 });
+    const before = await h.catalog.count('outbox');
+    const job = await finished(h, owner, (await importFeed(h, owner, h.feeds.set('/long.xml', { body: itunesRss({ items }) }), 30)).id);
+    expect(job).toMatchObject({ status: 'COMPLETED', counts: { found: 131, created: 130, updated: 0, skipped: 0, failed: 1 } });
+    expect(job.errors).toEqual([{ item: 'long-dup', reason: 'This show already has an episode with this season and episode number', skipped: false }]);
+    const rows: Array<{ guid: string; status: string; published_at: Date }> = await h.catalog.running.db.dataSource.query(
+      'SELECT guid, status, published_at FROM episodes WHERE show_id = $1 ORDER BY published_at', [job.show!.id],
+    );
+    expect(rows).toHaveLength(130);
+    expect(rows.every((row) => row.status === 'PUBLISHED')).toBe(true);
+    expect(rows.map((row) => row.guid)).toEqual(items.filter((item) => item.guid !== 'long-dup').map((item) => item.guid));
+    expect(rows[0].published_at.toISOString()).toBe('2024-01-01T10:00:00.000Z');
+    // the single path's events for each: created, then published (and the show's own)
+    const events: Array<{ type: string; n: number }> = await h.catalog.running.db.dataSource.query(
+      "SELECT type, count(*)::int AS n FROM outbox WHERE payload->>'showId' = $1 GROUP BY type ORDER BY type", [job.show!.id],
+    );
+    expect(events).toEqual([{ type: 'catalog.EpisodeCreated', n: 130 }, { type: 'catalog.EpisodePublished', n: 130 }, { type: 'catalog.ShowCreated', n: 1 }]);
+    expect(await h.catalog.count('outbox')).toBe(before + 1 + 130 * 2);
+    // a re-poll of the same feed creates nothing again
+    const second = (await h.worker.poll(job.sourceId))!;
+    await h.worker.runner.run(second, true);
+    const again = await finished(h, owner, second);
+    expect(again.counts).toMatchObject({ created: 0, updated: 0, failed: 1 });
+  });
+
   it('keeps what podcast apps know the show by: each episode its feed guid, types, explicit flags and people', async () => {
     const owner = creator();
     const job = await finished(h, owner, (await importFeed(h, owner, h.feeds.set('/p20.xml', { body: podcasting20Rss() }))).id);

@@ -52,6 +52,11 @@ export class FeedSource {
   updatedAt: Date;
 }
 
+export interface ExtrasWarnings {
+  transcript?: string;
+  chapters?: string;
+}
+
 /** What ingest remembers of an item it imported: the dedupe key (per source) and what catalog got. */
 @Entity('ingest_items')
 export class IngestItem {
@@ -89,6 +94,45 @@ export class IngestItem {
 
   @Column({ type: 'timestamptz', name: 'pub_date', precision: 3, nullable: true })
   pubDate: Date | null;
+
+  /** The item's podcast:transcript as the last poll read it (type VTT, SRT or JSON). */
+  @Column('text', { name: 'transcript_url', nullable: true })
+  transcriptUrl: string | null;
+
+  @Column('text', { name: 'transcript_type', nullable: true })
+  transcriptType: string | null;
+
+  @Column('text', { name: 'transcript_language', nullable: true })
+  transcriptLanguage: string | null;
+
+  /** `type url` of the transcript media has; with the hash of what was sent (a file moved, not changed, is not sent again). */
+  @Column('text', { name: 'transcript_sent', nullable: true })
+  transcriptSent: string | null;
+
+  @Column('text', { name: 'transcript_hash', nullable: true })
+  transcriptHash: string | null;
+
+  /** The item's podcast:chapters as the last poll read it. */
+  @Column('text', { name: 'chapters_url', nullable: true })
+  chaptersUrl: string | null;
+
+  @Column('text', { name: 'chapters_sent', nullable: true })
+  chaptersSent: string | null;
+
+  /** Of the chapters list sent to media. */
+  @Column('text', { name: 'chapters_hash', nullable: true })
+  chaptersHash: string | null;
+
+  /** The IngestJob waiting for this item's transcript and chapters (DOWNLOADING until they ended). */
+  @Column('uuid', { name: 'extras_job_id', nullable: true })
+  extrasJobId: string | null;
+
+  @Column('boolean', { name: 'extras_ended', default: true })
+  extrasEnded: boolean;
+
+  /** Why a transcript or chapters file was not handed over this time (tried again on the next poll). */
+  @Column('jsonb', { name: 'extras_warnings', default: () => "'{}'" })
+  extrasWarnings: ExtrasWarnings;
 
   @Column({ type: 'timestamptz', name: 'updated_at', precision: 3, default: () => 'now()' })
   updatedAt: Date;

@@ -7,6 +7,8 @@ export interface TestItem {
   enclosureUrl?: string | null;
   season?: number;
   episode?: number;
+  /** Raw XML inside the item (podcast:transcript, podcast:chapters). */
+  xml?: string;
 }
 
 const esc = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -24,10 +26,11 @@ export function itunesRss(options: { title?: string; category?: string; subcateg
       ${item.season ? `<itunes:season>${item.season}</itunes:season>` : ''}
       ${item.episode ? `<itunes:episode>${item.episode}</itunes:episode>` : ''}
       <itunes:explicit>false</itunes:explicit>
+      ${item.xml ?? ''}
     </item>`)
     .join('');
   return `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:podcast="https://podcastindex.org/namespace/1.0">
   <channel>
     <title>${esc(options.title ?? 'The Test Cast')}</title>
     <link>https://example.com/cast</link>

@@ -10,12 +10,13 @@ import { CatalogClient } from '../catalog/catalog.client';
 import type { FetchPolicy } from '../fetch/safe-fetch';
 import { IngestJob, IngestStatus } from '../job/job.entity';
 import { redisProgressPublisher } from '../job/job.progress';
-import { DOWNLOAD, ENCLOSURE_QUEUE, INGEST_QUEUE, IngestQueue, POLL, RUN, type EnclosureJobData, type PollJobData, type RetryOptions, type RunJobData } from '../job/job.queue';
+import { CAPPED, cappedBackoff, DOWNLOAD, ENCLOSURE_QUEUE, EXTRAS, INGEST_QUEUE, IngestQueue, POLL, RUN, type EnclosureJobData, type PollJobData, type RetryOptions, type RunJobData } from '../job/job.queue';
 import { IngestRunner } from '../job/job.runner';
 import { EnclosureImporter } from '../enclosure/enclosure.importer';
-import type { EnclosureSettings } from '../ingest.config';
+import { ExtrasImporter } from '../extras/extras.importer';
+import { extrasFromEnv, type EnclosureSettings } from '../ingest.config';
 import { MediaClient } from '../media/media.client';
-import { CreateIngest1766700000000 } from '../migrations/1766700000000-CreateIngest';
+import { INGEST_MIGRATIONS } from '../migrations';
 import { FeedSource, IngestItem } from '../source/source.entity';
 
 export interface IngestWorkerOptions {
@@ -30,7 +31,7 @@ export interface IngestWorkerOptions {
   retry: RetryOptions;
   /** Enclosures into media; unset: episodes are imported without media. */
   enclosures?: EnclosureSettings | null;
-  /** Episodes created or updated in catalog at once per import (INGEST_CATALOG_CONCURRENCY, default 4). */
+  /** Known episodes updated in catalog at once per import (INGEST_CATALOG_CONCURRENCY, default 4); new ones go 100 per importEpisodes call. */
   catalogConcurrency?: number;
   /** Feeds imported at once (INGEST_WORKER_CONCURRENCY, default 2): the work is waiting on the network. */
   concurrency?: number;
@@ -55,7 +56,7 @@ export interface IngestWorker {
  */
 export async function startIngestWorker(options: IngestWorkerOptions): Promise<IngestWorker> {
   const log = options.logger ?? createLogger('ingest-worker');
-  const db = await openDatabase({ url: options.databaseUrl, entities: [FeedSource, IngestItem, IngestJob], migrations: [CreateIngest1766700000000], logger: log, poolSize: 4 });
+  const db = await openDatabase({ url: options.databaseUrl, entities: [FeedSource, IngestItem, IngestJob], migrations: INGEST_MIGRATIONS, logger: log, poolSize: 4 });
   const dataSource: DataSource = db.dataSource;
   const redis = createRedisConnections(options.redisUrl, { owner: 'ingest-worker', log });
   const publisher = redis.open('command', 'progress-publisher');
@@ -64,6 +65,8 @@ export async function startIngestWorker(options: IngestWorkerOptions): Promise<I
   const settings = options.enclosures ?? null;
   const downloads = settings ? new Queue(ENCLOSURE_QUEUE, { connection: redis.open('command', 'enclosure-queue'), prefix: options.prefix }) : null;
   downloads?.on('error', (error) => reportRedisError('ingest-worker:enclosure-queue', error, log));
+  const extras = settings ? (settings.extras ?? extrasFromEnv()) : null;
+  const keyOf = (sourceId: string, guid: string): string => createHash('sha256').update(`${sourceId}\n${guid}`).digest('hex').slice(0, 32);
   const runner: IngestRunner = new IngestRunner({
     dataSource,
     catalog: new CatalogClient({ url: options.catalogUrl, secret: options.gatewaySecret }),
@@ -76,9 +79,18 @@ export async function startIngestWorker(options: IngestWorkerOptions): Promise<I
       ? {
           enqueue: async (ingestJobId, sourceId, guid) => {
             const data: EnclosureJobData = { sourceId, guid };
-            const key = createHash('sha256').update(`${sourceId}\n${guid}`).digest('hex').slice(0, 32);
             await downloads.add(DOWNLOAD, data, {
-              jobId: `download-${ingestJobId}-${key}`, attempts: settings.retry.attempts, backoff: { type: 'exponential', delay: settings.retry.backoffMs }, removeOnComplete: 1000, removeOnFail: 5000,
+              jobId: `download-${ingestJobId}-${keyOf(sourceId, guid)}`, attempts: settings.retry.attempts, backoff: { type: 'exponential', delay: settings.retry.backoffMs }, removeOnComplete: 1000, removeOnFail: 5000,
+            });
+          },
+        }
+      : undefined,
+    extras: extras && downloads
+      ? {
+          enqueue: async (ingestJobId, sourceId, guid) => {
+            const data: EnclosureJobData = { sourceId, guid };
+            await downloads.add(EXTRAS, data, {
+              jobId: `extras-${ingestJobId}-${keyOf(sourceId, guid)}`, attempts: extras.attempts, backoff: { type: CAPPED, delay: extras.backoffMs }, removeOnComplete: 1000, removeOnFail: 5000,
             });
           },
         }
@@ -88,6 +100,12 @@ export async function startIngestWorker(options: IngestWorkerOptions): Promise<I
     ? new EnclosureImporter({
         dataSource, media: new MediaClient({ url: settings.mediaUrl, secret: options.gatewaySecret }), policy: settings.policy, userAgent: options.userAgent,
         workDir: settings.workDir, settled: (jobId) => runner.settleDownloads(jobId), log,
+      })
+    : null;
+  const extrasImporter = settings && extras
+    ? new ExtrasImporter({
+        dataSource, media: new MediaClient({ url: settings.mediaUrl, secret: options.gatewaySecret }), policy: { ...settings.policy, maxBytes: extras.maxBytes, timeoutMs: options.fetchPolicy.timeoutMs },
+        userAgent: options.userAgent, settled: (jobId) => runner.settleDownloads(jobId), log,
       })
     : null;
   const queue = new IngestQueue(redis, options.prefix, options.retry);
@@ -105,7 +123,7 @@ export async function startIngestWorker(options: IngestWorkerOptions): Promise<I
     const created = await dataSource.getRepository(IngestJob).save(
       dataSource.getRepository(IngestJob).create({
         sourceId, ownerId: source.ownerId, feedUrl: source.feedUrl, status: IngestStatus.QUEUED, showId: source.showId,
-        found: 0, created: 0, updated: 0, skipped: 0, failed: 0, progress: 0, reason: null, httpStatus: null, errors: [], startedAt: null, finishedAt: null,
+        found: 0, created: 0, updated: 0, skipped: 0, failed: 0, progress: 0, reason: null, httpStatus: null, errors: [], warnings: [], startedAt: null, finishedAt: null,
       }),
     );
     await job?.updateData({ sourceId, jobId: created.id });
@@ -130,11 +148,19 @@ export async function startIngestWorker(options: IngestWorkerOptions): Promise<I
   const downloader = settings && importer
     ? new Worker(
         ENCLOSURE_QUEUE,
-        async (job: Job<EnclosureJobData>) => importer.import(job.data.sourceId, job.data.guid, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
-        { connection: redis.open('blocking', 'enclosure-worker'), prefix: options.prefix, concurrency: settings.concurrency, ...workerLockOptions(options.locks) },
+        async (job: Job<EnclosureJobData>) => {
+          const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+          if (job.name === EXTRAS) return extrasImporter?.import(job.data.sourceId, job.data.guid, lastAttempt);
+          return importer.import(job.data.sourceId, job.data.guid, lastAttempt);
+        },
+        {
+          connection: redis.open('blocking', 'enclosure-worker'), prefix: options.prefix, concurrency: settings.concurrency, ...workerLockOptions(options.locks),
+          // extras wait for media with doubling delays that stop growing at maxBackoffMs
+          settings: { backoffStrategy: (attemptsMade: number, type?: string) => (type === CAPPED && extras ? cappedBackoff(extras.backoffMs, extras.maxBackoffMs)(attemptsMade) : -1) },
+        },
       )
     : null;
-  downloader?.on('failed', (job, error) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'enclosure attempt failed'));
+  downloader?.on('failed', (job, error) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, job?.name === EXTRAS ? 'transcript or chapters attempt failed (media not READY yet?)' : 'enclosure attempt failed'));
   downloader?.on('error', (error) => reportRedisError('ingest-worker:enclosures', error, log));
   await Promise.all([worker.waitUntilReady(), downloader?.waitUntilReady()]);
   const health = workerHealthChecks({ redis, dataSource, worker: { isRunning: () => worker.isRunning() && (downloader?.isRunning() ?? true) } });
