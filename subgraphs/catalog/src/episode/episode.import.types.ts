@@ -1,35 +1,14 @@
-import { Field, GraphQLISODateTime, InputType, Int, ObjectType } from 'type-graphql';
-import { PersonInput } from '../person/person.types';
-import { Episode, EpisodeType } from './episode.entity';
+import { Field, GraphQLISODateTime, InputType, ObjectType } from 'type-graphql';
+import { Episode } from './episode.entity';
+import { EpisodeContentInput } from './episode.types';
 
 /** At most this many episodes per importEpisodes call: one transaction stays short. */
 export const MAX_IMPORT_EPISODES = 100;
 
 @InputType({ description: "One item of a feed, as createEpisode takes it, with the feed's guid and date" })
-export class ImportEpisodeInput {
+export class ImportEpisodeInput extends EpisodeContentInput {
   @Field({ description: "The feed item's guid: an episode of the show with this guid already is returned as it is" })
   guid: string;
-
-  @Field()
-  title: string;
-
-  @Field(() => String, { nullable: true })
-  description?: string | null;
-
-  @Field(() => Int, { nullable: true })
-  seasonNumber?: number | null;
-
-  @Field(() => Int, { nullable: true })
-  episodeNumber?: number | null;
-
-  @Field(() => EpisodeType, { nullable: true })
-  episodeType?: EpisodeType | null;
-
-  @Field(() => Boolean, { nullable: true })
-  explicit?: boolean | null;
-
-  @Field(() => [PersonInput], { nullable: true })
-  people?: PersonInput[] | null;
 
   @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'true: created PUBLISHED (EpisodePublished follows EpisodeCreated); false: a DRAFT' })
   published?: boolean | null;

@@ -5,11 +5,9 @@ import { Episode, EpisodeAccess, EpisodeType } from './episode.entity';
 
 export const EpisodeConnection = connectionOf(Episode, 'Episode');
 
+/** What createEpisode and importEpisodes both take of an episode (inherited: no input references it, so no GraphQL type of its own). */
 @InputType()
-export class CreateEpisodeInput {
-  @Field(() => ID)
-  showId: string;
-
+export abstract class EpisodeContentInput {
   @Field()
   title: string;
 
@@ -22,9 +20,6 @@ export class CreateEpisodeInput {
   @Field(() => Int, { nullable: true })
   episodeNumber?: number | null;
 
-  @Field(() => String, { nullable: true, description: "The feed's guid, e.g. an imported episode's original one (default: the episode's id); unique per show" })
-  guid?: string | null;
-
   @Field(() => EpisodeType, { nullable: true })
   episodeType?: EpisodeType | null;
 
@@ -36,6 +31,15 @@ export class CreateEpisodeInput {
 
   @Field(() => EpisodeAccess, { nullable: true, description: 'Default PUBLIC' })
   access?: EpisodeAccess | null;
+}
+
+@InputType()
+export class CreateEpisodeInput extends EpisodeContentInput {
+  @Field(() => ID)
+  showId: string;
+
+  @Field(() => String, { nullable: true, description: "The feed's guid, e.g. an imported episode's original one (default: the episode's id); unique per show" })
+  guid?: string | null;
 }
 
 @InputType()
