@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource, type EntityManager, type EntitySchema, type MixedList, type Logger as OrmLogger } from 'typeorm';
 import { DeadlineGuard } from './deadline';
+import { envInt } from './config';
 import type { Logger } from './logger';
 
 /** Creates the database named in `url` when it does not exist yet (the server must be reachable). */
@@ -70,6 +71,10 @@ export interface DatabaseOptions {
   entities: MixedList<Function | string | EntitySchema>;
   migrations: MixedList<Function | string>;
   logger: Logger;
+  /**
+   * Connections the pool may open at most. Default DATABASE_POOL_SIZE, else 10: size it so that
+   * every process's pools together stay under Postgres's max_connections (100 by default).
+   */
   poolSize?: number;
 }
 
@@ -94,7 +99,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     logging: true,
     maxQueryExecutionTime: 500,
     logger: new OrmLogAdapter(options.logger, queries),
-    extra: { max: options.poolSize ?? 10 },
+    extra: { max: options.poolSize ?? envInt('DATABASE_POOL_SIZE', 10) },
   });
   await dataSource.initialize();
   await dataSource.runMigrations();
