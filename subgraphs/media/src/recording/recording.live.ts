@@ -1,4 +1,4 @@
-import { type Context, forbidden, requireUuid, unauthenticated, withEventLoaders, type SubgraphPubSub } from '@wavegraph/kit';
+import { type Context, requireUuid, unauthenticated, withEventLoaders, type SubgraphPubSub } from '@wavegraph/kit';
 import { canManage } from '@wavegraph/auth';
 import { isFinal, mediaProcessingTopic, type ProcessingMessage } from '../processing/progress';
 import { startThenUntil } from '../live/live.follow';
@@ -42,7 +42,7 @@ export async function recordingSessionStream(ctx: MediaContext, idArg: string): 
   let assetEnded: boolean;
   try {
     session = await ctx.services.recordings.find(id);
-    if (!session) throw forbidden();
+    if (!session) throw ctx.services.recordings.notFound();
     assetEnded = await ctx.services.recordings.assetEnded(session.assetId);
   } catch (error) {
     await Promise.all(sources.map((source) => source.return?.()));
