@@ -1,4 +1,4 @@
-import { byKeys, REFERENCE, SUBSCRIPTION_COST } from '@wavegraph/kit';
+import { byKeys, REFERENCE, smallList, SUBSCRIPTION_COST } from '@wavegraph/kit';
 import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { MediaAsset } from '../asset/asset.entity';
 import { loadAsset } from '../asset/asset.loader';
@@ -49,6 +49,8 @@ export class RecordingResolver {
     return ctx.services.recordings.get(ctx.viewer, id);
   }
 
+  // usually none or a few (what a dropped connection lost); they are plain numbers
+  @Directive(smallList(20))
   @FieldResolver(() => [Int], { description: 'Sequence numbers below the highest stored that were not stored: resend exactly these' })
   missing(@Root() session: RecordingSession, @Ctx() ctx: MediaContext): Promise<number[]> {
     return ctx.services.recordings.missing(session);
