@@ -184,6 +184,19 @@ describe('recording sessions: the chunk rules', () => {
     expect(await putChunk(s, 1, Buffer.from('still too late'))).toMatchObject({ status: 410, body: { error: { code: 'SESSION_EXPIRED' } } });
   });
 
+  it('ends a session whose asset is deleted: no more chunks, no finish, its chunks swept', async () => {
+    const { as, session: s } = await session();
+    await putChunk(s, 0, Buffer.from('recorded, then thrown away'));
+    const deleted = await h.call('mutation($id: ID!) { deleteAsset(assetId: $id) }', { id: s.asset.id }, as);
+    expect(deleted.errors).toBeUndefined();
+    expect(await putChunk(s, 1, Buffer.from('late'))).toMatchObject({ status: 410, body: { error: { code: 'SESSION_EXPIRED' } } });
+    expect(errorOf(await h.call(FINISH_RECORDING, { id: s.id, last: 0 }, as))).toEqual({ code: 'CONFLICT', field: 'id' });
+    expect(await removeEndedChunks(h.running.db.dataSource, h.services.storage)).toBeGreaterThanOrEqual(1);
+    expect(await h.services.storage.list(recordingPrefix(s.id))).toEqual([]);
+    const [asset] = await h.running.db.dataSource.query('SELECT status FROM media_assets WHERE id = $1', [s.asset.id]);
+    expect(asset.status).toBe('DELETED');
+  });
+
   it('finishes a complete recording into the asset source and starts processing; chunks after that are refused (409)', async () => {
     const { as, session: s } = await session();
     const pieces = split(recording, Math.ceil(recording.length / MAX_CHUNK) + 1);
