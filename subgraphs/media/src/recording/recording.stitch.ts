@@ -33,8 +33,9 @@ export async function stitchChunks(storage: MediaStorage, session: { id: string;
     await file.close();
   }
   const out = path.join(dir, `recording.${extension}`);
-  // every stream (audio, and a camera's video), copied; timestamps made up where a recorder left gaps
-  await ffmpeg(['-fflags', '+genpts', '-i', joined, '-map', '0', '-c', 'copy', ...(format === 'mp4' ? ['-movflags', '+faststart'] : []), '-f', format, out]);
+  // every stream (audio, and a camera's video), copied; timestamps made up where a recorder left gaps;
+  // bitexact: the same chunks give the same bytes (no random segment id), so a repeated finish stores what the first did
+  await ffmpeg(['-fflags', '+genpts', '-i', joined, '-map', '0', '-c', 'copy', '-fflags', '+bitexact', ...(format === 'mp4' ? ['-movflags', '+faststart'] : []), '-f', format, out]);
   const hash = createHash('sha256');
   let size = 0;
   for await (const piece of createReadStream(out)) {
