@@ -143,6 +143,14 @@ export type Plan =
   | 'FREE'
   | 'PREMIUM';
 
+/** RECORDING while chunks are accepted; FINISHING while the chunks are stitched; FINISHED once the recording is the asset's source (processing follows); FAILED when the chunks did not form a playable recording; EXPIRED when abandoned */
+export type RecordingStatus =
+  | 'EXPIRED'
+  | 'FAILED'
+  | 'FINISHED'
+  | 'FINISHING'
+  | 'RECORDING';
+
 export type RegisterInput = {
   displayName: string;
   email: string;
@@ -982,6 +990,31 @@ export type CreateEpisodeAudioFromScriptMutationVariables = Exact<{
 
 export type CreateEpisodeAudioFromScriptMutation = { createEpisodeAudioFromScript: { id: string, status: MediaStatus, progress: number, durationSeconds: number | null, codec: string | null, channels: number | null, sampleRate: number | null, hasVideo: boolean | null, locked: boolean, waveformUrl: string | null, thumbnailUrl: string | null, width: number | null, height: number | null, frameRate: number | null, posterUrl: string | null, failedStep: string | null, failureReason: string | null, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, loudness: { inputLufs: number | null, integratedLufs: number | null, truePeakDbtp: number | null } | null, renditions: Array<{ name: string, bitrateKbps: number, mimeType: string, sizeBytes: number, url: string | null, enclosureUrl: string | null }>, hls: { masterUrl: string } | null, videoVariants: Array<{ name: string, width: number, height: number, frameRate: number, bitrateKbps: number, codecs: string, playlistUrl: string | null }>, storyboard: { spriteUrl: string, vttUrl: string, intervalSeconds: number, tileWidth: number, tileHeight: number, count: number } | null } };
 
+export type RecordingSessionFieldsFragment = { id: string, status: RecordingStatus, mimeType: string, chunksReceived: number, bytesReceived: number, highestSequence: number | null, lastSequence: number | null, missing: Array<number>, failureReason: string | null, expiresAt: string, finishedAt: string | null, maxChunkBytes: number, asset: { id: string, status: MediaStatus } };
+
+export type StartRecordingSessionMutationVariables = Exact<{
+  episodeId: string;
+  mimeType: string;
+}>;
+
+
+export type StartRecordingSessionMutation = { startRecordingSession: { chunkUrl: string, token: string, id: string, status: RecordingStatus, mimeType: string, chunksReceived: number, bytesReceived: number, highestSequence: number | null, lastSequence: number | null, missing: Array<number>, failureReason: string | null, expiresAt: string, finishedAt: string | null, maxChunkBytes: number, asset: { id: string, status: MediaStatus } } };
+
+export type RecordingSessionQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RecordingSessionQuery = { recordingSession: { chunkUrl: string, token: string, id: string, status: RecordingStatus, mimeType: string, chunksReceived: number, bytesReceived: number, highestSequence: number | null, lastSequence: number | null, missing: Array<number>, failureReason: string | null, expiresAt: string, finishedAt: string | null, maxChunkBytes: number, asset: { id: string, status: MediaStatus } } | null };
+
+export type FinishRecordingSessionMutationVariables = Exact<{
+  id: string;
+  lastSequence: number;
+}>;
+
+
+export type FinishRecordingSessionMutation = { finishRecordingSession: { id: string, status: RecordingStatus, mimeType: string, chunksReceived: number, bytesReceived: number, highestSequence: number | null, lastSequence: number | null, missing: Array<number>, failureReason: string | null, expiresAt: string, finishedAt: string | null, maxChunkBytes: number, asset: { id: string, status: MediaStatus } } };
+
 export type MyNotificationsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -1024,6 +1057,13 @@ export type IngestProgressSubscriptionVariables = Exact<{
 
 
 export type IngestProgressSubscription = { ingestProgress: { id: string, status: IngestStatus, progress: number, reason: string | null, show: { id: string, title: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number } } };
+
+export type RecordingSessionLiveSubscriptionVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RecordingSessionLiveSubscription = { recordingSession: { done: boolean, session: { id: string, status: RecordingStatus, chunksReceived: number, bytesReceived: number, missing: Array<number> }, processing: { status: MediaStatus, step: string | null, stepStatus: MediaStepStatus | null, progress: number, reason: string | null, done: boolean, asset: { id: string, status: MediaStatus, durationSeconds: number | null } } | null } };
 
 export type TranscriptFieldsFragment = { language: string, engine: string, status: TranscriptStatus, reason: string | null, revision: number, updatedAt: string, vttUrl: string | null, srtUrl: string | null, jsonUrl: string | null };
 
@@ -1265,6 +1305,26 @@ export const MediaAssetFieldsFragmentDoc = gql`
   }
   failedStep
   failureReason
+}
+    `;
+export const RecordingSessionFieldsFragmentDoc = gql`
+    fragment RecordingSessionFields on RecordingSession {
+  id
+  status
+  mimeType
+  chunksReceived
+  bytesReceived
+  highestSequence
+  lastSequence
+  missing
+  failureReason
+  expiresAt
+  finishedAt
+  maxChunkBytes
+  asset {
+    id
+    status
+  }
 }
     `;
 export const TranscriptFieldsFragmentDoc = gql`
@@ -2115,6 +2175,31 @@ export const CreateEpisodeAudioFromScriptDocument = gql`
   }
 }
     ${MediaAssetFieldsFragmentDoc}`;
+export const StartRecordingSessionDocument = gql`
+    mutation StartRecordingSession($episodeId: ID!, $mimeType: String!) {
+  startRecordingSession(episodeId: $episodeId, mimeType: $mimeType) {
+    ...RecordingSessionFields
+    chunkUrl
+    token
+  }
+}
+    ${RecordingSessionFieldsFragmentDoc}`;
+export const RecordingSessionDocument = gql`
+    query RecordingSession($id: ID!) {
+  recordingSession(id: $id) {
+    ...RecordingSessionFields
+    chunkUrl
+    token
+  }
+}
+    ${RecordingSessionFieldsFragmentDoc}`;
+export const FinishRecordingSessionDocument = gql`
+    mutation FinishRecordingSession($id: ID!, $lastSequence: Int!) {
+  finishRecordingSession(id: $id, lastSequence: $lastSequence) {
+    ...RecordingSessionFields
+  }
+}
+    ${RecordingSessionFieldsFragmentDoc}`;
 export const MyNotificationsDocument = gql`
     query MyNotifications($first: Int, $after: String, $unreadOnly: Boolean) {
   me {
@@ -2210,6 +2295,33 @@ export const IngestProgressDocument = gql`
       skipped
       failed
     }
+  }
+}
+    `;
+export const RecordingSessionLiveDocument = gql`
+    subscription RecordingSessionLive($id: ID!) {
+  recordingSession(id: $id) {
+    session {
+      id
+      status
+      chunksReceived
+      bytesReceived
+      missing
+    }
+    processing {
+      status
+      step
+      stepStatus
+      progress
+      reason
+      done
+      asset {
+        id
+        status
+        durationSeconds
+      }
+    }
+    done
   }
 }
     `;
@@ -2493,6 +2605,15 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     CreateEpisodeAudioFromScript(variables: CreateEpisodeAudioFromScriptMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateEpisodeAudioFromScriptMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<CreateEpisodeAudioFromScriptMutation>({ document: CreateEpisodeAudioFromScriptDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateEpisodeAudioFromScript', 'mutation', variables);
     },
+    StartRecordingSession(variables: StartRecordingSessionMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<StartRecordingSessionMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<StartRecordingSessionMutation>({ document: StartRecordingSessionDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'StartRecordingSession', 'mutation', variables);
+    },
+    RecordingSession(variables: RecordingSessionQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RecordingSessionQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RecordingSessionQuery>({ document: RecordingSessionDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RecordingSession', 'query', variables);
+    },
+    FinishRecordingSession(variables: FinishRecordingSessionMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<FinishRecordingSessionMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<FinishRecordingSessionMutation>({ document: FinishRecordingSessionDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'FinishRecordingSession', 'mutation', variables);
+    },
     MyNotifications(variables?: MyNotificationsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MyNotificationsQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<MyNotificationsQuery>({ document: MyNotificationsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyNotifications', 'query', variables);
     },
@@ -2510,6 +2631,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     IngestProgress(variables: IngestProgressSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<IngestProgressSubscription> {
       return withWrapper((wrappedRequestHeaders) => client.request<IngestProgressSubscription>({ document: IngestProgressDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'IngestProgress', 'subscription', variables);
+    },
+    RecordingSessionLive(variables: RecordingSessionLiveSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RecordingSessionLiveSubscription> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RecordingSessionLiveSubscription>({ document: RecordingSessionLiveDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RecordingSessionLive', 'subscription', variables);
     },
     EpisodeTranscript(variables: EpisodeTranscriptQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<EpisodeTranscriptQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<EpisodeTranscriptQuery>({ document: EpisodeTranscriptDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EpisodeTranscript', 'query', variables);

@@ -35,6 +35,7 @@ export const PURGES: Readonly<Record<string, readonly Changed[]>> = {
   'engagement.ShowUnfollowed': [['Show', 'showId'], ['User', 'userId']],
   // the episode's media and the asset itself
   'media.UploadCompleted': [['Episode', 'episodeId'], ['MediaAsset', 'assetId']],
+  'media.RecordingSessionFinished': [['Episode', 'episodeId'], ['MediaAsset', 'assetId']],
   'media.MediaReady': [['Episode', 'episodeId'], ['MediaAsset', 'assetId']],
   'media.MediaFailed': [['Episode', 'episodeId'], ['MediaAsset', 'assetId']],
   'media.RenditionsReplaced': [['Episode', 'episodeId'], ['MediaAsset', 'assetId']],

@@ -81,6 +81,13 @@ export interface MediaConfig {
   retiredGraceSeconds?: number;
   /** Per-plan caps on what a user's uploads reserve and store. */
   quotas: UploadQuotas;
+  /**
+   * Largest chunk of a recording session (MEDIA_RECORDING_MAX_CHUNK_BYTES, default 5 MiB); and how
+   * long a session may go without a chunk before it is abandoned (MEDIA_RECORDING_TTL_SECONDS,
+   * default 1 hour). Optional so configurations built elsewhere stay valid: read them through recordingLimitsOf.
+   */
+  recordingMaxChunkBytes?: number;
+  recordingTtlSeconds?: number;
   s3?: { endpoint?: string; region: string; bucket: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
 }
 
@@ -88,11 +95,26 @@ export interface MediaConfig {
 export const retiredGraceSecondsOf = (config: Pick<MediaConfig, 'retiredGraceSeconds' | 'playbackTtlSeconds'>): number =>
   config.retiredGraceSeconds ?? config.playbackTtlSeconds + 120;
 
+export const DEFAULT_RECORDING_MAX_CHUNK_BYTES = 5 * 1024 * 1024;
+export const DEFAULT_RECORDING_TTL_SECONDS = 3600;
+
+/** The recording settings of a configuration, defaults filled in. */
+export const recordingLimitsOf = (config: Pick<MediaConfig, 'recordingMaxChunkBytes' | 'recordingTtlSeconds'>): { maxChunkBytes: number; ttlSeconds: number } => ({
+  maxChunkBytes: config.recordingMaxChunkBytes ?? DEFAULT_RECORDING_MAX_CHUNK_BYTES,
+  ttlSeconds: config.recordingTtlSeconds ?? DEFAULT_RECORDING_TTL_SECONDS,
+});
+
 export function uploadChunkBytesFromEnv(): number {
   const bytes = envInt('MEDIA_UPLOAD_CHUNK_BYTES', DEFAULT_UPLOAD_CHUNK_BYTES);
   // a GraphQL Int carries it
   if (bytes < 1 || bytes > 2 ** 31 - 1) throw new Error('MEDIA_UPLOAD_CHUNK_BYTES must be between 1 and 2147483647');
   return bytes;
+}
+
+function positive(name: string, fallback: number): number {
+  const value = envInt(name, fallback);
+  if (value < 1) throw new Error(`${name} must be 1 or more`);
+  return value;
 }
 
 export function mediaConfigFromEnv(): MediaConfig {
@@ -111,6 +133,8 @@ export function mediaConfigFromEnv(): MediaConfig {
     ...(process.env.MEDIA_RETIRED_GRACE_SECONDS ? { retiredGraceSeconds: envInt('MEDIA_RETIRED_GRACE_SECONDS', 0) } : {}),
     uploadChunkBytes: uploadChunkBytesFromEnv(),
     quotas: uploadQuotasFromEnv(),
+    recordingMaxChunkBytes: positive('MEDIA_RECORDING_MAX_CHUNK_BYTES', DEFAULT_RECORDING_MAX_CHUNK_BYTES),
+    recordingTtlSeconds: positive('MEDIA_RECORDING_TTL_SECONDS', DEFAULT_RECORDING_TTL_SECONDS),
     s3:
       storage === 's3'
         ? {

@@ -15,6 +15,9 @@ import { createMediaServices, type MediaOptions, type MediaServices } from './se
 import { MediaUpload } from './upload/upload.entity';
 import { resolveUploadReferences, UploadResolver } from './upload/upload.resolver';
 import { uploadRoutes } from './upload/upload.routes';
+import { RecordingChunk, RecordingSession } from './recording/recording.entity';
+import { RecordingResolver } from './recording/recording.resolver';
+import { recordingRoutes } from './recording/recording.routes';
 import { episodeVisibility } from './episode/episode.visibility';
 import { EpisodeTranscriptResolver, TranscriptResolver } from './transcript/transcript.resolver';
 
@@ -22,8 +25,8 @@ import { EpisodeTranscriptResolver, TranscriptResolver } from './transcript/tran
 export function createMediaModule(options: MediaOptions = {}): SubgraphModule<MediaServices> {
   return {
     name: 'media',
-    resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver, QuotaResolver, MediaProcessingResolver, TranscriptResolver, EpisodeTranscriptResolver, ChapterResolver, TtsResolver],
-    entities: [KnownEpisode, MediaAsset, MediaStepRow, MediaUpload],
+    resolvers: [AssetResolver, EpisodeMediaResolver, UploadResolver, QuotaResolver, MediaProcessingResolver, TranscriptResolver, EpisodeTranscriptResolver, ChapterResolver, TtsResolver, RecordingResolver],
+    entities: [KnownEpisode, MediaAsset, MediaStepRow, MediaUpload, RecordingSession, RecordingChunk],
     migrations: MEDIA_MIGRATIONS,
     createServices: (deps) => createMediaServices(deps, options),
     references: {
@@ -37,9 +40,11 @@ export function createMediaModule(options: MediaOptions = {}): SubgraphModule<Me
       Episode: { rule: episodeVisibility },
       MediaAsset: { rule: episodeVisibility, subjectOf: (asset) => asset.episodeId as string },
     },
-    // not GraphQL: tus uploads and signed playback, reached through the gateway's pass-through
+    // not GraphQL: tus uploads, recording chunks and signed playback, reached through the gateway's pass-through
     routes: (app, services) => {
       app.use('/uploads', uploadRoutes(services));
+      // chunks of browser recordings: PUT /recordings/<session>/chunks/<sequence>
+      app.use('/recordings', recordingRoutes(services));
       app.use('/media', playbackRoutes(services));
     },
     eventLog: (services) => services.events.log!,

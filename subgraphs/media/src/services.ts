@@ -24,6 +24,9 @@ import { UploadFinisher } from './upload/upload.finisher';
 import { UploadHashes } from './upload/upload.hashes';
 import { UploadService } from './upload/upload.service';
 import { TranscriptService } from './transcript/transcript.service';
+import { RecordingChunks } from './recording/recording.chunks';
+import { RecordingFinisher } from './recording/recording.finisher';
+import { RecordingService } from './recording/recording.service';
 
 /** A ProcessingStarter, with whatever it must close on shutdown (a queue connection). */
 export type ManagedStarter = ProcessingStarter & ChaptersEmbedder & { close?(): Promise<void> };
@@ -48,6 +51,9 @@ export interface MediaServices {
   uploads: UploadService;
   quotas: QuotaService;
   finisher: UploadFinisher;
+  recordings: RecordingService;
+  /** Chunks of recording sessions, stored as they arrive over HTTP. */
+  recordingChunks: RecordingChunks;
   tus: TusServer;
   /** PATCHes of the file store, answered without @tus/server's web streams (null with S3: tus answers them). */
   filePatch: FilePatch | null;
@@ -66,7 +72,7 @@ export interface MediaServices {
 
 export type MediaContext = Context<MediaServices>;
 
-/** Sweep for abandoned uploads and retired objects every 5 minutes unless configured otherwise. */
+/** Sweep for abandoned uploads and recording sessions, and retired objects, every 5 minutes unless configured otherwise. */
 const DEFAULT_CLEANUP_SECONDS = 300;
 
 /** The real pipeline: a BullMQ flow per asset, run by the media worker process(es). */
@@ -106,6 +112,8 @@ export async function createMediaServices(deps: ServiceDeps, options: MediaOptio
     uploads,
     quotas,
     finisher,
+    recordings: new RecordingService(dataSource, quotas, new RecordingFinisher(dataSource, storage, starter, config, deps.pubSub, deps.log), config, deps.pubSub, deps.log),
+    recordingChunks: new RecordingChunks(dataSource, storage, quotas, config, deps.pubSub, deps.log),
     tus: createTusServer(files, finisher, config, deps.log),
     filePatch: config.storage === 'filesystem' ? filePatch(files, finisher, config.maxUploadBytes, deps.log) : null,
     assets: new AssetService(dataSource, storage, starter, uploads, deps.pubSub, deps.log),

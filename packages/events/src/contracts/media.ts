@@ -112,3 +112,43 @@ export const EnclosureRequested = defineEvent(
     rangeStart: z.number().int().nonnegative().optional(),
   }),
 );
+
+/** Aggregate: the recording session. A browser recording started for an episode; its asset waits for the chunks. */
+export const RecordingSessionStarted = defineEvent(
+  'media',
+  'RecordingSessionStarted',
+  1,
+  z.object({ sessionId: id(), assetId: id(), episodeId: id(), ownerId: id(), mimeType: z.string().min(1).max(255) }),
+);
+
+/** Aggregate: the recording session. A new chunk (one not stored before) is durably stored. */
+export const RecordingChunkStored = defineEvent(
+  'media',
+  'RecordingChunkStored',
+  1,
+  z.object({
+    sessionId: id(),
+    assetId: id(),
+    sequence: z.number().int().nonnegative(),
+    sizeBytes: z.number().int().nonnegative(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    chunksReceived: z.number().int().positive(),
+    bytesReceived: z.number().int().nonnegative(),
+  }),
+);
+
+/** Aggregate: the recording session. Its chunks were stitched into the asset's source; processing starts. */
+export const RecordingSessionFinished = defineEvent(
+  'media',
+  'RecordingSessionFinished',
+  1,
+  z.object({
+    sessionId: id(),
+    assetId: id(),
+    episodeId: id(),
+    ownerId: id(),
+    chunks: z.number().int().positive(),
+    sizeBytes: z.number().int().nonnegative(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
+);

@@ -4,7 +4,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * One keyed hash for every signature media hands out. `purpose` separates the kinds (an
  * upload token can never pass as a playback signature, and the reverse).
  */
-export function sign(secret: string, purpose: 'upload' | 'playback' | 'ip-hash', ...parts: string[]): string {
+export function sign(secret: string, purpose: 'upload' | 'recording' | 'playback' | 'ip-hash', ...parts: string[]): string {
   return createHmac('sha256', secret).update([purpose, ...parts].join('\n')).digest('hex');
 }
 

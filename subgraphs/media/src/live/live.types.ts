@@ -13,7 +13,7 @@ export class MediaProcessingEvent {
   @Field(() => String, {
     nullable: true,
     description:
-      "The step that changed (synthesize, probe, loudness, renditions, video, hls, waveform, thumbnail, storyboard, transcribe, finalize; chapters when chapter marks are re-muxed; upload or queue when the asset failed before processing); in the first event null, or the failed step of a FAILED asset",
+      "The step that changed (synthesize, probe, loudness, renditions, video, hls, waveform, thumbnail, storyboard, transcribe, finalize; chapters when chapter marks are re-muxed; upload, recording or queue when the asset failed before processing); in the first event null, or the failed step of a FAILED asset",
   })
   step: string | null;
 

@@ -9,6 +9,7 @@ import { EpisodeScripts1766300000000 } from './1766300000000-EpisodeScripts';
 import { RetiredObjects1766840000000 } from './1766840000000-RetiredObjects';
 import { KnownEpisodeAccess1766850000000 } from './1766850000000-KnownEpisodeAccess';
 import { PrivateFeedGrants1766850000001 } from './1766850000001-PrivateFeedGrants';
+import { RecordingSessions1766860000000 } from './1766860000000-RecordingSessions';
 
 /** Every migration of the media database, oldest first (the subgraph runs them; specs of the worker too). */
 export const MEDIA_MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MEDIA_MIGRATIONS = [
   RetiredObjects1766840000000,
   KnownEpisodeAccess1766850000000,
   PrivateFeedGrants1766850000001,
+  RecordingSessions1766860000000,
 ];

@@ -11,10 +11,10 @@ import type { StepStatus } from './processing.store';
  */
 export type ProcessingMessage = ProgressMessage | DeletedMessage;
 
-/** A step's progress or new status; 'upload' and 'queue' fail before any job ran. */
+/** A step's progress or new status; 'upload', 'recording' and 'queue' fail before any job ran. */
 export interface ProgressMessage {
   assetId: string;
-  step: JobName | 'upload' | 'queue';
+  step: JobName | 'upload' | 'recording' | 'queue';
   progress: number;
   status: StepStatus;
   /** Why the step failed, as creators read it; only on the FAILED message that ends the run. */

@@ -25,15 +25,23 @@ const QUOTA_LOCK_SPACE = 0x5175;
 
 /**
  * Pending: not finished, not past its expiry (even before the sweep marks it EXPIRED), not
- * cancelled or rejected. Stored: finished, and its asset not deleted. One query, over the
- * uploads the user created.
+ * cancelled or rejected. Stored: finished, and its asset not deleted. A recording session counts
+ * like an upload: open (RECORDING, FINISHING) it is pending with the bytes received so far,
+ * FINISHED it is stored. One query, over the uploads and sessions the user started.
  */
 const USAGE_SQL = `
-  SELECT count(*) FILTER (WHERE u.status = 'PENDING' AND u.expires_at > now()) AS pending_uploads,
-         coalesce(sum(u.size_bytes) FILTER (WHERE u.status = 'PENDING' AND u.expires_at > now()), 0) AS pending_bytes,
-         coalesce(sum(u.size_bytes) FILTER (WHERE u.status = 'COMPLETED' AND a.status <> 'DELETED'), 0) AS stored_bytes
-  FROM uploads u JOIN media_assets a ON a.id = u.asset_id
-  WHERE u.uploader_id = $1 AND u.status IN ('PENDING', 'COMPLETED')`;
+  WITH items AS (
+    SELECT u.status = 'PENDING' AND u.expires_at > now() AS pending, u.status = 'COMPLETED' AND a.status <> 'DELETED' AS stored, u.size_bytes AS bytes
+    FROM uploads u JOIN media_assets a ON a.id = u.asset_id
+    WHERE u.uploader_id = $1 AND u.status IN ('PENDING', 'COMPLETED')
+    UNION ALL
+    SELECT s.status IN ('RECORDING', 'FINISHING') AND s.expires_at > now(), s.status = 'FINISHED' AND a.status <> 'DELETED', s.bytes_received
+    FROM recording_sessions s JOIN media_assets a ON a.id = s.asset_id
+    WHERE s.uploader_id = $1 AND s.status IN ('RECORDING', 'FINISHING', 'FINISHED'))
+  SELECT count(*) FILTER (WHERE pending) AS pending_uploads,
+         coalesce(sum(bytes) FILTER (WHERE pending), 0) AS pending_bytes,
+         coalesce(sum(bytes) FILTER (WHERE stored), 0) AS stored_bytes
+  FROM items`;
 
 interface UsageRow {
   pending_uploads: string;
@@ -76,6 +84,20 @@ export class QuotaService {
     await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [QUOTA_LOCK_SPACE, viewer.id]);
     const used = await this.usage(viewer.id, tx);
     const refusal = exceeded(viewer.plan, limits, used, sizeBytes);
+    if (refusal) throw refusal;
+  }
+
+  /**
+   * Inside the transaction that stores a recording's chunk: the session already counts as one
+   * pending upload, so only the bytes are checked, with the plan the uploader had when the
+   * session started (null: staff, no caps). Refuses what would exceed a cap.
+   */
+  async reserveChunk(tx: EntityManager, uploaderId: string, plan: Plan | null, sizeBytes: number): Promise<void> {
+    if (plan === null) return;
+    const limits = { ...this.limitsFor({ id: uploaderId, role: 'USER', plan }), pendingUploads: null };
+    if (limits.pendingBytes === null && limits.storedBytes === null) return;
+    await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [QUOTA_LOCK_SPACE, uploaderId]);
+    const refusal = exceeded(plan, limits, await this.usage(uploaderId, tx), sizeBytes);
     if (refusal) throw refusal;
   }
 

@@ -1,7 +1,7 @@
-import { modifyReturning } from '@wavegraph/kit';
 import type { Logger, SubgraphPubSub } from '@wavegraph/kit';
-import type { DataSource, EntityManager } from 'typeorm';
-import { announce } from '../processing/progress';
+import type { DataSource } from 'typeorm';
+import { announceDeleted, deleteUnfilled } from '../asset/asset.unfilled';
+import { expireRecordings, removeEndedChunks } from '../recording/recording.cleanup';
 import { sweepRetired } from '../storage/retired';
 import type { MediaStorage } from '../storage/storage.port';
 import type { UploadFiles } from './upload.files';
@@ -38,7 +38,8 @@ export async function expireUploads(dataSource: DataSource, files: UploadFiles, 
 
 /**
  * Runs expireUploads every `everyMs`, plus the datastore's own sweep for staged files no row
- * points to, and removes retired objects whose grace is over (storage/retired.ts).
+ * points to; expires abandoned recording sessions and removes ended sessions' chunks
+ * (recording/recording.cleanup.ts); and removes retired objects whose grace is over (storage/retired.ts).
  */
 export function scheduleUploadCleanup(
   { dataSource, files, pubSub, storage }: { dataSource: DataSource; files: UploadFiles; pubSub: SubgraphPubSub; storage: MediaStorage },
@@ -53,6 +54,14 @@ export function scheduleUploadCleanup(
       if (files.store.hasExtension('expiration')) await files.store.deleteExpired();
     } catch (error) {
       log.warn({ err: error }, 'upload cleanup failed; trying again at the next sweep');
+    }
+    try {
+      const expired = await expireRecordings(dataSource, pubSub);
+      if (expired) log.info({ expired }, 'expired abandoned recording sessions');
+      const removed = await removeEndedChunks(dataSource, storage);
+      if (removed) log.info({ removed }, 'removed the chunks of ended recording sessions');
+    } catch (error) {
+      log.warn({ err: error }, 'recording cleanup failed; trying again at the next sweep');
     }
     try {
       const removed = await sweepRetired(dataSource, storage);
@@ -82,19 +91,4 @@ export async function terminateUpload(dataSource: DataSource, files: UploadFiles
   });
   await announceDeleted(pubSub, deleted);
   await files.remove([uploadId]);
-}
-
-/** The assets of ended uploads that never received their file; returns the ids it deleted. */
-async function deleteUnfilled(tx: EntityManager, assetIds: string[]): Promise<string[]> {
-  const rows = await modifyReturning<{ id: string }>(
-    tx,
-    `UPDATE media_assets SET status = 'DELETED', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'AWAITING_UPLOAD' RETURNING id`,
-    [assetIds],
-  );
-  return rows.map((row) => row.id);
-}
-
-/** Someone may follow an asset from before its upload started: its subscription ends here. */
-async function announceDeleted(pubSub: SubgraphPubSub, assetIds: readonly string[]): Promise<void> {
-  await Promise.all(assetIds.map((assetId) => announce(pubSub, { assetId, deleted: true })));
 }

@@ -9,6 +9,7 @@ import type { Logger, SubgraphPubSub } from '@wavegraph/kit';
 import type { Upload as TusUpload } from '@tus/server';
 import type { DataSource } from 'typeorm';
 import { sourceKey } from '../asset/asset.outputs';
+import { markSourceStored } from '../asset/asset.source';
 import { startProcessing } from '../asset/asset.starting';
 import type { MediaConfig } from '../media.config';
 import type { ProcessingStarter } from '../processing/processing.port';
@@ -92,10 +93,7 @@ export class UploadFinisher {
       // expired or deleted while the last bytes were hashed: the asset is gone, so is this upload
       if (current?.status !== UploadStatus.PENDING) throw refusal(410, 'The upload is no longer accepted\n');
       await tx.query(`UPDATE uploads SET status = 'COMPLETED', sha256 = $2, completed_at = now() WHERE id = $1`, [upload.id, sha256]);
-      await tx.query(
-        `UPDATE media_assets SET status = 'PROCESSING', source_key = $2, source_sha256 = $3, source_size = $4, updated_at = now() WHERE id = $1`,
-        [upload.assetId, sourceKey(upload.assetId), sha256, size],
-      );
+      await markSourceStored(tx, upload.assetId, { sha256, size });
       await recordEvent(tx, UploadCompleted, upload.assetId, {
         uploadId: upload.id, assetId: upload.assetId, episodeId: upload.episodeId, ownerId: upload.ownerId, sizeBytes: size, sha256, mimeType: upload.mimeType,
       });

@@ -79,8 +79,16 @@ export class UploadService implements UploadDiscarder {
     return ids.length ? this.dataSource.getRepository(MediaUpload).createQueryBuilder('u').where('u.id IN (:...ids)', { ids }).getMany() : Promise.resolve([]);
   }
 
-  /** Ends the asset's unfinished uploads (it is being deleted); returns them so their files can go after commit. */
+  /**
+   * Ends the asset's unfinished uploads (it is being deleted); returns them so their files can go
+   * after commit. An open recording session of the asset ends too (EXPIRED: no chunk is taken, no
+   * finish can bring the asset back); the cleanup sweep removes its chunks.
+   */
   async discardPending(tx: EntityManager, assetId: string): Promise<string[]> {
+    await tx.query(
+      `UPDATE recording_sessions SET status = 'EXPIRED', failure_reason = 'its asset was deleted' WHERE asset_id = $1 AND status IN ('RECORDING', 'FINISHING')`,
+      [assetId],
+    );
     const rows: { id: string }[] = await tx.query(
       `WITH ended AS (UPDATE uploads SET status = 'EXPIRED' WHERE asset_id = $1 AND status = 'PENDING' RETURNING id) SELECT id FROM ended`,
       [assetId],
