@@ -1,0 +1,77 @@
+import { addOutboxLog, createOutboxTable, dropOutboxLog, dropOutboxTable } from '@wavegraph/events';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * One Stripe customer per user; each user's Premium subscription as billing last learned it
+ * (`state_at`: Stripe's time of that state, so an older webhook never replaces a newer state);
+ * payments and charge incidents (refunds, disputes); the Stripe events already processed (each
+ * inserted in the transaction of its effect); the outbox, durable log of billing's events.
+ */
+export class CreateBilling1766830000000 implements MigrationInterface {
+  name = 'CreateBilling1766830000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`
+      CREATE TABLE billing_customers (
+        user_id uuid PRIMARY KEY,
+        stripe_customer_id text NOT NULL UNIQUE,
+        created_at timestamptz(3) NOT NULL DEFAULT now()
+      )`);
+    await runner.query(`
+      CREATE TABLE subscriptions (
+        user_id uuid PRIMARY KEY,
+        stripe_subscription_id text NOT NULL UNIQUE,
+        stripe_customer_id text NOT NULL,
+        status text NOT NULL,
+        plan text NOT NULL DEFAULT 'PREMIUM',
+        current_period_end timestamptz(3),
+        cancel_at_period_end boolean NOT NULL DEFAULT false,
+        state_at timestamptz(3) NOT NULL,
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
+        updated_at timestamptz(3) NOT NULL DEFAULT now()
+      )`);
+    await runner.query(`
+      CREATE TABLE payments (
+        id text PRIMARY KEY,
+        user_id uuid NOT NULL,
+        stripe_customer_id text NOT NULL,
+        stripe_subscription_id text,
+        status text NOT NULL,
+        amount integer NOT NULL,
+        currency text NOT NULL,
+        failed_attempts integer NOT NULL DEFAULT 0,
+        last_error text,
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
+        updated_at timestamptz(3) NOT NULL DEFAULT now()
+      )`);
+    await runner.query('CREATE INDEX payments_user_idx ON payments (user_id, created_at DESC)');
+    await runner.query(`
+      CREATE TABLE charge_incidents (
+        stripe_object_id text PRIMARY KEY,
+        kind text NOT NULL,
+        stripe_charge_id text NOT NULL,
+        user_id uuid NOT NULL,
+        amount integer NOT NULL,
+        currency text NOT NULL,
+        detail text,
+        created_at timestamptz(3) NOT NULL DEFAULT now()
+      )`);
+    await runner.query('CREATE INDEX charge_incidents_user_idx ON charge_incidents (user_id, created_at DESC)');
+    await runner.query(`
+      CREATE TABLE stripe_events (
+        event_id text PRIMARY KEY,
+        type text NOT NULL,
+        stripe_created_at timestamptz(3) NOT NULL,
+        outcome text NOT NULL,
+        processed_at timestamptz(3) NOT NULL DEFAULT now()
+      )`);
+    await createOutboxTable(runner);
+    await addOutboxLog(runner);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await dropOutboxLog(runner);
+    await dropOutboxTable(runner);
+    for (const table of ['stripe_events', 'charge_incidents', 'payments', 'subscriptions', 'billing_customers']) await runner.query(`DROP TABLE IF EXISTS ${table}`);
+  }
+}
