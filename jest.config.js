@@ -21,6 +21,7 @@ module.exports = {
   moduleNameMapper: {
     '^@wavegraph/(auth|streams|redis|telemetry|metrics|kit|events|testkit)$': '<rootDir>/packages/$1/src',
     '^@wavegraph/(identity|catalog|engagement|discovery|media|notifications|ingest|analytics|billing)$': '<rootDir>/subgraphs/$1/src',
+    '^@wavegraph/billing/testing$': '<rootDir>/subgraphs/billing/src/testing',
     '^@wavegraph/gateway$': '<rootDir>/gateway/src',
     '^@wavegraph/client$': '<rootDir>/clients/typescript/src',
   },

@@ -206,6 +206,25 @@ export type ShowType =
   | 'EPISODIC'
   | 'SERIAL';
 
+/** A Premium subscription's state, as Stripe reports it */
+export type SubscriptionStatus =
+  /** Paid and current */
+  | 'ACTIVE'
+  /** Ended */
+  | 'CANCELED'
+  /** The first payment has not gone through yet */
+  | 'INCOMPLETE'
+  /** The first payment never went through */
+  | 'INCOMPLETE_EXPIRED'
+  /** A renewal payment failed; Stripe retries it and Premium lasts meanwhile (the grace period) */
+  | 'PAST_DUE'
+  /** Paused */
+  | 'PAUSED'
+  /** In a free trial */
+  | 'TRIALING'
+  /** Retries ran out: Premium is suspended */
+  | 'UNPAID';
+
 /** WebVTT or SubRip */
 export type TranscriptFileFormat =
   | 'SRT'
@@ -306,6 +325,40 @@ export type ForYouQueryVariables = Exact<{
 
 
 export type ForYouQuery = { forYou: Array<{ sharedListeners: number, episode: { id: string, title: string, show: { id: string, title: string } } | null }> };
+
+export type PremiumSubscriptionFieldsFragment = { status: SubscriptionStatus, plan: Plan, currentPeriodEnd: string | null, cancelAtPeriodEnd: boolean };
+
+export type StartPremiumCheckoutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StartPremiumCheckoutMutation = { startPremiumCheckout: { id: string, url: string } };
+
+export type MySubscriptionQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MySubscriptionQuery = { me: { id: string, plan: Plan | null, subscription: { status: SubscriptionStatus, plan: Plan, currentPeriodEnd: string | null, cancelAtPeriodEnd: boolean } | null } | null };
+
+export type UserSubscriptionQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type UserSubscriptionQuery = { user: { id: string, subscription: { status: SubscriptionStatus, plan: Plan, currentPeriodEnd: string | null, cancelAtPeriodEnd: boolean } | null } | null };
+
+export type CancelPremiumMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CancelPremiumMutation = { cancelPremium: { status: SubscriptionStatus, plan: Plan, currentPeriodEnd: string | null, cancelAtPeriodEnd: boolean } };
+
+export type ResumePremiumMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ResumePremiumMutation = { resumePremium: { status: SubscriptionStatus, plan: Plan, currentPeriodEnd: string | null, cancelAtPeriodEnd: boolean } };
+
+export type BillingPortalUrlQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BillingPortalUrlQuery = { billingPortalUrl: string };
 
 export type EpisodeFieldsFragment = { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null };
 
@@ -867,6 +920,14 @@ export const AnalyticsFiguresFragmentDoc = gql`
   sessions
 }
     `;
+export const PremiumSubscriptionFieldsFragmentDoc = gql`
+    fragment PremiumSubscriptionFields on PremiumSubscription {
+  status
+  plan
+  currentPeriodEnd
+  cancelAtPeriodEnd
+}
+    `;
 export const EpisodeFieldsFragmentDoc = gql`
     fragment EpisodeFields on Episode {
   id
@@ -1161,6 +1222,54 @@ export const ForYouDocument = gql`
       }
     }
   }
+}
+    `;
+export const StartPremiumCheckoutDocument = gql`
+    mutation StartPremiumCheckout {
+  startPremiumCheckout {
+    id
+    url
+  }
+}
+    `;
+export const MySubscriptionDocument = gql`
+    query MySubscription {
+  me {
+    id
+    plan
+    subscription {
+      ...PremiumSubscriptionFields
+    }
+  }
+}
+    ${PremiumSubscriptionFieldsFragmentDoc}`;
+export const UserSubscriptionDocument = gql`
+    query UserSubscription($id: ID!) {
+  user(id: $id) {
+    id
+    subscription {
+      ...PremiumSubscriptionFields
+    }
+  }
+}
+    ${PremiumSubscriptionFieldsFragmentDoc}`;
+export const CancelPremiumDocument = gql`
+    mutation CancelPremium {
+  cancelPremium {
+    ...PremiumSubscriptionFields
+  }
+}
+    ${PremiumSubscriptionFieldsFragmentDoc}`;
+export const ResumePremiumDocument = gql`
+    mutation ResumePremium {
+  resumePremium {
+    ...PremiumSubscriptionFields
+  }
+}
+    ${PremiumSubscriptionFieldsFragmentDoc}`;
+export const BillingPortalUrlDocument = gql`
+    query BillingPortalUrl {
+  billingPortalUrl
 }
     `;
 export const CreateShowDocument = gql`
@@ -2068,6 +2177,24 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     ForYou(variables?: ForYouQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ForYouQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<ForYouQuery>({ document: ForYouDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ForYou', 'query', variables);
+    },
+    StartPremiumCheckout(variables?: StartPremiumCheckoutMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<StartPremiumCheckoutMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<StartPremiumCheckoutMutation>({ document: StartPremiumCheckoutDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'StartPremiumCheckout', 'mutation', variables);
+    },
+    MySubscription(variables?: MySubscriptionQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MySubscriptionQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MySubscriptionQuery>({ document: MySubscriptionDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MySubscription', 'query', variables);
+    },
+    UserSubscription(variables: UserSubscriptionQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<UserSubscriptionQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<UserSubscriptionQuery>({ document: UserSubscriptionDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UserSubscription', 'query', variables);
+    },
+    CancelPremium(variables?: CancelPremiumMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CancelPremiumMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CancelPremiumMutation>({ document: CancelPremiumDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CancelPremium', 'mutation', variables);
+    },
+    ResumePremium(variables?: ResumePremiumMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ResumePremiumMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ResumePremiumMutation>({ document: ResumePremiumDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ResumePremium', 'mutation', variables);
+    },
+    BillingPortalUrl(variables?: BillingPortalUrlQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<BillingPortalUrlQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<BillingPortalUrlQuery>({ document: BillingPortalUrlDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'BillingPortalUrl', 'query', variables);
     },
     CreateShow(variables: CreateShowMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateShowMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<CreateShowMutation>({ document: CreateShowDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateShow', 'mutation', variables);
