@@ -57,6 +57,8 @@ export class StripeTestServer {
   }
 
   async stop(): Promise<void> {
+    // the SDK keeps its connections alive: they end with the server
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
