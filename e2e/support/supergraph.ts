@@ -87,6 +87,8 @@ export async function startTestSupergraph(
 ): Promise<TestSupergraph> {
   const redisPrefix = freshRedisPrefix();
   const identityHarness = await startTestSubgraph(identityModule, { redisPrefix, redisUrl });
+  // billing's Stripe: listening before the gateway's port is picked, so it cannot take that port
+  const stripe = await new StripeTestServer().start();
   // media hands out upload and playback URLs, and catalog its feeds, on the gateway's origin, so the port is chosen first
   const port = overrides.port || (await freePort());
   const origin = `http://127.0.0.1:${port}`;
@@ -97,7 +99,6 @@ export async function startTestSupergraph(
   const ingestHarness = await startTestSubgraph(ingestModule, { redisPrefix, redisUrl });
   // its ClickHouse database is named after its fresh Postgres database (ANALYTICS_CLICKHOUSE_URL: Jest's global setup)
   const analyticsHarness = await startTestSubgraph(analyticsModule, { redisPrefix, redisUrl });
-  const stripe = await new StripeTestServer().start();
   const billingHarness = await startTestSubgraph(createBillingModule({ config: () => testBillingConfig(stripe) }), { redisPrefix, redisUrl });
   const mediaDir = mkdtempSync(path.join(tmpdir(), 'wgtest-media-'));
   const mediaConfig = { ...mediaConfigFromEnv(), storage: 'filesystem' as const, dataDir: mediaDir, publicUrl: origin };

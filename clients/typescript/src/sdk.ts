@@ -18,6 +18,22 @@ export type AnalyticsRange = {
   to: string;
 };
 
+export type BillingSagaKind =
+  | 'ACTIVATE'
+  | 'DOWNGRADE';
+
+export type BillingSagaStatus =
+  | 'COMPENSATED'
+  | 'COMPENSATING'
+  | 'COMPLETED'
+  | 'RUNNING';
+
+export type BillingSagaStepStatus =
+  | 'DONE'
+  | 'FAILED'
+  | 'PENDING'
+  | 'SKIPPED';
+
 export type ChapterInput = {
   /** An image for the chapter: http or https */
   imageUrl?: string | null | undefined;
@@ -112,12 +128,15 @@ export type MediaStepStatus =
   | 'RUNNING'
   | 'SKIPPED';
 
-/** NEW_EPISODE on a followed show, COMMENT_REPLY to your comment, MEDIA_READY or MEDIA_FAILED for your upload, WELCOME once registered */
+/** NEW_EPISODE on a followed show, COMMENT_REPLY to your comment, MEDIA_READY or MEDIA_FAILED for your upload, WELCOME once registered, PREMIUM_STARTED or PREMIUM_ENDED when your plan changes, PAYMENT_REFUNDED when a payment is given back */
 export type NotificationKind =
   | 'COMMENT_REPLY'
   | 'MEDIA_FAILED'
   | 'MEDIA_READY'
   | 'NEW_EPISODE'
+  | 'PAYMENT_REFUNDED'
+  | 'PREMIUM_ENDED'
+  | 'PREMIUM_STARTED'
   | 'WELCOME';
 
 export type PersonInput = {
@@ -359,6 +378,23 @@ export type BillingPortalUrlQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type BillingPortalUrlQuery = { billingPortalUrl: string };
+
+export type BillingSagaFieldsFragment = { id: string, kind: BillingSagaKind, trigger: string, status: BillingSagaStatus, paymentId: string | null, error: string | null, attempts: number, steps: Array<{ name: string, status: BillingSagaStepStatus, error: string | null, at: string | null }> };
+
+export type BillingSagaQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type BillingSagaQuery = { billingSaga: { id: string, kind: BillingSagaKind, trigger: string, status: BillingSagaStatus, paymentId: string | null, error: string | null, attempts: number, steps: Array<{ name: string, status: BillingSagaStepStatus, error: string | null, at: string | null }> } };
+
+export type BillingSagasQueryVariables = Exact<{
+  userId: string;
+  first?: number | null | undefined;
+}>;
+
+
+export type BillingSagasQuery = { billingSagas: Array<{ id: string, kind: BillingSagaKind, trigger: string, status: BillingSagaStatus, paymentId: string | null, error: string | null, attempts: number, steps: Array<{ name: string, status: BillingSagaStepStatus, error: string | null, at: string | null }> }> };
 
 export type EpisodeFieldsFragment = { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null };
 
@@ -928,6 +964,23 @@ export const PremiumSubscriptionFieldsFragmentDoc = gql`
   cancelAtPeriodEnd
 }
     `;
+export const BillingSagaFieldsFragmentDoc = gql`
+    fragment BillingSagaFields on BillingSaga {
+  id
+  kind
+  trigger
+  status
+  paymentId
+  error
+  attempts
+  steps {
+    name
+    status
+    error
+    at
+  }
+}
+    `;
 export const EpisodeFieldsFragmentDoc = gql`
     fragment EpisodeFields on Episode {
   id
@@ -1272,6 +1325,20 @@ export const BillingPortalUrlDocument = gql`
   billingPortalUrl
 }
     `;
+export const BillingSagaDocument = gql`
+    query BillingSaga($id: ID!) {
+  billingSaga(id: $id) {
+    ...BillingSagaFields
+  }
+}
+    ${BillingSagaFieldsFragmentDoc}`;
+export const BillingSagasDocument = gql`
+    query BillingSagas($userId: ID!, $first: Int) {
+  billingSagas(userId: $userId, first: $first) {
+    ...BillingSagaFields
+  }
+}
+    ${BillingSagaFieldsFragmentDoc}`;
 export const CreateShowDocument = gql`
     mutation CreateShow($input: CreateShowInput!) {
   createShow(input: $input) {
@@ -2195,6 +2262,12 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     BillingPortalUrl(variables?: BillingPortalUrlQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<BillingPortalUrlQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<BillingPortalUrlQuery>({ document: BillingPortalUrlDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'BillingPortalUrl', 'query', variables);
+    },
+    BillingSaga(variables: BillingSagaQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<BillingSagaQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<BillingSagaQuery>({ document: BillingSagaDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'BillingSaga', 'query', variables);
+    },
+    BillingSagas(variables: BillingSagasQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<BillingSagasQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<BillingSagasQuery>({ document: BillingSagasDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'BillingSagas', 'query', variables);
     },
     CreateShow(variables: CreateShowMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateShowMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<CreateShowMutation>({ document: CreateShowDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateShow', 'mutation', variables);

@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import { consumerGauges, eventCounters, outboxGauges } from './events';
+import { consumerGauges, eventCounters, outboxGauges, sagaGauges } from './events';
 import { gatewayGauges, gatewayMetrics } from './gateway';
 import { graphqlMetrics } from './graphql';
 import { jobMetrics, queueGauges, reconcileMetrics } from './queues';
@@ -14,6 +14,7 @@ export function registerEveryMetric(registry: Registry): void {
   outboxGauges(registry);
   consumerGauges(registry);
   eventCounters(registry);
+  sagaGauges(registry);
   queueGauges(registry);
   jobMetrics(registry);
   reconcileMetrics(registry);

@@ -3,6 +3,8 @@ import { billingConfigFromEnv, type BillingConfig } from './billing.config';
 import { CreateBilling1766830000000 } from './migrations/1766830000000-CreateBilling';
 import { billingServicesFactory, type BillingServices } from './services';
 import { BillingCustomer } from './subscription/customer.entity';
+import { Saga } from './saga/saga.entity';
+import { SagaResolver } from './saga/saga.resolver';
 import { PremiumSubscription } from './subscription/subscription.entity';
 import { SubscriptionResolver, UserSubscriptionResolver } from './subscription/subscription.resolver';
 import { User, userRef } from './user/user.type';
@@ -11,27 +13,33 @@ import { webhookRoutes } from './webhook/webhook.routes';
 export interface BillingModuleOptions {
   /** Read once at start; the environment's by default (tests give their local Stripe server). */
   config?: () => BillingConfig;
+  /** How long a saga step that failed (Stripe away) waits before identity's answer is applied again; the event consumer's 30 s by default. */
+  sagaRetryMs?: number;
 }
 
 /**
  * The billing subgraph: Premium sold through Stripe Checkout, cancelled or resumed through
- * Stripe Billing, and learned back from Stripe's signed webhooks at `/webhooks/stripe`.
+ * Stripe Billing, and learned back from Stripe's signed webhooks at `/webhooks/stripe`; the
+ * Premium saga (identity changes the plan, a refund compensates what cannot complete).
  */
 export function createBillingModule(options: BillingModuleOptions = {}): SubgraphModule<BillingServices> {
   return {
     name: 'billing',
-    resolvers: [SubscriptionResolver, UserSubscriptionResolver],
+    resolvers: [SubscriptionResolver, UserSubscriptionResolver, SagaResolver],
     orphanedTypes: [User],
-    entities: [PremiumSubscription, BillingCustomer],
+    entities: [PremiumSubscription, BillingCustomer, Saga],
     migrations: [CreateBilling1766830000000],
-    createServices: billingServicesFactory(options.config ?? billingConfigFromEnv),
+    createServices: billingServicesFactory(options.config ?? billingConfigFromEnv, options.sagaRetryMs),
     routes: (app, services) => webhookRoutes(app, services.webhooks, services.log),
     references: {
       User: async (ids) => ids.map(userRef),
     },
     eventLog: (services) => services.events.log!,
     ready: (services) => services.events.ping(),
-    stopServices: (services) => services.events.stop(),
+    stopServices: async (services) => {
+      services.unwatchSagas();
+      await services.events.stop();
+    },
   };
 }
 

@@ -1,11 +1,12 @@
-import { addOutboxLog, createOutboxTable, dropOutboxLog, dropOutboxTable } from '@wavegraph/events';
+import { addOutboxLog, createInboxTable, createOutboxTable, createPositionTables, dropInboxTable, dropOutboxLog, dropOutboxTable, dropPositionTables } from '@wavegraph/events';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * One Stripe customer per user; each user's Premium subscription as billing last learned it
  * (`state_at`: Stripe's time of that state, so an older webhook never replaces a newer state);
  * payments and charge incidents (refunds, disputes); the Stripe events already processed (each
- * inserted in the transaction of its effect); the outbox, durable log of billing's events.
+ * inserted in the transaction of its effect); the Premium sagas (each step's status and error);
+ * the outbox, durable log of billing's events, and the inbox of identity's answers.
  */
 export class CreateBilling1766830000000 implements MigrationInterface {
   name = 'CreateBilling1766830000000';
@@ -65,13 +66,34 @@ export class CreateBilling1766830000000 implements MigrationInterface {
         outcome text NOT NULL,
         processed_at timestamptz(3) NOT NULL DEFAULT now()
       )`);
+    await runner.query(`
+      CREATE TABLE billing_sagas (
+        id uuid PRIMARY KEY,
+        user_id uuid NOT NULL,
+        kind text NOT NULL,
+        trigger text NOT NULL,
+        payment_id text,
+        stripe_subscription_id text,
+        status text NOT NULL,
+        steps jsonb NOT NULL,
+        error text,
+        attempts integer NOT NULL DEFAULT 0,
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
+        updated_at timestamptz(3) NOT NULL DEFAULT now()
+      )`);
+    await runner.query('CREATE INDEX billing_sagas_user_idx ON billing_sagas (user_id, created_at DESC)');
+    await runner.query(`CREATE INDEX billing_sagas_open_idx ON billing_sagas (status, updated_at) WHERE status IN ('RUNNING', 'COMPENSATING')`);
     await createOutboxTable(runner);
     await addOutboxLog(runner);
+    await createInboxTable(runner);
+    await createPositionTables(runner);
   }
 
   async down(runner: QueryRunner): Promise<void> {
+    await dropPositionTables(runner);
+    await dropInboxTable(runner);
     await dropOutboxLog(runner);
     await dropOutboxTable(runner);
-    for (const table of ['stripe_events', 'charge_incidents', 'payments', 'subscriptions', 'billing_customers']) await runner.query(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of ['billing_sagas', 'stripe_events', 'charge_incidents', 'payments', 'subscriptions', 'billing_customers']) await runner.query(`DROP TABLE IF EXISTS ${table}`);
   }
 }

@@ -1,5 +1,7 @@
 import { PaymentCompleted, PaymentDisputed, PaymentRefunded, recordEvent } from '@wavegraph/events';
 import type { EntityManager } from 'typeorm';
+import { SagaKind } from '../saga/saga.entity';
+import type { SagaRepository } from '../saga/saga.repository';
 
 export interface PaymentFacts {
   /** The Stripe invoice (`in_…`), or the checkout session (`cs_…`) when there is none. */
@@ -22,8 +24,13 @@ export interface ChargeIncident {
   detail: string | null;
 }
 
-/** Payments and charge incidents; each records its event only the first time it is learned. */
+/**
+ * Payments and charge incidents; each records its event only the first time it is learned, and
+ * starts the saga that event begins (a payment activates Premium, a refund or dispute ends it).
+ */
 export class PaymentRepository {
+  constructor(private readonly sagas: SagaRepository) {}
+
   /**
    * A payment went through: stored as PAID and `billing.PaymentCompleted` recorded, once per
    * invoice even though Stripe tells it twice (checkout.session.completed and invoice.paid).
@@ -37,7 +44,7 @@ export class PaymentRepository {
       [payment.id, payment.userId, payment.stripeCustomerId, payment.stripeSubscriptionId, payment.amount, payment.currency.toLowerCase()],
     );
     if (rows.length === 0) return false;
-    await recordEvent(tx, PaymentCompleted, payment.userId, {
+    const eventId = await recordEvent(tx, PaymentCompleted, payment.userId, {
       userId: payment.userId,
       paymentId: payment.id,
       stripeCustomerId: payment.stripeCustomerId,
@@ -46,6 +53,7 @@ export class PaymentRepository {
       currency: payment.currency.toLowerCase(),
       plan: 'PREMIUM',
     });
+    await this.sagas.start(tx, { id: eventId, userId: payment.userId, kind: SagaKind.ACTIVATE, trigger: PaymentCompleted.type, paymentId: payment.id, stripeSubscriptionId: payment.stripeSubscriptionId });
     return true;
   }
 
@@ -69,8 +77,11 @@ export class PaymentRepository {
     );
     if (rows.length === 0) return false;
     const money = { userId: incident.userId, stripeChargeId: incident.stripeChargeId, amount: incident.amount, currency: incident.currency.toLowerCase() };
-    if (incident.kind === 'REFUND') await recordEvent(tx, PaymentRefunded, incident.userId, { ...money, stripeCustomerId, fullyRefunded });
-    else await recordEvent(tx, PaymentDisputed, incident.userId, { ...money, stripeDisputeId: disputeId ?? incident.key, reason: incident.detail ?? '' });
+    const eventId = incident.kind === 'REFUND'
+      ? await recordEvent(tx, PaymentRefunded, incident.userId, { ...money, stripeCustomerId, fullyRefunded })
+      : await recordEvent(tx, PaymentDisputed, incident.userId, { ...money, stripeDisputeId: disputeId ?? incident.key, reason: incident.detail ?? '' });
+    const trigger = incident.kind === 'REFUND' ? PaymentRefunded.type : PaymentDisputed.type;
+    await this.sagas.start(tx, { id: eventId, userId: incident.userId, kind: SagaKind.DOWNGRADE, trigger });
     return true;
   }
 }

@@ -1,6 +1,8 @@
 import { SubscriptionChanged, recordEvent } from '@wavegraph/events';
 import type { DataSource, EntityManager } from 'typeorm';
 import { In } from 'typeorm';
+import { SagaKind } from '../saga/saga.entity';
+import type { SagaRepository } from '../saga/saga.repository';
 import { PremiumSubscription } from './subscription.entity';
 import type { SubscriptionState } from './subscription.state';
 import { entitlesToPremium, isEnded } from './subscription.status';
@@ -13,12 +15,38 @@ const sameState = (row: PremiumSubscription, state: SubscriptionState): boolean 
   row.cancelAtPeriodEnd === state.cancelAtPeriodEnd &&
   (row.currentPeriodEnd?.getTime() ?? null) === (state.currentPeriodEnd?.getTime() ?? null);
 
+interface SubscriptionRow {
+  user_id: string;
+  stripe_subscription_id: string;
+  stripe_customer_id: string;
+  status: PremiumSubscription['status'];
+  plan: PremiumSubscription['plan'];
+  current_period_end: Date | null;
+  cancel_at_period_end: boolean;
+  state_at: Date;
+  updated_at: Date;
+}
+
+const subscriptionOf = (row: SubscriptionRow): PremiumSubscription =>
+  Object.assign(new PremiumSubscription(), {
+    userId: row.user_id, stripeSubscriptionId: row.stripe_subscription_id, stripeCustomerId: row.stripe_customer_id, status: row.status, plan: row.plan,
+    currentPeriodEnd: row.current_period_end, cancelAtPeriodEnd: row.cancel_at_period_end, stateAt: row.state_at, updatedAt: row.updated_at,
+  });
+
 /** Subscriptions by user; a state is written only over an older one, and every change is announced. */
 export class SubscriptionRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sagas: SagaRepository,
+  ) {}
 
   findByUserIds(userIds: readonly string[]): Promise<PremiumSubscription[]> {
     return this.dataSource.getRepository(PremiumSubscription).findBy({ userId: In(userIds.map((id) => id.toLowerCase())) });
+  }
+
+  private async locked(tx: EntityManager, userId: string): Promise<PremiumSubscription | null> {
+    const [row]: SubscriptionRow[] = await tx.query('SELECT * FROM subscriptions WHERE user_id = $1 FOR UPDATE', [userId]);
+    return row ? subscriptionOf(row) : null;
   }
 
   findByUserId(userId: string): Promise<PremiumSubscription | null> {
@@ -33,10 +61,10 @@ export class SubscriptionRepository {
    * cancelled subscription never hides the user's new one).
    */
   async apply(tx: EntityManager, userId: string, state: SubscriptionState, stateAt: Date): Promise<Applied> {
-    const repo = tx.getRepository(PremiumSubscription);
     const id = userId.toLowerCase();
     // the row is locked for the rest of the transaction: two webhooks for one user are decided one after the other
-    const held = await repo.createQueryBuilder('s').setLock('pessimistic_write').where('s.user_id = :id', { id }).getOne();
+    // plain SQL throughout: compensation runs this in the event consumer's transaction, which has no entity metadata
+    const held = await this.locked(tx, id);
     if (held) {
       if (held.stateAt.getTime() > stateAt.getTime()) return { applied: false, reason: 'older', subscription: held };
       if (held.stripeSubscriptionId !== state.stripeSubscriptionId && !isEnded(held.status) && isEnded(state.status)) {
@@ -52,9 +80,9 @@ export class SubscriptionRepository {
        WHERE subscriptions.state_at <= EXCLUDED.state_at`,
       [id, state.stripeSubscriptionId, state.stripeCustomerId, state.status, state.currentPeriodEnd, state.cancelAtPeriodEnd, stateAt],
     );
-    const current = await repo.findOneByOrFail({ userId: id });
+    const current = (await this.locked(tx, id))!;
     if (!held || !sameState(held, state)) {
-      await recordEvent(tx, SubscriptionChanged, id, {
+      const eventId = await recordEvent(tx, SubscriptionChanged, id, {
         userId: id,
         stripeSubscriptionId: state.stripeSubscriptionId,
         status: state.status,
@@ -63,6 +91,10 @@ export class SubscriptionRepository {
         cancelAtPeriodEnd: state.cancelAtPeriodEnd,
         currentPeriodEnd: state.currentPeriodEnd?.toISOString() ?? null,
       });
+      // Premium stopped (ended, unpaid after the grace period): the downgrade saga starts with the event
+      if (held && entitlesToPremium(held.status) && !entitlesToPremium(state.status)) {
+        await this.sagas.start(tx, { id: eventId, userId: id, kind: SagaKind.DOWNGRADE, trigger: SubscriptionChanged.type, stripeSubscriptionId: state.stripeSubscriptionId });
+      }
     }
     return { applied: true, subscription: current };
   }

@@ -34,7 +34,8 @@ export interface BillingHarness {
 
 export async function startBillingHarness(overrides: Partial<BillingConfig> = {}): Promise<BillingHarness> {
   const stripe = await new StripeTestServer().start();
-  const billing = await startTestSubgraph(createBillingModule({ config: () => testBillingConfig(stripe, overrides) }));
+  // a failed saga step is tried again within the test's patience
+  const billing = await startTestSubgraph(createBillingModule({ config: () => testBillingConfig(stripe, overrides), sagaRetryMs: 300 }));
   return {
     billing,
     stripe,

@@ -27,8 +27,8 @@ const PREMIUM_AMOUNT = 499;
 
 /**
  * A local stand-in for api.stripe.com speaking only what billing uses (customers create,
- * checkout.sessions create, billing_portal.sessions create, subscriptions retrieve/update,
- * charges retrieve, refunds create) with Stripe's object shapes, recording every request.
+ * checkout.sessions create, billing_portal.sessions create, subscriptions retrieve/update/cancel,
+ * invoices retrieve, charges retrieve, refunds create) with Stripe's object shapes, recording every request.
  * It also plays Stripe's side of a purchase (`completeCheckout`) and builds webhook events
  * signed with the SDK's own test helper.
  */
@@ -39,6 +39,9 @@ export class StripeTestServer {
   readonly subscriptions = new Map<string, StripeObject>();
   readonly charges = new Map<string, StripeObject>();
   readonly refunds = new Map<string, StripeObject>();
+  readonly invoices = new Map<string, StripeObject>();
+  /** Answers already given per Idempotency-Key: a request sent again with its key gets the same answer, as at Stripe. */
+  private readonly idempotent = new Map<string, { status: number; body: string }>();
   /** Answer the next N API requests with this status (a Stripe outage); 0 answers normally. */
   failNext = { count: 0, status: 500 };
   private server?: Server;
@@ -103,6 +106,11 @@ export class StripeTestServer {
     };
     this.subscriptions.set(subscriptionId, subscription);
     const charge = newId('ch');
+    this.invoices.set(invoice, {
+      id: invoice, object: 'invoice', customer, amount_due: PREMIUM_AMOUNT, amount_paid: PREMIUM_AMOUNT, amount_remaining: 0, currency: 'usd', status: 'paid', billing_reason: 'subscription_create', created, livemode: false,
+      parent: { type: 'subscription_details', quote_details: null, subscription_details: { metadata: subscription.metadata, subscription: subscriptionId } },
+      payments: { object: 'list', data: [{ id: newId('inpay'), object: 'invoice_payment', amount_paid: PREMIUM_AMOUNT, currency: 'usd', invoice, is_default: true, status: 'paid', payment: { type: 'charge', charge } }], has_more: false, url: `/v1/invoice_payments?invoice=${invoice}` },
+    });
     this.charges.set(charge, { id: charge, object: 'charge', amount: PREMIUM_AMOUNT, amount_refunded: 0, currency: 'usd', customer, created, paid: true, refunded: false, status: 'succeeded', livemode: false, metadata: {} });
     Object.assign(session, { status: 'complete', payment_status: 'paid', subscription: subscriptionId, invoice, amount_subtotal: PREMIUM_AMOUNT, amount_total: PREMIUM_AMOUNT, currency: 'usd' });
     return this.event('checkout.session.completed', { ...session }, created);
@@ -195,9 +203,19 @@ export class StripeTestServer {
     const body = qs.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
     const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, body, idempotencyKey: header('idempotency-key'), authorization: header('authorization'), stripeVersion: header('stripe-version') });
+    const key = req.method !== 'GET' ? header('idempotency-key') : undefined;
+    const replay = key ? this.idempotent.get(key) : undefined;
+    if (replay) {
+      res.writeHead(replay.status, { 'content-type': 'application/json', 'idempotent-replayed': 'true' });
+      res.end(replay.body);
+      return;
+    }
     const send = (status: number, value: unknown) => {
+      const body = JSON.stringify(value);
+      // Stripe keeps only answers that are not server errors
+      if (key && status < 500) this.idempotent.set(key, { status, body });
       res.writeHead(status, { 'content-type': 'application/json', 'request-id': newId('req') });
-      res.end(JSON.stringify(value));
+      res.end(body);
     };
     if (this.failNext.count > 0) {
       this.failNext.count -= 1;
@@ -221,6 +239,16 @@ export class StripeTestServer {
       if (!subscription) return missing('subscription', match[2]);
       if (match[1] === 'POST') this.applyChanges(subscription, { cancel_at_period_end: body.cancel_at_period_end === undefined ? undefined : body.cancel_at_period_end === 'true' });
       return send(200, subscription);
+    }
+    if ((match = /^DELETE \/v1\/subscriptions\/([^/]+)$/.exec(route))) {
+      const subscription = this.subscriptions.get(match[1]);
+      if (!subscription) return missing('subscription', match[1]);
+      this.applyChanges(subscription, { status: 'canceled' });
+      return send(200, subscription);
+    }
+    if ((match = /^GET \/v1\/invoices\/([^/]+)$/.exec(route))) {
+      const invoice = this.invoices.get(match[1]);
+      return invoice ? send(200, invoice) : missing('invoice', match[1]);
     }
     if ((match = /^GET \/v1\/charges\/([^/]+)$/.exec(route))) {
       const charge = this.charges.get(match[1]);
