@@ -80,8 +80,11 @@ export class PaymentRepository {
     const eventId = incident.kind === 'REFUND'
       ? await recordEvent(tx, PaymentRefunded, incident.userId, { ...money, stripeCustomerId, fullyRefunded })
       : await recordEvent(tx, PaymentDisputed, incident.userId, { ...money, stripeDisputeId: disputeId ?? incident.key, reason: incident.detail ?? '' });
-    const trigger = incident.kind === 'REFUND' ? PaymentRefunded.type : PaymentDisputed.type;
-    await this.sagas.start(tx, { id: eventId, userId: incident.userId, kind: SagaKind.DOWNGRADE, trigger });
+    // a partial refund leaves Premium as it is (identity acts on full refunds and disputes only)
+    if (incident.kind === 'DISPUTE' || fullyRefunded) {
+      const trigger = incident.kind === 'REFUND' ? PaymentRefunded.type : PaymentDisputed.type;
+      await this.sagas.start(tx, { id: eventId, userId: incident.userId, kind: SagaKind.DOWNGRADE, trigger });
+    }
     return true;
   }
 }

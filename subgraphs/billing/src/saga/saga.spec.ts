@@ -118,6 +118,18 @@ describe('the Premium saga', () => {
     expect(done.steps).toEqual([{ name: 'PLAN_FREE', status: 'SKIPPED', error: 'the account no longer exists' }]);
   });
 
+  it('downgrades on a full refund or a dispute, not on a partial refund', async () => {
+    const { user, customer } = await paid();
+    const charge = h.stripe.chargeFor(customer);
+    await h.stripe.deliver(h.webhookUrl, h.stripe.refundEvent(charge.id, 100));
+    expect((await sagasOf(user.id)).map((s) => s.kind)).toEqual(['ACTIVATE']);
+    await h.stripe.deliver(h.webhookUrl, h.stripe.refundEvent(charge.id));
+    const [downgrade] = await sagasOf(user.id);
+    expect(downgrade).toMatchObject({ kind: 'DOWNGRADE', trigger: 'billing.PaymentRefunded', status: 'RUNNING' });
+    await h.stripe.deliver(h.webhookUrl, h.stripe.disputeEvent(charge.id));
+    expect((await sagasOf(user.id)).map((s) => s.trigger)).toEqual(['billing.PaymentDisputed', 'billing.PaymentRefunded', 'billing.PaymentCompleted']);
+  });
+
   it('shows sagas to staff only', async () => {
     const { user, saga } = await paid();
     expect((await sagaById(saga.id, user)).errors?.[0].extensions?.code).toBe('FORBIDDEN');

@@ -8,7 +8,7 @@ export const IDENTITY_PRODUCERS: readonly Producer[] = ['billing'];
 
 /**
  * Billing's saga steps that change a plan: a completed payment makes the user PREMIUM; a
- * subscription that stops entitling them, a refund or a dispute makes them FREE. The change goes
+ * subscription that stops entitling them, a full refund or a dispute makes them FREE. The change goes
  * through the same path as an admin's (UserPlanChanged, tokens voided), and identity answers each
  * with PlanChangeSettled; a user who no longer exists is REFUSED for good, which billing compensates.
  * Billing's events of one user arrive in order (one aggregate), so the last one decides the plan.
@@ -33,7 +33,10 @@ export function billingPlanHandlers(users: UserService, changed: Set<string>): E
       // becoming entitled again is a payment's to decide (PaymentCompleted); losing it is this event's
       if (!event.payload.premium) await settle(event, tx, 'FREE');
     }),
-    on(PaymentRefunded, (event, tx) => settle(event, tx, 'FREE')),
+    // a partial refund (a goodwill gesture) leaves Premium as it is
+    on(PaymentRefunded, async (event, tx) => {
+      if (event.payload.fullyRefunded) await settle(event, tx, 'FREE');
+    }),
     on(PaymentDisputed, (event, tx) => settle(event, tx, 'FREE')),
   ];
 }

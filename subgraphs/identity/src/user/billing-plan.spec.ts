@@ -39,7 +39,7 @@ describe('plans from billing events', () => {
     expect(refreshed.data?.refreshSession.user.plan).toBe('PREMIUM');
   });
 
-  it('makes them FREE when the subscription stops entitling them or a payment is refunded, and ignores a subscription that still does', async () => {
+  it('makes them FREE when the subscription stops entitling them or a payment is fully refunded, and ignores a subscription that still does or a partial refund', async () => {
     const user = await registerUser(h);
     const id = user.user.id;
     await appendEvent(redis, h.redisPrefix, PaymentCompleted, id, paid(id));
@@ -51,7 +51,12 @@ describe('plans from billing events', () => {
     await settle();
     expect(await plan(id)).toBe('FREE');
     await appendEvent(redis, h.redisPrefix, PaymentCompleted, id, paid(id));
-    await appendEvent(redis, h.redisPrefix, PaymentRefunded, id, { userId: id, stripeChargeId: 'ch_x', stripeCustomerId: 'cus_x', amount: 499, currency: 'usd', fullyRefunded: true });
+    const refund = (amount: number, fullyRefunded: boolean) => ({ userId: id, stripeChargeId: 'ch_x', stripeCustomerId: 'cus_x', amount, currency: 'usd', fullyRefunded });
+    // a partial refund leaves Premium; the full one ends it
+    await appendEvent(redis, h.redisPrefix, PaymentRefunded, id, refund(100, false));
+    await settle();
+    expect(await plan(id)).toBe('PREMIUM');
+    await appendEvent(redis, h.redisPrefix, PaymentRefunded, id, refund(499, true));
     await settle();
     expect(await plan(id)).toBe('FREE');
     expect((await answers(id)).filter((a) => a.type === 'identity.UserPlanChanged').map((a) => a.payload.plan)).toEqual(['PREMIUM', 'FREE', 'PREMIUM', 'FREE']);
