@@ -49,6 +49,6 @@ export class Compensation {
       await this.subscriptions.apply(tx, saga.userId, stateOf(cancelled), new Date(Math.floor(Date.now() / 1000) * 1000));
       await this.sagas.advance(tx, saga, 'CANCEL_SUBSCRIPTION', SagaStepStatus.DONE, SagaStatus.COMPENSATING);
     }
-    await this.sagas.advance(tx, saga, 'REFUND', SagaStepStatus.DONE, SagaStatus.COMPENSATED);
+    await this.sagas.finish(tx, saga, SagaStatus.COMPENSATED);
   }
 }

@@ -66,6 +66,12 @@ export class SagaRepository {
     );
   }
 
+  /** Ends the saga with `status`, its steps as they are. */
+  async finish(tx: EntityManager, saga: Saga, status: SagaStatus): Promise<void> {
+    saga.status = status;
+    await tx.query(`UPDATE billing_sagas SET status = $2, attempts = 0, updated_at = now() WHERE id = $1`, [saga.id, status]);
+  }
+
   /**
    * A step that failed and will be retried (the event goes back to the consumer): written on its
    * own, outside the transaction that rolls back, so staff see the error and the attempts.
