@@ -20,7 +20,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(jose|@tus|srvx)/)'],
   moduleNameMapper: {
     '^@wavegraph/(auth|streams|redis|telemetry|metrics|kit|events|testkit)$': '<rootDir>/packages/$1/src',
-    '^@wavegraph/(identity|catalog|engagement|discovery|media|notifications|ingest|analytics)$': '<rootDir>/subgraphs/$1/src',
+    '^@wavegraph/(identity|catalog|engagement|discovery|media|notifications|ingest|analytics|billing)$': '<rootDir>/subgraphs/$1/src',
+    '^@wavegraph/billing/testing$': '<rootDir>/subgraphs/billing/src/testing',
     '^@wavegraph/gateway$': '<rootDir>/gateway/src',
     '^@wavegraph/client$': '<rootDir>/clients/typescript/src',
   },

@@ -144,7 +144,7 @@ describe('docker-compose.yml', () => {
   it('refuses to start without .env and without each real secret', () => {
     const raw = read('docker-compose.yml');
     const required = [...new Set([...raw.matchAll(/\$\{([A-Z_]+):\?/g)].map((m) => m[1]))].sort();
-    expect(required).toEqual(['CLICKHOUSE_PASSWORD', 'MEDIA_SIGNING_SECRET', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'WAVEGRAPH_GATEWAY_SECRET']);
+    expect(required).toEqual(['CLICKHOUSE_PASSWORD', 'MEDIA_SIGNING_SECRET', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'STRIPE_PREMIUM_PRICE', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'WAVEGRAPH_GATEWAY_SECRET']);
     for (const p of processes) {
       expect(file.services[p.name].env_file).toEqual([{ path: '.env', required: true }]);
       const env = file.services[p.name].environment ?? {};

@@ -14,7 +14,7 @@ import { NO_RATE_LIMITS, startTestSupergraph, type TestSupergraph } from './supp
  * when that process does the work they count.
  */
 type Name = keyof TestSupergraph['metrics'];
-const PROCESSES: Name[] = ['gateway', 'identity', 'catalog', 'engagement', 'discovery', 'media', 'notifications', 'ingest', 'analytics', 'catalog-worker', 'media-worker', 'ingest-worker'];
+const PROCESSES: Name[] = ['gateway', 'identity', 'catalog', 'engagement', 'discovery', 'media', 'notifications', 'ingest', 'analytics', 'billing', 'catalog-worker', 'media-worker', 'ingest-worker'];
 
 describe('metrics of every process move with traffic', () => {
   let supergraph: TestSupergraph;

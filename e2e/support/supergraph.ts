@@ -11,6 +11,8 @@ import { identityModule, jwksUrl, type IdentityServices } from '@wavegraph/ident
 import { notificationsModule } from '@wavegraph/notifications';
 import { ingestModule, startIngestWorker } from '@wavegraph/ingest';
 import { analyticsModule, dropAnalyticsStore } from '@wavegraph/analytics';
+import { createBillingModule, STRIPE_WEBHOOK_PATH } from '@wavegraph/billing';
+import { StripeTestServer, testBillingConfig } from '@wavegraph/billing/testing';
 import type { RunningSubgraph } from '@wavegraph/kit';
 import { createRegistry, type Registry } from '@wavegraph/metrics';
 import { dropRedisPrefix, freePort, freshRedisPrefix, startTestSubgraph, TEST_GATEWAY_SECRET, TEST_REDIS_URL, type TestDatabase } from '@wavegraph/testkit';
@@ -32,7 +34,7 @@ export const NO_RATE_LIMITS: RateLimitSettings = {
   wsSubscribesPerMinute: 0,
 };
 
-export type SubgraphName = 'identity' | 'catalog' | 'engagement' | 'discovery' | 'media' | 'notifications' | 'ingest' | 'analytics';
+export type SubgraphName = 'identity' | 'catalog' | 'engagement' | 'discovery' | 'media' | 'notifications' | 'ingest' | 'analytics' | 'billing';
 
 export interface TestSupergraph {
   url: string;
@@ -47,6 +49,11 @@ export interface TestSupergraph {
   notifications: RunningSubgraph<unknown>;
   ingest: RunningSubgraph<unknown>;
   analytics: RunningSubgraph<unknown>;
+  billing: RunningSubgraph<unknown>;
+  /** The local Stripe billing talks to (it records requests, and signs webhook events for the gateway's /webhooks/stripe). */
+  stripe: StripeTestServer;
+  /** Stripe's webhook endpoint as Stripe would reach it: through the gateway. */
+  stripeWebhookUrl: string;
   /** Where media keeps uploads and objects for this run. */
   mediaDir: string;
   /** The gateway's origin (uploads and playback go through it). */
@@ -80,6 +87,8 @@ export async function startTestSupergraph(
 ): Promise<TestSupergraph> {
   const redisPrefix = freshRedisPrefix();
   const identityHarness = await startTestSubgraph(identityModule, { redisPrefix, redisUrl });
+  // billing's Stripe: listening before the gateway's port is picked, so it cannot take that port
+  const stripe = await new StripeTestServer().start();
   // media hands out upload and playback URLs, and catalog its feeds, on the gateway's origin, so the port is chosen first
   const port = overrides.port || (await freePort());
   const origin = `http://127.0.0.1:${port}`;
@@ -90,6 +99,7 @@ export async function startTestSupergraph(
   const ingestHarness = await startTestSubgraph(ingestModule, { redisPrefix, redisUrl });
   // its ClickHouse database is named after its fresh Postgres database (ANALYTICS_CLICKHOUSE_URL: Jest's global setup)
   const analyticsHarness = await startTestSubgraph(analyticsModule, { redisPrefix, redisUrl });
+  const billingHarness = await startTestSubgraph(createBillingModule({ config: () => testBillingConfig(stripe) }), { redisPrefix, redisUrl });
   const mediaDir = mkdtempSync(path.join(tmpdir(), 'wgtest-media-'));
   const mediaConfig = { ...mediaConfigFromEnv(), storage: 'filesystem' as const, dataDir: mediaDir, publicUrl: origin };
   const mediaHarness = await startTestSubgraph(createMediaModule({ config: () => mediaConfig }), { redisPrefix, redisUrl });
@@ -135,6 +145,7 @@ export async function startTestSupergraph(
     notifications: notificationsHarness.running.url,
     ingest: ingestHarness.running.url,
     analytics: analyticsHarness.running.url,
+    billing: billingHarness.running.url,
   };
   const routed = Object.fromEntries(
     await Promise.all(Object.entries(direct).map(async ([name, url]) => [name, (await options.front?.[name as SubgraphName]?.(url)) ?? url])),
@@ -158,6 +169,7 @@ export async function startTestSupergraph(
   const subgraphs = {
     identity: identityHarness, catalog: catalogHarness, engagement: engagementHarness, discovery: discoveryHarness, media: mediaHarness, notifications: notificationsHarness, ingest: ingestHarness,
     analytics: analyticsHarness,
+    billing: billingHarness,
   };
   return {
     url: gateway.url,
@@ -172,6 +184,9 @@ export async function startTestSupergraph(
     notifications: notificationsHarness.running as RunningSubgraph<unknown>,
     ingest: ingestHarness.running as RunningSubgraph<unknown>,
     analytics: analyticsHarness.running as RunningSubgraph<unknown>,
+    billing: billingHarness.running as RunningSubgraph<unknown>,
+    stripe,
+    stripeWebhookUrl: `${origin}${STRIPE_WEBHOOK_PATH}`,
     mediaDir,
     origin,
     redisPrefix,
@@ -190,6 +205,7 @@ export async function startTestSupergraph(
       await mediaWorker.close();
       await Promise.all(Object.values(subgraphs).map((harness) => harness.stop()));
       await dropAnalyticsStore(analyticsHarness.database.url);
+      await stripe.stop();
       await dropRedisPrefix(redisPrefix);
       rmSync(mediaDir, { recursive: true, force: true });
     },

@@ -321,6 +321,6 @@ export function configFromEnv(): GatewayConfig {
       // their answers carry session tokens, which are kept nowhere in clear
       skipFields: env('GATEWAY_IDEMPOTENCY_SKIP_FIELDS', 'register,login,refreshSession').split(',').map((f) => f.trim()).filter(Boolean),
     },
-    passThrough: parseSubgraphList(env('GATEWAY_PASS_THROUGH', '/uploads=media,/recordings=media,/media=media,/feeds=catalog')).map(({ name, url }) => ({ prefix: name, subgraph: url })),
+    passThrough: parseSubgraphList(env('GATEWAY_PASS_THROUGH', '/uploads=media,/recordings=media,/media=media,/feeds=catalog,/webhooks=billing')).map(({ name, url }) => ({ prefix: name, subgraph: url })),
   };
 }

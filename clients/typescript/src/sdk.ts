@@ -18,6 +18,22 @@ export type AnalyticsRange = {
   to: string;
 };
 
+export type BillingSagaKind =
+  | 'ACTIVATE'
+  | 'DOWNGRADE';
+
+export type BillingSagaStatus =
+  | 'COMPENSATED'
+  | 'COMPENSATING'
+  | 'COMPLETED'
+  | 'RUNNING';
+
+export type BillingSagaStepStatus =
+  | 'DONE'
+  | 'FAILED'
+  | 'PENDING'
+  | 'SKIPPED';
+
 export type ChapterInput = {
   /** An image for the chapter: http or https */
   imageUrl?: string | null | undefined;
@@ -121,12 +137,15 @@ export type MediaStepStatus =
   | 'RUNNING'
   | 'SKIPPED';
 
-/** NEW_EPISODE on a followed show, COMMENT_REPLY to your comment, MEDIA_READY or MEDIA_FAILED for your upload, WELCOME once registered */
+/** NEW_EPISODE on a followed show, COMMENT_REPLY to your comment, MEDIA_READY or MEDIA_FAILED for your upload, WELCOME once registered, PREMIUM_STARTED or PREMIUM_ENDED when your plan changes, PAYMENT_REFUNDED when a payment is given back */
 export type NotificationKind =
   | 'COMMENT_REPLY'
   | 'MEDIA_FAILED'
   | 'MEDIA_READY'
   | 'NEW_EPISODE'
+  | 'PAYMENT_REFUNDED'
+  | 'PREMIUM_ENDED'
+  | 'PREMIUM_STARTED'
   | 'WELCOME';
 
 export type PersonInput = {
@@ -410,6 +429,25 @@ export type ShowType =
   | 'EPISODIC'
   | 'SERIAL';
 
+/** A Premium subscription's state, as Stripe reports it */
+export type SubscriptionStatus =
+  /** Paid and current */
+  | 'ACTIVE'
+  /** Ended */
+  | 'CANCELED'
+  /** The first payment has not gone through yet */
+  | 'INCOMPLETE'
+  /** The first payment never went through */
+  | 'INCOMPLETE_EXPIRED'
+  /** A renewal payment failed; Stripe retries it and Premium lasts meanwhile (the grace period) */
+  | 'PAST_DUE'
+  /** Paused */
+  | 'PAUSED'
+  /** In a free trial */
+  | 'TRIALING'
+  /** Retries ran out: Premium is suspended */
+  | 'UNPAID';
+
 /** WebVTT or SubRip */
 export type TranscriptFileFormat =
   | 'SRT'
@@ -513,6 +551,57 @@ export type ForYouQueryVariables = Exact<{
 
 
 export type ForYouQuery = { forYou: Array<{ sharedListeners: number, episode: { id: string, title: string, show: { id: string, title: string } } | null }> };
+
+export type PremiumSubscriptionFieldsFragment = { status: SubscriptionStatus, plan: Plan, currentPeriodEnd: string | null, cancelAtPeriodEnd: boolean };
+
+export type StartPremiumCheckoutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StartPremiumCheckoutMutation = { startPremiumCheckout: { id: string, url: string } };
+
+export type MySubscriptionQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MySubscriptionQuery = { me: { id: string, plan: Plan | null, subscription: { status: SubscriptionStatus, plan: Plan, currentPeriodEnd: string | null, cancelAtPeriodEnd: boolean } | null } | null };
+
+export type UserSubscriptionQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type UserSubscriptionQuery = { user: { id: string, subscription: { status: SubscriptionStatus, plan: Plan, currentPeriodEnd: string | null, cancelAtPeriodEnd: boolean } | null } | null };
+
+export type CancelPremiumMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CancelPremiumMutation = { cancelPremium: { status: SubscriptionStatus, plan: Plan, currentPeriodEnd: string | null, cancelAtPeriodEnd: boolean } };
+
+export type ResumePremiumMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ResumePremiumMutation = { resumePremium: { status: SubscriptionStatus, plan: Plan, currentPeriodEnd: string | null, cancelAtPeriodEnd: boolean } };
+
+export type BillingPortalUrlQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BillingPortalUrlQuery = { billingPortalUrl: string };
+
+export type BillingSagaFieldsFragment = { id: string, kind: BillingSagaKind, trigger: string, status: BillingSagaStatus, paymentId: string | null, error: string | null, attempts: number, steps: Array<{ name: string, status: BillingSagaStepStatus, error: string | null, at: string | null }> };
+
+export type BillingSagaQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type BillingSagaQuery = { billingSaga: { id: string, kind: BillingSagaKind, trigger: string, status: BillingSagaStatus, paymentId: string | null, error: string | null, attempts: number, steps: Array<{ name: string, status: BillingSagaStepStatus, error: string | null, at: string | null }> } };
+
+export type BillingSagasQueryVariables = Exact<{
+  userId: string;
+  first?: number | null | undefined;
+}>;
+
+
+export type BillingSagasQuery = { billingSagas: Array<{ id: string, kind: BillingSagaKind, trigger: string, status: BillingSagaStatus, paymentId: string | null, error: string | null, attempts: number, steps: Array<{ name: string, status: BillingSagaStepStatus, error: string | null, at: string | null }> }> };
 
 export type EpisodeFieldsFragment = { id: string, title: string, description: string, seasonNumber: number | null, episodeNumber: number | null, status: EpisodeStatus, publishedAt: string | null, scheduledAt: string | null, access: EpisodeAccess };
 
@@ -1121,6 +1210,31 @@ export const AnalyticsFiguresFragmentDoc = gql`
   sessions
 }
     `;
+export const PremiumSubscriptionFieldsFragmentDoc = gql`
+    fragment PremiumSubscriptionFields on PremiumSubscription {
+  status
+  plan
+  currentPeriodEnd
+  cancelAtPeriodEnd
+}
+    `;
+export const BillingSagaFieldsFragmentDoc = gql`
+    fragment BillingSagaFields on BillingSaga {
+  id
+  kind
+  trigger
+  status
+  paymentId
+  error
+  attempts
+  steps {
+    name
+    status
+    error
+    at
+  }
+}
+    `;
 export const EpisodeFieldsFragmentDoc = gql`
     fragment EpisodeFields on Episode {
   id
@@ -1444,6 +1558,68 @@ export const ForYouDocument = gql`
   }
 }
     `;
+export const StartPremiumCheckoutDocument = gql`
+    mutation StartPremiumCheckout {
+  startPremiumCheckout {
+    id
+    url
+  }
+}
+    `;
+export const MySubscriptionDocument = gql`
+    query MySubscription {
+  me {
+    id
+    plan
+    subscription {
+      ...PremiumSubscriptionFields
+    }
+  }
+}
+    ${PremiumSubscriptionFieldsFragmentDoc}`;
+export const UserSubscriptionDocument = gql`
+    query UserSubscription($id: ID!) {
+  user(id: $id) {
+    id
+    subscription {
+      ...PremiumSubscriptionFields
+    }
+  }
+}
+    ${PremiumSubscriptionFieldsFragmentDoc}`;
+export const CancelPremiumDocument = gql`
+    mutation CancelPremium {
+  cancelPremium {
+    ...PremiumSubscriptionFields
+  }
+}
+    ${PremiumSubscriptionFieldsFragmentDoc}`;
+export const ResumePremiumDocument = gql`
+    mutation ResumePremium {
+  resumePremium {
+    ...PremiumSubscriptionFields
+  }
+}
+    ${PremiumSubscriptionFieldsFragmentDoc}`;
+export const BillingPortalUrlDocument = gql`
+    query BillingPortalUrl {
+  billingPortalUrl
+}
+    `;
+export const BillingSagaDocument = gql`
+    query BillingSaga($id: ID!) {
+  billingSaga(id: $id) {
+    ...BillingSagaFields
+  }
+}
+    ${BillingSagaFieldsFragmentDoc}`;
+export const BillingSagasDocument = gql`
+    query BillingSagas($userId: ID!, $first: Int) {
+  billingSagas(userId: $userId, first: $first) {
+    ...BillingSagaFields
+  }
+}
+    ${BillingSagaFieldsFragmentDoc}`;
 export const CreateShowDocument = gql`
     mutation CreateShow($input: CreateShowInput!) {
   createShow(input: $input) {
@@ -2421,6 +2597,30 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     ForYou(variables?: ForYouQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ForYouQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<ForYouQuery>({ document: ForYouDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ForYou', 'query', variables);
+    },
+    StartPremiumCheckout(variables?: StartPremiumCheckoutMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<StartPremiumCheckoutMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<StartPremiumCheckoutMutation>({ document: StartPremiumCheckoutDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'StartPremiumCheckout', 'mutation', variables);
+    },
+    MySubscription(variables?: MySubscriptionQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MySubscriptionQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MySubscriptionQuery>({ document: MySubscriptionDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MySubscription', 'query', variables);
+    },
+    UserSubscription(variables: UserSubscriptionQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<UserSubscriptionQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<UserSubscriptionQuery>({ document: UserSubscriptionDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UserSubscription', 'query', variables);
+    },
+    CancelPremium(variables?: CancelPremiumMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CancelPremiumMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CancelPremiumMutation>({ document: CancelPremiumDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CancelPremium', 'mutation', variables);
+    },
+    ResumePremium(variables?: ResumePremiumMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ResumePremiumMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ResumePremiumMutation>({ document: ResumePremiumDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ResumePremium', 'mutation', variables);
+    },
+    BillingPortalUrl(variables?: BillingPortalUrlQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<BillingPortalUrlQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<BillingPortalUrlQuery>({ document: BillingPortalUrlDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'BillingPortalUrl', 'query', variables);
+    },
+    BillingSaga(variables: BillingSagaQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<BillingSagaQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<BillingSagaQuery>({ document: BillingSagaDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'BillingSaga', 'query', variables);
+    },
+    BillingSagas(variables: BillingSagasQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<BillingSagasQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<BillingSagasQuery>({ document: BillingSagasDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'BillingSagas', 'query', variables);
     },
     CreateShow(variables: CreateShowMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateShowMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<CreateShowMutation>({ document: CreateShowDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateShow', 'mutation', variables);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The contexts that publish events; each has one stream. */
-export const PRODUCERS = ['identity', 'catalog', 'engagement', 'media', 'ingest'] as const;
+export const PRODUCERS = ['identity', 'catalog', 'engagement', 'media', 'ingest', 'billing'] as const;
 export type Producer = (typeof PRODUCERS)[number];
 
 /**

@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import { analyticsQueueGauges } from './analytics';
-import { consumerGauges, eventCounters, outboxGauges } from './events';
+import { consumerGauges, eventCounters, outboxGauges, sagaGauges } from './events';
 import { gatewayGauges, gatewayMetrics } from './gateway';
 import { graphqlMetrics } from './graphql';
 import { jobMetrics, queueGauges, reconcileMetrics } from './queues';
@@ -15,6 +15,7 @@ export function registerEveryMetric(registry: Registry): void {
   outboxGauges(registry);
   consumerGauges(registry);
   eventCounters(registry);
+  sagaGauges(registry);
   queueGauges(registry);
   jobMetrics(registry);
   reconcileMetrics(registry);

@@ -46,3 +46,11 @@ export function eventCounters(registry: Registry) {
     })),
   };
 }
+
+/** Billing's sagas still open (RUNNING or COMPENSATING) and how long the oldest has not moved, read at each scrape. */
+export function sagaGauges(registry: Registry) {
+  return ScrapedGauges.of(registry, 'sagas', {
+    open: { name: 'wavegraph_billing_sagas_open', help: 'Billing sagas not finished yet, by status (RUNNING, COMPENSATING)', labelNames: ['status'] },
+    oldestAge: { name: 'wavegraph_billing_saga_oldest_open_age_seconds', help: 'Seconds since the oldest open billing saga last moved, by status (a stuck saga grows it)', labelNames: ['status'] },
+  });
+}

@@ -8,6 +8,7 @@ import { SessionService } from './session/session.service';
 import { AccessTokenIssuer } from './token/access-token';
 import { loadOrCreateSigningKey } from './token/signing-keys';
 import { tokenSettings } from './token/token.config';
+import { billingPlanHandlers, IDENTITY_GROUP, IDENTITY_PRODUCERS, revokeAfterApply } from './user/billing-plan.handlers';
 import { UserService } from './user/user.service';
 
 export interface IdentityServices {
@@ -29,6 +30,12 @@ export async function createIdentityServices({ db, log, redis: connections, redi
   const users = new UserService(db.dataSource, revocations);
   const accessTokens = new AccessTokenIssuer(await loadOrCreateSigningKey(db.dataSource), settings);
   const sessions = new SessionService(users, accessTokens, new RefreshTokenStore(db.dataSource, settings.refreshTokenTtlSeconds), revocations);
-  const events = await EventBackbone.start({ dataSource: db.dataSource, redis: connections, prefix: redisPrefix, log, produces: 'identity', metrics });
+  // users whose plan billing's events changed in the batch being applied
+  const planChanged = new Set<string>();
+  const events = await EventBackbone.start({
+    dataSource: db.dataSource, redis: connections, prefix: redisPrefix, log, produces: 'identity', metrics,
+    // the Premium saga: billing's payments and subscriptions change plans
+    consumes: { group: IDENTITY_GROUP, producers: IDENTITY_PRODUCERS, handlers: billingPlanHandlers(users, planChanged), afterApply: revokeAfterApply(users, planChanged) },
+  });
   return { users, sessions, dataSource: db.dataSource, events, redis };
 }

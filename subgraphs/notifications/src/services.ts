@@ -6,7 +6,7 @@ import { NotificationQueries } from './notification/notification.queries';
 import { notificationAddedTopic, NotificationService, type NotificationAddedEvent } from './notification/notification.service';
 
 export const NOTIFICATIONS_GROUP = 'notifications';
-export const NOTIFICATIONS_PRODUCERS: readonly Producer[] = ['identity', 'catalog', 'engagement', 'media'];
+export const NOTIFICATIONS_PRODUCERS: readonly Producer[] = ['identity', 'catalog', 'engagement', 'media', 'billing'];
 /** known_episodes is written in the same transaction as the NEW_EPISODE fan-out of the same event. */
 export const NOTIFICATIONS_HANDLERS: readonly EventHandler[] = [...knownEpisodeHandlers, ...newEpisodeHandlers, ...notificationHandlers];
 

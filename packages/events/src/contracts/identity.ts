@@ -21,3 +21,15 @@ export const UserProfileUpdated = defineEvent(
   1,
   z.object({ userId: id(), handle: z.string().min(1), displayName: z.string() }),
 );
+
+/**
+ * Aggregate: the user. Identity's answer to a plan change billing asked for by an event (`cause`,
+ * that event's id): APPLIED (the plan changed, UserPlanChanged came with it), UNCHANGED (it was
+ * already so), or REFUSED for good (`reason`: the account no longer exists), which billing compensates.
+ */
+export const PlanChangeSettled = defineEvent(
+  'identity',
+  'PlanChangeSettled',
+  1,
+  z.object({ userId: id(), cause: id(), plan: PLAN, outcome: z.enum(['APPLIED', 'UNCHANGED', 'REFUSED']), reason: z.string().nullable() }),
+);

@@ -1,7 +1,7 @@
 import type { Plan, Role } from '@wavegraph/auth';
 import { badInput, isUuid, notFound, rethrowAsConflict } from '@wavegraph/kit';
 import { UserPlanChanged, UserProfileUpdated, UserRegistered, recordEvent } from '@wavegraph/events';
-import { In, type DataSource, type Repository } from 'typeorm';
+import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import type { Revocations } from '../session/revocations';
 import { hashPassword } from './password';
 import { User } from './user.entity';
@@ -114,14 +114,31 @@ export class UserService {
   async setPlan(userId: string, plan: Plan): Promise<User> {
     if (!isUuid(userId)) throw badInput('userId is not a valid id', 'userId');
     await this.revokingTokens(userId, () => this.dataSource.transaction(async (tx) => {
-      // the row lock orders concurrent plan changes, so each event's previousPlan is true
-      const user = await tx.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
-      if (!user) throw notFound('User');
-      if (user.plan === plan) return;
-      await tx.update(User, { id: userId }, { plan });
-      await recordEvent(tx, UserPlanChanged, userId, { userId, plan, previousPlan: user.plan });
+      if ((await this.changePlanIn(tx, userId, plan)) === 'missing') throw notFound('User');
     }));
     return this.require(userId);
+  }
+
+  /**
+   * The plan change itself, inside the caller's transaction (an admin's, or the consumer's of
+   * billing's events): `UserPlanChanged` is recorded with it. The caller voids the user's tokens
+   * around it (revokingTokens, or `beforeChange` and revokeTokensOf after the commit).
+   */
+  async changePlanIn(tx: EntityManager, userId: string, plan: Plan, beforeChange?: () => Promise<void>): Promise<'changed' | 'unchanged' | 'missing'> {
+    // plain SQL: the event consumer's transactions carry no entity metadata
+    // the row lock orders concurrent plan changes, so each event's previousPlan is true
+    const [user]: Array<{ plan: Plan }> = await tx.query('SELECT plan FROM users WHERE id = $1 FOR UPDATE', [userId]);
+    if (!user) return 'missing';
+    if (user.plan === plan) return 'unchanged';
+    await beforeChange?.();
+    await tx.query('UPDATE users SET plan = $2, updated_at = now() WHERE id = $1', [userId, plan]);
+    await recordEvent(tx, UserPlanChanged, userId, { userId, plan, previousPlan: user.plan });
+    return 'changed';
+  }
+
+  /** Voids the user's access tokens: their next request must refresh, and the new token says the new plan. */
+  revokeTokensOf(userId: string): Promise<void> {
+    return this.revocations.revokeUser(userId.toLowerCase());
   }
 
   /**

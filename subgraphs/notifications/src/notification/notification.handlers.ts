@@ -1,4 +1,4 @@
-import { CommentPosted, MediaFailed, MediaReady, on, UserRegistered, type EventEnvelope } from '@wavegraph/events';
+import { CommentPosted, MediaFailed, MediaReady, on, PaymentRefunded, UserPlanChanged, UserRegistered, type EventEnvelope } from '@wavegraph/events';
 import type { EntityManager } from 'typeorm';
 import { NotificationKind } from './notification.kind';
 
@@ -52,5 +52,24 @@ const welcome = on(UserRegistered, async (event, tx) => {
   await notify(tx, event, { userId, kind: NotificationKind.WELCOME, key: 'WELCOME', message: `Welcome to Wavegraph, ${displayName}!` });
 });
 
+// the Premium saga's last step: identity changed the plan (after a payment, or an admin did)
+const planChanged = on(UserPlanChanged, async (event, tx) => {
+  const { userId, plan, previousPlan } = event.payload;
+  if (plan === previousPlan) return;
+  const premium = plan === 'PREMIUM';
+  await notify(tx, event, {
+    userId, kind: premium ? NotificationKind.PREMIUM_STARTED : NotificationKind.PREMIUM_ENDED, key: `PLAN:${event.id}`,
+    message: premium ? 'Welcome to Premium: your plan is now PREMIUM' : 'Your Premium has ended: your plan is now FREE',
+  });
+});
+
+const refunded = on(PaymentRefunded, async (event, tx) => {
+  const { userId, amount, currency } = event.payload;
+  await notify(tx, event, {
+    userId, kind: NotificationKind.PAYMENT_REFUNDED, key: `REFUND:${event.id}`,
+    message: `A payment of ${(amount / 100).toFixed(2)} ${currency.toUpperCase()} was refunded to you`,
+  });
+});
+
 // NEW_EPISODE combines two contexts' events: see new-episode/
-export const notificationHandlers = [reply, mediaReady, mediaFailed, welcome];
+export const notificationHandlers = [reply, mediaReady, mediaFailed, welcome, planChanged, refunded];

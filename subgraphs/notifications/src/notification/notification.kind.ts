@@ -6,9 +6,12 @@ export enum NotificationKind {
   MEDIA_READY = 'MEDIA_READY',
   MEDIA_FAILED = 'MEDIA_FAILED',
   WELCOME = 'WELCOME',
+  PREMIUM_STARTED = 'PREMIUM_STARTED',
+  PREMIUM_ENDED = 'PREMIUM_ENDED',
+  PAYMENT_REFUNDED = 'PAYMENT_REFUNDED',
 }
 
 registerEnumType(NotificationKind, {
   name: 'NotificationKind',
-  description: 'NEW_EPISODE on a followed show, COMMENT_REPLY to your comment, MEDIA_READY or MEDIA_FAILED for your upload, WELCOME once registered',
+  description: 'NEW_EPISODE on a followed show, COMMENT_REPLY to your comment, MEDIA_READY or MEDIA_FAILED for your upload, WELCOME once registered, PREMIUM_STARTED or PREMIUM_ENDED when your plan changes, PAYMENT_REFUNDED when a payment is given back',
 });

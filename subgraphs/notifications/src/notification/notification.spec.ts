@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CommentPosted, EpisodeCreated, EpisodePublished, MediaFailed, MediaReady, ShowFollowed, ShowUnfollowed, UserRegistered, type EventContract, type PayloadOf } from '@wavegraph/events';
+import { CommentPosted, EpisodeCreated, EpisodePublished, MediaFailed, MediaReady, PaymentRefunded, ShowFollowed, ShowUnfollowed, UserPlanChanged, UserRegistered, type EventContract, type PayloadOf } from '@wavegraph/events';
 import { inboxOf, startNotifications, viewer, type NotificationsHarness } from '../testing/harness';
 
 type Episode = PayloadOf<typeof EpisodePublished>;
@@ -30,6 +30,21 @@ describe('notifications inbox, fed by events', () => {
     expect(inbox.unreadNotificationCount).toBe(1);
     expect(inbox.notifications.edges.map((e) => e.node)).toEqual([
       expect.objectContaining({ kind: 'WELCOME', message: 'Welcome to Wavegraph, Ada!', read: false, readAt: null, episode: null, actor: null }),
+    ]);
+  });
+
+  it('tells a user when Premium starts and ends, and when a payment is refunded, once each', async () => {
+    const payer = viewer();
+    const started = await h.emit(UserPlanChanged, payer.id, { userId: payer.id, plan: 'PREMIUM', previousPlan: 'FREE' });
+    await h.emit(UserPlanChanged, payer.id, started.payload, { id: started.id });
+    await h.emit(PaymentRefunded, payer.id, { userId: payer.id, stripeChargeId: 'ch_1', stripeCustomerId: 'cus_1', amount: 499, currency: 'usd', fullyRefunded: true });
+    await h.emit(UserPlanChanged, payer.id, { userId: payer.id, plan: 'FREE', previousPlan: 'PREMIUM' });
+    await h.settle();
+    const inbox = await inboxOf(h, payer);
+    expect(inbox.notifications.edges.map((e) => [e.node.kind, e.node.message]).sort()).toEqual([
+      ['PAYMENT_REFUNDED', 'A payment of 4.99 USD was refunded to you'],
+      ['PREMIUM_ENDED', 'Your Premium has ended: your plan is now FREE'],
+      ['PREMIUM_STARTED', 'Welcome to Premium: your plan is now PREMIUM'],
     ]);
   });
 
