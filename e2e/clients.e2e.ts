@@ -26,7 +26,7 @@ import {
   type CommentAddedSubscription,
 } from '@wavegraph/client/documents';
 import { createWavegraphWsClient, subscribe } from '@wavegraph/client/ws';
-import { startGateway, type RunningGateway } from '@wavegraph/gateway';
+import { configFromEnv, type RunningGateway } from '@wavegraph/gateway';
 import { eventually } from '@wavegraph/testkit';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -93,12 +93,12 @@ describe('typed documents with Apollo Client, urql, graphql-request and graphql-
   const comment = (body: string) => request({ url: gateway.url, document: PostCommentDocument, variables: { episodeId, body }, requestHeaders: bearer() });
 
   beforeAll(async () => {
-    supergraph = await startTestSupergraph();
-    gateway = await startGateway({ ...supergraph.gatewayConfig, trustedDocuments: { ...supergraph.gatewayConfig.trustedDocuments, mode: 'required' } });
+    const defaults = configFromEnv().trustedDocuments;
+    supergraph = await startTestSupergraph({ trustedDocuments: { ...defaults, mode: 'required' } });
+    gateway = supergraph.gateway;
   });
   afterAll(async () => {
     await Promise.all(wsClients.map((client) => client.dispose()));
-    await gateway?.stop();
     await supergraph?.stop();
   });
 
