@@ -32,6 +32,8 @@ interface Seeded {
   commentId: string;
   playlistId: string;
   uploadId: string;
+  /** A recording session the owner started on the second episode (no chunk sent). */
+  recordingId: string;
   episodeId: string;
 }
 
@@ -210,6 +212,13 @@ const ROWS: Row[] = [
       { at: ['upload'], fields: ['episode'] },
       { at: ['upload', 'asset'], fields: ['episode'] },
     ],
+  },
+  {
+    subgraph: 'catalog',
+    covers: ['media:RecordingSession.episode'],
+    query: `query ($recording: ID!) { recordingSession(id: $recording) { status chunksReceived episode { title } } }`,
+    variables: (seeded) => ({ recording: seeded.recordingId }),
+    references: [{ at: ['recordingSession'], fields: ['episode'] }],
   },
   {
     subgraph: 'catalog',
@@ -418,7 +427,7 @@ describe('honest partial data', () => {
     const proxies: Partial<Record<SubgraphName, FaultProxy>> = {};
     let supergraph: TestSupergraph;
     const tokens = { owner: '', listener: '' };
-    const seeded: Seeded = { commentId: '', playlistId: '', uploadId: '', episodeId: '' };
+    const seeded: Seeded = { commentId: '', playlistId: '', uploadId: '', recordingId: '', episodeId: '' };
 
     // a signed URL's expiry moves on each minute: answers are compared with their signatures set aside
     const unsigned = (body: RawResponse['body']): RawResponse['body'] => JSON.parse(JSON.stringify(body).replace(/\?exp=\d+&sig=[0-9a-f]+/g, '?exp=…&sig=…'));
@@ -475,14 +484,15 @@ describe('honest partial data', () => {
       // the listener shares the first with the owner, who also played the second: analytics recommends it to them (forYou)
       await listener.RecordPlay({ episodeId, positionSeconds: 3 });
       const { createUpload } = await owner.CreateUpload({ input: { episodeId, filename: 'half.mp3', sizeBytes: 1024, mimeType: 'audio/mpeg' } });
-      await owner.CreateUpload({ input: { episodeId: second, filename: 'empty.mp3', sizeBytes: 1024, mimeType: 'audio/mpeg' } });
+      // the second episode's source is being recorded instead (an upload in progress too, for the FREE quota)
+      const { startRecordingSession } = await owner.StartRecordingSession({ episodeId: second, mimeType: 'audio/webm' });
       // READY media with a transcript and chapters on each episode: audio made from a line of text takes seconds
       for (const id of [episodeId, second]) await owner.CreateEpisodeAudioFromScript({ episodeId: id, script: 'Half of it.', voice: 'flite:slt' });
       for (const id of [episodeId, second]) {
         await eventually(async () => (await owner.EpisodeMedia({ id })).episode?.media?.status === 'READY', 90_000);
         await owner.SetEpisodeChapters({ episodeId: id, chapters: [{ startSeconds: 0, title: 'All of it' }] });
       }
-      Object.assign(seeded, { commentId: postComment.id, playlistId: createPlaylist.id, uploadId: createUpload.upload.id, episodeId });
+      Object.assign(seeded, { commentId: postComment.id, playlistId: createPlaylist.id, uploadId: createUpload.upload.id, recordingId: startRecordingSession.id, episodeId });
       // every row's healthy answer shows what it proves (browse, search, trending and the inboxes are fed by events)
       for (const row of ROWS) {
         let last: unknown;
