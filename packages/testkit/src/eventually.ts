@@ -2,8 +2,9 @@
  * Retries `check` until it neither throws nor returns `false`, and returns what it returned.
  * Events arrive asynchronously, so specs poll for their effect instead of sleeping; on
  * timeout the last failure is rethrown so the assertion that never held is what is reported.
+ * The default of 20 s leaves room for a loaded two-core machine; a check that holds returns at once.
  */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000, everyMs = 25): Promise<Exclude<T, false>> {
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000, everyMs = 25): Promise<Exclude<T, false>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let failure: unknown;

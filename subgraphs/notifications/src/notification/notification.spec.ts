@@ -108,8 +108,10 @@ describe('notifications inbox, fed by events', () => {
     const draft = { ...episode(randomUUID(), owner.id), status: 'DRAFT' as const, publishedAt: null };
     const { episodeId } = draft;
     await h.emit(EpisodeCreated, episodeId, draft);
-    await h.emit(MediaFailed, assetId, { assetId, episodeId, ownerId: owner.id, step: 'probe', reason: 'not an audio or video file' });
-    await h.emit(MediaReady, assetId, { assetId, episodeId, ownerId: owner.id, durationSeconds: 60, hasVideo: false, integratedLufs: -16, truePeakDbtp: -1.5 });
+    // a second apart: the inbox is newest first by when each happened (two in one millisecond would be ordered by id)
+    const failedAt = Date.now() - 1_000;
+    await h.emit(MediaFailed, assetId, { assetId, episodeId, ownerId: owner.id, step: 'probe', reason: 'not an audio or video file' }, { occurredAt: new Date(failedAt).toISOString() });
+    await h.emit(MediaReady, assetId, { assetId, episodeId, ownerId: owner.id, durationSeconds: 60, hasVideo: false, integratedLufs: -16, truePeakDbtp: -1.5 }, { occurredAt: new Date(failedAt + 1_000).toISOString() });
     await h.settle();
     const nodes = (await inboxOf(h, owner)).notifications.edges.map((e) => e.node);
     expect(nodes).toEqual([
