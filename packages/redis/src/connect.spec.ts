@@ -56,11 +56,14 @@ describe('connectRedis', () => {
     const log = { warn: jest.fn(), info: jest.fn() };
     // a port of nothing, retried every 20 ms: many failures in little time
     const redis = connectRedis('redis://127.0.0.1:7591', 'failFast', { name: 'refused-spec', log, overrides: { retryStrategy: () => 20 } });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // as many failures as a loaded machine lets happen; five come within a few hundred ms
+    // (polled here: testkit builds on this package)
+    const counted = () => redisErrorCounts().find((r) => r.connection === 'refused-spec');
+    for (const until = Date.now() + 10_000; (counted()?.count ?? 0) < 5 && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    const refused = counted();
     redis.disconnect();
-    const [refused] = redisErrorCounts().filter((row) => row.connection === 'refused-spec');
     expect(refused).toMatchObject({ code: 'ECONNREFUSED' });
-    expect(refused.count).toBeGreaterThanOrEqual(5);
+    expect(refused?.count).toBeGreaterThanOrEqual(5);
     expect(log.warn).toHaveBeenCalledTimes(1);
     expect(log.warn.mock.calls[0][0]).toMatchObject({ redisConnection: 'refused-spec', code: 'ECONNREFUSED' });
   });
