@@ -22,6 +22,18 @@ export interface BillingConfig {
   stripeTimeoutMs: number;
   /** `STRIPE_MAX_NETWORK_RETRIES`: the SDK's retries of a failed request (with idempotency keys). Default 2. */
   stripeMaxNetworkRetries: number;
+  /**
+   * A compensation Stripe failed is tried again after `BILLING_SAGA_RETRY_BASE_SECONDS` (default
+   * 5), doubling each time up to `BILLING_SAGA_RETRY_MAX_SECONDS` (default 3600); due retries are
+   * looked for every `BILLING_SAGA_RETRY_EVERY_SECONDS` (default 5). In milliseconds here.
+   */
+  sagaRetry: SagaRetrySettings;
+}
+
+export interface SagaRetrySettings {
+  baseMs: number;
+  maxMs: number;
+  everyMs: number;
 }
 
 /** Placeholders for an explicit local run only: they let the subgraph start, and Stripe refuses them. */
@@ -61,5 +73,10 @@ export function billingConfigFromEnv(env: Env = process.env): BillingConfig {
     webhookToleranceSeconds: Math.max(1, integer(env, 'STRIPE_WEBHOOK_TOLERANCE_SECONDS', 300)),
     stripeTimeoutMs: Math.max(100, integer(env, 'STRIPE_TIMEOUT_MS', 10_000)),
     stripeMaxNetworkRetries: Math.max(0, integer(env, 'STRIPE_MAX_NETWORK_RETRIES', 2)),
+    sagaRetry: {
+      baseMs: Math.max(1, integer(env, 'BILLING_SAGA_RETRY_BASE_SECONDS', 5)) * 1000,
+      maxMs: Math.max(1, integer(env, 'BILLING_SAGA_RETRY_MAX_SECONDS', 3600)) * 1000,
+      everyMs: Math.max(1, integer(env, 'BILLING_SAGA_RETRY_EVERY_SECONDS', 5)) * 1000,
+    },
   };
 }

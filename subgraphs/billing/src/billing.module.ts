@@ -1,6 +1,7 @@
 import type { SubgraphModule } from '@wavegraph/kit';
 import { billingConfigFromEnv, type BillingConfig } from './billing.config';
 import { CreateBilling1766830000000 } from './migrations/1766830000000-CreateBilling';
+import { SagaRetries1766830500000 } from './migrations/1766830500000-SagaRetries';
 import { billingServicesFactory, type BillingServices } from './services';
 import { BillingCustomer } from './subscription/customer.entity';
 import { Saga } from './saga/saga.entity';
@@ -28,7 +29,7 @@ export function createBillingModule(options: BillingModuleOptions = {}): Subgrap
     resolvers: [SubscriptionResolver, UserSubscriptionResolver, SagaResolver],
     orphanedTypes: [User],
     entities: [PremiumSubscription, BillingCustomer, Saga],
-    migrations: [CreateBilling1766830000000],
+    migrations: [CreateBilling1766830000000, SagaRetries1766830500000],
     createServices: billingServicesFactory(options.config ?? billingConfigFromEnv, options.sagaRetryMs),
     routes: (app, services) => webhookRoutes(app, services.webhooks, services.log),
     references: {
@@ -38,6 +39,7 @@ export function createBillingModule(options: BillingModuleOptions = {}): Subgrap
     ready: (services) => services.events.ping(),
     stopServices: async (services) => {
       services.unwatchSagas();
+      await services.sagaRetrier.stop();
       await services.events.stop();
     },
   };

@@ -9,6 +9,7 @@ import { PaymentRepository } from './payment/payment.repository';
 import { Compensation } from './saga/saga.compensation';
 import { BILLING_GROUP, BILLING_PRODUCERS, sagaHandlers } from './saga/saga.handlers';
 import { SagaRepository } from './saga/saga.repository';
+import { SagaRetrier } from './saga/saga.retry';
 import { createStripeClient } from './stripe/stripe.client';
 import { CustomerRepository } from './subscription/customer.repository';
 import { SubscriptionRepository } from './subscription/subscription.repository';
@@ -28,6 +29,8 @@ export interface BillingServices {
   log: Logger;
   /** Stops reporting the saga gauges (on stop). */
   unwatchSagas: () => void;
+  /** Tries failed compensations again, backing off. */
+  sagaRetrier: SagaRetrier;
 }
 
 export type BillingContext = Context<BillingServices>;
@@ -46,9 +49,11 @@ export function billingServicesFactory(config: () => BillingConfig, sagaRetryMs?
     const events = await EventBackbone.start({
       dataSource, metrics, redis, prefix: redisPrefix, log, produces: 'billing',
       // identity's answers to the plan changes billing's events ask for move the sagas on
-      consumes: { group: BILLING_GROUP, producers: BILLING_PRODUCERS, handlers: sagaHandlers(sagas, compensation, log.child({ component: 'sagas' })) },
+      consumes: { group: BILLING_GROUP, producers: BILLING_PRODUCERS, handlers: sagaHandlers(sagas, compensation, settings.sagaRetry, log.child({ component: 'sagas' })) },
       ...(sagaRetryMs !== undefined && { consumer: { reclaimIdleMs: sagaRetryMs } }),
     });
+    const sagaRetrier = new SagaRetrier(dataSource, { sagas, compensation, settings: settings.sagaRetry, log: log.child({ component: 'saga-retries' }) });
+    sagaRetrier.start();
     const unwatchSagas = sagaGauges(metrics).watch(async () =>
       (await sagas.openSummary()).map((s) => ({ labels: { status: s.status }, values: { open: s.count, oldestAge: s.oldestSeconds } })),
     );
@@ -63,6 +68,7 @@ export function billingServicesFactory(config: () => BillingConfig, sagaRetryMs?
       events,
       log,
       unwatchSagas,
+      sagaRetrier,
     };
   };
 }

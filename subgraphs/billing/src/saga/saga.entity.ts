@@ -83,6 +83,10 @@ export class Saga {
   @Field({ description: 'Failed attempts at its current step' })
   attempts: number;
 
+  @Column('timestamptz', { name: 'next_attempt_at', nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When a compensation Stripe failed is tried again (backing off, doubling each time); null when none is due' })
+  nextAttemptAt: Date | null;
+
   @Column('timestamptz', { name: 'created_at' })
   @Field(() => Date)
   createdAt: Date;

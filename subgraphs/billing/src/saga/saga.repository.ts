@@ -24,6 +24,7 @@ interface SagaRow {
   steps: StepRow[];
   error: string | null;
   attempts: number;
+  next_attempt_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -31,7 +32,7 @@ interface SagaRow {
 const sagaOf = (row: SagaRow): Saga =>
   Object.assign(new Saga(), {
     id: row.id, userId: row.user_id, kind: row.kind, trigger: row.trigger, paymentId: row.payment_id, stripeSubscriptionId: row.stripe_subscription_id,
-    status: row.status, steps: row.steps, error: row.error, attempts: row.attempts, createdAt: row.created_at, updatedAt: row.updated_at,
+    status: row.status, steps: row.steps, error: row.error, attempts: row.attempts, nextAttemptAt: row.next_attempt_at, createdAt: row.created_at, updatedAt: row.updated_at,
   });
 const step = (name: string, status: SagaStepStatus, error: string | null = null): StepRow => ({ name, status, error, at: status === SagaStepStatus.PENDING ? null : new Date().toISOString() });
 
@@ -69,15 +70,25 @@ export class SagaRepository {
   /** Ends the saga with `status`, its steps as they are. */
   async finish(tx: EntityManager, saga: Saga, status: SagaStatus): Promise<void> {
     saga.status = status;
-    await tx.query(`UPDATE billing_sagas SET status = $2, attempts = 0, updated_at = now() WHERE id = $1`, [saga.id, status]);
+    await tx.query(`UPDATE billing_sagas SET status = $2, attempts = 0, next_attempt_at = NULL, updated_at = now() WHERE id = $1`, [saga.id, status]);
   }
 
-  /**
-   * A step that failed and will be retried (the event goes back to the consumer): written on its
-   * own, outside the transaction that rolls back, so staff see the error and the attempts.
-   */
-  async noteFailure(id: string, error: string): Promise<void> {
-    await this.dataSource.query('UPDATE billing_sagas SET error = $2, attempts = attempts + 1, updated_at = now() WHERE id = $1', [id, error.slice(0, 500)]);
+  /** A compensation Stripe failed: the error and one more attempt noted, and when to try again (inside `tx`, which commits what did succeed). */
+  async scheduleRetry(tx: EntityManager, saga: Saga, error: string, delayMs: number): Promise<void> {
+    saga.attempts += 1;
+    await tx.query(
+      `UPDATE billing_sagas SET error = $2, attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $3), updated_at = now() WHERE id = $1`,
+      [saga.id, error.slice(0, 500), delayMs / 1000],
+    );
+  }
+
+  /** The next compensation whose retry is due, locked for `tx`; one another replica holds is skipped. */
+  async lockDue(tx: EntityManager, now: Date): Promise<Saga | null> {
+    const [row]: SagaRow[] = await tx.query(
+      `SELECT * FROM billing_sagas WHERE status = 'COMPENSATING' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      [now],
+    );
+    return row ? sagaOf(row) : null;
   }
 
   findByIds(ids: readonly string[]): Promise<Saga[]> {

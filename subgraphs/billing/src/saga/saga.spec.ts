@@ -3,6 +3,7 @@ import { connectRedis } from '@wavegraph/redis';
 import { eventually, TEST_REDIS_URL } from '@wavegraph/testkit';
 import type { Viewer } from '@wavegraph/auth';
 import { listener, recordedEvents, staff, startBillingHarness, startCheckout, subscriptionOf, type BillingHarness } from '../testing/harness';
+import { retryDelayMs } from './saga.retry';
 
 interface SagaView {
   id: string;
@@ -12,10 +13,11 @@ interface SagaView {
   paymentId: string | null;
   error: string | null;
   attempts: number;
+  nextAttemptAt: string | null;
   steps: Array<{ name: string; status: string; error: string | null }>;
 }
 
-const SAGA_FIELDS = 'id kind status trigger paymentId error attempts steps { name status error }';
+const SAGA_FIELDS = 'id kind status trigger paymentId error attempts nextAttemptAt steps { name status error }';
 
 /* The Premium saga on billing's side: started with PaymentCompleted, moved on by identity's answers, compensated at Stripe. */
 describe('the Premium saga', () => {
@@ -90,7 +92,12 @@ describe('the Premium saga', () => {
     expect(h.stripe.requestsTo('POST', '/v1/refunds').filter((r) => r.body.charge === charge.id)).toHaveLength(1);
   });
 
-  it('retries a compensation Stripe fails, showing the error meanwhile, and refunds once', async () => {
+  it('backs off its retries: base × 2^(n−1), at most the maximum', () => {
+    const settings = { baseMs: 5_000, maxMs: 60_000 };
+    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelayMs(n, settings))).toEqual([5_000, 10_000, 20_000, 40_000, 60_000, 60_000]);
+  });
+
+  it('retries a compensation Stripe fails with backoff, showing the error and the next try meanwhile, and refunds once', async () => {
     const { user, saga, customer } = await paid();
     // the invoice cannot be read twice, then Stripe answers again
     h.stripe.failNext = { count: 2, status: 500 };
@@ -101,8 +108,10 @@ describe('the Premium saga', () => {
       return seen;
     }, 15_000, 20);
     expect(failing.error).toMatch(/^compensation failed/);
+    expect(failing.status).toBe('COMPENSATING');
+    expect(failing.nextAttemptAt).not.toBeNull();
     const done = await settled(saga.id, 'COMPENSATED');
-    expect(done.attempts).toBe(0);
+    expect(done).toMatchObject({ attempts: 0, nextAttemptAt: null });
     const charge = h.stripe.chargeFor(customer);
     expect(h.stripe.requestsTo('POST', '/v1/refunds').filter((r) => r.body.charge === charge.id)).toHaveLength(1);
   });

@@ -18,6 +18,8 @@ export const testBillingConfig = (stripe: StripeTestServer, overrides: Partial<B
   successUrl: 'http://127.0.0.1/premium/welcome?session_id={CHECKOUT_SESSION_ID}',
   cancelUrl: 'http://127.0.0.1/premium',
   portalReturnUrl: 'http://127.0.0.1/account',
+  // compensations Stripe failed come back within a spec's patience
+  sagaRetry: { baseMs: 100, maxMs: 1_000, everyMs: 100 },
   // a failing test server answers at once, without the SDK's backoff
   stripeMaxNetworkRetries: 0,
   ...overrides,
