@@ -9,7 +9,8 @@ import { parseFeed } from 'podcast-partytime';
 import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
 import { signUp, type SignedUp } from './support/users';
 
-const VTT = 'WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nOnly for members\n';
+const VTT = 'WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nOnly for members of zanzibar\n';
+const TEASER_VTT = 'WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nThe zanzibar teaser\n';
 
 /*
  * Premium episodes: listed to everyone, played (signed media URLs, transcript, feed enclosure)
@@ -42,6 +43,7 @@ describe('premium episodes through the gateway', () => {
     publicId = (await creator.client.CreateEpisode({ input: { showId, title: 'The teaser' } })).createEpisode.id;
     await Promise.all([readyMedia(premiumId), readyMedia(publicId)]);
     await creator.client.ReplaceTranscript({ episodeId: premiumId, format: 'VTT', content: VTT, language: 'en-US' });
+    await creator.client.ReplaceTranscript({ episodeId: publicId, format: 'VTT', content: TEASER_VTT, language: 'en-US' });
     await creator.client.PublishEpisode({ id: premiumId });
     await creator.client.PublishEpisode({ id: publicId });
   }, 180_000);
@@ -91,7 +93,7 @@ describe('premium episodes through the gateway', () => {
       expect(media?.locked).toBe(false);
       expect(media?.renditions.every((r) => typeof r.url === 'string')).toBe(true);
     }
-    expect((await creator.client.EpisodeTranscript({ id: premiumId })).episode?.transcript?.segments.edges[0].node.text).toBe('Only for members');
+    expect((await creator.client.EpisodeTranscript({ id: premiumId })).episode?.transcript?.segments.edges[0].node.text).toBe('Only for members of zanzibar');
 
     // the stable URL without a private feed token: 403; the public episode's redirects
     expect(await status(stable(premiumId))).toBe(403);
@@ -100,6 +102,13 @@ describe('premium episodes through the gateway', () => {
     // the public feed lists only the public episode
     const feed = parseFeed(await (await fetch(`${supergraph.origin}/feeds/members-only.xml`)).text())!;
     expect(feed.items.map((item) => item.title)).toEqual(['The teaser']);
+
+    // search quotes the public episode's transcript, never the premium one's
+    const hits = await eventually(async () => {
+      const { search } = await listener.client.Search({ query: 'zanzibar' });
+      return search.edges.length > 0 && search.edges.map((e) => e.node);
+    }, 20_000);
+    expect(hits.map((hit) => [hit.episode?.title, hit.matches?.map((m) => m.text)])).toEqual([['The teaser', ['The <mark>zanzibar</mark> teaser']]]);
 
     // no private feed for a FREE listener
     const refused = await listener.client.CreatePrivateFeed({ showId }).catch((error: { response: { errors: { extensions: unknown }[] } }) => error.response);
@@ -113,7 +122,7 @@ describe('premium episodes through the gateway', () => {
     expect(media?.locked).toBe(false);
     const audio = await fetch(media!.renditions[0].url!);
     expect(audio.status).toBe(200);
-    expect((await premium.EpisodeTranscript({ id: premiumId })).episode?.transcript?.segments.edges[0].node.text).toBe('Only for members');
+    expect((await premium.EpisodeTranscript({ id: premiumId })).episode?.transcript?.segments.edges[0].node.text).toBe('Only for members of zanzibar');
 
     // the private feed: both episodes, the premium one's enclosure and transcript with the token
     const { createPrivateFeed } = await premium.CreatePrivateFeed({ showId });

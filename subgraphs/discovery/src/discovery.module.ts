@@ -7,6 +7,7 @@ import { EventLog1765000000000 } from './migrations/1765000000000-EventLog';
 import { Transcripts1766100000000 } from './migrations/1766100000000-Transcripts';
 import { TranscriptWords1766150000000 } from './migrations/1766150000000-TranscriptWords';
 import { ShowSubcategory1766820000001 } from './migrations/1766820000001-ShowSubcategory';
+import { EpisodeAccess1766850000002 } from './migrations/1766850000002-EpisodeAccess';
 import { SearchResolver } from './search/search.resolver';
 import { createDiscoveryServices, stopDiscoveryServices, type DiscoveryServices } from './services';
 import { showRef } from './show/show.type';
@@ -22,7 +23,7 @@ export const discoveryModule: SubgraphModule<DiscoveryServices> = {
   name: 'discovery',
   resolvers: [SearchResolver, TrendingResolver, BrowseResolver, SimilarResolver],
   entities: [],
-  migrations: [CreateDiscovery1763800000000, LikePosition1763900000000, EventLog1765000000000, Transcripts1766100000000, TranscriptWords1766150000000, ShowSubcategory1766820000001],
+  migrations: [CreateDiscovery1763800000000, LikePosition1763900000000, EventLog1765000000000, Transcripts1766100000000, TranscriptWords1766150000000, ShowSubcategory1766820000001, EpisodeAccess1766850000002],
   createServices: createDiscoveryServices,
   references: {
     // catalog owns both; discovery contributes no fields, a reference is just the id

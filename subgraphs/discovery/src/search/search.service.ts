@@ -61,7 +61,9 @@ const SEARCH = `
       SELECT e.episode_id, false AS spoken FROM q, episode_docs e
       WHERE e.status = 'PUBLISHED' AND (e.search @@ q.tsq OR q.raw <% e.title)
       UNION ALL
-      SELECT t.episode_id, true FROM q, episode_transcripts t WHERE t.segment_count > 0 AND t.search @@ q.anyq
+      -- a PREMIUM episode's transcript is for its listeners: search neither matches nor quotes it
+      SELECT t.episode_id, true FROM q, episode_transcripts t JOIN episode_docs pe ON pe.episode_id = t.episode_id AND pe.access = 'PUBLIC'
+      WHERE t.segment_count > 0 AND t.search @@ q.anyq
     ) found GROUP BY episode_id
   ),
   hits AS (
