@@ -92,6 +92,34 @@ export function ensureSystemTools(names) {
   process.exit(1);
 }
 
+const psql = (sql) => spawnSync('psql', ['-h', '127.0.0.1', '-p', String(process.env.PGPORT ?? 5432), '-U', 'postgres', '-d', 'postgres', '-Atc', sql], { encoding: 'utf8' });
+
+/**
+ * The test run keeps two whole supergraphs (ten subgraphs and their workers each) and the specs'
+ * own pools open at once: Postgres's default of 100 connections is too few. On a local cluster we
+ * may manage (root, Debian's pg_ctlcluster) max_connections is raised to `atLeast` once, with a
+ * restart; elsewhere a warning says what to set.
+ */
+export function ensurePostgresConnections(atLeast = 300) {
+  const shown = psql('SHOW max_connections');
+  const current = Number(shown.stdout?.trim());
+  if (shown.status !== 0 || !Number.isFinite(current) || current >= atLeast) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const cluster = existsSync('/etc/postgresql') ? spawnSync('ls', ['/etc/postgresql'], { encoding: 'utf8' }).stdout.trim().split('\n')[0] : '';
+  if (!isRoot || !cluster || !onPath('pg_ctlcluster')) {
+    console.warn(`! PostgreSQL allows ${current} connections; the test run may need up to ${atLeast} (set max_connections = ${atLeast} and restart it).`);
+    return;
+  }
+  console.log(`PostgreSQL allows ${current} connections: raising max_connections to ${atLeast} (ALTER SYSTEM) and restarting the ${cluster}/main cluster…`);
+  const altered = psql(`ALTER SYSTEM SET max_connections = ${atLeast}`);
+  if (altered.status !== 0) {
+    console.warn(`! could not raise max_connections: ${altered.stderr?.trim()}`);
+    return;
+  }
+  run('pg_ctlcluster', ['--skip-systemctl-redirect', cluster, 'main', 'restart']);
+  for (let i = 0; i < 60 && psql('SELECT 1').status !== 0; i += 1) spawnSync('sleep', ['0.5']);
+}
+
 /** What the running platform needs: media processing, transcripts, text-to-speech and analytics' store. */
 export const RUNTIME_TOOLS = ['ffmpeg', 'pocketsphinx', 'flite', 'espeak-ng', 'clickhouse'];
 

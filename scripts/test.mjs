@@ -3,9 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkServices, ensureSystemTools, installAndBuild, root, run, RUNTIME_TOOLS, typecheckTests } from './setup.mjs';
+import { checkServices, ensurePostgresConnections, ensureSystemTools, installAndBuild, root, run, RUNTIME_TOOLS, typecheckTests } from './setup.mjs';
 
 checkServices();
+ensurePostgresConnections();
 // RUNTIME_TOOLS include clickhouse: Jest's global setup starts a server of its own for the run
 ensureSystemTools([...RUNTIME_TOOLS, 'nats-server', 'chromium']);
 installAndBuild();

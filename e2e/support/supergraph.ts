@@ -19,6 +19,11 @@ import { dropRedisPrefix, freePort, freshRedisPrefix, startTestSubgraph, TEST_GA
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
+// A supergraph here is ten subgraphs and their workers in one process, and Jest runs two at a
+// time: at the default of 10 connections per pool they could take every one of Postgres's 100.
+// (Read when each subgraph opens its database; a spec may set its own before.)
+process.env.DATABASE_POOL_SIZE ??= '4';
+
 /** Every limit off: scenarios send far more than a person would; rate-limit scenarios turn theirs on. */
 export const NO_RATE_LIMITS: RateLimitSettings = {
   windowSeconds: 60,
