@@ -1,0 +1,58 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { useMutation, useQuery, useSubscription } from 'urql';
+import {
+  CommentAddedDocument, EpisodeEngagementFragmentDoc, EpisodeMediaDocument, EpisodeWithEngagementDocument, LikeEpisodeDocument,
+  MediaAssetFieldsFragmentDoc, UnlikeEpisodeDocument, useFragment,
+} from '@wavegraph/client/documents';
+import { errorMessage } from '../errors';
+import { useSession } from '../session';
+import { Comments } from './Comments';
+import { Player } from './Player';
+
+/** An episode for listeners: the player, likes and the comments (new ones arrive live). */
+export function EpisodePage() {
+  const { episodeId = '' } = useParams();
+  const session = useSession();
+  const [{ data, error }, refetch] = useQuery({ query: EpisodeWithEngagementDocument, variables: { id: episodeId }, requestPolicy: 'cache-and-network' });
+  const [media] = useQuery({ query: EpisodeMediaDocument, variables: { id: episodeId } });
+  const [{ fetching: liking }, like] = useMutation(LikeEpisodeDocument);
+  const [, unlike] = useMutation(UnlikeEpisodeDocument);
+  const [problem, setProblem] = useState<string | null>(null);
+  // someone else's comment: fetched again, so the thread shows it without a reload
+  useSubscription({ query: CommentAddedDocument, variables: { episodeId }, pause: !episodeId }, (_previous, event) => {
+    refetch({ requestPolicy: 'network-only' });
+    return event;
+  });
+
+  if (error) return <p className="error" role="alert">{errorMessage(error)}</p>;
+  if (!data) return <p className="muted">Loading…</p>;
+  if (!data.episode) return <p className="error" role="alert">This episode does not exist or is not published.</p>;
+  const engagement = useFragment(EpisodeEngagementFragmentDoc, data.episode);
+  const asset = media.data?.episode?.media ? useFragment(MediaAssetFieldsFragmentDoc, media.data.episode.media) : null;
+  const comments = data.episode.comments?.edges.map((edge) => edge.node) ?? [];
+
+  const toggleLike = async () => {
+    setProblem(null);
+    const result = engagement.viewerHasLiked ? await unlike({ episodeId }) : await like({ episodeId });
+    if (result.error) setProblem(errorMessage(result.error));
+  };
+
+  return (
+    <section className="card">
+      {data.episode.show && <p><Link to={`/shows/${data.episode.show.id}`}>{data.episode.show.title}</Link></p>}
+      <h2>{data.episode.title}</h2>
+      {asset?.hls?.masterUrl ? <Player masterUrl={asset.hls.masterUrl} title={data.episode.title} /> : <p className="muted">{media.fetching ? 'Loading the audio…' : 'No audio yet.'}</p>}
+      <p className="engagement">
+        <span data-testid="like-count">{engagement.likeCount ?? 0} likes</span> · {engagement.commentCount ?? 0} comments
+        {session ? (
+          <button type="button" onClick={toggleLike} disabled={liking} aria-pressed={!!engagement.viewerHasLiked}>{engagement.viewerHasLiked ? '♥ Liked' : '♡ Like'}</button>
+        ) : (
+          <> · <Link to="/signin">Sign in</Link> to like and comment</>
+        )}
+      </p>
+      {problem && <p className="error" role="alert">{problem}</p>}
+      <Comments episodeId={episodeId} comments={comments} canPost={!!session} onPosted={() => refetch({ requestPolicy: 'network-only' })} />
+    </section>
+  );
+}
