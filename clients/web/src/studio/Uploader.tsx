@@ -12,13 +12,22 @@ export function Uploader({ episodeId, onAsset }: { episodeId: string; onAsset(as
   const [, createUpload] = useMutation(CreateUploadDocument);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const [problem, setProblem] = useState<string | null>(null);
+  const [preparing, setPreparing] = useState(false);
   const upload = useRef<Upload | null>(null);
 
   const choose = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     if (!file) return;
     setProblem(null);
-    const result = await createUpload({ input: { episodeId, filename: file.name, sizeBytes: file.size, mimeType: file.type || 'application/octet-stream' } });
+    setPreparing(true);
+    const input = { episodeId, filename: file.name, sizeBytes: file.size, mimeType: file.type || 'application/octet-stream' };
+    let result = await createUpload({ input });
+    // media hears of a new episode through catalog's events, a moment after it was created
+    for (let attempt = 0; attempt < 20 && result.error?.graphQLErrors.some((e) => e.extensions?.code === 'NOT_FOUND'); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      result = await createUpload({ input });
+    }
+    setPreparing(false);
     const created = result.data?.createUpload;
     if (!created) {
       setProblem(errorMessage(result.error));
@@ -41,7 +50,8 @@ export function Uploader({ episodeId, onAsset }: { episodeId: string; onAsset(as
   const percent = phase.kind === 'done' ? 100 : phase.kind === 'idle' ? 0 : Math.floor((phase.sent / Math.max(phase.total, 1)) * 100);
   return (
     <div className="uploader">
-      <label>Audio or video file <input type="file" name="media" accept="audio/*,video/*" disabled={phase.kind === 'sending'} onChange={choose} /></label>
+      <label>Audio or video file <input type="file" name="media" accept="audio/*,video/*" disabled={preparing || phase.kind === 'sending'} onChange={choose} /></label>
+      {preparing && <p className="muted">Preparing the upload…</p>}
       {phase.kind !== 'idle' && (
         <div>
           <progress aria-label="Upload progress" max={100} value={percent} />
