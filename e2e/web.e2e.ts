@@ -14,7 +14,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
  * The web app as people use it, in headless Chromium against the whole supergraph: a creator
  * signs up, creates a show and an episode, uploads a file (the first upload request is dropped:
  * tus resumes), watches processing reach READY live and publishes; a listener finds the episode
- * by search, plays it, likes it and comments. Every request goes to the app's or the gateway's origin.
+ * by search, plays it, likes it and comments, and the comment appears on the creator's open page. Every request goes to the app's or the gateway's origin.
  */
 describe('the web app: creator studio and listener pages', () => {
   let supergraph: TestSupergraph;
@@ -109,6 +109,11 @@ describe('the web app: creator studio and listener pages', () => {
     expect(await creator.page.locator('.step.done').count()).toBeGreaterThan(0);
     await creator.page.getByRole('button', { name: 'Publish' }).click();
     await creator.page.getByTestId('episode-status').filter({ hasText: 'PUBLISHED' }).waitFor();
+    const episodeId = creator.page.url().split('/').pop() ?? '';
+    // the creator keeps the episode's public page open: comments arrive there live
+    await creator.page.getByRole('link', { name: 'Open the listener page' }).click();
+    await creator.page.getByText('No comments yet.').waitFor();
+    await eventually(async () => supergraph.engagement.pubSub.listeners(`COMMENT_ADDED:${episodeId}`) >= 1, 20_000);
 
     // the listener, in a browser of their own: a wrong sign-in is a sentence, not JSON
     const listener = await open('/signin');
@@ -119,6 +124,23 @@ describe('the web app: creator studio and listener pages', () => {
     const wrong = await signInForm.getByRole('alert').textContent();
     expect(wrong).toMatch(/^[A-Z][^{}]+$/i);
     await signUp(listener.page, 'hearer');
+
+    // the session is kept across reloads, and the access token is refreshed a minute before it expires
+    type Stored = { accessToken: string; accessTokenExpiresAt: string; refreshToken: string };
+    const stored = () => listener.page.evaluate("JSON.parse(localStorage.getItem('wavegraph.session'))") as Promise<Stored>;
+    const before = await stored();
+    await listener.page.evaluate(`(() => {
+      const session = JSON.parse(localStorage.getItem('wavegraph.session'));
+      session.accessTokenExpiresAt = new Date(Date.now() + 61000).toISOString();
+      localStorage.setItem('wavegraph.session', JSON.stringify(session));
+    })()`);
+    await listener.page.reload();
+    await listener.page.getByTestId('signed-in-as').filter({ hasText: '@hearer' }).waitFor();
+    const refreshed = await eventually(async () => {
+      const now = await stored();
+      return now.refreshToken !== before.refreshToken && now;
+    }, 15_000, 100);
+    expect(new Date(refreshed.accessTokenExpiresAt).getTime()).toBeGreaterThan(Date.now() + 120_000);
 
     // search (discovery indexes the publish from events: searched again until it shows), with the words highlighted
     await listener.page.goto(`${web.origin}/#/`);
@@ -149,9 +171,12 @@ describe('the web app: creator studio and listener pages', () => {
     await commentForm.getByRole('button', { name: 'Post comment' }).click();
     await listener.page.getByRole('list', { name: 'Comments' }).getByText('That is a very pure tone').waitFor();
 
-    // the API agrees with what the page shows
-    const { episode } = await supergraph.client().EpisodeWithEngagement({ id: creator.page.url().split('/').pop() ?? '' });
+    // the creator's page shows the comment without a reload
+    await creator.page.getByRole('list', { name: 'Comments' }).getByText('That is a very pure tone').waitFor({ timeout: 20_000 });
+    // the API agrees with what the pages show (the like and the comment were sent with the refreshed token)
+    const { episode } = await supergraph.client().EpisodeWithEngagement({ id: episodeId });
     expect(episode?.likeCount).toBe(1);
+    expect(episode?.comments?.edges.map((edge) => edge.node.body)).toEqual(['That is a very pure tone']);
     // nothing came from anywhere but the app and the gateway (the build works offline)
     const elsewhere = requested.filter((url) => !url.startsWith(web.origin) && !url.startsWith(supergraph.origin) && !/^(data|blob):/.test(url));
     expect(elsewhere).toEqual([]);
