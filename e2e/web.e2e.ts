@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { configFromEnv } from '@wavegraph/gateway';
 import { eventually, freePort } from '@wavegraph/testkit';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
@@ -14,7 +15,8 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
  * The web app as people use it, in headless Chromium against the whole supergraph: a creator
  * signs up, creates a show and an episode, uploads a file (the first upload request is dropped:
  * tus resumes), watches processing reach READY live and publishes; a listener finds the episode
- * by search, plays it, likes it and comments, and the comment appears on the creator's open page. Every request goes to the app's or the gateway's origin.
+ * by search, plays it, likes it and comments, and the comment appears on the creator's open page.
+ * The gateway runs only trusted documents (the codegen manifest holds the text urql sends). Every request goes to the app's or the gateway's origin.
  */
 describe('the web app: creator studio and listener pages', () => {
   let supergraph: TestSupergraph;
@@ -31,8 +33,9 @@ describe('the web app: creator studio and listener pages', () => {
     const ffmpeg = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=4', '-ac', '1', '-ar', '44100', '-y', audioFile]);
     expect(ffmpeg.status).toBe(0);
     const webPort = await freePort();
-    // the app's origin is the only one the test gateway's CORS allows
-    supergraph = await startTestSupergraph({ corsOrigins: [`http://127.0.0.1:${webPort}`] });
+    // the app's origin is the only one the test gateway's CORS allows; only the manifest's operations run, as in production
+    const trusted = configFromEnv().trustedDocuments;
+    supergraph = await startTestSupergraph({ corsOrigins: [`http://127.0.0.1:${webPort}`], trustedDocuments: { ...trusted, mode: 'required' } });
     web = await serveWebApp(webPort, supergraph.url);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 60_000);
@@ -177,6 +180,9 @@ describe('the web app: creator studio and listener pages', () => {
     const { episode } = await supergraph.client().EpisodeWithEngagement({ id: episodeId });
     expect(episode?.likeCount).toBe(1);
     expect(episode?.comments?.edges.map((edge) => edge.node.body)).toEqual(['That is a very pure tone']);
+    // what the pages sent ran as trusted documents: text outside the manifest is refused by this gateway
+    const untrusted = await fetch(supergraph.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ me { id handle } }' }) });
+    expect(((await untrusted.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('OPERATION_NOT_TRUSTED');
     // nothing came from anywhere but the app and the gateway (the build works offline)
     const elsewhere = requested.filter((url) => !url.startsWith(web.origin) && !url.startsWith(supergraph.origin) && !/^(data|blob):/.test(url));
     expect(elsewhere).toEqual([]);
