@@ -167,7 +167,7 @@ describe('the web app: creator studio and listener pages', () => {
     expect(await listener.page.getByRole('alert').count()).toBe(0);
 
     await listener.page.getByRole('button', { name: '♡ Like' }).click();
-    await listener.page.getByTestId('like-count').filter({ hasText: '1 likes' }).waitFor();
+    await listener.page.getByTestId('like-count').filter({ hasText: /^1 like$/ }).waitFor();
     expect(await listener.page.getByRole('button', { name: '♥ Liked' }).getAttribute('aria-pressed')).toBe('true');
     const commentForm = listener.page.getByRole('form', { name: 'Comment' });
     await commentForm.getByLabel('Your comment').fill('That is a very pure tone');

@@ -1,8 +1,8 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import {
-  CommentAddedDocument, EpisodeEngagementFragmentDoc, EpisodeMediaDocument, EpisodeWithEngagementDocument, LikeEpisodeDocument,
+  CommentAddedDocument, CommentFieldsFragmentDoc, EpisodeEngagementFragmentDoc, EpisodeMediaDocument, EpisodeWithEngagementDocument, LikeEpisodeDocument,
   MediaAssetFieldsFragmentDoc, UnlikeEpisodeDocument, useFragment,
 } from '@wavegraph/client/documents';
 import { errorMessage } from '../errors';
@@ -20,10 +20,11 @@ export function EpisodePage() {
   const [, unlike] = useMutation(UnlikeEpisodeDocument);
   const [problem, setProblem] = useState<string | null>(null);
   // someone else's comment: fetched again, so the thread shows it without a reload
-  useSubscription({ query: CommentAddedDocument, variables: { episodeId }, pause: !episodeId }, (_previous, event) => {
-    refetch({ requestPolicy: 'network-only' });
-    return event;
-  });
+  const [{ data: added }] = useSubscription({ query: CommentAddedDocument, variables: { episodeId }, pause: !episodeId });
+  const latest = added ? useFragment(CommentFieldsFragmentDoc, added.commentAdded).id : null;
+  useEffect(() => {
+    if (latest) refetch({ requestPolicy: 'network-only' });
+  }, [latest]);
 
   if (error) return <p className="error" role="alert">{errorMessage(error)}</p>;
   if (!data) return <p className="muted">Loading…</p>;
@@ -44,7 +45,7 @@ export function EpisodePage() {
       <h2>{data.episode.title}</h2>
       {asset?.hls?.masterUrl ? <Player masterUrl={asset.hls.masterUrl} title={data.episode.title} /> : <p className="muted">{media.fetching ? 'Loading the audio…' : 'No audio yet.'}</p>}
       <p className="engagement">
-        <span data-testid="like-count">{engagement.likeCount ?? 0} likes</span> · {engagement.commentCount ?? 0} comments
+        <span data-testid="like-count">{count(engagement.likeCount, 'like')}</span> · {count(engagement.commentCount, 'comment')}
         {session ? (
           <button type="button" onClick={toggleLike} disabled={liking} aria-pressed={!!engagement.viewerHasLiked}>{engagement.viewerHasLiked ? '♥ Liked' : '♡ Like'}</button>
         ) : (
@@ -56,3 +57,5 @@ export function EpisodePage() {
     </section>
   );
 }
+
+const count = (n: number | null | undefined, noun: string) => `${n ?? 0} ${noun}${n === 1 ? '' : 's'}`;

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useSubscription } from 'urql';
 import { MediaProcessingDocument, type MediaProcessingSubscription } from '@wavegraph/client/documents';
 import { errorMessage } from '../errors';
@@ -6,11 +7,12 @@ type Event = MediaProcessingSubscription['mediaProcessing'];
 
 /** The asset's processing, live: overall status and each step's progress, until READY or FAILED. */
 export function Processing({ assetId, onDone }: { assetId: string; onDone(status: string): void }) {
-  const [{ data, error }] = useSubscription({ query: MediaProcessingDocument, variables: { assetId } }, (_previous: Event | undefined, next) => {
-    if (next.mediaProcessing.done) onDone(next.mediaProcessing.status);
-    return next.mediaProcessing;
-  });
-  const event = data;
+  // the latest event is all there is to show: each carries the asset as it is now
+  const [{ data: event, error }] = useSubscription({ query: MediaProcessingDocument, variables: { assetId } }, (_previous: Event | undefined, next) => next.mediaProcessing);
+  const finished = event?.done ? event.status : null;
+  useEffect(() => {
+    if (finished) onDone(finished);
+  }, [finished]);
   return (
     <div className="processing" aria-label="Processing">
       <p>
