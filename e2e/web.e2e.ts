@@ -169,6 +169,9 @@ describe('the web app: creator studio and listener pages', () => {
     await listener.page.getByRole('button', { name: '♡ Like' }).click();
     await listener.page.getByTestId('like-count').filter({ hasText: /^1 like$/ }).waitFor();
     expect(await listener.page.getByRole('button', { name: '♥ Liked' }).getAttribute('aria-pressed')).toBe('true');
+    await listener.page.getByRole('button', { name: 'Follow' }).click();
+    await listener.page.getByTestId('follower-count').filter({ hasText: /^1 follower$/ }).waitFor();
+    expect(await listener.page.getByRole('button', { name: 'Following' }).getAttribute('aria-pressed')).toBe('true');
     const commentForm = listener.page.getByRole('form', { name: 'Comment' });
     await commentForm.getByLabel('Your comment').fill('That is a very pure tone');
     await commentForm.getByRole('button', { name: 'Post comment' }).click();
@@ -179,6 +182,7 @@ describe('the web app: creator studio and listener pages', () => {
     // the API agrees with what the pages show (the like and the comment were sent with the refreshed token)
     const { episode } = await supergraph.client().EpisodeWithEngagement({ id: episodeId });
     expect(episode?.likeCount).toBe(1);
+    expect(episode?.show?.followerCount).toBe(1);
     expect(episode?.comments?.edges.map((edge) => edge.node.body)).toEqual(['That is a very pure tone']);
     // what the pages sent ran as trusted documents: text outside the manifest is refused by this gateway
     const untrusted = await fetch(supergraph.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ me { id handle } }' }) });

@@ -4,6 +4,7 @@ import { Provider } from 'urql';
 import { SignIn } from './auth/SignIn';
 import { signOut, useTokenRefresh } from './auth/refresh';
 import { client } from './client';
+import { ErrorBoundary } from './ErrorBoundary';
 import { EpisodePage } from './listener/EpisodePage';
 import { Search } from './listener/Search';
 import { ShowPage } from './listener/ShowPage';
@@ -51,16 +52,18 @@ function Shell() {
     <>
       <Header />
       <main>
-        <Routes>
-          <Route path="/" element={<Search />} />
-          <Route path="/signin" element={<SignInPage />} />
-          <Route path="/shows/:showId" element={<ShowPage />} />
-          <Route path="/episodes/:episodeId" element={<EpisodePage />} />
-          <Route path="/studio" element={<SignedIn><MyShows /></SignedIn>} />
-          <Route path="/studio/shows/:showId" element={<SignedIn><ShowStudio /></SignedIn>} />
-          <Route path="/studio/episodes/:episodeId" element={<SignedIn><EpisodeStudio /></SignedIn>} />
-          <Route path="*" element={<p>Nothing here. <Link to="/">Back to listening</Link></p>} />
-        </Routes>
+        <ErrorBoundary>
+          <Routes>
+            <Route path="/" element={<Search />} />
+            <Route path="/signin" element={<SignInPage />} />
+            <Route path="/shows/:showId" element={<ShowPage />} />
+            <Route path="/episodes/:episodeId" element={<EpisodePage />} />
+            <Route path="/studio" element={<SignedIn><MyShows /></SignedIn>} />
+            <Route path="/studio/shows/:showId" element={<SignedIn><ShowStudio /></SignedIn>} />
+            <Route path="/studio/episodes/:episodeId" element={<SignedIn><EpisodeStudio /></SignedIn>} />
+            <Route path="*" element={<p>Nothing here. <Link to="/">Back to listening</Link></p>} />
+          </Routes>
+        </ErrorBoundary>
       </main>
     </>
   );

@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import {
   CommentAddedDocument, CommentFieldsFragmentDoc, EpisodeEngagementFragmentDoc, EpisodeMediaDocument, EpisodeWithEngagementDocument, LikeEpisodeDocument,
-  MediaAssetFieldsFragmentDoc, UnlikeEpisodeDocument, useFragment,
+  FollowShowDocument, MediaAssetFieldsFragmentDoc, UnfollowShowDocument, UnlikeEpisodeDocument, useFragment,
 } from '@wavegraph/client/documents';
 import { errorMessage } from '../errors';
 import { useSession } from '../session';
@@ -18,6 +18,8 @@ export function EpisodePage() {
   const [media] = useQuery({ query: EpisodeMediaDocument, variables: { id: episodeId } });
   const [{ fetching: liking }, like] = useMutation(LikeEpisodeDocument);
   const [, unlike] = useMutation(UnlikeEpisodeDocument);
+  const [{ fetching: following }, follow] = useMutation(FollowShowDocument);
+  const [, unfollow] = useMutation(UnfollowShowDocument);
   const [problem, setProblem] = useState<string | null>(null);
   // someone else's comment: fetched again, so the thread shows it without a reload
   const [{ data: added }] = useSubscription({ query: CommentAddedDocument, variables: { episodeId }, pause: !episodeId });
@@ -39,9 +41,25 @@ export function EpisodePage() {
     if (result.error) setProblem(errorMessage(result.error));
   };
 
+  const show = data.episode.show;
+  const toggleFollow = async () => {
+    if (!show) return;
+    setProblem(null);
+    const result = show.viewerFollows ? await unfollow({ showId: show.id }) : await follow({ showId: show.id });
+    if (result.error) setProblem(errorMessage(result.error));
+  };
+
   return (
     <section className="card">
-      {data.episode.show && <p><Link to={`/shows/${data.episode.show.id}`}>{data.episode.show.title}</Link></p>}
+      {show && (
+        <p className="engagement">
+          <Link to={`/shows/${show.id}`}>{show.title}</Link>
+          <span className="muted" data-testid="follower-count">{count(show.followerCount, 'follower')}</span>
+          {session && (
+            <button type="button" onClick={toggleFollow} disabled={following} aria-pressed={!!show.viewerFollows}>{show.viewerFollows ? 'Following' : 'Follow'}</button>
+          )}
+        </p>
+      )}
       <h2>{data.episode.title}</h2>
       {asset?.hls?.masterUrl ? <Player masterUrl={asset.hls.masterUrl} title={data.episode.title} /> : <p className="muted">{media.fetching ? 'Loading the audio…' : 'No audio yet.'}</p>}
       <p className="engagement">
