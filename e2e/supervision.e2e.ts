@@ -93,6 +93,17 @@ describe('npm start supervision', () => {
     expect(output().match(/↻ /g)).toHaveLength(1);
   }, 90_000);
 
+  it('serves the built web app on 4173 + offset, pointed at its gateway and allowed by its CORS', async () => {
+    const web = `http://127.0.0.1:${4173 + PORT_OFFSET}`;
+    expect(output()).toContain(`Web app (creator studio and listener): http://localhost:${4173 + PORT_OFFSET}`);
+    const page = await fetch(`${web}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root"></div>');
+    expect(await (await fetch(`${web}/config.js`)).text()).toContain(JSON.stringify({ gatewayUrl: `http://localhost:${services.gateway.port + PORT_OFFSET}/graphql` }));
+    const preflight = await fetch(gatewayUrl, { method: 'OPTIONS', headers: { origin: web, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' } });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(web);
+  });
+
   it('stops everything on Ctrl-C, the gateway first, then the workers, then the subgraphs', async () => {
     const pids = ['gateway/dist/main.js', 'dist/worker.js', 'dist/main.js'].flatMap((entry) => childPids(up.pid!, entry));
     expect(new Set(pids).size).toBe(services.subgraphs.length + services.workers.length + 1);

@@ -126,6 +126,14 @@ export const RUNTIME_TOOLS = ['ffmpeg', 'pocketsphinx', 'flite', 'espeak-ng', 'c
 export function installAndBuild() {
   pnpm(['install', '--frozen-lockfile', '--prefer-offline', '--reporter=append-only']);
   run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b']);
+  buildWebApp();
+}
+
+/** The web app (clients/web): type-checked, then bundled by Vite into clients/web/dist (no network needed). */
+export function buildWebApp() {
+  const web = path.join(root, 'clients/web');
+  run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(web, 'tsconfig.json')]);
+  run(process.execPath, [path.join(web, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: web });
 }
 
 /** Type-checks what the build does not emit: the specs and scenario tests. */

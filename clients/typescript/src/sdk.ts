@@ -911,7 +911,7 @@ export type RefreshSessionMutationVariables = Exact<{
 }>;
 
 
-export type RefreshSessionMutation = { refreshSession: { accessToken: string, refreshToken: string, user: { id: string, role: Role | null, plan: Plan | null } } };
+export type RefreshSessionMutation = { refreshSession: { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { id: string, role: Role | null, plan: Plan | null } } };
 
 export type LogoutMutationVariables = Exact<{
   refreshToken: string;
@@ -954,6 +954,13 @@ export type SetUserPlanMutationVariables = Exact<{
 
 
 export type SetUserPlanMutation = { setUserPlan: { id: string, plan: Plan | null } };
+
+export type MyShowsQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type MyShowsQuery = { me: { id: string, shows: { edges: Array<{ node: { id: string, slug: string, title: string, description: string, category: ShowCategory, subcategory: ShowSubcategory | null, language: string, artworkUrl: string | null } }> } | null } | null };
 
 export type IngestJobFieldsFragment = { id: string, sourceId: string, status: IngestStatus, feedUrl: string, progress: number, reason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, nextPollAt: string | null, show: { id: string, title: string, slug: string } | null, counts: { found: number, created: number, updated: number, skipped: number, failed: number }, errors: Array<{ item: string, reason: string, skipped: boolean }>, warnings: Array<{ item: string, reason: string }> };
 
@@ -1153,6 +1160,13 @@ export type RecordingSessionLiveSubscriptionVariables = Exact<{
 
 
 export type RecordingSessionLiveSubscription = { recordingSession: { done: boolean, session: { id: string, status: RecordingStatus, chunksReceived: number, bytesReceived: number, missing: Array<number> }, processing: { status: MediaStatus, step: string | null, stepStatus: MediaStepStatus | null, progress: number, reason: string | null, done: boolean, asset: { id: string, status: MediaStatus, durationSeconds: number | null } } | null } };
+
+export type MediaProcessingSubscriptionVariables = Exact<{
+  assetId: string;
+}>;
+
+
+export type MediaProcessingSubscription = { mediaProcessing: { status: MediaStatus, step: string | null, stepStatus: MediaStepStatus | null, progress: number, reason: string | null, done: boolean, asset: { id: string, status: MediaStatus, progress: number, steps: Array<{ name: string, status: MediaStepStatus, progress: number, attempts: number, reason: string | null }>, hls: { masterUrl: string } | null } } };
 
 export type TranscriptFieldsFragment = { language: string, engine: string, status: TranscriptStatus, reason: string | null, revision: number, updatedAt: string, vttUrl: string | null, srtUrl: string | null, jsonUrl: string | null };
 
@@ -2093,6 +2107,7 @@ export const RefreshSessionDocument = gql`
     mutation RefreshSession($refreshToken: String!) {
   refreshSession(refreshToken: $refreshToken) {
     accessToken
+    accessTokenExpiresAt
     refreshToken
     user {
       id
@@ -2156,6 +2171,20 @@ export const SetUserPlanDocument = gql`
   }
 }
     `;
+export const MyShowsDocument = gql`
+    query MyShows($first: Int = 50) {
+  me {
+    id
+    shows(first: $first) {
+      edges {
+        node {
+          ...ShowFields
+        }
+      }
+    }
+  }
+}
+    ${ShowFieldsFragmentDoc}`;
 export const ImportShowFromFeedDocument = gql`
     mutation ImportShowFromFeed($url: String!, $pollIntervalMinutes: Int) {
   importShowFromFeed(url: $url, pollIntervalMinutes: $pollIntervalMinutes) {
@@ -2501,6 +2530,33 @@ export const RecordingSessionLiveDocument = gql`
   }
 }
     `;
+export const MediaProcessingDocument = gql`
+    subscription MediaProcessing($assetId: ID!) {
+  mediaProcessing(assetId: $assetId) {
+    status
+    step
+    stepStatus
+    progress
+    reason
+    done
+    asset {
+      id
+      status
+      progress
+      steps {
+        name
+        status
+        progress
+        attempts
+        reason
+      }
+      hls {
+        masterUrl
+      }
+    }
+  }
+}
+    `;
 export const EpisodeTranscriptDocument = gql`
     query EpisodeTranscript($id: ID!, $first: Int = 100, $after: String) {
   episode(id: $id) {
@@ -2754,6 +2810,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     SetUserPlan(variables: SetUserPlanMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SetUserPlanMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<SetUserPlanMutation>({ document: SetUserPlanDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SetUserPlan', 'mutation', variables);
     },
+    MyShows(variables?: MyShowsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MyShowsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MyShowsQuery>({ document: MyShowsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyShows', 'query', variables);
+    },
     ImportShowFromFeed(variables: ImportShowFromFeedMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ImportShowFromFeedMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<ImportShowFromFeedMutation>({ document: ImportShowFromFeedDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ImportShowFromFeed', 'mutation', variables);
     },
@@ -2834,6 +2893,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     RecordingSessionLive(variables: RecordingSessionLiveSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RecordingSessionLiveSubscription> {
       return withWrapper((wrappedRequestHeaders) => client.request<RecordingSessionLiveSubscription>({ document: RecordingSessionLiveDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RecordingSessionLive', 'subscription', variables);
+    },
+    MediaProcessing(variables: MediaProcessingSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MediaProcessingSubscription> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MediaProcessingSubscription>({ document: MediaProcessingDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MediaProcessing', 'subscription', variables);
     },
     EpisodeTranscript(variables: EpisodeTranscriptQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<EpisodeTranscriptQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<EpisodeTranscriptQuery>({ document: EpisodeTranscriptDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EpisodeTranscript', 'query', variables);
