@@ -46,6 +46,11 @@ describe('the web app: creator studio and listener pages', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
+  /** With WAVEGRAPH_SCREENSHOTS=<dir>, the README's pictures of each app are taken along the way. */
+  const shot = async (page: Page, name: string) => {
+    if (process.env.WAVEGRAPH_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.WAVEGRAPH_SCREENSHOTS, `${name}.png`) });
+  };
+
   async function open(hash: string): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext();
     context.on('request', (request) => requested.push(request.url()));
@@ -110,6 +115,7 @@ describe('the web app: creator studio and listener pages', () => {
     await creator.page.getByRole('progressbar', { name: 'probe progress' }).waitFor({ timeout: 20_000 });
     await creator.page.getByTestId('media-status').filter({ hasText: 'READY' }).waitFor({ timeout: 45_000 });
     expect(await creator.page.locator('.step.done').count()).toBeGreaterThan(0);
+    await shot(creator.page, 'studio');
     await creator.page.getByRole('button', { name: 'Publish' }).click();
     await creator.page.getByTestId('episode-status').filter({ hasText: 'PUBLISHED' }).waitFor();
     const episodeId = creator.page.url().split('/').pop() ?? '';
@@ -176,6 +182,7 @@ describe('the web app: creator studio and listener pages', () => {
     await commentForm.getByLabel('Your comment').fill('That is a very pure tone');
     await commentForm.getByRole('button', { name: 'Post comment' }).click();
     await listener.page.getByRole('list', { name: 'Comments' }).getByText('That is a very pure tone').waitFor();
+    await shot(listener.page, 'listener');
 
     // the creator's page shows the comment without a reload
     await creator.page.getByRole('list', { name: 'Comments' }).getByText('That is a very pure tone').waitFor({ timeout: 20_000 });
