@@ -1,4 +1,4 @@
-import { freshDatabase, TEST_REDIS_URL, type TestDatabase } from '@wavegraph/testkit';
+import { eventually, freshDatabase, TEST_REDIS_URL, type TestDatabase } from '@wavegraph/testkit';
 import { createRedisConnections, type RedisConnections } from '@wavegraph/redis';
 import { DataSource } from 'typeorm';
 import { workerHealthChecks, type WorkerHealth } from './worker-health';
@@ -27,8 +27,8 @@ describe('worker readiness checks', () => {
   it('passes with Redis and Postgres answering and the worker running, and fails when the worker stops', async () => {
     let running = true;
     const health = workerHealthChecks({ redis: redis(TEST_REDIS_URL), dataSource, worker: { isRunning: () => running } });
-    // failFast refuses commands until connected
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // failFast refuses commands until connected: wait for that, as /ready is polled (a loaded machine takes longer than 200 ms)
+    await eventually(async () => (await outcomes(health)).redis === 'ok', 10_000);
     expect(await outcomes(health)).toEqual({ redis: 'ok', postgres: 'ok', worker: 'ok' });
     running = false;
     expect(await outcomes(health)).toEqual({ redis: 'ok', postgres: 'ok', worker: 'not running' });
