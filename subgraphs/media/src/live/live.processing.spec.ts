@@ -2,16 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { eventually, TEST_REDIS_URL } from '@wavegraph/testkit';
-import { createRedisConnections } from '@wavegraph/kit';
+import { eventually } from '@wavegraph/testkit';
 import { sourceKey } from '../asset/asset.outputs';
 import { STEPS } from '../processing/processing.port';
-import { ProcessingQueue } from '../processing/processing.queue';
-import { startMediaWorker, type MediaWorker } from '../processing/processing.worker';
 import { mediaProcessingTopic } from '../processing/progress';
 import { quietSine, textAsMp3 } from '../processing/testing/media.fixtures';
 import { seedKnownEpisode } from '../testing/fixtures';
 import { startMedia, viewer, type MediaHarness } from '../testing/harness';
+import { startRealPipeline, type RealPipeline } from '../testing/real-pipeline';
 
 const LIVE = `subscription($id: ID!) { mediaProcessing(assetId: $id) {
   status step stepStatus reason progress done asset { id status durationSeconds failureReason }
@@ -25,30 +23,17 @@ interface Event {
 /** The subgraph and a real worker (sandboxed ffmpeg processors) on one database and Redis prefix, as deployed. */
 describe('mediaProcessing follows a real processing run', () => {
   let h: MediaHarness;
-  let worker: MediaWorker;
-  let queue: ProcessingQueue;
-  // the queue's connection, owned by the spec: closed after the queue
-  const redis = createRedisConnections(TEST_REDIS_URL, { owner: 'live-processing-spec' });
+  let pipeline: RealPipeline;
   let dir: string;
 
   beforeAll(async () => {
     h = await startMedia();
     dir = await mkdtemp(path.join(tmpdir(), 'wavegraph-live-fixtures-'));
-    const { dataDir } = h.services.config;
-    worker = await startMediaWorker({
-      databaseUrl: h.database.url,
-      dataSource: h.running.db.dataSource,
-      redisUrl: TEST_REDIS_URL,
-      prefix: h.redisPrefix,
-      env: { MEDIA_STORAGE: 'filesystem', MEDIA_DIR: dataDir, MEDIA_WORK_DIR: path.join(dataDir, 'work') },
-    });
-    queue = new ProcessingQueue(redis, h.redisPrefix, h.running.db.dataSource, { attempts: 1, backoffMs: 100 });
+    pipeline = await startRealPipeline(h, 'live-processing-spec');
   }, 60_000);
 
   afterAll(async () => {
-    await worker?.close();
-    await queue?.close();
-    await redis.close();
+    await pipeline?.close();
     await h?.stop();
     await rm(dir, { recursive: true, force: true });
   }, 60_000);
@@ -72,7 +57,7 @@ describe('mediaProcessing follows a real processing run', () => {
     const id = await uploaded(file, owner.id, mimeType);
     const sub = h.subscribe<{ mediaProcessing: Event }>(LIVE, { id }, owner);
     await eventually(async () => h.running.pubSub.listeners(mediaProcessingTopic(id)) === 1);
-    await queue.start(id);
+    await pipeline.queue.start(id);
     expect(await sub.ended).toEqual({ completed: true });
     return { id, events: sub.results.map((r) => r.data?.mediaProcessing as Event) };
   }

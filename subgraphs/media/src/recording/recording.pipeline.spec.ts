@@ -1,12 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createRedisConnections } from '@wavegraph/kit';
-import { eventually, TEST_REDIS_URL } from '@wavegraph/testkit';
-import { ProcessingQueue } from '../processing/processing.queue';
-import { startMediaWorker, type MediaWorker } from '../processing/processing.worker';
+import { eventually } from '@wavegraph/testkit';
 import { mediaProcessingTopic } from '../processing/progress';
 import { outboxOf, startMedia, viewer, type MediaHarness } from '../testing/harness';
+import { startRealPipeline, type RealPipeline } from '../testing/real-pipeline';
 import { FINISH_RECORDING, putChunk, split, startRecording, webmRecording } from '../testing/recording';
 import { recordingPrefix } from './recording.entity';
 import { recordingTopic } from './recording.live';
@@ -28,31 +26,19 @@ const ASSET = `query($id: ID!) { mediaAsset(id: $id) { id status durationSeconds
 /** A browser's recording, end to end: chunks out of order and one resent, the finish, the real pipeline, READY. */
 describe('a recording session becomes an episode\'s media', () => {
   let h: MediaHarness;
-  let worker: MediaWorker;
-  let queue: ProcessingQueue;
-  const redis = createRedisConnections(TEST_REDIS_URL, { owner: 'recording-pipeline-spec' });
+  let pipeline: RealPipeline;
   let dir: string;
 
   beforeAll(async () => {
     h = await startMedia();
     dir = await mkdtemp(path.join(tmpdir(), 'wg-recording-pipeline-'));
-    const { dataDir } = h.services.config;
-    worker = await startMediaWorker({
-      databaseUrl: h.database.url,
-      dataSource: h.running.db.dataSource,
-      redisUrl: TEST_REDIS_URL,
-      prefix: h.redisPrefix,
-      env: { MEDIA_STORAGE: 'filesystem', MEDIA_DIR: dataDir, MEDIA_WORK_DIR: path.join(dataDir, 'work') },
-    });
-    queue = new ProcessingQueue(redis, h.redisPrefix, h.running.db.dataSource, { attempts: 1, backoffMs: 100 });
+    pipeline = await startRealPipeline(h, 'recording-pipeline-spec');
     // what the subgraph starts goes to the real pipeline
-    h.starter.forwardTo = queue;
+    h.starter.forwardTo = pipeline.queue;
   }, 60_000);
 
   afterAll(async () => {
-    await worker?.close();
-    await queue?.close();
-    await redis.close();
+    await pipeline?.close();
     await h?.stop();
     await rm(dir, { recursive: true, force: true });
   }, 60_000);
