@@ -27,8 +27,8 @@ describe('the web app: creator studio and listener pages', () => {
   const requested: string[] = [];
 
   beforeAll(async () => {
-    buildWebApp();
     work = mkdtempSync(path.join(tmpdir(), 'wgtest-web-'));
+    buildWebApp(path.join(work, 'app'));
     audioFile = path.join(work, 'pilot.wav');
     const ffmpeg = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=4', '-ac', '1', '-ar', '44100', '-y', audioFile]);
     expect(ffmpeg.status).toBe(0);
@@ -36,7 +36,7 @@ describe('the web app: creator studio and listener pages', () => {
     // the app's origin is the only one the test gateway's CORS allows; only the manifest's operations run, as in production
     const trusted = configFromEnv().trustedDocuments;
     supergraph = await startTestSupergraph({ corsOrigins: [`http://127.0.0.1:${webPort}`], trustedDocuments: { ...trusted, mode: 'required' } });
-    web = await serveWebApp(webPort, supergraph.url);
+    web = await serveWebApp(path.join(work, 'app'), webPort, supergraph.url);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 60_000);
   afterAll(async () => {

@@ -2,6 +2,7 @@
 //   WEB_PORT              port (default 4173, the port the gateway's development CORS allows)
 //   WEB_HOST              interface (default 127.0.0.1)
 //   WAVEGRAPH_GATEWAY_URL the gateway's GraphQL endpoint (default http://localhost:4000/graphql)
+//   WEB_DIST              the built app's directory (default dist/ beside this file)
 // node:http and a fixed list of content types are all this needs: the files are static, the
 // address is decided at run time, and no request reaches anything outside dist/.
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -66,7 +67,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const port = Number(process.env.WEB_PORT ?? 4173);
   const host = process.env.WEB_HOST ?? '127.0.0.1';
   const gatewayUrl = process.env.WAVEGRAPH_GATEWAY_URL ?? 'http://localhost:4000/graphql';
-  startWebServer({ port, host, gatewayUrl }).then(
+  const dir = process.env.WEB_DIST ? path.resolve(process.env.WEB_DIST) : DIST;
+  startWebServer({ port, host, gatewayUrl, dir }).then(
     () => console.log(`Wavegraph web app on http://${host === '0.0.0.0' ? 'localhost' : host}:${port} (gateway ${gatewayUrl})`),
     (error) => {
       console.error(`✖ ${error.message}`);

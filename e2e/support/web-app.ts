@@ -5,11 +5,14 @@ import { eventually } from '@wavegraph/testkit';
 
 export const WEB_DIR = path.resolve(__dirname, '../../clients/web');
 
-/** Builds clients/web with Vite (about a second), so the scenario always runs the current sources. */
-export function buildWebApp(): void {
+/**
+ * Builds clients/web with Vite (a few seconds) into `outDir`, so the scenario always runs the
+ * current sources; each scenario builds into a directory of its own, so two can run side by side.
+ */
+export function buildWebApp(outDir: string): void {
   const vite = path.join(WEB_DIR, 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: WEB_DIR, stdio: 'inherit' });
-  if (result.status !== 0 || !existsSync(path.join(WEB_DIR, 'dist', 'index.html'))) throw new Error(`vite build of clients/web failed (exit ${result.status ?? result.signal})`);
+  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir'], { cwd: WEB_DIR, stdio: 'inherit' });
+  if (result.status !== 0 || !existsSync(path.join(outDir, 'index.html'))) throw new Error(`vite build of clients/web failed (exit ${result.status ?? result.signal})`);
 }
 
 export interface ServedWebApp {
@@ -17,10 +20,10 @@ export interface ServedWebApp {
   stop(): Promise<void>;
 }
 
-/** The built app served by clients/web/serve.mjs on `port`, pointed at `gatewayUrl`. */
-export async function serveWebApp(port: number, gatewayUrl: string): Promise<ServedWebApp> {
+/** The app built into `dir`, served by clients/web/serve.mjs on `port` and pointed at `gatewayUrl`. */
+export async function serveWebApp(dir: string, port: number, gatewayUrl: string): Promise<ServedWebApp> {
   const child: ChildProcess = spawn(process.execPath, [path.join(WEB_DIR, 'serve.mjs')], {
-    env: { ...process.env, WEB_PORT: String(port), WEB_HOST: '127.0.0.1', WAVEGRAPH_GATEWAY_URL: gatewayUrl },
+    env: { ...process.env, WEB_PORT: String(port), WEB_HOST: '127.0.0.1', WAVEGRAPH_GATEWAY_URL: gatewayUrl, WEB_DIST: dir },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const origin = `http://127.0.0.1:${port}`;
