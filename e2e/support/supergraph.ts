@@ -166,7 +166,8 @@ export async function startTestSupergraph(
     redisUrl,
     redisPrefix,
     rateLimits: NO_RATE_LIMITS,
-    subgraphTimeoutMs: 5_000,
+    // generous: a loaded CI machine can stall a whole in-process supergraph for seconds; timeout scenarios set their own
+    subgraphTimeoutMs: 15_000,
     ...overrides,
     port,
   };

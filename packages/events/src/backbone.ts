@@ -1,4 +1,4 @@
-import { envInt, gatewaySecret, type EventLogEndpoint, type Logger, type Redis, type RedisConnections } from '@wavegraph/kit';
+import { envInt, gatewaySecret, ormLogger, type EventLogEndpoint, type Logger, type Redis, type RedisConnections } from '@wavegraph/kit';
 import type { Registry } from '@wavegraph/metrics';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { EventHandler } from './apply';
@@ -83,7 +83,8 @@ export class EventBackbone {
   }
 
   static async start(options: BackboneOptions): Promise<EventBackbone> {
-    const pool = new DataSource({ ...options.dataSource.options, entities: [], migrations: [], migrationsRun: false, logging: false, logger: undefined, extra: { max: 4 } } as DataSourceOptions);
+    // the subgraph's connection settings, its own small pool; slow queries go to the log, uncounted by the batching probes
+    const pool = new DataSource({ ...options.dataSource.options, entities: [], migrations: [], migrationsRun: false, logger: ormLogger(options.log), extra: { max: 4 } } as DataSourceOptions);
     const transport = await openEventTransport(options.transport ?? eventTransportFromEnv(), options.redis, options.prefix);
     try {
       await pool.initialize();

@@ -45,13 +45,13 @@ export class QueryCounter {
 class OrmLogAdapter implements OrmLogger {
   constructor(
     private readonly logger: Logger,
-    private readonly counter: QueryCounter,
+    private readonly counter?: QueryCounter,
   ) {}
   logQuery(): void {
-    this.counter.increment();
+    this.counter?.increment();
   }
   logQueryError(error: string | Error, query: string): void {
-    this.counter.increment();
+    this.counter?.increment();
     this.logger.debug({ err: error, query }, 'query failed');
   }
   logQuerySlow(time: number, query: string): void {
@@ -64,6 +64,15 @@ class OrmLogAdapter implements OrmLogger {
   log(level: 'log' | 'info' | 'warn', message: unknown): void {
     if (level === 'warn') this.logger.warn({ message }, 'typeorm');
   }
+}
+
+/**
+ * TypeORM's log into ours: slow queries (over `maxQueryExecutionTime`) and TypeORM's warnings as
+ * warnings, failed queries at debug; with `counter`, every statement counted. TypeORM's own
+ * logger would print slow queries with console.log even with logging off.
+ */
+export function ormLogger(logger: Logger, counter?: QueryCounter): OrmLogger {
+  return new OrmLogAdapter(logger, counter);
 }
 
 export interface DatabaseOptions {
@@ -98,7 +107,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     synchronize: false,
     logging: true,
     maxQueryExecutionTime: 500,
-    logger: new OrmLogAdapter(options.logger, queries),
+    logger: ormLogger(options.logger, queries),
     extra: { max: options.poolSize ?? envInt('DATABASE_POOL_SIZE', 10) },
   });
   await dataSource.initialize();
