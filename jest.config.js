@@ -30,6 +30,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   globalSetup: '<rootDir>/scripts/jest-global-setup.ts',
   globalTeardown: '<rootDir>/scripts/jest-global-teardown.ts',
-  testTimeout: 30000,
+  // a hook starting a whole supergraph takes seconds, and several times that on a loaded 2-core CI machine
+  testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -9,8 +9,8 @@ import { mediaConfigFromEnv, retiredGraceSecondsOf } from '../media.config';
 import { Retirement } from '../storage/retired';
 import { createStorage } from '../storage/storage.factory';
 import { killAllTools } from './ffmpeg';
-import { VIDEO_QUEUE, type ProcessingJobData, type ProcessingJobResult } from './processing.jobs';
-import { runProcessingJob, type ProcessingDeps } from './processing.runner';
+import { PROCESSING_QUEUE, VIDEO_QUEUE, type ProcessingJobData, type ProcessingJobResult } from './processing.jobs';
+import { runProcessingJob, type ProcessingDeps, type ProcessingJob } from './processing.runner';
 import { sweepWorkDirs } from './work-dir';
 
 /*
@@ -19,9 +19,14 @@ import { sweepWorkDirs } from './work-dir';
  * database URL and storage settings come from there — never from job data, which Redis keeps.
  */
 
-let deps: Promise<ProcessingDeps> | undefined;
+interface ProcessorDeps extends ProcessingDeps {
+  /** The two queues' command handles, for writing a job's progress from here. */
+  queues: Record<string, Queue>;
+}
 
-async function open(): Promise<ProcessingDeps> {
+let deps: Promise<ProcessorDeps> | undefined;
+
+async function open(): Promise<ProcessorDeps> {
   const log = createLogger('media-processor');
   setRedisErrorLog(log);
   // the subgraph owns the migrations; a processor only reads and writes rows
@@ -32,9 +37,11 @@ async function open(): Promise<ProcessingDeps> {
   await sweepWorkDirs(workRoot);
   const prefix = envString('REDIS_PREFIX', 'wavegraph');
   const videoJobs = new Queue(VIDEO_QUEUE, { connection: redis, prefix });
+  const processingJobs = new Queue(PROCESSING_QUEUE, { connection: redis, prefix });
   const config = mediaConfigFromEnv();
   const storage = createStorage(config);
   videoJobs.on('error', (error) => reportRedisError('media-processor:video-jobs', error, log));
+  processingJobs.on('error', (error) => reportRedisError('media-processor:processing-jobs', error, log));
   return {
     dataSource,
     storage,
@@ -45,6 +52,24 @@ async function open(): Promise<ProcessingDeps> {
     workRoot,
     // where the flow's video steps hand their work; adding a job only needs a command connection
     videoJobs,
+    queues: { [PROCESSING_QUEUE]: processingJobs, [VIDEO_QUEUE]: videoJobs },
+  };
+}
+
+/**
+ * The job with its progress written from this process. A sandboxed job's own updateProgress
+ * asks the worker to write it, and when Redis has lost the job (a failover, a flush) the
+ * worker fails the job on that answer while this process is still running it, then hands this
+ * busy process to the next job, which fails at once ("cannot start a not idling child
+ * process"). Written here, a lost job costs one dashboard update, which the reporter shrugs off.
+ */
+function withOwnProgress(job: SandboxedJob<ProcessingJobData>, queues: Record<string, Queue>): ProcessingJob {
+  const queue = job.queueName ? queues[job.queueName] : undefined;
+  return {
+    ...job,
+    updateProgress: async (progress: number) => {
+      if (queue && job.id) await queue.updateJobProgress(job.id, progress);
+    },
   };
 }
 
@@ -60,5 +85,6 @@ export default async function processMediaJob(job: SandboxedJob<ProcessingJobDat
     deps = undefined;
     throw error;
   });
-  return runProcessingJob(await deps, job, signal, token);
+  const opened = await deps;
+  return runProcessingJob(opened, withOwnProgress(job, opened.queues), signal, token);
 }

@@ -46,17 +46,23 @@ describe('video processing recovered and failed', () => {
   it('reports the progress of the ladder live, and queues the flow again when Redis loses it mid-encode: READY once', async () => {
     const id = await h.createAsset(await videoWithTone(dir, 1280, 720, 12), 'video/mp4');
     const worker = await h.startWorker({ reconcileGraceMs: 0, reconcileIntervalMs: 600_000 });
-    await worker.reconciler.runNow();
-    await h.queue.start(id);
-    await eventually(async () => {
-      const video = (await stepStates(h.dataSource, id)).video;
-      return video?.status === 'RUNNING' && video.progress >= 10;
-    }, 120_000, 20);
-    // the video queue's running child, its waiting parent and everything above vanish
-    await admin.flushall();
-    expect(await worker.reconciler.runNow()).toEqual({ requeued: 1, retranscribed: 0, chapters: 0 });
-    const asset = await waitForAsset(h.dataSource, id, 'READY', 240_000);
-    await worker.close();
+    const asset = await (async () => {
+      try {
+        await worker.reconciler.runNow();
+        await h.queue.start(id);
+        await eventually(async () => {
+          const video = (await stepStates(h.dataSource, id)).video;
+          return video?.status === 'RUNNING' && video.progress >= 10;
+        }, 120_000, 20);
+        // the video queue's running child, its waiting parent and everything above vanish
+        await admin.flushall();
+        expect(await worker.reconciler.runNow()).toEqual({ requeued: 1, retranscribed: 0, chapters: 0 });
+        return await waitForAsset(h.dataSource, id, 'READY', 240_000);
+      } finally {
+        // a worker left running would take the next scenario's jobs
+        await worker.close();
+      }
+    })();
 
     const steps = await stepStates(h.dataSource, id);
     expect([steps.probe?.attempts, steps.loudness?.attempts, steps.renditions?.attempts]).toEqual([1, 1, 1]);
@@ -76,24 +82,27 @@ describe('video processing recovered and failed', () => {
   it('retries a failing ladder on the video queue, then FAILS the asset at `video` with the reason, once', async () => {
     // an encoder setting x264 refuses: every attempt fails the same way
     const worker = await h.startWorker({ env: { ...h.env, MEDIA_VIDEO_PRESET: 'not-a-preset' } });
-    const id = await h.createAsset(await videoWithTone(dir, 640, 360, 3), 'video/mp4');
-    await h.queue.start(id);
-    const asset = await waitForAsset(h.dataSource, id, 'FAILED', 120_000);
-    expect(asset.failed_step).toBe('video');
-    expect(asset.failure_reason).toMatch(/^ffmpeg failed/);
-    const steps = await stepStates(h.dataSource, id);
-    expect(steps.video).toMatchObject({ status: 'FAILED', attempts: 3, reason: asset.failure_reason });
-    expect(steps.hls).toMatchObject({ status: 'PENDING', attempts: 0 });
-    const child = await eventually(async () => {
-      const found = await videoJobs.getJob(processingJobId(id, 0, 'video'));
-      expect(await found?.getState()).toBe('failed');
-      return found;
-    });
-    expect(child?.attemptsMade).toBe(3);
-    // the parents failing after it add nothing
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await outboxEvents(h.dataSource, id)).toEqual([{ type: 'media.MediaFailed', payload: expect.objectContaining({ step: 'video', reason: asset.failure_reason }) }]);
-    await worker.close();
+    try {
+      const id = await h.createAsset(await videoWithTone(dir, 640, 360, 3), 'video/mp4');
+      await h.queue.start(id);
+      const asset = await waitForAsset(h.dataSource, id, 'FAILED', 120_000);
+      expect(asset.failed_step).toBe('video');
+      expect(asset.failure_reason).toMatch(/^ffmpeg failed/);
+      const steps = await stepStates(h.dataSource, id);
+      expect(steps.video).toMatchObject({ status: 'FAILED', attempts: 3, reason: asset.failure_reason });
+      expect(steps.hls).toMatchObject({ status: 'PENDING', attempts: 0 });
+      const child = await eventually(async () => {
+        const found = await videoJobs.getJob(processingJobId(id, 0, 'video'));
+        expect(await found?.getState()).toBe('failed');
+        return found;
+      });
+      expect(child?.attemptsMade).toBe(3);
+      // the parents failing after it add nothing
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await outboxEvents(h.dataSource, id)).toEqual([{ type: 'media.MediaFailed', payload: expect.objectContaining({ step: 'video', reason: asset.failure_reason }) }]);
+    } finally {
+      await worker.close();
+    }
   }, 180_000);
 
   it('records a video job that failed without reaching its processor', async () => {
