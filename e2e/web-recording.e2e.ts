@@ -20,7 +20,7 @@ const ATTEMPTS_PER_CHUNK = 6;
  * Recording in the creator studio, in headless Chromium against the whole supergraph: a creator
  * records about ten seconds from the microphone (the level meter moves, the chunk counter counts
  * what the server acknowledged), one chunk's PUT is cut off and retried, the connection is lost
- * around Stop long enough for the app to give a chunk up (the app asks the session what it misses
+ * near the end long enough for the app to give a chunk up (the app asks the session what it misses
  * and resends just that one before finishing), processing reaches READY live, the waveform is
  * drawn, and the episode is published with the recording as its media.
  */
@@ -30,6 +30,14 @@ describe('the web app: recording an episode in the creator studio', () => {
   let browser: Browser;
   let work: string;
   const requested: string[] = [];
+  /** The operation names of the GraphQL requests the pages sent. */
+  const operations: string[] = [];
+  const watch = (context: BrowserContext) =>
+    context.on('request', (request) => {
+      requested.push(request.url());
+      const name = /"operationName":"(\w+)"/.exec(request.postData() ?? '')?.[1];
+      if (name) operations.push(name);
+    });
 
   beforeAll(async () => {
     work = mkdtempSync(path.join(tmpdir(), 'wgtest-web-recording-'));
@@ -50,7 +58,7 @@ describe('the web app: recording an episode in the creator studio', () => {
   async function open(hash: string): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext();
     await context.grantPermissions(['microphone'], { origin: web.origin });
-    context.on('request', (request) => requested.push(request.url()));
+    watch(context);
     const page = await context.newPage();
     await page.goto(`${web.origin}/#${hash}`);
     return { context, page };
@@ -67,35 +75,43 @@ describe('the web app: recording an episode in the creator studio', () => {
     await page.getByTestId('signed-in-as').filter({ hasText: `@${handle}` }).waitFor();
   }
 
+  /** Signs up and creates a show with one episode; the studio is left on the episode's page. */
+  async function newEpisode(page: Page, handle: string, title: string): Promise<string> {
+    await signUp(page, handle);
+    const showForm = page.getByRole('form', { name: 'New show' });
+    await showForm.getByLabel('Title').fill(`Desk Sessions of ${handle}`);
+    await showForm.getByLabel('Description').fill('Recorded where it is written');
+    await showForm.getByRole('button', { name: 'Create show' }).click();
+    await page.getByRole('heading', { name: `Desk Sessions of ${handle}` }).waitFor();
+    const episodeForm = page.getByRole('form', { name: 'New episode' });
+    await episodeForm.getByLabel('Title').fill(title);
+    await episodeForm.getByLabel('Description').fill('A first take, straight from the microphone');
+    await episodeForm.getByRole('button', { name: 'Create episode' }).click();
+    await page.getByTestId('episode-status').filter({ hasText: 'DRAFT' }).waitFor();
+    return page.url().split('/').pop() ?? '';
+  }
+
   const chunkCount = async (page: Page): Promise<number> => Number(/^(\d+) chunks? stored$/.exec((await page.getByTestId('chunk-count').textContent()) ?? '')?.[1] ?? NaN);
 
   it('records from the microphone, survives dropped chunk requests, processes live to READY, draws the waveform and publishes', async () => {
     const { context, page } = await open('/studio');
-    await signUp(page, 'recorder');
-    const showForm = page.getByRole('form', { name: 'New show' });
-    await showForm.getByLabel('Title').fill('Desk Sessions');
-    await showForm.getByLabel('Description').fill('Recorded where it is written');
-    await showForm.getByRole('button', { name: 'Create show' }).click();
-    await page.getByRole('heading', { name: 'Desk Sessions' }).waitFor();
-    const episodeForm = page.getByRole('form', { name: 'New episode' });
-    await episodeForm.getByLabel('Title').fill('Ten seconds at the desk');
-    await episodeForm.getByLabel('Description').fill('A first take, straight from the microphone');
-    await episodeForm.getByRole('button', { name: 'Create episode' }).click();
-    await page.getByTestId('episode-status').filter({ hasText: 'DRAFT' }).waitFor();
-    const episodeId = page.url().split('/').pop() ?? '';
+    const episodeId = await newEpisode(page, 'recorder', 'Ten seconds at the desk');
 
-    // every chunk PUT, as "sequence:outcome"; the first PUT of chunk 3 is cut off, and once Stop is
-    // pressed the next ATTEMPTS_PER_CHUNK PUTs are too (the same chunk each time: they go in order)
+    // every chunk PUT, as "sequence:outcome"; the first PUT of chunk 3 is cut off, and near the end
+    // the connection is lost for the next ATTEMPTS_PER_CHUNK PUTs (one chunk's every try: they go in order)
     const puts: string[] = [];
-    let dropAfterStop = 0;
-    let droppedAtStop: string | null = null;
+    let dropNext = 0;
+    let dropped: string | null = null;
+    let firstDrop!: () => void;
+    const dropping = new Promise<void>((resolve) => (firstDrop = resolve));
     await context.route(`${supergraph.origin}/recordings/**`, async (route) => {
       if (route.request().method() !== 'PUT') return route.continue();
       const sequence = route.request().url().split('/').pop() ?? '';
-      const cut = (sequence === '3' && !puts.includes('3:cut')) || dropAfterStop > 0;
-      if (dropAfterStop > 0) {
-        dropAfterStop -= 1;
-        droppedAtStop ??= sequence;
+      const cut = (sequence === '3' && !puts.includes('3:cut')) || dropNext > 0;
+      if (dropNext > 0) {
+        dropNext -= 1;
+        dropped ??= sequence;
+        firstDrop();
       }
       puts.push(`${sequence}:${cut ? 'cut' : 'sent'}`);
       return cut ? route.abort('connectionreset') : route.continue();
@@ -106,22 +122,26 @@ describe('the web app: recording an episode in the creator studio', () => {
     await meter.waitFor({ timeout: 20_000 });
     // the fake microphone's tone moves the meter
     await eventually(async () => Number(await meter.getAttribute('aria-valuenow')) > 0, 20_000, 25);
-    // about ten seconds: the counter shows acknowledged chunks only, one a second
-    await eventually(async () => (await chunkCount(page)) >= 9, 40_000, 100);
-    expect(await page.getByTestId('recording-elapsed').textContent()).toMatch(/^0:(0[89]|1\d)$/);
+    // the counter shows acknowledged chunks only, one a second
+    await eventually(async () => (await chunkCount(page)) >= 8, 40_000, 100);
     expect(puts.filter((put) => put.startsWith('3:'))).toEqual(['3:cut', '3:sent']);
+    expect(operations.filter((name) => name === 'StartRecordingSession')).toHaveLength(1);
 
-    dropAfterStop = ATTEMPTS_PER_CHUNK;
-    await page.getByRole('button', { name: 'Stop' }).click();
-    // the app says in words that a chunk is being retried, then that it will be resent
+    // the next chunk meets a lost connection; Stop is pressed while it is being retried, at about ten seconds
+    dropNext = ATTEMPTS_PER_CHUNK;
+    await dropping;
     await page.getByRole('alert').filter({ hasText: /could not be sent \(the connection dropped\); trying again/ }).waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('recording-elapsed').textContent()).toMatch(/^0:(09|1\d)$/);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    // the retries run out: the app says the chunk is sent again before finishing
+    await page.getByRole('alert').filter({ hasText: /it is sent again before the recording is finished/ }).waitFor({ timeout: 60_000 });
 
     // processing, live, until READY (the given-up chunk was resent before finishing)
     await page.getByRole('progressbar', { name: 'probe progress' }).waitFor({ timeout: 60_000 });
     await page.getByTestId('media-status').filter({ hasText: 'READY' }).waitFor({ timeout: 90_000 });
-    expect(droppedAtStop).not.toBeNull();
-    expect(puts.filter((put) => put === `${droppedAtStop}:cut`)).toHaveLength(ATTEMPTS_PER_CHUNK);
-    expect(puts.filter((put) => put === `${droppedAtStop}:sent`)).toHaveLength(1);
+    expect(dropped).not.toBeNull();
+    expect(puts.filter((put) => put === `${dropped}:cut`)).toHaveLength(ATTEMPTS_PER_CHUNK);
+    expect(puts.filter((put) => put === `${dropped}:sent`)).toHaveLength(1);
     // no other chunk was sent twice: only what the session missed was resent
     const sent = puts.filter((put) => put.endsWith(':sent')).map((put) => Number(put.split(':')[0]));
     expect(new Set(sent).size).toBe(sent.length);
@@ -170,4 +190,28 @@ describe('the web app: recording an episode in the creator studio', () => {
     expect(elsewhere).toEqual([]);
     await context.close();
   }, 240_000);
+
+  it('says in words when the microphone is refused, and starts no session', async () => {
+    // a browser whose (fake) permission prompt answers no
+    const refusing = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS.filter((arg) => !arg.startsWith('--use-fake-ui')), '--use-fake-ui-for-media-stream=deny'] });
+    try {
+      const context = await refusing.newContext();
+      watch(context);
+      const page = await context.newPage();
+      operations.length = 0;
+      await page.goto(`${web.origin}/#/studio`);
+      await newEpisode(page, 'shy', 'Not today');
+      await page.getByRole('button', { name: 'Record' }).click();
+      const alert = page.getByRole('alert');
+      await alert.waitFor({ timeout: 20_000 });
+      expect(await alert.textContent()).toBe('The microphone is blocked. Allow this site to use it, then press Record again.');
+      expect(await page.getByRole('button', { name: 'Record' }).isEnabled()).toBe(true);
+      expect(await page.getByRole('meter').count()).toBe(0);
+      expect(operations).toContain('CreateEpisode');
+      expect(operations).not.toContain('StartRecordingSession');
+      await context.close();
+    } finally {
+      await refusing.close();
+    }
+  }, 60_000);
 });

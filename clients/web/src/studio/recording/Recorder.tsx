@@ -57,7 +57,8 @@ export function Recorder({ episodeId, onAsset }: { episodeId: string; onAsset(as
       {trouble && phase.kind !== 'failed' && <p className="error" role="alert">{trouble}</p>}
       {phase.kind === 'failed' && (
         <p className="error" role="alert">
-          {phase.message} {phase.canFinish && <button type="button" onClick={() => void finish()}>Finish again</button>}
+          {phase.message}
+          {phase.canFinish && <> <button type="button" onClick={() => void finish()}>Finish again</button></>}
         </p>
       )}
     </div>
