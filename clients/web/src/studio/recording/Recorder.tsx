@@ -32,6 +32,7 @@ export function Recorder({ episodeId, onAsset }: { episodeId: string; onAsset(as
   const active = phase.kind === 'recording' || phase.kind === 'finishing';
   return (
     <div className="recorder" aria-label="Recorder">
+      <span className="recorder-label">Or record from the microphone:</span>
       {phase.kind === 'recording' ? (
         <button type="button" className="stop" onClick={() => void stop()}>Stop</button>
       ) : (
