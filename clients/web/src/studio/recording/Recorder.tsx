@@ -34,7 +34,7 @@ export function Recorder({ episodeId, onAsset }: { episodeId: string; onAsset(as
     <div className="recorder" aria-label="Recorder">
       <span className="recorder-label">Or record from the microphone:</span>
       {phase.kind === 'recording' ? (
-        <button type="button" className="stop" onClick={() => void stop()}>Stop</button>
+        <button type="button" className="stop" onClick={stop}>Stop</button>
       ) : (
         <button type="button" className="record" onClick={() => void start()} disabled={phase.kind === 'starting' || phase.kind === 'finishing'}>
           {phase.kind === 'finished' ? 'Record again' : 'Record'}

@@ -3,7 +3,7 @@ import { useClient } from 'urql';
 import { ChunkRefused, ChunkSender } from './chunks';
 import { watchLevel } from './inputLevel';
 import { openMicrophone, recordingMimeType, stopTracks } from './microphone';
-import { finishSession, missingChunks, startSession, type StartedSession } from './session';
+import { finishSession, missingChunks, SessionError, startSession, type StartedSession } from './session';
 
 /** Recorder timeslice: one chunk a second, each PUT as soon as it exists. */
 export const TIMESLICE_MS = 1_000;
@@ -23,7 +23,6 @@ interface Run {
   stream: MediaStream;
   recorder: MediaRecorder;
   sender: ChunkSender;
-  stopped: Promise<void>;
   stopLevel(): void;
   startedAt: number;
   stoppedAt?: number;
@@ -44,15 +43,10 @@ export function useRecording(episodeId: string, onFinished: (assetId: string) =>
   const [trouble, setTrouble] = useState<string | null>(null);
   const run = useRef<Run | null>(null);
 
-  // leaving the page mid-recording lets go of the microphone
+  // leaving the page mid-recording stops the recorder: what was recorded is finished, and the microphone let go
   useEffect(
     () => () => {
-      const current = run.current;
-      if (current && current.recorder.state !== 'inactive') current.recorder.stop();
-      if (current) {
-        current.stopLevel();
-        stopTracks(current.stream);
-      }
+      if (run.current?.recorder.state === 'recording') run.current.recorder.stop();
     },
     [],
   );
@@ -76,14 +70,30 @@ export function useRecording(episodeId: string, onFinished: (assetId: string) =>
       stopTracks(stream);
       return setPhase({ kind: 'failed', message: messageOf(error), canFinish: false });
     }
+    let recorder: MediaRecorder;
+    try {
+      recorder = new MediaRecorder(stream, { mimeType });
+    } catch {
+      stopTracks(stream);
+      return setPhase({ kind: 'failed', message: 'This browser cannot record audio.', canFinish: false });
+    }
     const sender = new ChunkSender(session, { onAcknowledged: setChunks, onTrouble: setTrouble });
-    const recorder = new MediaRecorder(stream, { mimeType });
     recorder.ondataavailable = (event) => sender.add(event.data);
-    const stopped = new Promise<void>((resolve) => recorder.addEventListener('stop', () => resolve(), { once: true }));
-    const startedAt = Date.now();
-    run.current = { session, stream, recorder, sender, stopped, stopLevel: watchLevel(stream, setLevel), startedAt };
+    const current: Run = { session, stream, recorder, sender, stopLevel: watchLevel(stream, setLevel), startedAt: Date.now() };
+    // the last chunk comes before 'stop'; the recorder also stops by itself (the microphone was
+    // unplugged or its permission taken back), and what was recorded is finished then too
+    recorder.addEventListener('stop', () => void wrapUp(current), { once: true });
+    run.current = current;
     recorder.start(TIMESLICE_MS);
-    setPhase({ kind: 'recording', startedAt });
+    setPhase({ kind: 'recording', startedAt: current.startedAt });
+  };
+
+  const wrapUp = async (current: Run) => {
+    current.stoppedAt ??= Date.now();
+    current.stopLevel();
+    stopTracks(current.stream);
+    setLevel(0);
+    await finish();
   };
 
   /** Resends what the session misses until it holds 0..last, then finishes it. */
@@ -102,7 +112,14 @@ export function useRecording(episodeId: string, onFinished: (assetId: string) =>
           await current.sender.resend(missing);
           continue;
         }
-        await finishSession(client, current.session.id, last);
+        try {
+          await finishSession(client, current.session.id, last);
+        } catch (error) {
+          // a chunk went missing between the question and the finish: send it, and ask again
+          if (!(error instanceof SessionError) || error.missing.length === 0) throw error;
+          await current.sender.resend(error.missing);
+          continue;
+        }
         setTrouble(null);
         setPhase({ kind: 'finished', seconds: Math.round((stoppedAt - current.startedAt) / 1000) });
         onFinished(current.session.assetId);
@@ -115,17 +132,12 @@ export function useRecording(episodeId: string, onFinished: (assetId: string) =>
     }
   };
 
-  const stop = async () => {
+  const stop = () => {
     const current = run.current;
     if (!current || current.recorder.state === 'inactive') return;
     current.stoppedAt = Date.now();
     setPhase({ kind: 'finishing', startedAt: current.startedAt, stoppedAt: current.stoppedAt });
     current.recorder.stop();
-    await current.stopped;
-    current.stopLevel();
-    stopTracks(current.stream);
-    setLevel(0);
-    await finish();
   };
 
   return { phase, level, chunks, trouble, start, stop, finish };
