@@ -31,7 +31,7 @@ export function Recorder({ episodeId, onAsset }: { episodeId: string; onAsset(as
   const { phase, level, chunks, trouble, start, stop, finish } = useRecording(episodeId, onAsset);
   const active = phase.kind === 'recording' || phase.kind === 'finishing';
   return (
-    <div className="recorder" aria-label="Recorder">
+    <div className="recorder" role="group" aria-label="Recorder">
       <span className="recorder-label">Or record from the microphone:</span>
       {phase.kind === 'recording' ? (
         <button type="button" className="stop" onClick={stop}>Stop</button>
