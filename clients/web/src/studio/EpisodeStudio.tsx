@@ -3,10 +3,12 @@ import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { EpisodeDocument, EpisodeFieldsFragmentDoc, EpisodeMediaDocument, MediaAssetFieldsFragmentDoc, PublishEpisodeDocument, useFragment } from '@wavegraph/client/documents';
 import { errorMessage } from '../errors';
+import { Waveform } from '../media/Waveform';
 import { Processing } from './Processing';
+import { Recorder } from './recording/Recorder';
 import { Uploader } from './Uploader';
 
-/** An episode in the studio: upload its media, watch it process, publish it. */
+/** An episode in the studio: upload or record its media, watch it process, see its waveform, publish it. */
 export function EpisodeStudio() {
   const { episodeId = '' } = useParams();
   const [{ data, error }] = useQuery({ query: EpisodeDocument, variables: { id: episodeId }, requestPolicy: 'cache-and-network' });
@@ -25,6 +27,10 @@ export function EpisodeStudio() {
   const liveAsset = assetId ?? (existing && existing.status !== 'READY' ? existing.id : null);
   const ready = (mediaStatus ?? existing?.status) === 'READY';
   const status = published ?? episode.status;
+  const followAsset = (id: string) => {
+    setAssetId(id);
+    setMediaStatus(null);
+  };
 
   const onPublish = async () => {
     setProblem(null);
@@ -39,7 +45,9 @@ export function EpisodeStudio() {
       <h2>{episode.title} <span className={`badge ${status.toLowerCase()}`} data-testid="episode-status">{status}</span></h2>
       <h3>Media</h3>
       {existing && <p className="muted">Current media: {existing.status.toLowerCase()}{existing.durationSeconds ? ` · ${Math.round(existing.durationSeconds)} s` : ''}</p>}
-      <Uploader episodeId={episode.id} onAsset={(id) => { setAssetId(id); setMediaStatus(null); }} />
+      {existing?.status === 'READY' && existing.waveformUrl && <Waveform key={existing.id} url={existing.waveformUrl} />}
+      <Uploader episodeId={episode.id} onAsset={followAsset} />
+      <Recorder episodeId={episode.id} onAsset={followAsset} />
       {liveAsset && (
         <Processing
           key={liveAsset}

@@ -1,0 +1,222 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { configFromEnv } from '@wavegraph/gateway';
+import { eventually, freePort } from '@wavegraph/testkit';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
+import { buildWebApp, serveWebApp, type ServedWebApp } from './support/web-app';
+
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+// Chromium's fake capture device stands in for a microphone (a tone that beeps), and its permission prompt says yes
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required',
+];
+/** PUTs a chunk gets from the app before it is left for the resend before finishing: the first try and five retries. */
+const ATTEMPTS_PER_CHUNK = 6;
+
+/*
+ * Recording in the creator studio, in headless Chromium against the whole supergraph: a creator
+ * records about ten seconds from the microphone (the level meter moves, the chunk counter counts
+ * what the server acknowledged), one chunk's PUT is cut off and retried, the connection is lost
+ * near the end long enough for the app to give a chunk up (the app asks the session what it misses
+ * and resends just that one before finishing), processing reaches READY live, the waveform is
+ * drawn, and the episode is published with the recording as its media.
+ */
+describe('the web app: recording an episode in the creator studio', () => {
+  let supergraph: TestSupergraph;
+  let web: ServedWebApp;
+  let browser: Browser;
+  let work: string;
+  const requested: string[] = [];
+  /** The operation names of the GraphQL requests the pages sent. */
+  const operations: string[] = [];
+  const watch = (context: BrowserContext) =>
+    context.on('request', (request) => {
+      requested.push(request.url());
+      const name = /"operationName":"(\w+)"/.exec(request.postData() ?? '')?.[1];
+      if (name) operations.push(name);
+    });
+
+  beforeAll(async () => {
+    work = mkdtempSync(path.join(tmpdir(), 'wgtest-web-recording-'));
+    buildWebApp(path.join(work, 'app'));
+    const webPort = await freePort();
+    const trusted = configFromEnv().trustedDocuments;
+    supergraph = await startTestSupergraph({ corsOrigins: [`http://127.0.0.1:${webPort}`], trustedDocuments: { ...trusted, mode: 'required' } });
+    web = await serveWebApp(path.join(work, 'app'), webPort, supergraph.url);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+    await supergraph?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  /** With WAVEGRAPH_SCREENSHOTS=<dir>, pictures of the recorder and of the waveform are taken along the way. */
+  const shot = async (page: Page, name: string) => {
+    if (process.env.WAVEGRAPH_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.WAVEGRAPH_SCREENSHOTS, `${name}.png`), fullPage: true });
+  };
+
+  async function open(hash: string): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext();
+    await context.grantPermissions(['microphone'], { origin: web.origin });
+    watch(context);
+    const page = await context.newPage();
+    await page.goto(`${web.origin}/#${hash}`);
+    return { context, page };
+  }
+
+  async function signUp(page: Page, handle: string): Promise<void> {
+    await page.getByRole('tab', { name: 'Create account' }).click();
+    const form = page.getByRole('form', { name: 'Create account' });
+    await form.getByLabel('Email').fill(`${handle}@example.com`);
+    await form.getByLabel('Handle').fill(handle);
+    await form.getByLabel('Display name').fill(`${handle} in person`);
+    await form.getByLabel('Password').fill(`${handle} has a long password`);
+    await form.getByRole('button', { name: 'Create account' }).click();
+    await page.getByTestId('signed-in-as').filter({ hasText: `@${handle}` }).waitFor();
+  }
+
+  /** Signs up and creates a show with one episode; the studio is left on the episode's page. */
+  async function newEpisode(page: Page, handle: string, title: string): Promise<string> {
+    await signUp(page, handle);
+    const showForm = page.getByRole('form', { name: 'New show' });
+    await showForm.getByLabel('Title').fill(`Desk Sessions of ${handle}`);
+    await showForm.getByLabel('Description').fill('Recorded where it is written');
+    await showForm.getByRole('button', { name: 'Create show' }).click();
+    await page.getByRole('heading', { name: `Desk Sessions of ${handle}` }).waitFor();
+    const episodeForm = page.getByRole('form', { name: 'New episode' });
+    await episodeForm.getByLabel('Title').fill(title);
+    await episodeForm.getByLabel('Description').fill('A first take, straight from the microphone');
+    await episodeForm.getByRole('button', { name: 'Create episode' }).click();
+    await page.getByTestId('episode-status').filter({ hasText: 'DRAFT' }).waitFor();
+    return page.url().split('/').pop() ?? '';
+  }
+
+  const chunkCount = async (page: Page): Promise<number> => Number(/^(\d+) chunks? stored$/.exec((await page.getByTestId('chunk-count').textContent()) ?? '')?.[1] ?? NaN);
+
+  it('records from the microphone, survives dropped chunk requests, processes live to READY, draws the waveform and publishes', async () => {
+    const { context, page } = await open('/studio');
+    const episodeId = await newEpisode(page, 'recorder', 'Ten seconds at the desk');
+
+    // every chunk PUT, as "sequence:outcome"; the first PUT of chunk 3 is cut off, and near the end
+    // the connection is lost for the next ATTEMPTS_PER_CHUNK PUTs (one chunk's every try: they go in order)
+    const puts: string[] = [];
+    let dropNext = 0;
+    let dropped: string | null = null;
+    let firstDrop!: () => void;
+    const dropping = new Promise<void>((resolve) => (firstDrop = resolve));
+    await context.route(`${supergraph.origin}/recordings/**`, async (route) => {
+      if (route.request().method() !== 'PUT') return route.continue();
+      const sequence = route.request().url().split('/').pop() ?? '';
+      const cut = (sequence === '3' && !puts.includes('3:cut')) || dropNext > 0;
+      if (dropNext > 0) {
+        dropNext -= 1;
+        dropped ??= sequence;
+        firstDrop();
+      }
+      puts.push(`${sequence}:${cut ? 'cut' : 'sent'}`);
+      return cut ? route.abort('connectionreset') : route.continue();
+    });
+
+    await page.getByRole('button', { name: 'Record' }).click();
+    const meter = page.getByRole('meter', { name: 'Input level' });
+    await meter.waitFor({ timeout: 20_000 });
+    // the fake microphone's tone moves the meter
+    await eventually(async () => Number(await meter.getAttribute('aria-valuenow')) > 0, 20_000, 25);
+    // the counter shows acknowledged chunks only, one a second
+    await eventually(async () => (await chunkCount(page)) >= 8, 40_000, 100);
+    expect(puts.filter((put) => put.startsWith('3:'))).toEqual(['3:cut', '3:sent']);
+    expect(operations.filter((name) => name === 'StartRecordingSession')).toHaveLength(1);
+
+    await shot(page, 'studio-recording');
+    // the next chunk meets a lost connection; Stop is pressed while it is being retried, at about ten seconds
+    dropNext = ATTEMPTS_PER_CHUNK;
+    await dropping;
+    await page.getByRole('alert').filter({ hasText: /could not be sent \(the connection dropped\); trying again/ }).waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('recording-elapsed').textContent()).toMatch(/^0:(09|1\d)$/);
+    await page.getByRole('button', { name: 'Stop' }).click();
+
+    // the retries run out, the chunk is resent once the session says it misses it, and processing runs, live, until READY
+    await page.getByRole('progressbar', { name: 'probe progress' }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('media-status').filter({ hasText: 'READY' }).waitFor({ timeout: 90_000 });
+    expect(dropped).not.toBeNull();
+    expect(puts.filter((put) => put === `${dropped}:cut`)).toHaveLength(ATTEMPTS_PER_CHUNK);
+    expect(puts.filter((put) => put === `${dropped}:sent`)).toHaveLength(1);
+    // no other chunk was sent twice: only what the session missed was resent
+    const sent = puts.filter((put) => put.endsWith(':sent')).map((put) => Number(put.split(':')[0]));
+    expect(new Set(sent).size).toBe(sent.length);
+    const lastSequence = Math.max(...sent);
+    expect([...sent].sort((a, b) => a - b)).toEqual(Array.from({ length: lastSequence + 1 }, (_, i) => i));
+    expect(await chunkCount(page)).toBe(lastSequence + 1);
+
+    // the API: the episode's media is the recording, about ten seconds long, READY
+    const { accessToken } = (await page.evaluate("JSON.parse(localStorage.getItem('wavegraph.session'))")) as { accessToken: string };
+    const creator = supergraph.client(accessToken);
+    const sessionId = /\/recordings\/([0-9a-f-]{36})\/chunks\//.exec(requested.find((url) => url.includes('/recordings/')) ?? '')?.[1] ?? '';
+    const { recordingSession } = await creator.RecordingSession({ id: sessionId });
+    expect(recordingSession).toMatchObject({ status: 'FINISHED', chunksReceived: lastSequence + 1, lastSequence, missing: [] });
+    const media = await eventually(async () => {
+      const { episode } = await creator.EpisodeMedia({ id: episodeId });
+      expect(episode?.media?.status).toBe('READY');
+      return episode!.media!;
+    }, 20_000);
+    expect(media.id).toBe(recordingSession?.asset.id);
+    expect(media.codec).toBe('opus');
+    expect(Math.abs((media.durationSeconds ?? 0) - 10)).toBeLessThanOrEqual(3);
+    expect(media.waveformUrl).toBeTruthy();
+
+    // the waveform is drawn: bars on the canvas, not an empty box
+    const waveform = page.getByTestId('waveform');
+    await waveform.waitFor({ timeout: 20_000 });
+    expect(await waveform.getAttribute('aria-label')).toBe('Waveform');
+    await eventually(async () => Number(await waveform.getAttribute('data-bars')) > 50, 10_000, 50);
+    const painted = (await page.evaluate(`(() => {
+      const canvas = document.querySelector('[data-testid="waveform"]');
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      let count = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) count += 1;
+      return count / (canvas.width * canvas.height);
+    })()`)) as number;
+    expect(painted).toBeGreaterThan(0.05);
+
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await shot(page, 'studio-waveform');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByTestId('episode-status').filter({ hasText: 'PUBLISHED' }).waitFor();
+    const { episode } = await supergraph.client().EpisodeMedia({ id: episodeId });
+    expect(episode?.media).toMatchObject({ id: media.id, status: 'READY' });
+
+    // nothing came from anywhere but the app and the gateway
+    const elsewhere = requested.filter((url) => !url.startsWith(web.origin) && !url.startsWith(supergraph.origin) && !/^(data|blob):/.test(url));
+    expect(elsewhere).toEqual([]);
+    await context.close();
+  }, 240_000);
+
+  it('says in words when the microphone is refused, and starts no session', async () => {
+    // a browser whose (fake) permission prompt answers no
+    const refusing = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS.filter((arg) => !arg.startsWith('--use-fake-ui')), '--use-fake-ui-for-media-stream=deny'] });
+    try {
+      const context = await refusing.newContext();
+      watch(context);
+      const page = await context.newPage();
+      operations.length = 0;
+      await page.goto(`${web.origin}/#/studio`);
+      await newEpisode(page, 'shy', 'Not today');
+      await page.getByRole('button', { name: 'Record' }).click();
+      const alert = page.getByRole('alert');
+      await alert.waitFor({ timeout: 20_000 });
+      expect(await alert.textContent()).toBe('The microphone is blocked. Allow this site to use it, then press Record again.');
+      expect(await page.getByRole('button', { name: 'Record' }).isEnabled()).toBe(true);
+      expect(await page.getByRole('meter').count()).toBe(0);
+      expect(operations).toContain('CreateEpisode');
+      expect(operations).not.toContain('StartRecordingSession');
+      await context.close();
+    } finally {
+      await refusing.close();
+    }
+  }, 60_000);
+});
