@@ -1,10 +1,13 @@
 import { ROLES, PLANS, type TokenIdentity, type Viewer } from '@wavegraph/auth';
 import { GraphQLError } from 'graphql';
-import { createRemoteJWKSet, jwtVerify, errors as joseErrors } from 'jose';
+import { jwtVerify, errors as joseErrors } from 'jose';
 import { LRUCache } from 'lru-cache';
+import { signingKeys, SigningKeysUnavailable, type SigningKeysOptions } from './jwks';
 
 export interface TokenVerifierOptions {
   jwksUrl: string;
+  /** How identity's key set is fetched and kept (timeout, cache age, cooldown). */
+  keys?: Omit<SigningKeysOptions, 'url'>;
   issuer: string;
   audience: string;
   /** Whether identity has voided a token that is otherwise valid (logout, role or plan change). */
@@ -25,7 +28,10 @@ export interface VerifiedToken {
   expiresAt: number;
 }
 
-export type SessionVerifier = (authorization: string | undefined) => Promise<VerifiedToken | null>;
+export type SessionVerifier = ((authorization: string | undefined) => Promise<VerifiedToken | null>) & {
+  /** Fetches identity's keys ahead of the first signed-in request; rejects when identity does not answer. */
+  warm?: () => Promise<void>;
+};
 
 function rejected(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -42,7 +48,7 @@ export function createTokenVerifier(options: TokenVerifierOptions | SessionVerif
 
 /** Like createTokenVerifier, keeping the expiry: a WebSocket outlives one request and must end with its token. */
 export function createSessionVerifier(options: TokenVerifierOptions): SessionVerifier {
-  const keys = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  const keys = signingKeys({ url: options.jwksUrl, ...options.keys });
   // an ES256 signature check is the costliest step of a request; a token's verdict cannot change
   // before it expires, but whether it has been revoked can, so that is asked on every use
   const size = options.verifiedTokens ?? 10_000;
@@ -57,14 +63,14 @@ export function createSessionVerifier(options: TokenVerifierOptions): SessionVer
     if (await options.revoked?.(known.identity)) throw rejected('Access token has been revoked; refresh the session or sign in again');
     return known;
   };
-  return async (authorization) => {
+  const verify: SessionVerifier = async (authorization) => {
     if (!authorization) return null;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw rejected('Authorization header must be "Bearer <token>"');
     const known = await remembered(match[1]);
     if (known) return { viewer: known.viewer, expiresAt: known.expiresAt };
     try {
-      const { payload } = await jwtVerify(match[1], keys, {
+      const { payload } = await jwtVerify(match[1], keys.getKey, {
         algorithms: ['ES256'],
         issuer: options.issuer,
         audience: options.audience,
@@ -87,10 +93,12 @@ export function createSessionVerifier(options: TokenVerifierOptions): SessionVer
       if (error instanceof GraphQLError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw rejected('Access token has expired');
       // a JWKS that cannot be fetched is our outage, not a bad token
-      if (!(error instanceof joseErrors.JOSEError) || error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) {
+      if (error instanceof SigningKeysUnavailable || !(error instanceof joseErrors.JOSEError)) {
         throw new GraphQLError('Cannot verify tokens right now', { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } });
       }
       throw rejected('Access token is invalid');
     }
   };
+  verify.warm = keys.warm;
+  return verify;
 }

@@ -42,6 +42,8 @@ export interface GatewayConfig {
   accessLog: boolean;
   gatewaySecret: string;
   jwksUrl: string;
+  /** One fetch of identity's JWKS may take this long (GATEWAY_JWKS_TIMEOUT_MS, default 10000). */
+  jwksTimeoutMs: number;
   jwtIssuer: string;
   jwtAudience: string;
   corsOrigins: string[];
@@ -281,6 +283,7 @@ export function configFromEnv(): GatewayConfig {
     planCache: { maxOperations: Math.max(1, int('GATEWAY_PLAN_CACHE_OPERATIONS', 1_000)) },
     gatewaySecret,
     jwksUrl: env('JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
+    jwksTimeoutMs: Math.max(1, int('GATEWAY_JWKS_TIMEOUT_MS', 10_000)),
     jwtIssuer: env('JWT_ISSUER', 'wavegraph-identity'),
     jwtAudience: env('JWT_AUDIENCE', 'wavegraph'),
     ide: ideFromEnv(production),

@@ -115,7 +115,9 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   const redis = connections.open('failFast', 'commands', { overrides: { enableAutoPipelining: true } });
   const rateLimits = buildRateLimits(new LimitStore(redis, config.redisPrefix, log, limitRefusals(metrics)), config.rateLimits);
   const revoked = revocationCheck(redis, config.redisPrefix, log);
-  const verifySession = createSessionVerifier({ jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience, revoked });
+  const verifySession = createSessionVerifier({ jwksUrl: config.jwksUrl, keys: { timeoutMs: config.jwksTimeoutMs }, issuer: config.jwtIssuer, audience: config.jwtAudience, revoked });
+  // the first signed-in request need not wait for identity's keys; identity away now is /ready's to report
+  await verifySession.warm?.().catch((error: unknown) => log.warn({ err: error, jwksUrl: config.jwksUrl }, 'signing keys not fetched yet; the first signed-in request will try again'));
   // the first requests would otherwise be counted locally while the connection is still opening
   await redisReady(redis, 2_000, log);
   // persisted queries registered through any replica live in the same Redis
