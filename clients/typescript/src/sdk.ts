@@ -137,11 +137,12 @@ export type MediaStepStatus =
   | 'RUNNING'
   | 'SKIPPED';
 
-/** NEW_EPISODE on a followed show, COMMENT_REPLY to your comment, MEDIA_READY or MEDIA_FAILED for your upload, WELCOME once registered, PREMIUM_STARTED or PREMIUM_ENDED when your plan changes, PAYMENT_REFUNDED when a payment is given back */
+/** NEW_EPISODE on a followed show, COMMENT_REPLY to your comment, NEW_COMMENT on an episode of yours, MEDIA_READY or MEDIA_FAILED for your upload, WELCOME once registered, PREMIUM_STARTED or PREMIUM_ENDED when your plan changes, PAYMENT_REFUNDED when a payment is given back */
 export type NotificationKind =
   | 'COMMENT_REPLY'
   | 'MEDIA_FAILED'
   | 'MEDIA_READY'
+  | 'NEW_COMMENT'
   | 'NEW_EPISODE'
   | 'PAYMENT_REFUNDED'
   | 'PREMIUM_ENDED'

@@ -8,6 +8,7 @@ import { KnownEpisodes1764200000000 } from './migrations/1764200000000-KnownEpis
 import { EventLog1765000000000 } from './migrations/1765000000000-EventLog';
 import { FollowsAndPublications1765100000000 } from './migrations/1765100000000-FollowsAndPublications';
 import { BillingKinds1766830200000 } from './migrations/1766830200000-BillingKinds';
+import { NewCommentKind1766900000000 } from './migrations/1766900000000-NewCommentKind';
 import { Notification } from './notification/notification.entity';
 import { NotificationResolver, UserNotificationsResolver } from './notification/notification.resolver';
 import { createNotificationsServices, type NotificationsServices } from './services';
@@ -23,7 +24,7 @@ export const notificationsModule: SubgraphModule<NotificationsServices> = {
   name: 'notifications',
   resolvers: [NotificationResolver, UserNotificationsResolver],
   entities: [Notification, KnownEpisode],
-  migrations: [CreateNotifications1764100000000, KnownEpisodes1764200000000, EventLog1765000000000, FollowsAndPublications1765100000000, BillingKinds1766830200000],
+  migrations: [CreateNotifications1764100000000, KnownEpisodes1764200000000, EventLog1765000000000, FollowsAndPublications1765100000000, BillingKinds1766830200000, NewCommentKind1766900000000],
   createServices: createNotificationsServices,
   references: {
     // a notification is visible to its own user only

@@ -5,12 +5,19 @@ import { defineEvent, id, timestamp } from '../contract';
 export const EpisodeLiked = defineEvent('engagement', 'EpisodeLiked', 1, z.object({ episodeId: id(), userId: id(), likedAt: timestamp() }));
 export const EpisodeUnliked = defineEvent('engagement', 'EpisodeUnliked', 1, z.object({ episodeId: id(), userId: id() }));
 
-/** Aggregate: the episode, so a thread's events stay in order. */
+/**
+ * Aggregate: the episode, so a thread's events stay in order. `episodeOwnerId` (optional, added
+ * later in v1): the owner of the episode's show when the comment was posted, so a consumer can
+ * tell them without knowing the episode itself.
+ */
 export const CommentPosted = defineEvent(
   'engagement',
   'CommentPosted',
   1,
-  z.object({ commentId: id(), episodeId: id(), authorId: id(), parentId: id().nullable(), parentAuthorId: id().nullable(), body: z.string() }),
+  z.object({
+    commentId: id(), episodeId: id(), authorId: id(), parentId: id().nullable(), parentAuthorId: id().nullable(), body: z.string(),
+    episodeOwnerId: id().optional(),
+  }),
 );
 export const CommentEdited = defineEvent('engagement', 'CommentEdited', 1, z.object({ commentId: id(), episodeId: id(), authorId: id(), body: z.string() }));
 export const CommentDeleted = defineEvent(

@@ -36,12 +36,12 @@ export class CommentService {
     const parentId = input.parentId == null ? null : requireUuid('parentId', input.parentId);
     const body = validCommentBody(input.body);
     const posted = await this.dataSource.transaction(async (tx) => {
-      await this.known.requirePublishedEpisode(tx, episodeId);
+      const episode = await this.known.requirePublishedEpisode(tx, episodeId);
       const parent = parentId ? await this.replyableParent(tx, parentId, episodeId) : null;
       const comment = await tx.save(tx.create(Comment, { episodeId, authorId: viewer.id, parentId, body }));
       await this.stats.add(tx, episodeId, 'comment_count', 1);
       await recordEvent(tx, CommentPosted, episodeId, {
-        commentId: comment.id, episodeId, authorId: viewer.id, parentId, parentAuthorId: parent?.authorId ?? null, body,
+        commentId: comment.id, episodeId, authorId: viewer.id, parentId, parentAuthorId: parent?.authorId ?? null, body, episodeOwnerId: episode.ownerId,
       });
       return comment;
     });

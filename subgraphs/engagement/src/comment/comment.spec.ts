@@ -32,7 +32,7 @@ describe('comments', () => {
     (await h.call<{ _entities: Thread[] }>(THREAD, { r: [{ __typename: 'Episode', id: episodeId }], first, after })).data!._entities[0];
 
   it('posts comments and replies that read back as a thread, oldest first', async () => {
-    const { episodeId } = await h.catalog.episode();
+    const { episodeId, ownerId } = await h.catalog.episode();
     const alice = viewer();
     const bob = viewer();
     const first = await post(alice, episodeId, '  First!  ');
@@ -50,7 +50,8 @@ describe('comments', () => {
 
     const events = await outboxOf(h, episodeId);
     expect(events.map((e) => e.type)).toEqual(Array(4).fill('engagement.CommentPosted'));
-    expect(events[2].payload).toEqual({ commentId: reply.id, episodeId, authorId: bob.id, parentId: first.id, parentAuthorId: alice.id, body: 'Welcome' });
+    // the episode's owner travels with the comment, so notifications can tell them
+    expect(events[2].payload).toEqual({ commentId: reply.id, episodeId, authorId: bob.id, parentId: first.id, parentAuthorId: alice.id, body: 'Welcome', episodeOwnerId: ownerId });
     expect(events[3].payload).toMatchObject({ commentId: nested.id, parentAuthorId: bob.id });
 
     const byId = await h.call<{ comment: { id: string; body: string } }>('query($id: ID!) { comment(id: $id) { id body } }', { id: nested.id });

@@ -33,6 +33,21 @@ const reply = on(CommentPosted, async (event, tx) => {
   });
 });
 
+/**
+ * The owner of the episode, when someone else comments on it; a reply to the owner's own
+ * comment is their COMMENT_REPLY already. Events from before `episodeOwnerId` existed ask our
+ * known_episodes; an episode we have not heard of yet is not guessed at.
+ */
+const commentOnEpisode = on(CommentPosted, async (event, tx) => {
+  const { commentId, episodeId, authorId, parentAuthorId, episodeOwnerId } = event.payload;
+  const ownerId = episodeOwnerId ?? ((await tx.query('SELECT owner_id FROM known_episodes WHERE episode_id = $1', [episodeId])) as { owner_id: string }[])[0]?.owner_id;
+  if (!ownerId || ownerId === authorId || ownerId === parentAuthorId) return;
+  await notify(tx, event, {
+    userId: ownerId, kind: NotificationKind.NEW_COMMENT, key: `NEW_COMMENT:${commentId}`,
+    message: 'New comment on your episode', episodeId, commentId, actorId: authorId,
+  });
+});
+
 // one per event: a retried asset may fail again, or fail and then become ready
 const mediaReady = on(MediaReady, async (event, tx) => {
   const { assetId, episodeId, ownerId } = event.payload;
@@ -72,4 +87,4 @@ const refunded = on(PaymentRefunded, async (event, tx) => {
 });
 
 // NEW_EPISODE combines two contexts' events: see new-episode/
-export const notificationHandlers = [reply, mediaReady, mediaFailed, welcome, planChanged, refunded];
+export const notificationHandlers = [reply, commentOnEpisode, mediaReady, mediaFailed, welcome, planChanged, refunded];

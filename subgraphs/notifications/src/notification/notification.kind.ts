@@ -3,6 +3,7 @@ import { registerEnumType } from 'type-graphql';
 export enum NotificationKind {
   NEW_EPISODE = 'NEW_EPISODE',
   COMMENT_REPLY = 'COMMENT_REPLY',
+  NEW_COMMENT = 'NEW_COMMENT',
   MEDIA_READY = 'MEDIA_READY',
   MEDIA_FAILED = 'MEDIA_FAILED',
   WELCOME = 'WELCOME',
@@ -13,5 +14,5 @@ export enum NotificationKind {
 
 registerEnumType(NotificationKind, {
   name: 'NotificationKind',
-  description: 'NEW_EPISODE on a followed show, COMMENT_REPLY to your comment, MEDIA_READY or MEDIA_FAILED for your upload, WELCOME once registered, PREMIUM_STARTED or PREMIUM_ENDED when your plan changes, PAYMENT_REFUNDED when a payment is given back',
+  description: 'NEW_EPISODE on a followed show, COMMENT_REPLY to your comment, NEW_COMMENT on an episode of yours, MEDIA_READY or MEDIA_FAILED for your upload, WELCOME once registered, PREMIUM_STARTED or PREMIUM_ENDED when your plan changes, PAYMENT_REFUNDED when a payment is given back',
 });

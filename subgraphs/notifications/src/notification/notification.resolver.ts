@@ -53,12 +53,12 @@ export class NotificationResolver {
     return notification.showId ? showRef(notification.showId) : null;
   }
 
-  @FieldResolver(() => Comment, { ...REFERENCE, description: 'The reply, for COMMENT_REPLY' })
+  @FieldResolver(() => Comment, { ...REFERENCE, description: 'The reply, for COMMENT_REPLY; the comment, for NEW_COMMENT' })
   comment(@Root() notification: Notification): Comment | null {
     return notification.commentId ? commentRef(notification.commentId) : null;
   }
 
-  @FieldResolver(() => User, { ...REFERENCE, description: 'Who replied, for COMMENT_REPLY' })
+  @FieldResolver(() => User, { ...REFERENCE, description: 'Who replied, for COMMENT_REPLY; who commented, for NEW_COMMENT' })
   actor(@Root() notification: Notification): User | null {
     return notification.actorId ? userRef(notification.actorId) : null;
   }

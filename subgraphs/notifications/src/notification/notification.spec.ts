@@ -101,6 +101,32 @@ describe('notifications inbox, fed by events', () => {
     expect(await kinds(replier)).toEqual([]);
   });
 
+  it('tells the owner of an episode about comments from others: not their own, and a reply to them only as a reply', async () => {
+    const [owner, fan, other] = [viewer(), viewer(), viewer()];
+    const published = episode(randomUUID(), owner.id);
+    const { episodeId } = published;
+    await h.emit(EpisodePublished, episodeId, published);
+    const comment = (authorId: string, parentAuthorId: string | null, episodeOwnerId?: string) => ({
+      commentId: randomUUID(), episodeId, authorId, parentId: parentAuthorId ? randomUUID() : null, parentAuthorId, body: 'hi', ...(episodeOwnerId ? { episodeOwnerId } : {}),
+    });
+    const fromFan = comment(fan.id, null, owner.id);
+    const ownComment = comment(owner.id, null, owner.id);
+    const replyToOwner = comment(other.id, owner.id, owner.id);
+    // recorded before CommentPosted carried the owner: known_episodes says whose it is
+    const older = comment(other.id, null);
+    for (const c of [fromFan, ownComment, replyToOwner, older]) await h.emit(CommentPosted, c.commentId, c);
+    await h.settle();
+    const nodes = (await inboxOf(h, owner)).notifications.edges.map((e) => e.node);
+    const seen = nodes.map((n) => `${n.kind} ${n.comment?.id} ${n.actor?.id}`).sort();
+    expect(seen).toEqual([
+      `COMMENT_REPLY ${replyToOwner.commentId} ${other.id}`,
+      `NEW_COMMENT ${fromFan.commentId} ${fan.id}`,
+      `NEW_COMMENT ${older.commentId} ${other.id}`,
+    ].sort());
+    expect(nodes.find((n) => n.kind === 'NEW_COMMENT')).toEqual(expect.objectContaining({ message: 'New comment on your episode', episode: { id: episodeId } }));
+    for (const commenter of [fan, other]) expect(await kinds(commenter)).toEqual([]);
+  });
+
   it('tells the owner when their media is ready or failed, each time', async () => {
     const owner = viewer();
     const assetId = randomUUID();
