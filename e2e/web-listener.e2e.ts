@@ -48,8 +48,13 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
     work = mkdtempSync(path.join(tmpdir(), 'wgtest-web-listener-'));
     buildWebApp(path.join(work, 'app'));
     const webPort = await freePort();
-    const trusted = configFromEnv().trustedDocuments;
-    supergraph = await startTestSupergraph({ corsOrigins: [`http://127.0.0.1:${webPort}`], trustedDocuments: { ...trusted, mode: 'required' } });
+    const defaults = configFromEnv();
+    // only the manifest's operations run, as in production; the rate limit is not what this scenario is about (its polling reloads add up)
+    supergraph = await startTestSupergraph({
+      corsOrigins: [`http://127.0.0.1:${webPort}`],
+      trustedDocuments: { ...defaults.trustedDocuments, mode: 'required' },
+      rateLimits: { ...defaults.rateLimits, perWindow: { ...defaults.rateLimits.perWindow, FREE: 10_000 } },
+    });
     web = await serveWebApp(path.join(work, 'app'), webPort, supergraph.url);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 
@@ -57,6 +62,12 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
     const { createShow } = await creator.client.CreateShow({ input: { slug: 'wave-mechanics', title: 'Wave Mechanics', category: 'SCIENCE', subcategory: 'PHYSICS', language: 'en' } });
     showId = createShow.id;
     [episodes.first, episodes.second] = await Promise.all([publishedWithAudio('Standing waves', 30), publishedWithAudio('Interference', 6)]);
+    // a second show with more episodes than Browse shows at once (no audio needed to be listed)
+    const { createShow: jokes } = await creator.client.CreateShow({ input: { slug: 'one-liners', title: 'One-Liners', category: 'COMEDY', language: 'en' } });
+    for (let n = 1; n <= 21; n += 1) {
+      const { createEpisode } = await creator.client.CreateEpisode({ input: { showId: jokes.id, title: `Joke ${n}` } });
+      await creator.client.PublishEpisode({ id: createEpisode.id });
+    }
     listener = await signUp(supergraph, 'wavefan');
     // the listener follows the show: its next episode is a notification for them
     await listener.client.FollowShow({ showId });
@@ -100,7 +111,7 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
       await page.reload();
       await browsed.getByRole('link', { name: 'Standing waves' }).waitFor({ timeout: 1_000 });
       return true;
-    }, 30_000, 250);
+    }, 30_000, 500);
     await page.getByLabel('Subcategory', { exact: true }).selectOption('PHYSICS');
     // both episodes, each with its show
     const links = await eventually(async () => {
@@ -108,6 +119,18 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
       return page.url().includes('subcategory=PHYSICS') && texts.filter((text) => text === 'Wave Mechanics').length === 2 && texts;
     }, 10_000, 100);
     expect(links).toEqual(expect.arrayContaining(['Standing waves', 'Interference']));
+    // a category with more than a page: twenty episodes, then the rest with Load more, which then goes away
+    await page.getByLabel('Category', { exact: true }).selectOption('COMEDY');
+    const jokes = browsed.getByRole('link', { name: /^Joke \d+$/ });
+    await eventually(async () => {
+      await page.reload();
+      await page.getByRole('button', { name: 'Load more' }).waitFor({ timeout: 1_000 });
+      return (await jokes.count()) === 20;
+    }, 30_000, 500);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await eventually(async () => (await jokes.count()) === 21, 10_000, 100);
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+    expect(new Set(await jokes.allTextContents()).size).toBe(21);
 
     // Trending: other listeners played the first episode (their first report of a session is a play)
     for (const handle of ['alpha', 'bravo', 'charlie']) {
@@ -146,6 +169,11 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
     }, 30_000, 50);
     expect(resumedAt).toBeGreaterThanOrEqual(stoppedAt - 0.5);
     expect(resumedAt).toBeLessThan(stoppedAt + 5);
+    // while it plays, the position is reported every 10 s (no pause needed)
+    await eventually(async () => {
+      const { episode } = await listener.client.EpisodeWithEngagement({ id: episodes.first });
+      return (episode?.viewerProgress?.positionSeconds ?? 0) >= stoppedAt + 9 && !(await page.evaluate('document.querySelector(\'[data-testid="player"]\').paused'));
+    }, 45_000, 250);
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     // the home page lists it under "Continue listening"
     await page.getByRole('link', { name: 'Listen', exact: true }).click();
@@ -165,6 +193,10 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
       await add.getByRole('button', { name: 'Add to playlist' }).click();
       await add.getByRole('status').filter({ hasText: 'Added to Road trip.' }).waitFor();
     }
+    // the short one, played to the end, is reported completed
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await eventually(async () => (await page.evaluate('document.querySelector(\'[data-testid="player"]\').ended')) === true, 30_000, 100);
+    await eventually(async () => (await listener.client.EpisodeWithEngagement({ id: episodes.second })).episode?.viewerProgress?.completed === true, 20_000, 100);
     // adding it twice is refused in words
     await page.getByRole('form', { name: 'Add to playlist' }).getByRole('button', { name: 'Add to playlist' }).click();
     expect(await page.getByRole('form', { name: 'Add to playlist' }).getByRole('alert').textContent()).toMatch(/^[A-Z][^{}]+$/);
@@ -179,6 +211,20 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
     const kept = me?.playlists?.edges.map((edge) => edge.node) ?? [];
     expect(kept).toHaveLength(1);
     expect(kept[0].episodes.edges.map((edge) => edge.node?.id)).toEqual([episodes.second, episodes.first]);
+    // removed from the playlist; a second playlist renamed, then deleted
+    await page.getByRole('button', { name: 'Remove Standing waves' }).click();
+    await eventually(async () => JSON.stringify(await playlistOrder(page)) === JSON.stringify(['Interference']), 10_000, 100);
+    await newPlaylist.getByLabel('Playlist name').fill('Scratch');
+    await newPlaylist.getByRole('button', { name: 'Create playlist' }).click();
+    const scratch = page.getByRole('article', { name: 'Playlist Scratch' });
+    await scratch.getByRole('button', { name: 'Rename' }).click();
+    await scratch.getByLabel('New name').fill('Drafts');
+    await scratch.getByRole('button', { name: 'Save' }).click();
+    const drafts = page.getByRole('article', { name: 'Playlist Drafts' });
+    await drafts.getByRole('button', { name: 'Delete playlist' }).click();
+    await drafts.waitFor({ state: 'detached' });
+    const after = (await listener.client.MyPlaylists({ first: 10 })).me?.playlists?.edges.map(({ node }) => [node.name, node.episodes.edges.map((edge) => edge.node?.title)]);
+    expect(after).toEqual([['Road trip', ['Interference']]]);
 
     // notifications: the inbox is open and subscribed; the creator publishes a new episode of the followed show
     await page.getByRole('link', { name: /^Notifications/ }).click();
