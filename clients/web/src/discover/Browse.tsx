@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { BrowseDocument, type ShowCategory, type ShowSubcategory } from '@wavegraph/client/documents';
 import { errorMessage } from '../errors';
-import { Choice } from './Choice';
+import { Choice } from '../Choice';
 import { CATEGORIES, categoryName, isCategory, subcategoriesOf } from './categories';
 
 const PAGE_SIZE = 20;

@@ -2,7 +2,7 @@ import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { TrendingDocument, type TrendingWindow } from '@wavegraph/client/documents';
 import { errorMessage } from '../errors';
-import { Choice } from './Choice';
+import { Choice } from '../Choice';
 
 const WINDOWS: [TrendingWindow, string][] = [['DAY', 'Today'], ['WEEK', 'This week'], ['MONTH', 'This month']];
 const isWindow = (value: string | null): value is TrendingWindow => WINDOWS.some(([known]) => known === value);

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useMutation } from 'urql';
 import { AddToPlaylistDocument, PlaylistFieldsFragmentDoc, useFragment } from '@wavegraph/client/documents';
-import { Choice } from '../discover/Choice';
+import { Choice } from '../Choice';
 import { errorMessage } from '../errors';
 import { usePlaylists } from './usePlaylists';
 
