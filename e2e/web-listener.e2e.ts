@@ -89,6 +89,11 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
     return { context, page };
   }
 
+  /** With WAVEGRAPH_SCREENSHOTS=<dir>, pictures of the listener's pages are taken along the way (as e2e/web.e2e.ts does). */
+  const shot = async (page: Page, name: string) => {
+    if (process.env.WAVEGRAPH_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.WAVEGRAPH_SCREENSHOTS, `${name}.png`) });
+  };
+
   const currentTime = (page: Page) => page.evaluate('document.querySelector(\'[data-testid="player"]\').currentTime') as Promise<number>;
   const playlistOrder = (page: Page) => page.getByRole('list', { name: 'Episodes in Road trip' }).getByRole('link').allTextContents();
 
@@ -119,6 +124,7 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
       return page.url().includes('subcategory=PHYSICS') && texts.filter((text) => text === 'Wave Mechanics').length === 2 && texts;
     }, 10_000, 100);
     expect(links).toEqual(expect.arrayContaining(['Standing waves', 'Interference']));
+    await shot(page, 'listener-browse');
     // a category with more than a page: twenty episodes, then the rest with Load more, which then goes away
     await page.getByLabel('Category', { exact: true }).selectOption('COMEDY');
     const jokes = browsed.getByRole('link', { name: /^Joke \d+$/ });
@@ -147,6 +153,7 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
     await page.getByLabel('Period', { exact: true }).selectOption('WEEK');
     await trending.getByRole('link', { name: 'Standing waves' }).waitFor();
     expect(page.url()).toContain('window=WEEK');
+    await shot(page, 'listener-trending');
 
     // play a few seconds, pause: the position is reported and, after a reload, offered and played from
     await trending.getByRole('link', { name: 'Standing waves' }).click();
@@ -161,6 +168,9 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
     expect(progress.completed).toBe(false);
     await page.reload();
     await page.getByTestId('resume-from').filter({ hasText: `Resume from 0:${String(stoppedAt).padStart(2, '0')}` }).waitFor();
+    // no playlist yet: the episode page says where to make one
+    await page.getByRole('link', { name: 'Create a playlist' }).waitFor();
+    await shot(page, 'listener-resume');
     await page.getByRole('button', { name: 'Play', exact: true }).click();
     // the first position past the start is the resume position, not the beginning
     const resumedAt = await eventually(async () => {
@@ -207,6 +217,7 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
     await page.reload();
     await page.getByRole('list', { name: 'Episodes in Road trip' }).waitFor();
     expect(await playlistOrder(page)).toEqual(['Interference', 'Standing waves']);
+    await shot(page, 'listener-library');
     const { me } = await listener.client.MyPlaylists({ first: 10 });
     const kept = me?.playlists?.edges.map((edge) => edge.node) ?? [];
     expect(kept).toHaveLength(1);
@@ -239,6 +250,7 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
     await creator.client.PublishEpisode({ id: third.id });
     await bell.filter({ hasText: new RegExp(`^${before + 1}$`) }).waitFor({ timeout: 30_000 });
     await inbox.getByText('New episode: Diffraction').waitFor();
+    await shot(page, 'listener-notifications');
     expect(await page.getByRole('link', { name: `Notifications, ${before + 1} unread` }).count()).toBe(1);
 
     // one marked read, then all: the bell goes to zero, and the API agrees

@@ -13,6 +13,7 @@ export function AddToPlaylist({ episodeId }: { episodeId: string }) {
   const [chosen, setChosen] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [added, setAdded] = useState<string | null>(null);
+  if (library.error) return <p className="error" role="alert">{errorMessage(library.error)}</p>;
   if (!library.loaded) return null;
   if (library.playlists.length === 0) return <p className="muted"><Link to="/library">Create a playlist</Link> to keep this episode for later.</p>;
   const playlistId = chosen || library.playlists[0].id;

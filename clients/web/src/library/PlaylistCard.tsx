@@ -46,11 +46,12 @@ export function PlaylistCard({ playlist, onChanged }: { playlist: Playlist; onCh
           <button type="button" className="plain" onClick={() => setEditing(false)}>Cancel</button>
         </form>
       ) : (
-        <h3>
-          {playlist.name} <span className="muted">{playlist.episodeCount} episode{playlist.episodeCount === 1 ? '' : 's'}</span>{' '}
-          <button type="button" className="plain" onClick={() => { setName(playlist.name); setEditing(true); }}>Rename</button>{' '}
+        <div className="playlist-head">
+          <h3>{playlist.name}</h3>
+          <span className="muted">{playlist.episodeCount} episode{playlist.episodeCount === 1 ? '' : 's'}</span>
+          <button type="button" className="plain" onClick={() => { setName(playlist.name); setEditing(true); }}>Rename</button>
           <button type="button" className="plain" disabled={busy} onClick={() => void run(remove({ id: playlist.id }))}>Delete playlist</button>
-        </h3>
+        </div>
       )}
       {problem && <p className="error" role="alert">{problem}</p>}
       {episodes.length === 0 && <p className="muted">No episodes in this playlist yet.</p>}
