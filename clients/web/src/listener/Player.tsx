@@ -78,10 +78,9 @@ export function Player({ masterUrl, title, resumeAt, progress }: PlayerProps) {
           progress?.tick(e.currentTarget.currentTime);
         }}
         onDurationChange={(e) => setDuration(Number.isFinite(e.currentTarget.duration) ? e.currentTarget.duration : null)}
-        onPlay={(e) => {
-          setPlaying(true);
-          progress?.playing(e.currentTarget.currentTime);
-        }}
+        onPlay={() => setPlaying(true)}
+        // reported once playback really runs: by then a resumed episode stands at its resume position, not at 0
+        onPlaying={(e) => progress?.playing(e.currentTarget.currentTime)}
         onPause={(e) => {
           setPlaying(false);
           // at the end the browser pauses first: that report is the completed one, below
