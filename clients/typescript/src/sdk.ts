@@ -882,6 +882,20 @@ export type DeletePlaylistMutationVariables = Exact<{
 
 export type DeletePlaylistMutation = { deletePlaylist: string };
 
+export type MyPlaylistsQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type MyPlaylistsQuery = { me: { id: string, playlists: { edges: Array<{ node: { id: string, name: string, isPublic: boolean, episodeCount: number, episodes: { edges: Array<{ node: { id: string, title: string } | null }> } } }> } | null } | null };
+
+export type ContinueListeningQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type ContinueListeningQuery = { me: { id: string, history: { edges: Array<{ node: { positionSeconds: number, completed: boolean, updatedAt: string, episode: { id: string, title: string, show: { id: string, title: string } } | null } }> } | null } | null };
+
 export type MyLibraryQueryVariables = Exact<{
   first?: number | null | undefined;
 }>;
@@ -2045,6 +2059,44 @@ export const DeletePlaylistDocument = gql`
   deletePlaylist(id: $id)
 }
     `;
+export const MyPlaylistsDocument = gql`
+    query MyPlaylists($first: Int = 20) {
+  me {
+    id
+    playlists(first: $first) {
+      edges {
+        node {
+          ...PlaylistFields
+        }
+      }
+    }
+  }
+}
+    ${PlaylistFieldsFragmentDoc}`;
+export const ContinueListeningDocument = gql`
+    query ContinueListening($first: Int = 10) {
+  me {
+    id
+    history(first: $first) {
+      edges {
+        node {
+          positionSeconds
+          completed
+          updatedAt
+          episode {
+            id
+            title
+            show {
+              id
+              title
+            }
+          }
+        }
+      }
+    }
+  }
+}
+    `;
 export const MyLibraryDocument = gql`
     query MyLibrary($first: Int = 20) {
   me {
@@ -2780,6 +2832,12 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     DeletePlaylist(variables: DeletePlaylistMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DeletePlaylistMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<DeletePlaylistMutation>({ document: DeletePlaylistDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeletePlaylist', 'mutation', variables);
+    },
+    MyPlaylists(variables?: MyPlaylistsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MyPlaylistsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MyPlaylistsQuery>({ document: MyPlaylistsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyPlaylists', 'query', variables);
+    },
+    ContinueListening(variables?: ContinueListeningQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ContinueListeningQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ContinueListeningQuery>({ document: ContinueListeningDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ContinueListening', 'query', variables);
     },
     MyLibrary(variables?: MyLibraryQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MyLibraryQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<MyLibraryQuery>({ document: MyLibraryDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyLibrary', 'query', variables);

@@ -9,6 +9,8 @@ import { errorMessage } from '../errors';
 import { useSession } from '../session';
 import { Comments } from './Comments';
 import { Player } from './Player';
+import { useProgressReporter } from './progress';
+import { AddToPlaylist } from '../library/AddToPlaylist';
 
 /** An episode for listeners: the player, likes and the comments (new ones arrive live). */
 export function EpisodePage() {
@@ -21,6 +23,7 @@ export function EpisodePage() {
   const [{ fetching: following }, follow] = useMutation(FollowShowDocument);
   const [, unfollow] = useMutation(UnfollowShowDocument);
   const [problem, setProblem] = useState<string | null>(null);
+  const progress = useProgressReporter(episodeId, !!session);
   // someone else's comment: fetched again, so the thread shows it without a reload
   const [{ data: added }] = useSubscription({ query: CommentAddedDocument, variables: { episodeId }, pause: !episodeId });
   const latest = added ? useFragment(CommentFieldsFragmentDoc, added.commentAdded).id : null;
@@ -61,7 +64,9 @@ export function EpisodePage() {
         </p>
       )}
       <h2>{data.episode.title}</h2>
-      {asset?.hls?.masterUrl ? <Player masterUrl={asset.hls.masterUrl} title={data.episode.title} /> : <p className="muted">{media.fetching ? 'Loading the audio…' : 'No audio yet.'}</p>}
+      {asset?.hls?.masterUrl ? (
+        <Player key={episodeId} masterUrl={asset.hls.masterUrl} title={data.episode.title} resumeAt={resumeFrom(engagement.viewerProgress)} progress={progress} />
+      ) : <p className="muted">{media.fetching ? 'Loading the audio…' : 'No audio yet.'}</p>}
       <p className="engagement">
         <span data-testid="like-count">{count(engagement.likeCount, 'like')}</span> · {count(engagement.commentCount, 'comment')}
         {session ? (
@@ -71,9 +76,14 @@ export function EpisodePage() {
         )}
       </p>
       {problem && <p className="error" role="alert">{problem}</p>}
+      {session && <AddToPlaylist episodeId={episodeId} />}
       <Comments episodeId={episodeId} comments={comments} canPost={!!session} onPosted={() => refetch({ requestPolicy: 'network-only' })} />
     </section>
   );
 }
+
+/** Where to pick up: the last reported position, unless the episode was finished. */
+const resumeFrom = (progress: { positionSeconds: number; completed: boolean } | null | undefined) =>
+  progress && !progress.completed && progress.positionSeconds > 0 ? progress.positionSeconds : null;
 
 const count = (n: number | null | undefined, noun: string) => `${n ?? 0} ${noun}${n === 1 ? '' : 's'}`;

@@ -3,6 +3,8 @@ import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { LatestEpisodesDocument, SearchDocument, EpisodeFieldsFragmentDoc, useFragment } from '@wavegraph/client/documents';
 import { errorMessage } from '../errors';
+import { ContinueListening } from '../library/ContinueListening';
+import { useSession } from '../session';
 import { Highlight } from './Highlight';
 
 /** Search shows and episodes (matching words highlighted), and the latest episodes when nothing is asked. */
@@ -17,6 +19,7 @@ export function Search() {
     else setParams({ q: text.trim() });
   };
   const hits = data?.search.edges.map((edge) => edge.node) ?? [];
+  const session = useSession();
   return (
     <div>
       <form className="search" role="search" onSubmit={submit}>
@@ -43,7 +46,10 @@ export function Search() {
           ))}
         </ul>
       ) : (
-        <Latest />
+        <>
+          {session && <ContinueListening />}
+          <Latest />
+        </>
       )}
     </div>
   );
