@@ -184,8 +184,14 @@ describe('the web app: creator studio and listener pages', () => {
     await listener.page.getByRole('list', { name: 'Comments' }).getByText('That is a very pure tone').waitFor();
     await shot(listener.page, 'listener');
 
-    // the creator's page shows the comment without a reload
+    // the creator's page shows the comment without a reload, and the bell counts its NEW_COMMENT notification
     await creator.page.getByRole('list', { name: 'Comments' }).getByText('That is a very pure tone').waitFor({ timeout: 20_000 });
+    const creatorToken = ((await creator.page.evaluate("JSON.parse(localStorage.getItem('wavegraph.session'))")) as Stored).accessToken;
+    const unread = await eventually(async () => {
+      const { me } = await supergraph.client(creatorToken).MyNotifications({ first: 10 });
+      return me?.notifications?.edges.some((e) => e.node.kind === 'NEW_COMMENT') === true && me.unreadNotificationCount;
+    }, 20_000, 200);
+    await creator.page.getByTestId('unread-count').filter({ hasText: new RegExp(`^${unread}$`) }).waitFor({ timeout: 20_000 });
     // the API agrees with what the pages show (the like and the comment were sent with the refreshed token)
     const { episode } = await supergraph.client().EpisodeWithEngagement({ id: episodeId });
     expect(episode?.likeCount).toBe(1);

@@ -11,7 +11,8 @@ export const WEB_DIR = path.resolve(__dirname, '../../clients/web');
  */
 export function buildWebApp(outDir: string): void {
   const vite = path.join(WEB_DIR, 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir'], { cwd: WEB_DIR, stdio: 'inherit' });
+  // Vite refuses a second build of a project while one runs; ours write to directories of their own, so that lock is bypassed
+  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir', '--bypass-lock'], { cwd: WEB_DIR, stdio: 'inherit' });
   if (result.status !== 0 || !existsSync(path.join(outDir, 'index.html'))) throw new Error(`vite build of clients/web failed (exit ${result.status ?? result.signal})`);
 }
 
