@@ -1,16 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { configFromEnv } from '@wavegraph/gateway';
-import { eventually, freePort, sendWithTusClient, sha256Of } from '@wavegraph/testkit';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
+import { eventually, sendWithTusClient, sha256Of } from '@wavegraph/testkit';
+import type { Page } from 'playwright-core';
+import { screenshot as shot, startWebScenario, type WebScenario } from './support/browser';
+import type { TestSupergraph } from './support/supergraph';
 import { signUp, type SignedUp } from './support/users';
-import { buildWebApp, serveWebApp, type ServedWebApp } from './support/web-app';
-
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /*
  * The listener's side of the web app in headless Chromium against the whole supergraph (trusted
@@ -19,15 +14,13 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
  * reordered and kept, and the notifications bell and inbox updated live.
  */
 describe('the web app: the listener’s browse, trending, resume, playlists and notifications', () => {
+  let scenario: WebScenario;
   let supergraph: TestSupergraph;
-  let web: ServedWebApp;
-  let browser: Browser;
   let work: string;
   let creator: SignedUp;
   let listener: SignedUp;
   let showId: string;
   const episodes: Record<'first' | 'second', string> = { first: '', second: '' };
-  const requested: string[] = [];
 
   /** A published episode of the show with `seconds` of READY audio (uploaded with tus, processed by media). */
   async function publishedWithAudio(title: string, seconds: number): Promise<string> {
@@ -45,18 +38,12 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
   }
 
   beforeAll(async () => {
-    work = mkdtempSync(path.join(tmpdir(), 'wgtest-web-listener-'));
-    buildWebApp(path.join(work, 'app'));
-    const webPort = await freePort();
-    const defaults = configFromEnv();
-    // only the manifest's operations run, as in production; the rate limit is not what this scenario is about (its polling reloads add up)
-    supergraph = await startTestSupergraph({
-      corsOrigins: [`http://127.0.0.1:${webPort}`],
-      trustedDocuments: { ...defaults.trustedDocuments, mode: 'required' },
-      rateLimits: { ...defaults.rateLimits, perWindow: { ...defaults.rateLimits.perWindow, FREE: 10_000 } },
+    // the rate limit is not what this scenario is about (its polling reloads add up)
+    scenario = await startWebScenario({
+      name: 'web-listener',
+      gateway: (defaults) => ({ rateLimits: { ...defaults.rateLimits, perWindow: { ...defaults.rateLimits.perWindow, FREE: 10_000 } } }),
     });
-    web = await serveWebApp(path.join(work, 'app'), webPort, supergraph.url);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    ({ supergraph, work } = scenario);
 
     creator = await signUp(supergraph, 'physicist');
     const { createShow } = await creator.client.CreateShow({ input: { slug: 'wave-mechanics', title: 'Wave Mechanics', category: 'SCIENCE', subcategory: 'PHYSICS', language: 'en' } });
@@ -74,31 +61,14 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
     // registering brings a welcome notification: waited for, so the bell's count is settled before the scenario counts on it
     await eventually(async () => ((await listener.client.MyNotifications({ first: 5 })).me?.unreadNotificationCount ?? 0) >= 1, 30_000, 100);
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await supergraph?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
-
-  async function open(hash: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext();
-    context.on('request', (request) => requested.push(request.url()));
-    const page = await context.newPage();
-    await page.goto(`${web.origin}/#${hash}`);
-    return { context, page };
-  }
-
-  /** With WAVEGRAPH_SCREENSHOTS=<dir>, pictures of the listener's pages are taken along the way (as e2e/web.e2e.ts does). */
-  const shot = async (page: Page, name: string) => {
-    if (process.env.WAVEGRAPH_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.WAVEGRAPH_SCREENSHOTS, `${name}.png`) });
-  };
+  afterAll(() => scenario?.stop());
 
   const currentTime = (page: Page) => page.evaluate('document.querySelector(\'[data-testid="player"]\').currentTime') as Promise<number>;
   const playlistOrder = (page: Page) => page.getByRole('list', { name: 'Episodes in Road trip' }).getByRole('link').allTextContents();
 
   it('browses by category, sees trending, resumes where it stopped, keeps an ordered playlist and gets notifications live', async () => {
-    const { context, page } = await open('/signin');
+    const { web } = scenario;
+    const { context, page } = await scenario.open('/signin');
     const signInForm = page.getByRole('form', { name: 'Sign in' });
     await signInForm.getByLabel('Email').fill('wavefan@example.com');
     await signInForm.getByLabel('Password').fill('wavefan has a long password');
@@ -262,8 +232,7 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
     expect((await listener.client.MyNotifications({ first: 5 })).me?.unreadNotificationCount).toBe(0);
 
     expect(await page.getByRole('alert').count()).toBe(0);
-    const elsewhere = requested.filter((url) => !url.startsWith(web.origin) && !url.startsWith(supergraph.origin) && !/^(data|blob):/.test(url));
-    expect(elsewhere).toEqual([]);
+    expect(scenario.elsewhere()).toEqual([]);
     await context.close();
   }, 240_000);
 });

@@ -1,18 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { configFromEnv } from '@wavegraph/gateway';
-import { eventually, freePort } from '@wavegraph/testkit';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
-import { buildWebApp, serveWebApp, type ServedWebApp } from './support/web-app';
+import { eventually } from '@wavegraph/testkit';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM_ARGS, launchChromium, screenshot, signUpInBrowser as signUp, startWebScenario, type WebScenario } from './support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 // Chromium's fake capture device stands in for a microphone (a tone that beeps), and its permission prompt says yes
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required',
-];
+const RECORDING_ARGS = [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'];
 /** PUTs a chunk gets from the app before it is left for the resend before finishing: the first try and five retries. */
 const ATTEMPTS_PER_CHUNK = 6;
 
@@ -25,60 +16,22 @@ const ATTEMPTS_PER_CHUNK = 6;
  * drawn, and the episode is published with the recording as its media.
  */
 describe('the web app: recording an episode in the creator studio', () => {
-  let supergraph: TestSupergraph;
-  let web: ServedWebApp;
-  let browser: Browser;
-  let work: string;
-  const requested: string[] = [];
+  let scenario: WebScenario;
   /** The operation names of the GraphQL requests the pages sent. */
   const operations: string[] = [];
   const watch = (context: BrowserContext) =>
     context.on('request', (request) => {
-      requested.push(request.url());
       const name = /"operationName":"(\w+)"/.exec(request.postData() ?? '')?.[1];
       if (name) operations.push(name);
     });
 
   beforeAll(async () => {
-    work = mkdtempSync(path.join(tmpdir(), 'wgtest-web-recording-'));
-    buildWebApp(path.join(work, 'app'));
-    const webPort = await freePort();
-    const trusted = configFromEnv().trustedDocuments;
-    supergraph = await startTestSupergraph({ corsOrigins: [`http://127.0.0.1:${webPort}`], trustedDocuments: { ...trusted, mode: 'required' } });
-    web = await serveWebApp(path.join(work, 'app'), webPort, supergraph.url);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    scenario = await startWebScenario({ name: 'web-recording', chromiumArgs: RECORDING_ARGS, permissions: ['microphone'], onContext: watch });
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await supergraph?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(() => scenario?.stop());
 
   /** With WAVEGRAPH_SCREENSHOTS=<dir>, pictures of the recorder and of the waveform are taken along the way. */
-  const shot = async (page: Page, name: string) => {
-    if (process.env.WAVEGRAPH_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.WAVEGRAPH_SCREENSHOTS, `${name}.png`), fullPage: true });
-  };
-
-  async function open(hash: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext();
-    await context.grantPermissions(['microphone'], { origin: web.origin });
-    watch(context);
-    const page = await context.newPage();
-    await page.goto(`${web.origin}/#${hash}`);
-    return { context, page };
-  }
-
-  async function signUp(page: Page, handle: string): Promise<void> {
-    await page.getByRole('tab', { name: 'Create account' }).click();
-    const form = page.getByRole('form', { name: 'Create account' });
-    await form.getByLabel('Email').fill(`${handle}@example.com`);
-    await form.getByLabel('Handle').fill(handle);
-    await form.getByLabel('Display name').fill(`${handle} in person`);
-    await form.getByLabel('Password').fill(`${handle} has a long password`);
-    await form.getByRole('button', { name: 'Create account' }).click();
-    await page.getByTestId('signed-in-as').filter({ hasText: `@${handle}` }).waitFor();
-  }
+  const shot = (page: Page, name: string) => screenshot(page, name, true);
 
   /** Signs up and creates a show with one episode; the studio is left on the episode's page. */
   async function newEpisode(page: Page, handle: string, title: string): Promise<string> {
@@ -99,7 +52,8 @@ describe('the web app: recording an episode in the creator studio', () => {
   const chunkCount = async (page: Page): Promise<number> => Number(/^(\d+) chunks? stored$/.exec((await page.getByTestId('chunk-count').textContent()) ?? '')?.[1] ?? NaN);
 
   it('records from the microphone, survives dropped chunk requests, processes live to READY, draws the waveform and publishes', async () => {
-    const { context, page } = await open('/studio');
+    const { supergraph, requested } = scenario;
+    const { context, page } = await scenario.open('/studio');
     const episodeId = await newEpisode(page, 'recorder', 'Ten seconds at the desk');
 
     // every chunk PUT, as "sequence:outcome"; the first PUT of chunk 3 is cut off, and near the end
@@ -191,20 +145,16 @@ describe('the web app: recording an episode in the creator studio', () => {
     expect(episode?.media).toMatchObject({ id: media.id, status: 'READY' });
 
     // nothing came from anywhere but the app and the gateway
-    const elsewhere = requested.filter((url) => !url.startsWith(web.origin) && !url.startsWith(supergraph.origin) && !/^(data|blob):/.test(url));
-    expect(elsewhere).toEqual([]);
+    expect(scenario.elsewhere()).toEqual([]);
     await context.close();
   }, 240_000);
 
   it('says in words when the microphone is refused, and starts no session', async () => {
     // a browser whose (fake) permission prompt answers no
-    const refusing = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS.filter((arg) => !arg.startsWith('--use-fake-ui')), '--use-fake-ui-for-media-stream=deny'] });
+    const refusing = await launchChromium([...RECORDING_ARGS.filter((arg) => !arg.startsWith('--use-fake-ui')), '--use-fake-ui-for-media-stream=deny']);
     try {
-      const context = await refusing.newContext();
-      watch(context);
-      const page = await context.newPage();
       operations.length = 0;
-      await page.goto(`${web.origin}/#/studio`);
+      const { context, page } = await scenario.open('/studio', { browser: refusing, permissions: [] });
       await newEpisode(page, 'shy', 'Not today');
       await page.getByRole('button', { name: 'Record' }).click();
       const alert = page.getByRole('alert');

@@ -1,15 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { configFromEnv } from '@wavegraph/gateway';
-import { eventually, freePort } from '@wavegraph/testkit';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
-import { buildWebApp, serveWebApp, type ServedWebApp } from './support/web-app';
-
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { eventually } from '@wavegraph/testkit';
+import { screenshot, signUpInBrowser as signUp, startWebScenario, type WebScenario } from './support/browser';
 
 /*
  * The web app as people use it, in headless Chromium against the whole supergraph: a creator
@@ -19,58 +11,19 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
  * The gateway runs only trusted documents (the codegen manifest holds the text urql sends). Every request goes to the app's or the gateway's origin.
  */
 describe('the web app: creator studio and listener pages', () => {
-  let supergraph: TestSupergraph;
-  let web: ServedWebApp;
-  let browser: Browser;
-  let work: string;
+  let scenario: WebScenario;
   let audioFile: string;
-  const requested: string[] = [];
 
   beforeAll(async () => {
-    work = mkdtempSync(path.join(tmpdir(), 'wgtest-web-'));
-    buildWebApp(path.join(work, 'app'));
-    audioFile = path.join(work, 'pilot.wav');
+    scenario = await startWebScenario({ name: 'web' });
+    audioFile = path.join(scenario.work, 'pilot.wav');
     const ffmpeg = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=4', '-ac', '1', '-ar', '44100', '-y', audioFile]);
     expect(ffmpeg.status).toBe(0);
-    const webPort = await freePort();
-    // the app's origin is the only one the test gateway's CORS allows; only the manifest's operations run, as in production
-    const trusted = configFromEnv().trustedDocuments;
-    supergraph = await startTestSupergraph({ corsOrigins: [`http://127.0.0.1:${webPort}`], trustedDocuments: { ...trusted, mode: 'required' } });
-    web = await serveWebApp(path.join(work, 'app'), webPort, supergraph.url);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await supergraph?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
-
-  /** With WAVEGRAPH_SCREENSHOTS=<dir>, the README's pictures of each app are taken along the way. */
-  const shot = async (page: Page, name: string) => {
-    if (process.env.WAVEGRAPH_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.WAVEGRAPH_SCREENSHOTS, `${name}.png`) });
-  };
-
-  async function open(hash: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext();
-    context.on('request', (request) => requested.push(request.url()));
-    const page = await context.newPage();
-    await page.goto(`${web.origin}/#${hash}`);
-    return { context, page };
-  }
-
-  async function signUp(page: Page, handle: string): Promise<void> {
-    await page.getByRole('tab', { name: 'Create account' }).click();
-    const form = page.getByRole('form', { name: 'Create account' });
-    await form.getByLabel('Email').fill(`${handle}@example.com`);
-    await form.getByLabel('Handle').fill(handle);
-    await form.getByLabel('Display name').fill(`${handle} in person`);
-    await form.getByLabel('Password').fill(`${handle} has a long password`);
-    await form.getByRole('button', { name: 'Create account' }).click();
-    await page.getByTestId('signed-in-as').filter({ hasText: `@${handle}` }).waitFor();
-  }
+  afterAll(() => scenario?.stop());
 
   it('takes a creator from sign-up to a published episode, and a listener from search to playing, liking and commenting', async () => {
+    const { supergraph, web, open } = scenario;
     // the creator: the studio asks them to sign in; a short password is refused in words, next to the form
     const creator = await open('/studio');
     await creator.page.getByRole('tab', { name: 'Create account' }).click();
@@ -115,7 +68,7 @@ describe('the web app: creator studio and listener pages', () => {
     await creator.page.getByRole('progressbar', { name: 'probe progress' }).waitFor({ timeout: 20_000 });
     await creator.page.getByTestId('media-status').filter({ hasText: 'READY' }).waitFor({ timeout: 45_000 });
     expect(await creator.page.locator('.step.done').count()).toBeGreaterThan(0);
-    await shot(creator.page, 'studio');
+    await screenshot(creator.page, 'studio');
     await creator.page.getByRole('button', { name: 'Publish' }).click();
     await creator.page.getByTestId('episode-status').filter({ hasText: 'PUBLISHED' }).waitFor();
     const episodeId = creator.page.url().split('/').pop() ?? '';
@@ -182,7 +135,7 @@ describe('the web app: creator studio and listener pages', () => {
     await commentForm.getByLabel('Your comment').fill('That is a very pure tone');
     await commentForm.getByRole('button', { name: 'Post comment' }).click();
     await listener.page.getByRole('list', { name: 'Comments' }).getByText('That is a very pure tone').waitFor();
-    await shot(listener.page, 'listener');
+    await screenshot(listener.page, 'listener');
 
     // the creator's page shows the comment without a reload, and the bell counts its NEW_COMMENT notification
     await creator.page.getByRole('list', { name: 'Comments' }).getByText('That is a very pure tone').waitFor({ timeout: 20_000 });
@@ -201,8 +154,7 @@ describe('the web app: creator studio and listener pages', () => {
     const untrusted = await fetch(supergraph.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ me { id handle } }' }) });
     expect(((await untrusted.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('OPERATION_NOT_TRUSTED');
     // nothing came from anywhere but the app and the gateway (the build works offline)
-    const elsewhere = requested.filter((url) => !url.startsWith(web.origin) && !url.startsWith(supergraph.origin) && !/^(data|blob):/.test(url));
-    expect(elsewhere).toEqual([]);
+    expect(scenario.elsewhere()).toEqual([]);
     await listener.context.close();
     await creator.context.close();
   }, 120_000);
