@@ -1,4 +1,4 @@
-import { WaitingChildrenError, type JobsOptions, type Queue } from 'bullmq';
+import { UnrecoverableError, WaitingChildrenError, type JobsOptions, type Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { MediaStorage } from '../storage/storage.port';
 import { VIDEO_QUEUE, VIDEO_STEPS, type ProcessingJobData, type ProcessingJobResult } from './processing.jobs';
@@ -20,8 +20,8 @@ export interface HandOffJob {
 export interface HandOffDeps {
   dataSource: DataSource;
   storage: MediaStorage;
-  /** The video queue, to add the child job to; without it the work runs where the job is. */
-  videoJobs?: Pick<Queue, 'add'>;
+  /** The video queue, to add the child job to (and read it back); without it the work runs where the job is. */
+  videoJobs?: Pick<Queue, 'add' | 'getJob'>;
 }
 
 /** A job of a video step on the processing queue; on the video queue the step itself runs. */
@@ -59,8 +59,23 @@ export async function handOff(deps: HandOffDeps, job: HandOffJob, step: StepName
     parent: { id: job.id, queue: job.queueQualifiedName },
     failParentOnFailure: true,
   });
-  if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+  if (await waitForChild(deps, job, token)) throw new WaitingChildrenError();
   // the child had completed already (a repeated hand-off): what it did is in the database
   if (await isDone(deps, assetId, step)) return { name: step, skipped: 'done-before' };
   return null;
+}
+
+/**
+ * Whether the job now waits for its child. A child that failed for good before its parent began
+ * waiting (it failed at once, the parent was slow) makes BullMQ refuse the wait with a message of
+ * its own; the step fails with the child's reason instead, as it would have had the parent waited.
+ */
+export async function waitForChild(deps: HandOffDeps, job: HandOffJob, token: string): Promise<boolean> {
+  try {
+    return await job.moveToWaitingChildren!(token);
+  } catch (error) {
+    if (!/has at least one failed child/.test((error as Error | null)?.message ?? '')) throw error;
+    const child = await deps.videoJobs?.getJob(job.id!);
+    throw new UnrecoverableError(child?.failedReason || (error as Error).message);
+  }
 }

@@ -3,7 +3,7 @@ import { startTelemetry } from '@wavegraph/telemetry';
 startTelemetry('media-processor');
 import 'reflect-metadata';
 import { connectRedis, createLogger, defaultDatabaseUrl, envString, openDatabase, redisUrl, reportRedisError, setRedisErrorLog } from '@wavegraph/kit';
-import { Queue, type SandboxedJob } from 'bullmq';
+import { Job, Queue, type SandboxedJob } from 'bullmq';
 import { tmpdir } from 'node:os';
 import { mediaConfigFromEnv, retiredGraceSecondsOf } from '../media.config';
 import { Retirement } from '../storage/retired';
@@ -57,18 +57,25 @@ async function open(): Promise<ProcessorDeps> {
 }
 
 /**
- * The job with its progress written from this process. A sandboxed job's own updateProgress
- * asks the worker to write it, and when Redis has lost the job (a failover, a flush) the
- * worker fails the job on that answer while this process is still running it, then hands this
- * busy process to the next job, which fails at once ("cannot start a not idling child
- * process"). Written here, a lost job costs one dashboard update, which the reporter shrugs off.
+ * The job with its progress and its wait for a child written from this process. A sandboxed
+ * job's own updateProgress and moveToWaitingChildren ask the worker to do it, and when that
+ * fails (Redis lost the job; the child failed before the wait) the worker fails the job on that
+ * answer while this process is still in it, leaves the call here unanswered, and hands this
+ * busy process to the next job, which fails at once ("cannot start a not idling child process").
+ * Done here, a failure is this job's own: a lost dashboard update, which the reporter shrugs
+ * off, or an error the runner records.
  */
-function withOwnProgress(job: SandboxedJob<ProcessingJobData>, queues: Record<string, Queue>): ProcessingJob {
+function onOwnConnection(job: SandboxedJob<ProcessingJobData>, queues: Record<string, Queue>): ProcessingJob {
   const queue = job.queueName ? queues[job.queueName] : undefined;
   return {
     ...job,
     updateProgress: async (progress: number) => {
       if (queue && job.id) await queue.updateJobProgress(job.id, progress);
+    },
+    moveToWaitingChildren: async (token?: string) => {
+      const own = queue && job.id ? await Job.fromId(queue, job.id) : undefined;
+      if (!own) throw new Error(`job ${job.id ?? '?'} is no longer in Redis`);
+      return own.moveToWaitingChildren(token ?? '');
     },
   };
 }
@@ -86,5 +93,5 @@ export default async function processMediaJob(job: SandboxedJob<ProcessingJobDat
     throw error;
   });
   const opened = await deps;
-  return runProcessingJob(opened, withOwnProgress(job, opened.queues), signal, token);
+  return runProcessingJob(opened, onOwnConnection(job, opened.queues), signal, token);
 }

@@ -34,7 +34,7 @@ export interface ProcessingDeps {
   /** Where replaced objects go until signed URLs for them have expired. */
   retirement: Retirement;
   /** The video queue, where the flow's video steps hand their work (see processing.handoff.ts). */
-  videoJobs?: Pick<Queue, 'add'>;
+  videoJobs?: Pick<Queue, 'add' | 'getJob'>;
 }
 
 /** The parts of a BullMQ job the runner reads; a sandboxed job and a Job both fit. */
