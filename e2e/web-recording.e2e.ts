@@ -1,6 +1,7 @@
 import { eventually } from '@wavegraph/testkit';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, launchChromium, screenshot, signUpInBrowser as signUp, startWebScenario, type WebScenario } from './support/browser';
+import type { TestSupergraph } from './support/supergraph';
 
 // Chromium's fake capture device stands in for a microphone (a tone that beeps), and its permission prompt says yes
 const RECORDING_ARGS = [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'];
@@ -13,7 +14,9 @@ const ATTEMPTS_PER_CHUNK = 6;
  * what the server acknowledged), one chunk's PUT is cut off and retried, the connection is lost
  * near the end long enough for the app to give a chunk up (the app asks the session what it misses
  * and resends just that one before finishing), processing reaches READY live, the waveform is
- * drawn, and the episode is published with the recording as its media.
+ * drawn, and the episode is published with the recording as its media; then the publishing
+ * workflow: unpublished, scheduled a few seconds ahead and published by the worker on the open page,
+ * a past time refused, a schedule shown in the show's list and cancelled, and the episode archived.
  */
 describe('the web app: recording an episode in the creator studio', () => {
   let scenario: WebScenario;
@@ -49,9 +52,96 @@ describe('the web app: recording an episode in the creator studio', () => {
     return page.url().split('/').pop() ?? '';
   }
 
+  /** A moment `offsetMs` from now as the page's datetime-local value (local time, to the second) and as an ISO instant. */
+  const localMoment = (page: Page, offsetMs: number) =>
+    page.evaluate((offset) => {
+      const at = new Date(Math.ceil((Date.now() + offset) / 1000) * 1000);
+      // Chromium writes a whole minute without its seconds, which fill() would take for a malformed value
+      if (at.getSeconds() === 0) at.setSeconds(1);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      const value = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+      return { value, iso: at.toISOString() };
+    }, offsetMs);
+
+  const statusIs = (page: Page, status: string) => page.getByTestId('episode-status').filter({ hasText: new RegExp(`^${status}$`) }).waitFor({ timeout: 20_000 });
+
+  /**
+   * The publishing workflow on the open episode page, from PUBLISHED: unpublish, schedule a few seconds
+   * ahead and watch the worker publish it on the open page, a past time refused in words, a schedule
+   * seen in the show's list and cancelled, and archiving after a confirmation on the page.
+   */
+  async function publishingWorkflow(context: BrowserContext, page: Page, creator: ReturnType<TestSupergraph['client']>, episodeId: string) {
+    const apiEpisode = async () => (await creator.Episode({ id: episodeId })).episode!;
+    const button = (name: string) => page.getByRole('button', { name, exact: true });
+    const scheduleForm = page.getByRole('form', { name: 'Schedule' });
+    // a reload would lose this
+    await page.evaluate('window.stayedOpen = true');
+
+    await button('Unpublish').click();
+    await statusIs(page, 'DRAFT');
+    expect(await apiEpisode()).toMatchObject({ status: 'DRAFT', publishedAt: null, scheduledAt: null });
+
+    // a few seconds ahead: SCHEDULED with its time shown, then PUBLISHED by the worker while the page stays open
+    const soon = await localMoment(page, 8_000);
+    await scheduleForm.getByLabel('Publish at').fill(soon.value);
+    await scheduleForm.getByRole('button', { name: 'Schedule', exact: true }).click();
+    await statusIs(page, 'SCHEDULED');
+    const scheduledFor = page.getByTestId('scheduled-for');
+    expect(await scheduledFor.locator('time').getAttribute('datetime')).toBe(soon.iso);
+    expect(await scheduledFor.textContent()).toMatch(/^Scheduled for .*\d/);
+    const scheduled = await apiEpisode();
+    expect(scheduled).toMatchObject({ status: 'SCHEDULED', scheduledAt: soon.iso, publishedAt: null });
+    await shot(page, 'studio-scheduled');
+    await page.getByTestId('episode-status').filter({ hasText: /^PUBLISHED$/ }).waitFor({ timeout: 60_000 });
+    expect(await page.evaluate('window.stayedOpen')).toBe(true);
+    const published = await apiEpisode();
+    expect(published).toMatchObject({ status: 'PUBLISHED', scheduledAt: null });
+    expect(Date.parse(published.publishedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(soon.iso));
+    expect(await page.getByTestId('published-at').getAttribute('datetime')).toBe(published.publishedAt);
+
+    // a time that has passed is refused, in words, and the episode stays a draft
+    await button('Unpublish').click();
+    await statusIs(page, 'DRAFT');
+    const past = await localMoment(page, -60_000);
+    await scheduleForm.getByLabel('Publish at').fill(past.value);
+    await scheduleForm.getByRole('button', { name: 'Schedule', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'Not scheduled: the publish time must be in the future.' }).waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('episode-status').textContent()).toBe('DRAFT');
+    expect((await apiEpisode()).status).toBe('DRAFT');
+
+    // an hour ahead: the show's episode list says so too; then the schedule is cancelled
+    const later = await localMoment(page, 3_600_000);
+    await scheduleForm.getByLabel('Publish at').fill(later.value);
+    await scheduleForm.getByRole('button', { name: 'Schedule', exact: true }).click();
+    await statusIs(page, 'SCHEDULED');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    const showPage = await context.newPage();
+    await showPage.goto(`${scenario.web.origin}/#/studio/shows/${published.show.id}`);
+    const listed = showPage.getByRole('list', { name: 'Episodes' }).getByRole('listitem').filter({ hasText: 'Ten seconds at the desk' });
+    await listed.filter({ hasText: 'SCHEDULED' }).waitFor({ timeout: 20_000 });
+    expect(await listed.locator('time').getAttribute('datetime')).toBe(later.iso);
+    await showPage.close();
+    await button('Cancel schedule').click();
+    await statusIs(page, 'DRAFT');
+    expect(await apiEpisode()).toMatchObject({ status: 'DRAFT', scheduledAt: null });
+
+    // archiving asks once more on the page; "Keep it" changes nothing
+    await button('Archive').click();
+    await button('Keep it').click();
+    await button('Archive for good').waitFor({ state: 'detached' });
+    expect((await apiEpisode()).status).toBe('DRAFT');
+    await button('Archive').click();
+    await page.getByRole('group', { name: 'Confirm archiving' }).waitFor();
+    await button('Archive for good').click();
+    await statusIs(page, 'ARCHIVED');
+    expect((await apiEpisode()).status).toBe('ARCHIVED');
+    for (const name of ['Publish now', 'Schedule', 'Unpublish', 'Archive']) expect(await button(name).count()).toBe(0);
+    expect(await page.getByRole('alert').count()).toBe(0);
+  }
+
   const chunkCount = async (page: Page): Promise<number> => Number(/^(\d+) chunks? stored$/.exec((await page.getByTestId('chunk-count').textContent()) ?? '')?.[1] ?? NaN);
 
-  it('records from the microphone, survives dropped chunk requests, processes live to READY, draws the waveform and publishes', async () => {
+  it('records from the microphone, survives dropped chunk requests, processes live to READY, draws the waveform, publishes, and runs the publishing workflow (schedule, unpublish, archive)', async () => {
     const { supergraph, requested } = scenario;
     const { context, page } = await scenario.open('/studio');
     const episodeId = await newEpisode(page, 'recorder', 'Ten seconds at the desk');
@@ -139,15 +229,17 @@ describe('the web app: recording an episode in the creator studio', () => {
 
     expect(await page.getByRole('alert').count()).toBe(0);
     await shot(page, 'studio-waveform');
-    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('button', { name: 'Publish now', exact: true }).click();
     await page.getByTestId('episode-status').filter({ hasText: 'PUBLISHED' }).waitFor();
     const { episode } = await supergraph.client().EpisodeMedia({ id: episodeId });
     expect(episode?.media).toMatchObject({ id: media.id, status: 'READY' });
 
+    await publishingWorkflow(context, page, creator, episodeId);
+
     // nothing came from anywhere but the app and the gateway
     expect(scenario.elsewhere()).toEqual([]);
     await context.close();
-  }, 240_000);
+  }, 360_000);
 
   it('says in words when the microphone is refused, and starts no session', async () => {
     // a browser whose (fake) permission prompt answers no

@@ -1,42 +1,38 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
-import { EpisodeDocument, EpisodeFieldsFragmentDoc, EpisodeMediaDocument, MediaAssetFieldsFragmentDoc, PublishEpisodeDocument, useFragment } from '@wavegraph/client/documents';
+import { useQuery } from 'urql';
+import { EpisodeDocument, EpisodeFieldsFragmentDoc, EpisodeMediaDocument, MediaAssetFieldsFragmentDoc, useFragment, type EpisodeFieldsFragment } from '@wavegraph/client/documents';
 import { errorMessage } from '../errors';
 import { Waveform } from '../media/Waveform';
 import { Processing } from './Processing';
+import { Publishing } from './publishing/Publishing';
 import { Recorder } from './recording/Recorder';
 import { Uploader } from './Uploader';
 
-/** An episode in the studio: upload or record its media, watch it process, see its waveform, publish it. */
+/** An episode in the studio: upload or record its media, watch it process, see its waveform, publish or schedule it. */
 export function EpisodeStudio() {
   const { episodeId = '' } = useParams();
-  const [{ data, error }] = useQuery({ query: EpisodeDocument, variables: { id: episodeId }, requestPolicy: 'cache-and-network' });
+  const [{ data, error }, reexecute] = useQuery({ query: EpisodeDocument, variables: { id: episodeId }, requestPolicy: 'cache-and-network' });
   const [media, refetchMedia] = useQuery({ query: EpisodeMediaDocument, variables: { id: episodeId }, requestPolicy: 'network-only' });
-  const [{ fetching: publishing }, publish] = useMutation(PublishEpisodeDocument);
   const [assetId, setAssetId] = useState<string | null>(null);
   const [mediaStatus, setMediaStatus] = useState<string | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [published, setPublished] = useState<string | null>(null);
+  // what the last change returned, shown until the episode is next read from the API
+  const [changed, setChanged] = useState<EpisodeFieldsFragment | null>(null);
+  useEffect(() => setChanged(null), [data]);
+  const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
 
-  if (error) return <p className="error" role="alert">{errorMessage(error)}</p>;
-  if (!data) return <p className="muted">Loading…</p>;
+  // a failed poll keeps the page as it was; only a first load that fails replaces it
+  if (!data) return error ? <p className="error" role="alert">{errorMessage(error)}</p> : <p className="muted">Loading…</p>;
   if (!data.episode) return <p className="error" role="alert">This episode does not exist.</p>;
   const episode = useFragment(EpisodeFieldsFragmentDoc, data.episode);
   const existing = media.data?.episode?.media ? useFragment(MediaAssetFieldsFragmentDoc, media.data.episode.media) : null;
   const liveAsset = assetId ?? (existing && existing.status !== 'READY' ? existing.id : null);
   const ready = (mediaStatus ?? existing?.status) === 'READY';
-  const status = published ?? episode.status;
+  const current = changed ?? episode;
+  const status = current.status;
   const followAsset = (id: string) => {
     setAssetId(id);
     setMediaStatus(null);
-  };
-
-  const onPublish = async () => {
-    setProblem(null);
-    const result = await publish({ id: episode.id });
-    if (result.data) setPublished(useFragment(EpisodeFieldsFragmentDoc, result.data.publishEpisode).status);
-    else setProblem(errorMessage(result.error));
   };
 
   return (
@@ -58,15 +54,7 @@ export function EpisodeStudio() {
           }}
         />
       )}
-      <h3>Publishing</h3>
-      {status === 'PUBLISHED' ? (
-        <p>Published. <Link to={`/episodes/${episode.id}`}>Open the listener page</Link></p>
-      ) : (
-        <button type="button" onClick={onPublish} disabled={publishing || !ready} title={ready ? '' : 'Publish once the media is ready'}>
-          Publish
-        </button>
-      )}
-      {problem && <p className="error" role="alert">{problem}</p>}
+      <Publishing episode={current} ready={ready} onChange={setChanged} refresh={refresh} />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { CreateEpisodeDocument, EpisodeFieldsFragmentDoc, ShowDocument, ShowFieldsFragmentDoc, useFragment } from '@wavegraph/client/documents';
 import { errorMessage } from '../errors';
+import { localTime } from './publishing/schedule';
 
 /** One of the creator's shows: its episodes (any status) and a form for a new one. */
 export function ShowStudio() {
@@ -25,7 +26,11 @@ export function ShowStudio() {
         <ul className="list" aria-label="Episodes">
           {episodes.map((episode) => (
             <li key={episode.id}>
-              <Link to={`/studio/episodes/${episode.id}`}>{episode.title}</Link> <span className={`badge ${episode.status.toLowerCase()}`}>{episode.status}</span>
+              <Link to={`/studio/episodes/${episode.id}`}>{episode.title}</Link>{' '}
+              <span className={`badge ${episode.status.toLowerCase()}`}>{episode.status}</span>
+              {episode.status === 'SCHEDULED' && episode.scheduledAt && (
+                <span className="muted"> · for <time dateTime={episode.scheduledAt}>{localTime(episode.scheduledAt)}</time></span>
+              )}
             </li>
           ))}
         </ul>
