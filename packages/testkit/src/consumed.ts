@@ -9,7 +9,7 @@ function toRecord(fields: unknown[]): Record<string, unknown> {
 }
 
 /** Waits until consumer `group` has read and acknowledged everything on the producers' streams. */
-export async function consumed(redis: Redis, prefix: string, group: string, producers: readonly Producer[], timeoutMs = 10_000): Promise<void> {
+export async function consumed(redis: Redis, prefix: string, group: string, producers: readonly Producer[], timeoutMs = 30_000): Promise<void> {
   await eventually(async () => {
     for (const producer of producers) {
       const stream = streamOf(prefix, producer);

@@ -121,7 +121,7 @@ export const unlike = (h: DiscoveryHarness, episodeId: string, userId: string, o
  * Waits until the consumer has read and acknowledged everything on the producers' streams,
  * then for the cache invalidation that follows each batch (it runs right after the acks).
  */
-export async function settle(h: DiscoveryHarness, timeoutMs = 10_000): Promise<void> {
+export async function settle(h: DiscoveryHarness, timeoutMs = 30_000): Promise<void> {
   await consumed(h.redis, h.redisPrefix, DISCOVERY_GROUP, DISCOVERY_PRODUCERS, timeoutMs);
   await new Promise((resolve) => setTimeout(resolve, 30));
 }
