@@ -271,6 +271,11 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
     await page.getByRole('button', { name: 'Play', exact: true }).click();
     await eventually(async () => Number(await waveform.getAttribute('data-played')) > halfway + 0.05, 30_000, 100);
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    // from the keyboard too: the left arrow goes back five seconds
+    const pausedAt = await currentTime(page);
+    await seekBar.focus();
+    await page.keyboard.press('ArrowLeft');
+    await eventually(async () => Math.abs((await currentTime(page)) - (pausedAt - 5)) < 1, 10_000, 100);
 
     // the listener comments; someone else replies through the API: the reply shows nested under it, live, and the bell counts it
     const bell = page.getByTestId('unread-count');

@@ -1,6 +1,7 @@
 import type { KeyboardEvent, MouseEvent } from 'react';
 import { Waveform } from '../media/Waveform';
 import { clock } from './clock';
+import { secondsAfterKey, secondsAt } from './seek';
 
 interface Props {
   url: string;
@@ -10,26 +11,22 @@ interface Props {
   onSeek(seconds: number): void;
 }
 
-const STEP = 5;
-
 /**
  * The episode's waveform as the player's seek bar: the played part follows the position, a
  * click moves the position there, and the arrow keys move it by five seconds.
  */
 export function WaveformSeek({ url, time, duration, onSeek }: Props) {
   const known = duration > 0;
-  const to = (seconds: number) => {
-    if (known) onSeek(Math.min(duration, Math.max(0, seconds)));
-  };
   const click = (event: MouseEvent<HTMLDivElement>) => {
     const box = event.currentTarget.getBoundingClientRect();
-    if (box.width > 0) to(((event.clientX - box.left) / box.width) * duration);
+    const seconds = secondsAt(event.clientX - box.left, box.width, duration);
+    if (seconds !== null) onSeek(seconds);
   };
   const key = (event: KeyboardEvent<HTMLDivElement>) => {
-    const moves: Record<string, number> = { ArrowLeft: time - STEP, ArrowDown: time - STEP, ArrowRight: time + STEP, ArrowUp: time + STEP, Home: 0, End: duration };
-    if (!(event.key in moves)) return;
+    const seconds = secondsAfterKey(event.key, time, duration);
+    if (seconds === null) return;
     event.preventDefault();
-    to(moves[event.key]);
+    onSeek(seconds);
   };
   return (
     <div
