@@ -11,9 +11,10 @@ import { signUp, type SignedUp } from './support/users';
  * The listener's side of the web app in headless Chromium against the whole supergraph (trusted
  * documents only). The creator and the other listeners act through the API; the listener uses
  * the pages: Browse by category, Trending, playing and resuming where they stopped, a playlist
- * reordered and kept, and the notifications bell and inbox updated live.
+ * reordered and kept, the notifications bell and inbox updated live, the waveform as the
+ * player's seek bar, and comment threads (replies live and nested, edited, deleted, moderated).
  */
-describe('the web app: the listener’s browse, trending, resume, playlists and notifications', () => {
+describe('the web app: the listener’s browse, trending, resume, playlists, notifications, waveform and comment threads', () => {
   let scenario: WebScenario;
   let supergraph: TestSupergraph;
   let work: string;
@@ -352,6 +353,14 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
     expect((await replier.client.CommentReplies({ id: parentId })).comment?.replies.edges.map(({ node }) => [node.deleted, node.replyCount])).toEqual([[true, 1]]);
     expect(await owner.page.getByRole('alert').count()).toBe(0);
     await owner.context.close();
+
+    // the listener's page still offers to answer it (deletions are not live): the API refuses, in words, in the form
+    await repliesToMine.getByRole('article', { name: 'Comment by echo' }).getByRole('button', { name: 'Reply' }).click();
+    const late = page.getByRole('form', { name: 'Reply to echo' });
+    await late.getByLabel('Your reply').fill('Too late?');
+    await late.getByRole('button', { name: 'Post reply' }).click();
+    expect(await late.getByRole('alert').textContent()).toBe('Cannot reply to a deleted comment');
+    expect(await late.getByLabel('Your reply').inputValue()).toBe('Too late?');
     await context.close();
   }, 240_000);
 });
