@@ -11,9 +11,10 @@ import { signUp, type SignedUp } from './support/users';
  * The listener's side of the web app in headless Chromium against the whole supergraph (trusted
  * documents only). The creator and the other listeners act through the API; the listener uses
  * the pages: Browse by category, Trending, playing and resuming where they stopped, a playlist
- * reordered and kept, and the notifications bell and inbox updated live.
+ * reordered and kept, the notifications bell and inbox updated live, the waveform as the
+ * player's seek bar, and comment threads (replies live and nested, edited, deleted, moderated).
  */
-describe('the web app: the listener’s browse, trending, resume, playlists and notifications', () => {
+describe('the web app: the listener’s browse, trending, resume, playlists, notifications, waveform and comment threads', () => {
   let scenario: WebScenario;
   let supergraph: TestSupergraph;
   let work: string;
@@ -66,14 +67,20 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
   const currentTime = (page: Page) => page.evaluate('document.querySelector(\'[data-testid="player"]\').currentTime') as Promise<number>;
   const playlistOrder = (page: Page) => page.getByRole('list', { name: 'Episodes in Road trip' }).getByRole('link').allTextContents();
 
-  it('browses by category, sees trending, resumes where it stopped, keeps an ordered playlist and gets notifications live', async () => {
-    const { web } = scenario;
-    const { context, page } = await scenario.open('/signin');
-    const signInForm = page.getByRole('form', { name: 'Sign in' });
+  /** The listener, signed in through the sign-in page in a context of their own. */
+  async function signedInListener() {
+    const opened = await scenario.open('/signin');
+    const signInForm = opened.page.getByRole('form', { name: 'Sign in' });
     await signInForm.getByLabel('Email').fill('wavefan@example.com');
     await signInForm.getByLabel('Password').fill('wavefan has a long password');
     await signInForm.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('signed-in-as').filter({ hasText: '@wavefan' }).waitFor();
+    await opened.page.getByTestId('signed-in-as').filter({ hasText: '@wavefan' }).waitFor();
+    return opened;
+  }
+
+  it('browses by category, sees trending, resumes where it stopped, keeps an ordered playlist and gets notifications live', async () => {
+    const { web } = scenario;
+    const { context, page } = await signedInListener();
 
     // Browse: the show's episodes under its category, then its subcategory; an empty category says so in words
     await page.getByRole('link', { name: 'Browse', exact: true }).click();
@@ -233,6 +240,127 @@ describe('the web app: the listener’s browse, trending, resume, playlists and 
 
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(scenario.elsewhere()).toEqual([]);
+    await context.close();
+  }, 240_000);
+
+  it('seeks with the waveform, which follows the playback, and keeps a comment thread live: replies nested, edited, deleted', async () => {
+    const { web } = scenario;
+    const { context, page } = await signedInListener();
+    await page.goto(`${web.origin}/#/episodes/${episodes.first}`);
+    await page.getByRole('heading', { name: 'Standing waves' }).waitFor();
+
+    // the waveform is drawn under the player, as its seek bar
+    const waveform = page.getByTestId('waveform');
+    await eventually(async () => Number(await waveform.getAttribute('data-bars')) > 10, 30_000, 100);
+    const seekBar = page.getByRole('slider', { name: 'Seek' });
+    const duration = await eventually(async () => {
+      const seconds = (await page.evaluate('document.querySelector(\'[data-testid="player"]\').duration')) as number;
+      return Number.isFinite(seconds) && seconds > 25 && Number(await seekBar.getAttribute('aria-valuemax')) > 25 && seconds;
+    }, 30_000, 100);
+    // a click halfway along seeks the player to half the duration; the played part is drawn up to there
+    const box = await seekBar.boundingBox();
+    if (!box) throw new Error('the seek bar has no box');
+    await seekBar.click({ position: { x: box.width / 2, y: box.height / 2 } });
+    await eventually(async () => Math.abs((await currentTime(page)) - duration / 2) < 1.5, 20_000, 100);
+    const halfway = await eventually(async () => {
+      const played = Number(await waveform.getAttribute('data-played'));
+      return played > 0.44 && played < 0.56 && played;
+    }, 10_000, 100);
+    expect(Number(await seekBar.getAttribute('aria-valuenow'))).toBeGreaterThanOrEqual(Math.floor(duration / 2) - 2);
+    await shot(page, 'listener-waveform');
+    // while it plays, the played part moves on
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await eventually(async () => Number(await waveform.getAttribute('data-played')) > halfway + 0.05, 30_000, 100);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    // from the keyboard too: the left arrow goes back five seconds
+    const pausedAt = await currentTime(page);
+    await seekBar.focus();
+    await page.keyboard.press('ArrowLeft');
+    await eventually(async () => Math.abs((await currentTime(page)) - (pausedAt - 5)) < 1, 10_000, 100);
+
+    // the listener comments; someone else replies through the API: the reply shows nested under it, live, and the bell counts it
+    const bell = page.getByTestId('unread-count');
+    const unread = Number(await bell.textContent());
+    await page.getByRole('form', { name: 'Comment' }).getByLabel('Your comment').fill('The nodes never move.');
+    await page.getByRole('form', { name: 'Comment' }).getByRole('button', { name: 'Post comment' }).click();
+    const mine = page.getByRole('article', { name: 'Comment by wavefan' }).filter({ hasText: 'The nodes never move.' });
+    await mine.waitFor();
+    const { episode } = await listener.client.EpisodeWithEngagement({ id: episodes.first });
+    const parentId = episode?.comments?.edges.map((edge) => edge.node).find((node) => node.body === 'The nodes never move.')?.id;
+    if (!parentId) throw new Error('the comment is not in the API');
+    await eventually(async () => supergraph.engagement.pubSub.listeners(`COMMENT_ADDED:${episodes.first.toLowerCase()}`) >= 1, 20_000, 100);
+    await eventually(async () => supergraph.notifications.pubSub.listeners(`NOTIFICATION_ADDED:${listener.userId.toLowerCase()}`) >= 1, 20_000, 100);
+    const replier = await signUp(supergraph, 'echo');
+    await replier.client.PostComment({ episodeId: episodes.first, body: 'The antinodes swing, though.', parentId });
+    const repliesToMine = page.getByRole('list', { name: 'Replies to wavefan' });
+    const theirs = repliesToMine.getByRole('article', { name: 'Comment by echo' }).filter({ hasText: 'The antinodes swing, though.' });
+    await theirs.waitFor({ timeout: 30_000 });
+    await bell.filter({ hasText: new RegExp(`^${unread + 1}$`) }).waitFor({ timeout: 30_000 });
+    const notified = await eventually(async () => (await listener.client.MyNotifications({ first: 5, unreadOnly: true })).me?.notifications?.edges.find(({ node }) => node.kind === 'COMMENT_REPLY')?.node, 20_000, 100);
+    expect(notified?.actor?.handle).toBe('echo');
+
+    // the listener edits their comment: the new text, marked edited
+    await mine.getByRole('button', { name: 'Edit' }).click();
+    const editForm = page.getByRole('form', { name: 'Edit comment' });
+    await editForm.getByLabel('Edited comment').fill('The nodes never move, the rest does.');
+    await editForm.getByRole('button', { name: 'Save' }).click();
+    const edited = page.getByRole('article', { name: 'Comment by wavefan' }).filter({ hasText: 'The nodes never move, the rest does.' });
+    await editForm.waitFor({ state: 'detached' });
+    await edited.getByText('edited', { exact: true }).waitFor();
+
+    // answers the reply (a third level), then deletes that answer: "[deleted]" stays in its place
+    await theirs.getByRole('button', { name: 'Reply' }).click();
+    const replyForm = page.getByRole('form', { name: 'Reply to echo' });
+    await replyForm.getByLabel('Your reply').fill('Swinging is moving.');
+    await replyForm.getByRole('button', { name: 'Post reply' }).click();
+    const repliesToTheirs = repliesToMine.getByRole('list', { name: 'Replies to echo' });
+    const answer = repliesToTheirs.getByRole('article', { name: 'Comment by wavefan' });
+    await answer.filter({ hasText: 'Swinging is moving.' }).waitFor();
+    await answer.getByRole('button', { name: 'Delete' }).click();
+    await answer.getByText('[deleted]').waitFor();
+    expect(await answer.getByRole('button').count()).toBe(0);
+    await shot(page, 'listener-thread', true);
+
+    // after a reload the thread reads the same, from the API
+    await page.reload();
+    await repliesToMine.getByRole('list', { name: 'Replies to echo' }).getByRole('article').getByText('[deleted]').waitFor();
+    expect(await page.getByRole('article', { name: 'Comment by wavefan' }).filter({ hasText: 'The nodes never move, the rest does.' }).getByText('edited', { exact: true }).count()).toBe(1);
+    expect(await repliesToMine.getByRole('article', { name: 'Comment by echo' }).getByText('The antinodes swing, though.').count()).toBe(1);
+    const thread = (await replier.client.CommentReplies({ id: parentId })).comment?.replies.edges.map(({ node }) => node);
+    expect(thread?.map((node) => node.body)).toEqual(['The antinodes swing, though.']);
+    const answers = (await replier.client.CommentReplies({ id: thread?.[0]?.id ?? '' })).comment?.replies.edges.map(({ node }) => [node.deleted, node.body]);
+    expect(answers).toEqual([[true, null]]);
+    // a listener may not delete someone else's comment: no button for it
+    expect(await repliesToMine.getByRole('article', { name: 'Comment by echo' }).getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(scenario.elsewhere()).toEqual([]);
+
+    // the show's owner moderates, in a browser of their own: a Delete button on others' comments, no Edit
+    const owner = await scenario.open('/signin');
+    const ownerSignIn = owner.page.getByRole('form', { name: 'Sign in' });
+    await ownerSignIn.getByLabel('Email').fill('physicist@example.com');
+    await ownerSignIn.getByLabel('Password').fill('physicist has a long password');
+    await ownerSignIn.getByRole('button', { name: 'Sign in' }).click();
+    await owner.page.getByTestId('signed-in-as').filter({ hasText: '@physicist' }).waitFor();
+    await owner.page.goto(`${web.origin}/#/episodes/${episodes.first}`);
+    const moderated = owner.page.getByRole('list', { name: 'Replies to wavefan' }).getByRole('article', { name: 'Comment by echo' });
+    await moderated.getByText('The antinodes swing, though.').waitFor();
+    expect(await moderated.getByRole('button', { name: 'Edit' }).count()).toBe(0);
+    await moderated.getByRole('button', { name: 'Delete' }).click();
+    await moderated.getByText('[deleted]').waitFor();
+    // its own reply stays under it
+    await owner.page.getByRole('list', { name: 'Replies to echo' }).getByRole('article', { name: 'Comment by wavefan' }).getByText('[deleted]').waitFor();
+    expect((await replier.client.CommentReplies({ id: parentId })).comment?.replies.edges.map(({ node }) => [node.deleted, node.replyCount])).toEqual([[true, 1]]);
+    expect(await owner.page.getByRole('alert').count()).toBe(0);
+    await owner.context.close();
+
+    // the listener's page still offers to answer it (deletions are not live): the API refuses, in words, in the form
+    await repliesToMine.getByRole('article', { name: 'Comment by echo' }).getByRole('button', { name: 'Reply' }).click();
+    const late = page.getByRole('form', { name: 'Reply to echo' });
+    await late.getByLabel('Your reply').fill('Too late?');
+    await late.getByRole('button', { name: 'Post reply' }).click();
+    expect(await late.getByRole('alert').textContent()).toBe('Cannot reply to a deleted comment');
+    expect(await late.getByLabel('Your reply').inputValue()).toBe('Too late?');
     await context.close();
   }, 240_000);
 });

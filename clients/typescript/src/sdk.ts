@@ -763,7 +763,16 @@ export type EpisodeWithEngagementQueryVariables = Exact<{
 }>;
 
 
-export type EpisodeWithEngagementQuery = { episode: { title: string, id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, show: { id: string, title: string, followerCount: number | null, viewerFollows: boolean | null }, comments: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, replies: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } | null } }> }, author: { id: string, handle: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } | null };
+export type EpisodeWithEngagementQuery = { episode: { title: string, id: string, likeCount: number | null, viewerHasLiked: boolean | null, playCount: number | null, commentCount: number | null, show: { id: string, title: string, followerCount: number | null, viewerFollows: boolean | null, owner: { id: string } | null }, comments: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, replies: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } | null } }> }, author: { id: string, handle: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, viewerProgress: { positionSeconds: number, completed: boolean, updatedAt: string } | null } | null };
+
+export type CommentRepliesQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type CommentRepliesQuery = { comment: { id: string, replyCount: number, replies: { edges: Array<{ node: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, author: { id: string, handle: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type LikeEpisodeMutationVariables = Exact<{
   episodeId: string;
@@ -1148,7 +1157,7 @@ export type CommentAddedSubscriptionVariables = Exact<{
 }>;
 
 
-export type CommentAddedSubscription = { commentAdded: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, episode: { id: string, title: string } | null, author: { id: string, handle: string, displayName: string } | null } };
+export type CommentAddedSubscription = { commentAdded: { id: string, body: string | null, deleted: boolean, createdAt: string, editedAt: string | null, replyCount: number, episode: { id: string, title: string } | null, parent: { id: string } | null, author: { id: string, handle: string, displayName: string } | null } };
 
 export type EpisodeLikeCountChangedSubscriptionVariables = Exact<{
   episodeId: string;
@@ -1911,6 +1920,9 @@ export const EpisodeWithEngagementDocument = gql`
       title
       followerCount
       viewerFollows
+      owner {
+        id
+      }
     }
     comments(first: $comments, after: $after) {
       edges {
@@ -1934,6 +1946,25 @@ export const EpisodeWithEngagementDocument = gql`
 }
     ${EpisodeEngagementFragmentDoc}
 ${CommentFieldsFragmentDoc}`;
+export const CommentRepliesDocument = gql`
+    query CommentReplies($id: ID!, $first: Int = 20, $after: String) {
+  comment(id: $id) {
+    id
+    replyCount
+    replies(first: $first, after: $after) {
+      edges {
+        node {
+          ...CommentFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    ${CommentFieldsFragmentDoc}`;
 export const LikeEpisodeDocument = gql`
     mutation LikeEpisode($episodeId: ID!) {
   likeEpisode(episodeId: $episodeId) {
@@ -2513,6 +2544,9 @@ export const CommentAddedDocument = gql`
       id
       title
     }
+    parent {
+      id
+    }
   }
 }
     ${CommentFieldsFragmentDoc}`;
@@ -2787,6 +2821,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     EpisodeWithEngagement(variables: EpisodeWithEngagementQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<EpisodeWithEngagementQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<EpisodeWithEngagementQuery>({ document: EpisodeWithEngagementDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EpisodeWithEngagement', 'query', variables);
+    },
+    CommentReplies(variables: CommentRepliesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CommentRepliesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CommentRepliesQuery>({ document: CommentRepliesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CommentReplies', 'query', variables);
     },
     LikeEpisode(variables: LikeEpisodeMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<LikeEpisodeMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<LikeEpisodeMutation>({ document: LikeEpisodeDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'LikeEpisode', 'mutation', variables);

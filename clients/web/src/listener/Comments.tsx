@@ -1,49 +1,41 @@
-import { useState, type FormEvent } from 'react';
+import { useMemo } from 'react';
 import { useMutation } from 'urql';
-import { CommentFieldsFragmentDoc, PostCommentDocument, useFragment, type FragmentType } from '@wavegraph/client/documents';
+import { CommentFieldsFragmentDoc, PostCommentDocument, useFragment } from '@wavegraph/client/documents';
 import { errorMessage } from '../errors';
+import { CommentForm } from './thread/CommentForm';
+import { ThreadContext, type ThreadViewer } from './thread/context';
+import { CommentItem, type CommentRef } from './thread/Thread';
 
-type CommentRef = FragmentType<typeof CommentFieldsFragmentDoc>;
-
-function Comment({ comment }: { comment: CommentRef }) {
-  const fields = useFragment(CommentFieldsFragmentDoc, comment);
-  return (
-    <li>
-      <strong>{fields.author?.displayName ?? fields.author?.handle ?? 'someone'}</strong>{' '}
-      <span className="muted">{new Date(fields.createdAt).toLocaleString()}</span>
-      <p>{fields.deleted ? <em>deleted</em> : fields.body}</p>
-    </li>
-  );
+interface Props {
+  episodeId: string;
+  comments: CommentRef[];
+  /** The signed-in listener's id; null when signed out (reading only). */
+  viewerId: string | null;
+  /** The viewer owns the show: they may delete anyone's comment. */
+  moderates: boolean;
+  onPosted(): void;
 }
 
-/** An episode's comments and, for a signed-in listener, a form to add one. */
-export function Comments({ episodeId, comments, canPost, onPosted }: { episodeId: string; comments: CommentRef[]; canPost: boolean; onPosted(): void }) {
-  const [{ fetching }, post] = useMutation(PostCommentDocument);
-  const [body, setBody] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setProblem(null);
+/** An episode's comment threads and, for a signed-in listener, a form to add one. */
+export function Comments({ episodeId, comments, viewerId, moderates, onPosted }: Props) {
+  const [, post] = useMutation(PostCommentDocument);
+  const thread = useMemo<ThreadViewer>(() => ({ episodeId, viewerId, moderates }), [episodeId, viewerId, moderates]);
+  const submit = async (body: string) => {
     const result = await post({ episodeId, body });
-    if (result.data) {
-      setBody('');
-      onPosted();
-    } else setProblem(errorMessage(result.error));
+    if (!result.data) return errorMessage(result.error) ?? 'The comment was not posted.';
+    onPosted();
+    return null;
   };
   return (
     <section>
       <h3>Comments</h3>
       {comments.length === 0 && <p className="muted">No comments yet.</p>}
-      <ul className="list comments" aria-label="Comments">
-        {comments.map((comment, index) => <Comment key={index} comment={comment} />)}
-      </ul>
-      {canPost && (
-        <form onSubmit={submit} aria-label="Comment">
-          <label>Your comment <textarea name="comment" required value={body} onChange={(e) => setBody(e.target.value)} /></label>
-          {problem && <p className="error" role="alert">{problem}</p>}
-          <button type="submit" disabled={fetching}>Post comment</button>
-        </form>
-      )}
+      <ThreadContext.Provider value={thread}>
+        <ul className="list comments" aria-label="Comments">
+          {comments.map((comment) => <CommentItem key={useFragment(CommentFieldsFragmentDoc, comment).id} comment={comment} />)}
+        </ul>
+      </ThreadContext.Provider>
+      {viewerId && <CommentForm name="Comment" label="Your comment" submitText="Post comment" onSubmit={submit} />}
     </section>
   );
 }

@@ -8,6 +8,7 @@ import {
 import { errorMessage } from '../errors';
 import { useSession } from '../session';
 import { Comments } from './Comments';
+import { replyArrived } from './thread/live';
 import { Player } from './Player';
 import { useProgressReporter } from './progress';
 import { AddToPlaylist } from '../library/AddToPlaylist';
@@ -27,8 +28,12 @@ export function EpisodePage() {
   // someone else's comment: fetched again, so the thread shows it without a reload
   const [{ data: added }] = useSubscription({ query: CommentAddedDocument, variables: { episodeId }, pause: !episodeId });
   const latest = added ? useFragment(CommentFieldsFragmentDoc, added.commentAdded).id : null;
+  const repliedTo = added?.commentAdded.parent?.id ?? null;
   useEffect(() => {
-    if (latest) refetch({ requestPolicy: 'network-only' });
+    if (!latest) return;
+    // a reply: the comment it answers fetches its replies again, wherever it sits in the thread
+    if (repliedTo) replyArrived(repliedTo);
+    refetch({ requestPolicy: 'network-only' });
   }, [latest]);
 
   if (error) return <p className="error" role="alert">{errorMessage(error)}</p>;
@@ -65,7 +70,15 @@ export function EpisodePage() {
       )}
       <h2>{data.episode.title}</h2>
       {asset?.hls?.masterUrl ? (
-        <Player key={episodeId} masterUrl={asset.hls.masterUrl} title={data.episode.title} resumeAt={resumeFrom(engagement.viewerProgress)} progress={progress} />
+        <Player
+          key={episodeId}
+          masterUrl={asset.hls.masterUrl}
+          title={data.episode.title}
+          resumeAt={resumeFrom(engagement.viewerProgress)}
+          progress={progress}
+          waveformUrl={asset.waveformUrl}
+          durationSeconds={asset.durationSeconds}
+        />
       ) : <p className="muted">{media.fetching ? 'Loading the audio…' : 'No audio yet.'}</p>}
       <p className="engagement">
         <span data-testid="like-count">{count(engagement.likeCount, 'like')}</span> · {count(engagement.commentCount, 'comment')}
@@ -77,7 +90,13 @@ export function EpisodePage() {
       </p>
       {problem && <p className="error" role="alert">{problem}</p>}
       {session && <AddToPlaylist episodeId={episodeId} />}
-      <Comments episodeId={episodeId} comments={comments} canPost={!!session} onPosted={() => refetch({ requestPolicy: 'network-only' })} />
+      <Comments
+        episodeId={episodeId}
+        comments={comments}
+        viewerId={session?.user.id ?? null}
+        moderates={!!session && !!show?.owner && show.owner.id === session.user.id}
+        onPosted={() => refetch({ requestPolicy: 'network-only' })}
+      />
     </section>
   );
 }

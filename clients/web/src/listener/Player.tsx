@@ -2,6 +2,7 @@ import Hls from 'hls.js';
 import { useEffect, useRef, useState } from 'react';
 import { clock } from './clock';
 import type { ProgressReporter } from './progress';
+import { WaveformSeek } from './WaveformSeek';
 
 export interface PlayerProps {
   masterUrl: string;
@@ -10,10 +11,14 @@ export interface PlayerProps {
   resumeAt?: number | null;
   /** Told when playback starts, pauses and ends (the listener's position is kept with it). */
   progress?: ProgressReporter;
+  /** The asset's waveform peaks: drawn under the controls as a seek bar. */
+  waveformUrl?: string | null;
+  /** The asset's length, until the audio says its own. */
+  durationSeconds?: number | null;
 }
 
 /** Plays an HLS master playlist: hls.js over Media Source Extensions, or the browser's own HLS (Safari). */
-export function Player({ masterUrl, title, resumeAt, progress }: PlayerProps) {
+export function Player({ masterUrl, title, resumeAt, progress, waveformUrl, durationSeconds }: PlayerProps) {
   const audio = useRef<HTMLAudioElement>(null);
   const [time, setTime] = useState(resumeAt ?? 0);
   const [duration, setDuration] = useState<number | null>(null);
@@ -21,6 +26,7 @@ export function Player({ masterUrl, title, resumeAt, progress }: PlayerProps) {
   const [problem, setProblem] = useState<string | null>(null);
   // both kept from the first render: a refetched episode brings a newly signed URL and a newer position, neither of which should restart playback
   const [source] = useState(masterUrl);
+  const [peaks] = useState(waveformUrl);
   const [start] = useState(resumeAt && resumeAt > 0 ? resumeAt : 0);
 
   useEffect(() => {
@@ -91,6 +97,7 @@ export function Player({ masterUrl, title, resumeAt, progress }: PlayerProps) {
       <button type="button" onClick={toggle} aria-label={playing ? 'Pause' : 'Play'}>{playing ? '❚❚ Pause' : '▶ Play'}</button>
       <input type="range" aria-label="Position" min={0} max={duration ?? 0} step={0.1} value={time} onChange={(e) => seek(Number(e.target.value))} />
       <span className="muted" data-testid="player-time">{clock(time)}{duration ? ` / ${clock(duration)}` : ''}</span>
+      {peaks && <WaveformSeek url={peaks} time={time} duration={duration ?? durationSeconds ?? 0} onSeek={seek} />}
       {start > 0 && (
         <span className="resume">
           <span data-testid="resume-from">Resume from {clock(start)}</span>{' '}

@@ -16,7 +16,7 @@ const GAP = 1;
 /**
  * An asset's waveform peaks as bars on a canvas, as wide as its container. Shared by the studio
  * and the listener player; the canvas says how many bars it drew (data-bars) so a page can tell
- * a drawn waveform from an empty box.
+ * a drawn waveform from an empty box, and how much of it is drawn as played (data-played).
  */
 export function Waveform({ url, played = 0, height = 72 }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -71,6 +71,7 @@ export function Waveform({ url, played = 0, height = 72 }: Props) {
       aria-label="Waveform"
       data-testid="waveform"
       data-bars={bars}
+      data-played={played.toFixed(3)}
       style={{ height }}
       title={waveform ? `${seconds} s` : 'Loading the waveform…'}
     />
