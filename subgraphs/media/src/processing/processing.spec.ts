@@ -177,7 +177,8 @@ describe('media processing', () => {
   }, 120_000);
 
   it.each([
-    ['random bytes', randomBytesFile, /^not an audio or video file: .*Invalid data found when processing input/],
+    // ffprobe's words for bytes no format claims depend on what it guesses them to be; that it says why is what counts
+    ['random bytes', randomBytesFile, /^not an audio or video file: \S/],
     ['a text file named .mp3', textAsMp3, /^not an audio or video file: /],
     ['a still image', stillImage, /^the video has no audio track/],
   ])('rejects %s at probe for good: FAILED with the reason, MediaFailed, no retries', async (_what, make, reason) => {
