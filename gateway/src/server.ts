@@ -13,7 +13,7 @@ import pino, { type Logger } from 'pino';
 import type { ServiceMap } from '@apollo/gateway';
 import type { Viewer } from '@wavegraph/auth';
 import { createRegistry, gatewayMetrics, graphqlMetricsPlugin, type Registry } from '@wavegraph/metrics';
-import { createRedisConnections, type Redis } from '@wavegraph/redis';
+import { createRedisConnections, whenReady, type Redis } from '@wavegraph/redis';
 import { createSessionVerifier, createTokenVerifier } from './auth';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
@@ -65,19 +65,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Waits for Redis up to `ms`; without it the gateway still starts, its limits counted locally. */
 async function redisReady(redis: Redis, ms: number, log: Logger): Promise<void> {
-  // not events.once: it rejects on the first 'error', and a refused connection is not fatal here
-  const ready = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => {
-      redis.off('ready', onReady);
-      resolve(false);
-    }, ms);
-    const onReady = () => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    redis.once('ready', onReady);
-  });
-  if (!ready) log.warn('Redis is not reachable: rate limits are counted by this replica alone until it is');
+  if (!(await whenReady(redis, ms))) log.warn('Redis is not reachable: rate limits are counted by this replica alone until it is');
 }
 
 /** Express's `trust proxy` from its textual setting: true/false, a hop count, or addresses/subnets. */
@@ -116,10 +104,12 @@ export async function startGateway(config: GatewayConfig, log: Logger = createGa
   const rateLimits = buildRateLimits(new LimitStore(redis, config.redisPrefix, log, limitRefusals(metrics)), config.rateLimits);
   const revoked = revocationCheck(redis, config.redisPrefix, log);
   const verifySession = createSessionVerifier({ jwksUrl: config.jwksUrl, keys: { timeoutMs: config.jwksTimeoutMs }, issuer: config.jwtIssuer, audience: config.jwtAudience, revoked });
-  // the first signed-in request need not wait for identity's keys; identity away now is /ready's to report
-  await verifySession.warm?.().catch((error: unknown) => log.warn({ err: error, jwksUrl: config.jwksUrl }, 'signing keys not fetched yet; the first signed-in request will try again'));
-  // the first requests would otherwise be counted locally while the connection is still opening
-  await redisReady(redis, 2_000, log);
+  // the first requests would otherwise be counted locally while the connection is still opening;
+  // and the first signed-in request need not wait for identity's keys (identity away now is /ready's to report)
+  await Promise.all([
+    redisReady(redis, 2_000, log),
+    verifySession.warm?.().catch((error: unknown) => log.warn({ err: error, jwksUrl: config.jwksUrl }, 'signing keys not fetched yet; the first signed-in request will try again')),
+  ]);
   // persisted queries registered through any replica live in the same Redis
   const documents = documentPolicy(config.trustedDocuments, redis, config.redisPrefix, log);
   const verifyToken = createTokenVerifier(verifySession);

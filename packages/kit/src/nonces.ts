@@ -68,19 +68,3 @@ export class NonceGuard {
     return false;
   }
 }
-
-/** Waits up to `ms` for a connection to be ready, so the first checks after a start are shared ones; never rejects. */
-export function nonceRedisReady(redis: Redis, ms: number): Promise<boolean> {
-  if (redis.status === 'ready') return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const onReady = () => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    const timer = setTimeout(() => {
-      redis.off('ready', onReady);
-      resolve(false);
-    }, ms);
-    redis.once('ready', onReady);
-  });
-}

@@ -7,7 +7,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { coercionField, DEFAULT_MAX_SKEW_MS, ENVELOPE_HEADERS, verifyEnvelope, type Viewer } from '@wavegraph/auth';
 import { createRegistry, graphqlMetricsPlugin, type Registry } from '@wavegraph/metrics';
-import { createRedisConnections, isRedisUnavailable, type RedisConnections } from '@wavegraph/redis';
+import { createRedisConnections, isRedisUnavailable, whenReady, type RedisConnections } from '@wavegraph/redis';
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from './context';
@@ -15,7 +15,7 @@ import { serviceUnavailable } from './errors';
 import { openDatabase, type Database } from './database';
 import { createLogger, type Logger } from './logger';
 import { Loaders } from './loaders';
-import { NonceGuard, nonceRedisReady } from './nonces';
+import { NonceGuard } from './nonces';
 import { createRedisPubSub, type SubgraphPubSub } from './pubsub';
 import { buildFederatedSchema, type SubgraphSchemaDefinition } from './schema';
 import { serveSubscriptions } from './subscriptions';
@@ -141,7 +141,7 @@ export async function startSubgraph<S>(module: SubgraphModule<S>, options: Start
   const nonceRedis = redis.open('failFast', 'nonces');
   // remembered as long as an envelope's timestamp can pass the skew check: ±skew around now
   const nonces = new NonceGuard(nonceRedis, { prefix: `${options.redisPrefix}:${module.name}`, windowMs: 2 * DEFAULT_MAX_SKEW_MS, log });
-  if (!(await nonceRedisReady(nonceRedis, 2_000))) log.warn('Redis is not reachable: envelope nonces are checked by this replica alone until it is');
+  if (!(await whenReady(nonceRedis, 2_000))) log.warn('Redis is not reachable: envelope nonces are checked by this replica alone until it is');
   const contextFor = (viewer: Viewer | null, requestId: string): Context<S> => ({
     viewer, requestId, loaders: new Loaders(), services, pubSub, log: log.child({ requestId }),
   });

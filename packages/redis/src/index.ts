@@ -3,3 +3,4 @@ export * from './connections';
 export * from './errors';
 export * from './pubsub';
 export * from './unavailable';
+export * from './ready';

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { whenReady } from './ready';
 
 /** Topic name → payload type; a pub/sub is typed by one of these. */
 export type TopicMap = Record<string, unknown>;
@@ -126,19 +127,7 @@ export class RedisPubSub<T extends TopicMap = TopicMap> {
    * ever registering it (seen under load): subscribe only on a ready connection. ioredis then
    * subscribes again by itself after a reconnect.
    */
-  private ready(): Promise<void> {
-    const { subscriber } = this.connections;
-    if (subscriber.status === 'ready') return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        subscriber.off('ready', onReady);
-        reject(new Error('live updates are unavailable: Redis is not reachable'));
-      }, this.readyTimeoutMs);
-      const onReady = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      subscriber.once('ready', onReady);
-    });
+  private async ready(): Promise<void> {
+    if (!(await whenReady(this.connections.subscriber, this.readyTimeoutMs))) throw new Error('live updates are unavailable: Redis is not reachable');
   }
 }
