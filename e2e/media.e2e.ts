@@ -6,6 +6,7 @@ import type { WavegraphClient } from '@wavegraph/client';
 import { eventually, sendWithTusClient, sha256Of, subscribeOverWebSocket } from '@wavegraph/testkit';
 import { errorCodes } from './support/graphql';
 import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
+import { creatorWithEpisode } from './support/users';
 
 const LIVE_PROCESSING = `subscription($id: ID!) { mediaProcessing(assetId: $id) {
   status step stepStatus progress done asset { id status episode { title } }
@@ -26,12 +27,7 @@ describe('media through the gateway: upload with tus, process with ffmpeg, play 
   beforeAll(async () => {
     supergraph = await startTestSupergraph();
     dir = mkdtempSync(path.join(tmpdir(), 'wgtest-media-e2e-'));
-    const { register } = await supergraph.client().Register({ input: { email: 'sound@example.com', handle: 'sound', displayName: 'Sound', password: 'a sound long password' } });
-    creator = supergraph.client(register.accessToken);
-    creatorToken = register.accessToken;
-    const { createShow } = await creator.CreateShow({ input: { slug: 'loud-and-clear', title: 'Loud and Clear', category: 'MUSIC', language: 'en' } });
-    episodeId = (await creator.CreateEpisode({ input: { showId: createShow.id, title: 'Tuning fork' } })).createEpisode.id;
-    await creator.PublishEpisode({ id: episodeId });
+    ({ client: creator, token: creatorToken, episodeId } = await creatorWithEpisode(supergraph, 'sound', { slug: 'loud-and-clear', title: 'Loud and Clear', category: 'MUSIC' }, 'Tuning fork'));
   });
   afterAll(async () => {
     await supergraph?.stop();

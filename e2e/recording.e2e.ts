@@ -6,6 +6,7 @@ import type { WavegraphClient } from '@wavegraph/client';
 import { eventually, subscribeOverWebSocket } from '@wavegraph/testkit';
 import { errorCodes } from './support/graphql';
 import { startTestSupergraph, type TestSupergraph } from './support/supergraph';
+import { signUp } from './support/users';
 
 const LIVE = `subscription($id: ID!) { recordingSession(id: $id) {
   session { status chunksReceived missing }
@@ -36,9 +37,7 @@ describe('recording in the browser, through the gateway: chunks to /recordings, 
   beforeAll(async () => {
     supergraph = await startTestSupergraph();
     dir = mkdtempSync(path.join(tmpdir(), 'wgtest-recording-e2e-'));
-    const { register } = await supergraph.client().Register({ input: { email: 'mic@example.com', handle: 'mic', displayName: 'Mic', password: 'a microphone long password' } });
-    creator = supergraph.client(register.accessToken);
-    creatorToken = register.accessToken;
+    ({ client: creator, token: creatorToken } = await signUp(supergraph, 'mic'));
     const { createShow } = await creator.CreateShow({ input: { slug: 'live-from-the-desk', title: 'Live from the Desk', category: 'TECHNOLOGY', language: 'en' } });
     episodeId = (await creator.CreateEpisode({ input: { showId: createShow.id, title: 'Recorded in the browser' } })).createEpisode.id;
   });
